@@ -1,0 +1,130 @@
+/**
+ * Typed errors. Every error names where it happened (layer, field, byte offset) and,
+ * where the caller can fix something, what is allowed. Modelled on etherparse's LenError,
+ * with a stable `code` for machines.
+ */
+
+/** Base class of every error rawcraft throws on purpose. */
+export abstract class RawcraftError extends Error {
+  abstract readonly code: string;
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+/** Base class of errors about packet contents (building or decoding). */
+export abstract class PacketError extends RawcraftError {
+  constructor(
+    message: string,
+    /** Layer name, e.g. `ipv4`. */
+    readonly layer: string,
+    /** Byte offset in the whole packet where the problem lies (-1 when building). */
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Where a length that turned out too long or too short came from. */
+export type LengthSource = 'buffer' | string;
+
+/** The bytes are shorter than a header or a length field says they must be. */
+export class LengthError extends PacketError {
+  readonly code = 'E_LENGTH';
+  constructor(
+    layer: string,
+    offset: number,
+    /** Bytes required. */
+    readonly required: number,
+    /** Bytes actually available. */
+    readonly actual: number,
+    /** What demanded the length: `buffer` for a fixed header, or the field, e.g. `ipv4.totalLength`. */
+    readonly source: LengthSource,
+    detail?: string,
+  ) {
+    super(
+      `${layer} at offset ${offset}: needs ${required} bytes (${source === 'buffer' ? 'fixed header' : `from ${source}`}) but ${actual} ${actual === 1 ? 'is' : 'are'} available${detail ? `: ${detail}` : ''}`,
+      layer,
+      offset,
+    );
+  }
+}
+
+/** A field holds a value the format does not allow (when decoding). */
+export class ContentError extends PacketError {
+  readonly code = 'E_CONTENT';
+  constructor(
+    layer: string,
+    offset: number,
+    readonly field: string,
+    readonly value: unknown,
+    readonly expected: string,
+  ) {
+    super(`${layer}.${field} at offset ${offset}: ${formatValue(value)} is not valid; expected ${expected}`, layer, offset);
+  }
+}
+
+/** A value given to a builder does not fit the field (out of range, wrong type, bad address...). */
+export class FieldValueError extends PacketError {
+  readonly code = 'E_FIELD';
+  constructor(
+    layer: string,
+    readonly field: string,
+    readonly value: unknown,
+    /** What the field accepts, e.g. `an integer 0..255`. */
+    readonly allowed: string,
+  ) {
+    super(`${layer}.${field}: ${formatValue(value)} is not allowed; expected ${allowed}`, layer, -1);
+  }
+}
+
+/** Layers stacked in a way the formats cannot express (e.g. a TCP layer with no IP layer around it). */
+export class StackError extends PacketError {
+  readonly code = 'E_STACK';
+  constructor(layer: string, message: string) {
+    super(`${layer}: ${message}`, layer, -1);
+  }
+}
+
+/** A checksum did not verify (only thrown when the caller asks for checksum enforcement). */
+export class ChecksumError extends PacketError {
+  readonly code = 'E_CHECKSUM';
+  constructor(
+    layer: string,
+    offset: number,
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super(`${layer} at offset ${offset}: checksum 0x${hex(actual)} is wrong, expected 0x${hex(expected)}`, layer, offset);
+  }
+}
+
+/** Input that is not a packet at all: bad hex, bad JSON, an unknown layer name. */
+export class InputError extends RawcraftError {
+  readonly code = 'E_INPUT';
+  constructor(
+    message: string,
+    /** Index of the packet or record the problem belongs to, when known. */
+    readonly index?: number,
+  ) {
+    super(message);
+  }
+}
+
+function hex(n: number): string {
+  return n.toString(16).padStart(4, '0');
+}
+
+/** Render a value for an error message without ever throwing. */
+export function formatValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value instanceof Uint8Array) return `<${value.length} bytes>`;
+  try {
+    const json = JSON.stringify(value);
+    if (json !== undefined) return json.length > 80 ? json.slice(0, 77) + '...' : json;
+  } catch {
+    /* fall through */
+  }
+  return String(value);
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Raw-socket tests share the machine's loopback; keep files in one fork pool but let them run in parallel.
+    pool: 'forks',
+  },
+});
