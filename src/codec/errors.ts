@@ -78,6 +78,20 @@ export class FieldValueError extends PacketError {
   }
 }
 
+/** A field name the layer does not have (usually a typo): refusing it beats losing it silently. */
+export class UnknownFieldError extends PacketError {
+  readonly code = 'E_UNKNOWN_FIELD';
+  constructor(
+    layer: string,
+    readonly field: string,
+    /** The closest known field, when the name looks like a typo of it. */
+    readonly suggestion: string | undefined,
+    readonly known: readonly string[],
+  ) {
+    super(`${layer} has no field '${field}'${suggestion ? ` (did you mean ${suggestion}?)` : ''}; its fields are ${known.join(', ')}`, layer, -1);
+  }
+}
+
 /** Layers stacked in a way the formats cannot express (e.g. a TCP layer with no IP layer around it). */
 export class StackError extends PacketError {
   readonly code = 'E_STACK';

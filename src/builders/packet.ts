@@ -1,0 +1,111 @@
+/**
+ * The fluent, typed packet DSL: `ipv4({ dst: '127.0.0.1' }).udp({ dstPort: 53 }).payload('hi').encode()`.
+ *
+ * Typestate: each step offers only the layers that may follow the last one, derived from the
+ * `follows` lists of the protocol files (codec/types.ts), so the compiler rejects
+ * `ipv4().udp().tcp()`. The methods themselves are generated from the codec registry, so a new
+ * protocol needs no change here.
+ */
+import { encodeLayers, type EncodableLayer } from '../codec/encode.js';
+import { decode } from '../codec/decode.js';
+import { StackError } from '../codec/errors.js';
+import { codecs, codecByName } from '../codec/registry.js';
+import type { Layer, LayerName, LayerTypes } from '../codec/types.js';
+
+/** `ipv4-options` → `ipv4Options`: the method name of a layer. */
+export type CamelCase<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;
+
+/** Layers that may follow layer L (`start` for the first layer). */
+export type NextLayers<L extends string> = {
+  [K in LayerName]: L extends LayerTypes[K]['follows'] ? K : never;
+}[LayerName];
+
+type InputOf<K extends LayerName> = LayerTypes[K]['input'];
+
+/** What `build()` returns: the bytes and the layers as a decoder reads them back (computed fields visible). */
+export interface Built {
+  readonly bytes: Buffer;
+  readonly layers: Layer[];
+}
+
+/** Methods every step has. */
+export interface StepBase {
+  /** The layers so far, outermost first, as given. */
+  readonly layers: readonly EncodableLayer[];
+  /** Encode to bytes: left-out fields computed, explicit ones written as given. */
+  encode(): Buffer;
+  /** Encode and decode back, so the computed values can be inspected. */
+  build(): Built;
+  /** Write a guaranteed-wrong checksum in the last layer (the correct one plus one, never 0). */
+  corrupt(field: 'checksum'): this;
+  /** Append bytes after the last layer's payload that its length fields do not count. */
+  trailer(bytes: Uint8Array | string): this;
+}
+
+/** A builder step after layer L. */
+export type Step<L extends string> = StepBase & {
+  [K in NextLayers<L> as CamelCase<K>]: (fields?: InputOf<K>) => Step<K>;
+} & ('raw' extends NextLayers<L> ? { payload(data: string | Uint8Array): Step<'raw'> } : unknown);
+
+const camel = (name: string): string => name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+class PacketBuilder {
+  constructor(readonly layers: readonly EncodableLayer[]) {}
+
+  encode(): Buffer {
+    return encodeLayers(this.layers);
+  }
+
+  build(): Built {
+    const bytes = this.encode();
+    const first = this.layers[0]?.layer ?? 'raw';
+    return { bytes, layers: decode(bytes, { from: first, mode: 'lax' }).layers };
+  }
+
+  corrupt(field: 'checksum'): PacketBuilder {
+    return this.replaceLast((last) => ({ ...last, corrupt: [...(last.corrupt ?? []), field] }));
+  }
+
+  trailer(bytes: Uint8Array | string): PacketBuilder {
+    return this.replaceLast((last) => ({ ...last, trailer: bytes }));
+  }
+
+  payload(data: string | Uint8Array): PacketBuilder {
+    return this.add('raw', { data: typeof data === 'string' ? Buffer.from(data, 'utf8') : data });
+  }
+
+  add(layer: string, fields: object | undefined): PacketBuilder {
+    const previous = this.layers.length ? this.layers[this.layers.length - 1].layer : 'start';
+    const codec = codecByName(layer)!;
+    if (!codec.follows.includes(previous)) {
+      throw new StackError(layer, `cannot follow ${previous === 'start' ? 'the start of a packet' : previous}; it may follow ${codec.follows.join(', ')}`);
+    }
+    return new PacketBuilder([...this.layers, { layer, fields: (fields ?? {}) as Record<string, unknown> }]);
+  }
+
+  private replaceLast(change: (last: EncodableLayer) => EncodableLayer): PacketBuilder {
+    if (!this.layers.length) throw new StackError('packet', 'there is no layer yet');
+    return new PacketBuilder([...this.layers.slice(0, -1), change(this.layers[this.layers.length - 1])]);
+  }
+}
+
+// One method per registered layer: `.ipv4()`, `.udp()`, `.linuxSll()`...
+for (const codec of codecs) {
+  Object.defineProperty(PacketBuilder.prototype, camel(codec.name), {
+    value: function (this: PacketBuilder, fields?: object) {
+      return this.add(codec.name, fields);
+    },
+    writable: true,
+    configurable: true,
+  });
+}
+
+/** Start an empty packet: `packet().ethernet().ipv4()...`. */
+export function packet(): Step<'start'> {
+  return new PacketBuilder([]) as unknown as Step<'start'>;
+}
+
+/** Start with an IPv4 layer. */
+export const ipv4 = (fields?: InputOf<'ipv4'>): Step<'ipv4'> => packet().ipv4(fields);
+/** Start with an Ethernet layer. */
+export const ethernet = (fields?: InputOf<'ethernet'>): Step<'ethernet'> => packet().ethernet(fields);

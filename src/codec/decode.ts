@@ -1,0 +1,112 @@
+/**
+ * Decoding bytes into typed layers. Strict mode throws the first problem; lax mode keeps going
+ * and reports problems as issues. Either way, the layers always cover every byte: whatever
+ * cannot be decoded becomes a raw layer, so re-encoding gives back the identical bytes.
+ */
+import { PacketError } from './errors.js';
+import type { DecodeContext, DecodedLayerBase, LayerCodec, NextLayer } from './layer.js';
+import { codecByName, resolveNext } from './registry.js';
+import type { Layer } from './types.js';
+import { asBuffer } from './bytes.js';
+
+export interface DecodeOptions {
+  /**
+   * The first layer: a layer name, or `auto` (the default) to pick IPv4 or IPv6 from the
+   * version nibble, as for a raw-IP capture.
+   */
+  from?: string;
+  /** `strict` (default) throws typed errors; `lax` returns what it could read plus `issues`. */
+  mode?: 'strict' | 'lax';
+  /** Attach checksum verdicts to layers that carry a checksum (default true). */
+  verifyChecksums?: boolean;
+}
+
+export interface DecodedPacket {
+  /** Outermost first. */
+  readonly layers: Layer[];
+  /** Problems found (lax mode, and always inside ICMP-quoted datagrams). */
+  readonly issues: PacketError[];
+}
+
+/** The first layer for a capture link type (LINKTYPE_ values), or undefined when unsupported. */
+export function layerForLinkType(linkType: number): string | undefined {
+  switch (linkType) {
+    case 1:
+      return 'ethernet';
+    case 101:
+      return 'auto';
+    case 113:
+      return 'linux-sll';
+    case 228:
+      return 'ipv4';
+    case 229:
+      return 'ipv6';
+    default:
+      return undefined;
+  }
+}
+
+function firstCodec(bytes: Uint8Array, from: string): LayerCodec {
+  if (from !== 'auto') return resolveNext(from);
+  const version = bytes.length ? bytes[0] >> 4 : 0;
+  return resolveNext(version === 6 ? 'ipv6' : version === 4 ? 'ipv4' : 'raw');
+}
+
+interface MutableContext extends DecodeContext {
+  quoted: boolean;
+  stack: { codec: LayerCodec; offset: number; fields: Record<string, unknown>; complete: boolean }[];
+}
+
+/** Decode one packet. */
+export function decode(bytes: Uint8Array, options: DecodeOptions = {}): DecodedPacket {
+  const buf = asBuffer(bytes);
+  const strict = options.mode !== 'lax';
+  const verify = options.verifyChecksums !== false;
+  const issues: PacketError[] = [];
+  const layers: DecodedLayerBase[] = [];
+  const ctx: MutableContext = {
+    buf,
+    stack: [],
+    quoted: false,
+    report(error) {
+      if (strict && !ctx.quoted) throw error;
+      issues.push(error);
+    },
+  };
+  if (options.from !== undefined && options.from !== 'auto' && !codecByName(options.from)) {
+    throw new RangeError(`decode: unknown first layer ${JSON.stringify(options.from)}`);
+  }
+  let codec = firstCodec(buf, options.from ?? 'auto');
+  let off = 0;
+  let end = buf.length;
+  let complete = true;
+  for (;;) {
+    let step;
+    try {
+      step = codec.decode(ctx, off, end);
+    } catch (error) {
+      if (!(error instanceof PacketError) || (strict && !ctx.quoted)) throw error;
+      issues.push(error);
+      // What could not be decoded stays as raw bytes, so nothing is lost.
+      if (end > off) layers.push({ layer: 'raw', fields: { data: buf.subarray(off, end) } });
+      break;
+    }
+    const layer: DecodedLayerBase = { layer: codec.name, fields: step.fields };
+    if (step.payloadEnd < end) layer.trailer = buf.subarray(step.payloadEnd, end);
+    complete = complete && step.complete !== false;
+    if (verify && codec.verifyChecksum) {
+      const verdict = codec.verifyChecksum(ctx, off, step.payloadEnd, step.fields, complete);
+      if (verdict) layer.checksum = verdict;
+    }
+    layers.push(layer);
+    ctx.stack.push({ codec, offset: off, fields: step.fields, complete });
+    // Inside a quoted datagram problems are expected (it is usually cut short): report, never throw.
+    if (step.quotes) ctx.quoted = true;
+    const next: NextLayer | undefined = step.next;
+    if (next === undefined || step.headerEnd >= step.payloadEnd) break;
+    codec = resolveNext(next);
+    off = step.headerEnd;
+    end = step.payloadEnd;
+  }
+  return { layers: layers as unknown as Layer[], issues };
+}

@@ -1,0 +1,107 @@
+/**
+ * The contract between the codec engine and one protocol. A protocol file exports one
+ * LayerCodec; the registry lists them; encode.ts and decode.ts drive them.
+ */
+import type { PacketError } from './errors.js';
+import type { FieldDef } from './field.js';
+
+/** Verdict on a layer's checksum after decoding. */
+export interface ChecksumVerdict {
+  /** `unverifiable` when the covered bytes are not all present (a fragment, a truncated or quoted packet). */
+  readonly status: 'valid' | 'invalid' | 'unverifiable';
+  /** The value a correct sender would have written (when it could be computed). */
+  readonly expected?: number;
+  /** The value in the packet. */
+  readonly actual: number;
+}
+
+/** One encoded layer in the middle of being written. Offsets are into the packet buffer. */
+export interface EncodeFrame {
+  readonly codec: LayerCodec;
+  readonly fields: Record<string, unknown>;
+  /** Start of this layer's header. */
+  offset: number;
+  /** Length of this layer's own header (options included, payload excluded). */
+  headerLength: number;
+  /** End of this layer's payload: where its trailer starts. */
+  payloadEnd: number;
+  /** Bytes after the payload that the layer's length fields do not count (e.g. Ethernet padding). */
+  readonly trailer: Uint8Array | undefined;
+  /** Anything `measure` prepared for `write` (e.g. encoded options), to avoid doing it twice. */
+  state: unknown;
+}
+
+/** How a layer names what comes next: directly, or by a number the registry binds. */
+export type NextLayer = string | { readonly ipProtocol: number } | { readonly etherType: number };
+
+/** What a codec hands back after decoding its header. */
+export interface DecodeStep {
+  readonly fields: Record<string, unknown>;
+  /** End of this layer's header. */
+  readonly headerEnd: number;
+  /** End of the bytes this layer's length fields claim (clamped to what is present). */
+  readonly payloadEnd: number;
+  /** What decodes the payload: a layer name, or a binding the registry resolves; undefined when nothing follows. */
+  readonly next: NextLayer | undefined;
+  /** Decode the payload as a quoted (ICMP error) packet: issues there are always lax. */
+  readonly quotes?: boolean;
+  /** Whether a transport checksum inside this layer can cover all its bytes (false for fragments, truncation). */
+  readonly complete?: boolean;
+}
+
+/** One decoded layer, as `decode()` returns it and `encode()` takes it. */
+export interface DecodedLayerBase {
+  readonly layer: string;
+  readonly fields: Record<string, unknown>;
+  checksum?: ChecksumVerdict;
+  trailer?: Uint8Array;
+}
+
+/** What a codec sees of the layers around it while decoding. */
+export interface DecodeContext {
+  readonly buf: Uint8Array;
+  /** Layers decoded so far, outermost first, with their byte offsets. */
+  readonly stack: readonly { readonly codec: LayerCodec; readonly offset: number; readonly fields: Record<string, unknown>; readonly complete: boolean }[];
+  /** Record a problem: throws in strict mode, collects it in lax mode. */
+  report(error: PacketError): void;
+  /** True while decoding inside an ICMP-quoted packet. */
+  readonly quoted: boolean;
+}
+
+export interface LayerCodec {
+  /** Layer name used by decode output, JSON and builders, e.g. `ipv4`. */
+  readonly name: string;
+  /** Human title, e.g. `Internet Protocol version 4`. */
+  readonly title: string;
+  /** Defining documents, e.g. `RFC 791`. */
+  readonly rfc: string;
+  /** The fixed-header fields, for docs, printing and fuzzing; variable parts are described in `extraFields`. */
+  readonly fields: readonly FieldDef[];
+  /** Fields beyond the fixed header (options, variant parts, data), name and description. */
+  readonly extraFields?: readonly { readonly name: string; readonly doc: string }[];
+  /** Layers this one may follow (`start` when it may begin a packet); drives the typestate builder. */
+  readonly follows: readonly string[];
+  /** Bindings: the protocol number or EtherType that selects this layer. */
+  readonly ipProtocol?: number;
+  readonly etherType?: number;
+  /** Validate the fields and return this layer's header length; may stash work in `frame.state`. */
+  measure(frame: EncodeFrame): number;
+  /** Write the header; every frame's offset and payloadEnd are known. */
+  write(buf: Uint8Array, frames: readonly EncodeFrame[], index: number): void;
+  /** Byte offset of the 16-bit checksum within the header, for `corrupt('checksum')`. */
+  readonly checksumOffset?: number;
+  /** Fill the checksum field when it was left out; called innermost layer first. */
+  fillChecksum?(buf: Uint8Array, frames: readonly EncodeFrame[], index: number): void;
+  /** Decode the header at `off`; bytes up to `end` belong to this layer and its payload. */
+  decode(ctx: DecodeContext, off: number, end: number): DecodeStep;
+  /**
+   * Verify the checksum of a decoded layer spanning [off, end). `complete` is false when bytes the
+   * checksum covers are missing (a fragment, a truncated or quoted datagram). `ctx.stack` holds the
+   * layers around this one, not this one.
+   */
+  verifyChecksum?(ctx: DecodeContext, off: number, end: number, fields: Record<string, unknown>, complete: boolean): ChecksumVerdict | undefined;
+  /** IP layers: the pseudo-header address sum for upper-layer checksums (RFC 768, 9293, 8200 section 8.1). */
+  pseudoHeaderSum?(buf: Uint8Array, offset: number, fields: Record<string, unknown>): number;
+  /** One-line summary for printing (like tcpdump), given decoded fields. */
+  summary?(fields: Record<string, unknown>): string;
+}

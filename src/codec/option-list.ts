@@ -1,0 +1,151 @@
+/**
+ * Type-length-value option lists shared by IPv4 (RFC 791 section 3.1) and TCP (RFC 9293
+ * section 3.1): kind 0 ends the list, kind 1 is a one-byte no-op, every other kind carries a
+ * length octet that counts the kind and length octets themselves.
+ *
+ * Round trips are exact by construction: an option decodes to its named form only when that
+ * form re-encodes to the same bytes; anything else stays raw (`{ kind: number, data }`), and
+ * bytes after an end-of-list option, or after a malformed option, are kept as `padding`.
+ */
+import { ContentError, FieldValueError, type PacketError } from './errors.js';
+import { parseHex } from './bytes.js';
+
+/** A raw option: the kind number and its body, optionally with an explicit (maybe wrong) length. */
+export interface RawOption {
+  readonly kind: number;
+  readonly data: Uint8Array | string;
+  readonly length?: number;
+}
+
+/** How one named option kind is written and read. */
+export interface OptionKind<O extends { kind: string }> {
+  readonly name: O['kind'];
+  readonly code: number;
+  readonly doc: string;
+  /** Body bytes (after kind and length); undefined for the one-byte options EOL and NOP. */
+  encodeBody?(option: O, fail: (field: string, value: unknown, allowed: string) => never): Uint8Array;
+  /** Fields from a body; undefined when the body does not fit the named form. */
+  decodeBody?(body: Uint8Array): Omit<O, 'kind' | 'length'> | undefined;
+}
+
+export interface OptionListCodec<O extends { kind: string }> {
+  readonly kinds: readonly OptionKind<O>[];
+  /** Encode a list to bytes (unpadded). */
+  encode(options: readonly (O | RawOption)[]): Uint8Array;
+  /** Decode bytes; returns the options and whatever trailing bytes could not be options. */
+  decode(buf: Uint8Array, start: number, end: number, report: (e: PacketError) => void): { options: (O | RawOption)[]; padding: Uint8Array };
+}
+
+export function optionListCodec<O extends { kind: string; length?: number }>(
+  layer: string,
+  field: string,
+  kinds: readonly OptionKind<O>[],
+): OptionListCodec<O> {
+  const byName = new Map<string, OptionKind<O>>(kinds.map((k) => [k.name, k]));
+  const byCode = new Map<number, OptionKind<O>>(kinds.map((k) => [k.code, k]));
+
+  const fail = (index: number) => (name: string, value: unknown, allowed: string): never => {
+    throw new FieldValueError(layer, `${field}[${index}].${name}`, value, allowed);
+  };
+
+  function encodeOne(option: O | RawOption, index: number): Uint8Array {
+    const f = fail(index);
+    let code: number;
+    let body: Uint8Array | undefined;
+    if (typeof option.kind === 'number') {
+      code = option.kind;
+      if (!Number.isInteger(code) || code < 0 || code > 255) f('kind', code, 'an integer 0..255 or a known option name');
+      const data = (option as RawOption).data ?? new Uint8Array(0);
+      body = typeof data === 'string' ? parseHex(data) : data;
+      if (body === undefined) f('data', data, 'bytes or hex text');
+      // Kinds 0 and 1 are single octets; a raw one with data writes the data after it verbatim.
+      if ((code === 0 || code === 1) && (option as RawOption).length === undefined) {
+        const out = new Uint8Array(1 + body!.length);
+        out[0] = code;
+        out.set(body!, 1);
+        return out;
+      }
+    } else {
+      const kind = byName.get(option.kind);
+      if (!kind) return f('kind', option.kind, `one of ${[...byName.keys()].join(', ')} or a number`);
+      code = kind.code;
+      if (!kind.encodeBody) return Uint8Array.of(code);
+      body = kind.encodeBody(option as O, f);
+    }
+    const length = option.length ?? body!.length + 2;
+    if (!Number.isInteger(length) || length < 0 || length > 255) f('length', length, 'an integer 0..255');
+    const out = new Uint8Array(2 + body!.length);
+    out[0] = code;
+    out[1] = length;
+    out.set(body!, 2);
+    return out;
+  }
+
+  return {
+    kinds,
+    encode(options) {
+      if (!Array.isArray(options)) fail(0)('', options, 'a list of options');
+      const parts = options.map(encodeOne);
+      const total = parts.reduce((n, p) => n + p.length, 0);
+      const out = new Uint8Array(total);
+      let pos = 0;
+      for (const p of parts) {
+        out.set(p, pos);
+        pos += p.length;
+      }
+      return out;
+    },
+    decode(buf, start, end, report) {
+      const options: (O | RawOption)[] = [];
+      let i = start;
+      while (i < end) {
+        const code = buf[i];
+        const kind = byCode.get(code);
+        if (code === 0 || code === 1) {
+          options.push(kind ? ({ kind: kind.name } as O) : { kind: code, data: '' });
+          i += 1;
+          if (code === 0) break; // end of list: the rest is padding
+          continue;
+        }
+        const length = i + 1 < end ? buf[i + 1] : -1;
+        if (length < 2 || i + length > end) {
+          report(new ContentError(layer, i, `${field}[${options.length}].length`, length < 0 ? 'missing' : length, `2..${end - i} (the option must fit in the header)`));
+          break;
+        }
+        const body = buf.subarray(i + 2, i + length);
+        const parsed = kind?.decodeBody?.(body);
+        let option: O | RawOption = { kind: code, data: Buffer.from(body) };
+        if (kind && parsed) {
+          const named = { kind: kind.name, ...parsed } as O;
+          // Keep the named form only if it reproduces the bytes exactly.
+          const again = encodeOne(named, options.length);
+          if (again.length === length && Buffer.compare(again, buf.subarray(i, i + length)) === 0) option = named;
+        }
+        options.push(option);
+        i += length;
+      }
+      return { options, padding: buf.subarray(i, end) };
+    },
+  };
+}
+
+/** Read a big-endian u16/u32 from a body. */
+export const be16 = (b: Uint8Array, o: number): number => (b[o] << 8) | b[o + 1];
+export const be32 = (b: Uint8Array, o: number): number => b[o] * 0x1000000 + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]);
+export function putBe16(b: Uint8Array, o: number, v: number): void {
+  b[o] = v >>> 8;
+  b[o + 1] = v & 255;
+}
+export function putBe32(b: Uint8Array, o: number, v: number): void {
+  b[o] = v >>> 24;
+  b[o + 1] = (v >>> 16) & 255;
+  b[o + 2] = (v >>> 8) & 255;
+  b[o + 3] = v & 255;
+}
+
+/** Validate an unsigned integer of `bits` for an option field. */
+export function checkUint(value: unknown, bits: number, name: string, fail: (field: string, value: unknown, allowed: string) => never): number {
+  const max = 2 ** bits - 1;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) return fail(name, value, `an integer 0..${max}`);
+  return value;
+}

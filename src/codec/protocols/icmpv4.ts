@@ -1,0 +1,212 @@
+/**
+ * Internet Control Message Protocol: RFC 792 (messages), RFC 1191 (next-hop MTU), RFC 1256
+ * (router discovery), RFC 950 (address mask), RFC 4884 (length of the quoted datagram).
+ * Error messages quote the offending datagram; it is decoded as IPv4 in lax mode.
+ */
+import { compileHeader, type CompiledHeader } from '../header.js';
+import { enumOf, ipv4Addr, uint, type FieldDef } from '../field.js';
+import { finishChecksum, sumWords } from '../checksum.js';
+import { FieldValueError, LengthError, UnknownFieldError } from '../errors.js';
+import { closest } from '../suggest.js';
+import type { LayerCodec } from '../layer.js';
+
+export const ICMP_TYPES = {
+  'echo-reply': 0,
+  'destination-unreachable': 3,
+  'source-quench': 4,
+  redirect: 5,
+  'echo-request': 8,
+  'router-advertisement': 9,
+  'router-solicitation': 10,
+  'time-exceeded': 11,
+  'parameter-problem': 12,
+  'timestamp-request': 13,
+  'timestamp-reply': 14,
+  'information-request': 15,
+  'information-reply': 16,
+  'address-mask-request': 17,
+  'address-mask-reply': 18,
+} as const;
+export type IcmpTypeName = keyof typeof ICMP_TYPES;
+
+export const UNREACHABLE_CODES = {
+  'net-unreachable': 0,
+  'host-unreachable': 1,
+  'protocol-unreachable': 2,
+  'port-unreachable': 3,
+  'fragmentation-needed': 4,
+  'source-route-failed': 5,
+  'destination-network-unknown': 6,
+  'destination-host-unknown': 7,
+  'source-host-isolated': 8,
+  'network-prohibited': 9,
+  'host-prohibited': 10,
+  'network-unreachable-for-tos': 11,
+  'host-unreachable-for-tos': 12,
+  'communication-prohibited': 13,
+  'host-precedence-violation': 14,
+  'precedence-cutoff': 15,
+} as const;
+export const REDIRECT_CODES = { network: 0, host: 1, 'tos-network': 2, 'tos-host': 3 } as const;
+export const TIME_EXCEEDED_CODES = { 'ttl-exceeded': 0, 'reassembly-time-exceeded': 1 } as const;
+export const PARAMETER_PROBLEM_CODES = { pointer: 0, 'missing-option': 1, 'bad-length': 2 } as const;
+
+/** ICMP fields as decoded. Which of the optional ones are present depends on `type`. */
+export interface IcmpFields {
+  type: IcmpTypeName | number;
+  /** A name for the codes of destination-unreachable, redirect, time-exceeded and parameter-problem. */
+  code: string | number;
+  checksum: number;
+  /** Echo, timestamp, information and address-mask messages. */
+  id?: number;
+  seq?: number;
+  /** Timestamp messages: milliseconds since midnight UT. */
+  originate?: number;
+  receive?: number;
+  transmit?: number;
+  /** Address-mask messages. */
+  mask?: string;
+  /** Redirect: the gateway to use. */
+  gateway?: string;
+  /** Parameter problem: offset of the bad octet. */
+  pointer?: number;
+  /** RFC 4884: length of the quoted datagram in 32-bit words (0: not given). */
+  length?: number;
+  /** Destination unreachable, code fragmentation-needed: MTU of the next hop (RFC 1191). */
+  nextHopMtu?: number;
+  /** Router advertisement. */
+  addressCount?: number;
+  addressEntrySize?: number;
+  lifetime?: number;
+  /** Unused bits, kept for exact round trips. */
+  unused?: number;
+  /** Unknown types: the four bytes after the checksum. */
+  rest?: number;
+}
+
+export type IcmpInput = { [K in keyof IcmpFields]?: IcmpFields[K] };
+
+declare module '../types.js' {
+  interface LayerTypes {
+    icmp: { fields: IcmpFields; input: IcmpInput; follows: 'ipv4' };
+  }
+}
+
+const PROTOCOL = 1;
+/** Types whose body quotes the datagram that caused them. */
+const ERROR_TYPES = new Set([3, 4, 5, 11, 12]);
+
+function head(codes?: Readonly<Record<string, number>>): FieldDef[] {
+  return [
+    enumOf('type', 8, ICMP_TYPES, { doc: 'Message type', default: 8 }),
+    codes ? enumOf('code', 8, codes, { doc: 'Message code' }) : uint('code', 8, { doc: 'Message code' }),
+    uint('checksum', 16, { doc: 'Checksum over the message (RFC 1071)', role: 'checksum' }),
+  ];
+}
+const idSeq = (): FieldDef[] => [uint('id', 16, { doc: 'Identifier' }), uint('seq', 16, { doc: 'Sequence number' })];
+const lengthQuoted = uint('length', 8, { doc: 'Length of the quoted datagram in 32-bit words (RFC 4884)' });
+
+const echo = compileHeader<IcmpFields>('icmp', [...head(), ...idSeq()]);
+const variants = new Map<number, CompiledHeader<IcmpFields>>([
+  [0, echo],
+  [8, echo],
+  [15, echo],
+  [16, echo],
+  [3, compileHeader('icmp', [...head(UNREACHABLE_CODES), uint('unused', 8, { doc: 'Unused' }), lengthQuoted, uint('nextHopMtu', 16, { doc: 'Next-hop MTU (RFC 1191)' })])],
+  [4, compileHeader('icmp', [...head(), uint('unused', 32, { doc: 'Unused' })])],
+  [5, compileHeader('icmp', [...head(REDIRECT_CODES), ipv4Addr('gateway', { doc: 'Gateway address to use', default: '0.0.0.0' })])],
+  [9, compileHeader('icmp', [...head(), uint('addressCount', 8, { doc: 'Number of addresses' }), uint('addressEntrySize', 8, { doc: 'Words per address entry', default: 2 }), uint('lifetime', 16, { doc: 'Lifetime in seconds' })])],
+  [10, compileHeader('icmp', [...head(), uint('unused', 32, { doc: 'Reserved' })])],
+  [11, compileHeader('icmp', [...head(TIME_EXCEEDED_CODES), uint('unused', 8, { doc: 'Unused' }), lengthQuoted, uint('rest', 16, { doc: 'Unused' })])],
+  [12, compileHeader('icmp', [...head(PARAMETER_PROBLEM_CODES), uint('pointer', 8, { doc: 'Offset of the bad octet' }), lengthQuoted, uint('unused', 16, { doc: 'Unused' })])],
+  [13, compileHeader('icmp', [...head(), ...idSeq(), uint('originate', 32, { doc: 'Originate timestamp' }), uint('receive', 32, { doc: 'Receive timestamp' }), uint('transmit', 32, { doc: 'Transmit timestamp' })])],
+  [17, compileHeader('icmp', [...head(), ...idSeq(), ipv4Addr('mask', { doc: 'Address mask', default: '0.0.0.0' })])],
+]);
+variants.set(14, variants.get(13)!);
+variants.set(18, variants.get(17)!);
+const unknown = compileHeader<IcmpFields>('icmp', [...head(), uint('rest', 32, { doc: 'Rest of header (unknown type)' })]);
+
+function typeNumber(type: unknown): number {
+  if (type === undefined) return 8;
+  if (typeof type === 'number' && Number.isInteger(type) && type >= 0 && type <= 255) return type;
+  if (typeof type === 'string' && type in ICMP_TYPES) return ICMP_TYPES[type as IcmpTypeName];
+  throw new FieldValueError('icmp', 'type', type, `an integer 0..255 or one of ${Object.keys(ICMP_TYPES).join(', ')}`);
+}
+
+const variantOf = (type: number): CompiledHeader<IcmpFields> => variants.get(type) ?? unknown;
+const NO_AUTO = {};
+const variantNames = new Map([...new Set([...variants.values(), unknown])].map((v) => [v, new Set(v.fields.map((f) => f.name))]));
+
+/** Every field of every message type, once, for docs and the field-name check. */
+const allFields = [...new Map([echo, ...variants.values(), unknown].flatMap((v) => v.fields).map((f) => [f.name, f])).values()];
+
+/** A field that the message type has no room for would be lost silently: refuse it. */
+function checkFieldsFit(fields: Record<string, unknown>, type: number, variant: CompiledHeader<IcmpFields>): void {
+  const names = variantNames.get(variant)!;
+  for (const key in fields) {
+    if (!names.has(key)) {
+      throw new UnknownFieldError(`icmp (type ${type})`, key, closest(key, names), [...names]);
+    }
+  }
+}
+
+export const icmp: LayerCodec = {
+  name: 'icmp',
+  title: 'Internet Control Message Protocol',
+  rfc: 'RFC 792',
+  // The union over message types; which fields a message has depends on its type (see IcmpFields).
+  fields: allFields,
+  follows: ['ipv4'],
+  ipProtocol: PROTOCOL,
+
+  measure(frame) {
+    const type = typeNumber(frame.fields.type);
+    const variant = variantOf(type);
+    checkFieldsFit(frame.fields, type, variant);
+    frame.state = variant;
+    return variant.length;
+  },
+
+  write(buf, frames, index) {
+    const frame = frames[index];
+    (frame.state as CompiledHeader<IcmpFields>).write(buf, frame.offset, frame.fields as unknown as IcmpFields, NO_AUTO);
+  },
+
+  checksumOffset: 2,
+
+  fillChecksum(buf, frames, index) {
+    const frame = frames[index];
+    if (frame.fields.checksum !== undefined) return;
+    const value = finishChecksum(sumWords(buf, frame.offset, frame.payloadEnd));
+    buf[frame.offset + 2] = value >>> 8;
+    buf[frame.offset + 3] = value & 255;
+  },
+
+  decode(ctx, off, end) {
+    if (end - off < 8) throw new LengthError('icmp', off, 8, end - off, 'buffer');
+    const type = ctx.buf[off];
+    const variant = variantOf(type);
+    if (end - off < variant.length) throw new LengthError('icmp', off, variant.length, end - off, 'icmp.type', `type ${type} has a ${variant.length}-byte header`);
+    const fields = variant.read(ctx.buf, off);
+    const quotes = ERROR_TYPES.has(type);
+    return {
+      fields: fields as unknown as Record<string, unknown>,
+      headerEnd: off + variant.length,
+      payloadEnd: end,
+      next: quotes ? 'ipv4' : 'raw',
+      quotes,
+    };
+  },
+
+  verifyChecksum(ctx, off, end, fields, complete) {
+    const actual = fields.checksum as number;
+    if (!complete) return { status: 'unverifiable', actual };
+    const sum = sumWords(ctx.buf, off, end);
+    return { status: finishChecksum(sum) === 0 ? 'valid' : 'invalid', expected: finishChecksum(sum - actual), actual };
+  },
+
+  summary(f) {
+    const idSeqText = f.id !== undefined ? ` id ${f.id} seq ${f.seq}` : '';
+    return `ICMP ${f.type} code ${f.code}${idSeqText}`;
+  },
+};

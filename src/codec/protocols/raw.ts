@@ -1,0 +1,47 @@
+/** Raw payload: bytes no other layer claims (unknown protocols, application data, fragments). */
+import { bytesInput } from '../bytes.js';
+import type { LayerCodec } from '../layer.js';
+
+export interface RawFields {
+  data: Uint8Array;
+}
+
+export interface RawInput {
+  /** Bytes, or hex text. */
+  data?: Uint8Array | string;
+}
+
+declare module '../types.js' {
+  interface LayerTypes {
+    raw: { fields: RawFields; input: RawInput; follows: 'start' | 'ethernet' | 'linux-sll' | 'ipv4' | 'icmp' | 'udp' | 'tcp' };
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+export const raw: LayerCodec = {
+  name: 'raw',
+  title: 'Raw data',
+  rfc: '-',
+  fields: [],
+  extraFields: [{ name: 'data', doc: 'The bytes (hex text in JSON)' }],
+  follows: ['start', 'ethernet', 'linux-sll', 'ipv4', 'icmp', 'udp', 'tcp'],
+
+  measure(frame) {
+    const data = frame.fields.data === undefined ? EMPTY : bytesInput('raw', 'data', frame.fields.data);
+    frame.state = data;
+    return data.length;
+  },
+
+  write(buf, frames, index) {
+    const frame = frames[index];
+    buf.set(frame.state as Uint8Array, frame.offset);
+  },
+
+  decode(ctx, off, end) {
+    // A view, not a copy: decoding stays cheap; the layer shares the caller's buffer.
+    return { fields: { data: ctx.buf.subarray(off, end) }, headerEnd: end, payloadEnd: end, next: undefined };
+  },
+
+  summary: (f) => `Raw ${(f.data as Uint8Array).length} bytes`,
+};

@@ -1,0 +1,74 @@
+/** TCP options: RFC 9293 section 3.2 (EOL, NOP, MSS), RFC 7323 (window scale, timestamps), RFC 2018 (SACK). */
+import { be16, be32, checkUint, optionListCodec, putBe16, putBe32, type OptionKind, type RawOption } from '../option-list.js';
+
+export type TcpOption =
+  | { readonly kind: 'eol'; readonly length?: number }
+  | { readonly kind: 'nop'; readonly length?: number }
+  | { readonly kind: 'mss'; readonly value: number; readonly length?: number }
+  | { readonly kind: 'window-scale'; readonly shift: number; readonly length?: number }
+  | { readonly kind: 'sack-permitted'; readonly length?: number }
+  | { readonly kind: 'sack'; readonly blocks: readonly { readonly left: number; readonly right: number }[]; readonly length?: number }
+  | { readonly kind: 'timestamps'; readonly value: number; readonly echo: number; readonly length?: number };
+
+export type TcpOptionInput = TcpOption | RawOption;
+
+type Body<K extends TcpOption['kind']> = Omit<Extract<TcpOption, { kind: K }>, 'kind' | 'length'>;
+
+const kinds: OptionKind<TcpOption>[] = [
+  { name: 'eol', code: 0, doc: 'End of option list' },
+  { name: 'nop', code: 1, doc: 'No operation (alignment)' },
+  {
+    name: 'mss',
+    code: 2,
+    doc: 'Maximum segment size',
+    encodeBody(o, fail) {
+      const b = new Uint8Array(2);
+      putBe16(b, 0, checkUint((o as Body<'mss'>).value, 16, 'value', fail));
+      return b;
+    },
+    decodeBody: (b) => (b.length === 2 ? ({ value: be16(b, 0) } satisfies Body<'mss'>) : undefined),
+  },
+  {
+    name: 'window-scale',
+    code: 3,
+    doc: 'Window scale shift count',
+    encodeBody: (o, fail) => Uint8Array.of(checkUint((o as Body<'window-scale'>).shift, 8, 'shift', fail)),
+    decodeBody: (b) => (b.length === 1 ? ({ shift: b[0] } satisfies Body<'window-scale'>) : undefined),
+  },
+  { name: 'sack-permitted', code: 4, doc: 'SACK permitted', encodeBody: () => new Uint8Array(0), decodeBody: (b) => (b.length === 0 ? {} : undefined) },
+  {
+    name: 'sack',
+    code: 5,
+    doc: 'Selective acknowledgment blocks',
+    encodeBody(o, fail) {
+      const blocks = (o as Body<'sack'>).blocks ?? [];
+      const b = new Uint8Array(8 * blocks.length);
+      blocks.forEach((block, i) => {
+        putBe32(b, 8 * i, checkUint(block.left, 32, `blocks[${i}].left`, fail));
+        putBe32(b, 8 * i + 4, checkUint(block.right, 32, `blocks[${i}].right`, fail));
+      });
+      return b;
+    },
+    decodeBody(b) {
+      if (b.length % 8) return undefined;
+      const blocks: { left: number; right: number }[] = [];
+      for (let i = 0; i < b.length; i += 8) blocks.push({ left: be32(b, i), right: be32(b, i + 4) });
+      return { blocks } satisfies Body<'sack'>;
+    },
+  },
+  {
+    name: 'timestamps',
+    code: 8,
+    doc: 'Timestamps (TSval, TSecr)',
+    encodeBody(o, fail) {
+      const t = o as Body<'timestamps'>;
+      const b = new Uint8Array(8);
+      putBe32(b, 0, checkUint(t.value, 32, 'value', fail));
+      putBe32(b, 4, checkUint(t.echo ?? 0, 32, 'echo', fail));
+      return b;
+    },
+    decodeBody: (b) => (b.length === 8 ? ({ value: be32(b, 0), echo: be32(b, 4) } satisfies Body<'timestamps'>) : undefined),
+  },
+];
+
+export const tcpOptions = optionListCodec<TcpOption>('tcp', 'options', kinds);

@@ -1,0 +1,153 @@
+/** Transmission Control Protocol: RFC 9293 (header), RFC 3168 (CWR, ECE), RFC 9768 / AccECN (AE). */
+import { compileHeader } from '../header.js';
+import { flags, uint, type FlagsValue } from '../field.js';
+import { bytesInput } from '../bytes.js';
+import { ContentError, FieldValueError, LengthError } from '../errors.js';
+import type { LayerCodec } from '../layer.js';
+import { fillUpperLayerChecksum, verifyUpperLayerChecksum } from '../upper-checksum.js';
+import { tcpOptions, type TcpOptionInput } from './tcp-options.js';
+
+export type TcpFlag = 'ae' | 'cwr' | 'ece' | 'urg' | 'ack' | 'psh' | 'rst' | 'syn' | 'fin';
+
+export interface TcpFields {
+  srcPort: number;
+  dstPort: number;
+  seq: number;
+  ack: number;
+  /** Header length in 32-bit words. */
+  dataOffset: number;
+  /** The three reserved bits before AE. */
+  reserved: number;
+  flags: TcpFlag[];
+  window: number;
+  checksum: number;
+  urgentPointer: number;
+  options: TcpOptionInput[];
+  /** Bytes after the options up to the data offset; present only when not plain zero padding. */
+  padding?: Uint8Array;
+}
+
+export interface TcpInput {
+  /** Default 20. */
+  srcPort?: number;
+  /** Default 80. */
+  dstPort?: number;
+  seq?: number;
+  ack?: number;
+  dataOffset?: number;
+  reserved?: number;
+  /** Default ['syn'], as in Scapy. */
+  flags?: FlagsValue & (readonly TcpFlag[] | number);
+  /** Default 65535. */
+  window?: number;
+  checksum?: number;
+  urgentPointer?: number;
+  options?: readonly TcpOptionInput[];
+  padding?: Uint8Array | string;
+}
+
+declare module '../types.js' {
+  interface LayerTypes {
+    tcp: { fields: TcpFields; input: TcpInput; follows: 'ipv4' | 'icmp' };
+  }
+}
+
+const PROTOCOL = 6;
+
+const header = compileHeader<TcpFields>('tcp', [
+  uint('srcPort', 16, { doc: 'Source port', default: 20 }),
+  uint('dstPort', 16, { doc: 'Destination port', default: 80 }),
+  uint('seq', 32, { doc: 'Sequence number' }),
+  uint('ack', 32, { doc: 'Acknowledgment number' }),
+  uint('dataOffset', 4, { doc: 'Header length in 32-bit words', role: 'auto' }),
+  uint('reserved', 3, { doc: 'Reserved bits' }),
+  flags('flags', ['ae', 'cwr', 'ece', 'urg', 'ack', 'psh', 'rst', 'syn', 'fin'], { doc: 'Control bits' }),
+  uint('window', 16, { doc: 'Receive window', default: 65535 }),
+  uint('checksum', 16, { doc: 'Checksum over pseudo-header, header and data (RFC 1071)', role: 'checksum' }),
+  uint('urgentPointer', 16, { doc: 'Urgent pointer' }),
+]);
+
+const SYN = 0x002;
+const auto = { dataOffset: 5 };
+
+interface TcpState {
+  options: Uint8Array | undefined;
+  padding: Uint8Array;
+}
+
+export const tcp: LayerCodec = {
+  name: 'tcp',
+  title: 'Transmission Control Protocol',
+  rfc: 'RFC 9293',
+  fields: header.fields,
+  extraFields: [
+    { name: 'options', doc: 'Options: eol, nop, mss, window-scale, sack-permitted, sack, timestamps, or raw { kind, data }' },
+    { name: 'padding', doc: 'Bytes after the options up to the data offset (default zeros)' },
+  ],
+  follows: ['ipv4', 'icmp'],
+  ipProtocol: PROTOCOL,
+
+  measure(frame) {
+    const f = frame.fields as TcpInput;
+    if (f.options === undefined && f.padding === undefined) {
+      frame.state = undefined;
+      return 20;
+    }
+    const options = f.options && f.options.length ? tcpOptions.encode(f.options) : undefined;
+    const optionLength = options?.length ?? 0;
+    const padding = f.padding !== undefined ? bytesInput('tcp', 'padding', f.padding) : new Uint8Array((4 - (optionLength % 4)) % 4);
+    const length = 20 + optionLength + padding.length;
+    if (length > 60) {
+      throw new FieldValueError('tcp', 'options', `${length - 20} bytes of options and padding`, 'at most 40 bytes (the 4-bit data offset counts at most 60 header bytes)');
+    }
+    frame.state = { options, padding } satisfies TcpState;
+    return length;
+  },
+
+  write(buf, frames, index) {
+    const frame = frames[index];
+    auto.dataOffset = frame.headerLength >>> 2;
+    const f = frame.fields;
+    // Scapy's default of a SYN: what a user crafting a bare TCP layer almost always wants.
+    const fields = f.flags === undefined ? { ...f, flags: SYN } : f;
+    header.write(buf, frame.offset, fields as unknown as TcpFields, auto);
+    const state = frame.state as TcpState | undefined;
+    if (state) {
+      let at = frame.offset + 20;
+      if (state.options) {
+        buf.set(state.options, at);
+        at += state.options.length;
+      }
+      buf.set(state.padding, at);
+    }
+  },
+
+  checksumOffset: 16,
+
+  fillChecksum(buf, frames, index) {
+    fillUpperLayerChecksum(buf, frames, index, PROTOCOL, 16);
+  },
+
+  decode(ctx, off, end) {
+    const buf = ctx.buf;
+    if (end - off < 20) throw new LengthError('tcp', off, 20, end - off, 'buffer');
+    const fields = header.read(buf, off);
+    let headerLength = fields.dataOffset * 4;
+    if (fields.dataOffset < 5) {
+      ctx.report(new ContentError('tcp', off + 12, 'dataOffset', fields.dataOffset, '5..15 (at least the 20-byte header)'));
+      headerLength = 20;
+    }
+    if (off + headerLength > end) throw new LengthError('tcp', off, headerLength, end - off, 'tcp.dataOffset');
+    const { options, padding } = tcpOptions.decode(buf, off + 20, off + headerLength, ctx.report);
+    fields.options = options;
+    if (padding.length >= 4 || padding.some((b) => b !== 0)) fields.padding = Buffer.from(padding);
+    return { fields: fields as unknown as Record<string, unknown>, headerEnd: off + headerLength, payloadEnd: end, next: 'raw' };
+  },
+
+  verifyChecksum: (ctx, off, end, fields, complete) => verifyUpperLayerChecksum(ctx, off, end, PROTOCOL, fields.checksum as number, complete),
+
+  summary(f) {
+    const flagText = (f.flags as string[]).map((n) => n.toUpperCase()).join(',');
+    return `TCP ${f.srcPort} > ${f.dstPort} [${flagText}] seq ${f.seq} ack ${f.ack} win ${f.window}`;
+  },
+};

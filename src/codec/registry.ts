@@ -1,0 +1,53 @@
+/**
+ * Every protocol rawcraft knows. Adding a protocol is one file in protocols/ plus one line in
+ * `codecs`: decode dispatch, the builder's methods, JSON and printing all come from this list.
+ */
+import type { LayerCodec, NextLayer } from './layer.js';
+import { ethernet } from './protocols/ethernet.js';
+import { linuxSll } from './protocols/linux-sll.js';
+import { ipv4 } from './protocols/ipv4.js';
+import { icmp } from './protocols/icmpv4.js';
+import { udp } from './protocols/udp.js';
+import { tcp } from './protocols/tcp.js';
+import { raw } from './protocols/raw.js';
+
+export const codecs: readonly LayerCodec[] = [
+  ethernet,
+  linuxSll,
+  ipv4,
+  icmp,
+  udp,
+  tcp,
+  raw,
+];
+
+const byName = new Map(codecs.map((c) => [c.name, c]));
+const byIpProtocol = new Map(codecs.filter((c) => c.ipProtocol !== undefined).map((c) => [c.ipProtocol!, c]));
+const byEtherType = new Map(codecs.filter((c) => c.etherType !== undefined).map((c) => [c.etherType!, c]));
+
+/** The codec for a layer name, or undefined. */
+export function codecByName(name: string): LayerCodec | undefined {
+  return byName.get(name);
+}
+
+/** Resolve what a decoded layer says comes next; unknown numbers give the raw layer. */
+export function resolveNext(next: NextLayer): LayerCodec {
+  if (typeof next === 'string') return byName.get(next) ?? raw;
+  if ('ipProtocol' in next) return byIpProtocol.get(next.ipProtocol) ?? raw;
+  return byEtherType.get(next.etherType) ?? raw;
+}
+
+const fieldNameCache = new Map<LayerCodec, ReadonlySet<string>>();
+
+/** Every field name a layer accepts (fixed header plus extra fields), for rejecting typos. */
+export function fieldNames(codec: LayerCodec): ReadonlySet<string> {
+  let names = fieldNameCache.get(codec);
+  if (!names) {
+    names = new Set([...codec.fields.map((f) => f.name), ...(codec.extraFields ?? []).flatMap((f) => f.name.split(/,\s*/))]);
+    fieldNameCache.set(codec, names);
+  }
+  return names;
+}
+
+/** The layer names, for error messages and CLI help. */
+export const layerNames = (): string[] => codecs.map((c) => c.name);

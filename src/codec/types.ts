@@ -1,0 +1,41 @@
+/**
+ * Type-level registry of layers. Each protocol file adds its entry with declaration merging:
+ *
+ *   declare module '../types.js' {
+ *     interface LayerTypes { udp: { fields: UdpFields; input: UdpInput; follows: 'ipv4' | 'ipv6' } }
+ *   }
+ *
+ * The decoded-layer union, the builder's typestate and the JSON types are all derived from it.
+ */
+import type { ChecksumVerdict } from './layer.js';
+
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface LayerTypes {}
+
+export type LayerName = keyof LayerTypes & string;
+
+/** A decoded layer: a discriminated union on `layer`, ready for ts-pattern's `match`. */
+export type Layer = {
+  [K in LayerName]: {
+    readonly layer: K;
+    readonly fields: LayerTypes[K] extends { fields: infer F } ? F : never;
+    /** Present on layers that carry a checksum. */
+    checksum?: ChecksumVerdict;
+    /** Bytes after this layer's payload that its length fields do not count (e.g. Ethernet padding). */
+    trailer?: Uint8Array;
+  };
+}[LayerName];
+
+/** A layer to encode: any field may be left out (computed) or set explicitly (written as given). */
+export type LayerInput = {
+  [K in LayerName]: {
+    readonly layer: K;
+    readonly fields?: LayerTypes[K] extends { input: infer I } ? I : never;
+    readonly trailer?: Uint8Array | string;
+    /** Fields to write deliberately wrong (currently: `checksum`). */
+    readonly corrupt?: readonly 'checksum'[];
+  };
+}[LayerName];
+
+/** Bytes in input: a Uint8Array, or hex text (as in the JSON format). */
+export type BytesInput = Uint8Array | string;
