@@ -21,3 +21,4 @@ export type { RawFields, RawInput } from './codec/protocols/raw.js';
 export type { EthernetFields, EthernetInput, VlanTag } from './codec/protocols/ethernet.js';
 export type { LinuxSllFields, LinuxSllInput } from './codec/protocols/linux-sll.js';
 export type { RawOption } from './codec/option-list.js';
+export { packetToJson, layersFromJson, toJsonValue, issueToJson, type PacketJson, type IssueJson } from './codec/json.js';

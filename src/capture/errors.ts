@@ -1,0 +1,30 @@
+import { RawcraftError } from '../codec/errors.js';
+
+/**
+ * A capture file is corrupt or truncated. The message is one line:
+ * `record 3 at byte 1044: block length 12 is smaller than the 28-byte minimum`.
+ */
+export class CaptureFormatError extends RawcraftError {
+  readonly code = 'E_CAPTURE';
+  constructor(
+    /** What is wrong, without the position prefix. */
+    readonly problem: string,
+    /** Byte offset in the file where the bad record (or the file header) starts. */
+    readonly offset: number,
+    /**
+     * 0-based index of the bad record: the packet record in pcap, the block in pcapng
+     * (the first Section Header Block is record 0). -1 for the pcap file header or an unknown magic.
+     */
+    readonly recordIndex: number,
+  ) {
+    super(`${recordIndex < 0 ? 'file header' : `record ${recordIndex}`} at byte ${offset}: ${problem}`);
+  }
+}
+
+/** The destination of a capture writer failed, or the writer was used after `close()`. */
+export class CaptureWriteError extends RawcraftError {
+  readonly code = 'E_CAPTURE_WRITE';
+  constructor(message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+  }
+}

@@ -1,0 +1,100 @@
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { InputError, formatValue } from '../codec/errors.js';
+import { PcapEncoder, type PcapWriteOptions } from './pcap-encoder.js';
+import { PcapngEncoder, type PcapngInterfaceOptions, type PcapngWriteOptions } from './pcapng-encoder.js';
+import type { CaptureRecordInput } from './record.js';
+import { StreamSink } from './stream-sink.js';
+
+/** Streams a classic pcap file to a Writable. The file header is written at construction. */
+export class PcapWriter {
+  private readonly encoder: PcapEncoder;
+  private readonly sink: StreamSink;
+
+  constructor(destination: Writable, options: PcapWriteOptions) {
+    this.encoder = new PcapEncoder(options);
+    this.sink = new StreamSink(destination);
+    this.sink.writeNow(this.encoder.fileHeader());
+  }
+
+  get linkType(): number {
+    return this.encoder.linkType;
+  }
+
+  /** Append one packet. Resolves when the destination can take more (waits for 'drain' if needed). */
+  async write(record: CaptureRecordInput): Promise<void> {
+    await this.sink.write(this.encoder.record(record));
+  }
+
+  /** Flush and end the destination; resolves when the file is complete. */
+  close(): Promise<void> {
+    return this.sink.close();
+  }
+}
+
+/** Streams a single-section pcapng file to a Writable. The SHB (and any given IDBs) are written at construction. */
+export class PcapngWriter {
+  private readonly encoder: PcapngEncoder;
+  private readonly sink: StreamSink;
+
+  constructor(destination: Writable, options: PcapngWriteOptions = {}) {
+    this.encoder = new PcapngEncoder(options);
+    this.sink = new StreamSink(destination);
+    this.sink.writeNow(this.encoder.sectionHeader());
+    for (const iface of options.interfaces ?? []) this.addInterface(iface.linkType, iface);
+  }
+
+  /** Register an interface and write its IDB now; returns its id for `record.interfaceId`. */
+  addInterface(linkType: number, options: PcapngInterfaceOptions = {}): number {
+    const { id, block } = this.encoder.addInterface(linkType, options);
+    // Not awaited (this method is sync): any backpressure is waited for by the next write() or close().
+    this.sink.writeNow(block);
+    return id;
+  }
+
+  /** Append one packet. Resolves when the destination can take more (waits for 'drain' if needed). */
+  async write(record: CaptureRecordInput): Promise<void> {
+    await this.sink.write(this.encoder.record(record));
+  }
+
+  /** Flush and end the destination; resolves when the file is complete. */
+  close(): Promise<void> {
+    return this.sink.close();
+  }
+}
+
+export type CaptureFormat = 'pcap' | 'pcapng';
+
+export type CreateCaptureWriterOptions =
+  | ({ format: 'pcap' } & PcapWriteOptions)
+  | ({ format: 'pcapng'; /** Registered as interface 0 when given. */ linkType?: number } & PcapngWriteOptions);
+
+/** A writer for a file path (created or truncated) or a Writable. */
+export function createCaptureWriter(destination: string | Writable, options: { format: 'pcap' } & PcapWriteOptions): PcapWriter;
+export function createCaptureWriter(
+  destination: string | Writable,
+  options: { format: 'pcapng'; linkType?: number } & PcapngWriteOptions,
+): PcapngWriter;
+export function createCaptureWriter(
+  destination: string | Writable,
+  options: CreateCaptureWriterOptions,
+): PcapWriter | PcapngWriter;
+export function createCaptureWriter(
+  destination: string | Writable,
+  options: CreateCaptureWriterOptions,
+): PcapWriter | PcapngWriter {
+  if (options.format !== 'pcap' && options.format !== 'pcapng') {
+    throw new InputError(`createCaptureWriter: format ${formatValue((options as { format: unknown }).format)} is not 'pcap' or 'pcapng'`);
+  }
+  const stream = typeof destination === 'string' ? createWriteStream(destination) : destination;
+  try {
+    if (options.format === 'pcap') return new PcapWriter(stream, options);
+    const interfaces =
+      options.linkType === undefined ? options.interfaces : [{ linkType: options.linkType }, ...(options.interfaces ?? [])];
+    return new PcapngWriter(stream, { ...options, interfaces });
+  } catch (error) {
+    // Bad options: do not leave a file descriptor open behind the exception.
+    if (stream !== destination) stream.destroy();
+    throw error;
+  }
+}

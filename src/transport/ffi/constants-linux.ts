@@ -1,0 +1,86 @@
+/** Linux values (glibc/kernel UAPI headers, x86_64 and arm64 alike). */
+import type { PosixConstants } from './constants.js';
+
+export const LINUX: PosixConstants = {
+  os: 'linux',
+  libc: 'libc.so.6',
+  sockaddrHasLen: false,
+  nfdsType: 'unsigned long',
+
+  AF_INET: 2,
+  AF_INET6: 10,
+  SOCK_DGRAM: 2,
+  SOCK_RAW: 3,
+  SOCK_CLOEXEC: 0o2000000,
+
+  IPPROTO_IP: 0,
+  IPPROTO_ICMP: 1,
+  IPPROTO_TCP: 6,
+  IPPROTO_UDP: 17,
+  IPPROTO_IPV6: 41,
+  IPPROTO_ICMPV6: 58,
+  IPPROTO_SCTP: 132,
+  IPPROTO_RAW: 255,
+
+  SOL_SOCKET: 1,
+  SO_BROADCAST: 6,
+  SO_SNDBUF: 7,
+  SO_RCVBUF: 8,
+  SO_BINDTODEVICE: 25,
+
+  IP_TOS: 1,
+  IP_TTL: 2,
+  IP_HDRINCL: 3,
+  IP_MTU_DISCOVER: 10,
+  IP_PMTUDISC_DONT: 0,
+  IP_PMTUDISC_DO: 2,
+  IP_MTU: 14,
+  IP_DONTFRAG: undefined,
+  IP_BOUND_IF: undefined,
+
+  IPV6_HDRINCL: 36, // since Linux 4.5
+  IPV6_UNICAST_HOPS: 16,
+  IPV6_TCLASS: 67,
+  IPV6_CHECKSUM: 7,
+  IPV6_DONTFRAG: 62,
+  IPV6_MTU: 24,
+  IPV6_BOUND_IF: undefined,
+
+  POLLIN: 0x001,
+  POLLERR: 0x008,
+  POLLHUP: 0x010,
+  POLLNVAL: 0x020,
+
+  MSG_DONTWAIT: 0x40,
+
+  F_SETFD: 2,
+  FD_CLOEXEC: 1,
+
+  errno: {
+    EPERM: 1,
+    EINTR: 4,
+    ENXIO: 6,
+    EBADF: 9,
+    EAGAIN: 11,
+    ENOMEM: 12,
+    EACCES: 13,
+    ENODEV: 19,
+    EINVAL: 22,
+    EDESTADDRREQ: 89,
+    EMSGSIZE: 90,
+    ENOPROTOOPT: 92,
+    EPROTONOSUPPORT: 93,
+    EOPNOTSUPP: 95,
+    EAFNOSUPPORT: 97,
+    EADDRINUSE: 98,
+    EADDRNOTAVAIL: 99,
+    ENETDOWN: 100,
+    ENETUNREACH: 101,
+    ENOBUFS: 105,
+    EISCONN: 106,
+    ENOTCONN: 107,
+    ECONNREFUSED: 111,
+    EHOSTDOWN: 112,
+    EHOSTUNREACH: 113,
+  },
+};

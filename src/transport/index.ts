@@ -1,0 +1,26 @@
+/** Raw-socket transport: send and receive IP datagrams through the kernel, byte for byte. */
+export {
+  RawSocket,
+  type RawSocketOptions,
+  type OutgoingDatagram,
+  type ReceivedDatagram,
+  type ReceiveOptions,
+} from './raw-socket.js';
+export {
+  TransportError,
+  TransportArgumentError,
+  SETCAP_COMMAND,
+  type TransportSyscall,
+  type TransportErrorContext,
+  type TransportErrorInit,
+} from './errors.js';
+export { posixConstants, type PosixConstants, type PosixOs, type ErrnoName } from './ffi/constants.js';
+export {
+  parseIp,
+  parseIPv4,
+  parseIPv6,
+  formatIPv4,
+  formatIPv6,
+  type IpFamily,
+  type ParsedAddress,
+} from './sockaddr.js';

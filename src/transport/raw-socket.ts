@@ -1,0 +1,523 @@
+/**
+ * `RawSocket`: a SOCK_RAW socket driven through koffi, without native compilation.
+ *
+ * - Sending is a synchronous sendto(2) with MSG_DONTWAIT: a full send queue surfaces as a
+ *   backpressure error instead of blocking the event loop. The sockaddr for a destination is
+ *   encoded once and cached, so a send allocates nothing beyond the caller's packet.
+ * - Receiving never blocks the event loop: poll(2) runs on koffi's worker thread in short
+ *   slices, then recvfrom(2) with MSG_DONTWAIT drains what is there.
+ * - What the kernel delivers: IPv4 raw sockets include the IPv4 header, IPv6 raw sockets
+ *   deliver only what follows the IPv6 header(s) (`includesIpHeader` says which).
+ */
+import { performance } from 'node:perf_hooks';
+import { loadLibc, type Libc } from './ffi/libc.js';
+import { TransportArgumentError, TransportError, type TransportErrorContext, type TransportSyscall } from './errors.js';
+import { decodeSockaddr, encodeSockaddr, parseIp, SOCKADDR_STORAGE_SIZE, type IpFamily } from './sockaddr.js';
+import { SocketFd } from './socket-fd.js';
+import { canUseSendmmsg, MmsgBatch, SENDMMSG_MAX } from './send-many.js';
+import { routeMtu } from './path-mtu.js';
+import { toDarwinHdrincl } from './darwin-hdrincl.js';
+
+/** How a raw socket is opened. Options an OS lacks fail with a TransportError, never silently. */
+export interface RawSocketOptions {
+  /** 4 for AF_INET, 6 for AF_INET6. */
+  family: 4 | 6;
+  /** IP protocol number (1 ICMP, 6 TCP, 17 UDP, 58 ICMPv6, 132 SCTP, 255 raw...). */
+  protocol: number;
+  /** The caller supplies the IP header (IP_HDRINCL / IPV6_HDRINCL). IPv4 protocol 255 implies it. */
+  hdrincl?: boolean;
+  /** Allow sending to broadcast addresses (SO_BROADCAST). */
+  broadcast?: boolean;
+  /** Send and receive only through this interface (SO_BINDTODEVICE on Linux, IP_BOUND_IF on macOS). */
+  interface?: string;
+  /** Local address: only datagrams to it are received; sets the source when the kernel builds the header. */
+  bind?: string;
+  /** Peer address: only datagrams from it are received, and send() may omit the destination. */
+  connect?: string;
+  /** IPv4 time to live (IP_TTL), 1..255. Ignored by the kernel with hdrincl. */
+  ttl?: number;
+  /** IPv4 type of service byte (IP_TOS), 0..255. */
+  tos?: number;
+  /** IPv6 hop limit (IPV6_UNICAST_HOPS), 0..255. */
+  hopLimit?: number;
+  /** IPv6 traffic class (IPV6_TCLASS), 0..255. */
+  trafficClass?: number;
+  /** Set DF / forbid fragmentation (IP_MTU_DISCOVER=DO on Linux, IP_DONTFRAG / IPV6_DONTFRAG). */
+  dontFragment?: boolean;
+  /**
+   * IPv6 only: byte offset of a 16-bit checksum the kernel fills in and verifies (IPV6_CHECKSUM),
+   * e.g. 6 for UDP. ICMPv6 sockets always get their checksum computed; leave this unset for them.
+   */
+  checksumOffset?: number;
+  /** SO_SNDBUF in bytes. */
+  sendBufferSize?: number;
+  /** SO_RCVBUF in bytes. */
+  receiveBufferSize?: number;
+}
+
+/** One datagram handed to `sendMany`. */
+export interface OutgoingDatagram {
+  readonly bytes: Uint8Array;
+  /** Omit on a socket opened with `connect`. */
+  readonly destination?: string;
+}
+
+/** One datagram the kernel delivered. */
+export interface ReceivedDatagram {
+  /** A copy of the datagram (IPv4: from the IPv4 header on; IPv6: the payload after the IPv6 headers). */
+  readonly bytes: Buffer;
+  /** Source address from recvfrom. */
+  readonly from: string;
+  readonly family: 4 | 6;
+  /** True for IPv4 raw sockets (header included), false for IPv6 ones (kernel strips it). */
+  readonly includesIpHeader: boolean;
+  /** Wall-clock time the datagram was read, in nanoseconds since the Unix epoch (microsecond precision). */
+  readonly receivedAt: bigint;
+}
+
+export interface ReceiveOptions {
+  /** End the iteration (normally, no error) this many milliseconds after receive() was called. */
+  timeoutMs?: number;
+  /** Abort the iteration; it then rejects with `signal.reason` at once. */
+  signal?: AbortSignal;
+  /** Skip datagrams for which this returns false (e.g. other processes' ICMP traffic). */
+  filter?: (datagram: ReceivedDatagram) => boolean;
+}
+
+/** Length of one poll() on the worker thread: bounds how long close() waits to release the fd. */
+const POLL_SLICE_MS = 50;
+/** Largest IP datagram (IPv4 total length / IPv6 payload without jumbograms). */
+const RECEIVE_BUFFER_SIZE = 65536;
+/** Cached sockaddrs per socket; the cache is cleared when it grows past this. */
+const SOCKADDR_CACHE_MAX = 1024;
+
+/** Sockets with a poll in flight: a strong reference so they cannot be collected meanwhile. */
+const polling = new Set<RawSocket>();
+
+/** Closes descriptors of sockets that were dropped without close(). */
+const leaked = new FinalizationRegistry<SocketFd>((fd) => fd.close());
+
+interface CachedSockaddr {
+  readonly sockaddr: Buffer;
+  /** Native address of `sockaddr`, computed lazily for sendmmsg. */
+  address: bigint | undefined;
+}
+
+export class RawSocket implements Disposable, AsyncDisposable {
+  readonly family: 4 | 6;
+  readonly protocol: number;
+  readonly hdrincl: boolean;
+  readonly #libc: Libc;
+  readonly #fd: SocketFd;
+  readonly #connected: boolean;
+  readonly #sockaddrs = new Map<string, CachedSockaddr>();
+  /** Wake-up callbacks of receive loops waiting for a poll; close() calls them. */
+  readonly #wakers = new Set<() => void>();
+  #closed = false;
+  #receiveBuffer: Buffer | undefined;
+  readonly #fromBuffer = Buffer.alloc(SOCKADDR_STORAGE_SIZE);
+  readonly #fromLength = new Uint32Array(1);
+  #batch: MmsgBatch | undefined;
+
+  private constructor(libc: Libc, fd: number, opts: RawSocketOptions, hdrincl: boolean) {
+    this.#libc = libc;
+    this.#fd = new SocketFd(libc, fd);
+    this.family = opts.family;
+    this.protocol = opts.protocol;
+    this.hdrincl = hdrincl;
+    this.#connected = opts.connect !== undefined;
+    leaked.register(this, this.#fd, this);
+  }
+
+  /** Open a raw socket. Throws TransportArgumentError for bad options, TransportError when the OS refuses. */
+  static open(opts: RawSocketOptions): RawSocket {
+    validateOptions(opts);
+    let libc: Libc;
+    try {
+      libc = loadLibc();
+    } catch (err) {
+      throw new TransportError({
+        syscall: 'dlopen',
+        errno: 0,
+        errnoName: 'ENOTSUP',
+        description: err instanceof Error ? err.message : String(err),
+        platform: process.platform,
+        family: opts.family,
+        protocol: opts.protocol,
+      });
+    }
+    const c = libc.constants;
+    const family = opts.family;
+    const hdrincl = opts.hdrincl ?? (family === 4 && opts.protocol === c.IPPROTO_RAW);
+    const ctx: TransportErrorContext = { family, protocol: opts.protocol };
+
+    const fd = libc.socket(family === 4 ? c.AF_INET : c.AF_INET6, c.SOCK_RAW | c.SOCK_CLOEXEC, opts.protocol);
+    if (fd < 0) throw makeError(libc, 'socket', -fd, ctx);
+
+    // From here on, any failure must close the fd before throwing.
+    try {
+      if (c.SOCK_CLOEXEC === 0) check(libc, 'fcntl', libc.setCloexec(fd), ctx);
+      const setInt = (level: number, name: number, optName: string, value: number, shown: number | boolean = value) =>
+        check(libc, 'setsockopt', libc.setsockoptInt(fd, level, name, value), { ...ctx, option: optName, optionValue: shown });
+      const unsupported = (optName: string): never => {
+        throw makeError(libc, 'setsockopt', c.errno.ENOPROTOOPT, { ...ctx, option: optName });
+      };
+
+      if (opts.hdrincl !== undefined || hdrincl) {
+        if (family === 4) setInt(c.IPPROTO_IP, c.IP_HDRINCL, 'IP_HDRINCL', hdrincl ? 1 : 0, hdrincl);
+        else if (hdrincl) {
+          if (c.IPV6_HDRINCL === undefined) unsupported('IPV6_HDRINCL');
+          else setInt(c.IPPROTO_IPV6, c.IPV6_HDRINCL, 'IPV6_HDRINCL', 1, true);
+        }
+      }
+      if (opts.broadcast !== undefined) setInt(c.SOL_SOCKET, c.SO_BROADCAST, 'SO_BROADCAST', opts.broadcast ? 1 : 0, opts.broadcast);
+      if (opts.sendBufferSize !== undefined) setInt(c.SOL_SOCKET, c.SO_SNDBUF, 'SO_SNDBUF', opts.sendBufferSize);
+      if (opts.receiveBufferSize !== undefined) setInt(c.SOL_SOCKET, c.SO_RCVBUF, 'SO_RCVBUF', opts.receiveBufferSize);
+      if (opts.ttl !== undefined) setInt(c.IPPROTO_IP, c.IP_TTL, 'IP_TTL', opts.ttl);
+      if (opts.tos !== undefined) setInt(c.IPPROTO_IP, c.IP_TOS, 'IP_TOS', opts.tos);
+      if (opts.hopLimit !== undefined) setInt(c.IPPROTO_IPV6, c.IPV6_UNICAST_HOPS, 'IPV6_UNICAST_HOPS', opts.hopLimit);
+      if (opts.trafficClass !== undefined) setInt(c.IPPROTO_IPV6, c.IPV6_TCLASS, 'IPV6_TCLASS', opts.trafficClass);
+      if (opts.checksumOffset !== undefined) setInt(c.IPPROTO_IPV6, c.IPV6_CHECKSUM, 'IPV6_CHECKSUM', opts.checksumOffset);
+      if (opts.dontFragment !== undefined) {
+        const on = opts.dontFragment;
+        if (family === 6) setInt(c.IPPROTO_IPV6, c.IPV6_DONTFRAG, 'IPV6_DONTFRAG', on ? 1 : 0, on);
+        else if (c.IP_MTU_DISCOVER !== undefined && c.IP_PMTUDISC_DO !== undefined && c.IP_PMTUDISC_DONT !== undefined)
+          setInt(c.IPPROTO_IP, c.IP_MTU_DISCOVER, 'IP_MTU_DISCOVER', on ? c.IP_PMTUDISC_DO : c.IP_PMTUDISC_DONT, on);
+        else if (c.IP_DONTFRAG !== undefined) setInt(c.IPPROTO_IP, c.IP_DONTFRAG, 'IP_DONTFRAG', on ? 1 : 0, on);
+        else unsupported('IP_DONTFRAG');
+      }
+      if (opts.interface !== undefined) bindToInterface(libc, fd, family, opts.interface, ctx);
+      if (opts.bind !== undefined) {
+        const sa = sockaddrFor(libc, family, opts.bind, 'bind');
+        check(libc, 'bind', libc.bind(fd, sa, sa.length), { ...ctx, address: opts.bind });
+      }
+      if (opts.connect !== undefined) {
+        const sa = sockaddrFor(libc, family, opts.connect, 'connect');
+        check(libc, 'connect', libc.connect(fd, sa, sa.length), { ...ctx, address: opts.connect });
+      }
+    } catch (err) {
+      libc.close(fd);
+      throw err;
+    }
+    return new RawSocket(libc, fd, opts, hdrincl);
+  }
+
+  /** The descriptor, or -1 once closed. */
+  get fd(): number {
+    return this.#fd.fd;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Send one datagram; returns the bytes the kernel accepted. `destination` is an IP address
+   * of the socket's family (`fe80::1%eth0` zones allowed); omit it on a connected socket.
+   * Never blocks: a full send queue throws a TransportError (ENOBUFS/EAGAIN, backpressure).
+   */
+  send(bytes: Uint8Array, destination?: string): number {
+    const fd = this.#openFd('sendto');
+    const sa = destination === undefined ? null : this.#sockaddr(destination).sockaddr;
+    const packet = this.#outgoing(bytes);
+    const n = this.#libc.sendto(fd, packet, packet.length, this.#libc.constants.MSG_DONTWAIT, sa, sa ? sa.length : 0);
+    if (n < 0) throw this.#sendError('sendto', -n, bytes.length, destination, sa);
+    return n;
+  }
+
+  /**
+   * Send a batch; returns how many were sent (all of them, unless it throws). Uses one
+   * sendmmsg(2) per 1024 datagrams on Linux, a sendto loop elsewhere. A failure throws a
+   * TransportError whose `index` is the failing datagram; the ones before it were sent.
+   */
+  sendMany(packets: readonly OutgoingDatagram[]): number {
+    const fd = this.#openFd('sendmmsg');
+    const libc = this.#libc;
+    if (!canUseSendmmsg(libc)) {
+      for (let i = 0; i < packets.length; i++) {
+        try {
+          this.send(packets[i].bytes, packets[i].destination);
+        } catch (err) {
+          if (err instanceof TransportError) throw this.#sendError('sendto', err.errno, packets[i].bytes.length, packets[i].destination, null, i);
+          throw err;
+        }
+      }
+      return packets.length;
+    }
+    const batch = (this.#batch ??= new MmsgBatch(libc, SENDMMSG_MAX));
+    let sent = 0;
+    while (sent < packets.length) {
+      const count = Math.min(SENDMMSG_MAX, packets.length - sent);
+      for (let i = 0; i < count; i++) {
+        const p = packets[sent + i];
+        if (p.destination === undefined) batch.set(i, p.bytes, null, 0n);
+        else {
+          const entry = this.#sockaddr(p.destination);
+          entry.address ??= libc.addressOf(entry.sockaddr);
+          batch.set(i, p.bytes, entry.sockaddr, entry.address);
+        }
+      }
+      // `packets` keeps every packet alive for the duration of this synchronous call.
+      const r = libc.sendmmsg!(fd, batch.view(count), count, libc.constants.MSG_DONTWAIT);
+      if (r < 0) {
+        const p = packets[sent];
+        const sa = p.destination === undefined ? null : this.#sockaddr(p.destination).sockaddr;
+        throw this.#sendError('sendmmsg', -r, p.bytes.length, p.destination, sa, sent);
+      }
+      // A short count means message #r failed; the next round retries it and reports its errno.
+      sent += r;
+    }
+    return sent;
+  }
+
+  /**
+   * Datagrams as they arrive. Ends on timeout or close(); rejects with `signal.reason` on abort.
+   * Several loops on one socket share its datagrams (each is read once).
+   */
+  receive(opts: ReceiveOptions = {}): AsyncGenerator<ReceivedDatagram, void, undefined> {
+    if (opts.timeoutMs !== undefined && !(opts.timeoutMs >= 0)) {
+      throw new TransportArgumentError('timeoutMs', opts.timeoutMs, 'a number of milliseconds >= 0');
+    }
+    return this.#receiveLoop(opts);
+  }
+
+  /** Close the socket. Idempotent. Pending receive loops end at once; the fd itself is released as soon as no poll uses it. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    leaked.unregister(this);
+    this.#fd.close();
+    for (const wake of this.#wakers) wake();
+    this.#wakers.clear();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** close(), then wait until the descriptor is really released. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    await this.#fd.closed;
+  }
+
+  async *#receiveLoop(opts: ReceiveOptions): AsyncGenerator<ReceivedDatagram, void, undefined> {
+    const { signal, filter } = opts;
+    const deadline = opts.timeoutMs === undefined ? Infinity : performance.now() + opts.timeoutMs;
+    for (;;) {
+      signal?.throwIfAborted();
+      if (this.#closed) return;
+      const datagram = this.#tryReceive();
+      if (datagram) {
+        if (!filter || filter(datagram)) yield datagram;
+        continue;
+      }
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) return;
+      await this.#waitReadable(remaining, signal);
+    }
+  }
+
+  /** One non-blocking recvfrom; undefined when nothing is queued. */
+  #tryReceive(): ReceivedDatagram | undefined {
+    const libc = this.#libc;
+    const c = libc.constants;
+    const buf = (this.#receiveBuffer ??= Buffer.alloc(RECEIVE_BUFFER_SIZE));
+    for (;;) {
+      this.#fromLength[0] = SOCKADDR_STORAGE_SIZE;
+      const n = libc.recvfrom(this.#fd.fd, buf, buf.length, c.MSG_DONTWAIT, this.#fromBuffer, this.#fromLength);
+      if (n >= 0) {
+        const bytes = Buffer.allocUnsafe(n);
+        buf.copy(bytes, 0, 0, n);
+        const from = decodeSockaddr(c, this.#fromBuffer, this.#fromLength[0]);
+        return {
+          bytes,
+          from: from?.address ?? '',
+          family: this.family,
+          includesIpHeader: this.family === 4,
+          receivedAt: wallClockNs(),
+        };
+      }
+      const errno = -n;
+      if (errno === c.errno.EAGAIN || errno === c.errno.EINTR) return undefined;
+      // Errors reported for earlier sends (ICMP unreachable on a connected socket...) are
+      // consumed by this read; they are not about receiving, so keep going.
+      if (SOFT_RECEIVE_ERRORS.has(libc.errnoName(errno))) continue;
+      throw makeError(libc, 'recvfrom', errno, { family: this.family, protocol: this.protocol });
+    }
+  }
+
+  /** Wait for readability (one shared poll slice), close(), abort, or the deadline, whichever comes first. */
+  async #waitReadable(remainingMs: number, signal: AbortSignal | undefined): Promise<void> {
+    const poll = this.#fd.waitReadable(Math.min(POLL_SLICE_MS, remainingMs));
+    polling.add(this);
+    // Released when the poll itself returns, even if this loop stopped waiting earlier.
+    poll.then(
+      () => this.#pollDone(),
+      () => this.#pollDone(),
+    );
+    let wake!: () => void;
+    const woken = new Promise<void>((resolve) => (wake = resolve));
+    this.#wakers.add(wake);
+    signal?.addEventListener('abort', wake, { once: true });
+    // A timer only if the deadline falls inside this slice; unref'd so it never holds the process.
+    const timer = remainingMs < POLL_SLICE_MS ? setTimeout(wake, remainingMs).unref() : undefined;
+    try {
+      const r = await Promise.race([poll, woken]);
+      if (typeof r === 'number' && r < 0 && r !== -this.#libc.constants.errno.EINTR && !this.#closed) {
+        throw makeError(this.#libc, 'poll', -r, { family: this.family, protocol: this.protocol });
+      }
+    } finally {
+      this.#wakers.delete(wake);
+      signal?.removeEventListener('abort', wake);
+      if (timer) clearTimeout(timer);
+    }
+  }
+
+  #pollDone(): void {
+    if (!this.#fd.polling) polling.delete(this);
+  }
+
+  #openFd(syscall: TransportSyscall): number {
+    if (this.#closed) throw makeError(this.#libc, syscall, this.#libc.constants.errno.EBADF, { family: this.family });
+    return this.#fd.fd;
+  }
+
+  #sockaddr(destination: string): CachedSockaddr {
+    let entry = this.#sockaddrs.get(destination);
+    if (!entry) {
+      if (this.#sockaddrs.size >= SOCKADDR_CACHE_MAX) this.#sockaddrs.clear();
+      entry = { sockaddr: sockaddrFor(this.#libc, this.family, destination, 'destination'), address: undefined };
+      this.#sockaddrs.set(destination, entry);
+    }
+    return entry;
+  }
+
+  #outgoing(bytes: Uint8Array): Uint8Array {
+    return this.hdrincl && this.family === 4 && this.#libc.constants.os === 'darwin' ? toDarwinHdrincl(bytes) : bytes;
+  }
+
+  #sendError(
+    syscall: 'sendto' | 'sendmmsg',
+    errno: number,
+    size: number,
+    destination: string | undefined,
+    sockaddr: Uint8Array | null,
+    index?: number,
+  ): TransportError {
+    const libc = this.#libc;
+    // Only for EMSGSIZE: look up the route MTU so the message can name it.
+    const mtu = errno === libc.constants.errno.EMSGSIZE && sockaddr ? routeMtu(libc, this.family, sockaddr) : undefined;
+    return makeError(libc, syscall, errno, {
+      family: this.family,
+      protocol: this.protocol,
+      size,
+      ...(destination !== undefined && { address: destination }),
+      ...(mtu !== undefined && { mtu }),
+      ...(index !== undefined && { index }),
+    });
+  }
+}
+
+const SOFT_RECEIVE_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EMSGSIZE', 'EPROTO']);
+
+function makeError(libc: Libc, syscall: TransportSyscall, errno: number, ctx: TransportErrorContext): TransportError {
+  return new TransportError({
+    ...ctx,
+    syscall,
+    errno,
+    errnoName: libc.errnoName(errno),
+    description: libc.strerror(errno),
+    platform: process.platform,
+  });
+}
+
+/** Throw for a negative (-errno) result. */
+function check(libc: Libc, syscall: TransportSyscall, result: number, ctx: TransportErrorContext): void {
+  if (result < 0) throw makeError(libc, syscall, -result, ctx);
+}
+
+function sockaddrFor(libc: Libc, family: IpFamily, text: string, argument: string): Buffer {
+  const parsed = typeof text === 'string' ? parseIp(text) : undefined;
+  if (!parsed) throw new TransportArgumentError(argument, text, `an IPv${family} address`);
+  if (parsed.family !== family) {
+    throw new TransportArgumentError(argument, text, `an IPv${family} address (the socket is IPv${family})`);
+  }
+  let scopeId = 0;
+  if (parsed.zone !== undefined) {
+    scopeId = /^[0-9]+$/.test(parsed.zone) ? Number(parsed.zone) : libc.ifNameToIndex(parsed.zone);
+    if (scopeId === 0) {
+      throw makeError(libc, 'if_nametoindex', libc.constants.errno.ENODEV, { family, interface: parsed.zone, address: text });
+    }
+  }
+  return encodeSockaddr(libc.constants, family, parsed.bytes, scopeId);
+}
+
+function bindToInterface(libc: Libc, fd: number, family: IpFamily, name: string, ctx: TransportErrorContext): void {
+  const c = libc.constants;
+  if (c.SO_BINDTODEVICE !== undefined) {
+    // Linux reads at most IFNAMSIZ-1 bytes; the kernel answers ENODEV for unknown names.
+    const value = Buffer.from(`${name}\0`, 'utf8');
+    check(libc, 'setsockopt', libc.setsockoptBytes(fd, c.SOL_SOCKET, c.SO_BINDTODEVICE, value), {
+      ...ctx,
+      option: 'SO_BINDTODEVICE',
+      optionValue: name,
+      interface: name,
+    });
+    return;
+  }
+  const option = family === 4 ? c.IP_BOUND_IF : c.IPV6_BOUND_IF;
+  const optName = family === 4 ? 'IP_BOUND_IF' : 'IPV6_BOUND_IF';
+  if (option === undefined) throw makeError(libc, 'setsockopt', c.errno.ENOPROTOOPT, { ...ctx, option: optName });
+  const index = libc.ifNameToIndex(name);
+  // if_nametoindex reports failure as 0; name it ENODEV like Linux does.
+  if (index === 0) throw makeError(libc, 'if_nametoindex', c.errno.ENODEV, { ...ctx, interface: name });
+  check(libc, 'setsockopt', libc.setsockoptInt(fd, family === 4 ? c.IPPROTO_IP : c.IPPROTO_IPV6, option, index), {
+    ...ctx,
+    option: optName,
+    optionValue: name,
+    interface: name,
+  });
+}
+
+function validateOptions(opts: RawSocketOptions): void {
+  if (typeof opts !== 'object' || opts === null) throw new TransportArgumentError('options', opts, 'an object');
+  if (opts.family !== 4 && opts.family !== 6) throw new TransportArgumentError('family', opts.family, '4 or 6');
+  const int = (name: keyof RawSocketOptions, min = 0, max = 255) => {
+    const v = opts[name];
+    if (v === undefined) return;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+      throw new TransportArgumentError(name, v, `an integer ${min}..${max}`);
+    }
+  };
+  const onlyFor = (name: keyof RawSocketOptions, family: 4 | 6) => {
+    if (opts[name] !== undefined && opts.family !== family) {
+      throw new TransportArgumentError(name, opts[name], `nothing: ${name} applies to IPv${family} sockets only`);
+    }
+  };
+  int('protocol');
+  if (opts.protocol === undefined) throw new TransportArgumentError('protocol', undefined, 'an integer 0..255');
+  int('ttl', 1, 255);
+  int('tos');
+  int('hopLimit');
+  int('trafficClass');
+  int('checksumOffset', 0, 65534);
+  int('sendBufferSize', 1, 0x7fffffff);
+  int('receiveBufferSize', 1, 0x7fffffff);
+  onlyFor('ttl', 4);
+  onlyFor('tos', 4);
+  onlyFor('hopLimit', 6);
+  onlyFor('trafficClass', 6);
+  onlyFor('checksumOffset', 6);
+  if (opts.checksumOffset !== undefined && opts.checksumOffset % 2 !== 0) {
+    throw new TransportArgumentError('checksumOffset', opts.checksumOffset, 'an even byte offset');
+  }
+  if (opts.interface !== undefined && (typeof opts.interface !== 'string' || opts.interface === '' || opts.interface.includes('\0'))) {
+    throw new TransportArgumentError('interface', opts.interface, 'an interface name such as "eth0"');
+  }
+}
+
+/** Nanoseconds since the Unix epoch, from the monotonic clock anchored at process start. */
+function wallClockNs(): bigint {
+  return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000)) * 1000n;
+}
