@@ -22,3 +22,4 @@ export type { EthernetFields, EthernetInput, VlanTag } from './codec/protocols/e
 export type { LinuxSllFields, LinuxSllInput } from './codec/protocols/linux-sll.js';
 export type { RawOption } from './codec/option-list.js';
 export { packetToJson, layersFromJson, toJsonValue, issueToJson, type PacketJson, type IssueJson } from './codec/json.js';
+export { show, summary, hexdump } from './codec/print.js';

@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+/** The `rawcraft` command line. Exit codes: 0 ok, 1 findings or failures, 2 usage or input errors. */
+import { parseArgs } from 'node:util';
+import { match, P } from 'ts-pattern';
+import { RawcraftError } from '../codec/errors.js';
+import { CliError, EXIT_USAGE } from './cli-error.js';
+import type { CliContext } from './context.js';
+import { decodeCommand } from './decode-command.js';
+import { encodeCommand } from './encode-command.js';
+
+const USAGE = `usage: rawcraft <command> [options]
+
+commands:
+  decode [FILE|-] [--hex HEX ...] [--json] [--lax] [--dump]
+      Decode pcap, pcapng or hex lines (one packet per line); print a tree, or JSON lines.
+  encode [FILE|-] [--hex | --pcap OUT | --pcapng OUT]
+      Encode JSON lines (the decode --json format) to hex lines or a capture file.
+      A field present is written as given; a field removed is computed.
+
+exit codes: 0 ok, 1 findings or failures, 2 usage or input errors`;
+
+function options<T extends Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>>(argv: string[], spec: T) {
+  try {
+    return parseArgs({ args: argv, options: spec, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message.split('\n')[0]}\n${USAGE}`);
+  }
+}
+
+function onePositional(positionals: string[], command: string): string | undefined {
+  if (positionals.length > 1) throw new CliError(`${command}: expected at most one FILE, got ${positionals.join(' ')}`);
+  return positionals[0];
+}
+
+export async function run(argv: string[], io: CliContext): Promise<number> {
+  const [command, ...rest] = argv;
+  return match(command)
+    .with('decode', async () => {
+      const { values, positionals } = options(rest, {
+        hex: { type: 'string', multiple: true },
+        json: { type: 'boolean' },
+        lax: { type: 'boolean' },
+        dump: { type: 'boolean' },
+      });
+      return decodeCommand(
+        { file: onePositional(positionals, 'decode'), hex: values.hex ?? [], json: !!values.json, lax: !!values.lax, dump: !!values.dump },
+        io,
+      );
+    })
+    .with('encode', async () => {
+      const { values, positionals } = options(rest, {
+        hex: { type: 'boolean' },
+        pcap: { type: 'string' },
+        pcapng: { type: 'string' },
+      });
+      if (values.hex && (values.pcap || values.pcapng)) throw new CliError('encode: give one of --hex, --pcap and --pcapng');
+      return encodeCommand({ file: onePositional(positionals, 'encode'), pcap: values.pcap, pcapng: values.pcapng }, io);
+    })
+    .with(P.union('help', '--help', '-h', P.nullish), async () => {
+      await io.write(USAGE + '\n');
+      return command === undefined ? EXIT_USAGE : 0;
+    })
+    .otherwise(async () => {
+      throw new CliError(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
+    });
+}
+
+function processContext(): CliContext {
+  return {
+    stdin: process.stdin,
+    tty: !!process.stdout.isTTY,
+    write: (text) =>
+      new Promise((resolve) => {
+        if (process.stdout.write(text)) resolve();
+        else process.stdout.once('drain', resolve);
+      }),
+    error: (text) => process.stderr.write(text + '\n'),
+  };
+}
+
+async function main(): Promise<void> {
+  // `rawcraft decode x | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+  const io = processContext();
+  try {
+    process.exitCode = await run(process.argv.slice(2), io);
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.error(`rawcraft: ${error.message}`);
+      process.exitCode = error.exitCode;
+    } else if (error instanceof RawcraftError) {
+      io.error(`rawcraft: ${error.message}`);
+      process.exitCode = EXIT_USAGE;
+    } else {
+      io.error(`rawcraft: internal error: ${(error as Error)?.stack ?? String(error)}`);
+      process.exitCode = 70;
+    }
+  }
+}
+
+await main();
