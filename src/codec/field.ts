@@ -28,6 +28,8 @@ export interface FlagsField extends FieldBase {
   readonly bits: number;
   /** Names from the most significant bit down; length equals `bits`. */
   readonly names: readonly string[];
+  /** Bits set when the field is left out. */
+  readonly default?: number;
 }
 
 /** Number with names for known values; unknown values are kept as numbers. */
@@ -66,7 +68,7 @@ export const uint = (name: string, bits: number, extra: Extra & { default?: numb
   bits,
   ...extra,
 });
-export const flags = (name: string, names: readonly string[], extra: Extra): FlagsField => ({
+export const flags = (name: string, names: readonly string[], extra: Extra & { default?: number }): FlagsField => ({
   kind: 'flags',
   name,
   bits: names.length,

@@ -130,7 +130,6 @@ function makeHelpers(layer: string, defs: readonly FieldDef[]): Helpers {
       if (d.kind === 'ipv4') return parseIpv4(d.default ?? '0.0.0.0');
       if (d.kind === 'ipv6') return parseIpv6(d.default ?? '::');
       if (d.kind === 'mac') return parseMac(d.default ?? '00:00:00:00:00:00');
-      if (d.kind === 'flags') return 0;
       return d.default ?? 0;
     }),
   };

@@ -61,13 +61,13 @@ const header = compileHeader<TcpFields>('tcp', [
   uint('ack', 32, { doc: 'Acknowledgment number' }),
   uint('dataOffset', 4, { doc: 'Header length in 32-bit words', role: 'auto' }),
   uint('reserved', 3, { doc: 'Reserved bits' }),
-  flags('flags', ['ae', 'cwr', 'ece', 'urg', 'ack', 'psh', 'rst', 'syn', 'fin'], { doc: 'Control bits' }),
+  // Scapy's default of a SYN: what a user crafting a bare TCP layer almost always wants.
+  flags('flags', ['ae', 'cwr', 'ece', 'urg', 'ack', 'psh', 'rst', 'syn', 'fin'], { doc: 'Control bits', default: 0x002 }),
   uint('window', 16, { doc: 'Receive window', default: 65535 }),
   uint('checksum', 16, { doc: 'Checksum over pseudo-header, header and data (RFC 1071)', role: 'checksum' }),
   uint('urgentPointer', 16, { doc: 'Urgent pointer' }),
 ]);
 
-const SYN = 0x002;
 const auto = { dataOffset: 5 };
 
 interface TcpState {
@@ -107,10 +107,7 @@ export const tcp: LayerCodec = {
   write(buf, frames, index) {
     const frame = frames[index];
     auto.dataOffset = frame.headerLength >>> 2;
-    const f = frame.fields;
-    // Scapy's default of a SYN: what a user crafting a bare TCP layer almost always wants.
-    const fields = f.flags === undefined ? { ...f, flags: SYN } : f;
-    header.write(buf, frame.offset, fields as unknown as TcpFields, auto);
+    header.write(buf, frame.offset, frame.fields as unknown as TcpFields, auto);
     const state = frame.state as TcpState | undefined;
     if (state) {
       let at = frame.offset + 20;

@@ -1,0 +1,49 @@
+/** Markdown field tables generated from the layouts, so the docs cannot drift from the code. */
+import type { FieldDef } from './field.js';
+import type { LayerCodec } from './layer.js';
+
+function kindText(def: FieldDef): string {
+  switch (def.kind) {
+    case 'uint':
+      return `uint${def.bits}`;
+    case 'flags':
+      return `flags (${def.names.join(', ')})`;
+    case 'enum':
+      return `enum${def.bits}: ${Object.entries(def.values).map(([k, v]) => `${k}=${v}`).join(', ')}`;
+    case 'ipv4':
+      return 'IPv4 address';
+    case 'ipv6':
+      return 'IPv6 address';
+    case 'mac':
+      return 'MAC address';
+  }
+}
+
+function whenLeftOut(def: FieldDef): string {
+  if (def.role === 'auto') return 'computed';
+  if (def.role === 'checksum') return 'computed (checksum)';
+  const d = 'default' in def ? def.default : undefined;
+  if (def.kind === 'flags') return def.default ? `[${def.names.filter((_, i) => def.default! & (1 << (def.bits - 1 - i))).join(', ')}]` : '[]';
+  return d === undefined ? '0' : String(d);
+}
+
+/** One protocol's page: title, RFC, and a table of its fields. */
+export function protocolMarkdown(codec: LayerCodec): string {
+  const rows = codec.fields.map((f) => `| \`${f.name}\` | ${kindText(f).replace(/\|/g, '\\|')} | ${whenLeftOut(f)} | ${f.doc} |`);
+  const extra = (codec.extraFields ?? []).map((f) => `| \`${f.name}\` | - | see text | ${f.doc} |`);
+  return [
+    `# \`${codec.name}\`: ${codec.title}`,
+    '',
+    `Defined by ${codec.rfc}.${codec.ipProtocol !== undefined ? ` IP protocol ${codec.ipProtocol}.` : ''}${codec.etherType !== undefined ? ` EtherType 0x${codec.etherType.toString(16).padStart(4, '0')}.` : ''}`,
+    `May follow: ${codec.follows.map((f) => (f === 'start' ? '(start of packet)' : `\`${f}\``)).join(', ')}.`,
+    '',
+    '| field | kind | when left out | meaning |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    ...extra,
+    '',
+    'A field given explicitly is written as given, even when wrong. This page is generated from',
+    `the layout in \`src/codec/protocols/\` by \`npm run docs\`.`,
+    '',
+  ].join('\n');
+}
