@@ -23,3 +23,4 @@ export type { LinuxSllFields, LinuxSllInput } from './codec/protocols/linux-sll.
 export type { RawOption } from './codec/option-list.js';
 export { packetToJson, layersFromJson, toJsonValue, issueToJson, type PacketJson, type IssueJson } from './codec/json.js';
 export { show, summary, hexdump } from './codec/print.js';
+export * from './capture/index.js';

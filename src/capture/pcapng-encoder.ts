@@ -84,7 +84,7 @@ export class PcapngEncoder {
     writeU16(fixed, 0, registered.linkType, this.le);
     writeU32(fixed, 4, registered.snapLen, this.le);
     const list: RawOption[] = [];
-    if (options.name !== undefined) list.push({ code: Option.IF_NAME, value: Buffer.from(String(options.name)) });
+    if (options.name !== undefined) list.push(stringOption(Option.IF_NAME, options.name, 'pcapng interface: name'));
     list.push({ code: Option.IF_TSRESOL, value: Buffer.from([registered.tsresol]) });
     this.interfaces.push(registered);
     return { id: this.interfaces.length - 1, block: this.block(BlockType.INTERFACE_DESCRIPTION, [fixed, this.options(list)]) };
@@ -116,7 +116,7 @@ export class PcapngEncoder {
     writeU32(body, 16, originalLength, this.le);
     body.set(record.data.subarray(0, capturedLength), 20);
     const list: RawOption[] = [];
-    if (record.comment !== undefined) list.push({ code: Option.COMMENT, value: Buffer.from(String(record.comment)) });
+    if (record.comment !== undefined) list.push(stringOption(Option.COMMENT, record.comment, `${where}: comment`, index));
     const epb = this.block(BlockType.ENHANCED_PACKET, [body, this.options(list)]);
 
     this.count++;
@@ -178,6 +178,15 @@ export class PcapngEncoder {
     writeU32(tail, 0, total, this.le);
     return Buffer.concat([head, ...body, tail], total);
   }
+}
+
+/** A UTF-8 option; its length field is 16 bits, so longer text is refused rather than cut. */
+function stringOption(code: number, text: string, what: string, index?: number): RawOption {
+  const value = Buffer.from(String(text), 'utf8');
+  if (value.length > 0xffff) {
+    throw new InputError(`${what} is ${value.length} bytes of UTF-8; a pcapng option holds at most 65535`, index);
+  }
+  return { code, value };
 }
 
 /** Encode a whole single-section pcapng file in memory (for tests and small captures). */
