@@ -24,3 +24,4 @@ export type { RawOption } from './codec/option-list.js';
 export { packetToJson, layersFromJson, toJsonValue, issueToJson, type PacketJson, type IssueJson } from './codec/json.js';
 export { show, summary, hexdump } from './codec/print.js';
 export * from './capture/index.js';
+export * from './transport/index.js';

@@ -15,12 +15,3 @@ export {
   type TransportErrorInit,
 } from './errors.js';
 export { posixConstants, type PosixConstants, type PosixOs, type ErrnoName } from './ffi/constants.js';
-export {
-  parseIp,
-  parseIPv4,
-  parseIPv6,
-  formatIPv4,
-  formatIPv6,
-  type IpFamily,
-  type ParsedAddress,
-} from './sockaddr.js';

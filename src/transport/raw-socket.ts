@@ -14,6 +14,7 @@ import { loadLibc, type Libc } from './ffi/libc.js';
 import { TransportArgumentError, TransportError, type TransportErrorContext, type TransportSyscall } from './errors.js';
 import { decodeSockaddr, encodeSockaddr, parseIp, SOCKADDR_STORAGE_SIZE, type IpFamily } from './sockaddr.js';
 import { SocketFd } from './socket-fd.js';
+import { POLL_SLICE_MS } from './poller.js';
 import { canUseSendmmsg, MmsgBatch, SENDMMSG_MAX } from './send-many.js';
 import { routeMtu } from './path-mtu.js';
 import { toDarwinHdrincl } from './darwin-hdrincl.js';
@@ -24,7 +25,11 @@ export interface RawSocketOptions {
   family: 4 | 6;
   /** IP protocol number (1 ICMP, 6 TCP, 17 UDP, 58 ICMPv6, 132 SCTP, 255 raw...). */
   protocol: number;
-  /** The caller supplies the IP header (IP_HDRINCL / IPV6_HDRINCL). IPv4 protocol 255 implies it. */
+  /**
+   * The caller supplies the IP header (IP_HDRINCL / IPV6_HDRINCL; the latter Linux >= 4.5 only).
+   * Protocol 255 (IPPROTO_RAW) implies it. Linux still fills in the IPv4 checksum and total
+   * length, and the id and source address when they are 0 (raw(7)).
+   */
   hdrincl?: boolean;
   /** Allow sending to broadcast addresses (SO_BROADCAST). */
   broadcast?: boolean;
@@ -84,10 +89,10 @@ export interface ReceiveOptions {
   filter?: (datagram: ReceivedDatagram) => boolean;
 }
 
-/** Length of one poll() on the worker thread: bounds how long close() waits to release the fd. */
-const POLL_SLICE_MS = 50;
 /** Largest IP datagram (IPv4 total length / IPv6 payload without jumbograms). */
 const RECEIVE_BUFFER_SIZE = 65536;
+/** Datagrams read back to back before the loop yields to the event loop once. */
+const RECEIVE_BURST = 64;
 /** Cached sockaddrs per socket; the cache is cleared when it grows past this. */
 const SOCKADDR_CACHE_MAX = 1024;
 
@@ -109,7 +114,6 @@ export class RawSocket implements Disposable, AsyncDisposable {
   readonly hdrincl: boolean;
   readonly #libc: Libc;
   readonly #fd: SocketFd;
-  readonly #connected: boolean;
   readonly #sockaddrs = new Map<string, CachedSockaddr>();
   /** Wake-up callbacks of receive loops waiting for a poll; close() calls them. */
   readonly #wakers = new Set<() => void>();
@@ -125,7 +129,6 @@ export class RawSocket implements Disposable, AsyncDisposable {
     this.family = opts.family;
     this.protocol = opts.protocol;
     this.hdrincl = hdrincl;
-    this.#connected = opts.connect !== undefined;
     leaked.register(this, this.#fd, this);
   }
 
@@ -148,7 +151,8 @@ export class RawSocket implements Disposable, AsyncDisposable {
     }
     const c = libc.constants;
     const family = opts.family;
-    const hdrincl = opts.hdrincl ?? (family === 4 && opts.protocol === c.IPPROTO_RAW);
+    // IPPROTO_RAW implies header inclusion (Linux: both families; BSD: IPv4 only).
+    const hdrincl = opts.hdrincl ?? (opts.protocol === c.IPPROTO_RAW && (family === 4 || c.os === 'linux'));
     const ctx: TransportErrorContext = { family, protocol: opts.protocol };
 
     const fd = libc.socket(family === 4 ? c.AF_INET : c.AF_INET6, c.SOCK_RAW | c.SOCK_CLOEXEC, opts.protocol);
@@ -163,12 +167,10 @@ export class RawSocket implements Disposable, AsyncDisposable {
         throw makeError(libc, 'setsockopt', c.errno.ENOPROTOOPT, { ...ctx, option: optName });
       };
 
-      if (opts.hdrincl !== undefined || hdrincl) {
+      if (opts.hdrincl !== undefined) {
         if (family === 4) setInt(c.IPPROTO_IP, c.IP_HDRINCL, 'IP_HDRINCL', hdrincl ? 1 : 0, hdrincl);
-        else if (hdrincl) {
-          if (c.IPV6_HDRINCL === undefined) unsupported('IPV6_HDRINCL');
-          else setInt(c.IPPROTO_IPV6, c.IPV6_HDRINCL, 'IPV6_HDRINCL', 1, true);
-        }
+        else if (c.IPV6_HDRINCL !== undefined) setInt(c.IPPROTO_IPV6, c.IPV6_HDRINCL, 'IPV6_HDRINCL', hdrincl ? 1 : 0, hdrincl);
+        else if (hdrincl) unsupported('IPV6_HDRINCL');
       }
       if (opts.broadcast !== undefined) setInt(c.SOL_SOCKET, c.SO_BROADCAST, 'SO_BROADCAST', opts.broadcast ? 1 : 0, opts.broadcast);
       if (opts.sendBufferSize !== undefined) setInt(c.SOL_SOCKET, c.SO_SNDBUF, 'SO_SNDBUF', opts.sendBufferSize);
@@ -217,12 +219,7 @@ export class RawSocket implements Disposable, AsyncDisposable {
    * Never blocks: a full send queue throws a TransportError (ENOBUFS/EAGAIN, backpressure).
    */
   send(bytes: Uint8Array, destination?: string): number {
-    const fd = this.#openFd('sendto');
-    const sa = destination === undefined ? null : this.#sockaddr(destination).sockaddr;
-    const packet = this.#outgoing(bytes);
-    const n = this.#libc.sendto(fd, packet, packet.length, this.#libc.constants.MSG_DONTWAIT, sa, sa ? sa.length : 0);
-    if (n < 0) throw this.#sendError('sendto', -n, bytes.length, destination, sa);
-    return n;
+    return this.#sendOne(this.#openFd('sendto'), bytes, destination);
   }
 
   /**
@@ -234,35 +231,35 @@ export class RawSocket implements Disposable, AsyncDisposable {
     const fd = this.#openFd('sendmmsg');
     const libc = this.#libc;
     if (!canUseSendmmsg(libc)) {
-      for (let i = 0; i < packets.length; i++) {
-        try {
-          this.send(packets[i].bytes, packets[i].destination);
-        } catch (err) {
-          if (err instanceof TransportError) throw this.#sendError('sendto', err.errno, packets[i].bytes.length, packets[i].destination, null, i);
-          throw err;
-        }
-      }
+      for (let i = 0; i < packets.length; i++) this.#sendOne(fd, packets[i].bytes, packets[i].destination, i);
       return packets.length;
     }
     const batch = (this.#batch ??= new MmsgBatch(libc, SENDMMSG_MAX));
+    // The C structs hold raw pointers to these sockaddrs; this array keeps them reachable
+    // during the call even if the sockaddr cache is cleared while the batch is filled.
+    const sockaddrs: (Buffer | null)[] = [];
     let sent = 0;
     while (sent < packets.length) {
       const count = Math.min(SENDMMSG_MAX, packets.length - sent);
       for (let i = 0; i < count; i++) {
         const p = packets[sent + i];
-        if (p.destination === undefined) batch.set(i, p.bytes, null, 0n);
-        else {
+        if (p.destination === undefined) {
+          batch.set(i, p.bytes, null, 0n);
+          sockaddrs[i] = null;
+        } else {
           const entry = this.#sockaddr(p.destination);
           entry.address ??= libc.addressOf(entry.sockaddr);
           batch.set(i, p.bytes, entry.sockaddr, entry.address);
+          sockaddrs[i] = entry.sockaddr;
         }
       }
       // `packets` keeps every packet alive for the duration of this synchronous call.
       const r = libc.sendmmsg!(fd, batch.view(count), count, libc.constants.MSG_DONTWAIT);
-      if (r < 0) {
+      if (r <= 0) {
+        // 0 for a non-empty batch should not happen; report it as backpressure rather than loop.
         const p = packets[sent];
-        const sa = p.destination === undefined ? null : this.#sockaddr(p.destination).sockaddr;
-        throw this.#sendError('sendmmsg', -r, p.bytes.length, p.destination, sa, sent);
+        const errno = r < 0 ? -r : libc.constants.errno.EAGAIN;
+        throw this.#sendError('sendmmsg', errno, p.bytes.length, p.destination, sockaddrs[0], sent);
       }
       // A short count means message #r failed; the next round retries it and reports its errno.
       sent += r;
@@ -301,15 +298,27 @@ export class RawSocket implements Disposable, AsyncDisposable {
     await this.#fd.closed;
   }
 
+  #sendOne(fd: number, bytes: Uint8Array, destination: string | undefined, index?: number): number {
+    const sa = destination === undefined ? null : this.#sockaddr(destination).sockaddr;
+    const packet = this.#outgoing(bytes);
+    const n = this.#libc.sendto(fd, packet, packet.length, this.#libc.constants.MSG_DONTWAIT, sa, sa ? sa.length : 0);
+    if (n < 0) throw this.#sendError('sendto', -n, bytes.length, destination, sa, index);
+    return n;
+  }
+
   async *#receiveLoop(opts: ReceiveOptions): AsyncGenerator<ReceivedDatagram, void, undefined> {
     const { signal, filter } = opts;
     const deadline = opts.timeoutMs === undefined ? Infinity : performance.now() + opts.timeoutMs;
+    let burst = 0;
     for (;;) {
       signal?.throwIfAborted();
       if (this.#closed) return;
       const datagram = this.#tryReceive();
       if (datagram) {
         if (!filter || filter(datagram)) yield datagram;
+        // Under a flood, reads never wait; let timers and I/O run now and then.
+        if (++burst % RECEIVE_BURST === 0) await new Promise((resolve) => setImmediate(resolve));
+        if (performance.now() >= deadline) return;
         continue;
       }
       const remaining = deadline - performance.now();
@@ -347,9 +356,9 @@ export class RawSocket implements Disposable, AsyncDisposable {
     }
   }
 
-  /** Wait for readability (one shared poll slice), close(), abort, or the deadline, whichever comes first. */
+  /** Wait for readability (one poll slice, shared by all sockets), close(), abort, or the deadline, whichever comes first. */
   async #waitReadable(remainingMs: number, signal: AbortSignal | undefined): Promise<void> {
-    const poll = this.#fd.waitReadable(Math.min(POLL_SLICE_MS, remainingMs));
+    const poll = this.#fd.waitReadable();
     polling.add(this);
     // Released when the poll itself returns, even if this loop stopped waiting earlier.
     poll.then(

@@ -67,7 +67,13 @@ type CFunction = ((...args: unknown[]) => unknown) & {
 };
 
 function bind(c: PosixConstants): Libc {
-  const lib = koffi.load(c.libc);
+  let lib: ReturnType<typeof koffi.load>;
+  try {
+    lib = koffi.load(c.libc);
+  } catch {
+    // e.g. musl (Alpine) has no libc.so.6: the process's own symbols include libc's.
+    lib = koffi.load(null);
+  }
   const f = (proto: string): CFunction => lib.func(proto) as unknown as CFunction;
 
   // ssize_t is declared as intptr_t: same size on every LP64 system, and koffi returns a number.
