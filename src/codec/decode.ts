@@ -3,9 +3,10 @@
  * and reports problems as issues. Either way, the layers always cover every byte: whatever
  * cannot be decoded becomes a raw layer, so re-encoding gives back the identical bytes.
  */
-import { PacketError } from './errors.js';
+import { InputError, PacketError, formatValue } from './errors.js';
+import { didYouMean } from './suggest.js';
 import type { DecodeContext, DecodedLayerBase, LayerCodec, NextLayer } from './layer.js';
-import { codecByName, resolveNext } from './registry.js';
+import { codecByName, layerNames, resolveNext } from './registry.js';
 import type { Layer } from './types.js';
 import { asBuffer } from './bytes.js';
 
@@ -74,7 +75,7 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): DecodedP
     },
   };
   if (options.from !== undefined && options.from !== 'auto' && !codecByName(options.from)) {
-    throw new RangeError(`decode: unknown first layer ${JSON.stringify(options.from)}`);
+    throw new InputError(`decode: unknown first layer ${formatValue(options.from)}${didYouMean(String(options.from), layerNames())}`);
   }
   let codec = firstCodec(buf, options.from ?? 'auto');
   let off = 0;

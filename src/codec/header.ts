@@ -83,9 +83,9 @@ function makeHelpers(layer: string, defs: readonly FieldDef[]): Helpers {
     enumIn(index, value) {
       const def = defs[index];
       if (typeof value === 'string' && def.kind === 'enum') {
-        const n = def.values[value];
-        if (n === undefined) bad(index, value);
-        return n;
+        // Own names only: 'constructor' or 'toString' are not enum values.
+        if (!Object.hasOwn(def.values, value)) bad(index, value);
+        return def.values[value];
       }
       return checkUint(index, value);
     },

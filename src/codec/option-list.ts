@@ -50,14 +50,15 @@ export function optionListCodec<O extends { kind: string; length?: number }>(
 
   function encodeOne(option: O | RawOption, index: number): Uint8Array {
     const f = fail(index);
+    if (option === null || typeof option !== 'object') return f('kind', option, 'an option object such as { kind: "nop" }');
     let code: number;
     let body: Uint8Array | undefined;
     if (typeof option.kind === 'number') {
       code = option.kind;
       if (!Number.isInteger(code) || code < 0 || code > 255) f('kind', code, 'an integer 0..255 or a known option name');
       const data = (option as RawOption).data ?? new Uint8Array(0);
-      body = typeof data === 'string' ? parseHex(data) : data;
-      if (body === undefined) f('data', data, 'bytes or hex text');
+      body = typeof data === 'string' ? parseHex(data) : data instanceof Uint8Array ? data : undefined;
+      if (body === undefined) f('data', data, 'bytes (a Uint8Array or hex text)');
       // Kinds 0 and 1 are single octets; a raw one with data writes the data after it verbatim.
       if ((code === 0 || code === 1) && (option as RawOption).length === undefined) {
         const out = new Uint8Array(1 + body!.length);
@@ -84,7 +85,7 @@ export function optionListCodec<O extends { kind: string; length?: number }>(
   return {
     kinds,
     encode(options) {
-      if (!Array.isArray(options)) fail(0)('', options, 'a list of options');
+      if (!Array.isArray(options)) throw new FieldValueError(layer, field, options, 'a list of options');
       const parts = options.map(encodeOne);
       const total = parts.reduce((n, p) => n + p.length, 0);
       const out = new Uint8Array(total);
@@ -141,6 +142,16 @@ export function putBe32(b: Uint8Array, o: number, v: number): void {
   b[o + 1] = (v >>> 16) & 255;
   b[o + 2] = (v >>> 8) & 255;
   b[o + 3] = v & 255;
+}
+
+/** Validate that an option field is a list (of addresses, blocks, entries). */
+export function checkList<T>(value: unknown, name: string, fail: (field: string, value: unknown, allowed: string) => never): readonly T[] {
+  return Array.isArray(value) ? (value as T[]) : fail(name, value, 'a list');
+}
+
+/** Validate that a list item is an object. */
+export function checkObject<T extends object>(value: unknown, name: string, fail: (field: string, value: unknown, allowed: string) => never): T {
+  return value !== null && typeof value === 'object' ? (value as T) : fail(name, value, 'an object');
 }
 
 /** Validate an unsigned integer of `bits` for an option field. */

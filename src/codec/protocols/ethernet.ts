@@ -3,7 +3,7 @@ import { compileHeader } from '../header.js';
 import { macAddr } from '../field.js';
 import { FieldValueError, LengthError } from '../errors.js';
 import type { LayerCodec } from '../layer.js';
-import { checkUint, putBe16 } from '../option-list.js';
+import { checkObject, checkUint, putBe16 } from '../option-list.js';
 
 export interface VlanTag {
   /** Tag protocol identifier: 0x8100 (802.1Q, default), 0x88a8 (802.1ad), 0x9100. */
@@ -75,7 +75,8 @@ export const ethernet: LayerCodec = {
     const fail = (field: string, value: unknown, allowed: string): never => {
       throw new FieldValueError('ethernet', field, value, allowed);
     };
-    (f.vlans ?? []).forEach((tag, i) => {
+    (f.vlans ?? []).forEach((item, i) => {
+      const tag = checkObject<VlanTag>(item, `vlans[${i}]`, fail);
       putBe16(buf, at, checkUint(tag.tpid ?? 0x8100, 16, `vlans[${i}].tpid`, fail));
       const tci = (checkUint(tag.pcp ?? 0, 3, `vlans[${i}].pcp`, fail) << 13) | (checkUint(tag.dei ?? 0, 1, `vlans[${i}].dei`, fail) << 12) | checkUint(tag.vid, 12, `vlans[${i}].vid`, fail);
       putBe16(buf, at + 2, tci);

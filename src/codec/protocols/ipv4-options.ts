@@ -2,8 +2,8 @@
  * IPv4 options (RFC 791 section 3.1; Router Alert RFC 2113). Option-type octets include the
  * copied flag and class: LSRR is 131, not 3.
  */
-import { optionListCodec, checkUint, putBe32, be32, type RawOption, type OptionKind } from '../option-list.js';
-import { parseIpv4, readIpv4 } from '../bytes.js';
+import { optionListCodec, checkList, checkObject, checkUint, putBe32, be32, type RawOption, type OptionKind } from '../option-list.js';
+import { parseHex, parseIpv4, readIpv4 } from '../bytes.js';
 
 export type RouteOptionKind = 'record-route' | 'lsrr' | 'ssrr';
 export const TIMESTAMP_FLAGS = { 'timestamps-only': 0, 'with-addresses': 1, prespecified: 3 } as const;
@@ -48,7 +48,7 @@ function routeKind(name: RouteOptionKind, code: number, doc: string): OptionKind
     doc,
     encodeBody(o, fail) {
       const opt = o as Extract<Ipv4Option, { kind: RouteOptionKind }>;
-      const addrs = opt.addresses ?? [];
+      const addrs = checkList<string>(opt.addresses ?? [], 'addresses', fail);
       const body = new Uint8Array(1 + 4 * addrs.length);
       body[0] = checkUint(opt.pointer ?? 4, 8, 'pointer', fail);
       addrs.forEach((a, i) => putBe32(body, 1 + 4 * i, address(a, `addresses[${i}]`, fail)));
@@ -79,12 +79,13 @@ const kinds: OptionKind<Ipv4Option>[] = [
       if (flag === undefined) fail('flag', opt.flag, `one of ${Object.keys(TIMESTAMP_FLAGS).join(', ')} or 0..15`);
       checkUint(flag, 4, 'flag', fail);
       const withAddress = flag === 1 || flag === 3;
-      const entries = opt.entries ?? [];
+      const entries = checkList<{ address?: string; timestamp: number }>(opt.entries ?? [], 'entries', fail);
       const size = withAddress ? 8 : 4;
       const body = new Uint8Array(2 + size * entries.length);
       body[0] = checkUint(opt.pointer ?? 5, 8, 'pointer', fail);
       body[1] = (checkUint(opt.overflow ?? 0, 4, 'overflow', fail) << 4) | flag;
-      entries.forEach((e, i) => {
+      entries.forEach((item, i) => {
+        const e = checkObject<{ address?: string; timestamp: number }>(item, `entries[${i}]`, fail);
         let at = 2 + size * i;
         if (withAddress) {
           putBe32(body, at, address(e.address, `entries[${i}].address`, fail));
@@ -132,9 +133,20 @@ export const ipv4Options = optionListCodec<Ipv4Option>('ipv4', 'options', kinds)
 export function finalDestination(options: unknown): number | undefined {
   if (!Array.isArray(options)) return undefined;
   for (const o of options as Ipv4OptionInput[]) {
-    if ((o.kind === 'lsrr' || o.kind === 'ssrr' || o.kind === 131 || o.kind === 137) && 'addresses' in o) {
-      const last = o.addresses[o.addresses.length - 1];
-      if (last !== undefined) return parseIpv4(last);
+    if (o === null || typeof o !== 'object') continue;
+    let body: Uint8Array | undefined;
+    if (o.kind === 'lsrr' || o.kind === 'ssrr') {
+      const named = o as Extract<Ipv4Option, { kind: RouteOptionKind }>;
+      const addresses = Array.isArray(named.addresses) ? named.addresses : [];
+      // A pointer past the last address means the route is done: the header's destination is final.
+      const pointer = named.pointer ?? 4;
+      if (!addresses.length || pointer > 3 + 4 * addresses.length) return undefined;
+      return parseIpv4(addresses[addresses.length - 1]);
+    }
+    if ((o.kind === 131 || o.kind === 137) && 'data' in o) {
+      body = typeof o.data === 'string' ? parseHex(o.data) : o.data instanceof Uint8Array ? o.data : undefined;
+      if (!body || body.length < 5 || (body.length - 1) % 4 || body[0] > 3 + body.length - 1) return undefined;
+      return be32(body, body.length - 4);
     }
   }
   return undefined;

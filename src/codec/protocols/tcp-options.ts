@@ -1,5 +1,5 @@
 /** TCP options: RFC 9293 section 3.2 (EOL, NOP, MSS), RFC 7323 (window scale, timestamps), RFC 2018 (SACK). */
-import { be16, be32, checkUint, optionListCodec, putBe16, putBe32, type OptionKind, type RawOption } from '../option-list.js';
+import { be16, be32, checkList, checkObject, checkUint, optionListCodec, putBe16, putBe32, type OptionKind, type RawOption } from '../option-list.js';
 
 export type TcpOption =
   | { readonly kind: 'eol'; readonly length?: number }
@@ -41,9 +41,10 @@ const kinds: OptionKind<TcpOption>[] = [
     code: 5,
     doc: 'Selective acknowledgment blocks',
     encodeBody(o, fail) {
-      const blocks = (o as Body<'sack'>).blocks ?? [];
+      const blocks = checkList<{ left: number; right: number }>((o as Body<'sack'>).blocks ?? [], 'blocks', fail);
       const b = new Uint8Array(8 * blocks.length);
-      blocks.forEach((block, i) => {
+      blocks.forEach((item, i) => {
+        const block = checkObject<{ left: number; right: number }>(item, `blocks[${i}]`, fail);
         putBe32(b, 8 * i, checkUint(block.left, 32, `blocks[${i}].left`, fail));
         putBe32(b, 8 * i + 4, checkUint(block.right, 32, `blocks[${i}].right`, fail));
       });

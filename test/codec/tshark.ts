@@ -1,0 +1,267 @@
+/**
+ * Checking byte vectors with Wireshark's tshark, an implementation that shares no code with
+ * rawcraft. Not a test file itself: vectors.test.ts uses it.
+ *
+ * Packets are written to classic pcap files by hand (24-byte global header, 16-byte record
+ * headers: https://www.tcpdump.org/manpages/pcap-savefile.5.html) and read back with
+ * `tshark -T fields`, one line per packet, repeated fields joined with '|'.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** True when a working tshark is on the PATH. */
+export const tsharkAvailable: boolean = (() => {
+  try {
+    return spawnSync('tshark', ['-v'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
+  } catch {
+    return false;
+  }
+})();
+
+export const LINKTYPE: Record<string, number> = { ipv4: 101, auto: 101, ethernet: 1, 'linux-sll': 113 };
+
+/** A classic little-endian pcap file (microsecond timestamps, snaplen 262144). */
+export function pcapFile(packets: readonly Uint8Array[], linkType: number): Buffer {
+  const header = Buffer.alloc(24);
+  header.writeUInt32LE(0xa1b2c3d4, 0);
+  header.writeUInt16LE(2, 4);
+  header.writeUInt16LE(4, 6);
+  header.writeInt32LE(0, 8);
+  header.writeUInt32LE(0, 12);
+  header.writeUInt32LE(262144, 16);
+  header.writeUInt32LE(linkType, 20);
+  const parts: Buffer[] = [header];
+  packets.forEach((p, i) => {
+    const rec = Buffer.alloc(16);
+    rec.writeUInt32LE(1_700_000_000 + i, 0);
+    rec.writeUInt32LE(0, 4);
+    rec.writeUInt32LE(p.length, 8);
+    rec.writeUInt32LE(p.length, 12);
+    parts.push(rec, Buffer.from(p));
+  });
+  return Buffer.concat(parts);
+}
+
+/** Every preference that turns a check on, so bad checksums show up as expert info. */
+const PREFS = [
+  'ip.check_checksum:TRUE',
+  'udp.check_checksum:TRUE',
+  'tcp.check_checksum:TRUE',
+  'ip.defragment:FALSE',
+  'tcp.relative_sequence_numbers:FALSE',
+  'tcp.analyze_sequence_numbers:FALSE',
+];
+
+/** Dissect packets with tshark; one record per packet mapping each field to its '|'-joined values. */
+export async function dissect(packets: readonly Uint8Array[], linkType: number, fields: readonly string[]): Promise<Record<string, string>[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'rawcraft-vectors-'));
+  const file = join(dir, `link${linkType}.pcap`);
+  writeFileSync(file, pcapFile(packets, linkType));
+  const args = ['-n', '-r', file, ...PREFS.flatMap((p) => ['-o', p]), '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=a', '-E', 'aggregator=|'];
+  for (const f of ['frame.number', ...fields]) args.push('-e', f);
+  const stdout = await new Promise<string>((resolve, reject) => {
+    execFile('tshark', args, { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 }, (error, out, err) => {
+      if (error) reject(new Error(`tshark failed: ${error.message}\n${err}`));
+      else resolve(out);
+    });
+  });
+  const rows = stdout.split('\n').filter((l) => l.length > 0);
+  if (rows.length !== packets.length) throw new Error(`tshark printed ${rows.length} lines for ${packets.length} packets`);
+  return rows.map((line) => {
+    const values = line.split('\t');
+    const record: Record<string, string> = {};
+    fields.forEach((f, i) => (record[f] = values[i + 1] ?? ''));
+    return record;
+  });
+}
+
+// ------------------------------------------------------------------------------------------
+// What tshark should print for the fields of a vector's expected layers. The names and numbers
+// below are written out again here from RFC 792 / RFC 791 / RFC 9293 rather than imported from
+// src/, so a wrong table in the library cannot hide behind the test.
+
+const ICMP_TYPE: Record<string, number> = {
+  'echo-reply': 0, 'destination-unreachable': 3, 'source-quench': 4, redirect: 5, 'echo-request': 8,
+  'router-advertisement': 9, 'router-solicitation': 10, 'time-exceeded': 11, 'parameter-problem': 12,
+  'timestamp-request': 13, 'timestamp-reply': 14, 'information-request': 15, 'information-reply': 16,
+  'address-mask-request': 17, 'address-mask-reply': 18,
+};
+const ICMP_CODE: Record<number, string[]> = {
+  3: ['net-unreachable', 'host-unreachable', 'protocol-unreachable', 'port-unreachable', 'fragmentation-needed',
+    'source-route-failed', 'destination-network-unknown', 'destination-host-unknown', 'source-host-isolated',
+    'network-prohibited', 'host-prohibited', 'network-unreachable-for-tos', 'host-unreachable-for-tos',
+    'communication-prohibited', 'host-precedence-violation', 'precedence-cutoff'],
+  5: ['network', 'host', 'tos-network', 'tos-host'],
+  11: ['ttl-exceeded', 'reassembly-time-exceeded'],
+  12: ['pointer', 'missing-option', 'bad-length'],
+};
+const ECN: Record<string, number> = { 'not-ect': 0, ect1: 1, ect0: 2, ce: 3 };
+const IPV4_OPTION: Record<string, number> = { eol: 0, nop: 1, 'record-route': 7, lsrr: 131, ssrr: 137, timestamp: 68, 'router-alert': 148 };
+const TCP_OPTION: Record<string, number> = { eol: 0, nop: 1, mss: 2, 'window-scale': 3, 'sack-permitted': 4, sack: 5, timestamps: 8 };
+const TCP_FLAG_BITS = ['ae', 'cwr', 'ece', 'urg', 'ack', 'psh', 'rst', 'syn', 'fin'];
+
+export interface JsonLayer {
+  layer: string;
+  fields: Record<string, any>;
+  checksum?: { status: string; expected?: number; actual: number };
+  trailer?: string;
+}
+
+const hex = (n: number, digits: number) => `0x${n.toString(16).padStart(digits, '0')}`;
+const num = (v: string | number, table: Record<string, number>) => (typeof v === 'number' ? v : table[v]);
+
+/** tshark's `ip.dst` is the final destination while a source route is in progress (pointer within the route). */
+function finalDestination(f: Record<string, any>): string {
+  for (const o of f.options as { kind: unknown; pointer?: number; addresses?: string[] }[]) {
+    if ((o.kind === 'lsrr' || o.kind === 'ssrr') && o.addresses) {
+      return o.addresses.length && o.pointer! <= 3 + 4 * o.addresses.length ? o.addresses[o.addresses.length - 1] : f.dst;
+    }
+  }
+  return f.dst;
+}
+
+/** The fields tshark should report for these layers, each as its '|'-joined string. */
+export function tsharkExpectations(layers: readonly JsonLayer[]): Record<string, string> {
+  const out: Record<string, string[]> = {};
+  const push = (field: string, value: string | number) => (out[field] ??= []).push(String(value));
+  for (const { layer, fields: f } of layers) {
+    switch (layer) {
+      case 'ethernet':
+        push('eth.dst', f.dst);
+        push('eth.src', f.src);
+        push('eth.type', hex(f.vlans.length ? f.vlans[0].tpid : f.etherType, 4));
+        f.vlans.forEach((t: { tpid: number; pcp: number; dei: number; vid: number }, i: number) => {
+          // tshark dissects an 802.1ad S-tag (0x88a8) with its ieee8021ad protocol, other tags as vlan.
+          const proto = t.tpid === 0x88a8 ? 'ieee8021ad' : 'vlan';
+          push(`${proto}.priority`, t.pcp);
+          push(`${proto}.dei`, t.dei);
+          push(`${proto}.id`, t.vid);
+          if (proto === 'vlan') push('vlan.etype', hex(i + 1 < f.vlans.length ? f.vlans[i + 1].tpid : f.etherType, 4));
+        });
+        break;
+      case 'linux-sll':
+        push('sll.pkttype', f.packetType);
+        push('sll.hatype', f.arphrdType);
+        push('sll.halen', f.addressLength);
+        if (f.arphrdType === 1 && f.addressLength === 6) push('sll.src.eth', (f.address as string).slice(0, 12).replace(/(..)(?!$)/g, '$1:'));
+        push('sll.etype', hex(f.protocol, 4));
+        break;
+      case 'ipv4':
+        push('ip.version', f.version);
+        push('ip.hdr_len', f.ihl * 4);
+        push('ip.dsfield.dscp', f.dscp);
+        push('ip.dsfield.ecn', num(f.ecn, ECN));
+        push('ip.len', f.totalLength);
+        push('ip.id', hex(f.id, 4));
+        push('ip.flags.rb', f.flags.includes('evil') ? 1 : 0);
+        push('ip.flags.df', f.flags.includes('df') ? 1 : 0);
+        push('ip.flags.mf', f.flags.includes('mf') ? 1 : 0);
+        push('ip.frag_offset', f.fragmentOffset);
+        push('ip.ttl', f.ttl);
+        push('ip.proto', f.protocol);
+        push('ip.checksum', hex(f.checksum, 4));
+        push('ip.src', f.src);
+        push('ip.dst', finalDestination(f));
+        // tshark lists the type of each option it knows (rawcraft keeps a malformed one raw, by number).
+        for (const o of f.options) {
+          const kind = typeof o.kind === 'string' ? IPV4_OPTION[o.kind] : o.kind;
+          if (Object.values(IPV4_OPTION).includes(kind)) push('ip.opt.type', kind);
+        }
+        break;
+      case 'icmp': {
+        const type = num(f.type, ICMP_TYPE);
+        push('icmp.type', type);
+        push('icmp.code', typeof f.code === 'number' ? f.code : ICMP_CODE[type].indexOf(f.code));
+        push('icmp.checksum', hex(f.checksum, 4));
+        if ([0, 8, 13, 14, 17, 18].includes(type)) {
+          push('icmp.ident', f.id);
+          push('icmp.seq', f.seq);
+        }
+        if (type === 3 && f.code === 'fragmentation-needed') push('icmp.mtu', f.nextHopMtu);
+        if (type === 5) push('icmp.redir_gw', f.gateway);
+        if (type === 12) push('icmp.pointer', f.pointer);
+        if (type === 13 || type === 14) {
+          push('icmp.originate_timestamp', f.originate);
+          push('icmp.receive_timestamp', f.receive);
+          push('icmp.transmit_timestamp', f.transmit);
+        }
+        if (type === 17 || type === 18) push('icmp.address_mask', f.mask);
+        if (type === 9) {
+          push('icmp.num_addrs', f.addressCount);
+          push('icmp.lifetime', f.lifetime);
+        }
+        break;
+      }
+      case 'udp':
+        push('udp.srcport', f.srcPort);
+        push('udp.dstport', f.dstPort);
+        push('udp.length', f.length);
+        push('udp.checksum', hex(f.checksum, 4));
+        break;
+      case 'tcp': {
+        let bits = f.reserved << 9;
+        for (const name of f.flags) bits |= 1 << (8 - TCP_FLAG_BITS.indexOf(name));
+        push('tcp.srcport', f.srcPort);
+        push('tcp.dstport', f.dstPort);
+        push('tcp.seq_raw', f.seq);
+        push('tcp.ack_raw', f.ack);
+        push('tcp.hdr_len', f.dataOffset * 4);
+        push('tcp.flags', hex(bits, 4));
+        push('tcp.window_size_value', f.window);
+        push('tcp.checksum', hex(f.checksum, 4));
+        push('tcp.urgent_pointer', f.urgentPointer);
+        let optionBytes = 0;
+        for (const o of f.options) {
+          push('tcp.option_kind', typeof o.kind === 'string' ? TCP_OPTION[o.kind] : o.kind);
+          optionBytes += tcpOptionLength(o);
+        }
+        // Unlike its IPv4 dissector, tshark's TCP dissector lists each zero byte after an EOL as one more EOL.
+        if (f.options.at(-1)?.kind === 'eol' && !f.padding) for (let i = 20 + optionBytes; i < f.dataOffset * 4; i++) push('tcp.option_kind', 0);
+        break;
+      }
+    }
+  }
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.join('|')]));
+}
+
+function tcpOptionLength(o: { kind: unknown; data?: string; blocks?: unknown[] }): number {
+  switch (o.kind) {
+    case 'eol':
+    case 'nop':
+      return 1;
+    case 'mss':
+      return 4;
+    case 'window-scale':
+      return 3;
+    case 'sack-permitted':
+      return 2;
+    case 'sack':
+      return 2 + 8 * o.blocks!.length;
+    case 'timestamps':
+      return 10;
+    default:
+      return 2 + (o.data ?? '').length / 2;
+  }
+}
+
+/** Every field tsharkExpectations may name, plus the verdict fields. */
+export const TSHARK_FIELDS = [
+  'eth.dst', 'eth.src', 'eth.type', 'ieee8021ad.priority', 'ieee8021ad.dei', 'ieee8021ad.id', 'vlan.priority', 'vlan.dei', 'vlan.id', 'vlan.etype',
+  'sll.pkttype', 'sll.hatype', 'sll.halen', 'sll.src.eth', 'sll.etype',
+  'ip.version', 'ip.hdr_len', 'ip.dsfield.dscp', 'ip.dsfield.ecn', 'ip.len', 'ip.id', 'ip.flags.rb', 'ip.flags.df', 'ip.flags.mf',
+  'ip.frag_offset', 'ip.ttl', 'ip.proto', 'ip.checksum', 'ip.src', 'ip.dst', 'ip.opt.type',
+  'icmp.type', 'icmp.code', 'icmp.checksum', 'icmp.ident', 'icmp.seq', 'icmp.mtu', 'icmp.redir_gw', 'icmp.pointer',
+  'icmp.originate_timestamp', 'icmp.receive_timestamp', 'icmp.transmit_timestamp', 'icmp.address_mask', 'icmp.num_addrs', 'icmp.lifetime',
+  'udp.srcport', 'udp.dstport', 'udp.length', 'udp.checksum',
+  'tcp.srcport', 'tcp.dstport', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.hdr_len', 'tcp.flags', 'tcp.window_size_value', 'tcp.checksum',
+  'tcp.urgent_pointer', 'tcp.option_kind',
+  'ip.checksum.status', 'icmp.checksum.status', 'udp.checksum.status', 'tcp.checksum.status',
+  '_ws.expert.group', '_ws.expert.severity', '_ws.expert.message', '_ws.malformed',
+] as const;
+
+/** Wireshark expert groups and severities (epan/proto.h) that mean a vector is wrong. */
+export const PI_CHECKSUM = 0x01000000;
+export const PI_MALFORMED = 0x07000000;
+export const PI_ERROR = 0x00800000;
