@@ -109,3 +109,5 @@ export function packet(): Step<'start'> {
 export const ipv4 = (fields?: InputOf<'ipv4'>): Step<'ipv4'> => packet().ipv4(fields);
 /** Start with an Ethernet layer. */
 export const ethernet = (fields?: InputOf<'ethernet'>): Step<'ethernet'> => packet().ethernet(fields);
+/** Start with an IPv6 layer. */
+export const ipv6 = (fields?: InputOf<'ipv6'>): Step<'ipv6'> => packet().ipv6(fields);

@@ -1,6 +1,6 @@
 /** `rawcraft encode [FILE|-] [--hex | --pcap OUT | --pcapng OUT]`: JSON lines (the decode --json format) to bytes. */
 import { encodeLayers } from '../codec/encode.js';
-import { RawcraftError } from '../codec/errors.js';
+import { InputError, RawcraftError } from '../codec/errors.js';
 import { layersFromJson } from '../codec/json.js';
 import { createCaptureWriter, LinkType, type PcapWriter, type PcapngWriter } from '../capture/index.js';
 import { CliError, EXIT_OK } from './cli-error.js';
@@ -35,8 +35,10 @@ export async function encodeCommand(args: EncodeArgs, io: CliContext): Promise<n
       }
       let bytes: Buffer;
       try {
-        bytes = encodeLayers(layersFromJson(value, index));
+        // What the RFCs forbid but was asked for (e.g. an SCTP INIT bundled with DATA) is written, with a warning.
+        bytes = encodeLayers(layersFromJson(value, index), { onWarning: (w) => io.error(`rawcraft: warning: packet ${index}: ${w.message}`) });
       } catch (error) {
+        if (error instanceof InputError && error.index !== undefined) throw new CliError(error.message);
         if (error instanceof RawcraftError) throw new CliError(`packet ${index}: ${error.message}`);
         throw error;
       }

@@ -3,7 +3,7 @@
  * its payload length, write headers outermost first, then fill checksums innermost first
  * (outer checksums, such as ICMP's over a quoted datagram, cover inner bytes).
  */
-import { FieldValueError, InputError, UnknownFieldError } from './errors.js';
+import { FieldValueError, InputError, UnknownFieldError, formatValue, type PacketError } from './errors.js';
 import { corruptChecksum } from './checksum.js';
 import { bytesInput } from './bytes.js';
 import type { EncodeFrame } from './layer.js';
@@ -13,20 +13,35 @@ import { closest, didYouMean } from './suggest.js';
 /** A layer to encode, untyped: what the JSON format and the builders both produce. */
 export interface EncodableLayer {
   readonly layer: string;
-  readonly fields?: Readonly<Record<string, unknown>>;
+  /** Field values by name (a decoded layer's `fields`, or builder input). */
+  readonly fields?: object;
   readonly trailer?: Uint8Array | string;
   readonly corrupt?: readonly string[];
 }
 
 const EMPTY_FIELDS: Readonly<Record<string, unknown>> = Object.freeze({});
 
-function frameFor(layer: EncodableLayer, index: number): EncodeFrame {
+export interface EncodeOptions {
+  /**
+   * Called with each warning: something the RFCs forbid that is crafted anyway (e.g. an SCTP
+   * INIT chunk bundled with other chunks). The bytes are written as asked either way. Default:
+   * `process.emitWarning` with type `RawcraftWarning` and the error's code.
+   */
+  readonly onWarning?: (warning: PacketError) => void;
+}
+
+const emitWarning = (warning: PacketError): void => process.emitWarning(warning.message, { type: 'RawcraftWarning', code: warning.code });
+
+function frameFor(layer: EncodableLayer, index: number, warn: (warning: PacketError) => void): EncodeFrame {
   if (layer === null || typeof layer !== 'object') throw new InputError(`layer ${index}: expected an object with a "layer" name`);
-  const codec = codecByName(layer.layer);
+  const codec = typeof layer.layer === 'string' ? codecByName(layer.layer) : undefined;
   if (!codec) {
-    throw new InputError(`layer ${index}: unknown layer ${JSON.stringify(layer.layer)}${didYouMean(String(layer.layer), layerNames())}; known layers: ${layerNames().join(', ')}`);
+    throw new InputError(`layer ${index}: unknown layer ${formatValue(layer.layer)}${didYouMean(String(layer.layer), layerNames())}; known layers: ${layerNames().join(', ')}`);
   }
-  let fields = layer.fields ?? EMPTY_FIELDS;
+  if (layer.fields !== undefined && (layer.fields === null || typeof layer.fields !== 'object')) {
+    throw new InputError(`layer ${index} (${codec.name}): fields must be an object`);
+  }
+  let fields = (layer.fields ?? EMPTY_FIELDS) as Readonly<Record<string, unknown>>;
   const names = fieldNames(codec);
   for (const key in fields) {
     if (!names.has(key)) {
@@ -51,17 +66,19 @@ function frameFor(layer: EncodableLayer, index: number): EncodeFrame {
     payloadEnd: 0,
     trailer: layer.trailer === undefined ? undefined : bytesInput(codec.name, 'trailer', layer.trailer),
     state: undefined,
+    warn,
   };
 }
 
 /** Encode layers (outermost first) to bytes: computed fields filled, explicit ones as given. */
-export function encodeLayers(layers: readonly EncodableLayer[]): Buffer {
+export function encodeLayers(layers: readonly EncodableLayer[], options?: EncodeOptions): Buffer {
+  const warn = options?.onWarning ?? emitWarning;
   const n = layers.length;
   const frames: EncodeFrame[] = new Array(n);
   let offset = 0;
   let trailers = 0;
   for (let i = 0; i < n; i++) {
-    const frame = frameFor(layers[i], i);
+    const frame = frameFor(layers[i], i, warn);
     frame.offset = offset;
     frame.headerLength = frame.codec.measure(frame);
     offset += frame.headerLength;

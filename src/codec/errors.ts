@@ -142,3 +142,21 @@ export function formatValue(value: unknown): string {
   }
   return String(value);
 }
+
+/**
+ * Chunks bundled in a way the SCTP rules forbid (RFC 9260 sections 5.1 and 6.10: INIT, INIT ACK
+ * and SHUTDOWN COMPLETE alone, COOKIE ECHO and COOKIE ACK first, control chunks before DATA):
+ * a warning when crafting, an issue when decoding.
+ */
+export class BundlingError extends PacketError {
+  readonly code = 'E_BUNDLING';
+  constructor(
+    layer: string,
+    offset: number,
+    /** Index of the offending chunk in the layer's chunk list. */
+    readonly chunk: number,
+    message: string,
+  ) {
+    super(`${layer}${offset >= 0 ? ` at offset ${offset}` : ''}: chunks[${chunk}]: ${message}`, layer, offset);
+  }
+}

@@ -29,10 +29,17 @@ export interface EncodeFrame {
   readonly trailer: Uint8Array | undefined;
   /** Anything `measure` prepared for `write` (e.g. encoded options), to avoid doing it twice. */
   state: unknown;
+  /** Report something the RFCs forbid that is being crafted anyway (see `EncodeOptions.onWarning`). */
+  readonly warn?: (warning: PacketError) => void;
 }
 
 /** How a layer names what comes next: directly, or by a number the registry binds. */
-export type NextLayer = string | { readonly ipProtocol: number } | { readonly etherType: number };
+export type NextLayer =
+  | string
+  | { readonly ipProtocol: number }
+  | { readonly etherType: number }
+  /** UDP: the destination then the source port; the first with a binding wins, else raw. */
+  | { readonly udpPorts: readonly number[] };
 
 /** What a codec hands back after decoding its header. */
 export interface DecodeStep {
@@ -55,6 +62,13 @@ export interface DecodedLayerBase {
   readonly fields: Record<string, unknown>;
   checksum?: ChecksumVerdict;
   trailer?: Uint8Array;
+}
+
+/** A layer placed in a packet: its codec, where its header starts and its fields (encode input or decoded). */
+export interface LayerRef {
+  readonly codec: LayerCodec;
+  readonly offset: number;
+  readonly fields: Record<string, unknown>;
 }
 
 /** What a codec sees of the layers around it while decoding. */
@@ -84,6 +98,8 @@ export interface LayerCodec {
   /** Bindings: the protocol number or EtherType that selects this layer. */
   readonly ipProtocol?: number;
   readonly etherType?: number;
+  /** The well-known UDP port that selects this layer over UDP (SCTP: 9899, RFC 6951). */
+  readonly udpPort?: number;
   /** Validate the fields and return this layer's header length; may stash work in `frame.state`. */
   measure(frame: EncodeFrame): number;
   /** Write the header; every frame's offset and payloadEnd are known. */
@@ -100,8 +116,19 @@ export interface LayerCodec {
    * layers around this one, not this one.
    */
   verifyChecksum?(ctx: DecodeContext, off: number, end: number, fields: Record<string, unknown>, complete: boolean): ChecksumVerdict | undefined;
-  /** IP layers: the pseudo-header address sum for upper-layer checksums (RFC 768, 9293, 8200 section 8.1). */
-  pseudoHeaderSum?(buf: Uint8Array, offset: number, fields: Record<string, unknown>): number;
+  /**
+   * IP layers: the pseudo-header address sum for upper-layer checksums (RFC 768, 9293, 8200
+   * section 8.1). `between` holds the layers between this IP layer and the upper layer (IPv6
+   * extension headers), outermost first: a Routing header there may name the final destination.
+   */
+  pseudoHeaderSum?(buf: Uint8Array, offset: number, fields: Record<string, unknown>, between: readonly LayerRef[]): number;
+  /**
+   * Layers between an IP layer and an upper layer (the IPv6 Routing header): the final
+   * destination (16 bytes) when this layer still routes the packet on, which upper-layer
+   * pseudo-headers use instead of the IP header's destination (RFC 8200 section 8.1).
+   * `fields` are encode input or decoded fields.
+   */
+  finalDestination?(fields: Record<string, unknown>): Uint8Array | undefined;
   /** One-line summary for printing (like tcpdump), given decoded fields. */
   summary?(fields: Record<string, unknown>): string;
 }

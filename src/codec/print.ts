@@ -2,6 +2,7 @@
 import type { DecodedPacket } from './decode.js';
 import { codecByName } from './registry.js';
 import { toHex } from './bytes.js';
+import { toJsonValue } from './json.js';
 import type { Layer } from './types.js';
 
 const CHECKSUM_FIELDS = new Set(['checksum']);
@@ -14,7 +15,8 @@ function formatField(name: string, value: unknown): string {
   if (typeof value === 'number' && CHECKSUM_FIELDS.has(name)) return `0x${value.toString(16).padStart(4, '0')}`;
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return `[${value.join(', ')}]`;
   if (typeof value === 'object' && value !== null) {
-    return JSON.stringify(value, (_k, v: unknown) => (v instanceof Uint8Array ? toHex(v) : v));
+    // toJsonValue first: a Buffer's toJSON would run before any replacer saw it.
+    return JSON.stringify(toJsonValue(value));
   }
   return String(value);
 }
@@ -28,6 +30,12 @@ export function show(packet: DecodedPacket | { layers: readonly Layer[] }): stri
     const fields = layer.fields as unknown as Record<string, unknown>;
     const width = Math.max(0, ...Object.keys(fields).map((k) => k.length));
     for (const [name, value] of Object.entries(fields)) {
+      // A list of structured items (SCTP chunks, options): one line each.
+      if (Array.isArray(value) && value.length && value.some((v) => typeof v === 'object' && v !== null && !(v instanceof Uint8Array))) {
+        lines.push(`  ${name.padEnd(width)}  (${value.length})`);
+        for (const item of value) lines.push(`    ${formatField(name, item)}`);
+        continue;
+      }
       let text = formatField(name, value);
       if (name === 'checksum' && layer.checksum) {
         const c = layer.checksum;

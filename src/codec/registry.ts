@@ -10,6 +10,15 @@ import { icmp } from './protocols/icmpv4.js';
 import { udp } from './protocols/udp.js';
 import { tcp } from './protocols/tcp.js';
 import { raw } from './protocols/raw.js';
+import { ipv6 } from './protocols/ipv6.js';
+import { ipv6HopByHop } from './protocols/ipv6-hop-by-hop.js';
+import { ipv6Routing } from './protocols/ipv6-routing.js';
+import { ipv6Fragment } from './protocols/ipv6-fragment.js';
+import { ipv6DestOptions } from './protocols/ipv6-dest-options.js';
+import { ah } from './protocols/ah.js';
+import { esp } from './protocols/esp.js';
+import { icmpv6 } from './protocols/icmpv6.js';
+import { sctp } from './protocols/sctp.js';
 
 export const codecs: readonly LayerCodec[] = [
   ethernet,
@@ -18,12 +27,22 @@ export const codecs: readonly LayerCodec[] = [
   icmp,
   udp,
   tcp,
+  ipv6,
+  ipv6HopByHop,
+  ipv6Routing,
+  ipv6Fragment,
+  ipv6DestOptions,
+  ah,
+  esp,
+  icmpv6,
+  sctp,
   raw,
 ];
 
 const byName = new Map(codecs.map((c) => [c.name, c]));
 const byIpProtocol = new Map(codecs.filter((c) => c.ipProtocol !== undefined).map((c) => [c.ipProtocol!, c]));
 const byEtherType = new Map(codecs.filter((c) => c.etherType !== undefined).map((c) => [c.etherType!, c]));
+const byUdpPort = new Map(codecs.filter((c) => c.udpPort !== undefined).map((c) => [c.udpPort!, c]));
 
 /** The codec for a layer name, or undefined. */
 export function codecByName(name: string): LayerCodec | undefined {
@@ -34,6 +53,13 @@ export function codecByName(name: string): LayerCodec | undefined {
 export function resolveNext(next: NextLayer): LayerCodec {
   if (typeof next === 'string') return byName.get(next) ?? raw;
   if ('ipProtocol' in next) return byIpProtocol.get(next.ipProtocol) ?? raw;
+  if ('udpPorts' in next) {
+    for (const port of next.udpPorts) {
+      const codec = byUdpPort.get(port);
+      if (codec) return codec;
+    }
+    return raw;
+  }
   return byEtherType.get(next.etherType) ?? raw;
 }
 

@@ -1,11 +1,16 @@
 /**
  * Upper-layer checksums (UDP, TCP, ICMPv6): the pseudo-header always comes from the nearest
  * enclosing IP layer, found here, so no caller ever wires one by hand (gopacket's
- * SetNetworkLayerForChecksum is the fault we avoid).
+ * SetNetworkLayerForChecksum is the fault we avoid). The layers between that IP layer and the
+ * upper layer are handed to it too: over IPv6 a Routing header with segments left names the
+ * final destination the pseudo-header must use (RFC 8200 section 8.1; libnet, Scapy and tcpdump
+ * have all shipped this wrong).
  */
 import { finishChecksum, pseudoHeaderTail, sumWords } from './checksum.js';
 import { StackError } from './errors.js';
-import type { ChecksumVerdict, DecodeContext, EncodeFrame } from './layer.js';
+import type { ChecksumVerdict, DecodeContext, EncodeFrame, LayerRef } from './layer.js';
+
+const NONE: readonly LayerRef[] = [];
 
 /** Compute and write the checksum of frames[index] at `checksumAt` bytes into its header, unless it was given. */
 export function fillUpperLayerChecksum(
@@ -19,19 +24,17 @@ export function fillUpperLayerChecksum(
 ): void {
   const frame = frames[index];
   if (frame.fields.checksum !== undefined) return;
-  let ip: EncodeFrame | undefined;
-  for (let j = index - 1; j >= 0; j--) {
-    if (frames[j].codec.pseudoHeaderSum) {
-      ip = frames[j];
-      break;
-    }
-  }
+  let ipIndex = index - 1;
+  while (ipIndex >= 0 && !frames[ipIndex].codec.pseudoHeaderSum) ipIndex--;
+  const ip: EncodeFrame | undefined = frames[ipIndex];
   if (!ip) {
     throw new StackError(frame.codec.name, 'its checksum needs an enclosing IPv4 or IPv6 layer for the pseudo-header: add one, or give checksum explicitly');
   }
   const start = frame.offset;
   const end = frame.payloadEnd;
-  const sum = ip.codec.pseudoHeaderSum!(buf, ip.offset, ip.fields) + pseudoHeaderTail(protocol, end - start) + sumWords(buf, start, end);
+  // Extension headers between the IP layer and this one (RFC 8200 section 8.1: a Routing header names the final destination).
+  const between = ipIndex + 1 < index ? frames.slice(ipIndex + 1, index) : NONE;
+  const sum = ip.codec.pseudoHeaderSum!(buf, ip.offset, ip.fields, between) + pseudoHeaderTail(protocol, end - start) + sumWords(buf, start, end);
   let value = finishChecksum(sum);
   if (value === 0 && zeroAs) value = zeroAs;
   buf[start + checksumAt] = value >>> 8;
@@ -48,15 +51,12 @@ export function verifyUpperLayerChecksum(
   complete: boolean,
   zeroAs = 0,
 ): ChecksumVerdict {
-  let ip: DecodeContext['stack'][number] | undefined;
-  for (let j = ctx.stack.length - 1; j >= 0; j--) {
-    if (ctx.stack[j].codec.pseudoHeaderSum) {
-      ip = ctx.stack[j];
-      break;
-    }
-  }
+  let ipIndex = ctx.stack.length - 1;
+  while (ipIndex >= 0 && !ctx.stack[ipIndex].codec.pseudoHeaderSum) ipIndex--;
+  const ip = ctx.stack[ipIndex];
   if (!ip || !complete) return { status: 'unverifiable', actual };
-  const sum = ip.codec.pseudoHeaderSum!(ctx.buf, ip.offset, ip.fields) + pseudoHeaderTail(protocol, end - off) + sumWords(ctx.buf, off, end);
+  const between = ipIndex + 1 < ctx.stack.length ? ctx.stack.slice(ipIndex + 1) : NONE;
+  const sum = ip.codec.pseudoHeaderSum!(ctx.buf, ip.offset, ip.fields, between) + pseudoHeaderTail(protocol, end - off) + sumWords(ctx.buf, off, end);
   let expected = finishChecksum(sum - actual);
   if (expected === 0 && zeroAs) expected = zeroAs;
   return { status: finishChecksum(sum) === 0 ? 'valid' : 'invalid', expected, actual };

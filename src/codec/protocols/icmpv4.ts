@@ -88,7 +88,7 @@ export type IcmpInput = { [K in keyof IcmpFields]?: IcmpFields[K] };
 
 declare module '../types.js' {
   interface LayerTypes {
-    icmp: { fields: IcmpFields; input: IcmpInput; follows: 'ipv4' };
+    icmp: { fields: IcmpFields; input: IcmpInput; follows: 'ipv4' | 'ah' };
   }
 }
 
@@ -129,7 +129,7 @@ const unknown = compileHeader<IcmpFields>('icmp', [...head(), uint('rest', 32, {
 function typeNumber(type: unknown): number {
   if (type === undefined) return 8;
   if (typeof type === 'number' && Number.isInteger(type) && type >= 0 && type <= 255) return type;
-  if (typeof type === 'string' && type in ICMP_TYPES) return ICMP_TYPES[type as IcmpTypeName];
+  if (typeof type === 'string' && Object.hasOwn(ICMP_TYPES, type)) return ICMP_TYPES[type as IcmpTypeName];
   throw new FieldValueError('icmp', 'type', type, `an integer 0..255 or one of ${Object.keys(ICMP_TYPES).join(', ')}`);
 }
 
@@ -156,7 +156,7 @@ export const icmp: LayerCodec = {
   rfc: 'RFC 792',
   // The union over message types; which fields a message has depends on its type (see IcmpFields).
   fields: allFields,
-  follows: ['ipv4'],
+  follows: ['ipv4', 'ah'],
   ipProtocol: PROTOCOL,
 
   measure(frame) {

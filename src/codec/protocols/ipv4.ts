@@ -6,6 +6,7 @@ import { bytesInput } from '../bytes.js';
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
 import type { ChecksumVerdict, LayerCodec } from '../layer.js';
 import { finalDestination, ipv4Options, type Ipv4OptionInput } from './ipv4-options.js';
+import { IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
 
 export const ECN = { 'not-ect': 0, ect1: 1, ect0: 2, ce: 3 } as const;
 export type EcnName = keyof typeof ECN;
@@ -60,7 +61,7 @@ export interface Ipv4Input {
 
 declare module '../types.js' {
   interface LayerTypes {
-    ipv4: { fields: Ipv4Fields; input: Ipv4Input; follows: 'start' | 'ethernet' | 'linux-sll' | 'ipv4' | 'icmp' };
+    ipv4: { fields: Ipv4Fields; input: Ipv4Input; follows: 'start' | 'ethernet' | 'linux-sll' | 'ipv4' | 'icmp' | 'ipv6' | Ipv6ExtensionLayer };
   }
 }
 
@@ -100,7 +101,7 @@ export const ipv4: LayerCodec = {
     { name: 'options', doc: 'Options: eol, nop, record-route, lsrr, ssrr, timestamp, router-alert, or raw { kind, data }' },
     { name: 'padding', doc: 'Bytes after the options up to the header length (default zeros)' },
   ],
-  follows: ['start', 'ethernet', 'linux-sll', 'ipv4', 'icmp'],
+  follows: ['start', 'ethernet', 'linux-sll', 'ipv4', 'icmp', 'ipv6', ...IPV6_EXTENSION_LAYERS],
   ipProtocol: 4,
   etherType: 0x0800,
 
@@ -110,6 +111,7 @@ export const ipv4: LayerCodec = {
       frame.state = undefined;
       return 20;
     }
+    if (f.options !== undefined && !Array.isArray(f.options)) throw new FieldValueError('ipv4', 'options', f.options, 'a list of options');
     const options = f.options && f.options.length ? ipv4Options.encode(f.options) : undefined;
     const optionLength = options?.length ?? 0;
     const padding = f.padding !== undefined ? bytesInput('ipv4', 'padding', f.padding) : new Uint8Array((4 - (optionLength % 4)) % 4);

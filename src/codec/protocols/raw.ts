@@ -1,6 +1,7 @@
 /** Raw payload: bytes no other layer claims (unknown protocols, application data, fragments). */
 import { bytesInput } from '../bytes.js';
 import type { LayerCodec } from '../layer.js';
+import { IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
 
 export interface RawFields {
   data: Uint8Array;
@@ -13,7 +14,7 @@ export interface RawInput {
 
 declare module '../types.js' {
   interface LayerTypes {
-    raw: { fields: RawFields; input: RawInput; follows: 'start' | 'ethernet' | 'linux-sll' | 'ipv4' | 'icmp' | 'udp' | 'tcp' };
+    raw: { fields: RawFields; input: RawInput; follows: 'start' | 'ethernet' | 'linux-sll' | 'ipv4' | 'icmp' | 'udp' | 'tcp' | 'ipv6' | Ipv6ExtensionLayer | 'esp' | 'icmpv6' };
   }
 }
 
@@ -25,7 +26,7 @@ export const raw: LayerCodec = {
   rfc: '-',
   fields: [],
   extraFields: [{ name: 'data', doc: 'The bytes (hex text in JSON)' }],
-  follows: ['start', 'ethernet', 'linux-sll', 'ipv4', 'icmp', 'udp', 'tcp'],
+  follows: ['start', 'ethernet', 'linux-sll', 'ipv4', 'icmp', 'udp', 'tcp', 'ipv6', ...IPV6_EXTENSION_LAYERS, 'esp', 'icmpv6'],
 
   measure(frame) {
     const data = frame.fields.data === undefined ? EMPTY : bytesInput('raw', 'data', frame.fields.data);

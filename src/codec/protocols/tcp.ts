@@ -6,6 +6,7 @@ import { ContentError, FieldValueError, LengthError } from '../errors.js';
 import type { LayerCodec } from '../layer.js';
 import { fillUpperLayerChecksum, verifyUpperLayerChecksum } from '../upper-checksum.js';
 import { tcpOptions, type TcpOptionInput } from './tcp-options.js';
+import { IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
 
 export type TcpFlag = 'ae' | 'cwr' | 'ece' | 'urg' | 'ack' | 'psh' | 'rst' | 'syn' | 'fin';
 
@@ -48,7 +49,7 @@ export interface TcpInput {
 
 declare module '../types.js' {
   interface LayerTypes {
-    tcp: { fields: TcpFields; input: TcpInput; follows: 'ipv4' | 'icmp' };
+    tcp: { fields: TcpFields; input: TcpInput; follows: 'ipv4' | 'icmp' | 'ipv6' | Ipv6ExtensionLayer | 'icmpv6' };
   }
 }
 
@@ -84,7 +85,7 @@ export const tcp: LayerCodec = {
     { name: 'options', doc: 'Options: eol, nop, mss, window-scale, sack-permitted, sack, timestamps, or raw { kind, data }' },
     { name: 'padding', doc: 'Bytes after the options up to the data offset (default zeros)' },
   ],
-  follows: ['ipv4', 'icmp'],
+  follows: ['ipv4', 'icmp', 'ipv6', ...IPV6_EXTENSION_LAYERS, 'icmpv6'],
   ipProtocol: PROTOCOL,
 
   measure(frame) {
@@ -93,6 +94,7 @@ export const tcp: LayerCodec = {
       frame.state = undefined;
       return 20;
     }
+    if (f.options !== undefined && !Array.isArray(f.options)) throw new FieldValueError('tcp', 'options', f.options, 'a list of options');
     const options = f.options && f.options.length ? tcpOptions.encode(f.options) : undefined;
     const optionLength = options?.length ?? 0;
     const padding = f.padding !== undefined ? bytesInput('tcp', 'padding', f.padding) : new Uint8Array((4 - (optionLength % 4)) % 4);

@@ -1,16 +1,21 @@
-/** User Datagram Protocol: RFC 768 (checksum over the IPv4 or IPv6 pseudo-header). */
+/**
+ * User Datagram Protocol: RFC 768 (checksum over the IPv4 or IPv6 pseudo-header). Over IPv6 the
+ * checksum is mandatory (RFC 8200 section 8.1): a computed 0 is sent as 0xffff and a received 0
+ * is invalid; a UDP jumbogram has length 0 (RFC 2675 section 4).
+ */
 import { compileHeader } from '../header.js';
 import { uint } from '../field.js';
-import { ContentError, LengthError } from '../errors.js';
+import { ContentError, FieldValueError, LengthError } from '../errors.js';
 import type { LayerCodec } from '../layer.js';
 import { fillUpperLayerChecksum, verifyUpperLayerChecksum } from '../upper-checksum.js';
+import { IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
 
 export interface UdpFields {
   srcPort: number;
   dstPort: number;
   /** Header plus payload, in bytes. */
   length: number;
-  /** 0 over IPv4 means "no checksum" (RFC 768); a computed 0 is sent as 0xffff. */
+  /** 0 over IPv4 means "no checksum" (RFC 768); a computed 0 is sent as 0xffff; 0 over IPv6 is invalid. */
   checksum: number;
 }
 
@@ -18,7 +23,7 @@ export type UdpInput = Partial<UdpFields>;
 
 declare module '../types.js' {
   interface LayerTypes {
-    udp: { fields: UdpFields; input: UdpInput; follows: 'ipv4' | 'icmp' };
+    udp: { fields: UdpFields; input: UdpInput; follows: 'ipv4' | 'icmp' | 'ipv6' | Ipv6ExtensionLayer | 'icmpv6' };
   }
 }
 
@@ -33,12 +38,18 @@ const header = compileHeader<UdpFields>('udp', [
 
 const auto = { length: 0 };
 
+/** Name of the nearest enclosing IP layer (the one whose pseudo-header the checksum uses). */
+function nearestIp(layers: readonly { readonly codec: LayerCodec }[]): string | undefined {
+  for (let i = layers.length - 1; i >= 0; i--) if (layers[i].codec.pseudoHeaderSum) return layers[i].codec.name;
+  return undefined;
+}
+
 export const udp: LayerCodec = {
   name: 'udp',
   title: 'User Datagram Protocol',
   rfc: 'RFC 768',
   fields: header.fields,
-  follows: ['ipv4', 'icmp'],
+  follows: ['ipv4', 'icmp', 'ipv6', ...IPV6_EXTENSION_LAYERS, 'icmpv6'],
   ipProtocol: PROTOCOL,
 
   measure: () => 8,
@@ -47,7 +58,8 @@ export const udp: LayerCodec = {
     const frame = frames[index];
     auto.length = frame.payloadEnd - frame.offset;
     if (auto.length > 0xffff && frame.fields.length === undefined) {
-      throw new ContentError('udp', -1, 'length', auto.length, 'at most 65535 bytes of header and payload');
+      if (nearestIp(frames.slice(0, index)) !== 'ipv6') throw new FieldValueError('udp', 'length', auto.length, 'at most 65535 bytes of header and payload (over IPv6, a jumbogram)');
+      auto.length = 0; // A UDP jumbogram (RFC 2675 section 4): the length comes from the Jumbo Payload option.
     }
     header.write(buf, frame.offset, frame.fields as unknown as UdpFields, auto);
   },
@@ -63,24 +75,33 @@ export const udp: LayerCodec = {
     const fields = header.read(ctx.buf, off);
     let payloadEnd = off + fields.length;
     let complete = true;
-    if (fields.length < 8) {
+    if (fields.length === 0 && end - off > 0xffff && nearestIp(ctx.stack) === 'ipv6') {
+      payloadEnd = end; // RFC 2675 section 4: a jumbogram's UDP length is 0.
+    } else if (fields.length < 8) {
       ctx.report(new ContentError('udp', off + 4, 'length', fields.length, 'at least 8 (the header)'));
       payloadEnd = end;
       complete = false;
     } else if (payloadEnd > end) {
-      ctx.report(new LengthError('udp', off, fields.length, end - off, 'udp.length', 'the datagram is truncated'));
+      // In a first fragment (or a datagram already reported as cut short) the rest is simply elsewhere.
+      if (ctx.stack[ctx.stack.length - 1]?.complete !== false) {
+        ctx.report(new LengthError('udp', off, fields.length, end - off, 'udp.length', 'the datagram is truncated'));
+      }
       payloadEnd = end;
       complete = false;
     }
-    return { fields: fields as unknown as Record<string, unknown>, headerEnd: off + 8, payloadEnd, next: 'raw', complete };
+    return { fields: fields as unknown as Record<string, unknown>, headerEnd: off + 8, payloadEnd, next: { udpPorts: [fields.dstPort, fields.srcPort] }, complete };
   },
 
   verifyChecksum(ctx, off, end, fields, complete) {
     const actual = fields.checksum as number;
-    const overIpv4 = ctx.stack.findLast((l) => l.codec.pseudoHeaderSum)?.codec.name === 'ipv4';
+    const ip = nearestIp(ctx.stack);
     // Over IPv4 a zero checksum means the sender computed none (RFC 768); there is nothing to check.
-    if (actual === 0 && overIpv4) return { status: 'unverifiable', actual };
-    return verifyUpperLayerChecksum(ctx, off, end, PROTOCOL, actual, complete, 0xffff);
+    if (actual === 0 && ip === 'ipv4') return { status: 'unverifiable', actual };
+    const verdict = verifyUpperLayerChecksum(ctx, off, end, PROTOCOL, actual, complete, 0xffff);
+    // Over IPv6 the checksum is mandatory and a sender never writes 0 (RFC 8200 section 8.1): 0 is wrong,
+    // even where one's-complement arithmetic would accept it as 0xffff.
+    if (actual === 0 && ip === 'ipv6') return { status: 'invalid', expected: verdict.expected, actual };
+    return verdict;
   },
 
   summary: (f) => `UDP ${f.srcPort} > ${f.dstPort} len ${f.length}`,

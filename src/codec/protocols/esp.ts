@@ -1,0 +1,55 @@
+/**
+ * IP Encapsulating Security Payload: RFC 4303. Opaque: the SPI and sequence number are decoded;
+ * everything after them (payload, padding, pad length, next header, ICV) is encrypted or at
+ * least unknowable without the SA, so it is a raw layer that the ESP header's length covers.
+ */
+import { compileHeader } from '../header.js';
+import { uint } from '../field.js';
+import { LengthError } from '../errors.js';
+import type { LayerCodec } from '../layer.js';
+import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
+
+export interface EspFields {
+  /** Security Parameters Index. */
+  spi: number;
+  /** Sequence number. */
+  seq: number;
+}
+
+export type EspInput = Partial<EspFields>;
+
+declare module '../types.js' {
+  interface LayerTypes {
+    esp: { fields: EspFields; input: EspInput; follows: 'ipv4' | 'ipv6' | Ipv6ExtensionLayer };
+  }
+}
+
+const LAYER = 'esp';
+const NO_AUTO = {};
+
+const header = compileHeader<EspFields>(LAYER, [
+  uint('spi', 32, { doc: 'Security Parameters Index', default: 0x100 }),
+  uint('seq', 32, { doc: 'Sequence number' }),
+]);
+
+export const esp: LayerCodec = {
+  name: LAYER,
+  title: 'IP Encapsulating Security Payload',
+  rfc: 'RFC 4303',
+  fields: header.fields,
+  follows: ['ipv4', 'ipv6', ...IPV6_EXTENSION_LAYERS],
+  ipProtocol: IP_PROTOCOL.esp,
+
+  measure: () => 8,
+
+  write(buf, frames, index) {
+    header.write(buf, frames[index].offset, frames[index].fields as unknown as EspFields, NO_AUTO);
+  },
+
+  decode(ctx, off, end) {
+    if (end - off < 8) throw new LengthError(LAYER, off, 8, end - off, 'buffer');
+    return { fields: header.read(ctx.buf, off) as unknown as Record<string, unknown>, headerEnd: off + 8, payloadEnd: end, next: 'raw' };
+  },
+
+  summary: (f) => `ESP spi 0x${(f.spi as number).toString(16)} seq ${f.seq}`,
+};

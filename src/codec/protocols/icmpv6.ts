@@ -1,0 +1,353 @@
+/**
+ * Internet Control Message Protocol for IPv6: RFC 4443 (errors, echo), RFC 4884 (length of the
+ * quoted packet), RFC 4861 (Neighbor Discovery: router and neighbor solicitation and
+ * advertisement, redirect), RFC 2710 (MLDv1), RFC 3810 (MLDv2), RFC 7112 / 8754 / 8883
+ * (further Parameter Problem codes). Error messages quote the offending packet, decoded as
+ * IPv6 in lax mode. The checksum covers the IPv6 pseudo-header (RFC 4443 section 2.3).
+ */
+import { compileHeader, type CompiledHeader } from '../header.js';
+import { enumOf, flags, ipv6Addr, uint, type FieldDef, type FlagsValue } from '../field.js';
+import { bytesInput } from '../bytes.js';
+import { FieldValueError, LengthError, UnknownFieldError } from '../errors.js';
+import { closest } from '../suggest.js';
+import type { LayerCodec } from '../layer.js';
+import { fillUpperLayerChecksum, verifyUpperLayerChecksum } from '../upper-checksum.js';
+import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
+import { decodeNdOptions, encodeNdOptions, type NdOptionInput } from './icmpv6-ndp.js';
+import { decodeAddresses, decodeRecords, encodeAddresses, encodeRecords, type MldRecord, type MldRecordInput } from './icmpv6-mld.js';
+
+export const ICMPV6_TYPES = {
+  'destination-unreachable': 1,
+  'packet-too-big': 2,
+  'time-exceeded': 3,
+  'parameter-problem': 4,
+  'echo-request': 128,
+  'echo-reply': 129,
+  'mld-query': 130,
+  'mld-report': 131,
+  'mld-done': 132,
+  'router-solicitation': 133,
+  'router-advertisement': 134,
+  'neighbor-solicitation': 135,
+  'neighbor-advertisement': 136,
+  redirect: 137,
+  'mldv2-report': 143,
+} as const;
+export type Icmpv6TypeName = keyof typeof ICMPV6_TYPES;
+
+export const ICMPV6_UNREACHABLE_CODES = {
+  'no-route': 0,
+  'admin-prohibited': 1,
+  'beyond-scope': 2,
+  'address-unreachable': 3,
+  'port-unreachable': 4,
+  'source-policy-failed': 5,
+  'reject-route': 6,
+  'source-routing-header-error': 7,
+  'headers-too-long': 8,
+} as const;
+export const ICMPV6_TIME_EXCEEDED_CODES = { 'hop-limit-exceeded': 0, 'reassembly-time-exceeded': 1 } as const;
+export const ICMPV6_PARAMETER_PROBLEM_CODES = {
+  'erroneous-header': 0,
+  'unrecognized-next-header': 1,
+  'unrecognized-option': 2,
+  'incomplete-header-chain': 3,
+  'sr-upper-layer-header-error': 4,
+  'unrecognized-next-header-by-intermediate': 5,
+  'extension-header-too-big': 6,
+  'extension-header-chain-too-long': 7,
+  'too-many-extension-headers': 8,
+  'too-many-options': 9,
+  'option-too-big': 10,
+} as const;
+export const ROUTER_PREFERENCES = { medium: 0, high: 1, reserved: 2, low: 3 } as const;
+export type RouterPreference = keyof typeof ROUTER_PREFERENCES;
+
+/** ICMPv6 fields as decoded. Which of the optional ones are present depends on `type`. */
+export interface Icmpv6Fields {
+  type: Icmpv6TypeName | number;
+  /** Names for the codes of destination-unreachable, time-exceeded and parameter-problem. */
+  code: string | number;
+  checksum: number;
+  /** Destination unreachable, time exceeded: length of the quoted packet in 64-bit words (RFC 4884; 0: not given). */
+  length?: number;
+  /** Unused bits, kept for exact round trips. */
+  unused?: number;
+  /** Packet too big: the MTU of the next hop. */
+  mtu?: number;
+  /** Parameter problem: offset of the erroneous octet in the quoted packet. */
+  pointer?: number;
+  /** Echo. */
+  id?: number;
+  seq?: number;
+  /** MLDv1 (query, report, done): milliseconds. */
+  maxResponseDelay?: number;
+  /** MLDv2 query: the encoded maximum response delay (RFC 3810 section 5.1.3). */
+  maxResponseCode?: number;
+  reserved?: number;
+  /** MLD: the multicast address (:: in a general query). */
+  multicastAddress?: string;
+  /** MLDv2 query: the four reserved bits before S. */
+  reserved2?: number;
+  /** MLDv2 query: suppress router-side processing (S flag). */
+  suppress?: number;
+  /** MLDv2 query: querier's robustness variable. */
+  qrv?: number;
+  /** MLDv2 query: querier's query interval code. */
+  qqic?: number;
+  numberOfSources?: number;
+  sources?: string[];
+  /** MLDv2 report. */
+  numberOfRecords?: number;
+  records?: MldRecord[];
+  /** Router advertisement. */
+  curHopLimit?: number;
+  /** Router advertisement: m managed, o other configuration, h home agent; neighbor advertisement: r router, s solicited, o override. */
+  flags?: string[];
+  preference?: RouterPreference | number;
+  /** Router advertisement: the proxy bit (RFC 4389). */
+  proxy?: number;
+  routerLifetime?: number;
+  reachableTime?: number;
+  retransTimer?: number;
+  /** Neighbor solicitation and advertisement, redirect: the target address. */
+  target?: string;
+  /** Redirect: the destination being redirected. */
+  destination?: string;
+  /** Neighbor Discovery messages: options. */
+  options?: NdOptionInput[];
+  /** Neighbor Discovery messages: bytes after a malformed option. */
+  padding?: Uint8Array;
+}
+
+/** ICMPv6 fields to build with: any may be left out; the checksum is computed over the pseudo-header. */
+export type Icmpv6Input = {
+  [K in Exclude<keyof Icmpv6Fields, 'flags' | 'records' | 'options' | 'sources' | 'padding'>]?: Icmpv6Fields[K];
+} & {
+  flags?: FlagsValue;
+  records?: readonly MldRecordInput[];
+  options?: readonly NdOptionInput[];
+  sources?: readonly string[];
+  padding?: Uint8Array | string;
+};
+
+declare module '../types.js' {
+  interface LayerTypes {
+    icmpv6: { fields: Icmpv6Fields; input: Icmpv6Input; follows: 'ipv6' | Ipv6ExtensionLayer };
+  }
+}
+
+const LAYER = 'icmpv6';
+
+type Body = 'quote' | 'raw' | 'nd' | 'mldv2-query' | 'mldv2-report';
+
+interface Variant {
+  readonly header: CompiledHeader<Icmpv6Fields>;
+  readonly body: Body;
+  readonly names: ReadonlySet<string>;
+}
+
+function head(codes?: Readonly<Record<string, number>>): FieldDef[] {
+  return [
+    enumOf('type', 8, ICMPV6_TYPES, { doc: 'Message type', default: 128 }),
+    codes ? enumOf('code', 8, codes, { doc: 'Message code' }) : uint('code', 8, { doc: 'Message code' }),
+    uint('checksum', 16, { doc: 'Checksum over the IPv6 pseudo-header and the message', role: 'checksum' }),
+  ];
+}
+
+const EXTRA: Record<Body, string[]> = { quote: [], raw: [], nd: ['options', 'padding'], 'mldv2-query': ['sources'], 'mldv2-report': ['records'] };
+
+function variant(body: Body, defs: FieldDef[]): Variant {
+  return { header: compileHeader<Icmpv6Fields>(LAYER, defs), body, names: new Set([...defs.map((d) => d.name), ...EXTRA[body]]) };
+}
+
+const lengthQuoted = uint('length', 8, { doc: 'Length of the quoted packet in 64-bit words (RFC 4884)' });
+const mldV1 = variant('raw', [
+  ...head(),
+  uint('maxResponseDelay', 16, { doc: 'Maximum response delay in milliseconds' }),
+  uint('reserved', 16, { doc: 'Reserved' }),
+  ipv6Addr('multicastAddress', { doc: 'Multicast address (:: in a general query)', default: '::' }),
+]);
+const mldV2Query = variant('mldv2-query', [
+  ...head(),
+  uint('maxResponseCode', 16, { doc: 'Maximum response code (RFC 3810 section 5.1.3)', default: 10000 }),
+  uint('reserved', 16, { doc: 'Reserved' }),
+  ipv6Addr('multicastAddress', { doc: 'Multicast address (:: in a general query)', default: '::' }),
+  uint('reserved2', 4, { doc: 'Reserved' }),
+  uint('suppress', 1, { doc: 'S: suppress router-side processing' }),
+  uint('qrv', 3, { doc: "Querier's robustness variable", default: 2 }),
+  uint('qqic', 8, { doc: "Querier's query interval code", default: 125 }),
+  uint('numberOfSources', 16, { doc: 'Number of source addresses', role: 'auto' }),
+]);
+const MLDV2_QUERY_ONLY = ['maxResponseCode', 'reserved2', 'suppress', 'qrv', 'qqic', 'numberOfSources', 'sources'];
+const echo = variant('raw', [...head(), uint('id', 16, { doc: 'Identifier' }), uint('seq', 16, { doc: 'Sequence number' })]);
+
+const variants = new Map<number, Variant>([
+  [1, variant('quote', [...head(ICMPV6_UNREACHABLE_CODES), lengthQuoted, uint('unused', 24, { doc: 'Unused' })])],
+  [2, variant('quote', [...head(), uint('mtu', 32, { doc: 'MTU of the next-hop link', default: 1280 })])],
+  [3, variant('quote', [...head(ICMPV6_TIME_EXCEEDED_CODES), lengthQuoted, uint('unused', 24, { doc: 'Unused' })])],
+  [4, variant('quote', [...head(ICMPV6_PARAMETER_PROBLEM_CODES), uint('pointer', 32, { doc: 'Offset of the erroneous octet' })])],
+  [128, echo],
+  [129, echo],
+  [130, mldV1],
+  [131, mldV1],
+  [132, mldV1],
+  [133, variant('nd', [...head(), uint('reserved', 32, { doc: 'Reserved' })])],
+  [
+    134,
+    variant('nd', [
+      ...head(),
+      uint('curHopLimit', 8, { doc: 'Hop limit for outgoing packets (0: unspecified)', default: 64 }),
+      flags('flags', ['m', 'o', 'h'], { doc: 'M managed address configuration, O other configuration, H home agent (RFC 6275)' }),
+      enumOf('preference', 2, ROUTER_PREFERENCES, { doc: 'Default router preference (RFC 4191)' }),
+      uint('proxy', 1, { doc: 'P: proxied (RFC 4389)' }),
+      uint('reserved', 2, { doc: 'Reserved' }),
+      uint('routerLifetime', 16, { doc: 'Router lifetime in seconds', default: 1800 }),
+      uint('reachableTime', 32, { doc: 'Reachable time in milliseconds' }),
+      uint('retransTimer', 32, { doc: 'Retransmission timer in milliseconds' }),
+    ]),
+  ],
+  [135, variant('nd', [...head(), uint('reserved', 32, { doc: 'Reserved' }), ipv6Addr('target', { doc: 'Target address', default: '::1' })])],
+  [
+    136,
+    variant('nd', [
+      ...head(),
+      flags('flags', ['r', 's', 'o'], { doc: 'R router, S solicited, O override' }),
+      uint('reserved', 29, { doc: 'Reserved' }),
+      ipv6Addr('target', { doc: 'Target address', default: '::1' }),
+    ]),
+  ],
+  [
+    137,
+    variant('nd', [
+      ...head(),
+      uint('reserved', 32, { doc: 'Reserved' }),
+      ipv6Addr('target', { doc: 'Better first hop (target) address', default: '::1' }),
+      ipv6Addr('destination', { doc: 'Destination being redirected', default: '::1' }),
+    ]),
+  ],
+  [143, variant('mldv2-report', [...head(), uint('reserved', 16, { doc: 'Reserved' }), uint('numberOfRecords', 16, { doc: 'Number of multicast address records', role: 'auto' })])],
+]);
+const unknown = variant('raw', head());
+
+/** Every field of every message type, once, for docs and the field-name check. */
+// The unknown-type layout first, so `code` is listed as a plain number (its names depend on the type).
+const allFields = [...new Map([unknown, ...variants.values(), mldV2Query].flatMap((v) => v.header.fields).map((f) => [f.name, f])).values()];
+
+function typeNumber(type: unknown): number {
+  if (type === undefined) return 128;
+  if (typeof type === 'number' && Number.isInteger(type) && type >= 0 && type <= 255) return type;
+  if (typeof type === 'string' && type in ICMPV6_TYPES) return ICMPV6_TYPES[type as Icmpv6TypeName];
+  throw new FieldValueError(LAYER, 'type', type, `an integer 0..255 or one of ${Object.keys(ICMPV6_TYPES).join(', ')}`);
+}
+
+/** An MLD query is MLDv2 when MLDv2 fields are given (encoding) or it is at least 28 bytes long (decoding, RFC 3810 section 8.1). */
+function variantFor(type: number, fields: Record<string, unknown>): Variant {
+  if (type === 130 && MLDV2_QUERY_ONLY.some((k) => fields[k] !== undefined)) return mldV2Query;
+  return variants.get(type) ?? unknown;
+}
+
+interface State {
+  variant: Variant;
+  body: Uint8Array;
+  auto: { numberOfSources: number; numberOfRecords: number };
+}
+
+export const icmpv6: LayerCodec = {
+  name: LAYER,
+  title: 'Internet Control Message Protocol for IPv6',
+  rfc: 'RFC 4443, RFC 4861, RFC 3810',
+  fields: allFields,
+  extraFields: [
+    { name: 'options', doc: 'Neighbor Discovery options: source-link-layer-address, target-link-layer-address, prefix-information, redirected-header, mtu, rdnss, or raw { kind, data }' },
+    { name: 'padding', doc: 'Neighbor Discovery: bytes after a malformed option' },
+    { name: 'sources', doc: 'MLDv2 query: source addresses' },
+    { name: 'records', doc: 'MLDv2 report: { recordType, multicastAddress, sources, auxData }' },
+  ],
+  follows: ['ipv6', ...IPV6_EXTENSION_LAYERS],
+  ipProtocol: IP_PROTOCOL.icmpv6,
+
+  measure(frame) {
+    const f = frame.fields;
+    const type = typeNumber(f.type);
+    const v = variantFor(type, f);
+    for (const key in f) {
+      if (!v.names.has(key)) throw new UnknownFieldError(`${LAYER} (type ${type})`, key, closest(key, v.names), [...v.names]);
+    }
+    const auto = { numberOfSources: 0, numberOfRecords: 0 };
+    let body: Uint8Array = new Uint8Array(0);
+    if (v.body === 'nd') {
+      const options = encodeNdOptions(LAYER, f.options);
+      body = f.padding === undefined ? options : Buffer.concat([options, bytesInput(LAYER, 'padding', f.padding)]);
+    } else if (v.body === 'mldv2-query') {
+      body = encodeAddresses(LAYER, 'sources', f.sources);
+      auto.numberOfSources = body.length / 16;
+    } else if (v.body === 'mldv2-report') {
+      body = encodeRecords(LAYER, f.records);
+      auto.numberOfRecords = Array.isArray(f.records) ? f.records.length : 0;
+    }
+    frame.state = { variant: v, body, auto } satisfies State;
+    return v.header.length + body.length;
+  },
+
+  write(buf, frames, index) {
+    const frame = frames[index];
+    const state = frame.state as State;
+    state.variant.header.write(buf, frame.offset, frame.fields as unknown as Icmpv6Fields, state.auto);
+    buf.set(state.body, frame.offset + state.variant.header.length);
+  },
+
+  checksumOffset: 2,
+
+  fillChecksum(buf, frames, index) {
+    fillUpperLayerChecksum(buf, frames, index, IP_PROTOCOL.icmpv6, 2);
+  },
+
+  decode(ctx, off, end) {
+    const buf = ctx.buf;
+    if (end - off < 4) throw new LengthError(LAYER, off, 4, end - off, 'buffer');
+    const type = buf[off];
+    let v = variants.get(type) ?? unknown;
+    if (type === 130 && end - off >= 28) v = mldV2Query;
+    const fixed = v.header.length;
+    if (end - off < fixed) throw new LengthError(LAYER, off, fixed, end - off, 'icmpv6.type', `type ${type} has a ${fixed}-byte header`);
+    const fields = v.header.read(buf, off);
+    let headerEnd = off + fixed;
+    switch (v.body) {
+      case 'quote':
+        return { fields: fields as unknown as Record<string, unknown>, headerEnd, payloadEnd: end, next: 'ipv6', quotes: true };
+      case 'nd': {
+        // In a first fragment the options may simply go on in the next one: a cut option is no fault there.
+        const inFragment = ctx.stack[ctx.stack.length - 1]?.complete === false;
+        const { options, padding } = decodeNdOptions(LAYER, buf, headerEnd, end, inFragment ? () => undefined : ctx.report);
+        fields.options = options;
+        if (padding.length) fields.padding = Buffer.from(padding);
+        return { fields: fields as unknown as Record<string, unknown>, headerEnd: end, payloadEnd: end, next: undefined };
+      }
+      case 'mldv2-query': {
+        const count = fields.numberOfSources!;
+        if (headerEnd + 16 * count > end) throw new LengthError(LAYER, off, fixed + 16 * count, end - off, 'icmpv6.numberOfSources');
+        fields.sources = decodeAddresses(buf, headerEnd, count);
+        headerEnd += 16 * count;
+        break;
+      }
+      case 'mldv2-report': {
+        const decoded = decodeRecords(LAYER, buf, headerEnd, end, fields.numberOfRecords!);
+        fields.records = decoded.records;
+        headerEnd = decoded.end;
+        break;
+      }
+      case 'raw':
+        break;
+    }
+    return { fields: fields as unknown as Record<string, unknown>, headerEnd, payloadEnd: end, next: 'raw' };
+  },
+
+  verifyChecksum: (ctx, off, end, fields, complete) => verifyUpperLayerChecksum(ctx, off, end, IP_PROTOCOL.icmpv6, fields.checksum as number, complete),
+
+  summary(f) {
+    const extra =
+      f.id !== undefined ? ` id ${f.id} seq ${f.seq}` : f.target !== undefined ? ` target ${f.target}` : f.multicastAddress !== undefined ? ` group ${f.multicastAddress}` : f.mtu !== undefined ? ` mtu ${f.mtu}` : '';
+    return `ICMPv6 ${f.type} code ${f.code}${extra}`;
+  },
+};

@@ -1,0 +1,22 @@
+/** IPv6 Destination Options header: RFC 8200 section 4.6 (may appear before a Routing header and before the upper layer). */
+import type { LayerCodec } from '../layer.js';
+import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
+import { optionsHeaderCodec, type Ipv6OptionsHeaderFields, type Ipv6OptionsHeaderInput } from './ipv6-options-header.js';
+
+export type Ipv6DestOptionsFields = Ipv6OptionsHeaderFields;
+export type Ipv6DestOptionsInput = Ipv6OptionsHeaderInput;
+
+declare module '../types.js' {
+  interface LayerTypes {
+    'ipv6-dest-options': { fields: Ipv6DestOptionsFields; input: Ipv6DestOptionsInput; follows: 'ipv6' | Ipv6ExtensionLayer };
+  }
+}
+
+export const ipv6DestOptions: LayerCodec = optionsHeaderCodec({
+  name: 'ipv6-dest-options',
+  title: 'IPv6 Destination Options',
+  rfc: 'RFC 8200 section 4.6',
+  ipProtocol: IP_PROTOCOL.destOptions,
+  follows: ['ipv6', ...IPV6_EXTENSION_LAYERS],
+  short: 'DSTOPT',
+});

@@ -1,0 +1,85 @@
+/**
+ * IPv6 Fragment header: RFC 8200 section 4.5. Only the first fragment (offset 0) carries the
+ * start of the next header; later fragments decode as raw data. An atomic fragment (offset 0,
+ * M clear; RFC 6946) is a whole packet and decodes on.
+ */
+import { compileHeader } from '../header.js';
+import { flags, uint, type FlagsValue } from '../field.js';
+import { LengthError } from '../errors.js';
+import type { LayerCodec } from '../layer.js';
+import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, NO_NEXT_HEADER, nextHeaderAfter, type Ipv6ExtensionLayer } from './ipv6-chain.js';
+
+export interface Ipv6FragmentFields {
+  /** Protocol of the fragmentable part (in every fragment, not only the first). */
+  nextHeader: number;
+  reserved: number;
+  /** Offset of this fragment's data in 8-octet units. */
+  fragmentOffset: number;
+  /** The two reserved bits before M. */
+  reserved2: number;
+  /** `mf`: more fragments follow (the M flag). */
+  flags: 'mf'[];
+  /** Identification shared by the fragments of one packet. */
+  id: number;
+}
+
+export interface Ipv6FragmentInput {
+  /** Default: from the next layer; 59 when raw data or nothing follows (give it for non-first fragments). */
+  nextHeader?: number;
+  reserved?: number;
+  fragmentOffset?: number;
+  reserved2?: number;
+  flags?: FlagsValue & (readonly 'mf'[] | number);
+  id?: number;
+}
+
+declare module '../types.js' {
+  interface LayerTypes {
+    'ipv6-fragment': { fields: Ipv6FragmentFields; input: Ipv6FragmentInput; follows: 'ipv6' | Ipv6ExtensionLayer };
+  }
+}
+
+const LAYER = 'ipv6-fragment';
+
+const header = compileHeader<Ipv6FragmentFields>(LAYER, [
+  uint('nextHeader', 8, { doc: 'Protocol number of the next header', role: 'auto' }),
+  uint('reserved', 8, { doc: 'Reserved' }),
+  uint('fragmentOffset', 13, { doc: 'Offset of the data in 8-octet units' }),
+  uint('reserved2', 2, { doc: 'Reserved' }),
+  flags('flags', ['mf'], { doc: 'M: more fragments' }),
+  uint('id', 32, { doc: 'Identification' }),
+]);
+
+const auto = { nextHeader: 0 };
+
+export const ipv6Fragment: LayerCodec = {
+  name: LAYER,
+  title: 'IPv6 Fragment header',
+  rfc: 'RFC 8200 section 4.5',
+  fields: header.fields,
+  follows: ['ipv6', ...IPV6_EXTENSION_LAYERS],
+  ipProtocol: IP_PROTOCOL.fragment,
+
+  measure: () => 8,
+
+  write(buf, frames, index) {
+    auto.nextHeader = nextHeaderAfter(frames, index);
+    header.write(buf, frames[index].offset, frames[index].fields as unknown as Ipv6FragmentFields, auto);
+  },
+
+  decode(ctx, off, end) {
+    if (end - off < 8) throw new LengthError(LAYER, off, 8, end - off, 'buffer');
+    const fields = header.read(ctx.buf, off);
+    const more = (ctx.buf[off + 3] & 1) !== 0;
+    return {
+      fields: fields as unknown as Record<string, unknown>,
+      headerEnd: off + 8,
+      payloadEnd: end,
+      // A non-first fragment carries the middle of some payload: nothing to decode but raw data.
+      next: fields.fragmentOffset || fields.nextHeader === NO_NEXT_HEADER ? 'raw' : { ipProtocol: fields.nextHeader },
+      complete: !more && !fields.fragmentOffset,
+    };
+  },
+
+  summary: (f) => `FRAG id ${f.id} off ${(f.fragmentOffset as number) * 8}${(f.flags as string[]).length ? ' [mf]' : ''} nh ${f.nextHeader}`,
+};

@@ -1,0 +1,131 @@
+/**
+ * The two IPv6 extension headers that carry TLV options, Hop-by-Hop Options (RFC 8200 section
+ * 4.3) and Destination Options (section 4.6), share one layout: Next Header, Hdr Ext Len (in
+ * 8-octet units, not counting the first 8), then options padded to a multiple of 8 octets.
+ * This builds the codec for either.
+ */
+import { compileHeader } from '../header.js';
+import { uint } from '../field.js';
+import { bytesInput } from '../bytes.js';
+import { ContentError, FieldValueError, LengthError } from '../errors.js';
+import type { LayerCodec } from '../layer.js';
+import { putBe32 } from '../option-list.js';
+import { NO_NEXT_HEADER, nextHeaderAfter } from './ipv6-chain.js';
+import { ipv6OptionLists, type Ipv6OptionInput } from './ipv6-options.js';
+
+/** Fields of a Hop-by-Hop or Destination Options header as decoded. */
+export interface Ipv6OptionsHeaderFields {
+  nextHeader: number;
+  /** Hdr Ext Len: header length in 8-octet units, not counting the first 8. */
+  length: number;
+  /** Options in wire order, padding options included. */
+  options: Ipv6OptionInput[];
+  /** Bytes after a malformed option, up to the header length; present only when there are some. */
+  padding?: Uint8Array;
+}
+
+export interface Ipv6OptionsHeaderInput {
+  /** Default: from the next layer; 59 (No Next Header) when raw data or nothing follows. */
+  nextHeader?: number;
+  /** Default: computed from the options. */
+  length?: number;
+  /** Default: none. Padding to a multiple of 8 octets (Pad1 or PadN) is added after them. */
+  options?: readonly Ipv6OptionInput[];
+  /** Bytes written after the options instead of the computed Pad1/PadN padding. */
+  padding?: Uint8Array | string;
+}
+
+interface State {
+  options: Uint8Array;
+  padding: Uint8Array;
+  /** Header offsets of Jumbo Payload values to fill in once the payload length is known. */
+  jumboAt: number[];
+}
+
+export function optionsHeaderCodec(spec: {
+  name: 'ipv6-hop-by-hop' | 'ipv6-dest-options';
+  title: string;
+  rfc: string;
+  ipProtocol: number;
+  follows: readonly string[];
+  short: string;
+}): LayerCodec {
+  const { name } = spec;
+  const list = ipv6OptionLists[name];
+  const header = compileHeader<Ipv6OptionsHeaderFields>(name, [
+    uint('nextHeader', 8, { doc: 'Protocol number of the next header', role: 'auto' }),
+    uint('length', 8, { doc: 'Header length in 8-octet units, not counting the first 8', role: 'auto' }),
+  ]);
+  const auto = { nextHeader: 0, length: 0 };
+  return {
+    name,
+    title: spec.title,
+    rfc: spec.rfc,
+    fields: header.fields,
+    extraFields: [
+      { name: 'options', doc: 'Options: pad1, padn, router-alert, jumbo, tunnel-encapsulation-limit, home-address, or raw { kind, data } (kind keeps the action bits)' },
+      { name: 'padding', doc: 'Bytes after the options (default: Pad1/PadN up to a multiple of 8 octets)' },
+    ],
+    follows: spec.follows,
+    ipProtocol: spec.ipProtocol,
+
+    measure(frame) {
+      const f = frame.fields as Ipv6OptionsHeaderInput;
+      const { bytes, offsets } = list.encode(f.options ?? []);
+      const padding = f.padding !== undefined ? bytesInput(name, 'padding', f.padding) : list.padTo8(2 + bytes.length);
+      const length = 2 + bytes.length + padding.length;
+      if (f.length === undefined && (length % 8 !== 0 || length > 2048)) {
+        throw new FieldValueError(name, 'padding', `${length} header bytes`, 'a header that is a multiple of 8 bytes, at most 2048 (or give length explicitly)');
+      }
+      const jumboAt: number[] = [];
+      (f.options ?? []).forEach((o, i) => {
+        if (o.kind === 'jumbo' && o.payloadLength === undefined) jumboAt.push(2 + offsets[i] + 2);
+      });
+      frame.state = { options: bytes, padding, jumboAt } satisfies State;
+      return length;
+    },
+
+    write(buf, frames, index) {
+      const frame = frames[index];
+      const o = frame.offset;
+      auto.nextHeader = nextHeaderAfter(frames, index);
+      auto.length = Math.max(0, Math.ceil(frame.headerLength / 8) - 1);
+      header.write(buf, o, frame.fields as unknown as Ipv6OptionsHeaderFields, auto);
+      const state = frame.state as State;
+      buf.set(state.options, o + 2);
+      buf.set(state.padding, o + 2 + state.options.length);
+      if (state.jumboAt.length) {
+        // RFC 2675: the Jumbo Payload Length counts everything after the IPv6 header.
+        let ip = index - 1;
+        while (ip >= 0 && frames[ip].codec.name !== 'ipv6') ip--;
+        const value = ip >= 0 ? frames[ip].payloadEnd - frames[ip].offset - 40 : 0;
+        for (const at of state.jumboAt) putBe32(buf, o + at, value);
+      }
+    },
+
+    decode(ctx, off, end) {
+      const buf = ctx.buf;
+      if (end - off < 8) throw new LengthError(name, off, 8, end - off, 'buffer');
+      const fields = header.read(buf, off);
+      const headerLength = (fields.length + 1) * 8;
+      if (off + headerLength > end) throw new LengthError(name, off, headerLength, end - off, `${name}.length`);
+      if (name === 'ipv6-hop-by-hop' && ctx.stack[ctx.stack.length - 1]?.codec.name !== 'ipv6') {
+        ctx.report(new ContentError(name, off, 'position', ctx.stack[ctx.stack.length - 1]?.codec.name ?? 'start', 'immediately after the IPv6 header (RFC 8200 section 4.3)'));
+      }
+      const { options, padding } = list.decode(buf, off + 2, off + headerLength, ctx.report);
+      fields.options = options;
+      if (padding.length) fields.padding = Buffer.from(padding);
+      return {
+        fields: fields as unknown as Record<string, unknown>,
+        headerEnd: off + headerLength,
+        payloadEnd: end,
+        next: fields.nextHeader === NO_NEXT_HEADER ? 'raw' : { ipProtocol: fields.nextHeader },
+      };
+    },
+
+    summary(f) {
+      const kinds = (f.options as Ipv6OptionInput[]).filter((o) => o.kind !== 'pad1' && o.kind !== 'padn').map((o) => String(o.kind));
+      return `${spec.short} nh ${f.nextHeader}${kinds.length ? ` [${kinds.join(',')}]` : ''}`;
+    },
+  };
+}

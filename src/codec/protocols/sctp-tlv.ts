@@ -1,0 +1,578 @@
+/**
+ * The type-length-value lists of SCTP (RFC 9260 section 3.2): chunks in a packet, parameters in
+ * a chunk, error causes in an ERROR or ABORT chunk. One generic list codec serves all three;
+ * each item kind is one table entry (code, name, fixed fields, variable tail) that drives
+ * encoding, decoding and printing.
+ *
+ * Lengths and padding, exactly as RFC 9260 section 3.2 says:
+ * - an item's Length counts its header and value, never its own trailing padding;
+ * - every item is padded with zeros to a multiple of 4 bytes;
+ * - a chunk's Length counts the padding of every parameter in it except the last, whose padding
+ *   is the chunk's own (uncounted) padding; the same for error causes in a chunk. Scapy 2.5
+ *   counts the last parameter's padding too;
+ * - items nested in a parameter or cause (the parameter in an Unrecognized Parameter, causes in
+ *   an Error Cause Indication, parameters in an Unrecognized Parameters cause) follow the same
+ *   rule: the value holds the item's type, length and value (RFC 9260 sections 3.3.3.1 and
+ *   3.3.10.8), and the last item's padding is the container's. usrsctp sends exactly this;
+ *   Linux counts the inner padding too. Decoding keeps whatever padding it finds, either way.
+ *
+ * Round trips are exact for any bytes: an item decodes to its named form only when that form
+ * re-encodes to the same bytes; otherwise it stays raw (`{ type: number, data }`). Padding that
+ * is not the default (zeros, of the length the rules give) is kept as `padding`, and a Length
+ * that does not fit is kept as `length`, with the rest of the list as the item's data.
+ */
+import { compileHeader, type CompiledHeader } from '../header.js';
+import type { FieldDef } from '../field.js';
+import { ContentError, FieldValueError, LengthError, UnknownFieldError, type PacketError } from '../errors.js';
+import { bytesInput, parseIpv4, parseIpv6, readIpv4, readIpv6 } from '../bytes.js';
+import { closest } from '../suggest.js';
+
+/** A decoded or given item: plain fields, discriminated by `type` or `code`. */
+export type Item = Record<string, unknown>;
+/** Report a decoding problem: ctx.report (throws in strict mode, collects in lax mode). */
+export type Report = (error: PacketError) => void;
+
+/**
+ * Types of decoded values turned into what encoding accepts: every field optional except the
+ * discriminators `type` and `code`, bytes also as hex text, lists read-only.
+ */
+export type Loose<T> = T extends Uint8Array
+  ? Uint8Array | string
+  : T extends readonly (infer E)[]
+    ? readonly Loose<E>[]
+    : T extends object
+      ? { readonly [K in keyof T as K extends 'type' | 'code' ? K : never]: T[K] } & {
+          readonly [K in keyof T as K extends 'type' | 'code' ? never : K]?: Loose<T[K]>;
+        }
+      : T;
+
+/** What the upper two bits of an unrecognized chunk or parameter type tell the receiver to do (RFC 9260 sections 3.2, 3.2.1). */
+export type SctpAction = 'stop' | 'stop-report' | 'skip' | 'skip-report';
+const ACTIONS: readonly SctpAction[] = ['stop', 'stop-report', 'skip', 'skip-report'];
+
+/** The action bits of a chunk type (8 bits) or parameter type (16 bits). */
+export function actionOf(type: number, bits: 8 | 16): SctpAction {
+  return ACTIONS[(type >>> (bits - 2)) & 3];
+}
+
+/** HMAC identifiers (RFC 4895 section 3.3), used by AUTH, Requested HMAC Algorithm and Unsupported HMAC Identifier. */
+export const SCTP_HMAC_IDS = { 'sha-1': 1, 'sha-256': 3 } as const;
+export type SctpHmacName = keyof typeof SCTP_HMAC_IDS;
+
+export const EMPTY = new Uint8Array(0);
+export const pad4 = (n: number): number => (4 - (n & 3)) & 3;
+
+/** Throw a FieldValueError naming the item path, e.g. `chunks[1].params[0].address`. */
+export function fail(path: string, value: unknown, allowed: string): never {
+  throw new FieldValueError('sctp', path, value, allowed);
+}
+
+export function uintAt(path: string, value: unknown, bits: number): number {
+  const max = 2 ** bits - 1;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) fail(path, value, `an integer 0..${max}`);
+  return value as number;
+}
+
+/** The variable part of an item after its fixed fields. */
+export interface Tail {
+  /** Field names this tail reads and writes (for the unknown-field check and docs). */
+  readonly fields: readonly string[];
+  /** `flags` is the chunk's flags byte (0 for parameters and causes). */
+  encode(item: Item, path: string, flags: number): Uint8Array;
+  /** Fields from buf[start, end), or undefined (after reporting why) when the bytes do not fit. */
+  decode(buf: Uint8Array, start: number, end: number, fixed: Item, flags: number, path: string, report: Report): Item | undefined;
+}
+
+/** One chunk, parameter or cause kind: the single declaration encoding, decoding and printing use. */
+export interface KindSpec {
+  readonly name: string;
+  readonly code: number;
+  readonly doc: string;
+  /** Defining document, e.g. `RFC 9260 section 3.3.1`. */
+  readonly rfc: string;
+  /** Chunks: names of the 8 flag bits, most significant first ('' for unused bits). */
+  readonly flags?: readonly string[];
+  /** Fixed-size fields right after the type and length, as in the RFC diagrams. */
+  readonly fixed?: readonly FieldDef[];
+  /** Values of fixed fields with role `auto` (counts), from the item as given. */
+  readonly auto?: (item: Item) => Record<string, number>;
+  /** Fixed fields left out of decoded items when zero (reserved bits). */
+  readonly quiet?: readonly string[];
+  readonly tail?: Tail;
+  /** Short text for one-line summaries, e.g. `tsn 1 sid 0`. */
+  readonly summary?: (item: Item) => string;
+}
+
+const NO_AUTO: Record<string, number> = {};
+
+/** A kind, compiled: its fixed header, the field names it accepts, and its body codec. */
+export class CompiledKind {
+  readonly header: CompiledHeader<Item>;
+  readonly fieldNames: ReadonlySet<string>;
+  readonly flagMask: number;
+
+  constructor(
+    readonly spec: KindSpec,
+    tag: string,
+    chunk: boolean,
+  ) {
+    this.header = compileHeader<Item>('sctp', spec.fixed ?? []);
+    const names = [tag, 'length', 'padding', ...(spec.fixed ?? []).map((f) => f.name), ...(spec.tail?.fields ?? [])];
+    if (chunk) names.push('flags');
+    this.fieldNames = new Set(names);
+    let mask = 0;
+    spec.flags?.forEach((n, i) => {
+      if (n) mask |= 0x80 >> i;
+    });
+    this.flagMask = mask;
+  }
+
+  /** The value bytes (after type and length). */
+  encodeBody(item: Item, path: string, flags: number): Uint8Array {
+    const tail = this.spec.tail ? this.spec.tail.encode(item, path, flags) : EMPTY;
+    const n = this.header.length;
+    const out = new Uint8Array(n + tail.length);
+    try {
+      this.header.write(out, 0, item, this.spec.auto ? this.spec.auto(item) : NO_AUTO);
+    } catch (error) {
+      if (error instanceof FieldValueError) fail(`${path}.${error.field}`, error.value, error.allowed);
+      throw error;
+    }
+    out.set(tail, n);
+    return out;
+  }
+
+  /** Fields from the value buf[start, end), or undefined (reported) when it does not fit this kind. */
+  decodeBody(buf: Uint8Array, start: number, end: number, flags: number, path: string, report: Report): Item | undefined {
+    const n = this.header.length;
+    if (end - start < n) {
+      report(new ContentError('sctp', start, path, `${end - start} value bytes`, `at least ${n} for ${article(this.spec.name)} ${this.spec.name}`));
+      return undefined;
+    }
+    const fixed = n ? this.header.read(buf, start) : {};
+    let rest: Item | undefined;
+    if (this.spec.tail) rest = this.spec.tail.decode(buf, start + n, end, fixed, flags, path, report);
+    else if (end === start + n) rest = {};
+    else report(new ContentError('sctp', start + n, path, `${end - start} value bytes`, `exactly ${n} for ${article(this.spec.name)} ${this.spec.name}`));
+    if (!rest) return undefined;
+    const item: Item = Object.assign(fixed, rest);
+    if (this.spec.auto) {
+      for (const [k, v] of Object.entries(this.spec.auto(item))) if (item[k] === v) delete item[k];
+    }
+    for (const k of this.spec.quiet ?? []) if (item[k] === 0) delete item[k];
+    return item;
+  }
+}
+
+const article = (word: string): string => (/^[aeiou]/.test(word) ? 'an' : 'a');
+
+export interface ListConfig {
+  /** Field name of the list, e.g. `chunks`, for error paths. */
+  readonly what: string;
+  /** What one item is called in messages: `chunk`, `parameter`, `cause`. */
+  readonly item: string;
+  /** The discriminating key: `type` for chunks and parameters, `code` for causes. */
+  readonly tag: 'type' | 'code';
+  /** Chunk header (8-bit type, 8-bit flags, 16-bit length) instead of a 16-bit type and length. */
+  readonly chunkHeader: boolean;
+  /** Whether the last item is padded inside the list (chunks) or its padding is the container's (parameters, causes). */
+  readonly padLast: boolean;
+  /** Expose the action bits (upper two bits of the type) on raw items. */
+  readonly actionBits: boolean;
+  readonly kinds: readonly KindSpec[];
+}
+
+interface Encoded {
+  readonly tlv: Uint8Array;
+  readonly padding: Uint8Array | undefined;
+}
+
+const RAW_KEYS_TLV = new Set(['length', 'padding', 'data', 'action']);
+
+/** A list codec: encode items to bytes, decode bytes to items. */
+export class ListCodec {
+  readonly byName: ReadonlyMap<string, CompiledKind>;
+  readonly byCode: ReadonlyMap<number, CompiledKind>;
+  private readonly typeBits: 8 | 16;
+  private readonly rawKeys: ReadonlySet<string>;
+
+  constructor(readonly config: ListConfig) {
+    const compiled = config.kinds.map((k) => new CompiledKind(k, config.tag, config.chunkHeader));
+    this.byName = new Map(compiled.map((k) => [k.spec.name, k]));
+    this.byCode = new Map(compiled.map((k) => [k.spec.code, k]));
+    this.typeBits = config.chunkHeader ? 8 : 16;
+    this.rawKeys = new Set([config.tag, ...RAW_KEYS_TLV, ...(config.chunkHeader ? ['flags'] : [])]);
+  }
+
+  /** The number of a kind name, or the number itself; undefined for an unknown name. */
+  codeOf(value: unknown): number | undefined {
+    if (typeof value === 'number') return value;
+    return typeof value === 'string' ? this.byName.get(value)?.spec.code : undefined;
+  }
+
+  /** The name of a code, or the code when unknown. */
+  nameOf(code: number): string | number {
+    return this.byCode.get(code)?.spec.name ?? code;
+  }
+
+  private flagsIn(kind: CompiledKind | undefined, value: unknown, path: string): number {
+    if (value === undefined) return 0;
+    if (Array.isArray(value) && kind?.spec.flags) {
+      let bits = 0;
+      for (const name of value) {
+        const i = typeof name === 'string' && name !== '' ? kind.spec.flags.indexOf(name) : -1;
+        if (i < 0) fail(`${path}.flags`, value, `a list of ${kind.spec.flags.filter((n) => n).join(', ')} or an integer 0..255`);
+        bits |= 0x80 >> i;
+      }
+      return bits;
+    }
+    const names = kind?.spec.flags?.filter((n) => n);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 255) {
+      fail(`${path}.flags`, value, names?.length ? `a list of ${names.join(', ')} or an integer 0..255` : 'an integer 0..255');
+    }
+    return value as number;
+  }
+
+  /** Decoded flags: names when only named bits are set, else the number. */
+  private flagsOut(kind: CompiledKind, flags: number): string[] | number {
+    const names = kind.spec.flags!;
+    if (flags & ~kind.flagMask) return flags;
+    const out: string[] = [];
+    for (let i = 0; i < 8; i++) if (flags & (0x80 >> i)) out.push(names[i]);
+    return out;
+  }
+
+  private encodeItem(item: unknown, path: string): Encoded {
+    const { tag, chunkHeader } = this.config;
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      fail(path, item, `an object with a "${tag}"`);
+    }
+    const it = item as Item;
+    const tagValue = it[tag];
+    const hs = 4;
+    let code: number;
+    let flags = 0;
+    let body: Uint8Array;
+    if (typeof tagValue === 'number') {
+      code = uintAt(`${path}.${tag}`, tagValue, this.typeBits);
+      this.checkKeys(it, this.rawKeys, `raw ${this.config.item} ${code}`, path);
+      if (it.action !== undefined && this.config.actionBits) {
+        const action = actionOf(code, this.typeBits);
+        if (it.action !== action) fail(`${path}.action`, it.action, `${JSON.stringify(action)}, the action bits of ${tag} ${code} (or leave it out)`);
+      } else if (it.action !== undefined) {
+        fail(`${path}.action`, it.action, 'nothing: error causes have no action bits');
+      }
+      if (chunkHeader) flags = this.flagsIn(undefined, it.flags, path);
+      body = it.data === undefined ? EMPTY : bytesInput('sctp', `${path}.data`, it.data);
+    } else {
+      const kind = typeof tagValue === 'string' ? this.byName.get(tagValue) : undefined;
+      if (!kind) fail(`${path}.${tag}`, tagValue, `one of ${[...this.byName.keys()].join(', ')}, or a number`);
+      this.checkKeys(it, kind.fieldNames, `${kind.spec.name} ${this.config.item}`, path);
+      code = kind.spec.code;
+      if (chunkHeader) flags = this.flagsIn(kind, it.flags, path);
+      body = kind.encodeBody(it, path, flags);
+    }
+    const length = it.length === undefined ? hs + body.length : uintAt(`${path}.length`, it.length, 16);
+    const tlv = new Uint8Array(hs + body.length);
+    if (chunkHeader) {
+      tlv[0] = code;
+      tlv[1] = flags;
+    } else {
+      tlv[0] = code >>> 8;
+      tlv[1] = code & 255;
+    }
+    tlv[2] = length >>> 8;
+    tlv[3] = length & 255;
+    tlv.set(body, hs);
+    const padding = it.padding === undefined ? undefined : bytesInput('sctp', `${path}.padding`, it.padding);
+    return { tlv, padding };
+  }
+
+  private checkKeys(item: Item, allowed: ReadonlySet<string>, what: string, path: string): void {
+    for (const key in item) {
+      if (!allowed.has(key) && item[key] !== undefined) throw new UnknownFieldError(`sctp ${path} (${what})`, key, closest(key, allowed), [...allowed]);
+    }
+  }
+
+  /**
+   * Encode a list. Each item is followed by its padding (zeros to a multiple of 4, or the
+   * item's `padding`), except that the last item's default padding is left out when the
+   * container pads instead (parameters and causes).
+   */
+  encode(items: unknown, path: string): Uint8Array {
+    const padLast = this.config.padLast;
+    if (items === undefined) return EMPTY;
+    if (!Array.isArray(items)) fail(path, items, `a list of ${this.config.what}`);
+    const parts = items.map((item, i) => this.encodeItem(item, `${path}[${i}]`));
+    let total = 0;
+    const pads = parts.map((p, i) => {
+      const n = p.padding ? p.padding.length : i === parts.length - 1 && !padLast ? 0 : pad4(p.tlv.length);
+      total += p.tlv.length + n;
+      return n;
+    });
+    const out = new Uint8Array(total);
+    let at = 0;
+    parts.forEach((p, i) => {
+      out.set(p.tlv, at);
+      at += p.tlv.length;
+      if (p.padding) out.set(p.padding, at);
+      at += pads[i];
+    });
+    return out;
+  }
+
+  /** One item from valid framing: named when its value fits and re-encodes exactly, raw otherwise. */
+  private decodeItem(buf: Uint8Array, i: number, length: number, path: string, report: Report): Item {
+    const { tag, chunkHeader, actionBits } = this.config;
+    const code = chunkHeader ? buf[i] : (buf[i] << 8) | buf[i + 1];
+    const flags = chunkHeader ? buf[i + 1] : 0;
+    const kind = this.byCode.get(code);
+    if (kind) {
+      const fields = kind.decodeBody(buf, i + 4, i + length, flags, path, report);
+      if (fields) {
+        const item: Item = { [tag]: kind.spec.name };
+        if (chunkHeader && (kind.spec.flags || flags)) item.flags = kind.spec.flags ? this.flagsOut(kind, flags) : flags;
+        Object.assign(item, fields);
+        if (this.reproduces(item, buf, i, length)) return item;
+      }
+    }
+    const raw: Item = { [tag]: code };
+    if (actionBits) raw.action = actionOf(code, this.typeBits);
+    if (chunkHeader) raw.flags = flags;
+    raw.data = buf.subarray(i + 4, i + length);
+    return raw;
+  }
+
+  private reproduces(item: Item, buf: Uint8Array, i: number, length: number): boolean {
+    let again: Encoded;
+    try {
+      again = this.encodeItem(item, '');
+    } catch {
+      return false;
+    }
+    if (again.tlv.length !== length) return false;
+    for (let k = 0; k < length; k++) if (again.tlv[k] !== buf[i + k]) return false;
+    return true;
+  }
+
+  /**
+   * Decode the list in buf[start, end). Never loses a byte: a Length that does not fit makes
+   * the rest of the list one raw item with that `length` (reported); 1 to 3 bytes too few for
+   * another item become the previous item's `padding`. Returns undefined (reported) only when
+   * the list is 1 to 3 bytes long, too short for any item. `offsets` receives each item's offset.
+   */
+  decode(buf: Uint8Array, start: number, end: number, path: string, report: Report, offsets?: number[]): Item[] | undefined {
+    const { tag, chunkHeader, actionBits, padLast } = this.config;
+    const items: Item[] = [];
+    let i = start;
+    if (end - start > 0 && end - start < 4) {
+      report(new LengthError('sctp', start, 4, end - start, `sctp.${path}`, `${this.config.what} need at least 4 bytes each`));
+      return undefined;
+    }
+    while (i < end) {
+      const p = `${path}[${items.length}]`;
+      offsets?.push(i);
+      const length = (buf[i + 2] << 8) | buf[i + 3];
+      if (length < 4 || i + length > end) {
+        if (length < 4) report(new ContentError('sctp', i + 2, `${p}.length`, length, `4..${end - i} (the header and value of the item)`));
+        else report(new LengthError('sctp', i, length, end - i, `sctp.${p}.length`, 'the item is truncated'));
+        const code = chunkHeader ? buf[i] : (buf[i] << 8) | buf[i + 1];
+        const raw: Item = { [tag]: code };
+        if (actionBits) raw.action = actionOf(code, this.typeBits);
+        if (chunkHeader) raw.flags = buf[i + 1];
+        raw.data = buf.subarray(i + 4, end);
+        raw.length = length;
+        if (padLast && pad4(end - i)) raw.padding = EMPTY;
+        items.push(raw);
+        break;
+      }
+      const item = this.decodeItem(buf, i, length, p, report);
+      const padStart = i + length;
+      let padEnd = Math.min(padStart + pad4(length), end);
+      if (end - padEnd < 4) padEnd = end; // too few bytes for another item: they are this one's padding
+      const last = padEnd === end;
+      const expected = last && !padLast ? 0 : pad4(length);
+      if (padEnd - padStart !== expected || !allZero(buf, padStart, padEnd)) item.padding = buf.subarray(padStart, padEnd);
+      items.push(item);
+      i = padEnd;
+    }
+    return items;
+  }
+}
+
+function allZero(buf: Uint8Array, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) if (buf[k] !== 0) return false;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tails: the variable parts that kinds share
+
+/** Opaque bytes to the end of the value. */
+export function bytesTail(field: string): Tail {
+  return {
+    fields: [field],
+    encode: (item, path) => (item[field] === undefined ? EMPTY : bytesInput('sctp', `${path}.${field}`, item[field])),
+    decode: (buf, start, end) => ({ [field]: buf.subarray(start, end) }),
+  };
+}
+
+/** A list of 8-, 16- or 32-bit numbers to the end of the value; known values by name. */
+export function numberListTail(field: string, bits: 8 | 16 | 32, names?: () => { codeOf(v: unknown): number | undefined; nameOf(c: number): string | number }): Tail {
+  const size = bits / 8;
+  return {
+    fields: [field],
+    encode(item, path) {
+      const list = item[field] ?? [];
+      if (!Array.isArray(list)) fail(`${path}.${field}`, list, 'a list');
+      const out = new Uint8Array(size * list.length);
+      list.forEach((v: unknown, k) => {
+        const n = typeof v === 'string' && names ? names().codeOf(v) : v;
+        if (n === undefined) fail(`${path}.${field}[${k}]`, v, `a known name or an integer 0..${2 ** bits - 1}`);
+        const x = uintAt(`${path}.${field}[${k}]`, n, bits);
+        for (let b = 0; b < size; b++) out[size * k + b] = Math.floor(x / 2 ** (8 * (size - 1 - b))) & 255;
+      });
+      return out;
+    },
+    decode(buf, start, end, _fixed, _flags, path, report) {
+      if ((end - start) % size) {
+        report(new ContentError('sctp', start, `${path}.${field}`, `${end - start} bytes`, `a multiple of ${size} (${bits}-bit values)`));
+        return undefined;
+      }
+      const list: (string | number)[] = [];
+      for (let k = start; k < end; k += size) {
+        let x = 0;
+        for (let b = 0; b < size; b++) x = x * 256 + buf[k + b];
+        list.push(names ? names().nameOf(x) : x);
+      }
+      return { [field]: list };
+    },
+  };
+}
+
+/** Parameters or causes to the end of the value; the last one's padding is the container's. */
+export function listTail(field: string, list: () => ListCodec): Tail {
+  return {
+    fields: [field],
+    encode: (item, path) => list().encode(item[field], `${path}.${field}`),
+    decode(buf, start, end, _fixed, _flags, path, report) {
+      const items = list().decode(buf, start, end, `${path}.${field}`, report);
+      return items && { [field]: items };
+    },
+  };
+}
+
+/** Fixed-size records (gap blocks, stream entries) to the end of the value. */
+export function recordsTail(field: string, defs: readonly FieldDef[]): Tail {
+  const record = compileHeader<Item>('sctp', defs);
+  const n = record.length;
+  return {
+    fields: [field],
+    encode(item, path) {
+      const list = item[field] ?? [];
+      if (!Array.isArray(list)) fail(`${path}.${field}`, list, 'a list');
+      const out = new Uint8Array(n * list.length);
+      list.forEach((r: unknown, k) => {
+        const p = `${path}.${field}[${k}]`;
+        if (r === null || typeof r !== 'object') fail(p, r, `an object with ${defs.map((d) => d.name).join(', ')}`);
+        try {
+          record.write(out, n * k, r as Item, NO_AUTO);
+        } catch (error) {
+          if (error instanceof FieldValueError) fail(`${p}.${error.field}`, error.value, error.allowed);
+          throw error;
+        }
+      });
+      return out;
+    },
+    decode(buf, start, end, _fixed, _flags, path, report) {
+      if ((end - start) % n) {
+        report(new ContentError('sctp', start, `${path}.${field}`, `${end - start} bytes`, `a multiple of ${n} (${n}-byte entries)`));
+        return undefined;
+      }
+      const list: Item[] = [];
+      for (let k = start; k < end; k += n) list.push(record.read(buf, k));
+      return { [field]: list };
+    },
+  };
+}
+
+/** Text ending in a NUL byte (the Host Name Address parameter). */
+export function textTail(field: string): Tail {
+  return {
+    fields: [field],
+    encode(item, path) {
+      const text = item[field] ?? '';
+      if (typeof text !== 'string' || text.includes('\0')) fail(`${path}.${field}`, text, 'text without NUL characters');
+      const bytes = Buffer.from(text as string, 'utf8');
+      const out = new Uint8Array(bytes.length + 1);
+      out.set(bytes);
+      return out;
+    },
+    decode(buf, start, end, _fixed, _flags, path, report) {
+      const nul = buf.subarray(start, end).indexOf(0);
+      if (nul < 0) {
+        report(new ContentError('sctp', start, `${path}.${field}`, `${end - start} bytes without a NUL`, 'text ending in a NUL byte'));
+        return undefined;
+      }
+      return { [field]: Buffer.from(buf.buffer, buf.byteOffset + start, nul).toString('utf8') };
+    },
+  };
+}
+
+/**
+ * One IPv4 or IPv6 Address parameter (RFC 9260 section 3.3.2.1), as address text: the Address
+ * Parameter of the ASCONF parameters (RFC 5061 section 4.2).
+ */
+export function addressTail(field: string): Tail {
+  return {
+    fields: [field],
+    encode(item, path) {
+      const text = item[field];
+      const v4 = typeof text === 'string' ? parseIpv4(text) : undefined;
+      const v6 = v4 === undefined && typeof text === 'string' ? parseIpv6(text) : undefined;
+      if (v4 === undefined && v6 === undefined) fail(`${path}.${field}`, text, 'an IPv4 or IPv6 address, e.g. 192.0.2.1 or 2001:db8::1');
+      const out = new Uint8Array(v4 !== undefined ? 8 : 20);
+      out[1] = v4 !== undefined ? 5 : 6;
+      out[3] = out.length;
+      if (v4 !== undefined) {
+        out[4] = v4 >>> 24;
+        out[5] = (v4 >>> 16) & 255;
+        out[6] = (v4 >>> 8) & 255;
+        out[7] = v4 & 255;
+      } else out.set(v6!, 4);
+      return out;
+    },
+    decode(buf, start, end, _fixed, _flags, path, report) {
+      const type = (buf[start] << 8) | buf[start + 1];
+      const length = (buf[start + 2] << 8) | buf[start + 3];
+      if (end - start === 8 && type === 5 && length === 8) return { [field]: readIpv4(buf, start + 4) };
+      if (end - start === 20 && type === 6 && length === 20) return { [field]: readIpv6(buf, start + 4) };
+      report(new ContentError('sctp', start, `${path}.${field}`, `${end - start} bytes`, 'one IPv4 Address (8 bytes) or IPv6 Address (20 bytes) parameter'));
+      return undefined;
+    },
+  };
+}
+
+/** Big-endian helpers for custom tails. */
+export const be16 = (b: Uint8Array, o: number): number => (b[o] << 8) | b[o + 1];
+export const be32 = (b: Uint8Array, o: number): number => b[o] * 0x1000000 + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]);
+export function putBe16(b: Uint8Array, o: number, v: number): void {
+  b[o] = v >>> 8;
+  b[o + 1] = v & 255;
+}
+export function putBe32(b: Uint8Array, o: number, v: number): void {
+  b[o] = v >>> 24;
+  b[o + 1] = (v >>> 16) & 255;
+  b[o + 2] = (v >>> 8) & 255;
+  b[o + 3] = v & 255;
+}
+
+/** Names for the values of a number field or list (HMAC identifiers, result codes). */
+export function enumNames(table: Readonly<Record<string, number>>): { codeOf(v: unknown): number | undefined; nameOf(c: number): string | number } {
+  const byCode = new Map<number, string>();
+  for (const [k, v] of Object.entries(table)) if (!byCode.has(v)) byCode.set(v, k);
+  return {
+    codeOf: (v) => (typeof v === 'number' ? v : typeof v === 'string' ? table[v] : undefined),
+    nameOf: (c) => byCode.get(c) ?? c,
+  };
+}

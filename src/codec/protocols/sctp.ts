@@ -1,0 +1,128 @@
+/**
+ * Stream Control Transmission Protocol: RFC 9260. The common header (ports, verification tag,
+ * CRC32c checksum) and its chunks, a typed list (sctp-chunks.ts). Carried directly by IPv4 or
+ * IPv6 (protocol 132) or encapsulated in UDP (RFC 6951, port 9899).
+ *
+ * The checksum is CRC32c over the whole packet with the checksum field zero, without any
+ * pseudo-header, written in the byte order of RFC 9260 appendix B (see crc32c.ts). Left out it
+ * is computed; given, including 0, it is written as given.
+ */
+import { compileHeader } from '../header.js';
+import { uint } from '../field.js';
+import { BundlingError, LengthError } from '../errors.js';
+import { sctpChecksum } from '../crc32c.js';
+import type { ChecksumVerdict, LayerCodec } from '../layer.js';
+import { bundlingViolations, chunkSummary, sctpChunks, type SctpChunk, type SctpChunkInput } from './sctp-chunks.js';
+import type { Item } from './sctp-tlv.js';
+import { IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
+
+export interface SctpFields {
+  srcPort: number;
+  dstPort: number;
+  verificationTag: number;
+  /** The four checksum bytes read big-endian (RFC 9260 appendix B writes the CRC32c least significant byte first). */
+  checksum: number;
+  chunks: SctpChunk[];
+}
+
+export interface SctpInput {
+  /** Default 9. */
+  srcPort?: number;
+  /** Default 9. */
+  dstPort?: number;
+  /** Default 0 (what an INIT carries). */
+  verificationTag?: number;
+  /** Default: the CRC32c. An explicit value, including 0, is written as given. */
+  checksum?: number;
+  /** Default: none. */
+  chunks?: readonly SctpChunkInput[];
+}
+
+declare module '../types.js' {
+  interface LayerTypes {
+    sctp: { fields: SctpFields; input: SctpInput; follows: 'ipv4' | 'ipv6' | Ipv6ExtensionLayer | 'udp' };
+  }
+}
+
+/** IANA protocol number (RFC 9260 section 14.6). */
+const PROTOCOL = 132;
+/** UDP port for SCTP over UDP (RFC 6951 section 5.1). */
+export const SCTP_UDP_PORT = 9899;
+
+const header = compileHeader<SctpFields>('sctp', [
+  uint('srcPort', 16, { doc: 'Source port', default: 9 }),
+  uint('dstPort', 16, { doc: 'Destination port', default: 9 }),
+  uint('verificationTag', 32, { doc: 'Verification tag (0 in an INIT)' }),
+  uint('checksum', 32, { doc: 'CRC32c over the packet (RFC 9260 appendix B byte order)', role: 'checksum' }),
+]);
+
+const NO_AUTO = {};
+const chunkTypes = (chunks: readonly Item[]): number[] => chunks.map((c) => sctpChunks.codeOf(c.type) ?? -1);
+
+export const sctp: LayerCodec = {
+  name: 'sctp',
+  title: 'Stream Control Transmission Protocol',
+  rfc: 'RFC 9260',
+  fields: header.fields,
+  extraFields: [
+    {
+      name: 'chunks',
+      doc: `Chunks: ${[...sctpChunks.byName.keys()].join(', ')}, or raw { type, flags, data }; each may give length and padding explicitly`,
+    },
+  ],
+  follows: ['ipv4', 'ipv6', ...IPV6_EXTENSION_LAYERS, 'udp'],
+  ipProtocol: PROTOCOL,
+  udpPort: SCTP_UDP_PORT,
+
+  measure(frame) {
+    const chunks = frame.fields.chunks;
+    const bytes = sctpChunks.encode(chunks, 'chunks');
+    if (Array.isArray(chunks) && frame.warn) {
+      for (const v of bundlingViolations(chunkTypes(chunks as Item[]))) frame.warn(new BundlingError('sctp', -1, v.index, v.message));
+    }
+    frame.state = bytes;
+    return 12 + bytes.length;
+  },
+
+  write(buf, frames, index) {
+    const frame = frames[index];
+    header.write(buf, frame.offset, frame.fields as unknown as SctpFields, NO_AUTO);
+    buf.set(frame.state as Uint8Array, frame.offset + 12);
+  },
+
+  checksumOffset: 8,
+
+  fillChecksum(buf, frames, index) {
+    const frame = frames[index];
+    if (frame.fields.checksum !== undefined) return;
+    const o = frame.offset;
+    const value = sctpChecksum(buf, o, frame.payloadEnd);
+    buf[o + 8] = value >>> 24;
+    buf[o + 9] = (value >>> 16) & 255;
+    buf[o + 10] = (value >>> 8) & 255;
+    buf[o + 11] = value & 255;
+  },
+
+  decode(ctx, off, end) {
+    if (end - off < 12) throw new LengthError('sctp', off, 12, end - off, 'buffer');
+    if (end - off > 12 && end - off < 16) throw new LengthError('sctp', off + 12, 4, end - off - 12, 'buffer', 'bytes after the common header too short for a chunk');
+    const fields = header.read(ctx.buf, off) as unknown as Record<string, unknown>;
+    const offsets: number[] = [];
+    const chunks = sctpChunks.decode(ctx.buf, off + 12, end, 'chunks', ctx.report, offsets)!;
+    fields.chunks = chunks;
+    for (const v of bundlingViolations(chunkTypes(chunks))) ctx.report(new BundlingError('sctp', offsets[v.index] ?? off, v.index, v.message));
+    return { fields, headerEnd: end, payloadEnd: end, next: undefined };
+  },
+
+  verifyChecksum(ctx, off, end, fields, complete): ChecksumVerdict {
+    const actual = fields.checksum as number;
+    if (!complete) return { status: 'unverifiable', actual };
+    const expected = sctpChecksum(ctx.buf, off, end);
+    return { status: expected === actual ? 'valid' : 'invalid', expected, actual };
+  },
+
+  summary(f) {
+    const chunks = (f.chunks as Item[]).map(chunkSummary).join(', ');
+    return `SCTP ${f.srcPort} > ${f.dstPort} vtag 0x${(f.verificationTag as number).toString(16).padStart(8, '0')} [${chunks}]`;
+  },
+};
