@@ -2,7 +2,7 @@
  * The main job (`npm start`): craft a few packets, print them decoded, write demo.pcap, and
  * send an ICMP echo to 127.0.0.1 (loopback only) when privileged.
  */
-import { decode, ipv4, show, summary } from '../src/index.js';
+import { decode, ipv4, openTransport, request, show, summary, TransportError } from '../src/index.js';
 import { createCaptureWriter, LinkType } from '../src/capture/index.js';
 
 const packets = [
@@ -29,3 +29,20 @@ for (const [i, p] of packets.entries()) {
 }
 await writer.close();
 console.log(`wrote demo.pcap (${packets.length} packets): open it with Wireshark or \`tshark -r demo.pcap\``);
+
+// Send an ICMP echo request to 127.0.0.1 (loopback only) and print the decoded reply.
+try {
+  await using transport = openTransport('raw');
+  const echo = ipv4({ src: '127.0.0.1', dst: '127.0.0.1' }).icmp({ type: 'echo-request', id: 0x7263, seq: 1 }).payload('rawcraft demo');
+  const result = await request(transport, echo, { timeoutMs: 2000 });
+  if (result.status === 'answered') {
+    console.log(`\nsent an echo request to 127.0.0.1; the kernel answered in ${result.rttMs.toFixed(3)} ms:`);
+    console.log(`${summary(result.reply.packet)}\n${show(result.reply.packet)}`);
+  } else {
+    console.log(`\nsent an echo request to 127.0.0.1; no reply within ${result.timeoutMs} ms:\n${result.explanation}`);
+  }
+} catch (error) {
+  if (!(error instanceof TransportError && (error.syscall === 'socket' || error.syscall === 'dlopen'))) throw error;
+  const why = error.errnoName === 'EPERM' || error.errnoName === 'EACCES' ? 'this process is not privileged to open raw sockets' : 'raw sockets are not available here';
+  console.log(`\nnot sending the ICMP echo to 127.0.0.1: ${why}.\n${error.remedy}`);
+}

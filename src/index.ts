@@ -25,3 +25,95 @@ export { packetToJson, layersFromJson, toJsonValue, issueToJson, type PacketJson
 export { show, summary, hexdump } from './codec/print.js';
 export * from './capture/index.js';
 export * from './transport/index.js';
+export { ipv6 } from './builders/packet.js';
+export type { Ipv6Fields, Ipv6Input } from './codec/protocols/ipv6.js';
+export type { Ipv6HopByHopFields, Ipv6HopByHopInput } from './codec/protocols/ipv6-hop-by-hop.js';
+export type { Ipv6DestOptionsFields, Ipv6DestOptionsInput } from './codec/protocols/ipv6-dest-options.js';
+export type { Ipv6OptionsHeaderFields, Ipv6OptionsHeaderInput } from './codec/protocols/ipv6-options-header.js';
+export type { Ipv6Option, Ipv6OptionInput, Ipv6RawOption, Ipv6OptionAction, RouterAlertName, SrhTlv, SrhTlvInput } from './codec/protocols/ipv6-options.js';
+export type { Ipv6RoutingFields, Ipv6RoutingInput, RoutingTypeName } from './codec/protocols/ipv6-routing.js';
+export type { Ipv6FragmentFields, Ipv6FragmentInput } from './codec/protocols/ipv6-fragment.js';
+export type { AhFields, AhInput } from './codec/protocols/ah.js';
+export type { EspFields, EspInput } from './codec/protocols/esp.js';
+export type { Icmpv6Fields, Icmpv6Input, Icmpv6TypeName, RouterPreference } from './codec/protocols/icmpv6.js';
+export type { NdOption, NdOptionInput, NdRawOption, PrefixFlag } from './codec/protocols/icmpv6-ndp.js';
+export type { MldRecord, MldRecordInput, MldRecordTypeName } from './codec/protocols/icmpv6-mld.js';
+export type { Ipv6ExtensionLayer } from './codec/protocols/ipv6-chain.js';
+export {
+  fragment,
+  reassemble,
+  FragmentError,
+  ReassemblyError,
+  type FragmentOptions,
+  type ReassembleOptions,
+  type ReassemblyResult,
+  type FragmentFailure,
+  type ReassemblyFailure,
+} from './codec/fragment.js';
+export { crc32c, sctpChecksum } from './codec/crc32c.js';
+export type { EncodeOptions } from './codec/encode.js';
+export { SCTP_UDP_PORT, type SctpFields, type SctpInput } from './codec/protocols/sctp.js';
+export {
+  bundlingViolations,
+  type SctpChunk,
+  type SctpChunkInput,
+  type SctpChunkTypeName,
+  type SctpDataFlag,
+  type SctpTFlag,
+  type SctpInitFields,
+  type SctpRawChunk,
+  type BundlingViolation,
+} from './codec/protocols/sctp-chunks.js';
+export { SCTP_RECONFIG_RESULTS, type SctpParam, type SctpParamInput, type SctpParamTypeName, type SctpRawParam, type SctpReconfigResult } from './codec/protocols/sctp-params.js';
+export type { SctpCause, SctpCauseInput, SctpCauseName, SctpRawCause } from './codec/protocols/sctp-causes.js';
+export { SCTP_HMAC_IDS, type SctpHmacName, type SctpAction } from './codec/protocols/sctp-tlv.js';
+// Pre-flight checks, the capability probe and the Windows (Winsock) transport.
+export {
+  preflight,
+  preflightSocket,
+  hasErrors,
+  formatFinding,
+  PreflightError,
+  PreflightGuard,
+  RULES as PREFLIGHT_RULES,
+  resolveContext,
+  detectContext,
+  parsePlatform,
+  platformName,
+  platformFromOs,
+  restrictionStatus,
+  WINDOWS_MAX_MESSAGE,
+  type Finding,
+  type Severity,
+  type Basis,
+  type FindingSource,
+  type PreflightContext,
+  type PreflightContextInput,
+  type PreflightPacket,
+  type SocketSettings,
+  type TargetPlatform,
+  type WindowsPlatform,
+  type WindowsClientRelease,
+  type WindowsServerRelease,
+  type Privileges,
+  type LocalAddress,
+  type Rule,
+  type RuleInput,
+  type RuleHit,
+  type RestrictionStatus,
+  type OsFacts,
+} from './transport/preflight/index.js';
+export {
+  WindowsRawSocket,
+  WinsockError,
+  WSA_ERRORS,
+  wsaError,
+  type WindowsRawSocketOptions,
+  type WindowsDatagram,
+  type WindowsReceivedDatagram,
+  type WindowsReceiveOptions,
+  type WsaErrorInfo,
+  type WinsockCall,
+  type CatalogEntry,
+} from './transport/windows/index.js';
+export { probe, formatProbe, type ProbeReport, type ProbeSocketResult, type ProbeCatalog, type ProbeFailure } from './transport/probe.js';

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `rawcraft` command line. Exit codes: 0 ok, 1 findings or failures, 2 usage or input errors. */
+/** The `rawcraft` command line. Exit codes: 0 ok, 1 findings or failures, 2 usage, input or privilege errors. */
 import { parseArgs } from 'node:util';
 import { match, P } from 'ts-pattern';
 import { RawcraftError } from '../codec/errors.js';
@@ -7,6 +7,12 @@ import { CliError, EXIT_USAGE } from './cli-error.js';
 import type { CliContext } from './context.js';
 import { decodeCommand } from './decode-command.js';
 import { encodeCommand } from './encode-command.js';
+import { preflightCommand, PREFLIGHT_USAGE } from './preflight-command.js';
+import { probeCommand, PROBE_USAGE } from './probe-command.js';
+import { sendCommand, SEND_USAGE } from './send-command.js';
+import { pingCommand, PING_USAGE } from './ping-command.js';
+import { tracerouteCommand, TRACEROUTE_USAGE } from './traceroute-command.js';
+import { listenCommand, LISTEN_USAGE } from './listen-command.js';
 
 const USAGE = `usage: rawcraft <command> [options]
 
@@ -16,14 +22,21 @@ commands:
   encode [FILE|-] [--hex | --pcap OUT | --pcapng OUT]
       Encode JSON lines (the decode --json format) to hex lines or a capture file.
       A field present is written as given; a field removed is computed.
+  ${PREFLIGHT_USAGE}
+  ${PROBE_USAGE}
+  ${SEND_USAGE}
+  ${PING_USAGE}
+  ${TRACEROUTE_USAGE}
+  ${LISTEN_USAGE}
 
-exit codes: 0 ok, 1 findings or failures, 2 usage or input errors`;
+exit codes: 0 ok, 1 findings or failures (a send failed, no reply), 2 usage, input or
+privilege errors (no raw-socket rights: the message says how to get them)`;
 
 function options<T extends Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>>(argv: string[], spec: T) {
   try {
     return parseArgs({ args: argv, options: spec, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new CliError(`${(error as Error).message.split('\n')[0]}\n${USAGE}`);
+    throw new CliError(`${(error as Error).message.split('\n')[0]} (see rawcraft help)`);
   }
 }
 
@@ -31,6 +44,8 @@ function onePositional(positionals: string[], command: string): string | undefin
   if (positionals.length > 1) throw new CliError(`${command}: expected at most one FILE, got ${positionals.join(' ')}`);
   return positionals[0];
 }
+
+const COMMANDS = ['decode', 'encode', 'preflight', 'probe', 'send', 'ping', 'traceroute', 'listen', 'help'];
 
 export async function run(argv: string[], io: CliContext): Promise<number> {
   const [command, ...rest] = argv;
@@ -56,12 +71,18 @@ export async function run(argv: string[], io: CliContext): Promise<number> {
       if (values.hex && (values.pcap || values.pcapng)) throw new CliError('encode: give one of --hex, --pcap and --pcapng');
       return encodeCommand({ file: onePositional(positionals, 'encode'), pcap: values.pcap, pcapng: values.pcapng }, io);
     })
+    .with('preflight', () => preflightCommand(rest, io))
+    .with('probe', () => probeCommand(rest, io))
+    .with('send', () => sendCommand(rest, io))
+    .with('ping', () => pingCommand(rest, io))
+    .with('traceroute', () => tracerouteCommand(rest, io))
+    .with('listen', () => listenCommand(rest, io))
     .with(P.union('help', '--help', '-h', P.nullish), async () => {
       await io.write(USAGE + '\n');
       return command === undefined ? EXIT_USAGE : 0;
     })
     .otherwise(async () => {
-      throw new CliError(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
+      throw new CliError(`unknown command ${JSON.stringify(command)}; commands: ${COMMANDS.join(', ')} (see rawcraft help)`);
     });
 }
 

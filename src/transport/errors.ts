@@ -241,3 +241,29 @@ function remedyFor(e: TransportErrorInit, isSend: boolean): string {
       return `See the ${e.syscall}(2) man page for ${e.errnoName}.`;
   }
 }
+
+/** The transport cannot do this at all (e.g. receive from a pcap file transport). */
+export class TransportUnsupportedError extends RawcraftError {
+  readonly code = 'E_TRANSPORT_UNSUPPORTED';
+  constructor(
+    /** Transport kind, e.g. `pcapng`. */
+    readonly kind: string,
+    /** What was asked, e.g. `receive`. */
+    readonly operation: string,
+    /** What to do instead. */
+    readonly remedy: string,
+  ) {
+    super(`the ${kind} transport cannot ${operation}: ${remedy}`);
+  }
+}
+
+/** The transport was closed before or during the call. */
+export class TransportClosedError extends RawcraftError {
+  readonly code = 'E_TRANSPORT_CLOSED';
+  constructor(
+    readonly kind: string,
+    readonly operation: string,
+  ) {
+    super(`the ${kind} transport is closed: cannot ${operation}; open a new one`);
+  }
+}

@@ -15,3 +15,38 @@ export {
   type TransportErrorInit,
 } from './errors.js';
 export { posixConstants, type PosixConstants, type PosixOs, type ErrnoName } from './ffi/constants.js';
+export { TransportUnsupportedError, TransportClosedError } from './errors.js';
+export {
+  openTransport,
+  type Transport,
+  type TransportOptions,
+  type Sendable,
+  type FramedBytes,
+  type SendOptions,
+  type SendResult,
+  type SendManyResult,
+  type NotHonoured,
+  type ReceivedPacket,
+  type PacketFilter,
+  type ListenSpec,
+  type TransportReceiveOptions,
+} from './transport.js';
+export { RawTransport, type RawTransportOptions } from './raw-transport.js';
+export { CaptureTransport, type CaptureTransportOptions } from './capture-transport.js';
+export { MemoryTransport, createMemoryPair, type MemoryPairOptions } from './memory-transport.js';
+export { DEFAULT_BACKPRESSURE, type BackpressurePolicy } from './backpressure.js';
+export {
+  request,
+  matchAnswer,
+  type RequestOptions,
+  type RequestResult,
+  type Answered,
+  type TimedOut,
+  type Rejection,
+  type SentProbe,
+  type Verdict,
+} from './match.js';
+export { viewOf, type DatagramView, type UpperView } from './datagram-view.js';
+export { ping, type PingOptions, type PingReply, type PingResult } from './ping.js';
+export { traceroute, type TracerouteOptions, type TracerouteProtocol, type TracerouteProbe, type TracerouteHop, type TracerouteResult } from './traceroute.js';
+export { resolveHost, sourceAddressFor } from './route.js';

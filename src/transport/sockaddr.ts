@@ -7,9 +7,11 @@
  *   sockaddr_in6  Linux: family(u16 host) port(2) flowinfo(4) addr(16) scope(u32 host) = 28 bytes
  *                 macOS: len(u8)=28 family(u8) port(2) flowinfo(4) addr(16) scope(u32 host)
  * Raw sockets ignore the port; it stays 0 (Linux IPv6 raw sockets reject any other value
- * than 0 or the socket's protocol).
+ * than 0 or the socket's protocol). Address text is parsed and formatted by the codec's
+ * helpers (codec/bytes.ts); this file adds zones and brackets.
  */
 import { endianness } from 'node:os';
+import { parseIpv4, parseIpv6, readIpv4, readIpv6 } from '../codec/bytes.js';
 
 export type IpFamily = 4 | 6;
 
@@ -36,22 +38,14 @@ const littleEndian = endianness() === 'LE';
 
 /** Dotted-quad IPv4 (exactly four decimal parts 0..255, no leading zeros beyond `0`). */
 export function parseIPv4(text: string): Uint8Array | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i];
-    // Reject '', '+1', '01' (octal in some parsers), '1e2'...
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(p)) return undefined;
-    const n = Number(p);
-    if (n > 255) return undefined;
-    out[i] = n;
-  }
-  return out;
+  const value = typeof text === 'string' ? parseIpv4(text) : undefined;
+  if (value === undefined) return undefined;
+  return Uint8Array.of(value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255);
 }
 
 /** IPv6 text (RFC 4291 forms, incl. `::` and a trailing dotted quad), optional `%zone`, optional brackets. */
 export function parseIPv6(text: string): { bytes: Uint8Array; zone?: string } | undefined {
+  if (typeof text !== 'string') return undefined;
   let s = text;
   if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
   let zone: string | undefined;
@@ -61,36 +55,10 @@ export function parseIPv6(text: string): { bytes: Uint8Array; zone?: string } | 
     s = s.slice(0, pct);
     if (zone === '') return undefined;
   }
-  const halves = s.split('::');
-  if (halves.length > 2) return undefined;
-  const groups = (part: string): number[] | undefined => {
-    if (part === '') return [];
-    const out: number[] = [];
-    const items = part.split(':');
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i];
-      if (i === items.length - 1 && item.includes('.')) {
-        const v4 = parseIPv4(item);
-        if (!v4) return undefined;
-        out.push((v4[0] << 8) | v4[1], (v4[2] << 8) | v4[3]);
-      } else {
-        if (!/^[0-9a-fA-F]{1,4}$/.test(item)) return undefined;
-        out.push(parseInt(item, 16));
-      }
-    }
-    return out;
-  };
-  const head = groups(halves[0]);
-  const tail = halves.length === 2 ? groups(halves[1]) : [];
-  if (!head || !tail) return undefined;
-  const missing = 8 - head.length - tail.length;
-  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
-  const all = [...head, ...new Array<number>(missing).fill(0), ...tail];
-  const bytes = new Uint8Array(16);
-  all.forEach((g, i) => {
-    bytes[i * 2] = g >> 8;
-    bytes[i * 2 + 1] = g & 0xff;
-  });
+  const parsed = parseIpv6(s);
+  if (!parsed) return undefined;
+  // The codec caches its results: hand out a copy the caller may change.
+  const bytes = Uint8Array.from(parsed);
   return zone === undefined ? { bytes } : { bytes, zone };
 }
 
@@ -104,35 +72,12 @@ export function parseIp(text: string): ParsedAddress | undefined {
 }
 
 export function formatIPv4(bytes: Uint8Array, offset = 0): string {
-  return `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}`;
+  return readIpv4(bytes, offset);
 }
 
 /** RFC 5952 canonical text: lower case, no leading zeros, longest run (>= 2) of zero groups as `::`. */
 export function formatIPv6(bytes: Uint8Array, offset = 0): string {
-  const g: number[] = [];
-  for (let i = 0; i < 8; i++) g.push((bytes[offset + i * 2] << 8) | bytes[offset + i * 2 + 1]);
-  // IPv4-mapped addresses read better with the dotted quad (RFC 5952 section 5).
-  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
-    return `::ffff:${formatIPv4(bytes, offset + 12)}`;
-  }
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (a: number[]) => a.map((x) => x.toString(16)).join(':');
-  if (bestStart < 0) return hex(g);
-  return `${hex(g.slice(0, bestStart))}::${hex(g.slice(bestStart + bestLen))}`;
+  return readIpv6(bytes, offset);
 }
 
 /** Encode a sockaddr_in / sockaddr_in6 for `address` (4 or 16 bytes). */

@@ -3,7 +3,8 @@
  * purpose: the project's codec is developed separately), and a way to run the transport
  * code in a child Node process (unprivileged user, process-exit and GC checks).
  */
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -138,21 +139,32 @@ export function fdCount(): number {
 export type { RawSocketOptions };
 
 /**
- * Transpile src/transport (and the error base class it imports) to plain ESM in a temp
- * directory any user can read, so a child `node` can import it without a TS loader.
- * Returns the directory; `src/transport/index.js` is the entry point.
+ * Transpile all of src (the transport layer now uses the codec, capture and builders) to plain
+ * ESM in a temp directory any user can read, so a child `node` can import it without a TS
+ * loader. Transpiled files are cached by content in the temp directory, so only changed files
+ * cost a compile. Returns the directory; `src/transport/index.js` and `src/index.js` are entry points.
  */
 export async function buildTransportForChild(): Promise<{ dir: string; cleanup: () => void }> {
-  // Loaded only here: the compiler is large and most tests do not need it.
-  const { default: ts } = await import('typescript');
   const dir = mkdtempSync(join(tmpdir(), 'rawcraft-transport-'));
-  const files = [join(ROOT, 'src', 'codec', 'errors.ts'), ...listTs(join(ROOT, 'src', 'transport'))];
-  for (const file of files) {
+  const cache = join(tmpdir(), 'rawcraft-transpile-cache');
+  mkdirSync(cache, { recursive: true });
+  let ts: typeof import('typescript') | undefined;
+  for (const file of listTs(join(ROOT, 'src'))) {
+    const source = readFileSync(file, 'utf8');
+    const cached = join(cache, `${createHash('sha256').update(source).digest('hex')}.js`);
+    let js: string;
+    if (existsSync(cached)) {
+      js = readFileSync(cached, 'utf8');
+    } else {
+      // Loaded only on a cache miss: the compiler is large and slow to load.
+      ts ??= (await import('typescript')).default;
+      js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+      const tmp = `${cached}.${process.pid}.tmp`;
+      writeFileSync(tmp, js);
+      renameSync(tmp, cached); // atomic: parallel test files may fill the cache at once
+    }
     const out = join(dir, relative(ROOT, file)).replace(/\.ts$/, '.js');
     mkdirSync(dirname(out), { recursive: true });
-    const js = ts.transpileModule(readFileSync(file, 'utf8'), {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-    }).outputText;
     writeFileSync(out, js);
   }
   writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');

@@ -10,6 +10,7 @@ import {
   parseIPv4,
   parseIPv6,
 } from '../../src/transport/sockaddr.js';
+import { parseIpv4, parseIpv6 as parseIpv6Codec, readIpv6 } from '../../src/codec/bytes.js';
 
 const linux = posixConstants('linux')!;
 const darwin = posixConstants('darwin')!;
@@ -49,6 +50,20 @@ describe('address text', () => {
     expect(f('::1')).toBe('::1');
     expect(f('1::')).toBe('1::');
     expect(f('::ffff:203.0.113.5')).toBe('::ffff:203.0.113.5');
+  });
+});
+
+describe('address text comes from the codec (codec/bytes.ts)', () => {
+  it('agrees with parseIpv4/parseIpv6/readIpv6, and hands out copies the caller may change', () => {
+    for (const text of ['::1', '2001:db8::1', 'fe80::1:2', '::ffff:192.0.2.1', '1:2:3:4:5:6:7:8']) {
+      expect(formatIPv6(parseIPv6(text)!.bytes)).toBe(readIpv6(parseIpv6Codec(text)!, 0));
+    }
+    expect([...parseIPv4('203.0.113.7')!]).toEqual([203, 0, 113, 7]);
+    expect(parseIpv4('203.0.113.7')).toBe(0xcb007107);
+    const first = parseIPv6('2001:db8::99')!.bytes;
+    first[15] = 0;
+    expect(parseIPv6('2001:db8::99')!.bytes[15]).toBe(0x99);
+    expect(parseIpv6Codec('2001:db8::99')![15]).toBe(0x99);
   });
 });
 

@@ -1,0 +1,180 @@
+/**
+ * `rawcraft send [FILE|-] [--hex HEX ...] [--count N] [--interval MS]
+ * [--transport raw|pcap:PATH|pcapng:PATH] [--iface IF] [--json]`: send packets read from pcap,
+ * pcapng, hex lines or JSON lines (the `decode --json` format), and print a summary.
+ */
+import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { decode } from '../codec/decode.js';
+import { encodeLayers } from '../codec/encode.js';
+import { RawcraftError } from '../codec/errors.js';
+import { TransportError } from '../transport/errors.js';
+import { outgoing } from '../transport/outgoing.js';
+import { openTransport, type FramedBytes, type NotHonoured, type TransportOptions } from '../transport/transport.js';
+import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
+import type { CliContext } from './context.js';
+import { readSendInput, type SendInput } from './send-input.js';
+
+export const SEND_USAGE = `send [FILE|-] [--hex HEX ...] [--count N] [--interval MS] [--transport raw|pcap:PATH|pcapng:PATH] [--iface IF] [--json]
+      Send packets from pcap, pcapng, hex lines or JSON lines (decode --json); print sent,
+      failed and rate. --count repeats the input N times; --interval waits between packets
+      (0, the default, sends in batches). raw (the default) needs root or CAP_NET_RAW and sends
+      IP datagrams (Ethernet / Linux cooked frames are unwrapped); pcap/pcapng append to a file.`;
+
+export interface SendArgs {
+  readonly file: string | undefined;
+  readonly hex: readonly string[];
+  readonly count: number;
+  readonly intervalMs: number;
+  readonly transport: TransportOptions;
+  readonly json: boolean;
+}
+
+/** `raw`, `pcap:PATH` or `pcapng:PATH` to transport options. */
+export function parseTransportSpec(text: string, iface: string | undefined): TransportOptions {
+  const m = /^(raw|pcap|pcapng)(?::(.+))?$/.exec(text);
+  if (!m) throw new CliError(`send: --transport ${JSON.stringify(text)}: expected raw, pcap:PATH or pcapng:PATH`);
+  const [, kind, path] = m;
+  if (kind === 'raw') {
+    if (path !== undefined) throw new CliError('send: --transport raw takes no path');
+    return { kind: 'raw', ...(iface !== undefined && { interface: iface }) };
+  }
+  if (path === undefined) throw new CliError(`send: --transport ${kind} needs a file: ${kind}:PATH`);
+  if (iface !== undefined) throw new CliError('send: --iface applies to --transport raw only');
+  return { kind: kind as 'pcap' | 'pcapng', path };
+}
+
+export function parseSendArgs(argv: readonly string[]): SendArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        hex: { type: 'string', multiple: true },
+        count: { type: 'string' },
+        interval: { type: 'string' },
+        transport: { type: 'string' },
+        iface: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    throw new CliError(`send: ${(error as Error).message.split('\n')[0]}\nusage: rawcraft ${SEND_USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length > 1) throw new CliError(`send: expected at most one FILE, got ${positionals.join(' ')}`);
+  const hex = values.hex ?? [];
+  return {
+    file: positionals[0] ?? (hex.length ? undefined : '-'),
+    hex,
+    count: integer('send', '--count', values.count, 1, 1, 1e9),
+    intervalMs: integer('send', '--interval', values.interval, 0, 0, 3_600_000),
+    transport: parseTransportSpec(values.transport ?? 'raw', values.iface),
+    json: !!values.json,
+  };
+}
+
+/** A whole-number option, or a CliError naming it. */
+export function integer(command: string, name: string, text: string | undefined, fallback: number, min: number, max: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max) throw new CliError(`${command}: ${name} ${JSON.stringify(text)}: expected an integer ${min}..${max}`);
+  return n;
+}
+
+export async function sendCommand(argv: readonly string[], io: CliContext): Promise<number> {
+  const args = parseSendArgs(argv);
+  const raw = args.transport.kind === 'raw';
+  const packets: FramedBytes[] = [];
+  for await (const input of readSendInput(args.file, args.hex, io.stdin)) packets.push(raw ? ipDatagram(input) : { bytes: input.bytes, firstLayer: input.from });
+  if (packets.length === 0) throw new CliError('send: no packets in the input');
+  if (raw) {
+    const bad = packets.findIndex((p) => outgoing(p).ip === undefined);
+    if (bad >= 0) throw new CliError(`send: packet ${bad}: not an IPv4 or IPv6 datagram; raw sockets send IP (use --transport pcap:PATH or pcapng:PATH for other frames)`);
+  }
+
+  const transport = openTransport(args.transport);
+  let sent = 0;
+  let failed = 0;
+  let bytes = 0;
+  let retries = 0;
+  const notes = new Map<string, NotHonoured & { count: number }>();
+  const note = (n: NotHonoured) => {
+    const key = `${n.layer}.${n.field}: ${n.reason}`;
+    const seen = notes.get(key);
+    if (seen) seen.count++;
+    else notes.set(key, { ...n, count: 1 });
+  };
+  const fail = (index: number, error: unknown) => {
+    // Not being able to open a socket at all (privileges, no such interface) ends the command.
+    if (error instanceof TransportError && (error.syscall === 'socket' || error.syscall === 'setsockopt' || error.syscall === 'dlopen' || error.syscall === 'if_nametoindex')) throw error;
+    if (!(error instanceof RawcraftError)) throw error;
+    failed++;
+    io.error(`rawcraft: send: packet ${index}: ${error.message}`);
+  };
+  const started = performance.now();
+  try {
+    for (let round = 0; round < args.count; round++) {
+      if (args.intervalMs === 0) {
+        // Batched: sendmmsg on raw sockets. After a failure, carry on after the failed packet.
+        for (let from = 0; from < packets.length; ) {
+          try {
+            const r = await transport.sendMany(packets.slice(from));
+            sent += r.sent;
+            bytes += r.bytes;
+            retries += r.retries;
+            r.notHonoured.forEach(note);
+            break;
+          } catch (error) {
+            const at = error instanceof TransportError && error.index !== undefined ? error.index : 0;
+            sent += at;
+            fail(from + at, error);
+            from += at + 1;
+          }
+        }
+      } else {
+        for (const [i, p] of packets.entries()) {
+          if (sent + failed > 0) await sleep(args.intervalMs);
+          try {
+            const r = await transport.send(p);
+            sent++;
+            bytes += r.sentBytes;
+            retries += r.retries;
+            r.notHonoured.forEach(note);
+          } catch (error) {
+            fail(i, error);
+          }
+        }
+      }
+    }
+  } finally {
+    await transport.close();
+  }
+  const durationMs = performance.now() - started;
+  const rate = durationMs > 0 ? (sent * 1000) / durationMs : 0;
+  const where = args.transport.kind === 'raw' ? 'raw sockets' : `${args.transport.kind} file ${args.transport.path}`;
+  if (args.json) {
+    const summary = { sent, failed, bytes, durationMs: round3(durationMs), packetsPerSecond: Math.round(rate), retries, transport: args.transport.kind, notHonoured: [...notes.values()] };
+    await io.write(JSON.stringify(summary) + '\n');
+  } else {
+    const lines = [`sent ${sent} packet${sent === 1 ? '' : 's'} (${bytes} bytes) through ${where} in ${round3(durationMs)} ms (${Math.round(rate)} packets/s), ${failed} failed, ${retries} backpressure retries`];
+    for (const n of notes.values()) lines.push(`note: ${n.layer}.${n.field} not as built in ${n.count} packet${n.count === 1 ? '' : 's'}: ${n.reason}`);
+    await io.write(lines.join('\n') + '\n');
+  }
+  return failed ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** Raw sockets send IP datagrams: unwrap Ethernet / Linux cooked frames (the IP layers re-encode to the same bytes). */
+function ipDatagram(input: SendInput): FramedBytes {
+  if (input.from !== 'ethernet' && input.from !== 'linux-sll') return { bytes: input.bytes, firstLayer: input.from };
+  const layers = decode(input.bytes, { from: input.from, mode: 'lax' }).layers;
+  const ip = layers.findIndex((l) => l.layer === 'ipv4' || l.layer === 'ipv6');
+  if (ip < 0) throw new CliError(`send: packet ${input.index}: a ${input.from} frame without an IP datagram cannot go through raw sockets; use --transport pcap:PATH or pcapng:PATH`);
+  return { bytes: encodeLayers(layers.slice(ip)), firstLayer: layers[ip].layer };
+}
+
+function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

@@ -1,0 +1,399 @@
+/**
+ * The `raw` transport: RawSockets chosen per packet from its first layer.
+ *
+ * - IPv4, by default through one IPPROTO_RAW socket (IP_HDRINCL): our header goes out as
+ *   built, except what the kernel always writes (checksum, total length, a zero id or source;
+ *   reported in `notHonoured`). With `hdrincl: false` the kernel writes the header: the packet's
+ *   TTL, TOS and DF go through socket options and the rest is reported.
+ * - IPv6 through a per-protocol socket (hop limit and traffic class by socket options; flow
+ *   label, a hand-set payload length... reported), or with `ipv6Hdrincl: true` (Linux >= 4.5)
+ *   through IPV6_HDRINCL, header as built.
+ * - Receiving opens fresh sockets for each receive() call, so concurrent receives (and
+ *   request()s) each see every packet; they are closed when the iteration ends.
+ */
+import { performance } from 'node:perf_hooks';
+import { RawSocket, type RawSocketOptions, type ReceivedDatagram } from './raw-socket.js';
+import { TransportArgumentError, TransportClosedError, TransportError } from './errors.js';
+import { backoff, backpressurePolicy, isBackpressure, retryOnBackpressure, type BackpressurePolicy } from './backpressure.js';
+import { nowNs, outgoing, type IpFacts, type Outgoing } from './outgoing.js';
+import { compileFilter, decodeReceived, releasing } from './received.js';
+import { SourceCache } from './route.js';
+import { ipv4HdrinclChanges, ipv4KernelChanges, ipv6ChecksumOffset, ipv6KernelChanges, sourceChange } from './fidelity.js';
+import type {
+  ListenSpec,
+  NotHonoured,
+  ReceivedPacket,
+  Sendable,
+  SendManyResult,
+  SendOptions,
+  SendResult,
+  Transport,
+  TransportReceiveOptions,
+} from './transport.js';
+
+export interface RawTransportOptions {
+  readonly kind: 'raw';
+  /** IPv4: send the header as built through IP_HDRINCL (default true), or let the kernel write it (false). */
+  readonly hdrincl?: boolean;
+  /** IPv6: send the header as built through IPV6_HDRINCL (Linux >= 4.5). Default false: a per-protocol socket. */
+  readonly ipv6Hdrincl?: boolean;
+  /** Send and receive only through this interface (SO_BINDTODEVICE / IP_BOUND_IF). */
+  readonly interface?: string;
+  /** Allow broadcast destinations (SO_BROADCAST). */
+  readonly broadcast?: boolean;
+  /** SO_SNDBUF of the sending sockets. */
+  readonly sendBufferSize?: number;
+  /** SO_RCVBUF of the receiving sockets. */
+  readonly receiveBufferSize?: number;
+  /** ENOBUFS/EAGAIN handling (default: 8 retries, waiting 1, 2, 4... up to 64 ms). */
+  readonly backpressure?: Partial<BackpressurePolicy>;
+}
+
+/** Sending sockets kept open at most (each distinct TTL/hop limit without header inclusion needs one). */
+const MAX_SEND_SOCKETS = 64;
+const IPPROTO_RAW = 255;
+/** Datagrams per sendmmsg call (RawSocket splits larger batches). */
+const SENDMMSG_BATCH = 1024;
+const ICMP = 1;
+const ICMPV6 = 58;
+
+interface Plan {
+  readonly socket: RawSocket;
+  readonly payload: Uint8Array;
+  readonly destination: string;
+  readonly family: 4 | 6;
+  readonly notHonoured: readonly NotHonoured[];
+}
+
+export class RawTransport implements Transport {
+  readonly kind = 'raw';
+  readonly #options: RawTransportOptions;
+  readonly #policy: BackpressurePolicy;
+  readonly #senders = new Map<string, RawSocket>();
+  readonly #receivers = new Set<RawSocket>();
+  /** Family/protocol pairs sent on: the default of what receive() listens to. */
+  readonly #sentOn = new Map<string, ListenSpec>();
+  /** Source addresses that could not be bound (not local): not tried again. */
+  readonly #unbindable = new Set<string>();
+  readonly #sources = new SourceCache();
+  #closed = false;
+
+  constructor(options: RawTransportOptions) {
+    if (options.interface !== undefined && (typeof options.interface !== 'string' || options.interface === '')) {
+      throw new TransportArgumentError('interface', options.interface, 'an interface name such as "eth0"');
+    }
+    this.#options = options;
+    this.#policy = backpressurePolicy(options.backpressure);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  async send(packet: Sendable, options: SendOptions = {}): Promise<SendResult> {
+    this.#check('send');
+    const out = outgoing(packet);
+    const plan = await this.#plan(out, options.destination);
+    let sentAt = 0n;
+    const { value, retries } = await retryOnBackpressure(() => {
+      sentAt = nowNs();
+      return plan.socket.send(plan.payload, plan.destination);
+    }, this.#policy);
+    return { bytes: out.bytes, sentBytes: value, destination: plan.destination, family: plan.family, sentAt, retries, notHonoured: plan.notHonoured };
+  }
+
+  async sendMany(packets: Iterable<Sendable>): Promise<SendManyResult> {
+    this.#check('send');
+    const plans: Plan[] = [];
+    for (const p of packets) {
+      try {
+        plans.push(await this.#plan(outgoing(p), undefined));
+      } catch (error) {
+        // Nothing has been sent yet: say which packet is at fault.
+        if (error instanceof TransportArgumentError) throw new TransportArgumentError(`packets[${plans.length}]: ${error.argument}`, error.value, error.allowed);
+        throw error;
+      }
+    }
+    const startedAt = nowNs();
+    let bytes = 0;
+    let retries = 0;
+    let calls = 0;
+    const notHonoured: (NotHonoured & { index: number })[] = [];
+    plans.forEach((p, index) => {
+      for (const n of p.notHonoured) notHonoured.push({ ...n, index });
+    });
+    // Consecutive packets for the same socket go out in one batch (sendmmsg on Linux).
+    for (let start = 0; start < plans.length; ) {
+      const socket = plans[start].socket;
+      let end = start + 1;
+      while (end < plans.length && plans[end].socket === socket) end++;
+      const run = plans.slice(start, end).map((p) => ({ bytes: p.payload, destination: p.destination }));
+      // On backpressure, wait and resume after the packets already sent. The retry budget is
+      // per stall: any progress starts it afresh.
+      let done = 0;
+      let stalled = 0;
+      while (done < run.length) {
+        try {
+          calls += Math.ceil((run.length - done) / SENDMMSG_BATCH);
+          done += socket.sendMany(done === 0 ? run : run.slice(done));
+        } catch (error) {
+          if (error instanceof TransportError && error.index !== undefined && error.index > 0) {
+            done += error.index;
+            stalled = 0;
+          }
+          if (!isBackpressure(error) || stalled >= this.#policy.maxRetries) {
+            throw error instanceof TransportError ? reindexed(error, start + done) : error;
+          }
+          await backoff(this.#policy, stalled++);
+          retries++;
+        }
+      }
+      for (let i = start; i < end; i++) bytes += plans[i].payload.length;
+      start = end;
+    }
+    return { sent: plans.length, bytes, retries, calls, notHonoured, startedAt, endedAt: nowNs() };
+  }
+
+  receive(options: TransportReceiveOptions = {}): AsyncIterable<ReceivedPacket> {
+    this.#check('receive');
+    validateReceive(options);
+    const explicit = options.protocols !== undefined;
+    const specs = explicit ? dedupe(options.protocols!) : this.#defaultListen();
+    if (specs.length === 0) throw new TransportArgumentError('protocols', options.protocols, 'at least one { family, protocol }');
+    const sockets: { socket: RawSocket; spec: ListenSpec }[] = [];
+    try {
+      for (const spec of specs) {
+        if (spec.protocol === IPPROTO_RAW) throw new TransportArgumentError('protocols', spec, 'a protocol other than 255 (IPPROTO_RAW sockets are send-only)');
+        try {
+          sockets.push({ socket: RawSocket.open(this.#socketOptions(spec.family, spec.protocol, { receive: true })), spec });
+        } catch (error) {
+          // Defaults include ICMPv6: a host without IPv6 still receives ICMP.
+          if (!explicit && error instanceof TransportError && error.errnoName === 'EAFNOSUPPORT' && specs.length > 1) continue;
+          throw error;
+        }
+      }
+    } catch (error) {
+      for (const s of sockets) s.socket.close();
+      throw error;
+    }
+    for (const s of sockets) this.#receivers.add(s.socket);
+    const deadline = options.timeoutMs === undefined ? undefined : performance.now() + options.timeoutMs;
+    return releasing(this.#receiveLoop(sockets, options, deadline), () => this.#release(sockets));
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const all = [...this.#senders.values(), ...this.#receivers];
+    this.#senders.clear();
+    this.#receivers.clear();
+    await Promise.all(all.map((s) => s[Symbol.asyncDispose]()));
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async *#receiveLoop(
+    sockets: readonly { socket: RawSocket; spec: ListenSpec }[],
+    options: TransportReceiveOptions,
+    deadline: number | undefined,
+  ): AsyncGenerator<ReceivedPacket, void, undefined> {
+    const filter = compileFilter(options.filter);
+    type Step = { index: number; result?: IteratorResult<ReceivedDatagram>; error?: unknown };
+    const iterators: AsyncIterator<ReceivedDatagram>[] = [];
+    const pending = new Map<number, Promise<Step>>();
+    const arm = (index: number) => {
+      // Never rejects: a failure is carried in the step and rethrown when it is the one raced.
+      pending.set(
+        index,
+        iterators[index].next().then(
+          (result) => ({ index, result }),
+          (error: unknown) => ({ index, error }),
+        ),
+      );
+    };
+    try {
+      const timeoutMs = deadline === undefined ? undefined : Math.max(0, deadline - performance.now());
+      sockets.forEach(({ socket }, i) => {
+        iterators.push(socket.receive({ ...(timeoutMs !== undefined && { timeoutMs }), ...(options.signal && { signal: options.signal }) }));
+        arm(i);
+      });
+      let count = 0;
+      while (pending.size > 0) {
+        const step = await Promise.race(pending.values());
+        if (step.error !== undefined) throw step.error;
+        if (step.result!.done) {
+          pending.delete(step.index);
+          continue;
+        }
+        arm(step.index);
+        const d = step.result!.value;
+        const { spec } = sockets[step.index];
+        const received = decodeReceived({
+          bytes: d.bytes,
+          includesIpHeader: d.includesIpHeader,
+          family: d.family,
+          protocol: spec.protocol,
+          from: d.from,
+          receivedAt: d.receivedAt,
+        });
+        if (filter && !filter(received)) continue;
+        yield received;
+        if (options.count !== undefined && ++count >= options.count) return;
+      }
+    } finally {
+      this.#release(sockets);
+    }
+  }
+
+  #release(sockets: readonly { socket: RawSocket }[]): void {
+    for (const { socket } of sockets) {
+      socket.close();
+      this.#receivers.delete(socket);
+    }
+  }
+
+  /** Choose the socket and the bytes for one packet. */
+  async #plan(out: Outgoing, destinationOverride: string | undefined): Promise<Plan> {
+    const ip = out.ip;
+    if (!ip) {
+      throw new TransportArgumentError(
+        'packet',
+        `a packet starting with ${out.firstLayer}`,
+        'an IPv4 or IPv6 datagram: raw sockets send IP (build from ipv4() / packet().ipv6(), or strip the link-layer header)',
+      );
+    }
+    const destination = destinationOverride ?? ip.dst;
+    if (ip.family === 4) {
+      this.#noteSent(4, ip.protocol);
+      if (this.#options.hdrincl !== false) {
+        return { socket: this.#sender('4/raw', () => this.#socketOptions(4, IPPROTO_RAW)), payload: out.bytes, destination, family: 4, notHonoured: ipv4HdrinclChanges(ip, out.bytes.length) };
+      }
+      const notHonoured = ipv4KernelChanges(ip, out.bytes.length);
+      const extra: Partial<RawSocketOptions> = { tos: ip.tos, dontFragment: ip.df, ...(ip.ttl > 0 && { ttl: ip.ttl }) };
+      const socket = await this.#kernelSocket(ip, destination, extra, notHonoured, 'without IP_HDRINCL');
+      return { socket, payload: out.bytes.subarray(Math.min(ip.headerLength, out.bytes.length)), destination, family: 4, notHonoured };
+    }
+    this.#noteSent(6, ip.protocol);
+    if (this.#options.ipv6Hdrincl) {
+      return { socket: this.#sender('6/raw', () => this.#socketOptions(6, IPPROTO_RAW, { hdrincl: true })), payload: out.bytes, destination, family: 6, notHonoured: [] };
+    }
+    const notHonoured = ipv6KernelChanges(ip, out.bytes);
+    const checksumOffset = ipv6ChecksumOffset(ip, out.bytes);
+    const extra: Partial<RawSocketOptions> = { hopLimit: ip.ttl, trafficClass: ip.tos, ...(checksumOffset !== undefined && { checksumOffset }) };
+    const socket = await this.#kernelSocket(ip, destination, extra, notHonoured, 'without IPV6_HDRINCL');
+    return { socket, payload: out.bytes.subarray(40), destination, family: 6, notHonoured };
+  }
+
+  /**
+   * A per-protocol socket for the kernel-writes-the-header modes. The packet's source is
+   * honoured by binding to it when it differs from the route's source and is a local address.
+   */
+  async #kernelSocket(ip: IpFacts, destination: string, extra: Partial<RawSocketOptions>, notHonoured: NotHonoured[], mode: string): Promise<RawSocket> {
+    const family = ip.family;
+    const routeSource = await this.#sources.get(destination, family);
+    const unspecified = ip.src === '0.0.0.0' || ip.src === '::';
+    let bind: string | undefined;
+    if (!unspecified && routeSource !== undefined && ip.src !== routeSource && !this.#unbindable.has(ip.src) && !loopbackToElsewhere(ip.src, destination)) bind = ip.src;
+    const key = `${family}/${ip.protocol}/${JSON.stringify(extra)}/${bind ?? ''}`;
+    if (bind !== undefined) {
+      try {
+        return this.#sender(key, () => ({ ...this.#socketOptions(family, ip.protocol), ...extra, bind }));
+      } catch (error) {
+        if (!(error instanceof TransportError && error.syscall === 'bind')) throw error;
+        this.#unbindable.add(ip.src);
+      }
+    }
+    const detail = unspecified ? `the packet leaves it to the kernel, on a raw socket ${mode}` : `the packet's source is not an address this host can send from, on a raw socket ${mode}`;
+    const change = sourceChange(ip, routeSource, detail);
+    if (change) notHonoured.push(change);
+    return this.#sender(`${family}/${ip.protocol}/${JSON.stringify(extra)}/`, () => ({ ...this.#socketOptions(family, ip.protocol), ...extra }));
+  }
+
+  /** A cached sending socket; the least recently used one is closed beyond MAX_SEND_SOCKETS. */
+  #sender(key: string, options: () => RawSocketOptions): RawSocket {
+    let socket = this.#senders.get(key);
+    if (socket) {
+      this.#senders.delete(key);
+    } else {
+      socket = RawSocket.open(options());
+      if (this.#senders.size >= MAX_SEND_SOCKETS) {
+        const [oldKey, old] = this.#senders.entries().next().value as [string, RawSocket];
+        this.#senders.delete(oldKey);
+        old.close();
+      }
+    }
+    this.#senders.set(key, socket);
+    return socket;
+  }
+
+  #socketOptions(family: 4 | 6, protocol: number, how: { receive?: boolean; hdrincl?: boolean } = {}): RawSocketOptions {
+    const o = this.#options;
+    return {
+      family,
+      protocol,
+      ...(how.hdrincl && { hdrincl: true }),
+      ...(o.interface !== undefined && { interface: o.interface }),
+      ...(how.receive
+        ? o.receiveBufferSize !== undefined && { receiveBufferSize: o.receiveBufferSize }
+        : {
+            ...(o.broadcast !== undefined && { broadcast: o.broadcast }),
+            ...(o.sendBufferSize !== undefined && { sendBufferSize: o.sendBufferSize }),
+            // Sending sockets are never read: keep their receive queue at the kernel's minimum.
+            ...(protocol !== IPPROTO_RAW && { receiveBufferSize: 1 }),
+          }),
+    };
+  }
+
+  #noteSent(family: 4 | 6, protocol: number): void {
+    const key = `${family}/${protocol}`;
+    if (!this.#sentOn.has(key)) this.#sentOn.set(key, { family, protocol });
+  }
+
+  #defaultListen(): ListenSpec[] {
+    if (this.#sentOn.size === 0) return [{ family: 4, protocol: ICMP }, { family: 6, protocol: ICMPV6 }];
+    const specs: ListenSpec[] = [];
+    for (const s of this.#sentOn.values()) {
+      specs.push(s, { family: s.family, protocol: s.family === 4 ? ICMP : ICMPV6 });
+    }
+    return dedupe(specs.filter((s) => s.protocol !== IPPROTO_RAW));
+  }
+
+  #check(operation: string): void {
+    if (this.#closed) throw new TransportClosedError('raw', operation);
+  }
+}
+
+function dedupe(specs: readonly ListenSpec[]): ListenSpec[] {
+  const seen = new Map<string, ListenSpec>();
+  for (const s of specs) {
+    if (s.family !== 4 && s.family !== 6) throw new TransportArgumentError('protocols.family', s.family, '4 or 6');
+    if (!Number.isInteger(s.protocol) || s.protocol < 0 || s.protocol > 255) throw new TransportArgumentError('protocols.protocol', s.protocol, 'an integer 0..255');
+    seen.set(`${s.family}/${s.protocol}`, { family: s.family, protocol: s.protocol });
+  }
+  return [...seen.values()];
+}
+
+function validateReceive(o: TransportReceiveOptions): void {
+  if (o.timeoutMs !== undefined && !(typeof o.timeoutMs === 'number' && o.timeoutMs >= 0)) {
+    throw new TransportArgumentError('timeoutMs', o.timeoutMs, 'a number of milliseconds >= 0');
+  }
+  if (o.count !== undefined && !(Number.isInteger(o.count) && o.count > 0)) throw new TransportArgumentError('count', o.count, 'an integer > 0');
+}
+
+/** A loopback source cannot leave the host (Linux refuses or drops it): do not bind to it for another destination. */
+function loopbackToElsewhere(src: string, dst: string): boolean {
+  const loop = (a: string) => a.startsWith('127.') || a === '::1';
+  return loop(src) && !loop(dst);
+}
+
+/** The same TransportError with `index` counted from the start of the whole sendMany call. */
+function reindexed(error: TransportError, index: number): TransportError {
+  if (error.index === index) return error;
+  const copy = Object.create(Object.getPrototypeOf(error) as object) as TransportError;
+  Object.defineProperties(copy, Object.getOwnPropertyDescriptors(error));
+  Object.defineProperty(copy, 'index', { value: index, enumerable: true });
+  Object.defineProperty(copy, 'message', { value: error.message.replace(/packet #\d+ of the batch/, `packet #${index} of the batch`), enumerable: false });
+  return copy;
+}

@@ -1,0 +1,467 @@
+/**
+ * `WindowsRawSocket`: a SOCK_RAW socket through Winsock (ws2_32.dll) and koffi, with the same
+ * public shape as the POSIX `RawSocket`.
+ *
+ * - Pre-flight first: opening runs the socket-level rules (privileges, protocol 0, binding a
+ *   TCP socket, IPV6_HDRINCL), each send the packet rules (TCP data on client Windows, UDP
+ *   from a foreign source, broadcast without SO_BROADCAST, 65,467-byte limit...). Error-level
+ *   findings throw a PreflightError carrying all findings, before any Winsock call, unless
+ *   `force` is set.
+ * - The socket is non-blocking (FIONBIO): a full send buffer surfaces as WSAEWOULDBLOCK
+ *   (backpressure) instead of blocking the event loop.
+ * - Receiving never blocks the event loop: WSAPoll runs on koffi's worker thread in short
+ *   slices, then recvfrom drains what is there. Every raw socket of a protocol gets every
+ *   matching datagram (the document's "Send and Receive Operations"), so receive() takes a filter.
+ * - IPv4 datagrams arrive with their header, IPv6 ones without (`includesIpHeader`).
+ */
+import { performance } from 'node:perf_hooks';
+import { TransportArgumentError } from '../errors.js';
+import { decodeSockaddr, encodeSockaddr, parseIp, SOCKADDR_STORAGE_SIZE, type SockaddrLayout } from '../sockaddr.js';
+import { PreflightGuard } from '../preflight/preflight.js';
+import { readIpv6Header } from '../preflight/packet.js';
+import type { Finding, PreflightContextInput } from '../preflight/types.js';
+import { detectWine } from '../preflight/context.js';
+import { WIN } from './constants.js';
+import { WinsockError } from './winsock-error.js';
+import type { WinsockCall, WinsockContext } from './wsa-errors.js';
+import { loadWs2, WsaStartupFailure, type Ws2 } from './ws2_32.js';
+
+/** How a Windows raw socket is opened. Same names as RawSocketOptions where Windows has the option. */
+export interface WindowsRawSocketOptions {
+  /** 4 for AF_INET, 6 for AF_INET6. */
+  family: 4 | 6;
+  /** IP protocol number (1 ICMP, 17 UDP, 58 ICMPv6, 255 IPPROTO_RAW...). 0 is refused by Windows. */
+  protocol: number;
+  /** IP_HDRINCL / IPV6_HDRINCL: the caller supplies the IP header. Protocol 255 implies it for IPv4. */
+  hdrincl?: boolean;
+  /** SO_BROADCAST: allow sending to broadcast addresses. */
+  broadcast?: boolean;
+  /** Local address (needed for SIO_RCVALL; refused for raw TCP sockets on client Windows). */
+  bind?: string;
+  /** Peer address: only datagrams from it are received, and send() may omit the destination. */
+  connect?: string;
+  /** IP_TTL, 1..255. */
+  ttl?: number;
+  /** IP_TOS, 0..255 (Windows may ignore it). */
+  tos?: number;
+  /** IPV6_UNICAST_HOPS, 0..255. */
+  hopLimit?: number;
+  /** IPV6_TCLASS, 0..255. */
+  trafficClass?: number;
+  /** IP_DONTFRAGMENT / IPV6_DONTFRAG. */
+  dontFragment?: boolean;
+  /** IPV6_CHECKSUM: byte offset of a checksum Windows fills in (IPv6 only). */
+  checksumOffset?: number;
+  sendBufferSize?: number;
+  receiveBufferSize?: number;
+  /** SIO_RCVALL: receive every packet through the interface of the bound address (needs `bind` and Administrator). */
+  receiveAll?: boolean;
+  /** Make the calls even when pre-flight finds errors (the findings are still in `findings`). */
+  force?: boolean;
+  /** Pre-flight context overrides (platform, privileges, interfaces); detected when left out. */
+  context?: PreflightContextInput;
+}
+
+export interface WindowsDatagram {
+  readonly bytes: Uint8Array;
+  /** Omit on a socket opened with `connect`. */
+  readonly destination?: string;
+}
+
+export interface WindowsReceivedDatagram {
+  /** A copy of the datagram (IPv4: from the IPv4 header on; IPv6: what follows the IPv6 headers). */
+  readonly bytes: Buffer;
+  readonly from: string;
+  readonly family: 4 | 6;
+  readonly includesIpHeader: boolean;
+  /** Wall-clock time it was read, nanoseconds since the Unix epoch (microsecond precision). */
+  readonly receivedAt: bigint;
+}
+
+export interface WindowsReceiveOptions {
+  /** End the iteration (normally) this many milliseconds after receive() was called. */
+  timeoutMs?: number;
+  /** Abort the iteration; it then rejects with `signal.reason`. */
+  signal?: AbortSignal;
+  /** Keep only datagrams for which this returns true (other programs' traffic arrives too). */
+  filter?: (datagram: WindowsReceivedDatagram) => boolean;
+}
+
+export interface SendOptions {
+  /** Send even when pre-flight finds errors. */
+  force?: boolean;
+}
+
+/** Winsock sockaddrs: Linux-like layout (u16 family, no length byte), AF_INET6 = 23. */
+export const WINSOCK_SOCKADDR: SockaddrLayout = { AF_INET: WIN.AF_INET, AF_INET6: WIN.AF_INET6, sockaddrHasLen: false };
+
+const POLL_SLICE_MS = 50;
+const RECEIVE_BUFFER_SIZE = 65536;
+const RECEIVE_BURST = 64;
+const WSAEWOULDBLOCK = 10035;
+const WSAEINTR = 10004;
+/** Errors recvfrom reports for earlier sends (ICMP errors); not about receiving. */
+const SOFT_RECEIVE_ERRORS = new Set([10054, 10052, 10051, 10065, 10061, 10040]);
+/** WSAPOLLFD: SOCKET fd (8 bytes on 64-bit), SHORT events, SHORT revents, padded to 16. */
+const POLLFD_SIZE = 16;
+
+const leaked = new FinalizationRegistry<{ ws2: Ws2; handle: number }>((h) => {
+  h.ws2.closesocket(h.handle);
+});
+
+function loadOrThrow(ctx: WinsockContext): Ws2 {
+  try {
+    return loadWs2();
+  } catch (err) {
+    if (err instanceof WsaStartupFailure) throw new WinsockError({ ...ctx, call: 'WSAStartup', wsaCode: err.wsaCode });
+    throw new WinsockError({ ...ctx, call: 'LoadLibrary', wsaCode: 0, detail: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+export class WindowsRawSocket implements Disposable, AsyncDisposable {
+  readonly family: 4 | 6;
+  readonly protocol: number;
+  readonly hdrincl: boolean;
+  /** Socket-level pre-flight findings from open() (warnings and infos; errors too when forced). */
+  readonly findings: readonly Finding[];
+  readonly #ws2: Ws2;
+  readonly #guard: PreflightGuard;
+  readonly #force: boolean;
+  readonly #wine: string | undefined;
+  #handle: number;
+  #closed = false;
+  #poll: Promise<number> | undefined;
+  readonly #pollfd = Buffer.alloc(POLLFD_SIZE);
+  readonly #wakers = new Set<() => void>();
+  readonly #sockaddrs = new Map<string, Buffer>();
+  #receiveBuffer: Buffer | undefined;
+  readonly #from = Buffer.alloc(SOCKADDR_STORAGE_SIZE);
+  readonly #fromLen = new Int32Array(1);
+  #hopLimit: number | undefined;
+  #trafficClass: number | undefined;
+
+  private constructor(ws2: Ws2, handle: number, opts: WindowsRawSocketOptions, hdrincl: boolean, guard: PreflightGuard, findings: readonly Finding[], wine: string | undefined) {
+    this.#ws2 = ws2;
+    this.#handle = handle;
+    this.family = opts.family;
+    this.protocol = opts.protocol;
+    this.hdrincl = hdrincl;
+    this.#guard = guard;
+    this.findings = findings;
+    this.#force = !!opts.force;
+    this.#wine = wine;
+    this.#hopLimit = opts.hopLimit;
+    this.#trafficClass = opts.trafficClass ?? 0; // the default traffic class is 0: no setsockopt until a packet asks for another
+    leaked.register(this, { ws2, handle }, this);
+  }
+
+  /**
+   * Open a raw socket. Throws TransportArgumentError for bad options, PreflightError when
+   * pre-flight finds errors (before any Winsock call), WinsockError when Windows refuses.
+   */
+  static open(opts: WindowsRawSocketOptions): WindowsRawSocket {
+    validateOptions(opts);
+    const family = opts.family;
+    const hdrincl = opts.hdrincl ?? (family === 4 && opts.protocol === WIN.IPPROTO_RAW);
+    const guard = new PreflightGuard(
+      {
+        family,
+        protocol: opts.protocol,
+        hdrincl,
+        broadcast: !!opts.broadcast,
+        ...(opts.bind !== undefined ? { bind: opts.bind } : {}),
+        ...(opts.connect !== undefined ? { connect: opts.connect } : {}),
+      },
+      opts.context,
+    );
+    const findings = guard.checkOpen(!!opts.force);
+    const wine = detectWine();
+    const ctx: WinsockContext = { family, protocol: opts.protocol, ...(wine ? { wine } : {}) };
+    const ws2 = loadOrThrow(ctx);
+
+    const s = ws2.socket(family === 4 ? WIN.AF_INET : WIN.AF_INET6, WIN.SOCK_RAW, opts.protocol);
+    if (s < 0) throw new WinsockError({ ...ctx, call: 'WSASocketW', wsaCode: -s });
+    try {
+      const fail = (call: WinsockCall, r: number, extra: WinsockContext = {}): void => {
+        if (r < 0) throw new WinsockError({ ...ctx, ...extra, call, wsaCode: -r });
+      };
+      const setInt = (level: number, name: number, option: string, value: number) =>
+        fail('setsockopt', ws2.setsockoptInt(s, level, name, value), { option });
+      fail('ioctlsocket', ws2.setNonBlocking(s, true), { option: 'FIONBIO' });
+      if (hdrincl || opts.hdrincl !== undefined) {
+        if (family === 4) setInt(WIN.IPPROTO_IP, WIN.IP_HDRINCL, 'IP_HDRINCL', hdrincl ? 1 : 0);
+        else setInt(WIN.IPPROTO_IPV6, WIN.IPV6_HDRINCL, 'IPV6_HDRINCL', hdrincl ? 1 : 0);
+      }
+      if (opts.broadcast !== undefined) setInt(WIN.SOL_SOCKET, WIN.SO_BROADCAST, 'SO_BROADCAST', opts.broadcast ? 1 : 0);
+      if (opts.sendBufferSize !== undefined) setInt(WIN.SOL_SOCKET, WIN.SO_SNDBUF, 'SO_SNDBUF', opts.sendBufferSize);
+      if (opts.receiveBufferSize !== undefined) setInt(WIN.SOL_SOCKET, WIN.SO_RCVBUF, 'SO_RCVBUF', opts.receiveBufferSize);
+      if (opts.ttl !== undefined) setInt(WIN.IPPROTO_IP, WIN.IP_TTL, 'IP_TTL', opts.ttl);
+      if (opts.tos !== undefined) setInt(WIN.IPPROTO_IP, WIN.IP_TOS, 'IP_TOS', opts.tos);
+      if (opts.hopLimit !== undefined) setInt(WIN.IPPROTO_IPV6, WIN.IPV6_UNICAST_HOPS, 'IPV6_UNICAST_HOPS', opts.hopLimit);
+      if (opts.trafficClass !== undefined) setInt(WIN.IPPROTO_IPV6, WIN.IPV6_TCLASS, 'IPV6_TCLASS', opts.trafficClass);
+      if (opts.checksumOffset !== undefined) setInt(WIN.IPPROTO_IPV6, WIN.IPV6_CHECKSUM, 'IPV6_CHECKSUM', opts.checksumOffset);
+      if (opts.dontFragment !== undefined) {
+        if (family === 4) setInt(WIN.IPPROTO_IP, WIN.IP_DONTFRAGMENT, 'IP_DONTFRAGMENT', opts.dontFragment ? 1 : 0);
+        else setInt(WIN.IPPROTO_IPV6, WIN.IPV6_DONTFRAG, 'IPV6_DONTFRAG', opts.dontFragment ? 1 : 0);
+      }
+      if (opts.bind !== undefined) {
+        const sa = sockaddrFor(family, opts.bind, 'bind');
+        fail('bind', ws2.bind(s, sa, sa.length), { address: opts.bind });
+      }
+      if (opts.receiveAll) fail('WSAIoctl', ws2.ioctlInt(s, WIN.SIO_RCVALL, WIN.RCVALL_ON), { option: 'SIO_RCVALL' });
+      if (opts.connect !== undefined) {
+        const sa = sockaddrFor(family, opts.connect, 'connect');
+        fail('connect', ws2.connect(s, sa, sa.length), { address: opts.connect });
+      }
+    } catch (err) {
+      ws2.closesocket(s);
+      throw err;
+    }
+    return new WindowsRawSocket(ws2, s, opts, hdrincl, guard, findings, wine);
+  }
+
+  /** The SOCKET handle, or -1 once closed. */
+  get fd(): number {
+    return this.#closed ? -1 : this.#handle;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Pre-flight findings for a datagram on this socket, without sending it. */
+  check(bytes: Uint8Array, destination?: string): Finding[] {
+    return this.#guard.checkSend(bytes, destination, true);
+  }
+
+  /**
+   * Send one datagram; returns the bytes Windows accepted. Pre-flight runs first and throws a
+   * PreflightError (no Winsock call made) on error-level findings unless forced.
+   */
+  send(bytes: Uint8Array, destination?: string, options: SendOptions = {}): number {
+    this.#guard.checkSend(bytes, destination, this.#force || !!options.force);
+    return this.#sendto(bytes, destination);
+  }
+
+  /** Send a batch with send(); returns how many were sent. A failure throws for that datagram (the ones before it were sent). */
+  sendMany(packets: readonly WindowsDatagram[], options: SendOptions = {}): number {
+    for (const p of packets) this.send(p.bytes, p.destination, options);
+    return packets.length;
+  }
+
+  /**
+   * Send a whole IPv6 datagram without IPV6_HDRINCL, the way the document recommends: the
+   * header is stripped, its hop limit and traffic class become IPV6_UNICAST_HOPS and
+   * IPV6_TCLASS, and the rest goes to its destination. The socket must be IPv6, without
+   * hdrincl, open for the header's next header; the source address is the bound one (or the
+   * route's), and the flow label is not kept.
+   */
+  sendIpv6(packet: Uint8Array, options: SendOptions = {}): number {
+    if (this.family !== 6 || this.hdrincl) {
+      throw new TransportArgumentError('socket', `family ${this.family}${this.hdrincl ? ' with hdrincl' : ''}`, 'an IPv6 socket opened without hdrincl');
+    }
+    const h = readIpv6Header(packet);
+    if (!h) throw new TransportArgumentError('packet', packet, 'an IPv6 datagram (40-byte header, version 6)');
+    if (h.nextHeader !== this.protocol) {
+      throw new TransportArgumentError(
+        'packet',
+        `next header ${h.nextHeader}`,
+        `next header ${this.protocol}, the socket's protocol (extension headers cannot be sent this way)`,
+      );
+    }
+    const payload = packet.subarray(40);
+    this.#guard.checkSend(payload, h.dst, this.#force || !!options.force);
+    const s = this.#open('setsockopt');
+    if (this.#hopLimit !== h.hopLimit) {
+      this.#set(s, WIN.IPPROTO_IPV6, WIN.IPV6_UNICAST_HOPS, 'IPV6_UNICAST_HOPS', h.hopLimit);
+      this.#hopLimit = h.hopLimit;
+    }
+    if (this.#trafficClass !== h.trafficClass) {
+      this.#set(s, WIN.IPPROTO_IPV6, WIN.IPV6_TCLASS, 'IPV6_TCLASS', h.trafficClass);
+      this.#trafficClass = h.trafficClass;
+    }
+    return this.#sendto(payload, h.dst);
+  }
+
+  /** Datagrams as they arrive. Ends on timeout or close(); rejects with `signal.reason` on abort. */
+  receive(opts: WindowsReceiveOptions = {}): AsyncGenerator<WindowsReceivedDatagram, void, undefined> {
+    if (opts.timeoutMs !== undefined && !(opts.timeoutMs >= 0)) throw new TransportArgumentError('timeoutMs', opts.timeoutMs, 'a number of milliseconds >= 0');
+    return this.#receiveLoop(opts);
+  }
+
+  /** Close the socket. Idempotent; receive loops end at once, the handle is released when no WSAPoll uses it. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    leaked.unregister(this);
+    if (!this.#poll) this.#release();
+    for (const wake of this.#wakers) wake();
+    this.#wakers.clear();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    if (this.#poll) await this.#poll.catch(() => 0);
+  }
+
+  #release(): void {
+    if (this.#handle < 0) return;
+    this.#ws2.closesocket(this.#handle);
+    this.#handle = -1;
+  }
+
+  #open(call: WinsockCall): number {
+    // WSAENOTSOCK: what Windows says for a closed handle.
+    if (this.#closed) throw new WinsockError({ call, wsaCode: 10038, family: this.family, protocol: this.protocol });
+    return this.#handle;
+  }
+
+  #set(s: number, level: number, name: number, option: string, value: number): void {
+    const r = this.#ws2.setsockoptInt(s, level, name, value);
+    if (r < 0) throw this.#error('setsockopt', -r, { option });
+  }
+
+  #sendto(bytes: Uint8Array, destination: string | undefined): number {
+    const s = this.#open('sendto');
+    const sa = destination === undefined ? null : this.#sockaddr(destination);
+    const n = this.#ws2.sendto(s, bytes, bytes.length, sa, sa ? sa.length : 0);
+    if (n < 0) throw this.#error('sendto', -n, { size: bytes.length, ...(destination !== undefined ? { address: destination } : {}) });
+    return n;
+  }
+
+  #error(call: WinsockCall, code: number, extra: WinsockContext = {}): WinsockError {
+    return new WinsockError({ family: this.family, protocol: this.protocol, ...(this.#wine ? { wine: this.#wine } : {}), ...extra, call, wsaCode: code });
+  }
+
+  #sockaddr(destination: string): Buffer {
+    let sa = this.#sockaddrs.get(destination);
+    if (!sa) {
+      if (this.#sockaddrs.size >= 1024) this.#sockaddrs.clear();
+      sa = sockaddrFor(this.family, destination, 'destination');
+      this.#sockaddrs.set(destination, sa);
+    }
+    return sa;
+  }
+
+  async *#receiveLoop(opts: WindowsReceiveOptions): AsyncGenerator<WindowsReceivedDatagram, void, undefined> {
+    const { signal, filter } = opts;
+    const deadline = opts.timeoutMs === undefined ? Infinity : performance.now() + opts.timeoutMs;
+    let burst = 0;
+    for (;;) {
+      signal?.throwIfAborted();
+      if (this.#closed) return;
+      const d = this.#tryReceive();
+      if (d) {
+        if (!filter || filter(d)) yield d;
+        if (++burst % RECEIVE_BURST === 0) await new Promise((resolve) => setImmediate(resolve));
+        if (performance.now() >= deadline) return;
+        continue;
+      }
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) return;
+      await this.#waitReadable(remaining, signal);
+    }
+  }
+
+  #tryReceive(): WindowsReceivedDatagram | undefined {
+    const buf = (this.#receiveBuffer ??= Buffer.alloc(RECEIVE_BUFFER_SIZE));
+    for (;;) {
+      if (this.#closed) return undefined;
+      this.#fromLen[0] = this.#from.length;
+      const n = this.#ws2.recvfrom(this.#handle, buf, buf.length, this.#from, this.#fromLen);
+      if (n >= 0) {
+        const bytes = Buffer.allocUnsafe(n);
+        buf.copy(bytes, 0, 0, n);
+        const from = decodeSockaddr(WINSOCK_SOCKADDR, this.#from, this.#fromLen[0]);
+        return { bytes, from: from?.address ?? '', family: this.family, includesIpHeader: this.family === 4, receivedAt: wallClockNs() };
+      }
+      const code = -n;
+      if (code === WSAEWOULDBLOCK || code === WSAEINTR) return undefined;
+      if (SOFT_RECEIVE_ERRORS.has(code)) continue;
+      throw this.#error('recvfrom', code);
+    }
+  }
+
+  /** One WSAPoll slice on the worker thread (shared by this socket's loops), or until close/abort/deadline. */
+  async #waitReadable(remainingMs: number, signal: AbortSignal | undefined): Promise<void> {
+    if (!this.#poll) {
+      this.#pollfd.writeBigInt64LE(BigInt(this.#handle), 0);
+      this.#pollfd.writeInt16LE(WIN.POLLIN, 8);
+      this.#pollfd.writeInt16LE(0, 10);
+      const poll = this.#ws2.pollAsync(this.#pollfd, 1, POLL_SLICE_MS);
+      this.#poll = poll;
+      const done = () => {
+        this.#poll = undefined;
+        if (this.#closed) this.#release();
+      };
+      poll.then(done, done);
+    }
+    const poll = this.#poll;
+    let wake!: () => void;
+    const woken = new Promise<void>((resolve) => (wake = resolve));
+    this.#wakers.add(wake);
+    signal?.addEventListener('abort', wake, { once: true });
+    const timer = remainingMs < POLL_SLICE_MS ? setTimeout(wake, remainingMs).unref() : undefined;
+    try {
+      const r = await Promise.race([poll, woken]);
+      if (typeof r === 'number' && r < 0 && !this.#closed) throw this.#error('WSAPoll', -r);
+    } finally {
+      this.#wakers.delete(wake);
+      signal?.removeEventListener('abort', wake);
+      if (timer) clearTimeout(timer);
+    }
+  }
+}
+
+function sockaddrFor(family: 4 | 6, text: string, argument: string): Buffer {
+  const parsed = typeof text === 'string' ? parseIp(text) : undefined;
+  if (!parsed) throw new TransportArgumentError(argument, text, `an IPv${family} address`);
+  if (parsed.family !== family) throw new TransportArgumentError(argument, text, `an IPv${family} address (the socket is IPv${family})`);
+  let scope = 0;
+  if (parsed.zone !== undefined) {
+    if (!/^[0-9]+$/.test(parsed.zone)) throw new TransportArgumentError(argument, text, 'a numeric zone on Windows (fe80::1%12: the interface index from `netsh interface ipv6 show interfaces`)');
+    scope = Number(parsed.zone);
+  }
+  return encodeSockaddr(WINSOCK_SOCKADDR, family, parsed.bytes, scope);
+}
+
+function validateOptions(opts: WindowsRawSocketOptions): void {
+  if (typeof opts !== 'object' || opts === null) throw new TransportArgumentError('options', opts, 'an object');
+  if (opts.family !== 4 && opts.family !== 6) throw new TransportArgumentError('family', opts.family, '4 or 6');
+  const int = (name: keyof WindowsRawSocketOptions, min = 0, max = 255) => {
+    const v = opts[name];
+    if (v === undefined) return;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new TransportArgumentError(name, v, `an integer ${min}..${max}`);
+  };
+  const onlyFor = (name: keyof WindowsRawSocketOptions, family: 4 | 6) => {
+    if (opts[name] !== undefined && opts.family !== family) throw new TransportArgumentError(name, opts[name], `nothing: ${name} applies to IPv${family} sockets only`);
+  };
+  if (opts.protocol === undefined) throw new TransportArgumentError('protocol', undefined, 'an integer 0..255');
+  int('protocol');
+  int('ttl', 1, 255);
+  int('tos');
+  int('hopLimit');
+  int('trafficClass');
+  int('checksumOffset', 0, 65534);
+  int('sendBufferSize', 1, 0x7fffffff);
+  int('receiveBufferSize', 1, 0x7fffffff);
+  onlyFor('ttl', 4);
+  onlyFor('tos', 4);
+  onlyFor('hopLimit', 6);
+  onlyFor('trafficClass', 6);
+  onlyFor('checksumOffset', 6);
+  if ('interface' in opts) {
+    throw new TransportArgumentError('interface', (opts as { interface?: unknown }).interface, 'nothing on Windows: bind to the interface\'s address instead ({ bind })');
+  }
+  if (opts.receiveAll && opts.bind === undefined) {
+    throw new TransportArgumentError('receiveAll', true, 'a socket with { bind: <a local interface address> } (SIO_RCVALL captures on the bound interface)');
+  }
+}
+
+function wallClockNs(): bigint {
+  return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000)) * 1000n;
+}

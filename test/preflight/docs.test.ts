@@ -1,0 +1,21 @@
+/** docs/windows.md, docs/linux.md and docs/macos.md describe every rule of their platform. */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { WINDOWS_RULES } from '../../src/transport/preflight/windows.js';
+import { LINUX_RULES } from '../../src/transport/preflight/linux.js';
+import { DARWIN_RULES } from '../../src/transport/preflight/darwin.js';
+
+const docs = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs');
+
+describe('platform docs', () => {
+  it.each([
+    ['windows.md', WINDOWS_RULES],
+    ['linux.md', LINUX_RULES],
+    ['macos.md', DARWIN_RULES],
+  ] as const)('%s names every rule', (file, rules) => {
+    const text = readFileSync(join(docs, file), 'utf8');
+    for (const rule of rules) expect(text, rule.id).toContain(`\`${rule.id}\``);
+  });
+});
