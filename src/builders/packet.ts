@@ -9,7 +9,7 @@
 import { encodeLayers, type EncodableLayer } from '../codec/encode.js';
 import { decode } from '../codec/decode.js';
 import { StackError } from '../codec/errors.js';
-import { codecs, codecByName } from '../codec/registry.js';
+import { codecs } from '../codec/registry.js';
 import type { Layer, LayerName, LayerTypes } from '../codec/types.js';
 
 /** `ipv4-options` → `ipv4Options`: the method name of a layer. */
@@ -50,7 +50,24 @@ export type Step<L extends string> = StepBase & {
 const camel = (name: string): string => name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 class PacketBuilder {
-  constructor(readonly layers: readonly EncodableLayer[]) {}
+  // A linked list: each step keeps its parent and its own layer, so adding a layer is O(1)
+  // and builders sharing a prefix share it. The array is built once, when asked for.
+  private cached: EncodableLayer[] | undefined;
+
+  constructor(
+    private readonly parent: PacketBuilder | undefined,
+    private readonly last: EncodableLayer | undefined,
+  ) {}
+
+  /** The layers so far, outermost first, as given. */
+  get layers(): readonly EncodableLayer[] {
+    if (this.cached === undefined) {
+      const out: EncodableLayer[] = [];
+      for (let b: PacketBuilder | undefined = this; b?.last !== undefined; b = b.parent) out.push(b.last);
+      this.cached = out.reverse();
+    }
+    return this.cached;
+  }
 
   encode(): Buffer {
     return encodeLayers(this.layers);
@@ -75,19 +92,22 @@ class PacketBuilder {
   }
 
   add(layer: string, fields: object | undefined): PacketBuilder {
-    const previous = this.layers.length ? this.layers[this.layers.length - 1].layer : 'start';
-    const codec = codecByName(layer)!;
-    if (!codec.follows.includes(previous)) {
-      throw new StackError(layer, `cannot follow ${previous === 'start' ? 'the start of a packet' : previous}; it may follow ${codec.follows.join(', ')}`);
+    const previous = this.last?.layer ?? 'start';
+    const follows = followSets.get(layer)!;
+    if (!follows.has(previous)) {
+      throw new StackError(layer, `cannot follow ${previous === 'start' ? 'the start of a packet' : previous}; it may follow ${[...follows].join(', ')}`);
     }
-    return new PacketBuilder([...this.layers, { layer, fields: (fields ?? {}) as Record<string, unknown> }]);
+    return new PacketBuilder(this, { layer, fields: fields ?? EMPTY });
   }
 
   private replaceLast(change: (last: EncodableLayer) => EncodableLayer): PacketBuilder {
-    if (!this.layers.length) throw new StackError('packet', 'there is no layer yet');
-    return new PacketBuilder([...this.layers.slice(0, -1), change(this.layers[this.layers.length - 1])]);
+    if (this.last === undefined) throw new StackError('packet', 'there is no layer yet');
+    return new PacketBuilder(this.parent, change(this.last));
   }
 }
+
+const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
+const followSets = new Map(codecs.map((c) => [c.name, new Set(c.follows)]));
 
 // One method per registered layer: `.ipv4()`, `.udp()`, `.linuxSll()`...
 for (const codec of codecs) {
@@ -102,7 +122,7 @@ for (const codec of codecs) {
 
 /** Start an empty packet: `packet().ethernet().ipv4()...`. */
 export function packet(): Step<'start'> {
-  return new PacketBuilder([]) as unknown as Step<'start'>;
+  return new PacketBuilder(undefined, undefined) as unknown as Step<'start'>;
 }
 
 /** Start with an IPv4 layer. */

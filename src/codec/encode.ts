@@ -92,8 +92,11 @@ export function encodeLayers(layers: readonly EncodableLayer[], options?: Encode
     if (frames[i].trailer) end += frames[i].trailer!.length;
   }
   const buf = Buffer.allocUnsafe(offset + trailers);
-  // Zero first: any byte a codec does not write (reserved bits, unused space) must be 0, not pool garbage.
-  buf.fill(0);
+  // Any byte a codec does not write (reserved bits, unused space) must be 0, not pool garbage;
+  // zero-filling costs more than the rest of a small packet, so skip it when every codec writes all.
+  let everyByte = true;
+  for (let i = 0; i < n; i++) if (!frames[i].codec.writesEveryByte) everyByte = false;
+  if (!everyByte) buf.fill(0);
   for (let i = 0; i < n; i++) {
     const frame = frames[i];
     frame.codec.write(buf, frames, i);

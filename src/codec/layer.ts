@@ -100,6 +100,11 @@ export interface LayerCodec {
   readonly etherType?: number;
   /** The well-known UDP port that selects this layer over UDP (SCTP: 9899, RFC 6951). */
   readonly udpPort?: number;
+  /**
+   * True when `write` sets every byte of the header (reserved bits included), so the encoder may
+   * skip zero-filling the buffer first. Leave out when unsure: zero-filling is the safe default.
+   */
+  readonly writesEveryByte?: boolean;
   /** Validate the fields and return this layer's header length; may stash work in `frame.state`. */
   measure(frame: EncodeFrame): number;
   /** Write the header; every frame's offset and payloadEnd are known. */

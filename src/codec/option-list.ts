@@ -24,7 +24,10 @@ export interface OptionKind<O extends { kind: string }> {
   readonly doc: string;
   /** Body bytes (after kind and length); undefined for the one-byte options EOL and NOP. */
   encodeBody?(option: O, fail: (field: string, value: unknown, allowed: string) => never): Uint8Array;
-  /** Fields from a body; undefined when the body does not fit the named form. */
+  /**
+   * Fields from a body; undefined when the body does not fit the named form. Must accept only
+   * bodies that `encodeBody` reproduces byte for byte (exact sizes), so round trips stay exact.
+   */
   decodeBody?(body: Uint8Array): Omit<O, 'kind' | 'length'> | undefined;
 }
 
@@ -114,15 +117,10 @@ export function optionListCodec<O extends { kind: string; length?: number }>(
           break;
         }
         const body = buf.subarray(i + 2, i + length);
+        // decodeBody accepts only bodies of exactly the size its kind writes, so the named form
+        // re-encodes to these bytes (pinned by the lax round-trip properties over random bytes).
         const parsed = kind?.decodeBody?.(body);
-        let option: O | RawOption = { kind: code, data: Buffer.from(body) };
-        if (kind && parsed) {
-          const named = { kind: kind.name, ...parsed } as O;
-          // Keep the named form only if it reproduces the bytes exactly.
-          const again = encodeOne(named, options.length);
-          if (again.length === length && Buffer.compare(again, buf.subarray(i, i + length)) === 0) option = named;
-        }
-        options.push(option);
+        options.push(kind && parsed ? ({ kind: kind.name, ...parsed } as O) : { kind: code, data: Buffer.from(body) });
         i += length;
       }
       return { options, padding: buf.subarray(i, end) };

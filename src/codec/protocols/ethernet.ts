@@ -61,6 +61,8 @@ export const ethernet: LayerCodec = {
   ],
   follows: ['start'],
 
+  writesEveryByte: true,
+
   measure(frame) {
     const vlans = frame.fields.vlans;
     if (vlans !== undefined && !Array.isArray(vlans)) throw new FieldValueError('ethernet', 'vlans', vlans, 'a list of { tpid, pcp, dei, vid }');

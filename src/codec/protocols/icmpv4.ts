@@ -159,6 +159,8 @@ export const icmp: LayerCodec = {
   follows: ['ipv4', 'ah'],
   ipProtocol: PROTOCOL,
 
+  writesEveryByte: true,
+
   measure(frame) {
     const type = typeNumber(frame.fields.type);
     const variant = variantOf(type);

@@ -105,6 +105,8 @@ export const ipv4: LayerCodec = {
   ipProtocol: 4,
   etherType: 0x0800,
 
+  writesEveryByte: true,
+
   measure(frame) {
     const f = frame.fields as Ipv4Input;
     if (f.options === undefined && f.padding === undefined) {
@@ -167,9 +169,13 @@ export const ipv4: LayerCodec = {
       headerLength = 20;
     }
     if (off + headerLength > end) throw new LengthError('ipv4', off, headerLength, end - off, 'ipv4.ihl');
-    const { options, padding } = ipv4Options.decode(buf, off + 20, off + headerLength, ctx.report);
-    fields.options = options;
-    if (padding.length >= 4 || padding.some((b) => b !== 0)) fields.padding = Buffer.from(padding);
+    if (headerLength === 20) {
+      fields.options = [];
+    } else {
+      const { options, padding } = ipv4Options.decode(buf, off + 20, off + headerLength, ctx.report);
+      fields.options = options;
+      if (padding.length >= 4 || padding.some((b) => b !== 0)) fields.padding = Buffer.from(padding);
+    }
     let payloadEnd = off + fields.totalLength;
     let complete = true;
     if (fields.totalLength < headerLength) {

@@ -51,6 +51,8 @@ export const linuxSll: LayerCodec = {
   ],
   follows: ['start'],
 
+  writesEveryByte: true,
+
   measure: () => 16,
 
   write(buf, frames, index) {

@@ -28,6 +28,8 @@ export const raw: LayerCodec = {
   extraFields: [{ name: 'data', doc: 'The bytes (hex text in JSON)' }],
   follows: ['start', 'ethernet', 'linux-sll', 'ipv4', 'icmp', 'udp', 'tcp', 'ipv6', ...IPV6_EXTENSION_LAYERS, 'esp', 'icmpv6'],
 
+  writesEveryByte: true,
+
   measure(frame) {
     const data = frame.fields.data === undefined ? EMPTY : bytesInput('raw', 'data', frame.fields.data);
     frame.state = data;

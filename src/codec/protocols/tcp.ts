@@ -88,6 +88,8 @@ export const tcp: LayerCodec = {
   follows: ['ipv4', 'icmp', 'ipv6', ...IPV6_EXTENSION_LAYERS, 'icmpv6'],
   ipProtocol: PROTOCOL,
 
+  writesEveryByte: true,
+
   measure(frame) {
     const f = frame.fields as TcpInput;
     if (f.options === undefined && f.padding === undefined) {
@@ -137,9 +139,13 @@ export const tcp: LayerCodec = {
       headerLength = 20;
     }
     if (off + headerLength > end) throw new LengthError('tcp', off, headerLength, end - off, 'tcp.dataOffset');
-    const { options, padding } = tcpOptions.decode(buf, off + 20, off + headerLength, ctx.report);
-    fields.options = options;
-    if (padding.length >= 4 || padding.some((b) => b !== 0)) fields.padding = Buffer.from(padding);
+    if (headerLength === 20) {
+      fields.options = [];
+    } else {
+      const { options, padding } = tcpOptions.decode(buf, off + 20, off + headerLength, ctx.report);
+      fields.options = options;
+      if (padding.length >= 4 || padding.some((b) => b !== 0)) fields.padding = Buffer.from(padding);
+    }
     return { fields: fields as unknown as Record<string, unknown>, headerEnd: off + headerLength, payloadEnd: end, next: 'raw' };
   },
 

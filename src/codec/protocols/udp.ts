@@ -52,6 +52,8 @@ export const udp: LayerCodec = {
   follows: ['ipv4', 'icmp', 'ipv6', ...IPV6_EXTENSION_LAYERS, 'icmpv6'],
   ipProtocol: PROTOCOL,
 
+  writesEveryByte: true,
+
   measure: () => 8,
 
   write(buf, frames, index) {
