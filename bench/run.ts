@@ -16,6 +16,7 @@
 import { decode, ipv4, type Layer } from '../src/index.js';
 import { decodeIpv4, encodeIcmpEcho, encodeTcp, encodeUdp, type BaselinePacket } from './baseline.js';
 import { compare, median, sink, type BenchOptions, type Op } from './harness.js';
+import { run as runCrc32c } from './crc32c.js';
 
 // ---------------------------------------------------------------------------------------------
 // The datagrams (documentation addresses only; nothing is sent anywhere)
@@ -236,6 +237,11 @@ function main(): void {
     process.stderr.write(`warning: other processes took the CPU during ${contended.join(', ')}; absolute ops/s are understated (ratios less so, since rounds interleave)\n`);
   }
   log(`(sink: ${sink()} results held)`);
+  // SCTP's CRC32c against a JavaScript slice-by-8 table, in the same run (issue 4).
+  if (!process.argv.some((a) => a.startsWith('--filter=')) || process.argv.includes('--filter=crc32c')) {
+    log('');
+    runCrc32c({ json });
+  }
 }
 
 main();

@@ -67,10 +67,11 @@ function makeHelpers(layer: string, defs: readonly FieldDef[]): Helpers {
   const bad = (index: number, value: unknown): never => {
     throw new FieldValueError(layer, defs[index].name, value, allowedText(defs[index]));
   };
+  // Dense arrays by value: a decoded enum is one indexed load, not a Map lookup.
   const enumNames = defs.map((d) => {
     if (d.kind !== 'enum') return undefined;
-    const byValue = new Map<number, string>();
-    for (const [k, v] of Object.entries(d.values)) if (!byValue.has(v)) byValue.set(v, k);
+    const byValue: (string | undefined)[] = new Array<string | undefined>(2 ** Math.min(d.bits, 16)).fill(undefined);
+    for (const [k, v] of Object.entries(d.values)) if (byValue[v] === undefined) byValue[v] = k;
     return byValue;
   });
   const checkUint = (index: number, value: unknown): number => {
@@ -115,7 +116,7 @@ function makeHelpers(layer: string, defs: readonly FieldDef[]): Helpers {
       return b === undefined ? bad(index, value) : b;
     },
     enumOut(index, value) {
-      return enumNames[index]?.get(value) ?? value;
+      return enumNames[index]?.[value] ?? value;
     },
     flagsOut(index, value) {
       const def = defs[index] as Extract<FieldDef, { kind: 'flags' }>;

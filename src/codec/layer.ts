@@ -34,12 +34,7 @@ export interface EncodeFrame {
 }
 
 /** How a layer names what comes next: directly, or by a number the registry binds. */
-export type NextLayer =
-  | string
-  | { readonly ipProtocol: number }
-  | { readonly etherType: number }
-  /** UDP: the destination then the source port; the first with a binding wins, else raw. */
-  | { readonly udpPorts: readonly number[] };
+export type NextLayer = string | { readonly ipProtocol: number } | { readonly etherType: number };
 
 /** What a codec hands back after decoding its header. */
 export interface DecodeStep {

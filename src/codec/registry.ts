@@ -3,6 +3,7 @@
  * `codecs`: decode dispatch, the builder's methods, JSON and printing all come from this list.
  */
 import type { LayerCodec, NextLayer } from './layer.js';
+import { udpPortBindings } from './udp-ports.js';
 import { ethernet } from './protocols/ethernet.js';
 import { linuxSll } from './protocols/linux-sll.js';
 import { ipv4 } from './protocols/ipv4.js';
@@ -42,7 +43,7 @@ export const codecs: readonly LayerCodec[] = [
 const byName = new Map(codecs.map((c) => [c.name, c]));
 const byIpProtocol = new Map(codecs.filter((c) => c.ipProtocol !== undefined).map((c) => [c.ipProtocol!, c]));
 const byEtherType = new Map(codecs.filter((c) => c.etherType !== undefined).map((c) => [c.etherType!, c]));
-const byUdpPort = new Map(codecs.filter((c) => c.udpPort !== undefined).map((c) => [c.udpPort!, c]));
+for (const c of codecs) if (c.udpPort !== undefined) udpPortBindings.set(c.udpPort, c.name);
 
 /** The codec for a layer name, or undefined. */
 export function codecByName(name: string): LayerCodec | undefined {
@@ -53,13 +54,6 @@ export function codecByName(name: string): LayerCodec | undefined {
 export function resolveNext(next: NextLayer): LayerCodec {
   if (typeof next === 'string') return byName.get(next) ?? raw;
   if ('ipProtocol' in next) return byIpProtocol.get(next.ipProtocol) ?? raw;
-  if ('udpPorts' in next) {
-    for (const port of next.udpPorts) {
-      const codec = byUdpPort.get(port);
-      if (codec) return codec;
-    }
-    return raw;
-  }
   return byEtherType.get(next.etherType) ?? raw;
 }
 
