@@ -59,6 +59,9 @@ export interface TransportErrorInit extends TransportErrorContext {
 /** Command that lets a non-root Node open raw sockets on Linux. */
 export const SETCAP_COMMAND = 'sudo setcap cap_net_raw+ep $(readlink -f $(which node))';
 
+/** What to do without raw-socket rights on Linux: the EPERM error's remedy and the pre-flight finding's alike. */
+export const LINUX_PRIVILEGE_REMEDY = `Raw sockets need CAP_NET_RAW: run as root, or grant the capability: ${SETCAP_COMMAND}`;
+
 /** A system call on a raw socket failed. */
 export class TransportError extends RawcraftError {
   readonly code = 'E_TRANSPORT';
@@ -169,7 +172,7 @@ function explain(e: TransportErrorInit): { what: string; remedy: string } {
 function remedyFor(e: TransportErrorInit, isSend: boolean): string {
   const linux = e.platform === 'linux';
   const privilege = linux
-    ? `Raw sockets need CAP_NET_RAW: run as root, or grant the capability: ${SETCAP_COMMAND}`
+    ? LINUX_PRIVILEGE_REMEDY
     : 'Raw sockets need root: run as root (e.g. with sudo)';
   switch (e.errnoName) {
     case 'EPERM':

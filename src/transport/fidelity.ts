@@ -4,20 +4,45 @@
  */
 import { finishChecksum, pseudoHeaderTail, sumWords } from '../codec/checksum.js';
 import type { IpFacts } from './outgoing.js';
+import { readIpv4Header } from './preflight/packet.js';
+import { ipv4HdrinclRewrites } from './preflight/linux.js';
 import type { NotHonoured } from './transport.js';
 
 const TCP = 6;
 const UDP = 17;
 const ICMPV6 = 58;
 
-/** IPv4 with IP_HDRINCL: Linux (and the BSDs) still write the checksum and total length, and fill a zero id and source. */
-export function ipv4HdrinclChanges(ip: IpFacts, length: number): NotHonoured[] {
-  const out: NotHonoured[] = [];
-  if (!ip.checksumValid) out.push(ipv4(ip, 'the kernel computes the header checksum even with IP_HDRINCL'));
-  if (ip.totalLength !== length) out.push({ layer: 'ipv4', field: 'totalLength', value: ip.totalLength, reason: `the kernel writes the real length (${length}) even with IP_HDRINCL` });
-  if (ip.id === 0 && !ip.df) out.push({ layer: 'ipv4', field: 'id', value: 0, reason: 'the kernel fills in a zero id with IP_HDRINCL' });
-  if (ip.src === '0.0.0.0') out.push({ layer: 'ipv4', field: 'src', value: ip.src, reason: 'the kernel fills in a zero source address with IP_HDRINCL' });
-  return out;
+/**
+ * IPv4 with IP_HDRINCL: the kernel still writes the total length and the checksum, and fills in
+ * a zero source and (without DF) a zero id. Not computed here: this is `ipv4HdrinclRewrites`
+ * of pre-flight (preflight/linux.ts), the same list the LINUX_HDRINCL_REWRITES warning is
+ * written from, turned into `notHonoured` entries. The raw transport reports these fields
+ * only here, never a second time as a pre-flight warning.
+ */
+export function ipv4HdrinclChanges(bytes: Uint8Array): NotHonoured[] {
+  const h = readIpv4Header(bytes);
+  if (!h) return [];
+  return ipv4HdrinclRewrites(bytes, h).map((c): NotHonoured => {
+    const hex = (n: number) => `0x${n.toString(16).padStart(4, '0')}`;
+    switch (c.field) {
+      case 'checksum':
+        return {
+          layer: 'ipv4',
+          field: 'checksum',
+          value: c.value,
+          reason:
+            c.becomes !== undefined
+              ? `the kernel computes the header checksum even with IP_HDRINCL (${hex(c.becomes)}, not ${hex(Number(c.value))})`
+              : 'the kernel computes the header checksum even with IP_HDRINCL, over the fields it fills in',
+        };
+      case 'totalLength':
+        return { layer: 'ipv4', field: 'totalLength', value: c.value, reason: `the kernel writes the real length (${c.becomes}) even with IP_HDRINCL` };
+      case 'id':
+        return { layer: 'ipv4', field: 'id', value: c.value, reason: 'the kernel fills in a zero id with IP_HDRINCL (unless DF is set)' };
+      case 'src':
+        return { layer: 'ipv4', field: 'src', value: c.value, reason: 'the kernel fills in a zero source address with IP_HDRINCL' };
+    }
+  });
 }
 
 /** IPv4 without IP_HDRINCL: the kernel writes a 20-byte header; TTL, TOS and DF come from socket options. */

@@ -25,13 +25,14 @@ export {
   type SendOptions,
   type SendResult,
   type SendManyResult,
+  type SendManyOptions,
   type NotHonoured,
   type ReceivedPacket,
   type PacketFilter,
   type ListenSpec,
   type TransportReceiveOptions,
 } from './transport.js';
-export { RawTransport, type RawTransportOptions } from './raw-transport.js';
+export { RawTransport, rawSocketBackend, type RawTransportOptions, type RawSocketBackend } from './raw-transport.js';
 export { CaptureTransport, type CaptureTransportOptions } from './capture-transport.js';
 export { MemoryTransport, createMemoryPair, type MemoryPairOptions } from './memory-transport.js';
 export { DEFAULT_BACKPRESSURE, type BackpressurePolicy } from './backpressure.js';

@@ -8,6 +8,11 @@
  *   slices, then recvfrom(2) with MSG_DONTWAIT drains what is there.
  * - What the kernel delivers: IPv4 raw sockets include the IPv4 header, IPv6 raw sockets
  *   deliver only what follows the IPv6 header(s) (`includesIpHeader` says which).
+ * - Pre-flight only when asked (`preflight` option): this is the byte-level layer, and the raw
+ *   transport, which always runs pre-flight, does it itself before any system call (including
+ *   its route lookups). Asked, open() checks the socket-level rules before socket() and each
+ *   send the datagram before sendto, throwing a PreflightError on errors unless forced (the
+ *   same behaviour as WindowsRawSocket, which always runs it).
  */
 import { performance } from 'node:perf_hooks';
 import { loadLibc, type Libc } from './ffi/libc.js';
@@ -18,6 +23,8 @@ import { POLL_SLICE_MS } from './poller.js';
 import { canUseSendmmsg, MmsgBatch, SENDMMSG_MAX } from './send-many.js';
 import { routeMtu } from './path-mtu.js';
 import { toDarwinHdrincl } from './darwin-hdrincl.js';
+import { PreflightGuard } from './preflight/preflight.js';
+import type { Finding, PreflightContextInput } from './preflight/types.js';
 
 /** How a raw socket is opened. Options an OS lacks fail with a TransportError, never silently. */
 export interface RawSocketOptions {
@@ -58,6 +65,18 @@ export interface RawSocketOptions {
   sendBufferSize?: number;
   /** SO_RCVBUF in bytes. */
   receiveBufferSize?: number;
+  /**
+   * Run pre-flight (default: not): `true` against this machine, or with a context (e.g.
+   * `{ context: { platform: 'windows-11' } }`) and `force` (make the calls despite errors).
+   * Errors throw a PreflightError before socket() / sendto.
+   */
+  preflight?: boolean | { readonly context?: PreflightContextInput; readonly force?: boolean };
+}
+
+/** Per-send options of a socket opened with `preflight`. */
+export interface RawSendOptions {
+  /** Send even when pre-flight finds errors. */
+  readonly force?: boolean;
 }
 
 /** One datagram handed to `sendMany`. */
@@ -122,9 +141,17 @@ export class RawSocket implements Disposable, AsyncDisposable {
   readonly #fromBuffer = Buffer.alloc(SOCKADDR_STORAGE_SIZE);
   readonly #fromLength = new Uint32Array(1);
   #batch: MmsgBatch | undefined;
+  /** Set when opened with `preflight`. */
+  readonly #guard: PreflightGuard | undefined;
+  readonly #force: boolean;
+  /** Socket-level pre-flight findings from open() (empty without the `preflight` option). */
+  readonly findings: readonly Finding[];
 
-  private constructor(libc: Libc, fd: number, opts: RawSocketOptions, hdrincl: boolean) {
+  private constructor(libc: Libc, fd: number, opts: RawSocketOptions, hdrincl: boolean, guard: PreflightGuard | undefined, findings: readonly Finding[]) {
     this.#libc = libc;
+    this.#guard = guard;
+    this.#force = typeof opts.preflight === 'object' && !!opts.preflight.force;
+    this.findings = findings;
     this.#fd = new SocketFd(libc, fd);
     this.family = opts.family;
     this.protocol = opts.protocol;
@@ -135,6 +162,24 @@ export class RawSocket implements Disposable, AsyncDisposable {
   /** Open a raw socket. Throws TransportArgumentError for bad options, TransportError when the OS refuses. */
   static open(opts: RawSocketOptions): RawSocket {
     validateOptions(opts);
+    let guard: PreflightGuard | undefined;
+    let findings: readonly Finding[] = [];
+    if (opts.preflight) {
+      const p = opts.preflight === true ? {} : opts.preflight;
+      guard = new PreflightGuard(
+        {
+          family: opts.family,
+          protocol: opts.protocol,
+          // As below: IPPROTO_RAW implies header inclusion (IPv4 everywhere, IPv6 on Linux).
+          hdrincl: opts.hdrincl ?? (opts.protocol === 255 && (opts.family === 4 || process.platform === 'linux')),
+          broadcast: !!opts.broadcast,
+          ...(opts.bind !== undefined && { bind: opts.bind }),
+          ...(opts.connect !== undefined && { connect: opts.connect }),
+        },
+        p.context,
+      );
+      findings = guard.checkOpen(!!p.force);
+    }
     let libc: Libc;
     try {
       libc = loadLibc();
@@ -201,7 +246,7 @@ export class RawSocket implements Disposable, AsyncDisposable {
       libc.close(fd);
       throw err;
     }
-    return new RawSocket(libc, fd, opts, hdrincl);
+    return new RawSocket(libc, fd, opts, hdrincl, guard, findings);
   }
 
   /** The descriptor, or -1 once closed. */
@@ -218,8 +263,14 @@ export class RawSocket implements Disposable, AsyncDisposable {
    * of the socket's family (`fe80::1%eth0` zones allowed); omit it on a connected socket.
    * Never blocks: a full send queue throws a TransportError (ENOBUFS/EAGAIN, backpressure).
    */
-  send(bytes: Uint8Array, destination?: string): number {
+  send(bytes: Uint8Array, destination?: string, options: RawSendOptions = {}): number {
+    this.#guard?.checkSend(bytes, destination, this.#force || !!options.force);
     return this.#sendOne(this.#openFd('sendto'), bytes, destination);
+  }
+
+  /** Pre-flight findings for a datagram on this socket, without sending it (empty without the `preflight` option). */
+  check(bytes: Uint8Array, destination?: string): Finding[] {
+    return this.#guard ? this.#guard.checkSend(bytes, destination, true) : [];
   }
 
   /**
@@ -227,7 +278,9 @@ export class RawSocket implements Disposable, AsyncDisposable {
    * sendmmsg(2) per 1024 datagrams on Linux, a sendto loop elsewhere. A failure throws a
    * TransportError whose `index` is the failing datagram; the ones before it were sent.
    */
-  sendMany(packets: readonly OutgoingDatagram[]): number {
+  sendMany(packets: readonly OutgoingDatagram[], options: RawSendOptions = {}): number {
+    // With pre-flight, the whole batch is checked before the first datagram is sent.
+    if (this.#guard) for (const p of packets) this.#guard.checkSend(p.bytes, p.destination, this.#force || !!options.force);
     const fd = this.#openFd('sendmmsg');
     const libc = this.#libc;
     if (!canUseSendmmsg(libc)) {
@@ -520,6 +573,9 @@ function validateOptions(opts: RawSocketOptions): void {
   onlyFor('checksumOffset', 6);
   if (opts.checksumOffset !== undefined && opts.checksumOffset % 2 !== 0) {
     throw new TransportArgumentError('checksumOffset', opts.checksumOffset, 'an even byte offset');
+  }
+  if (opts.preflight !== undefined && typeof opts.preflight !== 'boolean' && (typeof opts.preflight !== 'object' || opts.preflight === null)) {
+    throw new TransportArgumentError('preflight', opts.preflight, 'true, false or { context?, force? }');
   }
   if (opts.interface !== undefined && (typeof opts.interface !== 'string' || opts.interface === '' || opts.interface.includes('\0'))) {
     throw new TransportArgumentError('interface', opts.interface, 'an interface name such as "eth0"');

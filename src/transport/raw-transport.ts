@@ -10,10 +10,26 @@
  *   through IPV6_HDRINCL, header as built.
  * - Receiving opens fresh sockets for each receive() call, so concurrent receives (and
  *   request()s) each see every packet; they are closed when the iteration ends.
+ * - Pre-flight first, always: each send checks the datagram against the rules for the context
+ *   (this machine, or `context`) before any system call (route lookup, socket(), sendto), and
+ *   every socket the transport opens is checked before socket(). Error-level findings throw a
+ *   PreflightError carrying all findings, unless `force` is set on the transport or the send.
+ *   Warnings never block: they come back in the result's `findings`, except the header fields
+ *   Linux rewrites under IP_HDRINCL, which are reported once, per field, in `notHonoured`.
+ *   The byte-level sockets leave pre-flight to the transport: RawSocket runs it only when asked
+ *   (its `preflight` option), and WindowsRawSocket, which always runs it, is opened forced,
+ *   since the transport has decided already.
+ * - The sockets are RawSocket (Linux, macOS) or, on Windows, WindowsRawSocket (Winsock), chosen
+ *   by `process.platform`.
  */
 import { performance } from 'node:perf_hooks';
-import { RawSocket, type RawSocketOptions, type ReceivedDatagram } from './raw-socket.js';
+import { RawSocket, type OutgoingDatagram, type RawSocketOptions, type ReceivedDatagram } from './raw-socket.js';
+import { WindowsRawSocket } from './windows/windows-raw-socket.js';
 import { TransportArgumentError, TransportClosedError, TransportError } from './errors.js';
+import { RawcraftError } from '../codec/errors.js';
+import { hasErrors, preflight, preflightSocket, PreflightError } from './preflight/preflight.js';
+import { platformName, resolveContext } from './preflight/context.js';
+import type { Finding, PreflightContext, PreflightContextInput, SocketSettings } from './preflight/types.js';
 import { backoff, backpressurePolicy, isBackpressure, retryOnBackpressure, type BackpressurePolicy } from './backpressure.js';
 import { nowNs, outgoing, type IpFacts, type Outgoing } from './outgoing.js';
 import { compileFilter, decodeReceived, releasing } from './received.js';
@@ -24,6 +40,7 @@ import type {
   NotHonoured,
   ReceivedPacket,
   Sendable,
+  SendManyOptions,
   SendManyResult,
   SendOptions,
   SendResult,
@@ -47,6 +64,48 @@ export interface RawTransportOptions {
   readonly receiveBufferSize?: number;
   /** ENOBUFS/EAGAIN handling (default: 8 retries, waiting 1, 2, 4... up to 64 ms). */
   readonly backpressure?: Partial<BackpressurePolicy>;
+  /**
+   * Make the system calls even when pre-flight finds errors (default false); the findings are
+   * still reported in each result's `findings`. A single send can be forced with `send(p, { force: true })`.
+   */
+  readonly force?: boolean;
+  /**
+   * What pre-flight checks against: by default this machine (detected); any part can be given,
+   * e.g. `{ platform: 'windows-11' }` to refuse what a Windows 11 client would refuse. Its
+   * `socket` part is ignored: the transport fills it in for each socket it uses.
+   */
+  readonly context?: PreflightContextInput;
+}
+
+/** Which raw sockets a RawTransport uses: POSIX ones (RawSocket) or Winsock ones (WindowsRawSocket). */
+export type RawSocketBackend = 'posix' | 'winsock';
+
+/** The backend for a `process.platform` value: Winsock on win32, POSIX everywhere else. */
+export function rawSocketBackend(platform: string = process.platform): RawSocketBackend {
+  return platform === 'win32' ? 'winsock' : 'posix';
+}
+
+/** What the transport needs of a raw socket; RawSocket and WindowsRawSocket both have it. */
+interface TransportSocket extends AsyncDisposable {
+  send(bytes: Uint8Array, destination?: string): number;
+  sendMany(packets: readonly OutgoingDatagram[]): number;
+  receive(opts?: { timeoutMs?: number; signal?: AbortSignal }): AsyncIterator<ReceivedDatagram>;
+  close(): void;
+}
+
+const OPENERS: Record<RawSocketBackend, (options: RawSocketOptions, context: PreflightContext) => TransportSocket> = {
+  posix: (options) => RawSocket.open(options),
+  // Forced: the transport has run pre-flight (or been told to skip its verdict) already.
+  winsock: (options, context) => WindowsRawSocket.open({ ...options, force: true, context }),
+};
+
+/**
+ * Pre-flight findings the send result carries: warnings, and errors a forced send overrode.
+ * Infos are left out (they hold for every send), and so is LINUX_HDRINCL_REWRITES: those
+ * fields are in `notHonoured`, computed by the same function (preflight/linux.ts).
+ */
+function reported(findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => f.severity !== 'info' && f.code !== 'LINUX_HDRINCL_REWRITES');
 }
 
 /** Sending sockets kept open at most (each distinct TTL/hop limit without header inclusion needs one). */
@@ -58,7 +117,7 @@ const ICMP = 1;
 const ICMPV6 = 58;
 
 interface Plan {
-  readonly socket: RawSocket;
+  readonly socket: TransportSocket;
   readonly payload: Uint8Array;
   readonly destination: string;
   readonly family: 4 | 6;
@@ -67,10 +126,15 @@ interface Plan {
 
 export class RawTransport implements Transport {
   readonly kind = 'raw';
+  /** `winsock` on Windows (WindowsRawSocket), `posix` elsewhere (RawSocket). */
+  readonly backend: RawSocketBackend;
   readonly #options: RawTransportOptions;
   readonly #policy: BackpressurePolicy;
-  readonly #senders = new Map<string, RawSocket>();
-  readonly #receivers = new Set<RawSocket>();
+  readonly #open: (options: RawSocketOptions, context: PreflightContext) => TransportSocket;
+  /** The pre-flight context without its socket part, resolved (detected) at the first use. */
+  #context: PreflightContext | undefined;
+  readonly #senders = new Map<string, TransportSocket>();
+  readonly #receivers = new Set<TransportSocket>();
   /** Family/protocol pairs sent on: the default of what receive() listens to. */
   readonly #sentOn = new Map<string, ListenSpec>();
   /** Source addresses that could not be bound (not local): not tried again. */
@@ -78,12 +142,15 @@ export class RawTransport implements Transport {
   readonly #sources = new SourceCache();
   #closed = false;
 
-  constructor(options: RawTransportOptions) {
+  /** `platform` (default `process.platform`) picks the sockets: WindowsRawSocket on win32, RawSocket elsewhere. */
+  constructor(options: RawTransportOptions, platform: string = process.platform) {
     if (options.interface !== undefined && (typeof options.interface !== 'string' || options.interface === '')) {
       throw new TransportArgumentError('interface', options.interface, 'an interface name such as "eth0"');
     }
     this.#options = options;
     this.#policy = backpressurePolicy(options.backpressure);
+    this.backend = rawSocketBackend(platform);
+    this.#open = OPENERS[this.backend];
   }
 
   get closed(): boolean {
@@ -92,22 +159,42 @@ export class RawTransport implements Transport {
 
   async send(packet: Sendable, options: SendOptions = {}): Promise<SendResult> {
     this.#check('send');
+    const force = !!(this.#options.force || options.force);
     const out = outgoing(packet);
-    const plan = await this.#plan(out, options.destination);
+    const findings = this.#preflight(out, options.destination, force);
+    const plan = await this.#plan(out, options.destination, force);
     let sentAt = 0n;
     const { value, retries } = await retryOnBackpressure(() => {
       sentAt = nowNs();
       return plan.socket.send(plan.payload, plan.destination);
     }, this.#policy);
-    return { bytes: out.bytes, sentBytes: value, destination: plan.destination, family: plan.family, sentAt, retries, notHonoured: plan.notHonoured };
+    return { bytes: out.bytes, sentBytes: value, destination: plan.destination, family: plan.family, sentAt, retries, notHonoured: plan.notHonoured, findings };
   }
 
-  async sendMany(packets: Iterable<Sendable>): Promise<SendManyResult> {
+  async sendMany(packets: Iterable<Sendable>, options: SendManyOptions = {}): Promise<SendManyResult> {
     this.#check('send');
-    const plans: Plan[] = [];
+    const force = !!(this.#options.force || options.force);
+    // Pre-flight for the whole batch before any system call: a refused packet refuses the batch.
+    const outs: Outgoing[] = [];
+    const findings: (Finding & { index: number })[] = [];
     for (const p of packets) {
+      const index = outs.length;
+      const out = outgoing(p);
+      let found: Finding[];
       try {
-        plans.push(await this.#plan(outgoing(p), undefined));
+        found = this.#preflight(out, undefined, force, index);
+      } catch (error) {
+        // Nothing has been sent yet: say which packet is at fault.
+        if (error instanceof TransportArgumentError) throw new TransportArgumentError(`packets[${index}]: ${error.argument}`, error.value, error.allowed);
+        throw error;
+      }
+      for (const f of found) findings.push({ ...f, index });
+      outs.push(out);
+    }
+    const plans: Plan[] = [];
+    for (const out of outs) {
+      try {
+        plans.push(await this.#plan(out, undefined, force));
       } catch (error) {
         // Nothing has been sent yet: say which packet is at fault.
         if (error instanceof TransportArgumentError) throw new TransportArgumentError(`packets[${plans.length}]: ${error.argument}`, error.value, error.allowed);
@@ -151,7 +238,7 @@ export class RawTransport implements Transport {
       for (let i = start; i < end; i++) bytes += plans[i].payload.length;
       start = end;
     }
-    return { sent: plans.length, bytes, retries, calls, notHonoured, startedAt, endedAt: nowNs() };
+    return { sent: plans.length, bytes, retries, calls, notHonoured, findings, startedAt, endedAt: nowNs() };
   }
 
   receive(options: TransportReceiveOptions = {}): AsyncIterable<ReceivedPacket> {
@@ -160,12 +247,12 @@ export class RawTransport implements Transport {
     const explicit = options.protocols !== undefined;
     const specs = explicit ? dedupe(options.protocols!) : this.#defaultListen();
     if (specs.length === 0) throw new TransportArgumentError('protocols', options.protocols, 'at least one { family, protocol }');
-    const sockets: { socket: RawSocket; spec: ListenSpec }[] = [];
+    const sockets: { socket: TransportSocket; spec: ListenSpec }[] = [];
     try {
       for (const spec of specs) {
         if (spec.protocol === IPPROTO_RAW) throw new TransportArgumentError('protocols', spec, 'a protocol other than 255 (IPPROTO_RAW sockets are send-only)');
         try {
-          sockets.push({ socket: RawSocket.open(this.#socketOptions(spec.family, spec.protocol, { receive: true })), spec });
+          sockets.push({ socket: this.#openSocket(this.#socketOptions(spec.family, spec.protocol, { receive: true }), !!this.#options.force), spec });
         } catch (error) {
           // Defaults include ICMPv6: a host without IPv6 still receives ICMP.
           if (!explicit && error instanceof TransportError && error.errnoName === 'EAFNOSUPPORT' && specs.length > 1) continue;
@@ -195,7 +282,7 @@ export class RawTransport implements Transport {
   }
 
   async *#receiveLoop(
-    sockets: readonly { socket: RawSocket; spec: ListenSpec }[],
+    sockets: readonly { socket: TransportSocket; spec: ListenSpec }[],
     options: TransportReceiveOptions,
     deadline: number | undefined,
   ): AsyncGenerator<ReceivedPacket, void, undefined> {
@@ -247,15 +334,57 @@ export class RawTransport implements Transport {
     }
   }
 
-  #release(sockets: readonly { socket: RawSocket }[]): void {
+  #release(sockets: readonly { socket: TransportSocket }[]): void {
     for (const { socket } of sockets) {
       socket.close();
       this.#receivers.delete(socket);
     }
   }
 
+  /** The pre-flight context for a socket: the transport's (resolved once) with these settings. */
+  #contextFor(socket: SocketSettings): PreflightContext {
+    this.#context ??= resolveContext({ ...this.#options.context, socket: {} });
+    return { ...this.#context, socket };
+  }
+
+  /**
+   * Pre-flight for one packet, as it will go out: the socket the transport will use for it and
+   * the bytes handed to sendto. Runs before any system call; throws PreflightError on errors
+   * unless forced. Returns the findings the result reports. Socket-level rules run here too,
+   * so a cached socket is checked on every send; the bound address is checked at open.
+   */
+  #preflight(out: Outgoing, destinationOverride: string | undefined, force: boolean, index?: number): Finding[] {
+    const ip = out.ip;
+    if (!ip) return []; // #plan refuses it, before any system call
+    const hdrincl = ip.family === 4 ? this.#options.hdrincl !== false : !!this.#options.ipv6Hdrincl;
+    const socket: SocketSettings = { family: ip.family, protocol: hdrincl ? IPPROTO_RAW : ip.protocol, hdrincl, broadcast: !!this.#options.broadcast };
+    const bytes = hdrincl ? out.bytes : out.bytes.subarray(ip.family === 4 ? Math.min(ip.headerLength, out.bytes.length) : 40);
+    const context = this.#contextFor(socket);
+    const findings = preflight({ bytes, destination: destinationOverride ?? ip.dst }, context);
+    if (!force && hasErrors(findings)) {
+      throw new PreflightError(findings, platformName(context.platform), index === undefined ? 'the datagram' : `packet #${index} of the batch`, index);
+    }
+    return reported(findings);
+  }
+
+  /** Socket-level pre-flight, then socket(): nothing is opened when pre-flight refuses. */
+  #openSocket(options: RawSocketOptions, force: boolean): TransportSocket {
+    const settings: SocketSettings = {
+      family: options.family,
+      protocol: options.protocol,
+      hdrincl: options.hdrincl ?? (options.protocol === IPPROTO_RAW && options.family === 4),
+      broadcast: !!options.broadcast,
+      ...(options.bind !== undefined && { bind: options.bind }),
+      ...(options.connect !== undefined && { connect: options.connect }),
+    };
+    const context = this.#contextFor(settings);
+    const findings = preflightSocket(context);
+    if (!force && hasErrors(findings)) throw new PreflightError(findings, platformName(context.platform), 'the socket');
+    return this.#open(options, context);
+  }
+
   /** Choose the socket and the bytes for one packet. */
-  async #plan(out: Outgoing, destinationOverride: string | undefined): Promise<Plan> {
+  async #plan(out: Outgoing, destinationOverride: string | undefined, force: boolean): Promise<Plan> {
     const ip = out.ip;
     if (!ip) {
       throw new TransportArgumentError(
@@ -268,21 +397,21 @@ export class RawTransport implements Transport {
     if (ip.family === 4) {
       this.#noteSent(4, ip.protocol);
       if (this.#options.hdrincl !== false) {
-        return { socket: this.#sender('4/raw', () => this.#socketOptions(4, IPPROTO_RAW)), payload: out.bytes, destination, family: 4, notHonoured: ipv4HdrinclChanges(ip, out.bytes.length) };
+        return { socket: this.#sender('4/raw', () => this.#socketOptions(4, IPPROTO_RAW), force), payload: out.bytes, destination, family: 4, notHonoured: ipv4HdrinclChanges(out.bytes) };
       }
       const notHonoured = ipv4KernelChanges(ip, out.bytes.length);
       const extra: Partial<RawSocketOptions> = { tos: ip.tos, dontFragment: ip.df, ...(ip.ttl > 0 && { ttl: ip.ttl }) };
-      const socket = await this.#kernelSocket(ip, destination, extra, notHonoured, 'without IP_HDRINCL');
+      const socket = await this.#kernelSocket(ip, destination, extra, notHonoured, 'without IP_HDRINCL', force);
       return { socket, payload: out.bytes.subarray(Math.min(ip.headerLength, out.bytes.length)), destination, family: 4, notHonoured };
     }
     this.#noteSent(6, ip.protocol);
     if (this.#options.ipv6Hdrincl) {
-      return { socket: this.#sender('6/raw', () => this.#socketOptions(6, IPPROTO_RAW, { hdrincl: true })), payload: out.bytes, destination, family: 6, notHonoured: [] };
+      return { socket: this.#sender('6/raw', () => this.#socketOptions(6, IPPROTO_RAW, { hdrincl: true }), force), payload: out.bytes, destination, family: 6, notHonoured: [] };
     }
     const notHonoured = ipv6KernelChanges(ip, out.bytes);
     const checksumOffset = ipv6ChecksumOffset(ip, out.bytes);
     const extra: Partial<RawSocketOptions> = { hopLimit: ip.ttl, trafficClass: ip.tos, ...(checksumOffset !== undefined && { checksumOffset }) };
-    const socket = await this.#kernelSocket(ip, destination, extra, notHonoured, 'without IPV6_HDRINCL');
+    const socket = await this.#kernelSocket(ip, destination, extra, notHonoured, 'without IPV6_HDRINCL', force);
     return { socket, payload: out.bytes.subarray(40), destination, family: 6, notHonoured };
   }
 
@@ -290,7 +419,7 @@ export class RawTransport implements Transport {
    * A per-protocol socket for the kernel-writes-the-header modes. The packet's source is
    * honoured by binding to it when it differs from the route's source and is a local address.
    */
-  async #kernelSocket(ip: IpFacts, destination: string, extra: Partial<RawSocketOptions>, notHonoured: NotHonoured[], mode: string): Promise<RawSocket> {
+  async #kernelSocket(ip: IpFacts, destination: string, extra: Partial<RawSocketOptions>, notHonoured: NotHonoured[], mode: string, force: boolean): Promise<TransportSocket> {
     const family = ip.family;
     const routeSource = await this.#sources.get(destination, family);
     const unspecified = ip.src === '0.0.0.0' || ip.src === '::';
@@ -299,27 +428,28 @@ export class RawTransport implements Transport {
     const key = `${family}/${ip.protocol}/${JSON.stringify(extra)}/${bind ?? ''}`;
     if (bind !== undefined) {
       try {
-        return this.#sender(key, () => ({ ...this.#socketOptions(family, ip.protocol), ...extra, bind }));
+        return this.#sender(key, () => ({ ...this.#socketOptions(family, ip.protocol), ...extra, bind }), force);
       } catch (error) {
-        if (!(error instanceof TransportError && error.syscall === 'bind')) throw error;
+        // bind() failed, or pre-flight says it would (Windows refuses to bind raw TCP sockets): go unbound.
+        if (!isBindFailure(error)) throw error;
         this.#unbindable.add(ip.src);
       }
     }
     const detail = unspecified ? `the packet leaves it to the kernel, on a raw socket ${mode}` : `the packet's source is not an address this host can send from, on a raw socket ${mode}`;
     const change = sourceChange(ip, routeSource, detail);
     if (change) notHonoured.push(change);
-    return this.#sender(`${family}/${ip.protocol}/${JSON.stringify(extra)}/`, () => ({ ...this.#socketOptions(family, ip.protocol), ...extra }));
+    return this.#sender(`${family}/${ip.protocol}/${JSON.stringify(extra)}/`, () => ({ ...this.#socketOptions(family, ip.protocol), ...extra }), force);
   }
 
   /** A cached sending socket; the least recently used one is closed beyond MAX_SEND_SOCKETS. */
-  #sender(key: string, options: () => RawSocketOptions): RawSocket {
+  #sender(key: string, options: () => RawSocketOptions, force: boolean): TransportSocket {
     let socket = this.#senders.get(key);
     if (socket) {
       this.#senders.delete(key);
     } else {
-      socket = RawSocket.open(options());
+      socket = this.#openSocket(options(), force);
       if (this.#senders.size >= MAX_SEND_SOCKETS) {
-        const [oldKey, old] = this.#senders.entries().next().value as [string, RawSocket];
+        const [oldKey, old] = this.#senders.entries().next().value as [string, TransportSocket];
         this.#senders.delete(oldKey);
         old.close();
       }
@@ -380,6 +510,12 @@ function validateReceive(o: TransportReceiveOptions): void {
     throw new TransportArgumentError('timeoutMs', o.timeoutMs, 'a number of milliseconds >= 0');
   }
   if (o.count !== undefined && !(Number.isInteger(o.count) && o.count > 0)) throw new TransportArgumentError('count', o.count, 'an integer > 0');
+}
+
+/** bind() refused by the OS (TransportError or WinsockError), or by pre-flight for that reason alone. */
+function isBindFailure(error: unknown): boolean {
+  if (error instanceof PreflightError) return error.errors.every((f) => f.code === 'WIN_TCP_BIND');
+  return error instanceof RawcraftError && (error as RawcraftError & { syscall?: string }).syscall === 'bind';
 }
 
 /** A loopback source cannot leave the host (Linux refuses or drops it): do not bind to it for another destination. */

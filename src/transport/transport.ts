@@ -12,6 +12,7 @@ import type { P } from 'ts-pattern';
 import type { StepBase } from '../builders/packet.js';
 import type { DecodedPacket } from '../codec/decode.js';
 import { TransportArgumentError } from './errors.js';
+import type { Finding } from './preflight/types.js';
 import { RawTransport, type RawTransportOptions } from './raw-transport.js';
 import { CaptureTransport, type CaptureTransportOptions } from './capture-transport.js';
 
@@ -42,6 +43,13 @@ export interface NotHonoured {
 export interface SendOptions {
   /** Where to send; default: the destination address in the packet's IP header. Allows a zone (`fe80::1%eth0`). */
   readonly destination?: string;
+  /** Raw transport: make the system calls even when pre-flight finds errors (they are reported in `findings`). */
+  readonly force?: boolean;
+}
+
+export interface SendManyOptions {
+  /** Raw transport: send even when pre-flight finds errors in some packets. */
+  readonly force?: boolean;
 }
 
 /** What one send did. */
@@ -60,6 +68,11 @@ export interface SendResult {
   readonly retries: number;
   /** Fields that did not go out as built; empty when the packet went out byte for byte. */
   readonly notHonoured: readonly NotHonoured[];
+  /**
+   * Raw transport: pre-flight findings that did not stop the send: warnings, and errors a
+   * forced send overrode (infos left out). Fields the OS rewrites are in `notHonoured` instead.
+   */
+  readonly findings?: readonly Finding[];
 }
 
 /** What one sendMany did. Throws instead when a packet could not be sent (the error says how many were). */
@@ -74,6 +87,8 @@ export interface SendManyResult {
   readonly calls: number;
   /** Fields not honoured, with the index of the packet in the batch. */
   readonly notHonoured: readonly (NotHonoured & { readonly index: number })[];
+  /** Raw transport: pre-flight warnings (and overridden errors), with the index of the packet in the batch. */
+  readonly findings?: readonly (Finding & { readonly index: number })[];
   /** Time of the first and after the last send, in nanoseconds since the Unix epoch. */
   readonly startedAt: bigint;
   readonly endedAt: bigint;
@@ -137,7 +152,7 @@ export interface Transport extends AsyncDisposable {
   /** Send one packet; resolves with what was sent, or throws. */
   send(packet: Sendable, options?: SendOptions): Promise<SendResult>;
   /** Send many packets in order, batched where the transport can (raw: sendmmsg). */
-  sendMany(packets: Iterable<Sendable>): Promise<SendManyResult>;
+  sendMany(packets: Iterable<Sendable>, options?: SendManyOptions): Promise<SendManyResult>;
   /**
    * Packets as they arrive, decoded. Listening starts when receive() is called (not at the
    * first `next()`), so a caller can call receive() and then send, without a race.
@@ -155,14 +170,17 @@ export type TransportOptions = RawTransportOptions | CaptureTransportOptions;
  * Open a transport: `openTransport('raw')`, `openTransport({ kind: 'raw', interface: 'eth0' })`,
  * `openTransport({ kind: 'pcapng', path: 'out.pcapng' })`. A Transport object is returned as is.
  * Raw sockets are opened lazily (on the first send or receive), so privilege errors come from there.
+ * The raw transport runs pre-flight before each send and refuses error-level findings with a
+ * PreflightError (`force: true` overrides). `platform` (default `process.platform`) picks its
+ * sockets: WindowsRawSocket (Winsock) on win32, RawSocket elsewhere.
  */
-export function openTransport(spec: 'raw' | TransportOptions | Transport): Transport {
-  if (spec === 'raw') return new RawTransport({ kind: 'raw' });
+export function openTransport(spec: 'raw' | TransportOptions | Transport, platform: string = process.platform): Transport {
+  if (spec === 'raw') return new RawTransport({ kind: 'raw' }, platform);
   if (typeof spec !== 'object' || spec === null) throw new TransportArgumentError('transport', spec, "'raw', { kind: 'raw' | 'pcap' | 'pcapng', ... } or a Transport");
   if (isTransport(spec)) return spec;
   switch (spec.kind) {
     case 'raw':
-      return new RawTransport(spec);
+      return new RawTransport(spec, platform);
     case 'pcap':
     case 'pcapng':
       return new CaptureTransport(spec);

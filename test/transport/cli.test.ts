@@ -158,6 +158,7 @@ describe('rawcraft CLI with raw sockets (loopback)', () => {
     expect(r.status).toBe(2);
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^rawcraft: socket\(\): cannot open a raw IPv4 socket .*EPERM.*setcap cap_net_raw\+ep/);
+    // Pre-flight refuses before socket(), with the remedy the EPERM error would give.
+    expect(lines[0]).toMatch(/^rawcraft: pre-flight refused the socket for linux.*\[LINUX_CAP_NET_RAW\].*socket\(\) fails with EPERM.*run as root, or grant the capability: sudo setcap cap_net_raw\+ep/);
   });
 });

@@ -20,6 +20,6 @@ export {
 export { packetFacts, type PacketFacts, type IpHeaderFacts, type Ipv4HeaderFacts, type Ipv6HeaderFacts } from './packet.js';
 export { type Rule, type RuleInput, type RuleHit, type RuleOs, type EffectiveSocket } from './rules.js';
 export { restrictionStatus, WINDOWS_MAX_MESSAGE, type RestrictionStatus } from './windows.js';
-export { linuxHdrinclChanges } from './linux.js';
+export { linuxHdrinclChanges, ipv4HdrinclRewrites, type HdrinclRewrite } from './linux.js';
 export { WIN as WINDOWS_SOURCES, WINDOWS_DOC } from './sources.js';
 export type * from './types.js';

@@ -1,29 +1,56 @@
 /** Linux rules: raw(7) and the kernel's header-included send path. */
-import { SETCAP_COMMAND } from '../errors.js';
+import { LINUX_PRIVILEGE_REMEDY } from '../errors.js';
 import { isBroadcast, protocolName, type Rule } from './rules.js';
 import { LINUX } from './sources.js';
 import type { Ipv4HeaderFacts } from './packet.js';
 import { internetChecksum } from '../../codec/checksum.js';
 
-/** Fields Linux changes in a header-included IPv4 datagram (raw(7) table), with old and new values. */
-export function linuxHdrinclChanges(bytes: Uint8Array, h: Ipv4HeaderFacts): string[] {
-  const changes: string[] = [];
+/** One field Linux rewrites in a header-included IPv4 datagram (raw(7)). */
+export interface HdrinclRewrite {
+  readonly field: 'totalLength' | 'id' | 'src' | 'checksum';
+  /** The value as built. */
+  readonly value: number | string;
+  /** The value on the wire, when it is known in advance (not for a kernel-chosen id or source). */
+  readonly becomes?: number;
+  /** The change in words, e.g. `totalLength 999 becomes 21`. */
+  readonly text: string;
+}
+
+/**
+ * The fields Linux rewrites in a header-included IPv4 datagram before it leaves (raw(7), and
+ * raw_send_hdrinc): the total length always, a zero source address, a zero id unless DF is set
+ * (ip_select_ident leaves a DF datagram's zero id alone), and the checksum over the result.
+ *
+ * The one place this is computed: the LINUX_HDRINCL_REWRITES warning is written from it, and
+ * the raw transport's `notHonoured` entries for IP_HDRINCL sends are made from it
+ * (fidelity.ts `ipv4HdrinclChanges`).
+ */
+export function ipv4HdrinclRewrites(bytes: Uint8Array, h: Ipv4HeaderFacts): HdrinclRewrite[] {
+  const changes: HdrinclRewrite[] = [];
   if (h.ihl < 5) return changes; // the kernel fills nothing in when the header is shorter than struct iphdr
-  if (h.totalLength !== bytes.length) changes.push(`totalLength ${h.totalLength} becomes ${bytes.length}`);
-  if (h.id === 0) changes.push('id 0 is replaced by a kernel-chosen identification');
-  if (h.src === '0.0.0.0') changes.push('src 0.0.0.0 is replaced by the outgoing interface address');
+  const df = bytes.length > 6 && (bytes[6] & 0x40) !== 0;
+  const idFilled = h.id === 0 && !df;
+  if (h.totalLength !== bytes.length) changes.push({ field: 'totalLength', value: h.totalLength, becomes: bytes.length, text: `totalLength ${h.totalLength} becomes ${bytes.length}` });
+  if (idFilled) changes.push({ field: 'id', value: 0, text: 'id 0 is replaced by a kernel-chosen identification' });
+  if (h.src === '0.0.0.0') changes.push({ field: 'src', value: h.src, text: 'src 0.0.0.0 is replaced by the outgoing interface address' });
   // The checksum the kernel writes is over the header after the changes above.
   const header = Uint8Array.from(bytes.subarray(0, Math.min(h.ihl * 4, bytes.length)));
   header[2] = bytes.length >> 8;
   header[3] = bytes.length & 0xff;
   header[10] = 0;
   header[11] = 0;
-  const predictable = h.id !== 0 && h.src !== '0.0.0.0';
-  const recomputed = internetChecksum(header);
-  if (!predictable) changes.push(`checksum 0x${h.checksum.toString(16).padStart(4, '0')} is recomputed`);
-  else if (recomputed !== h.checksum)
-    changes.push(`checksum 0x${h.checksum.toString(16).padStart(4, '0')} becomes 0x${recomputed.toString(16).padStart(4, '0')}`);
+  const hex = (n: number) => `0x${n.toString(16).padStart(4, '0')}`;
+  if (idFilled || h.src === '0.0.0.0') changes.push({ field: 'checksum', value: h.checksum, text: `checksum ${hex(h.checksum)} is recomputed` });
+  else {
+    const recomputed = internetChecksum(header);
+    if (recomputed !== h.checksum) changes.push({ field: 'checksum', value: h.checksum, becomes: recomputed, text: `checksum ${hex(h.checksum)} becomes ${hex(recomputed)}` });
+  }
   return changes;
+}
+
+/** The changes of `ipv4HdrinclRewrites` in words. */
+export function linuxHdrinclChanges(bytes: Uint8Array, h: Ipv4HeaderFacts): string[] {
+  return ipv4HdrinclRewrites(bytes, h).map((c) => c.text);
 }
 
 /** `6.1.0-18-amd64` → [6, 1]; undefined when it does not start with numbers. */
@@ -39,7 +66,7 @@ export const LINUX_RULES: readonly Rule[] = [
     severity: 'error',
     scope: 'socket',
     source: LINUX.privilege,
-    remedy: `Run as root, or give node the capability once: ${SETCAP_COMMAND}`,
+    remedy: LINUX_PRIVILEGE_REMEDY,
     check: ({ context }) => {
       if (context.privileges === 'elevated') return undefined;
       if (context.privileges === 'unknown')

@@ -67,14 +67,17 @@ export class PreflightError extends RawcraftError {
   readonly findings: readonly Finding[];
   /** The platform the findings are about, e.g. `windows-10`. */
   readonly platform: string;
+  /** In a batch (sendMany), the packet refused; nothing of the batch was sent. */
+  readonly index?: number;
 
-  constructor(findings: readonly Finding[], platform: string, what = 'the datagram') {
+  constructor(findings: readonly Finding[], platform: string, what = 'the datagram', index?: number) {
     const errors = findings.filter((f) => f.severity === 'error');
     super(
       `pre-flight refused ${what} for ${platform}: ${errors.map((f) => `[${f.code}] ${f.message} ${f.remedy}`).join(' ')} (pass { force: true } to make the system call anyway)`,
     );
     this.findings = findings;
     this.platform = platform;
+    if (index !== undefined) this.index = index;
   }
 
   /** The error-level findings. */
