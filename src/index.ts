@@ -117,3 +117,24 @@ export {
   type CatalogEntry,
 } from './transport/windows/index.js';
 export { probe, formatProbe, type ProbeReport, type ProbeSocketResult, type ProbeCatalog, type ProbeFailure } from './transport/probe.js';
+// Layer expressions, seeded fuzzing and scenario-driven traffic generation.
+export { ExpressionError, parse, parseExpression, build, formatExpression, type ParsedExpression, type ExprLayer, type ExprArg, type ExprValue } from './expr/index.js';
+export { fuzz, randomFieldValue, type FuzzOptions, type FuzzBreak, type FuzzedPacket } from './fuzz/fuzz.js';
+export {
+  ScenarioError,
+  parseScenario,
+  loadScenario,
+  scenarioFromObject,
+  generateTraffic,
+  writeTraffic,
+  PatchableTemplate,
+  Rng,
+  type Scenario,
+  type Flow,
+  type FlowTemplate,
+  type Variation,
+  type BreakKind,
+  type TrafficOptions,
+  type TrafficPacket,
+  type TrafficSummary,
+} from './traffic/index.js';

@@ -9,4 +9,6 @@ export interface CliContext {
   error(text: string): void;
   /** True when stdout is a terminal (colour, progress lines). */
   readonly tty: boolean;
+  /** Replace the live progress line (a terminal only; absent otherwise). An empty text clears it. */
+  readonly progress?: (text: string) => void;
 }

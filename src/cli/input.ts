@@ -10,6 +10,7 @@ import { readCapture, type CaptureSource } from '../capture/index.js';
 import { layerForLinkType } from '../codec/decode.js';
 import { parseHex } from '../codec/bytes.js';
 import { CliError } from './cli-error.js';
+import { expressionPacket, isExpressionArg } from './expr-input.js';
 
 export interface InputPacket {
   readonly index: number;
@@ -78,6 +79,10 @@ export async function* readPackets(file: string | undefined, hexArgs: readonly s
     if (bytes) yield { index: index++, bytes, from: 'auto' };
   }
   if (file === undefined) return;
+  if (isExpressionArg(file)) {
+    yield { index: index++, ...expressionPacket(file) };
+    return;
+  }
   if (file === '-') {
     // stdin cannot be peeked and rewound: read it whole (captures piped in are small enough).
     const chunks: Buffer[] = [];

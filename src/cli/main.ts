@@ -13,6 +13,9 @@ import { sendCommand, SEND_USAGE } from './send-command.js';
 import { pingCommand, PING_USAGE } from './ping-command.js';
 import { tracerouteCommand, TRACEROUTE_USAGE } from './traceroute-command.js';
 import { listenCommand, LISTEN_USAGE } from './listen-command.js';
+import { buildCommand, BUILD_USAGE } from './build-command.js';
+import { fuzzCommand, FUZZ_USAGE } from './fuzz-command.js';
+import { trafficCommand, TRAFFIC_USAGE } from './traffic-command.js';
 
 const USAGE = `usage: rawcraft <command> [options]
 
@@ -28,6 +31,9 @@ commands:
   ${PING_USAGE}
   ${TRACEROUTE_USAGE}
   ${LISTEN_USAGE}
+  ${BUILD_USAGE}
+  ${FUZZ_USAGE}
+  ${TRAFFIC_USAGE}
 
 exit codes: 0 ok, 1 findings or failures (a send failed, no reply), 2 usage, input or
 privilege errors (no raw-socket rights: the message says how to get them)`;
@@ -45,7 +51,7 @@ function onePositional(positionals: string[], command: string): string | undefin
   return positionals[0];
 }
 
-const COMMANDS = ['decode', 'encode', 'preflight', 'probe', 'send', 'ping', 'traceroute', 'listen', 'help'];
+const COMMANDS = ['decode', 'encode', 'preflight', 'probe', 'send', 'ping', 'traceroute', 'listen', 'build', 'fuzz', 'traffic', 'help'];
 
 export async function run(argv: string[], io: CliContext): Promise<number> {
   const [command, ...rest] = argv;
@@ -77,6 +83,9 @@ export async function run(argv: string[], io: CliContext): Promise<number> {
     .with('ping', () => pingCommand(rest, io))
     .with('traceroute', () => tracerouteCommand(rest, io))
     .with('listen', () => listenCommand(rest, io))
+    .with('build', () => buildCommand(rest, io))
+    .with('fuzz', () => fuzzCommand(rest, io))
+    .with('traffic', () => trafficCommand(rest, io))
     .with(P.union('help', '--help', '-h', P.nullish), async () => {
       await io.write(USAGE + '\n');
       return command === undefined ? EXIT_USAGE : 0;
@@ -90,6 +99,7 @@ function processContext(): CliContext {
   return {
     stdin: process.stdin,
     tty: !!process.stdout.isTTY,
+    ...(process.stderr.isTTY && { progress: (text: string) => void process.stderr.write(`\r\x1b[K${text}`) }),
     write: (text) =>
       new Promise((resolve) => {
         if (process.stdout.write(text)) resolve();

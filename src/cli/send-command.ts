@@ -15,10 +15,12 @@ import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';
 import { readSendInput, type SendInput } from './send-input.js';
 
-export const SEND_USAGE = `send [FILE|-] [--hex HEX ...] [--count N] [--interval MS] [--transport raw|pcap:PATH|pcapng:PATH] [--iface IF] [--json]
-      Send packets from pcap, pcapng, hex lines or JSON lines (decode --json); print sent,
-      failed and rate. --count repeats the input N times; --interval waits between packets
-      (0, the default, sends in batches). raw (the default) needs root or CAP_NET_RAW and sends
+export const SEND_USAGE = `send [EXPR|FILE|-] [--hex HEX ...] [--count N] [--rate PPS | --interval MS] [--transport raw|pcap:PATH|pcapng:PATH] [--iface IF] [--json]
+      Send packets from an expression (ipv4(dst=127.0.0.1)/udp(dstPort=9)), pcap, pcapng, hex lines
+      or JSON lines (decode --json); print sent, failed and rate. --count repeats the input N times;
+      --rate paces to PPS packets a second over the whole run (scheduled from the start time),
+      --interval waits MS between packets; neither (the default) sends in batches. A progress
+      line on a terminal; Ctrl-C stops and still prints the summary. raw (the default) needs root or CAP_NET_RAW and sends
       IP datagrams (Ethernet / Linux cooked frames are unwrapped); pcap/pcapng append to a file.`;
 
 export interface SendArgs {
@@ -26,6 +28,8 @@ export interface SendArgs {
   readonly hex: readonly string[];
   readonly count: number;
   readonly intervalMs: number;
+  /** Packets per second (0: unpaced). */
+  readonly rate: number;
   readonly transport: TransportOptions;
   readonly json: boolean;
 }
@@ -55,6 +59,7 @@ export function parseSendArgs(argv: readonly string[]): SendArgs {
         hex: { type: 'string', multiple: true },
         count: { type: 'string' },
         interval: { type: 'string' },
+        rate: { type: 'string' },
         transport: { type: 'string' },
         iface: { type: 'string' },
         json: { type: 'boolean' },
@@ -64,13 +69,20 @@ export function parseSendArgs(argv: readonly string[]): SendArgs {
     throw new CliError(`send: ${(error as Error).message.split('\n')[0]}\nusage: rawcraft ${SEND_USAGE}`);
   }
   const { values, positionals } = parsed;
-  if (positionals.length > 1) throw new CliError(`send: expected at most one FILE, got ${positionals.join(' ')}`);
+  if (positionals.length > 1) throw new CliError(`send: expected at most one EXPR or FILE, got ${positionals.join(' ')} (quote the expression)`);
   const hex = values.hex ?? [];
+  if (values.rate !== undefined && values.interval !== undefined) throw new CliError('send: give one of --rate and --interval');
+  let rate = 0;
+  if (values.rate !== undefined) {
+    rate = Number(values.rate);
+    if (!/^\d+(\.\d+)?$/.test(values.rate) || !(rate > 0) || rate > 10_000_000) throw new CliError(`send: --rate ${JSON.stringify(values.rate)}: expected packets per second, a number above 0 and at most 10000000`);
+  }
   return {
     file: positionals[0] ?? (hex.length ? undefined : '-'),
     hex,
     count: integer('send', '--count', values.count, 1, 1, 1e9),
     intervalMs: integer('send', '--interval', values.interval, 0, 0, 3_600_000),
+    rate,
     transport: parseTransportSpec(values.transport ?? 'raw', values.iface),
     json: !!values.json,
   };
@@ -115,11 +127,28 @@ export async function sendCommand(argv: readonly string[], io: CliContext): Prom
     io.error(`rawcraft: send: packet ${index}: ${error.message}`);
   };
   const started = performance.now();
+  // Paced: packet k is due at started + k * period (so the rate holds over the run, whatever each send costs).
+  const periodMs = args.rate > 0 ? 1000 / args.rate : args.intervalMs;
+  let stop = false;
+  const onSigint = () => {
+    stop = true;
+  };
+  process.once('SIGINT', onSigint);
+  let lastProgress = 0;
+  const progress = (force = false) => {
+    if (!io.progress) return;
+    const now = performance.now();
+    if (!force && now - lastProgress < 200) return;
+    lastProgress = now;
+    const secs = (now - started) / 1000;
+    io.progress(`sent ${sent}, failed ${failed}, ${secs > 0 ? Math.round(sent / secs) : 0} packets/s`);
+  };
+  const total = args.count * packets.length;
   try {
-    for (let round = 0; round < args.count; round++) {
-      if (args.intervalMs === 0) {
+    if (periodMs === 0) {
+      for (let round = 0; round < args.count && !stop; round++) {
         // Batched: sendmmsg on raw sockets. After a failure, carry on after the failed packet.
-        for (let from = 0; from < packets.length; ) {
+        for (let from = 0; from < packets.length && !stop; ) {
           try {
             const r = await transport.sendMany(packets.slice(from));
             sent += r.sent;
@@ -134,32 +163,42 @@ export async function sendCommand(argv: readonly string[], io: CliContext): Prom
             from += at + 1;
           }
         }
-      } else {
-        for (const [i, p] of packets.entries()) {
-          if (sent + failed > 0) await sleep(args.intervalMs);
-          try {
-            const r = await transport.send(p);
-            sent++;
-            bytes += r.sentBytes;
-            retries += r.retries;
-            r.notHonoured.forEach(note);
-          } catch (error) {
-            fail(i, error);
-          }
+        progress();
+        // Let a Ctrl-C in.
+        if (round % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
+      }
+    } else {
+      for (let k = 0; k < total && !stop; k++) {
+        const wait = started + k * periodMs - performance.now();
+        if (wait > 1) await sleep(wait);
+        else if (k % 256 === 255) await new Promise((resolve) => setImmediate(resolve));
+        if (stop) break;
+        const i = k % packets.length;
+        try {
+          const r = await transport.send(packets[i]);
+          sent++;
+          bytes += r.sentBytes;
+          retries += r.retries;
+          r.notHonoured.forEach(note);
+        } catch (error) {
+          fail(i, error);
         }
+        progress();
       }
     }
   } finally {
+    process.removeListener('SIGINT', onSigint);
+    if (io.progress) io.progress('');
     await transport.close();
   }
   const durationMs = performance.now() - started;
   const rate = durationMs > 0 ? (sent * 1000) / durationMs : 0;
   const where = args.transport.kind === 'raw' ? 'raw sockets' : `${args.transport.kind} file ${args.transport.path}`;
   if (args.json) {
-    const summary = { sent, failed, bytes, durationMs: round3(durationMs), packetsPerSecond: Math.round(rate), retries, transport: args.transport.kind, notHonoured: [...notes.values()] };
+    const summary = { sent, failed, bytes, interrupted: stop, ...(args.rate > 0 && { targetRate: args.rate }), durationMs: round3(durationMs), packetsPerSecond: Math.round(rate), retries, transport: args.transport.kind, notHonoured: [...notes.values()] };
     await io.write(JSON.stringify(summary) + '\n');
   } else {
-    const lines = [`sent ${sent} packet${sent === 1 ? '' : 's'} (${bytes} bytes) through ${where} in ${round3(durationMs)} ms (${Math.round(rate)} packets/s), ${failed} failed, ${retries} backpressure retries`];
+    const lines = [`${stop ? 'interrupted: ' : ''}sent ${sent} packet${sent === 1 ? '' : 's'} (${bytes} bytes) through ${where} in ${round3(durationMs)} ms (${Math.round(rate)} packets/s${args.rate > 0 ? `, target ${args.rate}` : ''}), ${failed} failed, ${retries} backpressure retries`];
     for (const n of notes.values()) lines.push(`note: ${n.layer}.${n.field} not as built in ${n.count} packet${n.count === 1 ? '' : 's'}: ${n.reason}`);
     await io.write(lines.join('\n') + '\n');
   }

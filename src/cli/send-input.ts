@@ -14,6 +14,7 @@ import { RawcraftError } from '../codec/errors.js';
 import { layersFromJson } from '../codec/json.js';
 import { CliError } from './cli-error.js';
 import { hexLine } from './input.js';
+import { expressionPacket, isExpressionArg } from './expr-input.js';
 
 export interface SendInput {
   readonly index: number;
@@ -32,6 +33,10 @@ export async function* readSendInput(file: string | undefined, hexArgs: readonly
     if (bytes) yield { index: index++, bytes, from: 'auto' };
   }
   if (file === undefined) return;
+  if (isExpressionArg(file)) {
+    yield { index: index++, ...expressionPacket(file) };
+    return;
+  }
   let head: Buffer;
   let text: AsyncIterable<string>;
   let whole: Buffer | undefined;

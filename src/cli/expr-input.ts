@@ -1,0 +1,20 @@
+/** Telling an expression argument (`ipv4(dst=127.0.0.1)/udp`) from a file name. */
+import { existsSync } from 'node:fs';
+import { codecByName } from '../codec/registry.js';
+import { sctpChunks } from '../codec/protocols/sctp-chunks.js';
+import { encodeLayers } from '../codec/encode.js';
+import { parse } from '../expr/parse.js';
+
+/** An argument is an expression when it is not an existing file and has a `(` or names only layers. */
+export function isExpressionArg(text: string | undefined): text is string {
+  if (text === undefined || text === '-' || existsSync(text)) return false;
+  if (/^[A-Za-z][\w-]*\s*[(/]/.test(text) && text.includes('(')) return true;
+  const parts = text.split('/');
+  return parts.every((p) => !!codecByName(p.trim()) || sctpChunks.byName.has(p.trim())) && !!codecByName(parts[0].trim());
+}
+
+/** Build an expression argument: its bytes and first layer. Throws ExpressionError (exit 2). */
+export function expressionPacket(text: string, warn?: (message: string) => void): { bytes: Buffer; from: string } {
+  const layers = parse(text);
+  return { bytes: encodeLayers(layers, { onWarning: (w) => warn?.(w.message) }), from: layers[0].layer };
+}

@@ -1,0 +1,223 @@
+/**
+ * Generating a scenario's packets: flows merged in timestamp order (a k-way merge that holds one
+ * pending packet per flow: bounded memory), each packet a function of (seed, flow, index) only,
+ * so `shard` (packet number modulo N) yields disjoint parts whose union is the whole.
+ * Timestamps come from the scenario's epoch and each flow's rate, never the clock.
+ */
+import { createWriteStream } from 'node:fs';
+import { encodeLayers, type EncodableLayer } from '../codec/encode.js';
+import { codecByName } from '../codec/registry.js';
+import { InputError } from '../codec/errors.js';
+import { PcapngWriter } from '../capture/writers.js';
+import { LinkType } from '../capture/link-types.js';
+import { Rng } from './random.js';
+import { PatchableTemplate } from './patch.js';
+import { BREAK_KINDS, applyValue, type BreakKind, type Flow, type FlowTemplate, type Scenario } from './scenario.js';
+
+export interface TrafficOptions {
+  /** Overrides the scenario's seed. */
+  readonly seed?: number;
+  /** Part `index` (0-based) of `count`: packets whose number modulo count is index. */
+  readonly shard?: { readonly index: number; readonly count: number };
+}
+
+export interface TrafficPacket {
+  /** Number in the whole scenario's output (timestamp order), before sharding. */
+  readonly number: number;
+  readonly flow: string;
+  /** Index within its flow. */
+  readonly flowIndex: number;
+  readonly timestampNs: bigint;
+  readonly data: Buffer;
+  /** How the packet was deliberately broken, if it was (a truncated packet is short on the wire too). */
+  readonly broken: BreakKind | undefined;
+  /** Whether the bytes were made by patching the encoded template (else a full encode). */
+  readonly patched: boolean;
+}
+
+interface FlowState {
+  readonly flow: Flow;
+  readonly number: number;
+  next: number;
+  nextTs: bigint;
+  readonly intervalNs: number;
+  readonly templates: { readonly t: FlowTemplate; readonly compiled: PatchableTemplate; readonly patchAll: boolean }[];
+  readonly totalWeight: number;
+}
+
+const timestampOf = (epochNs: bigint, s: FlowState, i: number): bigint => epochNs + s.flow.startNs + BigInt(Math.floor(i * s.intervalNs));
+
+/** Every packet of the scenario (or of one shard), in timestamp order. */
+export function* generateTraffic(scenario: Scenario, options: TrafficOptions = {}): Generator<TrafficPacket> {
+  const seed = options.seed ?? scenario.seed;
+  const shard = options.shard ?? { index: 0, count: 1 };
+  const states: FlowState[] = scenario.flows.map((flow, number) => {
+    const templates = flow.templates.map((t) => {
+      const compiled = new PatchableTemplate(t.layers);
+      const patchAll = compiled.patchable && t.variations.every((v) => compiled.canPatch(v.layerIndex, v.field));
+      return { t, compiled, patchAll };
+    });
+    const s: FlowState = { flow, number, next: 0, nextTs: 0n, intervalNs: 1e9 / flow.rate, templates, totalWeight: flow.templates.reduce((a, t) => a + t.weight, 0) };
+    s.nextTs = timestampOf(scenario.epochNs, s, 0);
+    return s;
+  });
+  let number = 0;
+  for (;;) {
+    let best: FlowState | undefined;
+    for (const s of states) if (s.next < s.flow.count && (!best || s.nextTs < best.nextTs)) best = s;
+    if (!best) return;
+    const i = best.next++;
+    const ts = best.nextTs;
+    best.nextTs = timestampOf(scenario.epochNs, best, best.next);
+    if (number++ % shard.count !== shard.index) continue;
+    yield makePacket(best, i, ts, number - 1, seed);
+  }
+}
+
+function makePacket(s: FlowState, i: number, timestampNs: bigint, number: number, seed: number): TrafficPacket {
+  const rng = new Rng(seed, s.number, i);
+  let tpl = s.templates[0];
+  if (s.templates.length > 1) {
+    let r = rng.float() * s.totalWeight;
+    tpl = s.templates.find((t) => (r -= t.t.weight) < 0) ?? s.templates[s.templates.length - 1];
+  }
+  let broken: BreakKind | undefined;
+  let r = rng.float();
+  for (const k of BREAK_KINDS) {
+    const p = s.flow.broken[k];
+    if (p && (r -= p) < 0) {
+      broken = k;
+      break;
+    }
+  }
+  const values = tpl.t.variations.map((v) => v.generate(i, rng));
+  if (!broken && tpl.patchAll) {
+    const data = tpl.t.variations.length ? tpl.compiled.patch(tpl.t.variations.map((v, k) => [v.layerIndex, v.field, values[k]] as const)) : tpl.compiled.bytes;
+    return { number, flow: s.flow.name, flowIndex: i, timestampNs, data, broken, patched: true };
+  }
+  let layers: EncodableLayer[] = tpl.t.layers.slice();
+  tpl.t.variations.forEach((v, k) => {
+    if (v.field === 'content' && values[k] === 'random') {
+      const cur = layers[v.layerIndex].fields as { data?: Uint8Array | string } | undefined;
+      const len = cur?.data === undefined ? 0 : typeof cur.data === 'string' ? cur.data.length / 2 : cur.data.length;
+      layers = applyValue(layers, v.layerIndex, 'content', `hex:${Buffer.from(rng.bytes(len)).toString('hex')}`);
+    } else layers = applyValue(layers, v.layerIndex, v.field, values[k]);
+  });
+  let data: Buffer;
+  [data, broken] = breakPacket(layers, broken, rng);
+  return { number, flow: s.flow.name, flowIndex: i, timestampNs, data, broken, patched: false };
+}
+
+const quiet = { onWarning: () => {} };
+
+/** Encode, spoiling the packet as `kind` asks; a kind the stack cannot show falls back to another. */
+function breakPacket(layers: EncodableLayer[], kind: BreakKind | undefined, rng: Rng): [Buffer, BreakKind | undefined] {
+  if (kind === 'options') {
+    const ip = layers.findIndex((l) => l.layer === 'ipv4');
+    const tcp = layers.findIndex((l) => l.layer === 'tcp');
+    const at = ip >= 0 ? ip : tcp;
+    if (at >= 0) {
+      const out = layers.slice();
+      const fields = { ...((out[at].fields ?? {}) as Record<string, unknown>) };
+      delete fields.options;
+      // An option whose length runs past the header: record-route (IPv4) or MSS (TCP) with a length of 39.
+      fields.padding = at === ip ? '07270400' : '02270000';
+      out[at] = { ...out[at], fields };
+      return [encodeLayers(out, quiet), kind];
+    }
+    kind = 'length';
+  }
+  if (kind === 'checksum') {
+    let at = -1;
+    for (let k = layers.length - 1; k >= 0 && at < 0; k--) if (codecByName(layers[k].layer)?.checksumOffset !== undefined) at = k;
+    if (at >= 0) {
+      const out = layers.slice();
+      const { checksum: _drop, ...fields } = (out[at].fields ?? {}) as Record<string, unknown>;
+      out[at] = { ...out[at], fields, corrupt: ['checksum'] };
+      return [encodeLayers(out, quiet), kind];
+    }
+    kind = 'truncated';
+  }
+  const good = encodeLayers(layers, quiet);
+  if (kind === 'length') {
+    const first = layers[0]?.layer;
+    if (first === 'ipv4' || first === 'ipv6') {
+      const out = layers.slice();
+      const lie = rng.int(1, 64);
+      const fields = { ...((out[0].fields ?? {}) as Record<string, unknown>) };
+      if (first === 'ipv4') fields.totalLength = Math.min(0xffff, good.length + lie);
+      else fields.payloadLength = Math.min(0xffff, good.length - 40 + lie);
+      out[0] = { ...out[0], fields };
+      return [encodeLayers(out, quiet), kind];
+    }
+    kind = 'truncated';
+  }
+  if (kind === 'truncated' && good.length > 1) return [good.subarray(0, rng.int(1, good.length - 1)), kind];
+  return [good, kind === 'truncated' ? undefined : kind];
+}
+
+export interface TrafficSummary {
+  readonly packets: number;
+  readonly bytes: number;
+  readonly broken: number;
+  readonly patched: number;
+  readonly flows: { readonly name: string; readonly packets: number; readonly broken: number }[];
+  readonly seed: number;
+  readonly shard: { readonly index: number; readonly count: number };
+}
+
+/** First-packet comment of each flow: what it is. */
+export function flowComment(flow: Flow): string {
+  const t = flow.templates.map((x) => x.text).join(' | ');
+  return `flow ${flow.name}: ${t} (count ${flow.count}, rate ${flow.rate}/s)`;
+}
+
+/** Stream a scenario (or one shard) to a pcapng file, LINKTYPE_RAW, a comment on each flow's first packet and on each broken one. */
+export async function writeTraffic(scenario: Scenario, path: string, options: TrafficOptions = {}, onPacket?: (p: TrafficPacket) => void): Promise<TrafficSummary> {
+  const out = createWriteStream(path);
+  const opened = new Promise<void>((resolve, reject) => {
+    out.once('open', () => resolve());
+    out.once('error', (e: NodeJS.ErrnoException) => reject(new InputError(`cannot write ${path}: ${e.code === 'ENOENT' ? 'no such directory' : e.message}`)));
+  });
+  await opened;
+  const writer = new PcapngWriter(out, { interfaces: [{ linkType: LinkType.RAW }] });
+  const summary = newSummary(scenario, options);
+  const seen = new Set<string>();
+  for (const p of generateTraffic(scenario, options)) {
+    const comments: string[] = [];
+    if (!seen.has(p.flow)) {
+      seen.add(p.flow);
+      comments.push(flowComment(scenario.flows.find((f) => f.name === p.flow)!));
+    }
+    if (p.broken) comments.push(`broken: ${p.broken}`);
+    await writer.write({ data: p.data, timestampNs: p.timestampNs, interfaceId: 0, ...(comments.length && { comment: comments.join('; ') }) });
+    count(summary, p);
+    onPacket?.(p);
+  }
+  await writer.close();
+  return finish(summary);
+}
+
+type MutableSummary = { -readonly [K in keyof TrafficSummary]: TrafficSummary[K] } & { byFlow: Map<string, { name: string; packets: number; broken: number }> };
+
+export function newSummary(scenario: Scenario, options: TrafficOptions): MutableSummary {
+  const byFlow = new Map(scenario.flows.map((f) => [f.name, { name: f.name, packets: 0, broken: 0 }]));
+  return { packets: 0, bytes: 0, broken: 0, patched: 0, flows: [...byFlow.values()], seed: options.seed ?? scenario.seed, shard: options.shard ?? { index: 0, count: 1 }, byFlow };
+}
+
+export function count(s: MutableSummary, p: TrafficPacket): void {
+  s.packets++;
+  s.bytes += p.data.length;
+  if (p.patched) s.patched++;
+  const f = s.byFlow.get(p.flow)!;
+  f.packets++;
+  if (p.broken) {
+    s.broken++;
+    f.broken++;
+  }
+}
+
+export function finish(s: MutableSummary): TrafficSummary {
+  const { byFlow: _b, ...rest } = s;
+  return rest;
+}

@@ -1,0 +1,102 @@
+/**
+ * `build`, and expressions in `send`, `preflight` and `decode`, end to end through the built
+ * binary. Anything sent goes to 127.0.0.1 only (raw sockets when root), or to a pcapng file.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { build, parseCapture } from '../../src/index.js';
+import { cli, expectOneLineError } from './run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'rawcraft-expr-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const EXPR = 'ipv4(dst=127.0.0.1,ttl=3)/udp(dstPort=33434)/raw(hex=00ff)';
+const isRoot = process.getuid?.() === 0;
+
+describe('rawcraft build', () => {
+  it('prints hex, JSON, or writes a capture', async () => {
+    const hex = await cli(['build', EXPR]);
+    expect(hex.code).toBe(0);
+    expect(hex.stdout).toBe(build(EXPR).toString('hex') + '\n');
+    const json = await cli(['build', '--json', EXPR]);
+    expect(json.code).toBe(0);
+    const packet = JSON.parse(json.stdout);
+    expect(packet.layers.map((l: { layer: string }) => l.layer)).toEqual(['ipv4', 'udp', 'raw']);
+    expect(packet.layers[0].fields.ttl).toBe(3);
+    const out = join(dir, 'one.pcap');
+    expect((await cli(['build', EXPR, '--pcap', out])).code).toBe(0);
+    const records = parseCapture(readFileSync(out));
+    expect(records).toHaveLength(1);
+    expect(Buffer.from(records[0].data)).toEqual(build(EXPR));
+  });
+
+  it('reports bad expressions and arguments as one line, exit 2', async () => {
+    expectOneLineError(await cli(['build', 'ipv4(dst=127.0.0.1,ttl=3)/udp(dport=33434)']), /^rawcraft: expression column 31: udp has no field 'dport' \(did you mean dstPort\?\)$/);
+    expectOneLineError(await cli(['build', 'ipv4(ttl=999)']), /expression column 6: ipv4\.ttl: 999 is not allowed/);
+    expectOneLineError(await cli(['build', 'ipv4', '--hex', '--json']), /give one of/);
+    expect((await cli(['build'])).code).toBe(2);
+    expect((await cli(['build', EXPR, '--bogus'])).code).toBe(2);
+  });
+});
+
+describe('rawcraft send EXPR', () => {
+  it('sends an expression --count times at --rate to a pcapng file, accurate over the run', async () => {
+    const out = join(dir, 'sent.pcapng');
+    const started = performance.now();
+    const r = await cli(['send', EXPR, '--count', '50', '--rate', '250', '--transport', `pcapng:${out}`, '--json']);
+    const wall = performance.now() - started;
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toMatchObject({ sent: 50, failed: 0, interrupted: false, targetRate: 250 });
+    // 50 packets at 250/s: the last is due at 196 ms. Scheduled from the start, not slept per packet.
+    expect(summary.durationMs).toBeGreaterThanOrEqual(190);
+    expect(summary.durationMs).toBeLessThan(400);
+    expect(wall).toBeGreaterThan(190);
+    const records = parseCapture(readFileSync(out));
+    expect(records).toHaveLength(50);
+    expect(Buffer.from(records[7].data)).toEqual(build(EXPR));
+  });
+
+  it('stops on Ctrl-C (SIGINT) and still prints the summary', async () => {
+    const out = join(dir, 'interrupted.pcapng');
+    const r = await cli(['send', EXPR, '--count', '100000', '--rate', '100', '--transport', `pcapng:${out}`, '--json'], {
+      onSpawn: (child) => setTimeout(() => child.kill('SIGINT'), 700),
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.interrupted).toBe(true);
+    expect(summary.sent).toBeGreaterThan(5);
+    expect(summary.sent).toBeLessThan(200);
+    expect(parseCapture(readFileSync(out))).toHaveLength(summary.sent);
+  });
+
+  it('--interval paces too; --rate and --interval together are refused', async () => {
+    const out = join(dir, 'interval.pcapng');
+    const r = await cli(['send', EXPR, '--count', '5', '--interval', '20', '--transport', `pcapng:${out}`, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).durationMs).toBeGreaterThanOrEqual(75);
+    expectOneLineError(await cli(['send', EXPR, '--rate', '5', '--interval', '5']), /give one of --rate and --interval/);
+    expectOneLineError(await cli(['send', EXPR, '--rate', 'fast']), /--rate "fast"/);
+    expectOneLineError(await cli(['send', 'ipv4/udp(dport=1)', '--transport', `pcapng:${out}`]), /expression column 10: udp has no field 'dport'/);
+  });
+
+  it.runIf(isRoot)('sends to 127.0.0.1 through raw sockets', async () => {
+    const r = await cli(['send', 'ipv4(src=127.0.0.1,dst=127.0.0.1)/udp(dstPort=9)/raw(hex=00)', '--count', '20', '--rate', '1000', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ sent: 20, failed: 0 });
+  });
+});
+
+describe('expressions in preflight and decode', () => {
+  it('preflight checks an expression', async () => {
+    const r = await cli(['preflight', 'ipv4(dst=127.0.0.1)/udp(dstPort=9)', '--platform', 'linux', '--json']);
+    expect([0, 1]).toContain(r.code);
+    expect(JSON.parse(r.stdout.split('\n')[0]).summary).toMatch(/udp|UDP|ipv4|IPv4/);
+  });
+  it('decode shows an expression', async () => {
+    const r = await cli(['decode', 'ipv6(dst=::1)/icmpv6(type=echo-request,id=7,seq=1)', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).layers[1].fields).toMatchObject({ type: 'echo-request', id: 7, seq: 1 });
+  });
+});
