@@ -1,6 +1,6 @@
 /**
  * `rawcraft send [FILE|-] [--hex HEX ...] [--count N] [--interval MS]
- * [--transport raw|pcap:PATH|pcapng:PATH] [--iface IF] [--json]`: send packets read from pcap,
+ * [--transport raw|pcap:PATH|pcapng:PATH] [--iface IF] [--force] [--json]`: send packets read from pcap,
  * pcapng, hex lines or JSON lines (the `decode --json` format), and print a summary.
  */
 import { parseArgs } from 'node:util';
@@ -9,6 +9,7 @@ import { decode } from '../codec/decode.js';
 import { encodeLayers } from '../codec/encode.js';
 import { RawcraftError } from '../codec/errors.js';
 import { TransportError } from '../transport/errors.js';
+import { PreflightError } from '../transport/preflight/index.js';
 import { outgoing } from '../transport/outgoing.js';
 import { openTransport, type FramedBytes, type NotHonoured, type TransportOptions } from '../transport/transport.js';
 import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
@@ -21,7 +22,9 @@ export const SEND_USAGE = `send [EXPR|FILE|-] [--hex HEX ...] [--count N] [--rat
       --rate paces to PPS packets a second over the whole run (scheduled from the start time),
       --interval waits MS between packets; neither (the default) sends in batches. A progress
       line on a terminal; Ctrl-C stops and still prints the summary. raw (the default) needs root or CAP_NET_RAW and sends
-      IP datagrams (Ethernet / Linux cooked frames are unwrapped); pcap/pcapng append to a file.`;
+      IP datagrams (Ethernet / Linux cooked frames are unwrapped); pcap/pcapng append to a file.
+      Pre-flight checks run first and refuse what the OS would reject or rewrite silently;
+      --force makes the system call anyway.`;
 
 export interface SendArgs {
   readonly file: string | undefined;
@@ -35,13 +38,16 @@ export interface SendArgs {
 }
 
 /** `raw`, `pcap:PATH` or `pcapng:PATH` to transport options. */
-export function parseTransportSpec(text: string, iface: string | undefined): TransportOptions {
+/** Pre-flight findings about the socket or the process, not a packet: they end a send at once. */
+const SOCKET_LEVEL_FINDINGS = new Set(['LINUX_CAP_NET_RAW', 'MACOS_ROOT_REQUIRED', 'WIN_ADMIN_REQUIRED', 'WIN_PROTOCOL_ZERO']);
+
+export function parseTransportSpec(text: string, iface: string | undefined, force = false): TransportOptions {
   const m = /^(raw|pcap|pcapng)(?::(.+))?$/.exec(text);
   if (!m) throw new CliError(`send: --transport ${JSON.stringify(text)}: expected raw, pcap:PATH or pcapng:PATH`);
   const [, kind, path] = m;
   if (kind === 'raw') {
     if (path !== undefined) throw new CliError('send: --transport raw takes no path');
-    return { kind: 'raw', ...(iface !== undefined && { interface: iface }) };
+    return { kind: 'raw', ...(iface !== undefined && { interface: iface }), ...(force && { force: true }) };
   }
   if (path === undefined) throw new CliError(`send: --transport ${kind} needs a file: ${kind}:PATH`);
   if (iface !== undefined) throw new CliError('send: --iface applies to --transport raw only');
@@ -63,6 +69,7 @@ export function parseSendArgs(argv: readonly string[]): SendArgs {
         transport: { type: 'string' },
         iface: { type: 'string' },
         json: { type: 'boolean' },
+        force: { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -83,7 +90,7 @@ export function parseSendArgs(argv: readonly string[]): SendArgs {
     count: integer('send', '--count', values.count, 1, 1, 1e9),
     intervalMs: integer('send', '--interval', values.interval, 0, 0, 3_600_000),
     rate,
-    transport: parseTransportSpec(values.transport ?? 'raw', values.iface),
+    transport: parseTransportSpec(values.transport ?? 'raw', values.iface, !!values.force),
     json: !!values.json,
   };
 }
@@ -122,6 +129,8 @@ export async function sendCommand(argv: readonly string[], io: CliContext): Prom
   const fail = (index: number, error: unknown) => {
     // Not being able to open a socket at all (privileges, no such interface) ends the command.
     if (error instanceof TransportError && (error.syscall === 'socket' || error.syscall === 'setsockopt' || error.syscall === 'dlopen' || error.syscall === 'if_nametoindex')) throw error;
+    // So does pre-flight refusing the socket itself (not one packet): it would refuse every packet.
+    if (error instanceof PreflightError && error.findings.some((f) => f.severity === 'error' && SOCKET_LEVEL_FINDINGS.has(f.code))) throw error;
     if (!(error instanceof RawcraftError)) throw error;
     failed++;
     io.error(`rawcraft: send: packet ${index}: ${error.message}`);
