@@ -1,5 +1,4 @@
 /** `rawcraft build EXPR [--hex | --pcap OUT | --pcapng OUT | --json]`: one packet from an expression. */
-import { parseArgs } from 'node:util';
 import { decode } from '../codec/decode.js';
 import { encodeLayers } from '../codec/encode.js';
 import { packetToJson } from '../codec/json.js';
@@ -7,6 +6,7 @@ import { show } from '../codec/print.js';
 import { createCaptureWriter } from '../capture/index.js';
 import { parse } from '../expr/parse.js';
 import { DEFAULT_EPOCH_NS } from '../traffic/scenario.js';
+import { listOrNone, parseCommandArgs, SEE_HELP } from './args.js';
 import { CliError, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';
 import { linkTypeForLayer } from './encode-command.js';
@@ -17,14 +17,8 @@ export const BUILD_USAGE = `build EXPR [--hex | --pcap OUT | --pcapng OUT | --js
       capture file, or JSON (the decode --json format).`;
 
 export async function buildCommand(argv: readonly string[], io: CliContext): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: { hex: { type: 'boolean' }, pcap: { type: 'string' }, pcapng: { type: 'string' }, json: { type: 'boolean' } } });
-  } catch (error) {
-    throw new CliError(`build: ${(error as Error).message.split('\n')[0]} (see rawcraft help)`);
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new CliError(`build: expected one EXPR (quote it), got ${positionals.length ? positionals.join(' ') : 'none'}; usage: rawcraft build EXPR ... (see rawcraft help)`);
+  const { values, positionals } = parseCommandArgs(argv, { allowPositionals: true, options: { hex: { type: 'boolean' }, pcap: { type: 'string' }, pcapng: { type: 'string' }, json: { type: 'boolean' } } }, 'build: ', SEE_HELP);
+  if (positionals.length !== 1) throw new CliError(`build: expected one EXPR (quote it), got ${listOrNone(positionals)}; usage: rawcraft build EXPR ... (see rawcraft help)`);
   const modes = [values.hex, values.pcap !== undefined, values.pcapng !== undefined, values.json].filter(Boolean).length;
   if (modes > 1) throw new CliError('build: give one of --hex, --pcap, --pcapng and --json');
   const layers = parse(positionals[0]);

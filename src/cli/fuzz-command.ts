@@ -1,14 +1,13 @@
 /** `rawcraft fuzz EXPR [--count N] [--seed S] [--break checksums,lengths] [--out FILE] [--json]`: seeded fuzzing. */
-import { parseArgs } from 'node:util';
 import { createCaptureWriter } from '../capture/index.js';
 import { formatExpression } from '../expr/parse.js';
 import { fuzz, type FuzzBreak } from '../fuzz/fuzz.js';
 import { parse } from '../expr/parse.js';
 import { DEFAULT_EPOCH_NS } from '../traffic/scenario.js';
+import { integer, listOrNone, parseCommandArgs, SEE_HELP } from './args.js';
 import { CliError, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';
 import { linkTypeForLayer } from './encode-command.js';
-import { integer } from './send-command.js';
 
 export const FUZZ_USAGE = `fuzz EXPR [--count N] [--seed S] [--break checksums,lengths] [--out FILE.pcapng] [--json]
       Random values for every header field EXPR does not fix (addresses from the documentation
@@ -19,19 +18,11 @@ export const FUZZ_USAGE = `fuzz EXPR [--count N] [--seed S] [--break checksums,l
 const BREAKS: readonly FuzzBreak[] = ['checksums', 'lengths'];
 
 export async function fuzzCommand(argv: readonly string[], io: CliContext): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: { count: { type: 'string' }, seed: { type: 'string' }, break: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
-    });
-  } catch (error) {
-    throw new CliError(`fuzz: ${(error as Error).message.split('\n')[0]} (see rawcraft help)`);
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new CliError(`fuzz: expected one EXPR (quote it), got ${positionals.length ? positionals.join(' ') : 'none'}; usage: rawcraft fuzz EXPR ... (see rawcraft help)`);
+  const { values, positionals } = parseCommandArgs(argv, {
+    allowPositionals: true,
+    options: { count: { type: 'string' }, seed: { type: 'string' }, break: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
+  }, 'fuzz: ', SEE_HELP);
+  if (positionals.length !== 1) throw new CliError(`fuzz: expected one EXPR (quote it), got ${listOrNone(positionals)}; usage: rawcraft fuzz EXPR ... (see rawcraft help)`);
   const count = integer('fuzz', '--count', values.count, 10, 1, 1e9);
   const seed = integer('fuzz', '--seed', values.seed, 1, 0, Number.MAX_SAFE_INTEGER);
   const breaks = (values.break ?? '').split(',').filter(Boolean).map((b) => {

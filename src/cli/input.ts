@@ -63,16 +63,33 @@ async function* fromCapture(source: CaptureSource, startIndex: number): AsyncGen
   }
 }
 
-async function* fromLines(lines: AsyncIterable<string>, startIndex: number): AsyncGenerator<InputPacket> {
+/** One text line to a packet (its bytes and first layer); undefined for a line without one. */
+export type LineReader = (line: string, index: number) => { readonly bytes: Buffer; readonly from: string } | undefined;
+
+/** A hex line (see hexLine) as a packet whose first layer is found from its bytes. */
+export const hexPacketLine: LineReader = (line, index) => {
+  const bytes = hexLine(line, index);
+  return bytes && { bytes, from: 'auto' };
+};
+
+async function* fromLines(lines: AsyncIterable<string>, startIndex: number, readLine: LineReader): AsyncGenerator<InputPacket> {
   let index = startIndex;
   for await (const line of lines) {
-    const bytes = hexLine(line, index);
-    if (bytes) yield { index: index++, bytes, from: 'auto' };
+    const packet = readLine(line, index);
+    if (packet) yield { index: index++, ...packet };
   }
 }
 
 /** Packets from `--hex` arguments, then from a file or stdin (`-`) when given. */
-export async function* readPackets(file: string | undefined, hexArgs: readonly string[], stdin: Readable): AsyncGenerator<InputPacket> {
+export function readPackets(file: string | undefined, hexArgs: readonly string[], stdin: Readable): AsyncGenerator<InputPacket> {
+  return readInput(file, hexArgs, stdin, hexPacketLine);
+}
+
+/**
+ * Packets from `--hex` arguments, then from a file or stdin (`-`) when given: an expression,
+ * a capture file (by magic number), or text whose lines `readLine` reads.
+ */
+export async function* readInput(file: string | undefined, hexArgs: readonly string[], stdin: Readable, readLine: LineReader): AsyncGenerator<InputPacket> {
   let index = 0;
   for (const hex of hexArgs) {
     const bytes = hexLine(hex, index);
@@ -89,11 +106,11 @@ export async function* readPackets(file: string | undefined, hexArgs: readonly s
     for await (const chunk of stdin) chunks.push(chunk as Buffer);
     const all = Buffer.concat(chunks);
     if (isCaptureMagic(all)) yield* fromCapture((async function* () { yield all; })(), index);
-    else yield* fromLines((async function* () { yield* all.toString('utf8').split(/\r?\n/); })(), index);
+    else yield* fromLines((async function* () { yield* all.toString('utf8').split(/\r?\n/); })(), index, readLine);
     return;
   }
   if (isCaptureMagic(await peek(file))) yield* fromCapture(file, index);
-  else yield* fromLines(createInterface({ input: createReadStream(file), crlfDelay: Infinity }), index);
+  else yield* fromLines(createInterface({ input: createReadStream(file), crlfDelay: Infinity }), index, readLine);
 }
 
 /** Lines of text from a file or stdin. */

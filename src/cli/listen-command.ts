@@ -3,13 +3,12 @@
  * print what a raw socket receives, decoded: one summary line per packet, or JSON lines (the
  * `decode --json` format plus where it came from).
  */
-import { parseArgs } from 'node:util';
 import { packetToJson } from '../codec/json.js';
 import { summary } from '../codec/print.js';
 import { openTransport } from '../transport/transport.js';
+import { checkFamilyFlags, integer, parseCommandArgs, usageHint } from './args.js';
 import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';
-import { integer } from './send-command.js';
 
 export const LISTEN_USAGE = `listen [--proto icmp|udp|tcp|sctp|N] [-6] [--count N] [--timeout MS] [--iface IF] [--json]
       Print what a raw socket for the protocol receives (default icmp; ICMPv6 with -6), decoded:
@@ -20,27 +19,19 @@ export const LISTEN_USAGE = `listen [--proto icmp|udp|tcp|sctp|N] [-6] [--count 
 const PROTOCOLS: Readonly<Record<string, number>> = { icmp: 1, tcp: 6, udp: 17, sctp: 132, icmpv6: 58 };
 
 export async function listenCommand(argv: readonly string[], io: CliContext): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: false,
-      strict: true,
-      options: {
-        proto: { type: 'string', short: 'p' },
-        '6': { type: 'boolean', short: '6' },
-        '4': { type: 'boolean', short: '4' },
-        count: { type: 'string', short: 'c' },
-        timeout: { type: 'string' },
-        iface: { type: 'string', short: 'i' },
-        json: { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    throw new CliError(`listen: ${(error as Error).message.split('\n')[0]}\nusage: rawcraft ${LISTEN_USAGE}`);
-  }
-  const { values } = parsed;
-  if (values['4'] && values['6']) throw new CliError('listen: give one of -4 and -6');
+  const { values } = parseCommandArgs(argv, {
+    allowPositionals: false,
+    options: {
+      proto: { type: 'string', short: 'p' },
+      '6': { type: 'boolean', short: '6' },
+      '4': { type: 'boolean', short: '4' },
+      count: { type: 'string', short: 'c' },
+      timeout: { type: 'string' },
+      iface: { type: 'string', short: 'i' },
+      json: { type: 'boolean' },
+    },
+  }, 'listen: ', usageHint(LISTEN_USAGE));
+  checkFamilyFlags('listen', values);
   const family = values['6'] ? 6 : 4;
   const protocol = protocolNumber(values.proto ?? 'icmp', family);
   const count = values.count === undefined ? undefined : integer('listen', '--count', values.count, 0, 1, 1e9);

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /** The `rawcraft` command line. Exit codes: 0 ok, 1 findings or failures, 2 usage, input or privilege errors. */
-import { parseArgs } from 'node:util';
 import { match, P } from 'ts-pattern';
 import { RawcraftError } from '../codec/errors.js';
+import { parseCommandArgs, SEE_HELP } from './args.js';
 import { CliError, EXIT_USAGE } from './cli-error.js';
 import type { CliContext } from './context.js';
 import { decodeCommand } from './decode-command.js';
@@ -39,11 +39,7 @@ exit codes: 0 ok, 1 findings or failures (a send failed, no reply), 2 usage, inp
 privilege errors (no raw-socket rights: the message says how to get them)`;
 
 function options<T extends Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>>(argv: string[], spec: T) {
-  try {
-    return parseArgs({ args: argv, options: spec, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message.split('\n')[0]} (see rawcraft help)`);
-  }
+  return parseCommandArgs(argv, { options: spec, allowPositionals: true }, '', SEE_HELP);
 }
 
 function onePositional(positionals: string[], command: string): string | undefined {

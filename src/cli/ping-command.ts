@@ -2,11 +2,10 @@
  * `rawcraft ping HOST [-4|-6] [--count N] [--interval MS] [--timeout MS] [--size B] [--ttl N] [--json]`:
  * ICMP / ICMPv6 echo through raw sockets, printed like iputils ping, or as JSON lines.
  */
-import { parseArgs } from 'node:util';
 import { ping, type PingReply, type PingResult } from '../transport/ping.js';
+import { checkFamilyFlags, integer, listOrNone, parseCommandArgs, usageHint } from './args.js';
 import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';
-import { integer } from './send-command.js';
 
 export const PING_USAGE = `ping HOST [-4|-6] [--count N] [--interval MS] [--timeout MS] [--size B] [--ttl N] [--json]
       ICMP / ICMPv6 echo requests (default 4, one a second, 56 bytes, 1 s wait for each reply)
@@ -14,29 +13,21 @@ export const PING_USAGE = `ping HOST [-4|-6] [--count N] [--interval MS] [--time
       Exit 0 when a reply came, 1 when none did.`;
 
 export async function pingCommand(argv: readonly string[], io: CliContext): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        '4': { type: 'boolean', short: '4' },
-        '6': { type: 'boolean', short: '6' },
-        count: { type: 'string', short: 'c' },
-        interval: { type: 'string', short: 'i' },
-        timeout: { type: 'string', short: 'W' },
-        size: { type: 'string', short: 's' },
-        ttl: { type: 'string', short: 't' },
-        json: { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    throw new CliError(`ping: ${(error as Error).message.split('\n')[0]}\nusage: rawcraft ${PING_USAGE}`);
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new CliError(`ping: expected one HOST (there is no default), got ${positionals.length ? positionals.join(' ') : 'none'}\nusage: rawcraft ${PING_USAGE}`);
-  if (values['4'] && values['6']) throw new CliError('ping: give one of -4 and -6');
+  const { values, positionals } = parseCommandArgs(argv, {
+    allowPositionals: true,
+    options: {
+      '4': { type: 'boolean', short: '4' },
+      '6': { type: 'boolean', short: '6' },
+      count: { type: 'string', short: 'c' },
+      interval: { type: 'string', short: 'i' },
+      timeout: { type: 'string', short: 'W' },
+      size: { type: 'string', short: 's' },
+      ttl: { type: 'string', short: 't' },
+      json: { type: 'boolean' },
+    },
+  }, 'ping: ', usageHint(PING_USAGE));
+  if (positionals.length !== 1) throw new CliError(`ping: expected one HOST (there is no default), got ${listOrNone(positionals)}${usageHint(PING_USAGE)}`);
+  checkFamilyFlags('ping', values);
   const host = positionals[0];
   const json = !!values.json;
   const family = values['6'] ? 6 : values['4'] ? 4 : undefined;

@@ -8,13 +8,13 @@
  * IP_HDRINCL / IPV6_HDRINCL; without, its payload would be sent on a raw socket for its
  * protocol, to its destination, and the OS would build the IP header.
  */
-import { parseArgs } from 'node:util';
 import { InputError } from '../codec/errors.js';
 import { platformName, resolveContext, PLATFORM_NAMES } from '../transport/preflight/context.js';
 import { formatFinding, hasErrors, preflight } from '../transport/preflight/preflight.js';
 import { protocolName } from '../transport/preflight/rules.js';
 import { readIpv4Header, readIpv6Header } from '../transport/preflight/packet.js';
 import type { Finding, PreflightContextInput, PreflightPacket, SocketSettings } from '../transport/preflight/types.js';
+import { parseCommandArgs, usageHint } from './args.js';
 import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';
 import { readPackets, type InputPacket } from './input.js';
@@ -39,27 +39,19 @@ export interface PreflightArgs {
 
 /** Parse the command's arguments (after `preflight`). Throws CliError (exit 2) on bad ones. */
 export function parsePreflightArgs(argv: readonly string[]): PreflightArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        hex: { type: 'string', multiple: true },
-        platform: { type: 'string' },
-        elevated: { type: 'boolean' },
-        unprivileged: { type: 'boolean' },
-        hdrincl: { type: 'boolean' },
-        broadcast: { type: 'boolean' },
-        'source-addresses': { type: 'string' },
-        json: { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    throw new CliError(`preflight: ${(error as Error).message.split('\n')[0]}\nusage: rawcraft ${PREFLIGHT_USAGE}`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs(argv, {
+    allowPositionals: true,
+    options: {
+      hex: { type: 'string', multiple: true },
+      platform: { type: 'string' },
+      elevated: { type: 'boolean' },
+      unprivileged: { type: 'boolean' },
+      hdrincl: { type: 'boolean' },
+      broadcast: { type: 'boolean' },
+      'source-addresses': { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  }, 'preflight: ', usageHint(PREFLIGHT_USAGE));
   if (positionals.length > 1) throw new CliError(`preflight: expected at most one FILE, got ${positionals.join(' ')}`);
   if (values.elevated && values.unprivileged) throw new CliError('preflight: give one of --elevated and --unprivileged');
   const sources = values['source-addresses'];

@@ -3,7 +3,6 @@
  * [--transport raw|pcap:PATH|pcapng:PATH] [--iface IF] [--force] [--json]`: send packets read from pcap,
  * pcapng, hex lines or JSON lines (the `decode --json` format), and print a summary.
  */
-import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decode } from '../codec/decode.js';
 import { encodeLayers } from '../codec/encode.js';
@@ -12,6 +11,7 @@ import { TransportError } from '../transport/errors.js';
 import { PreflightError } from '../transport/preflight/index.js';
 import { outgoing } from '../transport/outgoing.js';
 import { openTransport, type FramedBytes, type NotHonoured, type TransportOptions } from '../transport/transport.js';
+import { integer, parseCommandArgs, usageHint } from './args.js';
 import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';
 import { readSendInput, type SendInput } from './send-input.js';
@@ -55,27 +55,19 @@ export function parseTransportSpec(text: string, iface: string | undefined, forc
 }
 
 export function parseSendArgs(argv: readonly string[]): SendArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        hex: { type: 'string', multiple: true },
-        count: { type: 'string' },
-        interval: { type: 'string' },
-        rate: { type: 'string' },
-        transport: { type: 'string' },
-        iface: { type: 'string' },
-        json: { type: 'boolean' },
-        force: { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    throw new CliError(`send: ${(error as Error).message.split('\n')[0]}\nusage: rawcraft ${SEND_USAGE}`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs(argv, {
+    allowPositionals: true,
+    options: {
+      hex: { type: 'string', multiple: true },
+      count: { type: 'string' },
+      interval: { type: 'string' },
+      rate: { type: 'string' },
+      transport: { type: 'string' },
+      iface: { type: 'string' },
+      json: { type: 'boolean' },
+      force: { type: 'boolean' },
+    },
+  }, 'send: ', usageHint(SEND_USAGE));
   if (positionals.length > 1) throw new CliError(`send: expected at most one EXPR or FILE, got ${positionals.join(' ')} (quote the expression)`);
   const hex = values.hex ?? [];
   if (values.rate !== undefined && values.interval !== undefined) throw new CliError('send: give one of --rate and --interval');
@@ -93,14 +85,6 @@ export function parseSendArgs(argv: readonly string[]): SendArgs {
     transport: parseTransportSpec(values.transport ?? 'raw', values.iface, !!values.force),
     json: !!values.json,
   };
-}
-
-/** A whole-number option, or a CliError naming it. */
-export function integer(command: string, name: string, text: string | undefined, fallback: number, min: number, max: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min || n > max) throw new CliError(`${command}: ${name} ${JSON.stringify(text)}: expected an integer ${min}..${max}`);
-  return n;
 }
 
 export async function sendCommand(argv: readonly string[], io: CliContext): Promise<number> {

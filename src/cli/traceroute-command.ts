@@ -2,11 +2,10 @@
  * `rawcraft traceroute HOST [-4|-6] [--proto icmp|udp|tcp] [--max-hops N] [--queries N]
  * [--timeout MS] [--port N] [--json]`: printed like traceroute(8), or as JSON lines.
  */
-import { parseArgs } from 'node:util';
 import { traceroute, type TracerouteHop, type TracerouteProtocol } from '../transport/traceroute.js';
+import { checkFamilyFlags, integer, listOrNone, parseCommandArgs, usageHint } from './args.js';
 import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';
-import { integer } from './send-command.js';
 
 export const TRACEROUTE_USAGE = `traceroute HOST [-4|-6] [--proto icmp|udp|tcp] [--max-hops N] [--queries N] [--timeout MS] [--port N] [--json]
       The route to HOST: probes with growing TTL / hop limit (UDP by default, 3 per hop, 30
@@ -14,29 +13,21 @@ export const TRACEROUTE_USAGE = `traceroute HOST [-4|-6] [--proto icmp|udp|tcp] 
       Exit 0 when the destination answered, 1 when it did not.`;
 
 export async function tracerouteCommand(argv: readonly string[], io: CliContext): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        '4': { type: 'boolean', short: '4' },
-        '6': { type: 'boolean', short: '6' },
-        proto: { type: 'string', short: 'P' },
-        'max-hops': { type: 'string', short: 'm' },
-        queries: { type: 'string', short: 'q' },
-        timeout: { type: 'string', short: 'w' },
-        port: { type: 'string', short: 'p' },
-        json: { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    throw new CliError(`traceroute: ${(error as Error).message.split('\n')[0]}\nusage: rawcraft ${TRACEROUTE_USAGE}`);
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new CliError(`traceroute: expected one HOST (there is no default), got ${positionals.length ? positionals.join(' ') : 'none'}\nusage: rawcraft ${TRACEROUTE_USAGE}`);
-  if (values['4'] && values['6']) throw new CliError('traceroute: give one of -4 and -6');
+  const { values, positionals } = parseCommandArgs(argv, {
+    allowPositionals: true,
+    options: {
+      '4': { type: 'boolean', short: '4' },
+      '6': { type: 'boolean', short: '6' },
+      proto: { type: 'string', short: 'P' },
+      'max-hops': { type: 'string', short: 'm' },
+      queries: { type: 'string', short: 'q' },
+      timeout: { type: 'string', short: 'w' },
+      port: { type: 'string', short: 'p' },
+      json: { type: 'boolean' },
+    },
+  }, 'traceroute: ', usageHint(TRACEROUTE_USAGE));
+  if (positionals.length !== 1) throw new CliError(`traceroute: expected one HOST (there is no default), got ${listOrNone(positionals)}${usageHint(TRACEROUTE_USAGE)}`);
+  checkFamilyFlags('traceroute', values);
   const protocol = (values.proto ?? 'udp') as TracerouteProtocol;
   if (!['icmp', 'udp', 'tcp'].includes(protocol)) throw new CliError(`traceroute: --proto ${JSON.stringify(values.proto)}: expected icmp, udp or tcp`);
   const family = values['6'] ? 6 : values['4'] ? 4 : undefined;

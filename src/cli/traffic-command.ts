@@ -3,14 +3,13 @@
  * generate a scenario's packets to a pcapng file (streaming, bounded memory) or send them, paced
  * by their timestamps, to loopback through raw sockets.
  */
-import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadScenario, type Scenario } from '../traffic/scenario.js';
 import { count, finish, generateTraffic, newSummary, writeTraffic, type TrafficOptions, type TrafficSummary } from '../traffic/generate.js';
 import { openTransport } from '../transport/transport.js';
+import { integer, listOrNone, parseCommandArgs, SEE_HELP } from './args.js';
 import { CliError, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';
-import { integer } from './send-command.js';
 
 export const TRAFFIC_USAGE = `traffic SCENARIO [--out FILE.pcapng | --send] [--seed N] [--shard I/N] [--json]
       Generate the flows of a scenario (YAML or JSON, see docs/traffic.md) to a pcapng file, or
@@ -19,19 +18,11 @@ export const TRAFFIC_USAGE = `traffic SCENARIO [--out FILE.pcapng | --send] [--s
       union is the whole.`;
 
 export async function trafficCommand(argv: readonly string[], io: CliContext): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: { out: { type: 'string' }, send: { type: 'boolean' }, seed: { type: 'string' }, shard: { type: 'string' }, json: { type: 'boolean' } },
-    });
-  } catch (error) {
-    throw new CliError(`traffic: ${(error as Error).message.split('\n')[0]} (see rawcraft help)`);
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new CliError(`traffic: expected one SCENARIO file, got ${positionals.length ? positionals.join(' ') : 'none'}; usage: rawcraft traffic SCENARIO ... (see rawcraft help)`);
+  const { values, positionals } = parseCommandArgs(argv, {
+    allowPositionals: true,
+    options: { out: { type: 'string' }, send: { type: 'boolean' }, seed: { type: 'string' }, shard: { type: 'string' }, json: { type: 'boolean' } },
+  }, 'traffic: ', SEE_HELP);
+  if (positionals.length !== 1) throw new CliError(`traffic: expected one SCENARIO file, got ${listOrNone(positionals)}; usage: rawcraft traffic SCENARIO ... (see rawcraft help)`);
   if ((values.out === undefined) === !values.send) throw new CliError('traffic: give one of --out FILE.pcapng and --send');
   const options: { seed?: number; shard?: { index: number; count: number } } = {};
   if (values.seed !== undefined) options.seed = integer('traffic', '--seed', values.seed, 0, 0, Number.MAX_SAFE_INTEGER);

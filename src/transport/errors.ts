@@ -62,6 +62,20 @@ export const SETCAP_COMMAND = 'sudo setcap cap_net_raw+ep $(readlink -f $(which 
 /** What to do without raw-socket rights on Linux: the EPERM error's remedy and the pre-flight finding's alike. */
 export const LINUX_PRIVILEGE_REMEDY = `Raw sockets need CAP_NET_RAW: run as root, or grant the capability: ${SETCAP_COMMAND}`;
 
+/** The fields of `source` among `keys` that are set (not undefined), in the order of `keys`. */
+export function definedFields<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (source[key] !== undefined) out[key] = source[key];
+  return out;
+}
+
+/** A socket error as plain data: the fields every one has, then the optional ones that are set. */
+export function socketErrorJson<T extends object, K extends keyof T>(fields: Record<string, string | number>, error: T, optional: readonly K[]): Record<string, string | number> {
+  return { ...fields, ...(definedFields(error, optional) as Record<string, string | number>) };
+}
+
+const OPTIONAL_FIELDS = ['option', 'address', 'interface', 'size', 'mtu', 'index'] as const;
+
 /** A system call on a raw socket failed. */
 export class TransportError extends RawcraftError {
   readonly code = 'E_TRANSPORT';
@@ -87,31 +101,13 @@ export class TransportError extends RawcraftError {
     this.errnoName = init.errnoName;
     this.platform = init.platform;
     this.remedy = remedy;
-    if (init.option !== undefined) this.option = init.option;
-    if (init.address !== undefined) this.address = init.address;
-    if (init.interface !== undefined) this.interface = init.interface;
-    if (init.size !== undefined) this.size = init.size;
-    if (init.mtu !== undefined) this.mtu = init.mtu;
-    if (init.index !== undefined) this.index = init.index;
+    Object.assign(this, definedFields(init, OPTIONAL_FIELDS));
   }
 
   /** Plain data, e.g. to print from a CLI or pass between processes. */
   toJSON(): Record<string, string | number> {
-    const out: Record<string, string | number> = {
-      name: this.name,
-      code: this.code,
-      message: this.message,
-      syscall: this.syscall,
-      errno: this.errno,
-      errnoName: this.errnoName,
-      platform: this.platform,
-      remedy: this.remedy,
-    };
-    for (const key of ['option', 'address', 'interface', 'size', 'mtu', 'index'] as const) {
-      const v = this[key];
-      if (v !== undefined) out[key] = v;
-    }
-    return out;
+    const { name, code, message, syscall, errno, errnoName, platform, remedy } = this;
+    return socketErrorJson({ name, code, message, syscall, errno, errnoName, platform, remedy }, this, OPTIONAL_FIELDS);
   }
 }
 

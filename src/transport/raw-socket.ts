@@ -14,12 +14,13 @@
  *   send the datagram before sendto, throwing a PreflightError on errors unless forced (the
  *   same behaviour as WindowsRawSocket, which always runs it).
  */
-import { performance } from 'node:perf_hooks';
 import { loadLibc, type Libc } from './ffi/libc.js';
 import { TransportArgumentError, TransportError, type TransportErrorContext, type TransportSyscall } from './errors.js';
 import { decodeSockaddr, encodeSockaddr, parseIp, SOCKADDR_STORAGE_SIZE, type IpFamily } from './sockaddr.js';
 import { SocketFd } from './socket-fd.js';
 import { POLL_SLICE_MS } from './poller.js';
+import { validateCommonOptions } from './socket-options.js';
+import { raceWake, receiveLoop, RECEIVE_BUFFER_SIZE, wakeAll, wallClockNs } from './receive-loop.js';
 import { canUseSendmmsg, MmsgBatch, SENDMMSG_MAX } from './send-many.js';
 import { routeMtu } from './path-mtu.js';
 import { toDarwinHdrincl } from './darwin-hdrincl.js';
@@ -108,10 +109,6 @@ export interface ReceiveOptions {
   filter?: (datagram: ReceivedDatagram) => boolean;
 }
 
-/** Largest IP datagram (IPv4 total length / IPv6 payload without jumbograms). */
-const RECEIVE_BUFFER_SIZE = 65536;
-/** Datagrams read back to back before the loop yields to the event loop once. */
-const RECEIVE_BURST = 64;
 /** Cached sockaddrs per socket; the cache is cleared when it grows past this. */
 const SOCKADDR_CACHE_MAX = 1024;
 
@@ -325,10 +322,7 @@ export class RawSocket implements Disposable, AsyncDisposable {
    * Several loops on one socket share its datagrams (each is read once).
    */
   receive(opts: ReceiveOptions = {}): AsyncGenerator<ReceivedDatagram, void, undefined> {
-    if (opts.timeoutMs !== undefined && !(opts.timeoutMs >= 0)) {
-      throw new TransportArgumentError('timeoutMs', opts.timeoutMs, 'a number of milliseconds >= 0');
-    }
-    return this.#receiveLoop(opts);
+    return receiveLoop({ closed: () => this.#closed, tryReceive: () => this.#tryReceive(), waitReadable: (ms, signal) => this.#waitReadable(ms, signal) }, opts);
   }
 
   /** Close the socket. Idempotent. Pending receive loops end at once; the fd itself is released as soon as no poll uses it. */
@@ -337,8 +331,7 @@ export class RawSocket implements Disposable, AsyncDisposable {
     this.#closed = true;
     leaked.unregister(this);
     this.#fd.close();
-    for (const wake of this.#wakers) wake();
-    this.#wakers.clear();
+    wakeAll(this.#wakers);
   }
 
   [Symbol.dispose](): void {
@@ -357,27 +350,6 @@ export class RawSocket implements Disposable, AsyncDisposable {
     const n = this.#libc.sendto(fd, packet, packet.length, this.#libc.constants.MSG_DONTWAIT, sa, sa ? sa.length : 0);
     if (n < 0) throw this.#sendError('sendto', -n, bytes.length, destination, sa, index);
     return n;
-  }
-
-  async *#receiveLoop(opts: ReceiveOptions): AsyncGenerator<ReceivedDatagram, void, undefined> {
-    const { signal, filter } = opts;
-    const deadline = opts.timeoutMs === undefined ? Infinity : performance.now() + opts.timeoutMs;
-    let burst = 0;
-    for (;;) {
-      signal?.throwIfAborted();
-      if (this.#closed) return;
-      const datagram = this.#tryReceive();
-      if (datagram) {
-        if (!filter || filter(datagram)) yield datagram;
-        // Under a flood, reads never wait; let timers and I/O run now and then.
-        if (++burst % RECEIVE_BURST === 0) await new Promise((resolve) => setImmediate(resolve));
-        if (performance.now() >= deadline) return;
-        continue;
-      }
-      const remaining = deadline - performance.now();
-      if (remaining <= 0) return;
-      await this.#waitReadable(remaining, signal);
-    }
   }
 
   /** One non-blocking recvfrom; undefined when nothing is queued. */
@@ -418,21 +390,9 @@ export class RawSocket implements Disposable, AsyncDisposable {
       () => this.#pollDone(),
       () => this.#pollDone(),
     );
-    let wake!: () => void;
-    const woken = new Promise<void>((resolve) => (wake = resolve));
-    this.#wakers.add(wake);
-    signal?.addEventListener('abort', wake, { once: true });
-    // A timer only if the deadline falls inside this slice; unref'd so it never holds the process.
-    const timer = remainingMs < POLL_SLICE_MS ? setTimeout(wake, remainingMs).unref() : undefined;
-    try {
-      const r = await Promise.race([poll, woken]);
-      if (typeof r === 'number' && r < 0 && r !== -this.#libc.constants.errno.EINTR && !this.#closed) {
-        throw makeError(this.#libc, 'poll', -r, { family: this.family, protocol: this.protocol });
-      }
-    } finally {
-      this.#wakers.delete(wake);
-      signal?.removeEventListener('abort', wake);
-      if (timer) clearTimeout(timer);
+    const r = await raceWake(poll, this.#wakers, remainingMs, POLL_SLICE_MS, signal);
+    if (typeof r === 'number' && r < 0 && r !== -this.#libc.constants.errno.EINTR && !this.#closed) {
+      throw makeError(this.#libc, 'poll', -r, { family: this.family, protocol: this.protocol });
     }
   }
 
@@ -543,34 +503,7 @@ function bindToInterface(libc: Libc, fd: number, family: IpFamily, name: string,
 }
 
 function validateOptions(opts: RawSocketOptions): void {
-  if (typeof opts !== 'object' || opts === null) throw new TransportArgumentError('options', opts, 'an object');
-  if (opts.family !== 4 && opts.family !== 6) throw new TransportArgumentError('family', opts.family, '4 or 6');
-  const int = (name: keyof RawSocketOptions, min = 0, max = 255) => {
-    const v = opts[name];
-    if (v === undefined) return;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      throw new TransportArgumentError(name, v, `an integer ${min}..${max}`);
-    }
-  };
-  const onlyFor = (name: keyof RawSocketOptions, family: 4 | 6) => {
-    if (opts[name] !== undefined && opts.family !== family) {
-      throw new TransportArgumentError(name, opts[name], `nothing: ${name} applies to IPv${family} sockets only`);
-    }
-  };
-  int('protocol');
-  if (opts.protocol === undefined) throw new TransportArgumentError('protocol', undefined, 'an integer 0..255');
-  int('ttl', 1, 255);
-  int('tos');
-  int('hopLimit');
-  int('trafficClass');
-  int('checksumOffset', 0, 65534);
-  int('sendBufferSize', 1, 0x7fffffff);
-  int('receiveBufferSize', 1, 0x7fffffff);
-  onlyFor('ttl', 4);
-  onlyFor('tos', 4);
-  onlyFor('hopLimit', 6);
-  onlyFor('trafficClass', 6);
-  onlyFor('checksumOffset', 6);
+  validateCommonOptions(opts);
   if (opts.checksumOffset !== undefined && opts.checksumOffset % 2 !== 0) {
     throw new TransportArgumentError('checksumOffset', opts.checksumOffset, 'an even byte offset');
   }
@@ -580,9 +513,4 @@ function validateOptions(opts: RawSocketOptions): void {
   if (opts.interface !== undefined && (typeof opts.interface !== 'string' || opts.interface === '' || opts.interface.includes('\0'))) {
     throw new TransportArgumentError('interface', opts.interface, 'an interface name such as "eth0"');
   }
-}
-
-/** Nanoseconds since the Unix epoch, from the monotonic clock anchored at process start. */
-function wallClockNs(): bigint {
-  return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000)) * 1000n;
 }

@@ -14,8 +14,9 @@
  *   matching datagram (the document's "Send and Receive Operations"), so receive() takes a filter.
  * - IPv4 datagrams arrive with their header, IPv6 ones without (`includesIpHeader`).
  */
-import { performance } from 'node:perf_hooks';
 import { TransportArgumentError } from '../errors.js';
+import { validateCommonOptions } from '../socket-options.js';
+import { raceWake, receiveLoop, RECEIVE_BUFFER_SIZE, wakeAll, wallClockNs } from '../receive-loop.js';
 import { decodeSockaddr, encodeSockaddr, parseIp, SOCKADDR_STORAGE_SIZE, type SockaddrLayout } from '../sockaddr.js';
 import { PreflightGuard } from '../preflight/preflight.js';
 import { readIpv6Header } from '../preflight/packet.js';
@@ -96,8 +97,6 @@ export interface SendOptions {
 export const WINSOCK_SOCKADDR: SockaddrLayout = { AF_INET: WIN.AF_INET, AF_INET6: WIN.AF_INET6, sockaddrHasLen: false };
 
 const POLL_SLICE_MS = 50;
-const RECEIVE_BUFFER_SIZE = 65536;
-const RECEIVE_BURST = 64;
 const WSAEWOULDBLOCK = 10035;
 const WSAEINTR = 10004;
 /** Errors recvfrom reports for earlier sends (ICMP errors); not about receiving. */
@@ -285,8 +284,7 @@ export class WindowsRawSocket implements Disposable, AsyncDisposable {
 
   /** Datagrams as they arrive. Ends on timeout or close(); rejects with `signal.reason` on abort. */
   receive(opts: WindowsReceiveOptions = {}): AsyncGenerator<WindowsReceivedDatagram, void, undefined> {
-    if (opts.timeoutMs !== undefined && !(opts.timeoutMs >= 0)) throw new TransportArgumentError('timeoutMs', opts.timeoutMs, 'a number of milliseconds >= 0');
-    return this.#receiveLoop(opts);
+    return receiveLoop({ closed: () => this.#closed, tryReceive: () => this.#tryReceive(), waitReadable: (ms, signal) => this.#waitReadable(ms, signal) }, opts);
   }
 
   /** Close the socket. Idempotent; receive loops end at once, the handle is released when no WSAPoll uses it. */
@@ -295,8 +293,7 @@ export class WindowsRawSocket implements Disposable, AsyncDisposable {
     this.#closed = true;
     leaked.unregister(this);
     if (!this.#poll) this.#release();
-    for (const wake of this.#wakers) wake();
-    this.#wakers.clear();
+    wakeAll(this.#wakers);
   }
 
   [Symbol.dispose](): void {
@@ -347,26 +344,6 @@ export class WindowsRawSocket implements Disposable, AsyncDisposable {
     return sa;
   }
 
-  async *#receiveLoop(opts: WindowsReceiveOptions): AsyncGenerator<WindowsReceivedDatagram, void, undefined> {
-    const { signal, filter } = opts;
-    const deadline = opts.timeoutMs === undefined ? Infinity : performance.now() + opts.timeoutMs;
-    let burst = 0;
-    for (;;) {
-      signal?.throwIfAborted();
-      if (this.#closed) return;
-      const d = this.#tryReceive();
-      if (d) {
-        if (!filter || filter(d)) yield d;
-        if (++burst % RECEIVE_BURST === 0) await new Promise((resolve) => setImmediate(resolve));
-        if (performance.now() >= deadline) return;
-        continue;
-      }
-      const remaining = deadline - performance.now();
-      if (remaining <= 0) return;
-      await this.#waitReadable(remaining, signal);
-    }
-  }
-
   #tryReceive(): WindowsReceivedDatagram | undefined {
     const buf = (this.#receiveBuffer ??= Buffer.alloc(RECEIVE_BUFFER_SIZE));
     for (;;) {
@@ -400,20 +377,8 @@ export class WindowsRawSocket implements Disposable, AsyncDisposable {
       };
       poll.then(done, done);
     }
-    const poll = this.#poll;
-    let wake!: () => void;
-    const woken = new Promise<void>((resolve) => (wake = resolve));
-    this.#wakers.add(wake);
-    signal?.addEventListener('abort', wake, { once: true });
-    const timer = remainingMs < POLL_SLICE_MS ? setTimeout(wake, remainingMs).unref() : undefined;
-    try {
-      const r = await Promise.race([poll, woken]);
-      if (typeof r === 'number' && r < 0 && !this.#closed) throw this.#error('WSAPoll', -r);
-    } finally {
-      this.#wakers.delete(wake);
-      signal?.removeEventListener('abort', wake);
-      if (timer) clearTimeout(timer);
-    }
+    const r = await raceWake(this.#poll, this.#wakers, remainingMs, POLL_SLICE_MS, signal);
+    if (typeof r === 'number' && r < 0 && !this.#closed) throw this.#error('WSAPoll', -r);
   }
 }
 
@@ -430,38 +395,11 @@ function sockaddrFor(family: 4 | 6, text: string, argument: string): Buffer {
 }
 
 function validateOptions(opts: WindowsRawSocketOptions): void {
-  if (typeof opts !== 'object' || opts === null) throw new TransportArgumentError('options', opts, 'an object');
-  if (opts.family !== 4 && opts.family !== 6) throw new TransportArgumentError('family', opts.family, '4 or 6');
-  const int = (name: keyof WindowsRawSocketOptions, min = 0, max = 255) => {
-    const v = opts[name];
-    if (v === undefined) return;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new TransportArgumentError(name, v, `an integer ${min}..${max}`);
-  };
-  const onlyFor = (name: keyof WindowsRawSocketOptions, family: 4 | 6) => {
-    if (opts[name] !== undefined && opts.family !== family) throw new TransportArgumentError(name, opts[name], `nothing: ${name} applies to IPv${family} sockets only`);
-  };
-  if (opts.protocol === undefined) throw new TransportArgumentError('protocol', undefined, 'an integer 0..255');
-  int('protocol');
-  int('ttl', 1, 255);
-  int('tos');
-  int('hopLimit');
-  int('trafficClass');
-  int('checksumOffset', 0, 65534);
-  int('sendBufferSize', 1, 0x7fffffff);
-  int('receiveBufferSize', 1, 0x7fffffff);
-  onlyFor('ttl', 4);
-  onlyFor('tos', 4);
-  onlyFor('hopLimit', 6);
-  onlyFor('trafficClass', 6);
-  onlyFor('checksumOffset', 6);
+  validateCommonOptions(opts);
   if ('interface' in opts) {
     throw new TransportArgumentError('interface', (opts as { interface?: unknown }).interface, 'nothing on Windows: bind to the interface\'s address instead ({ bind })');
   }
   if (opts.receiveAll && opts.bind === undefined) {
     throw new TransportArgumentError('receiveAll', true, 'a socket with { bind: <a local interface address> } (SIO_RCVALL captures on the bound interface)');
   }
-}
-
-function wallClockNs(): bigint {
-  return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000)) * 1000n;
 }

@@ -4,6 +4,7 @@
  * `remedy`, `toJSON()`), so code handling one handles the other.
  */
 import { RawcraftError } from '../../codec/errors.js';
+import { definedFields, socketErrorJson } from '../errors.js';
 import { wsaError, wsaRemedy, type WinsockCall, type WinsockContext } from './wsa-errors.js';
 
 export interface WinsockErrorInit extends WinsockContext {
@@ -41,6 +42,8 @@ function describe(init: WinsockErrorInit): string {
   }
 }
 
+const OPTIONAL_FIELDS = ['option', 'address', 'size', 'family', 'protocol'] as const;
+
 export class WinsockError extends RawcraftError {
   readonly code = 'E_WINSOCK';
   /** The Winsock function that failed. */
@@ -71,29 +74,11 @@ export class WinsockError extends RawcraftError {
     this.errnoName = init.wsaCode === 0 ? 'UNKNOWN' : info.name;
     this.description = init.wsaCode === 0 ? (init.detail ?? '') : info.description;
     this.remedy = remedy;
-    if (init.option !== undefined) this.option = init.option;
-    if (init.address !== undefined) this.address = init.address;
-    if (init.size !== undefined) this.size = init.size;
-    if (init.family !== undefined) this.family = init.family;
-    if (init.protocol !== undefined) this.protocol = init.protocol;
+    Object.assign(this, definedFields(init, OPTIONAL_FIELDS));
   }
 
   toJSON(): Record<string, string | number> {
-    const out: Record<string, string | number> = {
-      name: this.name,
-      code: this.code,
-      message: this.message,
-      syscall: this.syscall,
-      errno: this.errno,
-      errnoName: this.errnoName,
-      description: this.description,
-      platform: this.platform,
-      remedy: this.remedy,
-    };
-    for (const key of ['option', 'address', 'size', 'family', 'protocol'] as const) {
-      const v = this[key];
-      if (v !== undefined) out[key] = v;
-    }
-    return out;
+    const { name, code, message, syscall, errno, errnoName, description, platform, remedy } = this;
+    return socketErrorJson({ name, code, message, syscall, errno, errnoName, description, platform, remedy }, this, OPTIONAL_FIELDS);
   }
 }
