@@ -52,21 +52,30 @@ const camel = (name: string): string => name.replace(/-([a-z0-9])/g, (_, c: stri
 class PacketBuilder {
   // A linked list: each step keeps its parent and its own layer, so adding a layer is O(1)
   // and builders sharing a prefix share it. The array is built once, when asked for.
+  // Fields are assigned in the constructor only (no class-field initialisers): one hidden class.
+  private readonly parent: PacketBuilder | undefined;
+  private readonly last: EncodableLayer | undefined;
+  /** Number of layers so far, so `layers` fills an array of the right size without reversing. */
+  private readonly depth: number;
   private cached: EncodableLayer[] | undefined;
 
-  constructor(
-    private readonly parent: PacketBuilder | undefined,
-    private readonly last: EncodableLayer | undefined,
-  ) {}
+  constructor(parent: PacketBuilder | undefined, last: EncodableLayer | undefined) {
+    this.parent = parent;
+    this.last = last;
+    this.depth = parent === undefined ? 0 : parent.depth + 1;
+    this.cached = undefined;
+  }
 
   /** The layers so far, outermost first, as given. */
   get layers(): readonly EncodableLayer[] {
-    if (this.cached === undefined) {
-      const out: EncodableLayer[] = [];
-      for (let b: PacketBuilder | undefined = this; b?.last !== undefined; b = b.parent) out.push(b.last);
-      this.cached = out.reverse();
+    let out = this.cached;
+    if (out === undefined) {
+      out = new Array<EncodableLayer>(this.depth);
+      let i = this.depth;
+      for (let b: PacketBuilder | undefined = this; b !== undefined && b.last !== undefined; b = b.parent) out[--i] = b.last;
+      this.cached = out;
     }
-    return this.cached;
+    return out;
   }
 
   encode(): Buffer {
@@ -88,12 +97,11 @@ class PacketBuilder {
   }
 
   payload(data: string | Uint8Array): PacketBuilder {
-    return this.add('raw', { data: typeof data === 'string' ? Buffer.from(data, 'utf8') : data });
+    return this.add('raw', { data: typeof data === 'string' ? Buffer.from(data, 'utf8') : data }, RAW_FOLLOWS);
   }
 
-  add(layer: string, fields: object | undefined): PacketBuilder {
-    const previous = this.last?.layer ?? 'start';
-    const follows = followSets.get(layer)!;
+  add(layer: string, fields: object | undefined, follows: ReadonlySet<string> = followSets.get(layer)!): PacketBuilder {
+    const previous = this.last === undefined ? 'start' : this.last.layer;
     if (!follows.has(previous)) {
       throw new StackError(layer, `cannot follow ${previous === 'start' ? 'the start of a packet' : previous}; it may follow ${[...follows].join(', ')}`);
     }
@@ -109,11 +117,15 @@ class PacketBuilder {
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
 const followSets = new Map(codecs.map((c) => [c.name, new Set(c.follows)]));
 
+const RAW_FOLLOWS = followSets.get('raw')!;
+
 // One method per registered layer: `.ipv4()`, `.udp()`, `.linuxSll()`...
 for (const codec of codecs) {
-  Object.defineProperty(PacketBuilder.prototype, camel(codec.name), {
+  const name = codec.name;
+  const follows = followSets.get(name)!; // looked up once here, not on every call
+  Object.defineProperty(PacketBuilder.prototype, camel(name), {
     value: function (this: PacketBuilder, fields?: object) {
-      return this.add(codec.name, fields);
+      return this.add(name, fields, follows);
     },
     writable: true,
     configurable: true,

@@ -53,18 +53,28 @@ function firstCodec(bytes: Uint8Array, from: string): LayerCodec {
   return resolveNext(version === 6 ? 'ipv6' : version === 4 ? 'ipv4' : 'raw');
 }
 
+interface StackEntry {
+  readonly codec: LayerCodec;
+  readonly offset: number;
+  readonly fields: Record<string, unknown>;
+  readonly complete: boolean;
+}
+
 interface MutableContext extends DecodeContext {
   quoted: boolean;
-  stack: { codec: LayerCodec; offset: number; fields: Record<string, unknown>; complete: boolean }[];
+  readonly stack: StackEntry[];
 }
 
 /** Decode one packet. */
-export function decode(bytes: Uint8Array, options: DecodeOptions = {}): DecodedPacket {
+export function decode(bytes: Uint8Array, options?: DecodeOptions): DecodedPacket {
   const buf = asBuffer(bytes);
-  const strict = options.mode !== 'lax';
-  const verify = options.verifyChecksums !== false;
-  const issues: PacketError[] = [];
+  const from = options?.from;
+  const strict = options?.mode !== 'lax';
+  const verify = options?.verifyChecksums !== false;
   const layers: DecodedLayerBase[] = [];
+  const issues: PacketError[] = [];
+  // A plain literal, not a class instance: class fields (define semantics) made V8 deoptimise
+  // the codecs' decode functions over and over once several layer types had been seen.
   const ctx: MutableContext = {
     buf,
     stack: [],
@@ -74,10 +84,10 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): DecodedP
       issues.push(error);
     },
   };
-  if (options.from !== undefined && options.from !== 'auto' && !codecByName(options.from)) {
-    throw new InputError(`decode: unknown first layer ${formatValue(options.from)}${didYouMean(String(options.from), layerNames())}`);
+  if (from !== undefined && from !== 'auto' && !codecByName(from)) {
+    throw new InputError(`decode: unknown first layer ${formatValue(from)}${didYouMean(String(from), layerNames())}`);
   }
-  let codec = firstCodec(buf, options.from ?? 'auto');
+  let codec = firstCodec(buf, from ?? 'auto');
   let off = 0;
   let end = buf.length;
   let complete = true;
@@ -92,22 +102,25 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): DecodedP
       if (end > off) layers.push({ layer: 'raw', fields: { data: buf.subarray(off, end) } });
       break;
     }
-    const layer: DecodedLayerBase = { layer: codec.name, fields: step.fields };
-    if (step.payloadEnd < end) layer.trailer = buf.subarray(step.payloadEnd, end);
+    const fields = step.fields;
+    const payloadEnd = step.payloadEnd;
     complete = complete && step.complete !== false;
-    if (verify && codec.verifyChecksum) {
-      const verdict = codec.verifyChecksum(ctx, off, step.payloadEnd, step.fields, complete);
-      if (verdict) layer.checksum = verdict;
-    }
+    const verdict = verify && codec.verifyChecksum !== undefined ? codec.verifyChecksum(ctx, off, payloadEnd, fields, complete) : undefined;
+    // Whole literals rather than properties added later: fewer hidden-class transitions, and
+    // absent properties stay absent (never present as undefined).
+    const trailer = payloadEnd < end ? buf.subarray(payloadEnd, end) : undefined;
+    let layer: DecodedLayerBase;
+    if (trailer === undefined) layer = verdict ? { layer: codec.name, fields, checksum: verdict } : { layer: codec.name, fields };
+    else layer = verdict ? { layer: codec.name, fields, trailer, checksum: verdict } : { layer: codec.name, fields, trailer };
     layers.push(layer);
-    ctx.stack.push({ codec, offset: off, fields: step.fields, complete });
+    ctx.stack.push({ codec, offset: off, fields, complete });
     // Inside a quoted datagram problems are expected (it is usually cut short): report, never throw.
     if (step.quotes) ctx.quoted = true;
     const next: NextLayer | undefined = step.next;
-    if (next === undefined || step.headerEnd >= step.payloadEnd) break;
+    if (next === undefined || step.headerEnd >= payloadEnd) break;
     codec = resolveNext(next);
     off = step.headerEnd;
-    end = step.payloadEnd;
+    end = payloadEnd;
   }
   return { layers: layers as unknown as Layer[], issues };
 }

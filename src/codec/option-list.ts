@@ -29,12 +29,32 @@ export interface OptionKind<O extends { kind: string }> {
    * bodies that `encodeBody` reproduces byte for byte (exact sizes), so round trips stay exact.
    */
   decodeBody?(body: Uint8Array): Omit<O, 'kind' | 'length'> | undefined;
+  /**
+   * Fast path, optional: the body length `put` will write, or -1 when the option is not valid
+   * (then `encodeBody` runs and reports the error). Kinds with both `size` and `put` are
+   * written straight into the packet buffer, with no per-option allocation.
+   */
+  size?(option: O): number;
+  /** Write the body validated by `size` at `at`. */
+  put?(option: O, buf: Uint8Array, at: number): void;
+  /**
+   * Fast path, optional: the whole option from its body at buf[start, end), with the same
+   * result and acceptance rule as `decodeBody` (undefined: keep it raw), without a subarray.
+   */
+  read?(buf: Uint8Array, start: number, end: number): O | undefined;
 }
 
 export interface OptionListCodec<O extends { kind: string }> {
   readonly kinds: readonly OptionKind<O>[];
   /** Encode a list to bytes (unpadded). */
   encode(options: readonly (O | RawOption)[]): Uint8Array;
+  /**
+   * Validate a list for writing in place: its encoded length, or -1 when some option needs
+   * `encode` (raw options, kinds without a fast path, invalid input: `encode` throws the error).
+   */
+  measure(options: readonly (O | RawOption)[]): number;
+  /** Write a list `measure` accepted at `at`; returns the end offset. */
+  write(options: readonly (O | RawOption)[], buf: Uint8Array, at: number): number;
   /** Decode bytes; returns the options and whatever trailing bytes could not be options. */
   decode(buf: Uint8Array, start: number, end: number, report: (e: PacketError) => void): { options: (O | RawOption)[]; padding: Uint8Array };
 }
@@ -85,8 +105,47 @@ export function optionListCodec<O extends { kind: string; length?: number }>(
     return out;
   }
 
+  const EMPTY = new Uint8Array(0);
+
   return {
     kinds,
+    measure(options) {
+      if (!Array.isArray(options)) return -1;
+      let total = 0;
+      for (let i = 0; i < options.length; i++) {
+        const option = options[i] as O | RawOption;
+        if (option === null || typeof option !== 'object' || typeof option.kind !== 'string') return -1;
+        const kind = byName.get(option.kind);
+        if (kind === undefined) return -1;
+        if (!kind.encodeBody) {
+          total += 1; // EOL, NOP: one octet whatever else the object holds, as in encode()
+          continue;
+        }
+        if (!kind.size || !kind.put) return -1;
+        const body = kind.size(option as O);
+        if (body < 0) return -1;
+        const length = option.length;
+        if (length !== undefined && (typeof length !== 'number' || !Number.isInteger(length) || length < 0 || length > 255)) return -1;
+        total += 2 + body;
+      }
+      return total;
+    },
+    write(options, buf, at) {
+      for (let i = 0; i < options.length; i++) {
+        const option = options[i] as O;
+        const kind = byName.get(option.kind)!;
+        buf[at] = kind.code;
+        if (!kind.encodeBody) {
+          at += 1;
+          continue;
+        }
+        const body = kind.size!(option);
+        kind.put!(option, buf, at + 2);
+        buf[at + 1] = option.length ?? body + 2;
+        at += 2 + body;
+      }
+      return at;
+    },
     encode(options) {
       if (!Array.isArray(options)) throw new FieldValueError(layer, field, options, 'a list of options');
       const parts = options.map(encodeOne);
@@ -116,14 +175,20 @@ export function optionListCodec<O extends { kind: string; length?: number }>(
           report(new ContentError(layer, i, `${field}[${options.length}].length`, length < 0 ? 'missing' : length, `2..${end - i} (the option must fit in the header)`));
           break;
         }
-        const body = buf.subarray(i + 2, i + length);
         // decodeBody accepts only bodies of exactly the size its kind writes, so the named form
         // re-encodes to these bytes (pinned by the lax round-trip properties over random bytes).
-        const parsed = kind?.decodeBody?.(body);
-        options.push(kind && parsed ? ({ kind: kind.name, ...parsed } as O) : { kind: code, data: Buffer.from(body) });
+        let named: O | undefined;
+        if (kind?.read) {
+          named = kind.read(buf, i + 2, i + length);
+        } else if (kind?.decodeBody) {
+          const parsed = kind.decodeBody(buf.subarray(i + 2, i + length));
+          if (parsed) named = { kind: kind.name, ...parsed } as O;
+        }
+        options.push(named ?? { kind: code, data: Buffer.from(buf.subarray(i + 2, i + length)) });
         i += length;
       }
-      return { options, padding: buf.subarray(i, end) };
+      // No view needed when nothing is left (the common case): subarray is slow on Node 20.
+      return { options, padding: i < end ? buf.subarray(i, end) : EMPTY };
     },
   };
 }
@@ -141,6 +206,10 @@ export function putBe32(b: Uint8Array, o: number, v: number): void {
   b[o + 2] = (v >>> 8) & 255;
   b[o + 3] = v & 255;
 }
+
+/** Whether a value is an unsigned integer of `bits` (the fast path's test; checkUint reports). */
+export const isUint = (value: unknown, bits: number): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 2 ** bits - 1;
 
 /** Validate that an option field is a list (of addresses, blocks, entries). */
 export function checkList<T>(value: unknown, name: string, fail: (field: string, value: unknown, allowed: string) => never): readonly T[] {

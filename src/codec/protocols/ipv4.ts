@@ -89,6 +89,9 @@ interface Ipv4State {
   padding: Uint8Array | undefined;
 }
 
+/** One shared `{ ipProtocol }` per protocol number: decoding allocates none. */
+const NEXT_BY_PROTOCOL: readonly { readonly ipProtocol: number }[] = Array.from({ length: 256 }, (_, ipProtocol) => Object.freeze({ ipProtocol }));
+
 // Scratch for computed values; write() is synchronous and not re-entered, so one object serves.
 const auto = { ihl: 0, totalLength: 0, protocol: 0 };
 
@@ -195,7 +198,7 @@ export const ipv4: LayerCodec = {
       headerEnd: off + headerLength,
       payloadEnd,
       // A non-first fragment carries the middle of some payload: nothing to decode but raw data.
-      next: fragmentOffset ? 'raw' : { ipProtocol: fields.protocol },
+      next: fragmentOffset ? 'raw' : NEXT_BY_PROTOCOL[fields.protocol],
       complete,
     };
   },

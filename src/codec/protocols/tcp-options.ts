@@ -1,5 +1,5 @@
 /** TCP options: RFC 9293 section 3.2 (EOL, NOP, MSS), RFC 7323 (window scale, timestamps), RFC 2018 (SACK). */
-import { be16, be32, checkList, checkObject, checkUint, optionListCodec, putBe16, putBe32, type OptionKind, type RawOption } from '../option-list.js';
+import { be16, be32, checkList, checkObject, checkUint, isUint, optionListCodec, putBe16, putBe32, type OptionKind, type RawOption } from '../option-list.js';
 
 export type TcpOption =
   | { readonly kind: 'eol'; readonly length?: number }
@@ -27,6 +27,9 @@ const kinds: OptionKind<TcpOption>[] = [
       return b;
     },
     decodeBody: (b) => (b.length === 2 ? ({ value: be16(b, 0) } satisfies Body<'mss'>) : undefined),
+    size: (o) => (isUint((o as Body<'mss'>).value, 16) ? 2 : -1),
+    put: (o, b, at) => putBe16(b, at, (o as Body<'mss'>).value),
+    read: (b, s, e) => (e - s === 2 ? { kind: 'mss', value: be16(b, s) } : undefined),
   },
   {
     name: 'window-scale',
@@ -34,8 +37,22 @@ const kinds: OptionKind<TcpOption>[] = [
     doc: 'Window scale shift count',
     encodeBody: (o, fail) => Uint8Array.of(checkUint((o as Body<'window-scale'>).shift, 8, 'shift', fail)),
     decodeBody: (b) => (b.length === 1 ? ({ shift: b[0] } satisfies Body<'window-scale'>) : undefined),
+    size: (o) => (isUint((o as Body<'window-scale'>).shift, 8) ? 1 : -1),
+    put: (o, b, at) => {
+      b[at] = (o as Body<'window-scale'>).shift;
+    },
+    read: (b, s, e) => (e - s === 1 ? { kind: 'window-scale', shift: b[s] } : undefined),
   },
-  { name: 'sack-permitted', code: 4, doc: 'SACK permitted', encodeBody: () => new Uint8Array(0), decodeBody: (b) => (b.length === 0 ? {} : undefined) },
+  {
+    name: 'sack-permitted',
+    code: 4,
+    doc: 'SACK permitted',
+    encodeBody: () => new Uint8Array(0),
+    decodeBody: (b) => (b.length === 0 ? {} : undefined),
+    size: () => 0,
+    put: () => undefined,
+    read: (_b, s, e) => (e === s ? { kind: 'sack-permitted' } : undefined),
+  },
   {
     name: 'sack',
     code: 5,
@@ -69,6 +86,13 @@ const kinds: OptionKind<TcpOption>[] = [
       return b;
     },
     decodeBody: (b) => (b.length === 8 ? ({ value: be32(b, 0), echo: be32(b, 4) } satisfies Body<'timestamps'>) : undefined),
+    size: (o) => (isUint((o as Body<'timestamps'>).value, 32) && isUint((o as Body<'timestamps'>).echo ?? 0, 32) ? 8 : -1),
+    put(o, b, at) {
+      const t = o as Body<'timestamps'>;
+      putBe32(b, at, t.value);
+      putBe32(b, at + 4, t.echo ?? 0);
+    },
+    read: (b, s, e) => (e - s === 8 ? { kind: 'timestamps', value: be32(b, s), echo: be32(b, s + 4) } : undefined),
   },
 ];
 

@@ -71,6 +71,9 @@ const header = compileHeader<TcpFields>('tcp', [
 
 const auto = { dataOffset: 5 };
 
+/** frame.state when the options are written in place by write() (see measure). */
+const IN_PLACE = Symbol('in place');
+
 interface TcpState {
   options: Uint8Array | undefined;
   padding: Uint8Array;
@@ -97,6 +100,17 @@ export const tcp: LayerCodec = {
       return 20;
     }
     if (f.options !== undefined && !Array.isArray(f.options)) throw new FieldValueError('tcp', 'options', f.options, 'a list of options');
+    // Common case: known options, default padding. Written straight into the packet in write(),
+    // with no intermediate byte arrays.
+    const inPlace = f.padding === undefined && f.options ? tcpOptions.measure(f.options) : -1;
+    if (inPlace >= 0) {
+      const length = 20 + ((inPlace + 3) & ~3);
+      if (length > 60) {
+        throw new FieldValueError('tcp', 'options', `${length - 20} bytes of options and padding`, 'at most 40 bytes (the 4-bit data offset counts at most 60 header bytes)');
+      }
+      frame.state = IN_PLACE;
+      return length;
+    }
     const options = f.options && f.options.length ? tcpOptions.encode(f.options) : undefined;
     const optionLength = options?.length ?? 0;
     const padding = f.padding !== undefined ? bytesInput('tcp', 'padding', f.padding) : new Uint8Array((4 - (optionLength % 4)) % 4);
@@ -112,8 +126,12 @@ export const tcp: LayerCodec = {
     const frame = frames[index];
     auto.dataOffset = frame.headerLength >>> 2;
     header.write(buf, frame.offset, frame.fields as unknown as TcpFields, auto);
-    const state = frame.state as TcpState | undefined;
-    if (state) {
+    const state = frame.state as TcpState | typeof IN_PLACE | undefined;
+    if (state === IN_PLACE) {
+      let at = tcpOptions.write((frame.fields as TcpInput).options!, buf, frame.offset + 20);
+      const headerEnd = frame.offset + frame.headerLength;
+      while (at < headerEnd) buf[at++] = 0; // default padding: zeros to the 32-bit boundary
+    } else if (state) {
       let at = frame.offset + 20;
       if (state.options) {
         buf.set(state.options, at);
