@@ -2,7 +2,7 @@
  * The main job (`npm start`): craft a few packets, print them decoded, write demo.pcap, and
  * send an ICMP echo to 127.0.0.1 (loopback only) when privileged.
  */
-import { decode, ipv4, openTransport, request, show, summary, TransportError } from '../src/index.js';
+import { decode, ipv4, openTransport, PreflightError, request, show, summary, TransportError } from '../src/index.js';
 import { createCaptureWriter, LinkType } from '../src/capture/index.js';
 
 const packets = [
@@ -42,7 +42,14 @@ try {
     console.log(`\nsent an echo request to 127.0.0.1; no reply within ${result.timeoutMs} ms:\n${result.explanation}`);
   }
 } catch (error) {
-  if (!(error instanceof TransportError && (error.syscall === 'socket' || error.syscall === 'dlopen'))) throw error;
-  const why = error.errnoName === 'EPERM' || error.errnoName === 'EACCES' ? 'this process is not privileged to open raw sockets' : 'raw sockets are not available here';
-  console.log(`\nnot sending the ICMP echo to 127.0.0.1: ${why}.\n${error.remedy}`);
+  // Pre-flight refuses before any system call when this process may not open raw sockets.
+  if (error instanceof PreflightError) {
+    const reasons = error.errors.map((f) => `${f.message}\n${f.remedy}`).join('\n');
+    console.log(`\nnot sending the ICMP echo to 127.0.0.1: ${reasons}`);
+  } else if (error instanceof TransportError && (error.syscall === 'socket' || error.syscall === 'dlopen')) {
+    const why = error.errnoName === 'EPERM' || error.errnoName === 'EACCES' ? 'this process is not privileged to open raw sockets' : 'raw sockets are not available here';
+    console.log(`\nnot sending the ICMP echo to 127.0.0.1: ${why}.\n${error.remedy}`);
+  } else {
+    throw error;
+  }
 }
