@@ -4,6 +4,7 @@
  * The reply can only come if every fragment was well formed and the reassembled datagram's
  * checksum verified. Loopback only. Needs CAP_NET_RAW: skips without it, fails under CI=true.
  */
+import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { fragment, ipv4, ipv6, openTransport, type DecodedPacket } from '../../src/index.js';
 
@@ -12,9 +13,9 @@ const PAYLOAD = Buffer.alloc(3000, 0x5a); // three-plus fragments at a 1,280-byt
 async function echoThroughFragments(family: 4 | 6, id: number): Promise<{ fragments: number; reply: DecodedPacket | undefined }> {
   const request =
     family === 4
-      ? ipv4({ src: '127.0.0.1', dst: '127.0.0.1', id: 4242 }).icmp({ type: 'echo-request', id, seq: 1 }).payload(PAYLOAD)
+      ? ipv4({ src: '127.0.0.1', dst: '127.0.0.1', id: randomInt(1, 0xffff) }).icmp({ type: 'echo-request', id, seq: 1 }).payload(PAYLOAD)
       : ipv6({ src: '::1', dst: '::1' }).icmpv6({ type: 'echo-request', id, seq: 1 }).payload(PAYLOAD);
-  const pieces = fragment(request, { mtu: 1280, ...(family === 6 && { id: 0x1234 }) });
+  const pieces = fragment(request, { mtu: 1280, ...(family === 6 && { id: randomInt(1, 0xffffffff) }) });
   // IPv6 fragments carry our own Fragment header, so the IPv6 header must go out as built.
   await using transport = openTransport({ kind: 'raw', ...(family === 6 && { ipv6Hdrincl: true }) });
   const protocol = family === 4 ? 1 : 58;
@@ -46,7 +47,9 @@ describe('the kernel reassembles our fragments and answers', () => {
         if (process.env.CI === 'true') throw new Error('CI=true: raw sockets need root here');
         c.skip('needs root or CAP_NET_RAW');
       }
-      const id = 0x6000 + family + (process.pid & 0xff);
+      // Fresh identifiers each run: the kernel keeps unfinished fragment queues for 30 s and
+      // would mix a previous run's fragments with ours.
+      const id = randomInt(1, 0xffff);
       const { fragments, reply } = await echoThroughFragments(family, id);
       expect(fragments).toBeGreaterThanOrEqual(3);
       expect(reply, 'no echo reply: the kernel did not reassemble or accept the fragments').toBeDefined();
