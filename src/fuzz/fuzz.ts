@@ -1,6 +1,7 @@
 /**
  * Seeded fuzzing: random values for every fixed-header field the template does not fix, from
- * the layouts' FieldDef (bits and kinds). Computed fields (lengths, next-protocol numbers,
+ * the layouts' FieldDef (bits and kinds), and random valid lists for the list fields it leaves
+ * out (IPv4/TCP options, SCTP chunks, IPv6 Hop-by-Hop/Destination options: see lists.ts). Computed fields (lengths, next-protocol numbers,
  * checksums) stay coherent unless asked to break them. Packet i depends only on (seed, i), so
  * the same seed gives the same packets. Values are always within the field's bits, and a
  * combination the encoder refuses is retried without the offending field: fuzz never throws
@@ -9,10 +10,13 @@
  */
 import { encodeLayers, type EncodableLayer } from '../codec/encode.js';
 import { FieldValueError, InputError, RawcraftError, UnknownFieldError } from '../codec/errors.js';
-import type { FieldDef } from '../codec/field.js';
 import { codecByName } from '../codec/registry.js';
 import { parse } from '../expr/parse.js';
 import { Rng } from '../traffic/random.js';
+import { listSpecs, type ListSpec } from './lists.js';
+import { randomFieldValue } from './values.js';
+
+export { randomFieldValue } from './values.js';
 
 /** What may be deliberately broken: checksums (written wrong) and lengths (random length fields). */
 export type FuzzBreak = 'checksums' | 'lengths';
@@ -34,39 +38,6 @@ export interface FuzzedPacket {
 
 /** Fields that name the header itself: randomising them makes it another protocol, not a fuzzed one. */
 const KEEP = new Set(['ipv4.version', 'ipv6.version']);
-const V4_NETS = [0xc0000200, 0xc6336400, 0xcb007100];
-const INTERESTING = (bits: number): number[] => {
-  const max = 2 ** bits - 1;
-  return [0, 1, max, max - 1, 2 ** (bits - 1), 2 ** (bits - 1) - 1].filter((v) => v >= 0 && v <= max);
-};
-
-/** A random value for a field: boundary values half of the time for integers. */
-export function randomFieldValue(def: FieldDef, rng: Rng): unknown {
-  switch (def.kind) {
-    case 'uint':
-      return rng.float() < 0.3 ? rng.pick(INTERESTING(def.bits)) : rng.bits(def.bits);
-    case 'flags':
-      return rng.bits(def.bits);
-    case 'enum': {
-      const names = Object.keys(def.values);
-      return names.length && rng.float() < 0.6 ? rng.pick(names) : rng.bits(def.bits);
-    }
-    case 'ipv4': {
-      const n = rng.pick(V4_NETS) + rng.int(1, 254);
-      return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
-    }
-    case 'ipv6': {
-      const w = Array.from({ length: 6 }, () => rng.bits(16).toString(16));
-      return `2001:db8:${w.join(':')}`;
-    }
-    case 'mac': {
-      const b = rng.bytes(6);
-      b[0] = (b[0] & 0xfc) | 0x02; // locally administered, unicast
-      return [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
-    }
-  }
-}
-
 function templateLayers(template: string | readonly EncodableLayer[]): readonly EncodableLayer[] {
   return typeof template === 'string' ? parse(template) : template;
 }
@@ -89,22 +60,32 @@ export function* fuzz(template: string | readonly EncodableLayer[], options: Fuz
       return true;
     });
     const corrupt = breaks.has('checksums') && codec.checksumOffset !== undefined && !fixed.has('checksum');
-    return { defs, corrupt };
+    return { defs, corrupt, lists: listSpecs(codec.name, fixed) };
   });
   for (let index = 0; index < count; index++) {
     const rng = new Rng(options.seed, 0x46555a5a, index);
     const out: EncodableLayer[] = layers.map((l, i) => {
       const fields: Record<string, unknown> = { ...(l.fields ?? {}) };
       for (const def of plans[i].defs) fields[def.name] = randomFieldValue(def, rng);
+      for (const list of plans[i].lists) fields[list.field] = list.draw(rng);
       const corrupt = plans[i].corrupt && rng.float() < 0.5 ? ['checksum'] : l.corrupt;
       return { ...l, fields, ...(corrupt && { corrupt }) };
     });
-    yield { index, layers: out, bytes: encodeRetrying(out, layers) };
+    const redraw = (i: number, field: string): ListSpec | undefined => plans[i].lists.find((l) => l.field === field);
+    yield { index, layers: out, bytes: encodeRetrying(out, layers, rng, redraw) };
   }
 }
 
-/** Encode; when a random value is refused (a field that does not fit the random ICMP type...), drop it and retry. */
-function encodeRetrying(out: EncodableLayer[], template: readonly EncodableLayer[]): Buffer {
+/** How many times a refused random list is drawn again before it is left out. */
+const LIST_REDRAWS = 3;
+
+/**
+ * Encode; when a random value is refused (a field that does not fit the random ICMP type...),
+ * drop it and retry. A refused random list (IPv4 options, SCTP chunks...) is drawn again a few
+ * times first, from the packet's Rng, so the result stays a function of (seed, index).
+ */
+function encodeRetrying(out: EncodableLayer[], template: readonly EncodableLayer[], rng: Rng, lists: (layer: number, field: string) => ListSpec | undefined): Buffer {
+  const redraws = new Map<string, number>();
   for (let attempt = 0; attempt < 64; attempt++) {
     try {
       return encodeLayers(out, { onWarning: () => {} });
@@ -116,9 +97,17 @@ function encodeRetrying(out: EncodableLayer[], template: readonly EncodableLayer
       if (i < 0) break;
       const fields = { ...(out[i].fields as Record<string, unknown>) };
       const given = template[i].fields ?? {};
-      const field = (error instanceof FieldValueError || error instanceof UnknownFieldError) && e.field && e.field in fields && !(e.field in given) ? e.field : Object.keys(fields).reverse().find((f) => !(f in given));
+      // `options[2].value` is the options list's.
+      const named = (error instanceof FieldValueError || error instanceof UnknownFieldError) && e.field ? String(e.field).split(/[.[]/)[0] : undefined;
+      const field = named !== undefined && named in fields && !(named in given) ? named : Object.keys(fields).reverse().find((f) => !(f in given));
       if (field === undefined) break;
-      delete fields[field];
+      const list = lists(i, field);
+      const key = `${i}.${field}`;
+      const tries = redraws.get(key) ?? 0;
+      if (list && tries < LIST_REDRAWS) {
+        redraws.set(key, tries + 1);
+        fields[field] = list.draw(rng);
+      } else delete fields[field];
       out[i] = { ...out[i], fields };
     }
   }

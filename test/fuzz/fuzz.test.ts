@@ -24,7 +24,7 @@ describe('fuzz()', () => {
   });
 
   it('keeps fixed fields, and lengths and checksums coherent', () => {
-    for (const p of fuzz('ipv4(dst=127.0.0.1,ttl=9,flags=[],fragmentOffset=0)/udp(dstPort=53)/raw(hex=00ff)', { seed: 1, count: 200 })) {
+    for (const p of fuzz('ipv4(dst=127.0.0.1,ttl=9,flags=[],fragmentOffset=0,options=[])/udp(dstPort=53)/raw(hex=00ff)', { seed: 1, count: 200 })) {
       const d = decode(p.bytes, { mode: 'lax' });
       expect(d.layers[0].fields).toMatchObject({ dst: '127.0.0.1', ttl: 9, version: 4, ihl: 5, totalLength: 30, protocol: 17 });
       expect(d.layers[1].fields).toMatchObject({ dstPort: 53, length: 10 });
@@ -55,6 +55,113 @@ describe('fuzz()', () => {
     );
     // Every layer's every field kind is exercised somewhere above.
     expect(codecs.length).toBeGreaterThan(10);
+  });
+});
+
+describe('fuzz() list fields (issue 7)', () => {
+  type Fields = Record<string, unknown>;
+  const LISTS: [stack: string, layer: number, field: string][] = [
+    ['ipv4/udp(dstPort=53)', 0, 'options'],
+    ['ipv4(flags=[],fragmentOffset=0)/tcp', 1, 'options'],
+    ['ipv6/tcp', 1, 'options'],
+    ['ipv4(flags=[],fragmentOffset=0)/sctp', 1, 'chunks'],
+    ['ipv6/sctp', 1, 'chunks'],
+    ['ipv6/ipv6-hop-by-hop/udp', 1, 'options'],
+    ['ipv6/ipv6-dest-options/udp', 1, 'options'],
+  ];
+  const listOf = (layers: { fields?: unknown }[], layer: number, field: string): unknown => (layers[layer].fields as Fields)[field];
+
+  it.each(LISTS)('%s: layer %i %s vary when not fixed, sometimes empty, and decode to what was asked', (stack, layer, field) => {
+    const seen = new Set<string>();
+    let empty = 0;
+    for (const p of fuzz(stack, { seed: 11, count: 120 })) {
+      const asked = listOf(p.layers, layer, field) as unknown[];
+      expect(Array.isArray(asked)).toBe(true);
+      if (!asked.length) empty++;
+      seen.add(JSON.stringify(decode(p.bytes).layers[layer].fields[field]));
+    }
+    expect(seen.size).toBeGreaterThan(60);
+    expect(empty).toBeGreaterThan(5);
+    expect(empty).toBeLessThan(80);
+  });
+
+  it('draws IPv4 and TCP options within 40 bytes, of several kinds', () => {
+    const kinds = { ipv4: new Set<unknown>(), tcp: new Set<unknown>() };
+    for (const p of fuzz('ipv4(flags=[],fragmentOffset=0)/tcp', { seed: 4, count: 300 })) {
+      const d = decode(p.bytes);
+      const ip = d.layers[0].fields as Fields;
+      const tcp = d.layers[1].fields as Fields;
+      // Options and padding within 40 bytes: the header length fits IHL and data offset.
+      expect(ip.ihl as number).toBe((p.bytes[0] & 15));
+      for (const o of ip.options as { kind: unknown }[]) kinds.ipv4.add(o.kind);
+      for (const o of tcp.options as { kind: unknown }[]) kinds.tcp.add(o.kind);
+      expect(tcp.dataOffset as number).toBeLessThanOrEqual(15);
+    }
+    expect([...kinds.ipv4]).toEqual(expect.arrayContaining(['nop', 'record-route', 'lsrr', 'ssrr', 'timestamp', 'router-alert', 'eol']));
+    expect([...kinds.tcp]).toEqual(expect.arrayContaining(['nop', 'mss', 'window-scale', 'sack-permitted', 'sack', 'timestamps', 'eol']));
+  });
+
+  it('draws SCTP chunks of many known types and IPv6 options including unknown skip-action ones', () => {
+    const chunkTypes = new Set<unknown>();
+    for (const p of fuzz('ipv4(flags=[],fragmentOffset=0)/sctp', { seed: 9, count: 400 })) for (const c of (decode(p.bytes).layers[1].fields as Fields).chunks as { type: unknown }[]) chunkTypes.add(c.type);
+    expect(chunkTypes.size).toBeGreaterThan(15);
+    expect([...chunkTypes].every((t) => typeof t === 'string')).toBe(true);
+    const optionKinds = new Set<unknown>();
+    for (const p of fuzz('ipv6/ipv6-hop-by-hop/udp', { seed: 9, count: 200 })) {
+      for (const o of (decode(p.bytes).layers[1].fields as Fields).options as { kind: unknown; action?: string }[]) {
+        optionKinds.add(typeof o.kind === 'number' ? 'unknown' : o.kind);
+        if (typeof o.kind === 'number') expect(o.action).toBe('skip');
+      }
+    }
+    expect([...optionKinds]).toEqual(expect.arrayContaining(['pad1', 'padn', 'router-alert', 'unknown']));
+  });
+
+  it('keeps a list the template gives, empty or not, and its padding', () => {
+    const cases: [string, number, string, unknown][] = [
+      ['ipv4(options=[])/udp', 0, 'options', []],
+      ['ipv4(options=[{kind=router-alert,value=0}])/udp', 0, 'options', [{ kind: 'router-alert', value: 0 }]],
+      ['ipv4(flags=[],fragmentOffset=0)/tcp(options=[{kind=mss,value=1460}])', 1, 'options', [{ kind: 'mss', value: 1460 }]],
+      ['ipv4(flags=[],fragmentOffset=0)/tcp(options=[])', 1, 'options', []],
+      ['ipv4(flags=[],fragmentOffset=0)/sctp(chunks=[])', 1, 'chunks', []],
+      ['ipv4(flags=[],fragmentOffset=0)/sctp(chunks=[{type=cookie-ack}])', 1, 'chunks', [{ type: 'cookie-ack' }]],
+      ['ipv6/ipv6-hop-by-hop(options=[{kind=router-alert,value=mld}])/udp', 1, 'options', [{ kind: 'router-alert', value: 'mld' }]],
+      ['ipv6/ipv6-dest-options(options=[])/udp', 1, 'options', []],
+    ];
+    for (const [stack, layer, field, want] of cases) {
+      for (const p of fuzz(stack, { seed: 2, count: 30 })) {
+        expect(listOf(p.layers, layer, field), stack).toEqual(want);
+        // Decoded IPv6 options also show the Pad1/PadN the encoder added.
+        const decoded = decode(p.bytes).layers[layer].fields[field] as unknown[];
+        expect(decoded.slice(0, (want as unknown[]).length), stack).toMatchObject(want as object);
+      }
+    }
+    // Given padding shapes the options part: no random options are added next to it.
+    for (const p of fuzz('ipv4(padding=00000000)/udp', { seed: 2, count: 20 })) expect(listOf(p.layers, 0, 'options')).toBeUndefined();
+  });
+
+  it('gives the same lists and bytes for the same seed', () => {
+    const stack = 'ipv4/tcp/raw(hex=00)';
+    const a = [...fuzz(stack, { seed: 21, count: 100 })];
+    const b = [...fuzz(stack, { seed: 21, count: 100 })];
+    expect(b.map((p) => p.bytes.toString('hex'))).toEqual(a.map((p) => p.bytes.toString('hex')));
+    expect(JSON.stringify(b.map((p) => p.layers))).toBe(JSON.stringify(a.map((p) => p.layers)));
+    // Packet i depends on (seed, i) only.
+    const all = take(fuzz('ipv4/sctp', { seed: 21, count: 40 }));
+    expect(take(fuzz('ipv4/sctp', { seed: 21, count: 40 }))).toEqual(all);
+  });
+
+  it('every fuzzed packet with random lists decodes strictly without issues, for any seed (fast-check)', () => {
+    const stacks = ['ipv4/udp', 'ipv4/tcp', 'ipv4/sctp', 'ipv6/tcp', 'ipv6/sctp', 'ipv6/ipv6-hop-by-hop/ipv6-dest-options/udp', 'ipv4(dst=127.0.0.1)/tcp/raw(hex=00ff)', 'ipv4/udp(dstPort=9899)/sctp'];
+    fc.assert(
+      fc.property(fc.constantFrom(...stacks), fc.nat(), (stack, seed) => {
+        for (const p of fuzz(stack, { seed, count: 5 })) {
+          const d = decode(p.bytes, { mode: 'strict' });
+          expect(d.issues).toEqual([]);
+          for (const l of d.layers) if (l.checksum) expect(l.checksum.status).not.toBe('invalid');
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
