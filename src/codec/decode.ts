@@ -6,7 +6,7 @@
 import { InputError, PacketError, formatValue } from './errors.js';
 import { didYouMean } from './suggest.js';
 import type { DecodeContext, DecodedLayerBase, LayerCodec, NextLayer } from './layer.js';
-import { codecByName, layerNames, resolveNext } from './registry.js';
+import { codecByName, layerNames, resolveNextEntry, type DecodeEntry } from './registry.js';
 import type { Layer } from './types.js';
 import { asBuffer } from './bytes.js';
 
@@ -47,10 +47,10 @@ export function layerForLinkType(linkType: number): string | undefined {
   }
 }
 
-function firstCodec(bytes: Uint8Array, from: string): LayerCodec {
-  if (from !== 'auto') return resolveNext(from);
+function firstCodec(bytes: Uint8Array, from: string): DecodeEntry {
+  if (from !== 'auto') return resolveNextEntry(from);
   const version = bytes.length ? bytes[0] >> 4 : 0;
-  return resolveNext(version === 6 ? 'ipv6' : version === 4 ? 'ipv4' : 'raw');
+  return resolveNextEntry(version === 6 ? 'ipv6' : version === 4 ? 'ipv4' : 'raw');
 }
 
 interface StackEntry {
@@ -62,6 +62,7 @@ interface StackEntry {
 
 interface MutableContext extends DecodeContext {
   quoted: boolean;
+  ipIndex: number;
   readonly stack: StackEntry[];
 }
 
@@ -79,6 +80,7 @@ export function decode(bytes: Uint8Array, options?: DecodeOptions): DecodedPacke
     buf,
     stack: [],
     quoted: false,
+    ipIndex: -1,
     report(error) {
       if (strict && !ctx.quoted) throw error;
       issues.push(error);
@@ -87,14 +89,15 @@ export function decode(bytes: Uint8Array, options?: DecodeOptions): DecodedPacke
   if (from !== undefined && from !== 'auto' && !codecByName(from)) {
     throw new InputError(`decode: unknown first layer ${formatValue(from)}${didYouMean(String(from), layerNames())}`);
   }
-  let codec = firstCodec(buf, from ?? 'auto');
+  let entry = firstCodec(buf, from ?? 'auto');
   let off = 0;
   let end = buf.length;
   let complete = true;
   for (;;) {
+    const codec = entry.codec;
     let step;
     try {
-      step = codec.decode(ctx, off, end);
+      step = entry.decode.call(codec, ctx, off, end);
     } catch (error) {
       if (!(error instanceof PacketError) || (strict && !ctx.quoted)) throw error;
       issues.push(error);
@@ -105,20 +108,24 @@ export function decode(bytes: Uint8Array, options?: DecodeOptions): DecodedPacke
     const fields = step.fields;
     const payloadEnd = step.payloadEnd;
     complete = complete && step.complete !== false;
-    const verdict = verify && codec.verifyChecksum !== undefined ? codec.verifyChecksum(ctx, off, payloadEnd, fields, complete) : undefined;
+    const verifyChecksum = entry.verifyChecksum;
+    const verdict = verify && verifyChecksum !== undefined ? verifyChecksum.call(codec, ctx, off, payloadEnd, fields, complete) : undefined;
     // Whole literals rather than properties added later: fewer hidden-class transitions, and
     // absent properties stay absent (never present as undefined).
     const trailer = payloadEnd < end ? buf.subarray(payloadEnd, end) : undefined;
+    const name = entry.name;
     let layer: DecodedLayerBase;
-    if (trailer === undefined) layer = verdict ? { layer: codec.name, fields, checksum: verdict } : { layer: codec.name, fields };
-    else layer = verdict ? { layer: codec.name, fields, trailer, checksum: verdict } : { layer: codec.name, fields, trailer };
+    if (trailer === undefined) layer = verdict ? { layer: name, fields, checksum: verdict } : { layer: name, fields };
+    else layer = verdict ? { layer: name, fields, trailer, checksum: verdict } : { layer: name, fields, trailer };
     layers.push(layer);
+    // The nearest IP layer is tracked here, so upper-layer checksums never scan the stack for it.
+    if (entry.isIp) ctx.ipIndex = ctx.stack.length;
     ctx.stack.push({ codec, offset: off, fields, complete });
     // Inside a quoted datagram problems are expected (it is usually cut short): report, never throw.
     if (step.quotes) ctx.quoted = true;
     const next: NextLayer | undefined = step.next;
     if (next === undefined || step.headerEnd >= payloadEnd) break;
-    codec = resolveNext(next);
+    entry = resolveNextEntry(next);
     off = step.headerEnd;
     end = payloadEnd;
   }

@@ -44,6 +44,8 @@ interface Helpers {
   readIpv6: typeof readIpv6;
   readMac: typeof readMac;
   defaults: unknown[];
+  /** Per field index, for enums: names by value (dense). */
+  enumNames: ((string | undefined)[] | undefined)[];
 }
 
 function allowedText(def: FieldDef): string {
@@ -127,6 +129,7 @@ function makeHelpers(layer: string, defs: readonly FieldDef[]): Helpers {
     readIpv4,
     readIpv6,
     readMac,
+    enumNames,
     defaults: defs.map((d) => {
       if (d.kind === 'ipv4') return parseIpv4(d.default ?? '0.0.0.0');
       if (d.kind === 'ipv6') return parseIpv6(d.default ?? '::');
@@ -235,13 +238,18 @@ function readWordCode(bits: number, offset: number): string {
   }
 }
 
-/** Compile a header layout. Throws at load time when the layout itself is malformed. */
-export function compileHeader<F>(layer: string, defs: readonly FieldDef[]): CompiledHeader<F> {
+/**
+ * Compile a header layout. Throws at load time when the layout itself is malformed.
+ * `readSlots` names properties the decoder always sets after `read` (e.g. `options`): `read`
+ * creates them (as undefined) in its literal, so setting them later is no shape change.
+ */
+export function compileHeader<F>(layer: string, defs: readonly FieldDef[], readSlots: readonly string[] = []): CompiledHeader<F> {
   const groups = groupFields(layer, defs);
   const helpers = makeHelpers(layer, defs);
   const writeLines: string[] = [];
   const readProps: string[] = [];
   const readPre: string[] = [];
+  const readConsts: string[] = [];
   const placements: FieldPlacement[] = [];
   groups.forEach((g, gi) => {
     for (const m of g.members) {
@@ -271,14 +279,25 @@ export function compileHeader<F>(layer: string, defs: readonly FieldDef[]): Comp
       if (m.def.bits === g.bits) expr = `r${gi}`;
       else if (g.bits === 32) expr = `(Math.floor(r${gi} / ${2 ** m.shift}) & ${mask})`;
       else expr = `((r${gi} >>> ${m.shift}) & ${mask})`;
-      if (m.def.kind === 'enum') expr = `h.enumOut(${m.index}, ${expr})`;
-      if (m.def.kind === 'flags') expr = `h.flagsOut(${m.index}, ${expr})`;
+      // Enum names and flag lists are generated inline: no helper call per decoded field.
+      if (m.def.kind === 'enum') {
+        readPre.push(`const x${m.index} = ${expr};`);
+        expr = `(e${m.index}[x${m.index}] ?? x${m.index})`;
+        readConsts.push(`const e${m.index} = h.enumNames[${m.index}];`);
+      }
+      if (m.def.kind === 'flags') {
+        const def = m.def;
+        readPre.push(`const x${m.index} = ${expr};`, `const l${m.index} = [];`);
+        for (let i = 0; i < def.bits; i++) readPre.push(`if (x${m.index} & ${1 << (def.bits - 1 - i)}) l${m.index}.push(${JSON.stringify(def.names[i]) ?? 'undefined'});`);
+        expr = `l${m.index}`;
+      }
       readProps.push(`${JSON.stringify(m.def.name)}: ${expr}`);
     }
   });
+  for (const name of readSlots) readProps.push(`${JSON.stringify(name)}: undefined`);
   const length = groups.reduce((n, g) => n + g.bits / 8, 0);
   const writeSrc = `return function write_${layer.replace(/\W/g, '_')}(buf, o, f, a) {\n${writeLines.join('\n')}\n}`;
-  const readSrc = `return function read_${layer.replace(/\W/g, '_')}(buf, o) {\n${readPre.join('\n')}\nreturn { ${readProps.join(', ')} };\n}`;
+  const readSrc = `${readConsts.join('\n')}\nreturn function read_${layer.replace(/\W/g, '_')}(buf, o) {\n${readPre.join('\n')}\nreturn { ${readProps.join(', ')} };\n}`;
   const write = new Function('h', writeSrc)(helpers) as CompiledHeader<F>['write'];
   const read = new Function('h', readSrc)(helpers) as CompiledHeader<F>['read'];
   return { layer, fields: defs, placements, length, write, read };

@@ -71,6 +71,8 @@ export interface DecodeContext {
   readonly buf: Uint8Array;
   /** Layers decoded so far, outermost first, with their byte offsets. */
   readonly stack: readonly { readonly codec: LayerCodec; readonly offset: number; readonly fields: Record<string, unknown>; readonly complete: boolean }[];
+  /** Index in `stack` of the nearest IP layer (one with `pseudoHeaderSum`), or -1: kept up to date as layers are pushed. */
+  readonly ipIndex: number;
   /** Record a problem: throws in strict mode, collects it in lax mode. */
   report(error: PacketError): void;
   /** True while decoding inside an ICMP-quoted packet. */

@@ -66,6 +66,8 @@ export function optionListCodec<O extends { kind: string; length?: number }>(
 ): OptionListCodec<O> {
   const byName = new Map<string, OptionKind<O>>(kinds.map((k) => [k.name, k]));
   const byCode = new Map<number, OptionKind<O>>(kinds.map((k) => [k.code, k]));
+  // Dense by code (a byte): decoding an option looks its kind up with one indexed load.
+  const byCodeDense: readonly (OptionKind<O> | undefined)[] = Array.from({ length: 256 }, (_, code) => byCode.get(code));
 
   const fail = (index: number) => (name: string, value: unknown, allowed: string): never => {
     throw new FieldValueError(layer, `${field}[${index}].${name}`, value, allowed);
@@ -163,7 +165,7 @@ export function optionListCodec<O extends { kind: string; length?: number }>(
       let i = start;
       while (i < end) {
         const code = buf[i];
-        const kind = byCode.get(code);
+        const kind = byCodeDense[code];
         if (code === 0 || code === 1) {
           options.push(kind ? ({ kind: kind.name } as O) : { kind: code, data: '' });
           i += 1;

@@ -3,7 +3,7 @@
  * `codecs`: decode dispatch, the builder's methods, JSON and printing all come from this list.
  */
 import type { LayerCodec, NextLayer } from './layer.js';
-import { udpPortBindings } from './udp-ports.js';
+import { udpPortBindings, udpPortBound } from './udp-ports.js';
 import { ethernet } from './protocols/ethernet.js';
 import { linuxSll } from './protocols/linux-sll.js';
 import { ipv4 } from './protocols/ipv4.js';
@@ -43,7 +43,49 @@ export const codecs: readonly LayerCodec[] = [
 const byName = new Map(codecs.map((c) => [c.name, c]));
 const byIpProtocol = new Map(codecs.filter((c) => c.ipProtocol !== undefined).map((c) => [c.ipProtocol!, c]));
 const byEtherType = new Map(codecs.filter((c) => c.etherType !== undefined).map((c) => [c.etherType!, c]));
-for (const c of codecs) if (c.udpPort !== undefined) udpPortBindings.set(c.udpPort, c.name);
+/**
+ * What the decode loop needs of a codec, in one shape for every codec: the codecs themselves
+ * are literals of many shapes, so reading their properties in the loop is a megamorphic load.
+ */
+export interface DecodeEntry {
+  readonly codec: LayerCodec;
+  readonly name: string;
+  readonly decode: LayerCodec['decode'];
+  readonly verifyChecksum: LayerCodec['verifyChecksum'];
+  /** Has `pseudoHeaderSum`: an IP layer. */
+  readonly isIp: boolean;
+}
+
+const entryOf = (codec: LayerCodec): DecodeEntry => ({
+  codec,
+  name: codec.name,
+  decode: codec.decode,
+  verifyChecksum: codec.verifyChecksum,
+  isIp: codec.pseudoHeaderSum !== undefined,
+});
+const entryByName = new Map(codecs.map((c) => [c.name, entryOf(c)]));
+const rawEntry = entryByName.get('raw')!;
+const entryByIpProtocol = new Map([...byIpProtocol].map(([n, c]) => [n, entryByName.get(c.name)!]));
+const entryByEtherType = new Map([...byEtherType].map(([n, c]) => [n, entryByName.get(c.name)!]));
+/** Dense by protocol number: resolving what follows an IP header is one indexed load. */
+const entryByIpProtocolDense: readonly DecodeEntry[] = Array.from({ length: 256 }, (_, n) => entryByIpProtocol.get(n) ?? rawEntry);
+
+/** resolveNext, as a decode entry. */
+export function resolveNextEntry(next: NextLayer): DecodeEntry {
+  if (typeof next === 'string') return entryByName.get(next) ?? rawEntry;
+  if ('ipProtocol' in next) {
+    const n = next.ipProtocol;
+    return (n >= 0 && n < 256 ? entryByIpProtocolDense[n] : entryByIpProtocol.get(n)) ?? rawEntry;
+  }
+  return entryByEtherType.get(next.etherType) ?? rawEntry;
+}
+
+for (const c of codecs) {
+  if (c.udpPort !== undefined) {
+    udpPortBindings.set(c.udpPort, c.name);
+    udpPortBound[c.udpPort] = 1;
+  }
+}
 
 /** The codec for a layer name, or undefined. */
 export function codecByName(name: string): LayerCodec | undefined {

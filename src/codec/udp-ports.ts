@@ -4,3 +4,5 @@
  * (which imports UDP), and without allocating per packet.
  */
 export const udpPortBindings = new Map<number, string>();
+/** 1 at each port bound in `udpPortBindings` (kept in step by the registry): most packets need no Map lookup. */
+export const udpPortBound = new Uint8Array(65536);

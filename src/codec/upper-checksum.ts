@@ -51,10 +51,9 @@ export function verifyUpperLayerChecksum(
   complete: boolean,
   zeroAs = 0,
 ): ChecksumVerdict {
-  let ipIndex = ctx.stack.length - 1;
-  while (ipIndex >= 0 && !ctx.stack[ipIndex].codec.pseudoHeaderSum) ipIndex--;
+  const ipIndex = ctx.ipIndex;
+  if (ipIndex < 0 || !complete) return { status: 'unverifiable', actual };
   const ip = ctx.stack[ipIndex];
-  if (!ip || !complete) return { status: 'unverifiable', actual };
   const between = ipIndex + 1 < ctx.stack.length ? ctx.stack.slice(ipIndex + 1) : NONE;
   const sum = ip.codec.pseudoHeaderSum!(ctx.buf, ip.offset, ip.fields, between) + pseudoHeaderTail(protocol, end - off) + sumWords(ctx.buf, off, end);
   let expected = finishChecksum(sum - actual);

@@ -82,7 +82,7 @@ const header = compileHeader<Ipv4Fields>('ipv4', [
   uint('checksum', 16, { doc: 'Header checksum (RFC 1071)', role: 'checksum' }),
   ipv4Addr('src', { doc: 'Source address', default: '127.0.0.1' }),
   ipv4Addr('dst', { doc: 'Destination address', default: '127.0.0.1' }),
-]);
+], ['options']);
 
 interface Ipv4State {
   options: Uint8Array | undefined;
@@ -213,7 +213,9 @@ export const ipv4: LayerCodec = {
 
   pseudoHeaderSum(buf, offset, fields) {
     let sum = ((buf[offset + 12] << 8) | buf[offset + 13]) + ((buf[offset + 14] << 8) | buf[offset + 15]);
-    const final = fields.options === undefined ? undefined : finalDestination(fields.options);
+    const options = fields.options;
+    // No options (the common case): nothing can name another destination.
+    const final = options === undefined || (Array.isArray(options) && options.length === 0) ? undefined : finalDestination(options);
     if (final === undefined) sum += ((buf[offset + 16] << 8) | buf[offset + 17]) + ((buf[offset + 18] << 8) | buf[offset + 19]);
     else sum += (final >>> 16) + (final & 0xffff);
     return sum;

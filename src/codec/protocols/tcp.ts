@@ -67,7 +67,7 @@ const header = compileHeader<TcpFields>('tcp', [
   uint('window', 16, { doc: 'Receive window', default: 65535 }),
   uint('checksum', 16, { doc: 'Checksum over pseudo-header, header and data (RFC 1071)', role: 'checksum' }),
   uint('urgentPointer', 16, { doc: 'Urgent pointer' }),
-]);
+], ['options']);
 
 const auto = { dataOffset: 5 };
 
@@ -162,7 +162,7 @@ export const tcp: LayerCodec = {
     } else {
       const { options, padding } = tcpOptions.decode(buf, off + 20, off + headerLength, ctx.report);
       fields.options = options;
-      if (padding.length >= 4 || padding.some((b) => b !== 0)) fields.padding = Buffer.from(padding);
+      if (padding.length !== 0 && (padding.length >= 4 || padding.some((b) => b !== 0))) fields.padding = Buffer.from(padding);
     }
     return { fields: fields as unknown as Record<string, unknown>, headerEnd: off + headerLength, payloadEnd: end, next: 'raw' };
   },

@@ -7,7 +7,7 @@ import { compileHeader } from '../header.js';
 import { uint } from '../field.js';
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
 import type { LayerCodec } from '../layer.js';
-import { udpPortBindings } from '../udp-ports.js';
+import { udpPortBindings, udpPortBound } from '../udp-ports.js';
 import { fillUpperLayerChecksum, verifyUpperLayerChecksum } from '../upper-checksum.js';
 import { IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
 
@@ -43,6 +43,13 @@ const auto = { length: 0 };
 function nearestIp(layers: readonly { readonly codec: LayerCodec }[]): string | undefined {
   for (let i = layers.length - 1; i >= 0; i--) if (layers[i].codec.pseudoHeaderSum) return layers[i].codec.name;
   return undefined;
+}
+
+/** The layer a port binds (destination port first), or raw; the bitmap spares the Map lookups for unbound ports. */
+function nextByPort(dstPort: number, srcPort: number): string {
+  if (udpPortBound[dstPort] === 1) return udpPortBindings.get(dstPort)!;
+  if (udpPortBound[srcPort] === 1) return udpPortBindings.get(srcPort)!;
+  return 'raw';
 }
 
 export const udp: LayerCodec = {
@@ -92,12 +99,12 @@ export const udp: LayerCodec = {
       payloadEnd = end;
       complete = false;
     }
-    return { fields: fields as unknown as Record<string, unknown>, headerEnd: off + 8, payloadEnd, next: udpPortBindings.get(fields.dstPort) ?? udpPortBindings.get(fields.srcPort) ?? 'raw', complete };
+    return { fields: fields as unknown as Record<string, unknown>, headerEnd: off + 8, payloadEnd, next: nextByPort(fields.dstPort, fields.srcPort), complete };
   },
 
   verifyChecksum(ctx, off, end, fields, complete) {
     const actual = fields.checksum as number;
-    const ip = nearestIp(ctx.stack);
+    const ip = ctx.ipIndex < 0 ? undefined : ctx.stack[ctx.ipIndex].codec.name;
     // Over IPv4 a zero checksum means the sender computed none (RFC 768); there is nothing to check.
     if (actual === 0 && ip === 'ipv4') return { status: 'unverifiable', actual };
     const verdict = verifyUpperLayerChecksum(ctx, off, end, PROTOCOL, actual, complete, 0xffff);
