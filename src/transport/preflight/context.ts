@@ -159,7 +159,7 @@ export const LOOPBACK: readonly LocalAddress[] = [
   { address: '::1', family: 6, prefixLength: 128, interface: 'loopback' },
 ];
 
-/** Parse `10.0.0.5`, `10.0.0.5/24`, `2001:db8::1/64`; throws InputError otherwise. */
+/** Parse `192.0.2.5`, `192.0.2.5/24`, `2001:db8::1/64`; throws InputError otherwise. */
 export function parseLocalAddress(text: string): LocalAddress {
   const [addr, prefix, extra] = text.trim().split('/');
   const parsed = parseIp(addr);

@@ -146,7 +146,7 @@ export interface PreflightContext {
 /**
  * A context to check against: any part left out is detected on this machine. `platform` may
  * be a name such as `windows-11`, `windows-server-2008r2`, `windows-xp-sp2`, `linux`, `macos-14`;
- * `privileges` may be a boolean (elevated or not); an interface may be `"10.0.0.5/24"` text.
+ * `privileges` may be a boolean (elevated or not); an interface may be `"192.0.2.5/24"` text.
  * When `platform` names a system other than this one, privileges default to elevated and the
  * interfaces to loopback.
  */
