@@ -161,3 +161,17 @@ export function bytesInput(layer: string, field: string, value: unknown): Uint8A
   }
   throw new FieldValueError(layer, field, value, 'bytes (a Uint8Array or hex text such as "00ff")');
 }
+
+/** Big-endian reads and writes, for option bodies and other variable parts. */
+export const be16 = (b: Uint8Array, o: number): number => (b[o] << 8) | b[o + 1];
+export const be32 = (b: Uint8Array, o: number): number => b[o] * 0x1000000 + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]);
+export function putBe16(b: Uint8Array, o: number, v: number): void {
+  b[o] = v >>> 8;
+  b[o + 1] = v & 255;
+}
+export function putBe32(b: Uint8Array, o: number, v: number): void {
+  b[o] = v >>> 24;
+  b[o + 1] = (v >>> 16) & 255;
+  b[o + 2] = (v >>> 8) & 255;
+  b[o + 3] = v & 255;
+}

@@ -11,7 +11,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { finishChecksum, sumWords } from './checksum.js';
-import { asBuffer, readIpv4, readIpv6 } from './bytes.js';
+import { asBuffer, be16, be32, putBe16, putBe32, readIpv4, readIpv6 } from './bytes.js';
 import { PacketError } from './errors.js';
 
 /** Why a datagram could not be fragmented. */
@@ -132,16 +132,6 @@ export type ReassemblyResult =
     }
   | { readonly ok: false; readonly error: ReassemblyError };
 
-const be16 = (b: Uint8Array, o: number): number => (b[o] << 8) | b[o + 1];
-const be32 = (b: Uint8Array, o: number): number => b[o] * 0x1000000 + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]);
-function put16(b: Uint8Array, o: number, v: number): void {
-  b[o] = v >>> 8;
-  b[o + 1] = v & 255;
-}
-function put32(b: Uint8Array, o: number, v: number): void {
-  put16(b, o, Math.floor(v / 0x10000));
-  put16(b, o + 2, v & 0xffff);
-}
 
 /** IPv6 extension headers that come before a Fragment header: Hop-by-Hop, Routing, Destination Options. */
 const BEFORE_FRAGMENT = new Set([0, 43, 60]);
@@ -268,12 +258,12 @@ function fragmentIpv4(bytes: Buffer, o: FragmentOptions): Buffer[] {
     if (offset > 0x1fff) throw new FragmentError(layer, 'too-long', `fragment offset ${offset} exceeds 8191 units`);
     const data = pieceData(payload, pieces, k, o);
     head[0] = 0x40 | (head.length / 4);
-    put16(head, 2, head.length + data.length);
-    if (o.id !== undefined) put16(head, 4, o.id);
+    putBe16(head, 2, head.length + data.length);
+    if (o.id !== undefined) putBe16(head, 4, o.id);
     const more = k < pieces.length - 1 || moreAfterAll;
-    put16(head, 6, ((bytes[6] & 0xc0) << 8) | (more ? 0x2000 : 0) | offset);
-    put16(head, 10, 0);
-    put16(head, 10, finishChecksum(sumWords(head, 0, head.length)));
+    putBe16(head, 6, ((bytes[6] & 0xc0) << 8) | (more ? 0x2000 : 0) | offset);
+    putBe16(head, 10, 0);
+    putBe16(head, 10, finishChecksum(sumWords(head, 0, head.length)));
     return Buffer.concat([head, data]);
   });
   return arrange(layer, fragments, o);
@@ -326,11 +316,11 @@ function fragmentIpv6(bytes: Buffer, o: FragmentOptions): Buffer[] {
     if (offset > 0x1fff) throw new FragmentError(layer, 'too-long', `fragment offset ${offset} exceeds 8191 units`);
     const data = pieceData(payload, pieces, k, o);
     const head = Buffer.from(unfrag);
-    put16(head, 4, end - 40 + 8 + data.length);
+    putBe16(head, 4, end - 40 + 8 + data.length);
     const fh = Buffer.alloc(8);
     fh[0] = nextHeader;
-    put16(fh, 2, (offset << 3) | (k < pieces.length - 1 ? 1 : 0));
-    put32(fh, 4, id);
+    putBe16(fh, 2, (offset << 3) | (k < pieces.length - 1 ? 1 : 0));
+    putBe32(fh, 4, id);
     return Buffer.concat([head, fh, data]);
   });
   return arrange(layer, fragments, o);
@@ -496,16 +486,16 @@ export function reassemble(fragments: readonly Uint8Array[], options: Reassemble
   let packet: Buffer;
   if (version === 4) {
     const head = Buffer.from(first.head);
-    put16(head, 2, head.length + total);
+    putBe16(head, 2, head.length + total);
     head[6] &= 0xc0; // keep DF and the reserved bit; clear MF and the offset
     head[7] = 0;
-    put16(head, 10, 0);
-    put16(head, 10, finishChecksum(sumWords(head, 0, head.length)));
+    putBe16(head, 10, 0);
+    putBe16(head, 10, finishChecksum(sumWords(head, 0, head.length)));
     packet = Buffer.concat([head, data]);
   } else {
     const head = Buffer.from(first.head);
     head[first.nextHeaderAt] = first.nextHeader;
-    put16(head, 4, head.length - 40 + total);
+    putBe16(head, 4, head.length - 40 + total);
     packet = Buffer.concat([head, data]);
   }
   return { ok: true, packet, fragments: unique.length, duplicates: parsed.length - unique.length };

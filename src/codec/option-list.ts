@@ -195,19 +195,7 @@ export function optionListCodec<O extends { kind: string; length?: number }>(
   };
 }
 
-/** Read a big-endian u16/u32 from a body. */
-export const be16 = (b: Uint8Array, o: number): number => (b[o] << 8) | b[o + 1];
-export const be32 = (b: Uint8Array, o: number): number => b[o] * 0x1000000 + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]);
-export function putBe16(b: Uint8Array, o: number, v: number): void {
-  b[o] = v >>> 8;
-  b[o + 1] = v & 255;
-}
-export function putBe32(b: Uint8Array, o: number, v: number): void {
-  b[o] = v >>> 24;
-  b[o + 1] = (v >>> 16) & 255;
-  b[o + 2] = (v >>> 8) & 255;
-  b[o + 3] = v & 255;
-}
+export { be16, be32, putBe16, putBe32 } from './bytes.js';
 
 /** Whether a value is an unsigned integer of `bits` (the fast path's test; checkUint reports). */
 export const isUint = (value: unknown, bits: number): value is number =>

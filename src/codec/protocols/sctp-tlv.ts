@@ -553,19 +553,7 @@ export function addressTail(field: string): Tail {
   };
 }
 
-/** Big-endian helpers for custom tails. */
-export const be16 = (b: Uint8Array, o: number): number => (b[o] << 8) | b[o + 1];
-export const be32 = (b: Uint8Array, o: number): number => b[o] * 0x1000000 + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]);
-export function putBe16(b: Uint8Array, o: number, v: number): void {
-  b[o] = v >>> 8;
-  b[o + 1] = v & 255;
-}
-export function putBe32(b: Uint8Array, o: number, v: number): void {
-  b[o] = v >>> 24;
-  b[o + 1] = (v >>> 16) & 255;
-  b[o + 2] = (v >>> 8) & 255;
-  b[o + 3] = v & 255;
-}
+export { be16, be32, putBe16, putBe32 } from '../bytes.js';
 
 /** Names for the values of a number field or list (HMAC identifiers, result codes). */
 export function enumNames(table: Readonly<Record<string, number>>): { codeOf(v: unknown): number | undefined; nameOf(c: number): string | number } {
