@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCapture } from '../../src/capture/index.js';
 import { ipv4 } from '../../src/builders/packet.js';
 import { openTransport } from '../../src/transport/index.js';
-import { ROOT, requireRaw } from './helpers.js';
+import { ROOT, buildTransportForChild, requireRaw } from './helpers.js';
 
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const dir = mkdtempSync(join(tmpdir(), 'rawcraft-cli-'));
@@ -150,9 +150,16 @@ describe('rawcraft CLI with raw sockets (loopback)', () => {
     expect(cli(['traceroute', '127.0.0.1', '--proto', 'gre']).status).toBe(2);
   });
 
-  it('unprivileged: one line on stderr with the remedy, exit 2', (ctx) => {
+  it('unprivileged: one line on stderr with the remedy, exit 2', async (ctx) => {
     requireRaw(ctx); // needs root to drop to another user
-    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'ping', '127.0.0.1', '--count', '1'], { encoding: 'utf8', timeout: 30_000 });
+    // A copy any user can read: the checkout itself may sit in a 0700 directory.
+    const child = await buildTransportForChild();
+    let r;
+    try {
+      r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(child.dir, 'src', 'cli', 'main.js'), 'ping', '127.0.0.1', '--count', '1'], { encoding: 'utf8', timeout: 30_000 });
+    } finally {
+      child.cleanup();
+    }
     if (r.error || /setpriv: /.test(r.stderr)) ctx.skip(`cannot run as another user: ${r.error?.message ?? r.stderr}`);
     expect(r.stdout).toBe('');
     expect(r.status).toBe(2);

@@ -4,7 +4,7 @@
  * code in a child Node process (unprivileged user, process-exit and GC checks).
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -168,7 +168,13 @@ export async function buildTransportForChild(): Promise<{ dir: string; cleanup: 
     writeFileSync(out, js);
   }
   writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  // Copies, not a symlink: the checkout itself may not be readable by the unprivileged child
+  // (a clone inside a 0700 directory), but the runtime dependencies must be.
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  for (const name of [...Object.keys(pkg.dependencies), '@koromix']) {
+    const from = join(ROOT, 'node_modules', name);
+    if (existsSync(from)) cpSync(from, join(dir, 'node_modules', name), { recursive: true, dereference: true });
+  }
   // mkdtemp makes the directory 0700; the unprivileged child must be able to read it.
   chmodTree(dir);
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
