@@ -6,7 +6,8 @@
  * `ipv4().udp().tcp()`. The methods themselves are generated from the codec registry, so a new
  * protocol needs no change here.
  */
-import { encodeLayers, type EncodableLayer } from '../codec/encode.js';
+import { emitWarning, type EncodableLayer } from '../codec/encode.js';
+import { ROOT, type Frame, type StackPlan } from '../codec/encode-plan.js';
 import { decode } from '../codec/decode.js';
 import { StackError } from '../codec/errors.js';
 import { codecs } from '../codec/registry.js';
@@ -50,19 +51,24 @@ export type Step<L extends string> = StepBase & {
 const camel = (name: string): string => name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 class PacketBuilder {
-  // A linked list: each step keeps its parent and its own layer, so adding a layer is O(1)
-  // and builders sharing a prefix share it. The array is built once, when asked for.
-  // Fields are assigned in the constructor only (no class-field initialisers): one hidden class.
-  private readonly parent: PacketBuilder | undefined;
-  private readonly last: EncodableLayer | undefined;
-  /** Number of layers so far, so `layers` fills an array of the right size without reversing. */
-  private readonly depth: number;
-  private cached: EncodableLayer[] | undefined;
+  // A linked list: each step keeps its parent and its own layer's input, so adding a layer is
+  // O(1) and builders sharing a prefix share it. Each step also holds the compiled encoder plan
+  // of its stack (codec/encode-plan.ts), so encode() finds it without a lookup.
+  // Fields are `declare`d and assigned in the constructor only: TypeScript then emits no class
+  // fields, whose define-then-assign costs a step and a shape change per builder made.
+  private declare readonly parent: PacketBuilder | undefined;
+  private declare readonly plan: StackPlan;
+  private declare readonly fields: object;
+  private declare readonly trailerInput: Uint8Array | string | undefined;
+  private declare readonly corruptList: readonly string[] | undefined;
+  private declare cached: EncodableLayer[] | undefined;
 
-  constructor(parent: PacketBuilder | undefined, last: EncodableLayer | undefined) {
+  constructor(parent: PacketBuilder | undefined, plan: StackPlan, fields: object, trailer: Uint8Array | string | undefined, corrupt: readonly string[] | undefined) {
     this.parent = parent;
-    this.last = last;
-    this.depth = parent === undefined ? 0 : parent.depth + 1;
+    this.plan = plan;
+    this.fields = fields;
+    this.trailerInput = trailer;
+    this.corruptList = corrupt;
     this.cached = undefined;
   }
 
@@ -70,16 +76,15 @@ class PacketBuilder {
   get layers(): readonly EncodableLayer[] {
     let out = this.cached;
     if (out === undefined) {
-      out = new Array<EncodableLayer>(this.depth);
-      let i = this.depth;
-      for (let b: PacketBuilder | undefined = this; b !== undefined && b.last !== undefined; b = b.parent) out[--i] = b.last;
+      out = new Array<EncodableLayer>(this.plan.depth);
+      for (let b: PacketBuilder | undefined = this; b !== undefined && b.plan.codec !== undefined; b = b.parent) out[b.plan.depth - 1] = b.layer();
       this.cached = out;
     }
     return out;
   }
 
   encode(): Buffer {
-    return encodeLayers(this.layers);
+    return this.plan.encode(this, PacketBuilder.fillFrames, emitWarning);
   }
 
   build(): Built {
@@ -89,43 +94,63 @@ class PacketBuilder {
   }
 
   corrupt(field: 'checksum'): PacketBuilder {
-    return this.replaceLast((last) => ({ ...last, corrupt: [...(last.corrupt ?? []), field] }));
+    const parent = this.withLast();
+    return new PacketBuilder(parent, this.plan, this.fields, this.trailerInput, [...(this.corruptList ?? []), field]);
   }
 
   trailer(bytes: Uint8Array | string): PacketBuilder {
-    return this.replaceLast((last) => ({ ...last, trailer: bytes }));
+    const parent = this.withLast();
+    return new PacketBuilder(parent, this.plan, this.fields, bytes, this.corruptList);
   }
 
   payload(data: string | Uint8Array): PacketBuilder {
-    return this.add('raw', { data: typeof data === 'string' ? Buffer.from(data, 'utf8') : data }, RAW_FOLLOWS);
+    return this.add('raw', { data: typeof data === 'string' ? Buffer.from(data, 'utf8') : data });
   }
 
-  add(layer: string, fields: object | undefined, follows: ReadonlySet<string> = followSets.get(layer)!): PacketBuilder {
-    const previous = this.last === undefined ? 'start' : this.last.layer;
-    if (!follows.has(previous)) {
-      throw new StackError(layer, `cannot follow ${previous === 'start' ? 'the start of a packet' : previous}; it may follow ${[...follows].join(', ')}`);
+  add(layer: string, fields: object | undefined): PacketBuilder {
+    const plan = this.plan.child(layer)!;
+    if (!plan.legal) {
+      const previous = this.plan.codec === undefined ? 'the start of a packet' : this.plan.codec.name;
+      throw new StackError(layer, `cannot follow ${previous}; it may follow ${plan.codec!.follows.join(', ')}`);
     }
-    return new PacketBuilder(this, { layer, fields: fields ?? EMPTY });
+    return new PacketBuilder(this, plan, fields ?? EMPTY, undefined, undefined);
   }
 
-  private replaceLast(change: (last: EncodableLayer) => EncodableLayer): PacketBuilder {
-    if (this.last === undefined) throw new StackError('packet', 'there is no layer yet');
-    return new PacketBuilder(this.parent, change(this.last));
+  /** This step's layer as an EncodableLayer (trailer and corrupt only when given). */
+  private layer(): EncodableLayer {
+    const layer: { layer: string; fields: object; trailer?: Uint8Array | string; corrupt?: readonly string[] } = { layer: this.plan.codec!.name, fields: this.fields };
+    if (this.trailerInput !== undefined) layer.trailer = this.trailerInput;
+    if (this.corruptList !== undefined) layer.corrupt = this.corruptList;
+    return layer;
+  }
+
+  /** The parent, after checking there is a last layer to change. */
+  private withLast(): PacketBuilder | undefined {
+    if (this.plan.codec === undefined) throw new StackError('packet', 'there is no layer yet');
+    return this.parent;
+  }
+
+  /** Put each step's input into the encoder's frames, innermost last. */
+  private static fillFrames(frames: Frame[], last: PacketBuilder): void {
+    let b = last;
+    for (let i = frames.length - 1; i >= 0; i--) {
+      const frame = frames[i];
+      frame.fields = b.fields as Record<string, unknown>;
+      frame.trailerInput = b.trailerInput;
+      frame.corrupt = b.corruptList;
+      b = b.parent!;
+    }
   }
 }
 
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
-const followSets = new Map(codecs.map((c) => [c.name, new Set(c.follows)]));
-
-const RAW_FOLLOWS = followSets.get('raw')!;
 
 // One method per registered layer: `.ipv4()`, `.udp()`, `.linuxSll()`...
 for (const codec of codecs) {
   const name = codec.name;
-  const follows = followSets.get(name)!; // looked up once here, not on every call
   Object.defineProperty(PacketBuilder.prototype, camel(name), {
     value: function (this: PacketBuilder, fields?: object) {
-      return this.add(name, fields, follows);
+      return this.add(name, fields);
     },
     writable: true,
     configurable: true,
@@ -134,12 +159,15 @@ for (const codec of codecs) {
 
 /** Start an empty packet: `packet().ethernet().ipv4()...`. */
 export function packet(): Step<'start'> {
-  return new PacketBuilder(undefined, undefined) as unknown as Step<'start'>;
+  return START;
 }
 
+// Builders are immutable, so every packet can start from one empty step.
+const START = new PacketBuilder(undefined, ROOT, EMPTY, undefined, undefined) as unknown as Step<'start'>;
+
 /** Start with an IPv4 layer. */
-export const ipv4 = (fields?: InputOf<'ipv4'>): Step<'ipv4'> => packet().ipv4(fields);
+export const ipv4 = (fields?: InputOf<'ipv4'>): Step<'ipv4'> => START.ipv4(fields);
 /** Start with an Ethernet layer. */
-export const ethernet = (fields?: InputOf<'ethernet'>): Step<'ethernet'> => packet().ethernet(fields);
+export const ethernet = (fields?: InputOf<'ethernet'>): Step<'ethernet'> => START.ethernet(fields);
 /** Start with an IPv6 layer. */
-export const ipv6 = (fields?: InputOf<'ipv6'>): Step<'ipv6'> => packet().ipv6(fields);
+export const ipv6 = (fields?: InputOf<'ipv6'>): Step<'ipv6'> => START.ipv6(fields);

@@ -24,9 +24,11 @@ export interface CompiledHeader<F> {
   readonly length: number;
   /**
    * Write the header at `off`. Fields missing from `values` take `auto[name]` when the field is
-   * automatic, 0 for checksums (filled later), otherwise the field's default.
+   * automatic, 0 for checksums (filled later), otherwise the field's default. Returns the
+   * unfolded RFC 1071 sum of the header's 16-bit words as written (a missing checksum counts 0),
+   * computed from the values, so a checksum over the header need not read its bytes back.
    */
-  write(buf: Uint8Array, off: number, values: F, auto: Record<string, number>): void;
+  write(buf: Uint8Array, off: number, values: F, auto: Record<string, number>): number;
   /** Read every field at `off` (the caller has checked the length). */
   read(buf: Uint8Array, off: number): F;
 }
@@ -43,6 +45,7 @@ interface Helpers {
   readIpv4: typeof readIpv4;
   readIpv6: typeof readIpv6;
   readMac: typeof readMac;
+  sumBytes: (bytes: Uint8Array, odd: boolean) => number;
   defaults: unknown[];
   /** Per field index, for enums: names by value (dense). */
   enumNames: ((string | undefined)[] | undefined)[];
@@ -129,6 +132,11 @@ function makeHelpers(layer: string, defs: readonly FieldDef[]): Helpers {
     readIpv4,
     readIpv6,
     readMac,
+    sumBytes(bytes, odd) {
+      let sum = 0;
+      for (let i = 0; i < bytes.length; i++) sum += (i % 2 === 0) !== odd ? bytes[i] << 8 : bytes[i];
+      return sum;
+    },
     enumNames,
     defaults: defs.map((d) => {
       if (d.kind === 'ipv4') return parseIpv4(d.default ?? '0.0.0.0');
@@ -222,6 +230,22 @@ function writeBytesCode(expr: string, bits: number, offset: number): string {
   return lines.join(' ');
 }
 
+/**
+ * The RFC 1071 contribution of a `bits`-wide value written at header byte `offset`: bytes at
+ * even offsets are the high halves of 16-bit words, bytes at odd offsets the low halves.
+ */
+function sumCode(expr: string, bits: number, offset: number): string {
+  if (offset % 2 === 0 && bits === 16) return expr;
+  if (offset % 2 === 0 && bits === 32) return `((${expr} >>> 16) + (${expr} & 65535))`;
+  const parts: string[] = [];
+  for (let k = 0; k < bits / 8; k++) {
+    const shift = bits - 8 * (k + 1);
+    const byte = shift ? `((${expr} >>> ${shift}) & 255)` : `(${expr} & 255)`;
+    parts.push((offset + k) % 2 === 0 ? `(${byte} << 8)` : byte);
+  }
+  return `(${parts.join(' + ')})`;
+}
+
 function readWordCode(bits: number, offset: number): string {
   const b = (k: number) => `buf[o + ${offset + k}]`;
   switch (bits) {
@@ -251,6 +275,7 @@ export function compileHeader<F>(layer: string, defs: readonly FieldDef[], readS
   const readPre: string[] = [];
   const readConsts: string[] = [];
   const placements: FieldPlacement[] = [];
+  const sums: string[] = [];
   groups.forEach((g, gi) => {
     for (const m of g.members) {
       writeLines.push(valueCode(m.def, m.index));
@@ -260,11 +285,13 @@ export function compileHeader<F>(layer: string, defs: readonly FieldDef[], readS
     const key = JSON.stringify(first.def.name);
     if (first.def.kind === 'ipv4') {
       writeLines.push(writeBytesCode(`v${first.index}`, 32, g.offset));
+      sums.push(sumCode(`v${first.index}`, 32, g.offset));
       readProps.push(`${key}: h.readIpv4(buf, o + ${g.offset})`);
       return;
     }
     if (first.def.kind === 'ipv6' || first.def.kind === 'mac') {
       writeLines.push(`buf.set(v${first.index}, o + ${g.offset});`);
+      sums.push(`h.sumBytes(v${first.index}, ${g.offset % 2 === 1})`);
       readProps.push(`${key}: h.${first.def.kind === 'ipv6' ? 'readIpv6' : 'readMac'}(buf, o + ${g.offset})`);
       return;
     }
@@ -272,6 +299,7 @@ export function compileHeader<F>(layer: string, defs: readonly FieldDef[], readS
       .map((m) => (m.shift ? (g.bits === 32 ? `v${m.index} * ${2 ** m.shift}` : `(v${m.index} << ${m.shift})`) : `v${m.index}`))
       .join(g.bits === 32 ? ' + ' : ' | ');
     writeLines.push(`const w${gi} = ${word};`, writeBytesCode(`w${gi}`, g.bits, g.offset));
+    sums.push(sumCode(`w${gi}`, g.bits, g.offset));
     readPre.push(`const r${gi} = ${readWordCode(g.bits, g.offset)};`);
     for (const m of g.members) {
       const mask = 2 ** m.def.bits - 1;
@@ -296,7 +324,7 @@ export function compileHeader<F>(layer: string, defs: readonly FieldDef[], readS
   });
   for (const name of readSlots) readProps.push(`${JSON.stringify(name)}: undefined`);
   const length = groups.reduce((n, g) => n + g.bits / 8, 0);
-  const writeSrc = `return function write_${layer.replace(/\W/g, '_')}(buf, o, f, a) {\n${writeLines.join('\n')}\n}`;
+  const writeSrc = `return function write_${layer.replace(/\W/g, '_')}(buf, o, f, a) {\n${writeLines.join('\n')}\nreturn ${sums.join(' + ') || '0'};\n}`;
   const readSrc = `${readConsts.join('\n')}\nreturn function read_${layer.replace(/\W/g, '_')}(buf, o) {\n${readPre.join('\n')}\nreturn { ${readProps.join(', ')} };\n}`;
   const write = new Function('h', writeSrc)(helpers) as CompiledHeader<F>['write'];
   const read = new Function('h', readSrc)(helpers) as CompiledHeader<F>['read'];

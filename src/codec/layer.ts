@@ -31,6 +31,15 @@ export interface EncodeFrame {
   state: unknown;
   /** Report something the RFCs forbid that is being crafted anyway (see `EncodeOptions.onWarning`). */
   readonly warn?: (warning: PacketError) => void;
+  /** Index of the nearest enclosing IP layer's frame (one with `pseudoHeaderSum`), or -1. */
+  readonly ipIndex: number;
+  /**
+   * A codec's `write` may record the unfolded RFC 1071 sum of the first `summedLength` bytes of
+   * its header as written (what a compiled header's `write` returns), so checksums over those
+   * bytes need not read them back. `summedLength` stays 0 when the codec does not; it must be even.
+   */
+  headerSum: number;
+  summedLength: number;
 }
 
 /** How a layer names what comes next: directly, or by a number the registry binds. */

@@ -24,9 +24,8 @@ export function fillUpperLayerChecksum(
 ): void {
   const frame = frames[index];
   if (frame.fields.checksum !== undefined) return;
-  let ipIndex = index - 1;
-  while (ipIndex >= 0 && !frames[ipIndex].codec.pseudoHeaderSum) ipIndex--;
-  const ip: EncodeFrame | undefined = frames[ipIndex];
+  const ipIndex = frame.ipIndex;
+  const ip: EncodeFrame | undefined = ipIndex < 0 ? undefined : frames[ipIndex];
   if (!ip) {
     throw new StackError(frame.codec.name, 'its checksum needs an enclosing IPv4 or IPv6 layer for the pseudo-header: add one, or give checksum explicitly');
   }
@@ -34,7 +33,7 @@ export function fillUpperLayerChecksum(
   const end = frame.payloadEnd;
   // Extension headers between the IP layer and this one (RFC 8200 section 8.1: a Routing header names the final destination).
   const between = ipIndex + 1 < index ? frames.slice(ipIndex + 1, index) : NONE;
-  const sum = ip.codec.pseudoHeaderSum!(buf, ip.offset, ip.fields, between) + pseudoHeaderTail(protocol, end - start) + sumWords(buf, start, end);
+  const sum = ip.codec.pseudoHeaderSum!(buf, ip.offset, ip.fields, between) + pseudoHeaderTail(protocol, end - start) + sumWords(buf, start + frame.summedLength, end, frame.headerSum);
   let value = finishChecksum(sum);
   if (value === 0 && zeroAs) value = zeroAs;
   buf[start + checksumAt] = value >>> 8;

@@ -177,7 +177,9 @@ export const icmp: LayerCodec = {
 
   write(buf, frames, index) {
     const frame = frames[index];
-    (frame.state as CompiledHeader<IcmpFields>).write(buf, frame.offset, frame.fields as unknown as IcmpFields, NO_AUTO);
+    const header = frame.state as CompiledHeader<IcmpFields>;
+    frame.headerSum = header.write(buf, frame.offset, frame.fields as unknown as IcmpFields, NO_AUTO);
+    frame.summedLength = header.length;
   },
 
   checksumOffset: 2,
@@ -185,7 +187,7 @@ export const icmp: LayerCodec = {
   fillChecksum(buf, frames, index) {
     const frame = frames[index];
     if (frame.fields.checksum !== undefined) return;
-    const value = finishChecksum(sumWords(buf, frame.offset, frame.payloadEnd));
+    const value = finishChecksum(sumWords(buf, frame.offset + frame.summedLength, frame.payloadEnd, frame.headerSum));
     buf[frame.offset + 2] = value >>> 8;
     buf[frame.offset + 3] = value & 255;
   },

@@ -138,7 +138,8 @@ export const ipv4: LayerCodec = {
     if (auto.totalLength > 0xffff && f.totalLength === undefined) {
       throw new FieldValueError('ipv4', 'totalLength', auto.totalLength, 'at most 65535 bytes of header and payload: fragment the packet');
     }
-    header.write(buf, o, frame.fields as unknown as Ipv4Fields, auto);
+    frame.headerSum = header.write(buf, o, frame.fields as unknown as Ipv4Fields, auto);
+    frame.summedLength = 20;
     const state = frame.state as Ipv4State | undefined;
     if (state) {
       let at = o + 20;
@@ -156,7 +157,7 @@ export const ipv4: LayerCodec = {
     const frame = frames[index];
     if ((frame.fields as Ipv4Input).checksum !== undefined) return;
     const o = frame.offset;
-    const value = finishChecksum(sumWords(buf, o, o + frame.headerLength));
+    const value = finishChecksum(sumWords(buf, o + frame.summedLength, o + frame.headerLength, frame.headerSum));
     buf[o + 10] = value >>> 8;
     buf[o + 11] = value & 255;
   },

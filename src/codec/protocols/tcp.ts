@@ -125,7 +125,8 @@ export const tcp: LayerCodec = {
   write(buf, frames, index) {
     const frame = frames[index];
     auto.dataOffset = frame.headerLength >>> 2;
-    header.write(buf, frame.offset, frame.fields as unknown as TcpFields, auto);
+    frame.headerSum = header.write(buf, frame.offset, frame.fields as unknown as TcpFields, auto);
+    frame.summedLength = 20;
     const state = frame.state as TcpState | typeof IN_PLACE | undefined;
     if (state === IN_PLACE) {
       let at = tcpOptions.write((frame.fields as TcpInput).options!, buf, frame.offset + 20);

@@ -39,12 +39,6 @@ const header = compileHeader<UdpFields>('udp', [
 
 const auto = { length: 0 };
 
-/** Name of the nearest enclosing IP layer (the one whose pseudo-header the checksum uses). */
-function nearestIp(layers: readonly { readonly codec: LayerCodec }[]): string | undefined {
-  for (let i = layers.length - 1; i >= 0; i--) if (layers[i].codec.pseudoHeaderSum) return layers[i].codec.name;
-  return undefined;
-}
-
 /** The layer a port binds (destination port first), or raw; the bitmap spares the Map lookups for unbound ports. */
 function nextByPort(dstPort: number, srcPort: number): string {
   if (udpPortBound[dstPort] === 1) return udpPortBindings.get(dstPort)!;
@@ -68,10 +62,11 @@ export const udp: LayerCodec = {
     const frame = frames[index];
     auto.length = frame.payloadEnd - frame.offset;
     if (auto.length > 0xffff && frame.fields.length === undefined) {
-      if (nearestIp(frames.slice(0, index)) !== 'ipv6') throw new FieldValueError('udp', 'length', auto.length, 'at most 65535 bytes of header and payload (over IPv6, a jumbogram)');
+      if (frames[frame.ipIndex]?.codec.name !== 'ipv6') throw new FieldValueError('udp', 'length', auto.length, 'at most 65535 bytes of header and payload (over IPv6, a jumbogram)');
       auto.length = 0; // A UDP jumbogram (RFC 2675 section 4): the length comes from the Jumbo Payload option.
     }
-    header.write(buf, frame.offset, frame.fields as unknown as UdpFields, auto);
+    frame.headerSum = header.write(buf, frame.offset, frame.fields as unknown as UdpFields, auto);
+    frame.summedLength = 8;
   },
 
   checksumOffset: 6,
@@ -85,7 +80,7 @@ export const udp: LayerCodec = {
     const fields = header.read(ctx.buf, off);
     let payloadEnd = off + fields.length;
     let complete = true;
-    if (fields.length === 0 && end - off > 0xffff && nearestIp(ctx.stack) === 'ipv6') {
+    if (fields.length === 0 && end - off > 0xffff && ctx.ipIndex >= 0 && ctx.stack[ctx.ipIndex].codec.name === 'ipv6') {
       payloadEnd = end; // RFC 2675 section 4: a jumbogram's UDP length is 0.
     } else if (fields.length < 8) {
       ctx.report(new ContentError('udp', off + 4, 'length', fields.length, 'at least 8 (the header)'));

@@ -1,0 +1,259 @@
+/**
+ * Encoding compiled per layer stack. The first time a sequence of layers (ipv4/udp/raw, ...) is
+ * encoded, one function is generated for exactly that sequence, the way header.ts compiles one
+ * header: every codec call in it has a single target (so V8 inlines it), the nearest enclosing IP
+ * layer of each frame is worked out once, and the frames are kept and reused. Encoding a packet
+ * is then: check the input, measure, allocate, write, checksum.
+ *
+ * Plans form a tree keyed by layer name (root = no layer), so a builder step holds its plan and
+ * finding it costs one Map lookup per added layer.
+ */
+import { FieldValueError, InputError, UnknownFieldError, type PacketError } from './errors.js';
+import { corruptChecksum } from './checksum.js';
+import { bytesInput } from './bytes.js';
+import type { EncodeFrame, LayerCodec } from './layer.js';
+import { codecByName, fieldNames } from './registry.js';
+import { closest } from './suggest.js';
+
+/** A frame as the encoder keeps it: what codecs see, plus the caller's input before it is checked. */
+export interface Frame extends EncodeFrame {
+  fields: Record<string, unknown>;
+  trailer: Uint8Array | undefined;
+  warn: (warning: PacketError) => void;
+  /** The `trailer` input (bytes or hex), turned into `trailer` when the frame is checked. */
+  trailerInput: Uint8Array | string | undefined;
+  /** What to spoil on purpose (only `'checksum'`). */
+  corrupt: readonly string[] | undefined;
+}
+
+type Run = (frames: Frame[], warn: (warning: PacketError) => void) => Buffer;
+
+const EMPTY_FIELDS: Readonly<Record<string, unknown>> = Object.freeze({});
+const noWarning = (): void => {};
+
+/** Distinct stacks compiled before the tree is dropped and regrown (bounds memory for odd inputs). */
+const MAX_COMPILED = 512;
+let compiledCount = 0;
+
+export class StackPlan {
+  /** The last layer's codec; undefined at the root. */
+  readonly codec: LayerCodec | undefined;
+  readonly parent: StackPlan | undefined;
+  /** Number of layers. */
+  readonly depth: number;
+  /** Whether the last layer may follow the one before (its codec's `follows`); builders refuse stacks that are not. */
+  readonly legal: boolean;
+  private readonly children = new Map<string, StackPlan>();
+  // The child asked for last: builders ask for the same one again and again, and comparing
+  // two interned strings is cheaper than a Map lookup.
+  private lastName: string | undefined = undefined;
+  private lastChild: StackPlan | undefined = undefined;
+  private run: Run | undefined = undefined;
+  /** The plan's own frames while nobody is using them. */
+  private spare: Frame[] | undefined = undefined;
+
+  constructor(parent: StackPlan | undefined, codec: LayerCodec | undefined) {
+    this.parent = parent;
+    this.codec = codec;
+    this.depth = parent === undefined ? 0 : parent.depth + 1;
+    this.legal = codec === undefined || codec.follows.includes(parent?.codec?.name ?? 'start');
+  }
+
+  /** The plan for this stack plus one layer, or undefined when no layer has that name. */
+  child(name: string): StackPlan | undefined {
+    if (name === this.lastName) return this.lastChild;
+    let plan = this.children.get(name);
+    if (plan === undefined) {
+      const codec = codecByName(name);
+      if (codec === undefined) return undefined;
+      plan = new StackPlan(this, codec);
+      this.children.set(name, plan);
+    }
+    this.lastName = name;
+    this.lastChild = plan;
+    return plan;
+  }
+
+  /**
+   * Encode: `fill` puts each layer's fields (and trailer, corrupt) into the frames, outermost
+   * first; the rest is the compiled code. A module-level `fill` keeps the call allocation-free.
+   */
+  encode<S>(source: S, fill: (frames: Frame[], source: S) => void, warn: (warning: PacketError) => void): Buffer {
+    // The plan's frames, unless an encode is already running (a warning handler that encodes).
+    // No try/finally: frames an error leaves half-filled are simply not handed back.
+    let frames = this.spare;
+    if (frames === undefined) frames = newFrames(this.codecs());
+    else this.spare = undefined;
+    fill(frames, source);
+    const bytes = (this.run ?? this.compile())(frames, warn);
+    // Drop the references to the caller's values, so a kept frame holds nothing alive.
+    for (let i = 0; i < frames.length; i++) {
+      const frame = frames[i];
+      frame.fields = EMPTY_FIELDS;
+      frame.trailer = undefined;
+      frame.trailerInput = undefined;
+      frame.corrupt = undefined;
+      frame.state = undefined;
+      frame.warn = noWarning;
+    }
+    this.spare = frames;
+    return bytes;
+  }
+
+  /** The codecs of the stack, outermost first. */
+  private codecs(): LayerCodec[] {
+    const out = new Array<LayerCodec>(this.depth);
+    for (let p: StackPlan | undefined = this; p !== undefined && p.codec !== undefined; p = p.parent) out[p.depth - 1] = p.codec;
+    return out;
+  }
+
+  private compile(): Run {
+    if (++compiledCount > MAX_COMPILED) {
+      compiledCount = 1;
+      ROOT.children.clear(); // plans still held by builders keep working; the rest can go
+      ROOT.lastName = undefined;
+      ROOT.lastChild = undefined;
+    }
+    this.run = compileRun(this.codecs());
+    return this.run;
+  }
+}
+
+/** The empty stack: every plan starts here. */
+export const ROOT = new StackPlan(undefined, undefined);
+
+function newFrames(codecs: readonly LayerCodec[]): Frame[] {
+  let ipIndex = -1;
+  return codecs.map((codec, index) => {
+    const frame: Frame = {
+      codec,
+      fields: EMPTY_FIELDS,
+      offset: 0,
+      headerLength: 0,
+      payloadEnd: 0,
+      trailer: undefined,
+      state: undefined,
+      warn: noWarning,
+      ipIndex,
+      headerSum: 0,
+      summedLength: 0,
+      trailerInput: undefined,
+      corrupt: undefined,
+    };
+    if (codec.pseudoHeaderSum !== undefined) ipIndex = index;
+    return frame;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The generated code and its helpers (called only on the rare paths: errors, trailers, corrupt)
+
+const unknownFieldCheckers = new Map<LayerCodec, (fields: object) => string | undefined>();
+
+/**
+ * The first key of `fields` the layer does not know, or undefined. A string switch over the
+ * known names is several times cheaper per key than a Set lookup, and a typo must never be
+ * silently dropped.
+ */
+function unknownFieldChecker(codec: LayerCodec): (fields: object) => string | undefined {
+  let check = unknownFieldCheckers.get(codec);
+  if (check === undefined) {
+    const cases = [...fieldNames(codec)].map((n) => `case ${JSON.stringify(n)}:`).join(' ');
+    check = new Function('f', `for (const k in f) { switch (k) { ${cases} break; default: return k; } } return undefined;`) as (fields: object) => string | undefined;
+    unknownFieldCheckers.set(codec, check);
+  }
+  return check;
+}
+
+const helpers = {
+  Buffer,
+  badFields(codec: LayerCodec, index: number): never {
+    throw new InputError(`layer ${index} (${codec.name}): fields must be an object`);
+  },
+  unknownField(codec: LayerCodec, key: string): never {
+    const names = fieldNames(codec);
+    throw new UnknownFieldError(codec.name, key, closest(key, names), [...names]);
+  },
+  /** Check a frame's trailer and corrupt input. */
+  prepare(frame: Frame): void {
+    const codec = frame.codec;
+    const corrupt = frame.corrupt;
+    if (corrupt !== undefined) {
+      if (!Array.isArray(corrupt)) throw new FieldValueError(codec.name, 'corrupt', corrupt, "a list such as ['checksum']");
+      if (corrupt.length === 0) {
+        frame.corrupt = undefined;
+      } else {
+        for (const what of corrupt) {
+          if (what !== 'checksum' || codec.checksumOffset === undefined) {
+            throw new FieldValueError(codec.name, 'corrupt', what, codec.checksumOffset === undefined ? 'nothing: this layer has no checksum' : "'checksum'");
+          }
+        }
+        // Compute the correct value first, then spoil it: drop any explicit checksum.
+        const { checksum: _ignored, ...rest } = frame.fields;
+        frame.fields = rest;
+      }
+    }
+    if (frame.trailerInput !== undefined) frame.trailer = bytesInput(codec.name, 'trailer', frame.trailerInput);
+  },
+  /** Write a guaranteed-wrong checksum over the correct one. */
+  spoil(buf: Uint8Array, frame: Frame): void {
+    const at = frame.offset + frame.codec.checksumOffset!;
+    const wrong = corruptChecksum((buf[at] << 8) | buf[at + 1]);
+    buf[at] = wrong >>> 8;
+    buf[at + 1] = wrong & 255;
+  },
+};
+
+/**
+ * Generate the encoder of one stack. Order as gopacket's: measure every header first so each
+ * layer knows its payload length, write headers outermost first, then fill checksums innermost
+ * first (outer checksums, such as ICMP's over a quoted datagram, cover inner bytes).
+ */
+function compileRun(codecs: readonly LayerCodec[]): Run {
+  const n = codecs.length;
+  const env: Record<string, unknown> = { h: helpers };
+  const consts: string[] = ['const h = env.h;'];
+  const body: string[] = [];
+  const f = (i: number): string => `f${i}`;
+  for (let i = 0; i < n; i++) {
+    const codec = codecs[i];
+    env[`c${i}`] = codec;
+    env[`u${i}`] = unknownFieldChecker(codec);
+    env[`m${i}`] = codec.measure;
+    env[`w${i}`] = codec.write;
+    consts.push(`const c${i} = env.c${i}, u${i} = env.u${i}, m${i} = env.m${i}, w${i} = env.w${i};`);
+    if (codec.fillChecksum) {
+      env[`k${i}`] = codec.fillChecksum;
+      consts.push(`const k${i} = env.k${i};`);
+    }
+  }
+  body.push(n ? `const ${codecs.map((_, i) => `${f(i)} = F[${i}]`).join(', ')};` : '', 'let key;');
+  for (let i = 0; i < n; i++) {
+    body.push(
+      `if (typeof ${f(i)}.fields !== 'object' || ${f(i)}.fields === null) h.badFields(c${i}, ${i});`,
+      `if ((key = u${i}(${f(i)}.fields)) !== undefined) h.unknownField(c${i}, key);`,
+      `if (${f(i)}.trailerInput !== undefined || ${f(i)}.corrupt !== undefined) h.prepare(${f(i)});`,
+      `${f(i)}.warn = warn;`,
+      `${f(i)}.offset = ${i ? `${f(i - 1)}.offset + ${f(i - 1)}.headerLength` : '0'};`,
+      `${f(i)}.headerLength = m${i}.call(c${i}, ${f(i)});`,
+    );
+  }
+  // Innermost content ends where the headers end; each layer's trailer follows its payload.
+  body.push(`let end = ${n ? `${f(n - 1)}.offset + ${f(n - 1)}.headerLength` : '0'};`);
+  for (let i = n - 1; i >= 0; i--) body.push(`${f(i)}.payloadEnd = end; if (${f(i)}.trailer !== undefined) end += ${f(i)}.trailer.length;`);
+  body.push('const buf = h.Buffer.allocUnsafe(end);');
+  // Any byte a codec does not write (reserved bits, unused space) must be 0, not pool garbage;
+  // zero-filling costs more than the rest of a small packet, so only when some codec needs it.
+  if (!codecs.every((c) => c.writesEveryByte === true)) body.push('buf.fill(0);');
+  for (let i = 0; i < n; i++) {
+    body.push(`w${i}.call(c${i}, buf, F, ${i});`, `if (${f(i)}.trailer !== undefined) buf.set(${f(i)}.trailer, ${f(i)}.payloadEnd);`);
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    if (codecs[i].fillChecksum) body.push(`k${i}.call(c${i}, buf, F, ${i});`);
+    if (codecs[i].checksumOffset !== undefined) body.push(`if (${f(i)}.corrupt !== undefined) h.spoil(buf, ${f(i)});`);
+  }
+  body.push('return buf;');
+  const name = `encode_${codecs.map((c) => c.name.replace(/\W/g, '_')).join('_') || 'empty'}`;
+  const src = `${consts.join('\n')}\nreturn function ${name}(F, warn) {\n${body.join('\n')}\n};`;
+  return new Function('env', src)(env) as Run;
+}
