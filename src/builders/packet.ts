@@ -7,7 +7,7 @@
  * protocol needs no change here.
  */
 import { emitWarning, type EncodableLayer } from '../codec/encode.js';
-import { ROOT, type Frame, type StackPlan } from '../codec/encode-plan.js';
+import { ROOT, type LayerSource, type StackPlan } from '../codec/encode-plan.js';
 import { decode } from '../codec/decode.js';
 import { StackError } from '../codec/errors.js';
 import { codecs } from '../codec/registry.js';
@@ -84,7 +84,7 @@ class PacketBuilder {
   }
 
   encode(): Buffer {
-    return this.plan.encode(this, PacketBuilder.fillFrames, emitWarning);
+    return this.plan.encode(this, FROM_CHAIN, emitWarning);
   }
 
   build(): Built {
@@ -130,18 +130,31 @@ class PacketBuilder {
     return this.parent;
   }
 
-  /** Put each step's input into the encoder's frames, innermost last. */
-  private static fillFrames(frames: Frame[], last: PacketBuilder): void {
-    let b = last;
-    for (let i = frames.length - 1; i >= 0; i--) {
-      const frame = frames[i];
-      frame.fields = b.fields as Record<string, unknown>;
-      frame.trailerInput = b.trailerInput;
-      frame.corrupt = b.corruptList;
-      b = b.parent!;
-    }
-  }
+  /** How the encoder reads a chain of steps (ending at `last`), outermost layer first. */
+  static readonly source: LayerSource<PacketBuilder> = {
+    fill(frames, last) {
+      let b = last;
+      for (let i = frames.length - 1; i >= 0; i--) {
+        const frame = frames[i];
+        frame.fields = b.fields as Record<string, unknown>;
+        frame.trailerInput = b.trailerInput;
+        frame.corrupt = b.corruptList;
+        b = b.parent!;
+      }
+    },
+    fields(out, last) {
+      let b = last;
+      for (let i = out.length - 1; i >= 0; i--) {
+        if (b.trailerInput !== undefined || b.corruptList !== undefined) return false;
+        out[i] = b.fields;
+        b = b.parent!;
+      }
+      return true;
+    },
+  };
 }
+
+const FROM_CHAIN = PacketBuilder.source;
 
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
 

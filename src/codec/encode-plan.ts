@@ -1,9 +1,9 @@
 /**
  * Encoding compiled per layer stack. The first time a sequence of layers (ipv4/udp/raw, ...) is
  * encoded, one function is generated for exactly that sequence, the way header.ts compiles one
- * header: every codec call in it has a single target (so V8 inlines it), the nearest enclosing IP
- * layer of each frame is worked out once, and the frames are kept and reused. Encoding a packet
- * is then: check the input, measure, allocate, write, checksum.
+ * header: every codec call in it has a single target (so V8 inlines it) and the nearest
+ * enclosing IP layer of each frame is worked out once. Encoding a packet is then: check the
+ * input, measure, allocate, write, checksum.
  *
  * Plans form a tree keyed by layer name (root = no layer), so a builder step holds its plan and
  * finding it costs one Map lookup per added layer.
@@ -14,6 +14,7 @@ import { bytesInput } from './bytes.js';
 import type { EncodeFrame, LayerCodec } from './layer.js';
 import { codecByName, fieldNames } from './registry.js';
 import { closest } from './suggest.js';
+import { compileFast, type FastRun } from './encode-fast.js';
 
 /** A frame as the encoder keeps it: what codecs see, plus the caller's input before it is checked. */
 export interface Frame extends EncodeFrame {
@@ -27,6 +28,21 @@ export interface Frame extends EncodeFrame {
 }
 
 type Run = (frames: Frame[], warn: (warning: PacketError) => void) => Buffer;
+
+/** Where the layers to encode come from (a builder chain, a list), read two ways. */
+export interface LayerSource<S> {
+  /** Put each layer's fields, trailer and corrupt into the frames, outermost first (the general path). */
+  fill(frames: Frame[], source: S): void;
+  /** Put each layer's fields into `out`, outermost first; false when a layer has a trailer or corrupt (general path only). */
+  fields(out: unknown[], source: S): boolean;
+}
+
+let fastPathEnabled = true;
+
+/** Turn the fast path (encode-fast.ts) off or on; for tests that compare it with the general path. */
+export function setFastPath(enabled: boolean): void {
+  fastPathEnabled = enabled;
+}
 
 const EMPTY_FIELDS: Readonly<Record<string, unknown>> = Object.freeze({});
 const noWarning = (): void => {};
@@ -49,8 +65,11 @@ export class StackPlan {
   private lastName: string | undefined = undefined;
   private lastChild: StackPlan | undefined = undefined;
   private run: Run | undefined = undefined;
-  /** The plan's own frames while nobody is using them. */
-  private spare: Frame[] | undefined = undefined;
+  /** The fast path; null when the stack has none. */
+  private fast: FastRun | null | undefined = undefined;
+  private codecList: LayerCodec[] | undefined = undefined;
+  /** Per layer, the index of the nearest IP layer before it, or -1. */
+  private ipIndexes: number[] | undefined = undefined;
 
   constructor(parent: StackPlan | undefined, codec: LayerCodec | undefined) {
     this.parent = parent;
@@ -74,37 +93,39 @@ export class StackPlan {
     return plan;
   }
 
-  /**
-   * Encode: `fill` puts each layer's fields (and trailer, corrupt) into the frames, outermost
-   * first; the rest is the compiled code. A module-level `fill` keeps the call allocation-free.
-   */
-  encode<S>(source: S, fill: (frames: Frame[], source: S) => void, warn: (warning: PacketError) => void): Buffer {
-    // The plan's frames, unless an encode is already running (a warning handler that encodes).
-    // No try/finally: frames an error leaves half-filled are simply not handed back.
-    let frames = this.spare;
-    if (frames === undefined) frames = newFrames(this.codecs());
-    else this.spare = undefined;
-    fill(frames, source);
-    const bytes = (this.run ?? this.compile())(frames, warn);
-    // Drop the references to the caller's values, so a kept frame holds nothing alive.
-    for (let i = 0; i < frames.length; i++) {
-      const frame = frames[i];
-      frame.fields = EMPTY_FIELDS;
-      frame.trailer = undefined;
-      frame.trailerInput = undefined;
-      frame.corrupt = undefined;
-      frame.state = undefined;
-      frame.warn = noWarning;
+  /** Encode the layers `from` reads out of `source`: the fast path when it fits, else the general one. */
+  encode<S>(source: S, from: LayerSource<S>, warn: (warning: PacketError) => void): Buffer {
+    let fast = this.fast;
+    if (fast === undefined) fast = this.fast = compileFast(this.codecList ?? this.prepare()) ?? null;
+    if (fast !== null && fastPathEnabled) {
+      const fields = new Array<unknown>(this.depth);
+      if (from.fields(fields, source)) {
+        const bytes = fast(fields);
+        if (bytes !== undefined) return bytes;
+      }
     }
-    this.spare = frames;
-    return bytes;
+    // Fresh frames each time: short-lived objects are cheaper for V8 than old ones holding young
+    // values (measured: reusing frames was no faster), and an encode inside a warning handler is safe.
+    const codecs = this.codecList ?? this.prepare();
+    const ipIndexes = this.ipIndexes!;
+    const frames = new Array<Frame>(codecs.length);
+    for (let i = 0; i < codecs.length; i++) frames[i] = newFrame(codecs[i], ipIndexes[i]);
+    from.fill(frames, source);
+    return (this.run ?? this.compile())(frames, warn);
   }
 
-  /** The codecs of the stack, outermost first. */
-  private codecs(): LayerCodec[] {
-    const out = new Array<LayerCodec>(this.depth);
-    for (let p: StackPlan | undefined = this; p !== undefined && p.codec !== undefined; p = p.parent) out[p.depth - 1] = p.codec;
-    return out;
+  /** Work out the codecs of the stack, outermost first, and each layer's nearest IP layer. */
+  private prepare(): LayerCodec[] {
+    const codecs = new Array<LayerCodec>(this.depth);
+    for (let p: StackPlan | undefined = this; p !== undefined && p.codec !== undefined; p = p.parent) codecs[p.depth - 1] = p.codec;
+    let ip = -1;
+    this.ipIndexes = codecs.map((codec, index) => {
+      const before = ip;
+      if (codec.pseudoHeaderSum !== undefined) ip = index;
+      return before;
+    });
+    this.codecList = codecs;
+    return codecs;
   }
 
   private compile(): Run {
@@ -114,7 +135,7 @@ export class StackPlan {
       ROOT.lastName = undefined;
       ROOT.lastChild = undefined;
     }
-    this.run = compileRun(this.codecs());
+    this.run = compileRun(this.codecList ?? this.prepare());
     return this.run;
   }
 }
@@ -122,27 +143,22 @@ export class StackPlan {
 /** The empty stack: every plan starts here. */
 export const ROOT = new StackPlan(undefined, undefined);
 
-function newFrames(codecs: readonly LayerCodec[]): Frame[] {
-  let ipIndex = -1;
-  return codecs.map((codec, index) => {
-    const frame: Frame = {
-      codec,
-      fields: EMPTY_FIELDS,
-      offset: 0,
-      headerLength: 0,
-      payloadEnd: 0,
-      trailer: undefined,
-      state: undefined,
-      warn: noWarning,
-      ipIndex,
-      headerSum: 0,
-      summedLength: 0,
-      trailerInput: undefined,
-      corrupt: undefined,
-    };
-    if (codec.pseudoHeaderSum !== undefined) ipIndex = index;
-    return frame;
-  });
+function newFrame(codec: LayerCodec, ipIndex: number): Frame {
+  return {
+    codec,
+    fields: EMPTY_FIELDS,
+    offset: 0,
+    headerLength: 0,
+    payloadEnd: 0,
+    trailer: undefined,
+    state: undefined,
+    warn: noWarning,
+    ipIndex,
+    headerSum: 0,
+    summedLength: 0,
+    trailerInput: undefined,
+    corrupt: undefined,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * one encoder per sequence of layers (measure, write outermost first, checksums innermost first).
  */
 import { InputError, formatValue, type PacketError } from './errors.js';
-import { ROOT, type Frame, type StackPlan } from './encode-plan.js';
+import { ROOT, type LayerSource, type StackPlan } from './encode-plan.js';
 import { layerNames } from './registry.js';
 import { didYouMean } from './suggest.js';
 
@@ -44,18 +44,28 @@ function planFor(layers: readonly EncodableLayer[]): StackPlan {
   return plan;
 }
 
-function fillFromList(frames: Frame[], layers: readonly EncodableLayer[]): void {
-  for (let i = 0; i < frames.length; i++) {
-    const frame = frames[i];
-    const layer = layers[i];
-    // null stays null, so the encoder reports it rather than treating it as "no fields".
-    frame.fields = (layer.fields === undefined ? EMPTY_FIELDS : layer.fields) as Record<string, unknown>;
-    frame.trailerInput = layer.trailer;
-    frame.corrupt = layer.corrupt;
-  }
-}
+const fromList: LayerSource<readonly EncodableLayer[]> = {
+  fill(frames, layers) {
+    for (let i = 0; i < frames.length; i++) {
+      const frame = frames[i];
+      const layer = layers[i];
+      // null stays null, so the encoder reports it rather than treating it as "no fields".
+      frame.fields = (layer.fields === undefined ? EMPTY_FIELDS : layer.fields) as Record<string, unknown>;
+      frame.trailerInput = layer.trailer;
+      frame.corrupt = layer.corrupt;
+    }
+  },
+  fields(out, layers) {
+    for (let i = 0; i < out.length; i++) {
+      const layer = layers[i];
+      if (layer.trailer !== undefined || layer.corrupt !== undefined) return false;
+      out[i] = layer.fields === undefined ? EMPTY_FIELDS : layer.fields;
+    }
+    return true;
+  },
+};
 
 /** Encode layers (outermost first) to bytes: computed fields filled, explicit ones as given. */
 export function encodeLayers(layers: readonly EncodableLayer[], options?: EncodeOptions): Buffer {
-  return planFor(layers).encode(layers, fillFromList, options?.onWarning ?? emitWarning);
+  return planFor(layers).encode(layers, fromList, options?.onWarning ?? emitWarning);
 }

@@ -31,6 +31,10 @@ export interface CompiledHeader<F> {
   write(buf: Uint8Array, off: number, values: F, auto: Record<string, number>): number;
   /** Read every field at `off` (the caller has checked the length). */
   read(buf: Uint8Array, off: number): F;
+  /** What the write code calls (value checks, typed errors), for code that embeds `writeCode`. */
+  readonly helpers: object;
+  /** The write code as source with chosen names, for encoders compiled per layer stack. */
+  writeCode(names: WriteNames): WriteCode;
 }
 
 interface Helpers {
@@ -79,6 +83,8 @@ function makeHelpers(layer: string, defs: readonly FieldDef[]): Helpers {
     for (const [k, v] of Object.entries(d.values)) if (byValue[v] === undefined) byValue[v] = k;
     return byValue;
   });
+  const enumValues = defs.map((d) => (d.kind === 'enum' ? new Map(Object.entries(d.values)) : undefined));
+  const flagBits = defs.map((d) => (d.kind === 'flags' ? new Map(d.names.flatMap((name, i) => (name ? [[name, 1 << (d.bits - 1 - i)] as const] : []))) : undefined));
   const checkUint = (index: number, value: unknown): number => {
     const max = 2 ** defs[index].bits - 1;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) bad(index, value);
@@ -87,22 +93,21 @@ function makeHelpers(layer: string, defs: readonly FieldDef[]): Helpers {
   return {
     bad,
     enumIn(index, value) {
-      const def = defs[index];
-      if (typeof value === 'string' && def.kind === 'enum') {
-        // Own names only: 'constructor' or 'toString' are not enum values.
-        if (!Object.hasOwn(def.values, value)) bad(index, value);
-        return def.values[value];
+      if (typeof value === 'string') {
+        // A Map holds own names only: 'constructor' or 'toString' are not enum values.
+        const n = enumValues[index]?.get(value);
+        return n === undefined ? bad(index, value) : n;
       }
       return checkUint(index, value);
     },
     flagsIn(index, value) {
-      const def = defs[index];
-      if (Array.isArray(value) && def.kind === 'flags') {
+      const bits = flagBits[index];
+      if (Array.isArray(value) && bits !== undefined) {
         let n = 0;
-        for (const name of value) {
-          const bit = typeof name === 'string' && name !== '' ? def.names.indexOf(name) : -1;
-          if (bit < 0) bad(index, value);
-          n |= 1 << (def.bits - 1 - bit);
+        for (let i = 0; i < value.length; i++) {
+          const bit = bits.get(value[i]);
+          if (bit === undefined) bad(index, value);
+          n |= bit!;
         }
         return n >>> 0;
       }
@@ -185,47 +190,69 @@ function groupFields(layer: string, defs: readonly FieldDef[]): Group[] {
   return groups;
 }
 
-function valueCode(def: FieldDef, i: number): string {
-  const src = `f[${JSON.stringify(def.name)}]`;
+/** Names the emitted write code uses: fields object, header offset, helpers, a prefix for locals, automatic values. */
+export interface WriteNames {
+  readonly fields: string;
+  readonly offset: string;
+  readonly helpers: string;
+  readonly prefix: string;
+  /** Code for the value of an automatic field left out. */
+  readonly auto: (name: string) => string;
+}
+
+/** The emitted write code of a header: statements, and the expression of its RFC 1071 sum. */
+export interface WriteCode {
+  readonly code: string;
+  readonly sum: string;
+  /** The local holding each field's final value, by field name. */
+  readonly locals: Readonly<Record<string, string>>;
+}
+
+function valueCode(def: FieldDef, i: number, n: WriteNames): string {
+  const v = `${n.prefix}v${i}`;
+  const h = n.helpers;
+  const src = `${n.fields}[${JSON.stringify(def.name)}]`;
+  // Defaults that are numbers (IPv4 addresses included) are written into the code as literals.
+  const fallback = def.kind === 'ipv4' ? parseIpv4(def.default ?? '0.0.0.0') : def.kind === 'ipv6' || def.kind === 'mac' ? undefined : (def.default ?? 0);
   const missing =
-    def.role === 'auto' ? `a[${JSON.stringify(def.name)}]` : def.role === 'checksum' ? '0' : `h.defaults[${i}]`;
+    def.role === 'auto' ? n.auto(def.name) : def.role === 'checksum' ? '0' : fallback === undefined ? `${h}.defaults[${i}]` : String(fallback);
   let check: string;
   switch (def.kind) {
     case 'uint': {
       const max = 2 ** def.bits - 1;
-      check = `if (typeof v${i} !== 'number' || v${i} > ${max} || v${i} < 0 || v${i} % 1 !== 0) h.bad(${i}, v${i});`;
+      check = `if (typeof ${v} !== 'number' || ${v} > ${max} || ${v} < 0 || ${v} % 1 !== 0) ${h}.bad(${i}, ${v});`;
       break;
     }
     case 'enum':
-      check = `v${i} = h.enumIn(${i}, v${i});`;
+      check = `${v} = ${h}.enumIn(${i}, ${v});`;
       break;
     case 'flags':
-      check = `v${i} = h.flagsIn(${i}, v${i});`;
+      check = `${v} = ${h}.flagsIn(${i}, ${v});`;
       break;
     case 'ipv4':
-      check = `v${i} = h.v4In(${i}, v${i});`;
+      check = `${v} = ${h}.v4In(${i}, ${v});`;
       break;
     case 'ipv6':
-      check = `v${i} = h.v6In(${i}, v${i});`;
+      check = `${v} = ${h}.v6In(${i}, ${v});`;
       break;
     case 'mac':
-      check = `v${i} = h.macIn(${i}, v${i});`;
+      check = `${v} = ${h}.macIn(${i}, ${v});`;
       break;
   }
   // Enum and flags values are usually numbers already on the hot path; skip the helper call then.
   if (def.kind === 'enum' || def.kind === 'flags') {
     const max = 2 ** def.bits - 1;
-    check = `if (typeof v${i} !== 'number' || v${i} > ${max} || v${i} < 0 || v${i} % 1 !== 0) ${check}`;
+    check = `if (typeof ${v} !== 'number' || ${v} > ${max} || ${v} < 0 || ${v} % 1 !== 0) ${check}`;
   }
-  return `let v${i} = ${src}; if (v${i} === undefined) v${i} = ${missing}; else { ${check} }`;
+  return `let ${v} = ${src}; if (${v} === undefined) ${v} = ${missing}; else { ${check} }`;
 }
 
-function writeBytesCode(expr: string, bits: number, offset: number): string {
+function writeBytesCode(expr: string, bits: number, offset: number, o: string): string {
   const lines: string[] = [];
   const n = bits / 8;
   for (let k = 0; k < n; k++) {
     const shift = bits - 8 * (k + 1);
-    lines.push(`buf[o + ${offset + k}] = ${shift ? `(${expr} >>> ${shift}) & 255` : `${expr} & 255`};`);
+    lines.push(`buf[${o} + ${offset + k}] = ${shift ? `(${expr} >>> ${shift}) & 255` : `${expr} & 255`};`);
   }
   return lines.join(' ');
 }
@@ -270,36 +297,54 @@ function readWordCode(bits: number, offset: number): string {
 export function compileHeader<F>(layer: string, defs: readonly FieldDef[], readSlots: readonly string[] = []): CompiledHeader<F> {
   const groups = groupFields(layer, defs);
   const helpers = makeHelpers(layer, defs);
-  const writeLines: string[] = [];
   const readProps: string[] = [];
   const readPre: string[] = [];
   const readConsts: string[] = [];
   const placements: FieldPlacement[] = [];
-  const sums: string[] = [];
+  for (const g of groups) {
+    for (const m of g.members) placements.push({ def: m.def, byteOffset: g.offset, bitOffset: g.offset * 8 + (g.bits - m.shift - m.def.bits) });
+  }
+
+  /** The write code with the given names: one function serves `write` and the stack encoders. */
+  const writeCode = (n: WriteNames): WriteCode => {
+    const lines: string[] = [];
+    const sums: string[] = [];
+    const locals: Record<string, string> = {};
+    groups.forEach((g, gi) => {
+      for (const m of g.members) {
+        lines.push(valueCode(m.def, m.index, n));
+        locals[m.def.name] = `${n.prefix}v${m.index}`;
+      }
+      const first = `${n.prefix}v${g.members[0].index}`;
+      const kind = g.members[0].def.kind;
+      if (kind === 'ipv4') {
+        lines.push(writeBytesCode(first, 32, g.offset, n.offset));
+        sums.push(sumCode(first, 32, g.offset));
+      } else if (kind === 'ipv6' || kind === 'mac') {
+        lines.push(`buf.set(${first}, ${n.offset} + ${g.offset});`);
+        sums.push(`${n.helpers}.sumBytes(${first}, ${g.offset % 2 === 1})`);
+      } else {
+        const v = (m: Group['members'][number]) => `${n.prefix}v${m.index}`;
+        const word = g.members.map((m) => (m.shift ? (g.bits === 32 ? `${v(m)} * ${2 ** m.shift}` : `(${v(m)} << ${m.shift})`) : v(m))).join(g.bits === 32 ? ' + ' : ' | ');
+        const w = `${n.prefix}w${gi}`;
+        lines.push(`const ${w} = ${word};`, writeBytesCode(w, g.bits, g.offset, n.offset));
+        sums.push(sumCode(w, g.bits, g.offset));
+      }
+    });
+    return { code: lines.join('\n'), sum: sums.join(' + ') || '0', locals };
+  };
+
   groups.forEach((g, gi) => {
-    for (const m of g.members) {
-      writeLines.push(valueCode(m.def, m.index));
-      placements.push({ def: m.def, byteOffset: g.offset, bitOffset: g.offset * 8 + (g.bits - m.shift - m.def.bits) });
-    }
     const first = g.members[0];
     const key = JSON.stringify(first.def.name);
     if (first.def.kind === 'ipv4') {
-      writeLines.push(writeBytesCode(`v${first.index}`, 32, g.offset));
-      sums.push(sumCode(`v${first.index}`, 32, g.offset));
       readProps.push(`${key}: h.readIpv4(buf, o + ${g.offset})`);
       return;
     }
     if (first.def.kind === 'ipv6' || first.def.kind === 'mac') {
-      writeLines.push(`buf.set(v${first.index}, o + ${g.offset});`);
-      sums.push(`h.sumBytes(v${first.index}, ${g.offset % 2 === 1})`);
       readProps.push(`${key}: h.${first.def.kind === 'ipv6' ? 'readIpv6' : 'readMac'}(buf, o + ${g.offset})`);
       return;
     }
-    const word = g.members
-      .map((m) => (m.shift ? (g.bits === 32 ? `v${m.index} * ${2 ** m.shift}` : `(v${m.index} << ${m.shift})`) : `v${m.index}`))
-      .join(g.bits === 32 ? ' + ' : ' | ');
-    writeLines.push(`const w${gi} = ${word};`, writeBytesCode(`w${gi}`, g.bits, g.offset));
-    sums.push(sumCode(`w${gi}`, g.bits, g.offset));
     readPre.push(`const r${gi} = ${readWordCode(g.bits, g.offset)};`);
     for (const m of g.members) {
       const mask = 2 ** m.def.bits - 1;
@@ -324,9 +369,10 @@ export function compileHeader<F>(layer: string, defs: readonly FieldDef[], readS
   });
   for (const name of readSlots) readProps.push(`${JSON.stringify(name)}: undefined`);
   const length = groups.reduce((n, g) => n + g.bits / 8, 0);
-  const writeSrc = `return function write_${layer.replace(/\W/g, '_')}(buf, o, f, a) {\n${writeLines.join('\n')}\nreturn ${sums.join(' + ') || '0'};\n}`;
+  const own = writeCode({ fields: 'f', offset: 'o', helpers: 'h', prefix: '', auto: (name) => `a[${JSON.stringify(name)}]` });
+  const writeSrc = `return function write_${layer.replace(/\W/g, '_')}(buf, o, f, a) {\n${own.code}\nreturn ${own.sum};\n}`;
   const readSrc = `${readConsts.join('\n')}\nreturn function read_${layer.replace(/\W/g, '_')}(buf, o) {\n${readPre.join('\n')}\nreturn { ${readProps.join(', ')} };\n}`;
   const write = new Function('h', writeSrc)(helpers) as CompiledHeader<F>['write'];
   const read = new Function('h', readSrc)(helpers) as CompiledHeader<F>['read'];
-  return { layer, fields: defs, placements, length, write, read };
+  return { layer, fields: defs, placements, length, write, read, helpers, writeCode };
 }

@@ -4,6 +4,7 @@
  */
 import type { PacketError } from './errors.js';
 import type { FieldDef } from './field.js';
+import type { CompiledHeader } from './header.js';
 
 /** Verdict on a layer's checksum after decoding. */
 export interface ChecksumVerdict {
@@ -88,6 +89,47 @@ export interface DecodeContext {
   readonly quoted: boolean;
 }
 
+/** How an automatic field is computed on the fast path (see FastForm). */
+export type FastAuto =
+  /** The header length in 32-bit words (IPv4 IHL, TCP data offset). */
+  | 'headerWords'
+  /** Bytes from the start of this layer to the end of the packet (IPv4 total length, UDP length). */
+  | 'length'
+  /** The next layer's protocol number, or this number when it has none or nothing follows. */
+  | { readonly nextProtocol: number };
+
+/**
+ * The common, fixed-layout case of a layer, described so that the encoder of a whole layer
+ * stack can be generated as straight-line code (encode-fast.ts): no frames, checksums summed
+ * from the values. Whenever a packet does not fit it (a field the fast form does not name, a
+ * value outside `when`, a trailer, an invalid value...), the codec's own measure/write run
+ * instead, and they decide the bytes or the error; so a fast form only covers what it covers.
+ */
+export interface FastForm {
+  /** The fixed header; its field names (and `tail.field`) are the only ones the fast path takes. */
+  readonly header?: CompiledHeader<unknown>;
+  /** Instead of a header: the field whose bytes are the whole layer (raw data). */
+  readonly bytes?: string;
+  /** Values a field must have, when given, for `header` to be the layout (ICMP: the echo types). */
+  readonly when?: Readonly<Record<string, readonly (string | number)[]>>;
+  /** The automatic fields of `header`, by name. */
+  readonly auto?: Readonly<Record<string, FastAuto>>;
+  /** An option list after the fixed header, written in place and padded with zeros to 32 bits. */
+  readonly tail?: {
+    readonly field: string;
+    /** Encoded length, or -1 for anything the fast path should leave to the codec. */
+    measure(value: unknown): number;
+    /** Write what `measure` accepted at `at`. */
+    write(value: unknown, buf: Uint8Array, at: number): number;
+    /** Largest header length with the tail. */
+    readonly maxHeader: number;
+  };
+  /** Which checksum the layer carries at `checksumOffset`: over its header, over the whole message, or an upper-layer one with a pseudo-header. */
+  readonly checksum?: { readonly kind: 'header' | 'message' } | { readonly kind: 'upper'; readonly protocol: number; readonly zeroAs: number };
+  /** IP layers: the address fields whose values make the pseudo-header. */
+  readonly pseudo?: { readonly src: string; readonly dst: string };
+}
+
 export interface LayerCodec {
   /** Layer name used by decode output, JSON and builders, e.g. `ipv4`. */
   readonly name: string;
@@ -142,4 +184,6 @@ export interface LayerCodec {
   finalDestination?(fields: Record<string, unknown>): Uint8Array | undefined;
   /** One-line summary for printing (like tcpdump), given decoded fields. */
   summary?(fields: Record<string, unknown>): string;
+  /** The layer's common case for encoders compiled per stack; optional, purely for speed. */
+  readonly fast?: FastForm;
 }

@@ -126,14 +126,19 @@ variants.set(14, variants.get(13)!);
 variants.set(18, variants.get(17)!);
 const unknown = compileHeader<IcmpFields>('icmp', [...head(), uint('rest', 32, { doc: 'Rest of header (unknown type)' })]);
 
+const TYPE_BY_NAME = new Map<unknown, number>(Object.entries(ICMP_TYPES));
+
 function typeNumber(type: unknown): number {
   if (type === undefined) return 8;
   if (typeof type === 'number' && Number.isInteger(type) && type >= 0 && type <= 255) return type;
-  if (typeof type === 'string' && Object.hasOwn(ICMP_TYPES, type)) return ICMP_TYPES[type as IcmpTypeName];
+  const byName = TYPE_BY_NAME.get(type);
+  if (byName !== undefined) return byName;
   throw new FieldValueError('icmp', 'type', type, `an integer 0..255 or one of ${Object.keys(ICMP_TYPES).join(', ')}`);
 }
 
-const variantOf = (type: number): CompiledHeader<IcmpFields> => variants.get(type) ?? unknown;
+/** Dense by type number: one indexed load. */
+const variantByType: readonly CompiledHeader<IcmpFields>[] = Array.from({ length: 256 }, (_, type) => variants.get(type) ?? unknown);
+const variantOf = (type: number): CompiledHeader<IcmpFields> => variantByType[type] ?? unknown;
 const NO_AUTO = {};
 const variantNames = new Map([...new Set([...variants.values(), unknown])].map((v) => [v, new Set(v.fields.map((f) => f.name))]));
 /** Per message layout, the first key of a fields object it has no room for (a generated string switch: cheaper than Set lookups). */
@@ -213,6 +218,13 @@ export const icmp: LayerCodec = {
     if (!complete) return { status: 'unverifiable', actual };
     const sum = sumWords(ctx.buf, off, end);
     return { status: finishChecksum(sum) === 0 ? 'valid' : 'invalid', expected: finishChecksum(sum - actual), actual };
+  },
+
+  // Echo and information messages share one fixed layout.
+  fast: {
+    header: echo,
+    when: { type: [0, 8, 15, 16, 'echo-reply', 'echo-request', 'information-request', 'information-reply'] },
+    checksum: { kind: 'message' },
   },
 
   summary(f) {

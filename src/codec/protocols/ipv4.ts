@@ -222,6 +222,13 @@ export const ipv4: LayerCodec = {
     return sum;
   },
 
+  fast: {
+    header,
+    auto: { ihl: 'headerWords', totalLength: 'length', protocol: { nextProtocol: EXPERIMENTAL_PROTOCOL } },
+    checksum: { kind: 'header' },
+    pseudo: { src: 'src', dst: 'dst' },
+  },
+
   summary(f) {
     const flagText = (f.flags as string[]).length ? ` [${(f.flags as string[]).join(',')}]` : '';
     const frag = f.fragmentOffset ? ` frag ${(f.fragmentOffset as number) * 8}` : '';

@@ -46,5 +46,7 @@ export const raw: LayerCodec = {
     return { fields: { data: ctx.buf.subarray(off, end) }, headerEnd: end, payloadEnd: end, next: undefined };
   },
 
+  fast: { bytes: 'data' },
+
   summary: (f) => `Raw ${(f.data as Uint8Array).length} bytes`,
 };

@@ -170,6 +170,18 @@ export const tcp: LayerCodec = {
 
   verifyChecksum: (ctx, off, end, fields, complete) => verifyUpperLayerChecksum(ctx, off, end, PROTOCOL, fields.checksum as number, complete),
 
+  fast: {
+    header,
+    auto: { dataOffset: 'headerWords' },
+    tail: {
+      field: 'options',
+      measure: (options) => tcpOptions.measure(options as TcpOptionInput[]),
+      write: (options, buf, at) => tcpOptions.write(options as TcpOptionInput[], buf, at),
+      maxHeader: 60,
+    },
+    checksum: { kind: 'upper', protocol: PROTOCOL, zeroAs: 0 },
+  },
+
   summary(f) {
     const flagText = (f.flags as string[]).map((n) => n.toUpperCase()).join(',');
     return `TCP ${f.srcPort} > ${f.dstPort} [${flagText}] seq ${f.seq} ack ${f.ack} win ${f.window}`;

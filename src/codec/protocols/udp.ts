@@ -109,5 +109,7 @@ export const udp: LayerCodec = {
     return verdict;
   },
 
+  fast: { header, auto: { length: 'length' }, checksum: { kind: 'upper', protocol: PROTOCOL, zeroAs: 0xffff } },
+
   summary: (f) => `UDP ${f.srcPort} > ${f.dstPort} len ${f.length}`,
 };

@@ -1,0 +1,152 @@
+/**
+ * The fast path of a layer stack: when every layer has a FastForm (layer.ts), one function is
+ * generated that does what a hand-written encoder does: read the fields into locals, write the
+ * bytes, and compute checksums from the values (the pseudo-header from the IP layer's address
+ * locals), with no frames and no per-layer calls. Whenever a packet does not fit (an unknown
+ * field, a variable part, a value to reject), it returns undefined and the general encoder
+ * (encode-plan.ts) does the work, so errors and unusual packets come out exactly as before.
+ */
+import { finishChecksum, sumWords } from './checksum.js';
+import type { FieldDef } from './field.js';
+import type { WriteCode } from './header.js';
+import type { FastForm, LayerCodec } from './layer.js';
+import { fieldNames } from './registry.js';
+
+/** Encode one packet from each layer's fields (outermost first), or undefined to take the general path. */
+export type FastRun = (fields: readonly unknown[]) => Buffer | undefined;
+
+const EMPTY = new Uint8Array(0);
+
+/** Returns the first key not in `names`, or undefined: the same generated check as the general path's. */
+function keyChecker(names: Iterable<string>): (fields: object) => string | undefined {
+  const cases = [...names].map((n) => `case ${JSON.stringify(n)}:`).join(' ');
+  return new Function('f', `for (const k in f) { switch (k) { ${cases} break; default: return k; } } return undefined;`) as (fields: object) => string | undefined;
+}
+
+/** The RFC 1071 sum of an address local (a number for IPv4, bytes otherwise). */
+function addressSum(def: FieldDef | undefined, local: string, helpers: string): string {
+  return def?.kind === 'ipv4' ? `((${local} >>> 16) + (${local} & 65535))` : `${helpers}.sumBytes(${local}, false)`;
+}
+
+/** Generate the fast encoder of a stack, or undefined when some layer has no fast form or the stack needs the general path's care. */
+export function compileFast(codecs: readonly LayerCodec[]): FastRun | undefined {
+  const n = codecs.length;
+  const forms: FastForm[] = [];
+  for (const codec of codecs) {
+    if (codec.fast === undefined) return undefined;
+    forms.push(codec.fast);
+  }
+  if (n === 0) return undefined;
+  const env: Record<string, unknown> = { sumWords, fold: finishChecksum, Buffer, EMPTY };
+  const consts: string[] = ['const sumWords = env.sumWords, fold = env.fold, Buffer = env.Buffer, EMPTY = env.EMPTY;'];
+  const check: string[] = [];
+  const measure: string[] = [];
+  const write: string[] = [];
+  const checksums: string[] = [];
+  const written: (WriteCode | undefined)[] = [];
+  const fixedLength = (i: number): number => forms[i].header?.length ?? 0;
+
+  for (let i = 0; i < n; i++) {
+    const form = forms[i];
+    const x = `x${i}`;
+    check.push(`const ${x} = X[${i}];`, `if (typeof ${x} !== 'object' || ${x} === null) return undefined;`);
+    // The names the fast form covers; any other key (a typo included) goes to the general path, which reports it.
+    const names = form.header ? form.header.fields.map((f) => f.name) : form.bytes ? [form.bytes] : [];
+    if (form.tail) names.push(form.tail.field);
+    for (const name of names) if (!fieldNames(codecs[i]).has(name)) throw new Error(`${codecs[i].name}: fast form names unknown field ${name}`);
+    env[`k${i}`] = keyChecker(names);
+    consts.push(`const k${i} = env.k${i};`);
+    check.push(`if (k${i}(${x}) !== undefined) return undefined;`);
+    for (const [field, values] of Object.entries(form.when ?? {})) {
+      const local = `${x}_${field.replace(/\W/g, '_')}`;
+      check.push(`const ${local} = ${x}[${JSON.stringify(field)}];`, `if (${local} !== undefined && ${values.map((v) => `${local} !== ${JSON.stringify(v)}`).join(' && ')}) return undefined;`);
+    }
+    // Header lengths.
+    if (form.bytes) {
+      measure.push(`let d${i} = ${x}[${JSON.stringify(form.bytes)}];`, `if (d${i} === undefined) d${i} = EMPTY; else if (!(d${i} instanceof Uint8Array)) return undefined;`, `const hl${i} = d${i}.length;`);
+    } else if (form.tail) {
+      env[`t${i}`] = form.tail;
+      consts.push(`const t${i} = env.t${i};`);
+      const field = JSON.stringify(form.tail.field);
+      measure.push(
+        `const tl${i} = ${x}[${field}] === undefined ? 0 : t${i}.measure(${x}[${field}]);`,
+        `if (tl${i} < 0) return undefined;`,
+        `const hl${i} = ${fixedLength(i)} + ((tl${i} + 3) & ~3);`,
+        `if (hl${i} > ${form.tail.maxHeader}) return undefined;`,
+      );
+    } else {
+      measure.push(`const hl${i} = ${fixedLength(i)};`);
+    }
+    measure.push(`const o${i} = ${i ? `o${i - 1} + hl${i - 1}` : '0'};`);
+  }
+  measure.push(`const total = o${n - 1} + hl${n - 1};`);
+
+  for (let i = 0; i < n; i++) {
+    const form = forms[i];
+    const x = `x${i}`;
+    if (form.bytes) {
+      write.push(`buf.set(d${i}, o${i});`);
+      written.push(undefined);
+      continue;
+    }
+    const header = form.header!;
+    env[`h${i}`] = header.helpers;
+    consts.push(`const h${i} = env.h${i};`);
+    const auto = (name: string): string => {
+      const how = form.auto?.[name];
+      const def = header.fields.find((f) => f.name === name)!;
+      if (how === 'headerWords') return `(hl${i} >>> 2)`;
+      if (how === 'length') {
+        // Too long for the field: the general path reports it (or, for UDP over IPv6, makes a jumbogram).
+        measure.push(`if (total - o${i} > ${2 ** def.bits - 1} && ${x}[${JSON.stringify(name)}] === undefined) return undefined;`);
+        return `(total - o${i})`;
+      }
+      if (how !== undefined) return String(codecs[i + 1]?.ipProtocol ?? how.nextProtocol);
+      throw new Error(`${codecs[i].name}: fast form has no value for automatic field ${name}`);
+    };
+    const code = header.writeCode({ fields: x, offset: `o${i}`, helpers: `h${i}`, prefix: `p${i}_`, auto });
+    written.push(code);
+    write.push(code.code, `const s${i} = ${code.sum};`);
+    if (form.tail) {
+      const field = JSON.stringify(form.tail.field);
+      write.push(
+        `if (tl${i} > 0) { let at = t${i}.write(${x}[${field}], buf, o${i} + ${header.length}); while (at < o${i} + hl${i}) buf[at++] = 0; }`,
+      );
+    }
+  }
+
+  // Checksums, innermost first: outer ones (ICMP's over a quoted datagram) cover inner bytes.
+  for (let i = n - 1; i >= 0; i--) {
+    const form = forms[i];
+    const sum = form.checksum;
+    if (sum === undefined) continue;
+    const at = codecs[i].checksumOffset;
+    if (at === undefined) throw new Error(`${codecs[i].name}: fast form has a checksum but no checksumOffset`);
+    const x = `x${i}`;
+    const rest = `o${i} + ${fixedLength(i)}`;
+    let value: string;
+    if (sum.kind !== 'upper') {
+      // Over the header only (IPv4), or over the whole message (ICMP).
+      value = `fold(sumWords(buf, ${rest}, ${sum.kind === 'header' ? `o${i} + hl${i}` : 'total'}, s${i}))`;
+    } else {
+      // The pseudo-header comes from the IP layer right before; anything between (or none) is the general path's.
+      const ip = i - 1;
+      const pseudo = ip >= 0 ? forms[ip].pseudo : undefined;
+      const ipCode = ip >= 0 ? written[ip] : undefined;
+      if (pseudo === undefined || ipCode === undefined) return undefined;
+      const defs = forms[ip].header!.fields;
+      const src = addressSum(defs.find((f) => f.name === pseudo.src), ipCode.locals[pseudo.src], `h${ip}`);
+      const dst = addressSum(defs.find((f) => f.name === pseudo.dst), ipCode.locals[pseudo.dst], `h${ip}`);
+      checksums.push(`const len${i} = total - o${i};`);
+      value = `fold(sumWords(buf, ${rest}, total, s${i} + ${src} + ${dst} + ${sum.protocol} + (len${i} >>> 16) + (len${i} & 65535)))`;
+      if (sum.zeroAs) value = `(${value} || ${sum.zeroAs})`;
+    }
+    checksums.push(`if (${x}.checksum === undefined) { const c = ${value}; buf[o${i} + ${at}] = c >>> 8; buf[o${i} + ${at + 1}] = c & 255; }`);
+  }
+
+  const name = `fast_${codecs.map((c) => c.name.replace(/\W/g, '_')).join('_')}`;
+  const body = [...check, ...measure, 'const buf = Buffer.allocUnsafe(total);', ...write, ...checksums, 'return buf;'];
+  // Any exception (an invalid value) means: let the general path do it and report it its way.
+  const src = `${consts.join('\n')}\nreturn function ${name}(X) {\ntry {\n${body.join('\n')}\n} catch { return undefined; }\n};`;
+  return new Function('env', src)(env) as FastRun;
+}

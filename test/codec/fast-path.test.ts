@@ -1,0 +1,156 @@
+/**
+ * The fast path (src/codec/encode-fast.ts) must give exactly the bytes of the general encoder,
+ * and leave everything it does not cover (bad values, options it does not handle, unknown
+ * fields) to the general encoder, so errors stay the same. Both are ours, so the reference
+ * here is the general path; the general path itself is pinned by the vectors and by tshark.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { compileFast } from '../../src/codec/encode-fast.js';
+import { setFastPath } from '../../src/codec/encode-plan.js';
+import { encodeLayers, type EncodableLayer } from '../../src/codec/encode.js';
+import { codecByName } from '../../src/codec/registry.js';
+import { ipv4 } from '../../src/builders/packet.js';
+import { ipv4Address, optionList, tcpOption, tcpOptionSize, u16, u32, u8 } from '../property/arbitraries.js';
+
+afterEach(() => setFastPath(true));
+
+function general(layers: EncodableLayer[]): Buffer {
+  setFastPath(false);
+  try {
+    return encodeLayers(layers);
+  } finally {
+    setFastPath(true);
+  }
+}
+
+/** The outcome of encoding: the bytes, or the error's class and message. */
+function outcome(encode: () => Buffer): string {
+  try {
+    return encode().toString('hex');
+  } catch (error) {
+    return `${(error as Error).constructor.name}: ${(error as Error).message}`;
+  }
+}
+
+const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 2 });
+/** A record whose undefined values are dropped (a field left out, not a field given as undefined). */
+const partial = <T extends Record<string, fc.Arbitrary<unknown>>>(shape: T) =>
+  fc.record(shape).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
+
+const ipv4Fields = partial({
+  dscp: maybe(fc.integer({ min: 0, max: 63 })),
+  ecn: maybe(fc.constantFrom('not-ect', 'ect1', 'ect0', 'ce', 3)),
+  id: maybe(u16),
+  flags: maybe(fc.constantFrom(['df'], ['mf'], ['evil', 'df'], [], 2)),
+  fragmentOffset: maybe(fc.constant(0)),
+  ttl: maybe(u8),
+  src: maybe(ipv4Address),
+  dst: maybe(ipv4Address),
+  // Explicit values, right or wrong, are written as given on both paths.
+  totalLength: maybe(u16),
+  checksum: maybe(u16),
+  protocol: maybe(u8),
+  ihl: maybe(fc.integer({ min: 0, max: 15 })),
+});
+const udpFields = partial({ srcPort: maybe(u16), dstPort: maybe(u16), length: maybe(u16), checksum: maybe(u16) });
+const tcpFields = partial({
+  srcPort: maybe(u16),
+  dstPort: maybe(u16),
+  seq: maybe(u32),
+  ack: maybe(u32),
+  reserved: maybe(fc.integer({ min: 0, max: 7 })),
+  flags: maybe(fc.constantFrom(['syn'], ['syn', 'ack'], ['ae', 'fin'], [], 0x1ff)),
+  window: maybe(u16),
+  urgentPointer: maybe(u16),
+  checksum: maybe(u16),
+  dataOffset: maybe(fc.integer({ min: 0, max: 15 })),
+  options: maybe(optionList(tcpOption, tcpOptionSize)),
+});
+const icmpFields = partial({
+  type: maybe(fc.constantFrom('echo-request', 'echo-reply', 8, 0, 'information-request', 16)),
+  code: maybe(u8),
+  id: maybe(u16),
+  seq: maybe(u16),
+  checksum: maybe(u16),
+});
+const payload = fc.uint8Array({ maxLength: 300 });
+
+const stacks: fc.Arbitrary<EncodableLayer[]> = fc.oneof(
+  fc.tuple(ipv4Fields, udpFields, payload).map(([ip, udp, data]) => [{ layer: 'ipv4', fields: ip }, { layer: 'udp', fields: udp }, { layer: 'raw', fields: { data } }]),
+  fc.tuple(ipv4Fields, tcpFields, payload).map(([ip, tcp, data]) => [{ layer: 'ipv4', fields: ip }, { layer: 'tcp', fields: tcp }, { layer: 'raw', fields: { data } }]),
+  fc.tuple(ipv4Fields, icmpFields, payload).map(([ip, icmp, data]) => [{ layer: 'ipv4', fields: ip }, { layer: 'icmp', fields: icmp }, { layer: 'raw', fields: { data } }]),
+  fc.tuple(ipv4Fields, tcpFields).map(([ip, tcp]) => [{ layer: 'ipv4', fields: ip }, { layer: 'tcp', fields: tcp }]),
+  fc.tuple(ipv4Fields, payload).map(([ip, data]) => [{ layer: 'ipv4', fields: ip }, { layer: 'raw', fields: { data } }]),
+  // IPv4 in IPv4, and an ICMP echo quoting nothing in particular.
+  fc.tuple(ipv4Fields, ipv4Fields, udpFields, payload).map(([outer, inner, udp, data]) => [
+    { layer: 'ipv4', fields: outer },
+    { layer: 'ipv4', fields: inner },
+    { layer: 'udp', fields: udp },
+    { layer: 'raw', fields: { data } },
+  ]),
+);
+
+describe('fast path', () => {
+  it('gives the general encoder\u2019s bytes for every packet it takes, and takes most of them', () => {
+    let taken = 0;
+    let runs = 0;
+    fc.assert(
+      fc.property(stacks, (layers) => {
+        const fast = compileFast(layers.map((l) => codecByName(l.layer)!));
+        expect(fast).toBeDefined();
+        const bytes = fast!(layers.map((l) => l.fields));
+        runs++;
+        if (bytes !== undefined) {
+          taken++;
+          expect(bytes.toString('hex')).toBe(general(layers).toString('hex'));
+        }
+        expect(encodeLayers(layers).toString('hex')).toBe(general(layers).toString('hex'));
+      }),
+      { numRuns: 600 },
+    );
+    // Only TCP options outside the fast forms (raw kinds, SACK blocks) and over-long lengths go the general way.
+    expect(taken / runs).toBeGreaterThan(0.6);
+  });
+
+  it('leaves bad values, unknown fields and variable parts to the general encoder, which reports them as before', () => {
+    const bad: unknown[] = [256, -1, 1.5, NaN, '1.2.3.999', 'x', null, [], {}, ['nope'], 'echo-requestt', 2 ** 32];
+    const fieldsOf: Record<string, string[]> = {
+      ipv4: ['ttl', 'src', 'dst', 'id', 'flags', 'ecn', 'totalLength', 'options', 'padding', 'ttll'],
+      udp: ['srcPort', 'length', 'checksum', 'dport'],
+      tcp: ['seq', 'flags', 'options', 'window', 'padding'],
+      icmp: ['type', 'id', 'gateway', 'pointer'],
+      raw: ['data', 'datta'],
+    };
+    fc.assert(
+      fc.property(fc.constantFrom('udp', 'tcp', 'icmp', 'raw'), fc.constantFrom('ipv4', 'upper'), fc.constantFrom(...bad), fc.nat(), (upper, where, value, pick) => {
+        const layer = where === 'ipv4' ? 'ipv4' : upper;
+        const names = fieldsOf[layer];
+        const field = names[pick % names.length];
+        const fields = [{ ttl: 9 } as Record<string, unknown>, {} as Record<string, unknown>, { data: Buffer.from('hi') } as Record<string, unknown>];
+        fields[where === 'ipv4' ? 0 : 1][field] = value;
+        const layers: EncodableLayer[] = [{ layer: 'ipv4', fields: fields[0] }, { layer: upper, fields: fields[1] }];
+        if (upper !== 'raw') layers.push({ layer: 'raw', fields: fields[2] });
+        expect(outcome(() => encodeLayers(layers))).toBe(outcome(() => general(layers)));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('is used by the builder, and trailers and corrupt checksums still come out right', () => {
+    const build = () => ipv4({ src: '192.0.2.1', dst: '198.51.100.2' }).udp({ dstPort: 9 }).payload('hello');
+    const layers = build().layers as EncodableLayer[];
+    expect(build().encode().toString('hex')).toBe(general(layers).toString('hex'));
+    const spoiled = ipv4({ src: '192.0.2.1', dst: '198.51.100.2' }).udp({ dstPort: 9 }).corrupt('checksum').payload('hello');
+    expect(spoiled.encode().toString('hex')).toBe(general(spoiled.layers as EncodableLayer[]).toString('hex'));
+    expect(spoiled.encode().readUInt16BE(26)).not.toBe(build().encode().readUInt16BE(26));
+    const trailed = ipv4({ src: '192.0.2.1', dst: '198.51.100.2' }).trailer('0000').udp({ dstPort: 9 }).payload('hello');
+    expect(trailed.encode().toString('hex')).toBe(general(trailed.layers as EncodableLayer[]).toString('hex'));
+    expect(trailed.encode().toString('hex')).toBe(`${build().encode().toString('hex')}0000`);
+  });
+
+  it('has no fast path for stacks the general encoder must handle (no IP layer for a pseudo-header)', () => {
+    expect(compileFast([codecByName('udp')!, codecByName('raw')!])).toBeUndefined();
+    expect(compileFast([codecByName('ethernet')!, codecByName('ipv4')!])).toBeUndefined();
+  });
+});
