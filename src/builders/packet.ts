@@ -7,7 +7,7 @@
  * protocol needs no change here.
  */
 import { emitWarning, type EncodableLayer } from '../codec/encode.js';
-import { ROOT, type LayerSource, type StackPlan } from '../codec/encode-plan.js';
+import { ROOT, type StackPlan } from '../codec/encode-plan.js';
 import { decode } from '../codec/decode.js';
 import { StackError } from '../codec/errors.js';
 import { codecs } from '../codec/registry.js';
@@ -50,41 +50,43 @@ export type Step<L extends string> = StepBase & {
 
 const camel = (name: string): string => name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
+/** A step's rare extras: bytes after its payload, checksums to spoil. */
+interface StepExtra {
+  readonly trailer: Uint8Array | string | undefined;
+  readonly corrupt: readonly string[] | undefined;
+}
+
 class PacketBuilder {
   // A linked list: each step keeps its parent and its own layer's input, so adding a layer is
   // O(1) and builders sharing a prefix share it. Each step also holds the compiled encoder plan
   // of its stack (codec/encode-plan.ts), so encode() finds it without a lookup.
   // Fields are `declare`d and assigned in the constructor only: TypeScript then emits no class
   // fields, whose define-then-assign costs a step and a shape change per builder made.
-  private declare readonly parent: PacketBuilder | undefined;
-  private declare readonly plan: StackPlan;
-  private declare readonly fields: object;
-  private declare readonly trailerInput: Uint8Array | string | undefined;
-  private declare readonly corruptList: readonly string[] | undefined;
-  private declare cached: EncodableLayer[] | undefined;
+  // A step is small (every packet built makes one per layer): the rare trailer and corrupt
+  // requests live in `extra`.
+  // Not private: the encoder reads steps as ChainLinks (codec/encode-plan.ts). The public type
+  // of a step (Step) does not show them.
+  declare readonly parent: PacketBuilder | undefined;
+  declare readonly plan: StackPlan;
+  declare readonly fields: object;
+  declare readonly extra: StepExtra | undefined;
 
-  constructor(parent: PacketBuilder | undefined, plan: StackPlan, fields: object, trailer: Uint8Array | string | undefined, corrupt: readonly string[] | undefined) {
+  constructor(parent: PacketBuilder | undefined, plan: StackPlan, fields: object, extra: StepExtra | undefined) {
     this.parent = parent;
     this.plan = plan;
     this.fields = fields;
-    this.trailerInput = trailer;
-    this.corruptList = corrupt;
-    this.cached = undefined;
+    this.extra = extra;
   }
 
   /** The layers so far, outermost first, as given. */
   get layers(): readonly EncodableLayer[] {
-    let out = this.cached;
-    if (out === undefined) {
-      out = new Array<EncodableLayer>(this.plan.depth);
-      for (let b: PacketBuilder | undefined = this; b !== undefined && b.plan.codec !== undefined; b = b.parent) out[b.plan.depth - 1] = b.layer();
-      this.cached = out;
-    }
+    const out = new Array<EncodableLayer>(this.plan.depth);
+    for (let b: PacketBuilder | undefined = this; b !== undefined && b.plan.codec !== undefined; b = b.parent) out[b.plan.depth - 1] = b.layer();
     return out;
   }
 
   encode(): Buffer {
-    return this.plan.encode(this, FROM_CHAIN, emitWarning);
+    return this.plan.encodeChain(this, emitWarning);
   }
 
   build(): Built {
@@ -95,12 +97,12 @@ class PacketBuilder {
 
   corrupt(field: 'checksum'): PacketBuilder {
     const parent = this.withLast();
-    return new PacketBuilder(parent, this.plan, this.fields, this.trailerInput, [...(this.corruptList ?? []), field]);
+    return new PacketBuilder(parent, this.plan, this.fields, { trailer: this.extra?.trailer, corrupt: [...(this.extra?.corrupt ?? []), field] });
   }
 
   trailer(bytes: Uint8Array | string): PacketBuilder {
     const parent = this.withLast();
-    return new PacketBuilder(parent, this.plan, this.fields, bytes, this.corruptList);
+    return new PacketBuilder(parent, this.plan, this.fields, { trailer: bytes, corrupt: this.extra?.corrupt });
   }
 
   payload(data: string | Uint8Array): PacketBuilder {
@@ -113,14 +115,14 @@ class PacketBuilder {
       const previous = this.plan.codec === undefined ? 'the start of a packet' : this.plan.codec.name;
       throw new StackError(layer, `cannot follow ${previous}; it may follow ${plan.codec!.follows.join(', ')}`);
     }
-    return new PacketBuilder(this, plan, fields ?? EMPTY, undefined, undefined);
+    return new PacketBuilder(this, plan, fields ?? EMPTY, undefined);
   }
 
   /** This step's layer as an EncodableLayer (trailer and corrupt only when given). */
   private layer(): EncodableLayer {
     const layer: { layer: string; fields: object; trailer?: Uint8Array | string; corrupt?: readonly string[] } = { layer: this.plan.codec!.name, fields: this.fields };
-    if (this.trailerInput !== undefined) layer.trailer = this.trailerInput;
-    if (this.corruptList !== undefined) layer.corrupt = this.corruptList;
+    if (this.extra?.trailer !== undefined) layer.trailer = this.extra.trailer;
+    if (this.extra?.corrupt !== undefined) layer.corrupt = this.extra.corrupt;
     return layer;
   }
 
@@ -129,32 +131,7 @@ class PacketBuilder {
     if (this.plan.codec === undefined) throw new StackError('packet', 'there is no layer yet');
     return this.parent;
   }
-
-  /** How the encoder reads a chain of steps (ending at `last`), outermost layer first. */
-  static readonly source: LayerSource<PacketBuilder> = {
-    fill(frames, last) {
-      let b = last;
-      for (let i = frames.length - 1; i >= 0; i--) {
-        const frame = frames[i];
-        frame.fields = b.fields as Record<string, unknown>;
-        frame.trailerInput = b.trailerInput;
-        frame.corrupt = b.corruptList;
-        b = b.parent!;
-      }
-    },
-    fields(out, last) {
-      let b = last;
-      for (let i = out.length - 1; i >= 0; i--) {
-        if (b.trailerInput !== undefined || b.corruptList !== undefined) return false;
-        out[i] = b.fields;
-        b = b.parent!;
-      }
-      return true;
-    },
-  };
 }
-
-const FROM_CHAIN = PacketBuilder.source;
 
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
 
@@ -176,7 +153,7 @@ export function packet(): Step<'start'> {
 }
 
 // Builders are immutable, so every packet can start from one empty step.
-const START = new PacketBuilder(undefined, ROOT, EMPTY, undefined, undefined) as unknown as Step<'start'>;
+const START = new PacketBuilder(undefined, ROOT, EMPTY, undefined) as unknown as Step<'start'>;
 
 /** Start with an IPv4 layer. */
 export const ipv4 = (fields?: InputOf<'ipv4'>): Step<'ipv4'> => START.ipv4(fields);

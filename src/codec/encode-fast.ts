@@ -12,10 +12,18 @@ import type { WriteCode } from './header.js';
 import type { FastForm, LayerCodec } from './layer.js';
 import { fieldNames } from './registry.js';
 
-/** Encode one packet from each layer's fields (outermost first), or undefined to take the general path. */
-export type FastRun = (fields: readonly unknown[]) => Buffer | undefined;
+/**
+ * Encode one packet, or return undefined to leave it to the general path. The input is a list
+ * of layers (`{ fields, trailer, corrupt }`, outermost first) or the last link of a builder
+ * chain (ChainLink in encode-plan.ts), as compiled for.
+ */
+export type FastRun = (input: unknown) => Buffer | undefined;
+
+/** How the compiled code reads its input. */
+export type FastInput = 'list' | 'chain';
 
 const EMPTY = new Uint8Array(0);
+const EMPTY_FIELDS = Object.freeze({});
 
 /** Returns the first key not in `names`, or undefined: the same generated check as the general path's. */
 function keyChecker(names: Iterable<string>): (fields: object) => string | undefined {
@@ -29,7 +37,7 @@ function addressSum(def: FieldDef | undefined, local: string, helpers: string): 
 }
 
 /** Generate the fast encoder of a stack, or undefined when some layer has no fast form or the stack needs the general path's care. */
-export function compileFast(codecs: readonly LayerCodec[]): FastRun | undefined {
+export function compileFast(codecs: readonly LayerCodec[], input: FastInput): FastRun | undefined {
   const n = codecs.length;
   const forms: FastForm[] = [];
   for (const codec of codecs) {
@@ -37,19 +45,26 @@ export function compileFast(codecs: readonly LayerCodec[]): FastRun | undefined 
     forms.push(codec.fast);
   }
   if (n === 0) return undefined;
-  const env: Record<string, unknown> = { sumWords, fold: finishChecksum, Buffer, EMPTY };
-  const consts: string[] = ['const sumWords = env.sumWords, fold = env.fold, Buffer = env.Buffer, EMPTY = env.EMPTY;'];
+  const env: Record<string, unknown> = { sumWords, fold: finishChecksum, Buffer, EMPTY, EMPTY_FIELDS };
+  const consts: string[] = ['const sumWords = env.sumWords, fold = env.fold, Buffer = env.Buffer, EMPTY = env.EMPTY, EMPTY_FIELDS = env.EMPTY_FIELDS;'];
   const check: string[] = [];
   const measure: string[] = [];
   const write: string[] = [];
   const checksums: string[] = [];
   const written: (WriteCode | undefined)[] = [];
+  // Each layer's fields into x0..xn; a trailer or corrupt request anywhere is the general path's.
+  if (input === 'chain') {
+    for (let i = n - 1; i >= 0; i--) check.push(`const b${i} = ${i === n - 1 ? 'X' : `b${i + 1}.parent`};`, `if (b${i}.extra !== undefined) return undefined;`);
+  } else {
+    for (let i = 0; i < n; i++) check.push(`const b${i} = X[${i}];`, `if (b${i}.trailer !== undefined || b${i}.corrupt !== undefined) return undefined;`);
+  }
   const fixedLength = (i: number): number => forms[i].header?.length ?? 0;
 
   for (let i = 0; i < n; i++) {
     const form = forms[i];
     const x = `x${i}`;
-    check.push(`const ${x} = X[${i}];`, `if (typeof ${x} !== 'object' || ${x} === null) return undefined;`);
+    // In a list, fields may be left out (none given); null is not "none" and goes to the general path.
+    check.push(`let ${x} = b${i}.fields;`, input === 'list' ? `if (${x} === undefined) ${x} = EMPTY_FIELDS;` : '', `if (typeof ${x} !== 'object' || ${x} === null) return undefined;`);
     // The names the fast form covers; any other key (a typo included) goes to the general path, which reports it.
     const names = form.header ? form.header.fields.map((f) => f.name) : form.bytes ? [form.bytes] : [];
     if (form.tail) names.push(form.tail.field);
@@ -144,7 +159,7 @@ export function compileFast(codecs: readonly LayerCodec[]): FastRun | undefined 
     checksums.push(`if (${x}.checksum === undefined) { const c = ${value}; buf[o${i} + ${at}] = c >>> 8; buf[o${i} + ${at + 1}] = c & 255; }`);
   }
 
-  const name = `fast_${codecs.map((c) => c.name.replace(/\W/g, '_')).join('_')}`;
+  const name = `fast_${input}_${codecs.map((c) => c.name.replace(/\W/g, '_')).join('_')}`;
   const body = [...check, ...measure, 'const buf = Buffer.allocUnsafe(total);', ...write, ...checksums, 'return buf;'];
   // Any exception (an invalid value) means: let the general path do it and report it its way.
   const src = `${consts.join('\n')}\nreturn function ${name}(X) {\ntry {\n${body.join('\n')}\n} catch { return undefined; }\n};`;

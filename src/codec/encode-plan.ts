@@ -29,12 +29,40 @@ export interface Frame extends EncodeFrame {
 
 type Run = (frames: Frame[], warn: (warning: PacketError) => void) => Buffer;
 
-/** Where the layers to encode come from (a builder chain, a list), read two ways. */
-export interface LayerSource<S> {
-  /** Put each layer's fields, trailer and corrupt into the frames, outermost first (the general path). */
-  fill(frames: Frame[], source: S): void;
-  /** Put each layer's fields into `out`, outermost first; false when a layer has a trailer or corrupt (general path only). */
-  fields(out: unknown[], source: S): boolean;
+/** A layer to encode as a list holds it (EncodableLayer, without its name: the plan knows it). */
+export interface ListedLayer {
+  readonly fields?: object;
+  readonly trailer?: Uint8Array | string;
+  readonly corrupt?: readonly string[];
+}
+
+/** A builder step as the encoder reads it: its layer's fields, the step before, and rare extras. */
+export interface ChainLink {
+  readonly parent: ChainLink | undefined;
+  readonly fields: object;
+  readonly extra: { readonly trailer: Uint8Array | string | undefined; readonly corrupt: readonly string[] | undefined } | undefined;
+}
+
+function fillFromList(frames: Frame[], layers: readonly ListedLayer[]): void {
+  for (let i = 0; i < frames.length; i++) {
+    const frame = frames[i];
+    const layer = layers[i];
+    // null stays null, so the encoder reports it rather than treating it as "no fields".
+    frame.fields = (layer.fields === undefined ? EMPTY_FIELDS : layer.fields) as Record<string, unknown>;
+    frame.trailerInput = layer.trailer;
+    frame.corrupt = layer.corrupt;
+  }
+}
+
+function fillFromChain(frames: Frame[], last: ChainLink): void {
+  let link: ChainLink | undefined = last;
+  for (let i = frames.length - 1; i >= 0; i--) {
+    const frame = frames[i];
+    frame.fields = link!.fields as Record<string, unknown>;
+    frame.trailerInput = link!.extra?.trailer;
+    frame.corrupt = link!.extra?.corrupt;
+    link = link!.parent;
+  }
 }
 
 let fastPathEnabled = true;
@@ -65,8 +93,9 @@ export class StackPlan {
   private lastName: string | undefined = undefined;
   private lastChild: StackPlan | undefined = undefined;
   private run: Run | undefined = undefined;
-  /** The fast path; null when the stack has none. */
-  private fast: FastRun | null | undefined = undefined;
+  /** The fast paths, for lists and for builder chains; null when the stack has none. */
+  private fastList: FastRun | null | undefined = undefined;
+  private fastChain: FastRun | null | undefined = undefined;
   private codecList: LayerCodec[] | undefined = undefined;
   /** Per layer, the index of the nearest IP layer before it, or -1. */
   private ipIndexes: number[] | undefined = undefined;
@@ -93,25 +122,42 @@ export class StackPlan {
     return plan;
   }
 
-  /** Encode the layers `from` reads out of `source`: the fast path when it fits, else the general one. */
-  encode<S>(source: S, from: LayerSource<S>, warn: (warning: PacketError) => void): Buffer {
-    let fast = this.fast;
-    if (fast === undefined) fast = this.fast = compileFast(this.codecList ?? this.prepare()) ?? null;
+  /** Encode a list of layers (one per layer of this plan): the fast path when it fits, else the general one. */
+  encodeList(layers: readonly ListedLayer[], warn: (warning: PacketError) => void): Buffer {
+    let fast = this.fastList;
+    if (fast === undefined) fast = this.fastList = compileFast(this.codecList ?? this.prepare(), 'list') ?? null;
     if (fast !== null && fastPathEnabled) {
-      const fields = new Array<unknown>(this.depth);
-      if (from.fields(fields, source)) {
-        const bytes = fast(fields);
-        if (bytes !== undefined) return bytes;
-      }
+      const bytes = fast(layers);
+      if (bytes !== undefined) return bytes;
     }
-    // Fresh frames each time: short-lived objects are cheaper for V8 than old ones holding young
-    // values (measured: reusing frames was no faster), and an encode inside a warning handler is safe.
+    const frames = this.newFrames();
+    fillFromList(frames, layers);
+    return (this.run ?? this.compile())(frames, warn);
+  }
+
+  /** Encode a builder chain ending at `last`, one link per layer of this plan. */
+  encodeChain(last: ChainLink, warn: (warning: PacketError) => void): Buffer {
+    let fast = this.fastChain;
+    if (fast === undefined) fast = this.fastChain = compileFast(this.codecList ?? this.prepare(), 'chain') ?? null;
+    if (fast !== null && fastPathEnabled) {
+      const bytes = fast(last);
+      if (bytes !== undefined) return bytes;
+    }
+    const frames = this.newFrames();
+    fillFromChain(frames, last);
+    return (this.run ?? this.compile())(frames, warn);
+  }
+
+  /**
+   * Fresh frames each time: short-lived objects are cheaper for V8 than old ones holding young
+   * values (measured: reusing frames was no faster), and an encode inside a warning handler is safe.
+   */
+  private newFrames(): Frame[] {
     const codecs = this.codecList ?? this.prepare();
     const ipIndexes = this.ipIndexes!;
     const frames = new Array<Frame>(codecs.length);
     for (let i = 0; i < codecs.length; i++) frames[i] = newFrame(codecs[i], ipIndexes[i]);
-    from.fill(frames, source);
-    return (this.run ?? this.compile())(frames, warn);
+    return frames;
   }
 
   /** Work out the codecs of the stack, outermost first, and each layer's nearest IP layer. */

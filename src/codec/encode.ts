@@ -3,7 +3,7 @@
  * one encoder per sequence of layers (measure, write outermost first, checksums innermost first).
  */
 import { InputError, formatValue, type PacketError } from './errors.js';
-import { ROOT, type LayerSource, type StackPlan } from './encode-plan.js';
+import { ROOT, type StackPlan } from './encode-plan.js';
 import { layerNames } from './registry.js';
 import { didYouMean } from './suggest.js';
 
@@ -27,8 +27,6 @@ export interface EncodeOptions {
 
 export const emitWarning = (warning: PacketError): void => process.emitWarning(warning.message, { type: 'RawcraftWarning', code: warning.code });
 
-const EMPTY_FIELDS: Readonly<Record<string, unknown>> = Object.freeze({});
-
 /** The plan for a list of layers, checking that each is an object naming a known layer. */
 function planFor(layers: readonly EncodableLayer[]): StackPlan {
   let plan = ROOT;
@@ -44,28 +42,7 @@ function planFor(layers: readonly EncodableLayer[]): StackPlan {
   return plan;
 }
 
-const fromList: LayerSource<readonly EncodableLayer[]> = {
-  fill(frames, layers) {
-    for (let i = 0; i < frames.length; i++) {
-      const frame = frames[i];
-      const layer = layers[i];
-      // null stays null, so the encoder reports it rather than treating it as "no fields".
-      frame.fields = (layer.fields === undefined ? EMPTY_FIELDS : layer.fields) as Record<string, unknown>;
-      frame.trailerInput = layer.trailer;
-      frame.corrupt = layer.corrupt;
-    }
-  },
-  fields(out, layers) {
-    for (let i = 0; i < out.length; i++) {
-      const layer = layers[i];
-      if (layer.trailer !== undefined || layer.corrupt !== undefined) return false;
-      out[i] = layer.fields === undefined ? EMPTY_FIELDS : layer.fields;
-    }
-    return true;
-  },
-};
-
 /** Encode layers (outermost first) to bytes: computed fields filled, explicit ones as given. */
 export function encodeLayers(layers: readonly EncodableLayer[], options?: EncodeOptions): Buffer {
-  return planFor(layers).encode(layers, fromList, options?.onWarning ?? emitWarning);
+  return planFor(layers).encodeList(layers, options?.onWarning ?? emitWarning);
 }

@@ -108,46 +108,12 @@ export function optionListCodec<O extends { kind: string; length?: number }>(
   }
 
   const EMPTY = new Uint8Array(0);
+  const inPlace = compileInPlace(kinds);
 
   return {
     kinds,
-    measure(options) {
-      if (!Array.isArray(options)) return -1;
-      let total = 0;
-      for (let i = 0; i < options.length; i++) {
-        const option = options[i] as O | RawOption;
-        if (option === null || typeof option !== 'object' || typeof option.kind !== 'string') return -1;
-        const kind = byName.get(option.kind);
-        if (kind === undefined) return -1;
-        if (!kind.encodeBody) {
-          total += 1; // EOL, NOP: one octet whatever else the object holds, as in encode()
-          continue;
-        }
-        if (!kind.size || !kind.put) return -1;
-        const body = kind.size(option as O);
-        if (body < 0) return -1;
-        const length = option.length;
-        if (length !== undefined && (typeof length !== 'number' || !Number.isInteger(length) || length < 0 || length > 255)) return -1;
-        total += 2 + body;
-      }
-      return total;
-    },
-    write(options, buf, at) {
-      for (let i = 0; i < options.length; i++) {
-        const option = options[i] as O;
-        const kind = byName.get(option.kind)!;
-        buf[at] = kind.code;
-        if (!kind.encodeBody) {
-          at += 1;
-          continue;
-        }
-        const body = kind.size!(option);
-        kind.put!(option, buf, at + 2);
-        buf[at + 1] = option.length ?? body + 2;
-        at += 2 + body;
-      }
-      return at;
-    },
+    measure: inPlace.measure,
+    write: inPlace.write,
     encode(options) {
       if (!Array.isArray(options)) throw new FieldValueError(layer, field, options, 'a list of options');
       const parts = options.map(encodeOne);
@@ -193,6 +159,54 @@ export function optionListCodec<O extends { kind: string; length?: number }>(
       return { options, padding: i < end ? buf.subarray(i, end) : EMPTY };
     },
   };
+}
+
+/**
+ * The in-place writer of a list (`measure` and `write` of OptionListCodec) as generated code: a
+ * string switch over the kind names, each case calling its own kind's `size`/`put`, so every
+ * call has one target. A kind without the fast path, a raw option or odd input gives -1.
+ */
+function compileInPlace<O extends { kind: string; length?: number }>(kinds: readonly OptionKind<O>[]): Pick<OptionListCodec<O>, 'measure' | 'write'> {
+  const env: Record<string, unknown> = {};
+  const measureCases: string[] = [];
+  const writeCases: string[] = [];
+  kinds.forEach((kind, k) => {
+    const label = `case ${JSON.stringify(kind.name)}:`;
+    if (!kind.encodeBody) {
+      // EOL, NOP: one octet whatever else the object holds, as in encode().
+      measureCases.push(`${label} total += 1; break;`);
+      writeCases.push(`${label} buf[at++] = ${kind.code}; break;`);
+      return;
+    }
+    if (!kind.size || !kind.put) return; // left to encode()
+    env[`s${k}`] = kind.size;
+    env[`p${k}`] = kind.put;
+    measureCases.push(`${label} { const body = s${k}(o); if (body < 0 || !lengthOk(o.length)) return -1; total += 2 + body; break; }`);
+    writeCases.push(`${label} { const body = s${k}(o); buf[at] = ${kind.code}; buf[at + 1] = o.length ?? body + 2; p${k}(o, buf, at + 2); at += 2 + body; break; }`);
+  });
+  const consts = Object.keys(env).map((name) => `const ${name} = env.${name};`).join('\n');
+  const src = `${consts}
+const lengthOk = (n) => n === undefined || (typeof n === 'number' && n >= 0 && n <= 255 && n % 1 === 0);
+return {
+  measure(options) {
+    if (!Array.isArray(options)) return -1;
+    let total = 0;
+    for (let i = 0; i < options.length; i++) {
+      const o = options[i];
+      if (o === null || typeof o !== 'object') return -1;
+      switch (o.kind) { ${measureCases.join(' ')} default: return -1; }
+    }
+    return total;
+  },
+  write(options, buf, at) {
+    for (let i = 0; i < options.length; i++) {
+      const o = options[i];
+      switch (o.kind) { ${writeCases.join(' ')} }
+    }
+    return at;
+  },
+};`;
+  return new Function('env', src)(env) as Pick<OptionListCodec<O>, 'measure' | 'write'>;
 }
 
 export { be16, be32, putBe16, putBe32 } from './bytes.js';
