@@ -64,6 +64,14 @@ interface MutableContext extends DecodeContext {
   quoted: boolean;
   ipIndex: number;
   readonly stack: StackEntry[];
+  readonly strict: boolean;
+  readonly issues: PacketError[];
+}
+
+/** Shared by every context (a method, not a closure made per packet). */
+function report(this: MutableContext, error: PacketError): void {
+  if (this.strict && !this.quoted) throw error;
+  this.issues.push(error);
 }
 
 /** Decode one packet. */
@@ -76,16 +84,7 @@ export function decode(bytes: Uint8Array, options?: DecodeOptions): DecodedPacke
   const issues: PacketError[] = [];
   // A plain literal, not a class instance: class fields (define semantics) made V8 deoptimise
   // the codecs' decode functions over and over once several layer types had been seen.
-  const ctx: MutableContext = {
-    buf,
-    stack: [],
-    quoted: false,
-    ipIndex: -1,
-    report(error) {
-      if (strict && !ctx.quoted) throw error;
-      issues.push(error);
-    },
-  };
+  const ctx: MutableContext = { buf, stack: [], quoted: false, ipIndex: -1, strict, issues, report };
   if (from !== undefined && from !== 'auto' && !codecByName(from)) {
     throw new InputError(`decode: unknown first layer ${formatValue(from)}${didYouMean(String(from), layerNames())}`);
   }

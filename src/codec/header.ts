@@ -360,9 +360,20 @@ export function compileHeader<F>(layer: string, defs: readonly FieldDef[], readS
       }
       if (m.def.kind === 'flags') {
         const def = m.def;
-        readPre.push(`const x${m.index} = ${expr};`, `const l${m.index} = [];`);
-        for (let i = 0; i < def.bits; i++) readPre.push(`if (x${m.index} & ${1 << (def.bits - 1 - i)}) l${m.index}.push(${JSON.stringify(def.names[i]) ?? 'undefined'});`);
-        expr = `l${m.index}`;
+        const x = `x${m.index}`;
+        const l = `l${m.index}`;
+        const namesOf = (value: number): string[] => def.names.filter((_, i) => value & (1 << (def.bits - 1 - i)));
+        // Array literals for the usual values (all of them for small sets; up to two bits for
+        // TCP's nine): a fresh literal is cheaper than growing an empty array by push.
+        const literal: string[] = [];
+        for (let value = 0; value < 2 ** def.bits; value++) {
+          const names = namesOf(value);
+          if ((def.bits <= 4 || names.length <= 2) && names.every((n) => n)) literal.push(`case ${value}: ${l} = ${JSON.stringify(names)}; break;`);
+        }
+        const pushes: string[] = [];
+        for (let i = 0; i < def.bits; i++) pushes.push(`if (${x} & ${1 << (def.bits - 1 - i)}) ${l}.push(${JSON.stringify(def.names[i]) ?? 'undefined'});`);
+        readPre.push(`const ${x} = ${expr};`, `let ${l};`, `switch (${x}) { ${literal.join(' ')} default: ${l} = []; ${pushes.join(' ')} }`);
+        expr = l;
       }
       readProps.push(`${JSON.stringify(m.def.name)}: ${expr}`);
     }

@@ -61,6 +61,21 @@ export interface DecodeStep {
   readonly complete?: boolean;
 }
 
+/**
+ * A DecodeStep, always with the same properties in the same order: the decode loop reads steps
+ * of every codec at one place, and one object shape keeps those reads monomorphic (fast).
+ */
+export function decodeStep(
+  fields: Record<string, unknown>,
+  headerEnd: number,
+  payloadEnd: number,
+  next: NextLayer | undefined,
+  complete = true,
+  quotes = false,
+): DecodeStep {
+  return { fields, headerEnd, payloadEnd, next, quotes, complete };
+}
+
 /** One decoded layer, as `decode()` returns it and `encode()` takes it. */
 export interface DecodedLayerBase {
   readonly layer: string;
@@ -83,7 +98,7 @@ export interface DecodeContext {
   readonly stack: readonly { readonly codec: LayerCodec; readonly offset: number; readonly fields: Record<string, unknown>; readonly complete: boolean }[];
   /** Index in `stack` of the nearest IP layer (one with `pseudoHeaderSum`), or -1: kept up to date as layers are pushed. */
   readonly ipIndex: number;
-  /** Record a problem: throws in strict mode, collects it in lax mode. */
+  /** Record a problem: throws in strict mode, collects it in lax mode. A method: call it on the context. */
   report(error: PacketError): void;
   /** True while decoding inside an ICMP-quoted packet. */
   readonly quoted: boolean;

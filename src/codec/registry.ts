@@ -72,12 +72,13 @@ const entryByIpProtocolDense: readonly DecodeEntry[] = Array.from({ length: 256 
 
 /** resolveNext, as a decode entry. */
 export function resolveNextEntry(next: NextLayer): DecodeEntry {
-  if (typeof next === 'string') return entryByName.get(next) ?? rawEntry;
-  if ('ipProtocol' in next) {
-    const n = next.ipProtocol;
+  if (typeof next === 'string') return next === 'raw' ? rawEntry : (entryByName.get(next) ?? rawEntry);
+  // A property read, not `in`: `in` is a slow generic lookup on these small objects.
+  const n = (next as { readonly ipProtocol?: number }).ipProtocol;
+  if (n !== undefined) {
     return (n >= 0 && n < 256 ? entryByIpProtocolDense[n] : entryByIpProtocol.get(n)) ?? rawEntry;
   }
-  return entryByEtherType.get(next.etherType) ?? rawEntry;
+  return entryByEtherType.get((next as { readonly etherType: number }).etherType) ?? rawEntry;
 }
 
 for (const c of codecs) {

@@ -8,6 +8,7 @@ import { uint } from '../field.js';
 import { bytesInput } from '../bytes.js';
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
 import type { LayerCodec } from '../layer.js';
+import { decodeStep } from '../layer.js';
 import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, NO_NEXT_HEADER, nextHeaderAfter, type Ipv6ExtensionLayer } from './ipv6-chain.js';
 
 export interface AhFields {
@@ -94,12 +95,7 @@ export const ah: LayerCodec = {
     }
     if (off + length > end) throw new LengthError(LAYER, off, length, end - off, 'ah.payloadLength');
     fields.icv = Buffer.from(buf.subarray(off + 12, off + length));
-    return {
-      fields: fields as unknown as Record<string, unknown>,
-      headerEnd: off + length,
-      payloadEnd: end,
-      next: fields.nextHeader === NO_NEXT_HEADER ? 'raw' : { ipProtocol: fields.nextHeader },
-    };
+    return decodeStep(fields as unknown as Record<string, unknown>, off + length, end, fields.nextHeader === NO_NEXT_HEADER ? 'raw' : { ipProtocol: fields.nextHeader });
   },
 
   summary: (f) => `AH spi 0x${(f.spi as number).toString(16)} seq ${f.seq} nh ${f.nextHeader}`,

@@ -7,6 +7,7 @@ import { compileHeader } from '../header.js';
 import { uint } from '../field.js';
 import { LengthError } from '../errors.js';
 import type { LayerCodec } from '../layer.js';
+import { decodeStep } from '../layer.js';
 import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
 
 export interface EspFields {
@@ -48,7 +49,7 @@ export const esp: LayerCodec = {
 
   decode(ctx, off, end) {
     if (end - off < 8) throw new LengthError(LAYER, off, 8, end - off, 'buffer');
-    return { fields: header.read(ctx.buf, off) as unknown as Record<string, unknown>, headerEnd: off + 8, payloadEnd: end, next: 'raw' };
+    return decodeStep(header.read(ctx.buf, off) as unknown as Record<string, unknown>, off + 8, end, 'raw');
   },
 
   summary: (f) => `ESP spi 0x${(f.spi as number).toString(16)} seq ${f.seq}`,

@@ -3,6 +3,7 @@ import { compileHeader } from '../header.js';
 import { macAddr } from '../field.js';
 import { FieldValueError, LengthError } from '../errors.js';
 import type { LayerCodec } from '../layer.js';
+import { decodeStep } from '../layer.js';
 import { checkObject, checkUint, putBe16 } from '../option-list.js';
 
 export interface VlanTag {
@@ -105,7 +106,7 @@ export const ethernet: LayerCodec = {
     fields.vlans = vlans;
     fields.etherType = type;
     // Values up to 1500 are 802.3 lengths, not protocol numbers.
-    return { fields: fields as unknown as Record<string, unknown>, headerEnd: at + 2, payloadEnd: end, next: type > 1500 ? { etherType: type } : 'raw' };
+    return decodeStep(fields as unknown as Record<string, unknown>, at + 2, end, type > 1500 ? { etherType: type } : 'raw');
   },
 
   summary: (f) => `Ethernet ${f.src} > ${f.dst} type 0x${(f.etherType as number).toString(16).padStart(4, '0')}${(f.vlans as VlanTag[]).map((v) => ` vlan ${v.vid}`).join('')}`,

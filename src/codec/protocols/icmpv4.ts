@@ -9,6 +9,7 @@ import { finishChecksum, sumWords } from '../checksum.js';
 import { FieldValueError, LengthError, UnknownFieldError } from '../errors.js';
 import { closest } from '../suggest.js';
 import type { LayerCodec } from '../layer.js';
+import { decodeStep } from '../layer.js';
 
 export const ICMP_TYPES = {
   'echo-reply': 0,
@@ -204,13 +205,7 @@ export const icmp: LayerCodec = {
     if (end - off < variant.length) throw new LengthError('icmp', off, variant.length, end - off, 'icmp.type', `type ${type} has a ${variant.length}-byte header`);
     const fields = variant.read(ctx.buf, off);
     const quotes = ERROR_TYPES.has(type);
-    return {
-      fields: fields as unknown as Record<string, unknown>,
-      headerEnd: off + variant.length,
-      payloadEnd: end,
-      next: quotes ? 'ipv4' : 'raw',
-      quotes,
-    };
+    return decodeStep(fields as unknown as Record<string, unknown>, off + variant.length, end, quotes ? 'ipv4' : 'raw', true, quotes);
   },
 
   verifyChecksum(ctx, off, end, fields, complete) {

@@ -11,6 +11,7 @@ import { bytesInput } from '../bytes.js';
 import { FieldValueError, LengthError, UnknownFieldError } from '../errors.js';
 import { closest } from '../suggest.js';
 import type { LayerCodec } from '../layer.js';
+import { decodeStep } from '../layer.js';
 import { fillUpperLayerChecksum, verifyUpperLayerChecksum } from '../upper-checksum.js';
 import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
 import { decodeNdOptions, encodeNdOptions, type NdOptionInput } from './icmpv6-ndp.js';
@@ -319,10 +320,10 @@ export const icmpv6: LayerCodec = {
       case 'nd': {
         // In a first fragment the options may simply go on in the next one: a cut option is no fault there.
         const inFragment = ctx.stack[ctx.stack.length - 1]?.complete === false;
-        const { options, padding } = decodeNdOptions(LAYER, buf, headerEnd, end, inFragment ? () => undefined : ctx.report);
+        const { options, padding } = decodeNdOptions(LAYER, buf, headerEnd, end, inFragment ? () => undefined : (e) => ctx.report(e));
         fields.options = options;
         if (padding.length) fields.padding = Buffer.from(padding);
-        return { fields: fields as unknown as Record<string, unknown>, headerEnd: end, payloadEnd: end, next: undefined };
+        return decodeStep(fields as unknown as Record<string, unknown>, end, end, undefined);
       }
       case 'mldv2-query': {
         const count = fields.numberOfSources!;

@@ -5,6 +5,7 @@ import { finishChecksum, sumWords } from '../checksum.js';
 import { bytesInput } from '../bytes.js';
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
 import type { ChecksumVerdict, LayerCodec } from '../layer.js';
+import { decodeStep } from '../layer.js';
 import { finalDestination, ipv4Options, type Ipv4OptionInput } from './ipv4-options.js';
 import { IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
 
@@ -176,7 +177,7 @@ export const ipv4: LayerCodec = {
     if (headerLength === 20) {
       fields.options = [];
     } else {
-      const { options, padding } = ipv4Options.decode(buf, off + 20, off + headerLength, ctx.report);
+      const { options, padding } = ipv4Options.decode(buf, off + 20, off + headerLength, (e) => ctx.report(e));
       fields.options = options;
       if (padding.length >= 4 || padding.some((b) => b !== 0)) fields.padding = Buffer.from(padding);
     }
@@ -194,14 +195,8 @@ export const ipv4: LayerCodec = {
     const moreFragments = (buf[off + 6] & 0x20) !== 0;
     const fragmentOffset = fields.fragmentOffset;
     if (moreFragments || fragmentOffset) complete = false;
-    return {
-      fields: fields as unknown as Record<string, unknown>,
-      headerEnd: off + headerLength,
-      payloadEnd,
-      // A non-first fragment carries the middle of some payload: nothing to decode but raw data.
-      next: fragmentOffset ? 'raw' : NEXT_BY_PROTOCOL[fields.protocol],
-      complete,
-    };
+    // A non-first fragment carries the middle of some payload: nothing to decode but raw data.
+    return decodeStep(fields as unknown as Record<string, unknown>, off + headerLength, payloadEnd, fragmentOffset ? 'raw' : NEXT_BY_PROTOCOL[fields.protocol], complete);
   },
 
   verifyChecksum(ctx, off, _end, fields): ChecksumVerdict {

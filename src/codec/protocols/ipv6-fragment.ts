@@ -7,6 +7,7 @@ import { compileHeader } from '../header.js';
 import { flags, uint, type FlagsValue } from '../field.js';
 import { LengthError } from '../errors.js';
 import type { LayerCodec } from '../layer.js';
+import { decodeStep } from '../layer.js';
 import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, NO_NEXT_HEADER, nextHeaderAfter, type Ipv6ExtensionLayer } from './ipv6-chain.js';
 
 export interface Ipv6FragmentFields {
@@ -71,14 +72,9 @@ export const ipv6Fragment: LayerCodec = {
     if (end - off < 8) throw new LengthError(LAYER, off, 8, end - off, 'buffer');
     const fields = header.read(ctx.buf, off);
     const more = (ctx.buf[off + 3] & 1) !== 0;
-    return {
-      fields: fields as unknown as Record<string, unknown>,
-      headerEnd: off + 8,
-      payloadEnd: end,
-      // A non-first fragment carries the middle of some payload: nothing to decode but raw data.
-      next: fields.fragmentOffset || fields.nextHeader === NO_NEXT_HEADER ? 'raw' : { ipProtocol: fields.nextHeader },
-      complete: !more && !fields.fragmentOffset,
-    };
+    // A non-first fragment carries the middle of some payload: nothing to decode but raw data.
+    const next = fields.fragmentOffset || fields.nextHeader === NO_NEXT_HEADER ? 'raw' : { ipProtocol: fields.nextHeader };
+    return decodeStep(fields as unknown as Record<string, unknown>, off + 8, end, next, !more && !fields.fragmentOffset);
   },
 
   summary: (f) => `FRAG id ${f.id} off ${(f.fragmentOffset as number) * 8}${(f.flags as string[]).length ? ' [mf]' : ''} nh ${f.nextHeader}`,

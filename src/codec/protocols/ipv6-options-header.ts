@@ -9,6 +9,7 @@ import { uint } from '../field.js';
 import { bytesInput } from '../bytes.js';
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
 import type { LayerCodec } from '../layer.js';
+import { decodeStep } from '../layer.js';
 import { putBe32 } from '../option-list.js';
 import { NO_NEXT_HEADER, nextHeaderAfter } from './ipv6-chain.js';
 import { ipv6OptionLists, type Ipv6OptionInput } from './ipv6-options.js';
@@ -112,15 +113,10 @@ export function optionsHeaderCodec(spec: {
       if (name === 'ipv6-hop-by-hop' && ctx.stack[ctx.stack.length - 1]?.codec.name !== 'ipv6') {
         ctx.report(new ContentError(name, off, 'position', ctx.stack[ctx.stack.length - 1]?.codec.name ?? 'start', 'immediately after the IPv6 header (RFC 8200 section 4.3)'));
       }
-      const { options, padding } = list.decode(buf, off + 2, off + headerLength, ctx.report);
+      const { options, padding } = list.decode(buf, off + 2, off + headerLength, (e) => ctx.report(e));
       fields.options = options;
       if (padding.length) fields.padding = Buffer.from(padding);
-      return {
-        fields: fields as unknown as Record<string, unknown>,
-        headerEnd: off + headerLength,
-        payloadEnd: end,
-        next: fields.nextHeader === NO_NEXT_HEADER ? 'raw' : { ipProtocol: fields.nextHeader },
-      };
+      return decodeStep(fields as unknown as Record<string, unknown>, off + headerLength, end, fields.nextHeader === NO_NEXT_HEADER ? 'raw' : { ipProtocol: fields.nextHeader });
     },
 
     summary(f) {

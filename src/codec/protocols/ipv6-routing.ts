@@ -12,6 +12,7 @@ import { bytesInput, parseIpv6, readIpv6 } from '../bytes.js';
 import { ContentError, FieldValueError, LengthError, UnknownFieldError } from '../errors.js';
 import { closest } from '../suggest.js';
 import type { LayerCodec } from '../layer.js';
+import { decodeStep } from '../layer.js';
 import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, NO_NEXT_HEADER, nextHeaderAfter, type Ipv6ExtensionLayer } from './ipv6-chain.js';
 import { srhTlvList, type SrhTlvInput } from './ipv6-options.js';
 
@@ -260,7 +261,7 @@ export const ipv6Routing: LayerCodec = {
         fields = variants['segment-routing'].header.read(buf, off);
         fields.segments = [];
         for (let i = 0; i < count; i++) fields.segments.push(readIpv6(buf, off + 8 + 16 * i));
-        const { options, padding } = srhTlvList.decode(buf, off + 8 + 16 * count, hEnd, ctx.report);
+        const { options, padding } = srhTlvList.decode(buf, off + 8 + 16 * count, hEnd, (e) => ctx.report(e));
         fields.tlvs = options;
         if (padding.length) fields.padding = Buffer.from(padding);
       } else {
@@ -271,12 +272,7 @@ export const ipv6Routing: LayerCodec = {
       fields = variants.data.header.read(buf, off);
       fields.data = Buffer.from(buf.subarray(off + 4, hEnd));
     }
-    return {
-      fields: fields as unknown as Record<string, unknown>,
-      headerEnd: hEnd,
-      payloadEnd: end,
-      next: fields.nextHeader === NO_NEXT_HEADER ? 'raw' : { ipProtocol: fields.nextHeader },
-    };
+    return decodeStep(fields as unknown as Record<string, unknown>, hEnd, end, fields.nextHeader === NO_NEXT_HEADER ? 'raw' : { ipProtocol: fields.nextHeader });
   },
 
   finalDestination(fields) {

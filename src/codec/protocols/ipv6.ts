@@ -7,6 +7,7 @@ import { compileHeader } from '../header.js';
 import { enumOf, ipv6Addr, uint } from '../field.js';
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
 import type { LayerCodec, LayerRef } from '../layer.js';
+import { decodeStep } from '../layer.js';
 import { ECN, type EcnName } from './ipv4.js';
 import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, NO_NEXT_HEADER, nextHeaderAfter, type Ipv6ExtensionLayer } from './ipv6-chain.js';
 import { hasJumbo } from './ipv6-options.js';
@@ -139,13 +140,7 @@ export const ipv6: LayerCodec = {
       payloadEnd = end;
       complete = false;
     }
-    return {
-      fields: fields as unknown as Record<string, unknown>,
-      headerEnd: off + 40,
-      payloadEnd,
-      next: fields.nextHeader === NO_NEXT_HEADER ? 'raw' : { ipProtocol: fields.nextHeader },
-      complete,
-    };
+    return decodeStep(fields as unknown as Record<string, unknown>, off + 40, payloadEnd, fields.nextHeader === NO_NEXT_HEADER ? 'raw' : { ipProtocol: fields.nextHeader }, complete);
   },
 
   pseudoHeaderSum(buf, offset, _fields, between: readonly LayerRef[]) {

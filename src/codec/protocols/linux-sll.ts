@@ -4,6 +4,7 @@ import { uint } from '../field.js';
 import { bytesInput, toHex } from '../bytes.js';
 import { FieldValueError, LengthError } from '../errors.js';
 import type { LayerCodec } from '../layer.js';
+import { decodeStep } from '../layer.js';
 import { checkUint, putBe16 } from '../option-list.js';
 
 export interface LinuxSllFields {
@@ -74,7 +75,7 @@ export const linuxSll: LayerCodec = {
     const fields = head.read(buf, off);
     fields.address = Buffer.from(buf.subarray(off + 6, off + 14));
     fields.protocol = (buf[off + 14] << 8) | buf[off + 15];
-    return { fields: fields as unknown as Record<string, unknown>, headerEnd: off + 16, payloadEnd: end, next: { etherType: fields.protocol } };
+    return decodeStep(fields as unknown as Record<string, unknown>, off + 16, end, { etherType: fields.protocol });
   },
 
   summary: (f) => `Linux SLL type ${f.packetType} proto 0x${(f.protocol as number).toString(16).padStart(4, '0')}`,

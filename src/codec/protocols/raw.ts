@@ -1,6 +1,7 @@
 /** Raw payload: bytes no other layer claims (unknown protocols, application data, fragments). */
 import { bytesInput } from '../bytes.js';
 import type { LayerCodec } from '../layer.js';
+import { decodeStep } from '../layer.js';
 import { IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
 
 export interface RawFields {
@@ -43,7 +44,7 @@ export const raw: LayerCodec = {
 
   decode(ctx, off, end) {
     // A view, not a copy: decoding stays cheap; the layer shares the caller's buffer.
-    return { fields: { data: ctx.buf.subarray(off, end) }, headerEnd: end, payloadEnd: end, next: undefined };
+    return decodeStep({ data: ctx.buf.subarray(off, end) }, end, end, undefined);
   },
 
   fast: { bytes: 'data' },

@@ -12,6 +12,7 @@ import { uint } from '../field.js';
 import { BundlingError, LengthError } from '../errors.js';
 import { sctpChecksum } from '../crc32c.js';
 import type { ChecksumVerdict, LayerCodec } from '../layer.js';
+import { decodeStep } from '../layer.js';
 import { bundlingViolations, chunkSummary, sctpChunks, type SctpChunk, type SctpChunkInput } from './sctp-chunks.js';
 import type { Item } from './sctp-tlv.js';
 import { IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
@@ -108,10 +109,10 @@ export const sctp: LayerCodec = {
     if (end - off > 12 && end - off < 16) throw new LengthError('sctp', off + 12, 4, end - off - 12, 'buffer', 'bytes after the common header too short for a chunk');
     const fields = header.read(ctx.buf, off) as unknown as Record<string, unknown>;
     const offsets: number[] = [];
-    const chunks = sctpChunks.decode(ctx.buf, off + 12, end, 'chunks', ctx.report, offsets)!;
+    const chunks = sctpChunks.decode(ctx.buf, off + 12, end, 'chunks', (e) => ctx.report(e), offsets)!;
     fields.chunks = chunks;
     for (const v of bundlingViolations(chunkTypes(chunks))) ctx.report(new BundlingError('sctp', offsets[v.index] ?? off, v.index, v.message));
-    return { fields, headerEnd: end, payloadEnd: end, next: undefined };
+    return decodeStep(fields, end, end, undefined);
   },
 
   verifyChecksum(ctx, off, end, fields, complete): ChecksumVerdict {

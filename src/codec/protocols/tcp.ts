@@ -4,6 +4,7 @@ import { flags, uint, type FlagsValue } from '../field.js';
 import { bytesInput } from '../bytes.js';
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
 import type { LayerCodec } from '../layer.js';
+import { decodeStep } from '../layer.js';
 import { fillUpperLayerChecksum, verifyUpperLayerChecksum } from '../upper-checksum.js';
 import { tcpOptions, type TcpOptionInput } from './tcp-options.js';
 import { IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
@@ -161,11 +162,11 @@ export const tcp: LayerCodec = {
     if (headerLength === 20) {
       fields.options = [];
     } else {
-      const { options, padding } = tcpOptions.decode(buf, off + 20, off + headerLength, ctx.report);
+      const { options, padding } = tcpOptions.decode(buf, off + 20, off + headerLength, (e) => ctx.report(e));
       fields.options = options;
       if (padding.length !== 0 && (padding.length >= 4 || padding.some((b) => b !== 0))) fields.padding = Buffer.from(padding);
     }
-    return { fields: fields as unknown as Record<string, unknown>, headerEnd: off + headerLength, payloadEnd: end, next: 'raw' };
+    return decodeStep(fields as unknown as Record<string, unknown>, off + headerLength, end, 'raw');
   },
 
   verifyChecksum: (ctx, off, end, fields, complete) => verifyUpperLayerChecksum(ctx, off, end, PROTOCOL, fields.checksum as number, complete),

@@ -7,6 +7,7 @@ import { compileHeader } from '../header.js';
 import { uint } from '../field.js';
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
 import type { LayerCodec } from '../layer.js';
+import { decodeStep } from '../layer.js';
 import { udpPortBindings, udpPortBound } from '../udp-ports.js';
 import { fillUpperLayerChecksum, verifyUpperLayerChecksum } from '../upper-checksum.js';
 import { IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
@@ -94,7 +95,7 @@ export const udp: LayerCodec = {
       payloadEnd = end;
       complete = false;
     }
-    return { fields: fields as unknown as Record<string, unknown>, headerEnd: off + 8, payloadEnd, next: nextByPort(fields.dstPort, fields.srcPort), complete };
+    return decodeStep(fields as unknown as Record<string, unknown>, off + 8, payloadEnd, nextByPort(fields.dstPort, fields.srcPort), complete);
   },
 
   verifyChecksum(ctx, off, end, fields, complete) {
