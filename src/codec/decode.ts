@@ -9,6 +9,8 @@ import type { DecodeContext, DecodedLayerBase, LayerCodec, NextLayer } from './l
 import { codecByName, layerNames, resolveNextEntry, type DecodeEntry } from './registry.js';
 import type { Layer } from './types.js';
 import { asBuffer } from './bytes.js';
+import { compileFastDecode, type FastDecode } from './decode-fast.js';
+import { fastPath } from './fast-path.js';
 
 export interface DecodeOptions {
   /**
@@ -88,7 +90,16 @@ export function decode(bytes: Uint8Array, options?: DecodeOptions): DecodedPacke
   if (from !== undefined && from !== 'auto' && !codecByName(from)) {
     throw new InputError(`decode: unknown first layer ${formatValue(from)}${didYouMean(String(from), layerNames())}`);
   }
-  let entry = firstCodec(buf, from ?? 'auto');
+  const first = firstCodec(buf, from ?? 'auto');
+  // The stacks this first layer led to lately, decoded by generated code when the packet fits.
+  const fast = verify && fastPath.enabled ? fastDecoders.get(first) : undefined;
+  if (fast !== undefined) {
+    for (let i = 0; i < fast.length; i++) {
+      const packet = fast[i](buf);
+      if (packet !== undefined) return packet;
+    }
+  }
+  let entry = first;
   let off = 0;
   let end = buf.length;
   let complete = true;
@@ -128,5 +139,45 @@ export function decode(bytes: Uint8Array, options?: DecodeOptions): DecodedPacke
     off = step.headerEnd;
     end = payloadEnd;
   }
+  if (verify && issues.length === 0) learn(first, layers);
   return { layers: layers as unknown as Layer[], issues };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fast decoders for the stacks seen often (decode-fast.ts)
+
+/** Per first layer, the fast decoders of its latest stacks, newest first. */
+const fastDecoders = new Map<DecodeEntry, FastDecode[]>();
+const compiledStacks = new Map<string, FastDecode | null>();
+const sightings = new Map<string, number>();
+/** Bounds: odd inputs (a fuzzer) must not grow the caches without limit. */
+const MAX_STACKS = 64;
+const MAX_DEPTH = 8;
+const PER_FIRST_LAYER = 4;
+
+/** After a packet the fast decoders did not take: count its stack, and compile one for it when it comes again. */
+function learn(first: DecodeEntry, layers: readonly DecodedLayerBase[]): void {
+  if (layers.length > MAX_DEPTH) return;
+  let key = '';
+  for (const layer of layers) {
+    if (layer.trailer !== undefined) return;
+    key += `${layer.layer}/`;
+  }
+  let fast = compiledStacks.get(key);
+  if (fast === undefined) {
+    const seen = (sightings.get(key) ?? 0) + 1;
+    if (sightings.size >= 4 * MAX_STACKS) sightings.clear();
+    sightings.set(key, seen);
+    if (seen < 2) return;
+    if (compiledStacks.size >= MAX_STACKS) {
+      compiledStacks.clear();
+      fastDecoders.clear();
+    }
+    fast = compileFastDecode(layers.map((layer) => codecByName(layer.layer)!)) ?? null;
+    compiledStacks.set(key, fast);
+  }
+  if (fast === null) return;
+  const list = fastDecoders.get(first) ?? [];
+  if (list[0] === fast) return;
+  fastDecoders.set(first, [fast, ...list.filter((f) => f !== fast)].slice(0, PER_FIRST_LAYER));
 }

@@ -15,6 +15,7 @@ import type { EncodeFrame, LayerCodec } from './layer.js';
 import { codecByName, fieldNames } from './registry.js';
 import { closest } from './suggest.js';
 import { compileFast, type FastRun } from './encode-fast.js';
+import { fastPath } from './fast-path.js';
 
 /** A frame as the encoder keeps it: what codecs see, plus the caller's input before it is checked. */
 export interface Frame extends EncodeFrame {
@@ -65,12 +66,7 @@ function fillFromChain(frames: Frame[], last: ChainLink): void {
   }
 }
 
-let fastPathEnabled = true;
 
-/** Turn the fast path (encode-fast.ts) off or on; for tests that compare it with the general path. */
-export function setFastPath(enabled: boolean): void {
-  fastPathEnabled = enabled;
-}
 
 const EMPTY_FIELDS: Readonly<Record<string, unknown>> = Object.freeze({});
 const noWarning = (): void => {};
@@ -126,7 +122,7 @@ export class StackPlan {
   encodeList(layers: readonly ListedLayer[], warn: (warning: PacketError) => void): Buffer {
     let fast = this.fastList;
     if (fast === undefined) fast = this.fastList = compileFast(this.codecList ?? this.prepare(), 'list') ?? null;
-    if (fast !== null && fastPathEnabled) {
+    if (fast !== null && fastPath.enabled) {
       const bytes = fast(layers);
       if (bytes !== undefined) return bytes;
     }
@@ -139,7 +135,7 @@ export class StackPlan {
   encodeChain(last: ChainLink, warn: (warning: PacketError) => void): Buffer {
     let fast = this.fastChain;
     if (fast === undefined) fast = this.fastChain = compileFast(this.codecList ?? this.prepare(), 'chain') ?? null;
-    if (fast !== null && fastPathEnabled) {
+    if (fast !== null && fastPath.enabled) {
       const bytes = fast(last);
       if (bytes !== undefined) return bytes;
     }

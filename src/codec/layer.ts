@@ -114,11 +114,12 @@ export type FastAuto =
   | { readonly nextProtocol: number };
 
 /**
- * The common, fixed-layout case of a layer, described so that the encoder of a whole layer
- * stack can be generated as straight-line code (encode-fast.ts): no frames, checksums summed
- * from the values. Whenever a packet does not fit it (a field the fast form does not name, a
- * value outside `when`, a trailer, an invalid value...), the codec's own measure/write run
- * instead, and they decide the bytes or the error; so a fast form only covers what it covers.
+ * The common, fixed-layout case of a layer, described so that the encoder and the decoder of a
+ * whole layer stack can be generated as straight-line code (encode-fast.ts, decode-fast.ts): no
+ * frames or decode steps, checksums summed in place. Whenever a packet does not fit it (a field
+ * the fast form does not name, a value outside `when`, a trailer, an invalid value, anything the
+ * decoder would report...), the codec's own functions run instead and decide the bytes, the
+ * fields or the error; so a fast form only covers what it covers. Tests compare both paths.
  */
 export interface FastForm {
   /** The fixed header; its field names (and `tail.field`) are the only ones the fast path takes. */
@@ -140,9 +141,16 @@ export interface FastForm {
     readonly maxHeader: number;
   };
   /** Which checksum the layer carries at `checksumOffset`: over its header, over the whole message, or an upper-layer one with a pseudo-header. */
-  readonly checksum?: { readonly kind: 'header' | 'message' } | { readonly kind: 'upper'; readonly protocol: number; readonly zeroAs: number };
+  readonly checksum?: { readonly kind: 'header' } | { readonly kind: 'message' } | { readonly kind: 'upper'; readonly protocol: number; readonly zeroAs: number };
   /** IP layers: the address fields whose values make the pseudo-header. */
   readonly pseudo?: { readonly src: string; readonly dst: string };
+  /**
+   * Decoding: after `header` was read at `start` (the header ends at `headerEnd`), finish the
+   * fields exactly as the codec's decode would (e.g. an empty `options` list), or return false
+   * when the codec's decode must run (anything it would report, or that it would decode
+   * differently: a fragment, a bound UDP port...). Without it the fields are taken as read.
+   */
+  decoded?(fields: Record<string, unknown>, buf: Uint8Array, start: number, headerEnd: number): boolean;
 }
 
 export interface LayerCodec {

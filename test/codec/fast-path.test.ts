@@ -7,7 +7,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { compileFast } from '../../src/codec/encode-fast.js';
-import { setFastPath } from '../../src/codec/encode-plan.js';
+import { compileFastDecode } from '../../src/codec/decode-fast.js';
+import { decode, type DecodeOptions } from '../../src/codec/decode.js';
+import { setFastPath } from '../../src/codec/fast-path.js';
 import { encodeLayers, type EncodableLayer } from '../../src/codec/encode.js';
 import { codecByName } from '../../src/codec/registry.js';
 import { ipv4 } from '../../src/builders/packet.js';
@@ -28,6 +30,17 @@ function general(layers: EncodableLayer[]): Buffer {
 function outcome(encode: () => Buffer): string {
   try {
     return encode().toString('hex');
+  } catch (error) {
+    return `${(error as Error).constructor.name}: ${(error as Error).message}`;
+  }
+}
+
+/** A decode result (or error) as comparable text: JSON with the key order, plus the issues' texts. */
+function outcome2(run: () => unknown): string {
+  try {
+    const packet = run() as { layers: unknown[]; issues: Error[] };
+    const json = JSON.stringify(packet.layers, (_k, v: unknown) => (v instanceof Uint8Array ? `bytes:${Buffer.from(v).toString('hex')}` : v));
+    return `${json} issues: ${packet.issues.map((e) => `${e.constructor.name}: ${e.message}`).join(' | ')}`;
   } catch (error) {
     return `${(error as Error).constructor.name}: ${(error as Error).message}`;
   }
@@ -147,6 +160,68 @@ describe('fast path', () => {
     const trailed = ipv4({ src: '192.0.2.1', dst: '198.51.100.2' }).trailer('0000').udp({ dstPort: 9 }).payload('hello');
     expect(trailed.encode().toString('hex')).toBe(general(trailed.layers as EncodableLayer[]).toString('hex'));
     expect(trailed.encode().toString('hex')).toBe(`${build().encode().toString('hex')}0000`);
+  });
+
+  it('decodes exactly as the general decoder, also damaged, cut and padded packets, and takes the plain ones', () => {
+    let taken = 0;
+    let plain = 0;
+    const damaged = fc.oneof(
+      fc.constant((b: Buffer) => b),
+      fc.nat().map((at) => (b: Buffer) => b.subarray(0, at % (b.length + 1))),
+      fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })).map(([at, x]) => (b: Buffer) => {
+        const c = Buffer.from(b);
+        if (c.length) c[at % c.length] ^= x;
+        return c;
+      }),
+      fc.uint8Array({ minLength: 1, maxLength: 8 }).map((extra) => (b: Buffer) => Buffer.concat([b, extra])),
+    );
+    fc.assert(
+      fc.property(stacks, damaged, fc.constantFrom<DecodeOptions>({}, { mode: 'lax' }), (layers, damage, options) => {
+        const intact = general(layers);
+        const bytes = damage(intact);
+        const reference = outcome2(() => {
+          setFastPath(false);
+          try {
+            return decode(bytes, options);
+          } finally {
+            setFastPath(true);
+          }
+        });
+        // Twice: the first general decode of a stack teaches the decoder, the second may take the fast one.
+        expect(outcome2(() => decode(bytes, options))).toBe(reference);
+        expect(outcome2(() => decode(bytes, options))).toBe(reference);
+        let decodedStack: string[] = [];
+        try {
+          const lax = decode(bytes, { mode: 'lax' });
+          // A packet with issues is never the fast decoder's (its raw remainder is no stack).
+          if (lax.issues.length === 0) decodedStack = lax.layers.map((l) => l.layer);
+        } catch {
+          // nothing decodes: no stack to compile for
+        }
+        const fast = decodedStack.length ? compileFastDecode(decodedStack.map((name) => codecByName(name)!)) : undefined;
+        const direct = fast?.(bytes);
+        if (direct !== undefined) {
+          taken++;
+          expect(outcome2(() => direct)).toBe(reference);
+        }
+        if (bytes === intact) plain++;
+      }),
+      { numRuns: 800 },
+    );
+    // Explicit wrong lengths, protocols and zero UDP checksums in the arbitraries keep many intact packets off the fast path.
+    expect(taken).toBeGreaterThan(plain / 4);
+    for (const built of [
+      ipv4({ src: '192.0.2.1', dst: '198.51.100.2' }).udp({ srcPort: 40000, dstPort: 53 }).payload('query'),
+      ipv4().tcp({ flags: ['syn'], options: [{ kind: 'mss', value: 1460 }, { kind: 'sack-permitted' }, { kind: 'timestamps', value: 1, echo: 0 }, { kind: 'nop' }, { kind: 'window-scale', shift: 7 }] }),
+      ipv4().icmp({ type: 'echo-request', id: 7, seq: 1 }).payload('ping'),
+      ipv4().ipv4().udp().payload('tunnelled'),
+    ]) {
+      const bytes = built.encode();
+      const stack = decode(bytes).layers.map((l) => codecByName(l.layer)!);
+      const direct = compileFastDecode(stack)?.(bytes);
+      expect(direct).toBeDefined();
+      expect(outcome2(() => direct)).toBe(outcome2(() => decode(bytes)));
+    }
   });
 
   it('has no fast path for stacks the general encoder must handle (no IP layer for a pseudo-header)', () => {

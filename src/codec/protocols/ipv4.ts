@@ -222,6 +222,12 @@ export const ipv4: LayerCodec = {
     auto: { ihl: 'headerWords', totalLength: 'length', protocol: { nextProtocol: EXPERIMENTAL_PROTOCOL } },
     checksum: { kind: 'header' },
     pseudo: { src: 'src', dst: 'dst' },
+    // A fragment, or another version, is the codec's to decode (and report).
+    decoded(fields, buf, start) {
+      if (fields.version !== 4 || fields.fragmentOffset !== 0 || (buf[start + 6] & 0x20) !== 0) return false;
+      fields.options = [];
+      return true;
+    },
   },
 
   summary(f) {

@@ -2,7 +2,7 @@
 import { compileHeader } from '../header.js';
 import { flags, uint, type FlagsValue } from '../field.js';
 import { bytesInput } from '../bytes.js';
-import { ContentError, FieldValueError, LengthError } from '../errors.js';
+import { ContentError, FieldValueError, LengthError, type PacketError } from '../errors.js';
 import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { fillUpperLayerChecksum, verifyUpperLayerChecksum } from '../upper-checksum.js';
@@ -71,6 +71,17 @@ const header = compileHeader<TcpFields>('tcp', [
 ], ['options']);
 
 const auto = { dataOffset: 5 };
+
+/** Decode the options in buf[start, end) into `fields` (and odd padding, kept for exact round trips). */
+function readOptions(fields: TcpFields, buf: Uint8Array, start: number, end: number, report: (e: PacketError) => void): void {
+  if (start === end) {
+    fields.options = [];
+    return;
+  }
+  const { options, padding } = tcpOptions.decode(buf, start, end, report);
+  fields.options = options;
+  if (padding.length !== 0 && (padding.length >= 4 || padding.some((b) => b !== 0))) fields.padding = Buffer.from(padding);
+}
 
 /** frame.state when the options are written in place by write() (see measure). */
 const IN_PLACE = Symbol('in place');
@@ -159,13 +170,7 @@ export const tcp: LayerCodec = {
       headerLength = 20;
     }
     if (off + headerLength > end) throw new LengthError('tcp', off, headerLength, end - off, 'tcp.dataOffset');
-    if (headerLength === 20) {
-      fields.options = [];
-    } else {
-      const { options, padding } = tcpOptions.decode(buf, off + 20, off + headerLength, (e) => ctx.report(e));
-      fields.options = options;
-      if (padding.length !== 0 && (padding.length >= 4 || padding.some((b) => b !== 0))) fields.padding = Buffer.from(padding);
-    }
+    readOptions(fields, buf, off + 20, off + headerLength, (e) => ctx.report(e));
     return decodeStep(fields as unknown as Record<string, unknown>, off + headerLength, end, 'raw');
   },
 
@@ -181,6 +186,13 @@ export const tcp: LayerCodec = {
       maxHeader: 60,
     },
     checksum: { kind: 'upper', protocol: PROTOCOL, zeroAs: 0 },
+    decoded(fields, buf, start, headerEnd) {
+      let clean = true;
+      readOptions(fields as unknown as TcpFields, buf, start + 20, headerEnd, () => {
+        clean = false;
+      });
+      return clean;
+    },
   },
 
   summary(f) {

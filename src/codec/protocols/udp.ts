@@ -110,7 +110,13 @@ export const udp: LayerCodec = {
     return verdict;
   },
 
-  fast: { header, auto: { length: 'length' }, checksum: { kind: 'upper', protocol: PROTOCOL, zeroAs: 0xffff } },
+  fast: {
+    header,
+    auto: { length: 'length' },
+    checksum: { kind: 'upper', protocol: PROTOCOL, zeroAs: 0xffff },
+    // A bound port (SCTP over UDP) selects another layer; a zero checksum has its own verdicts.
+    decoded: (fields) => udpPortBound[fields.dstPort as number] !== 1 && udpPortBound[fields.srcPort as number] !== 1 && fields.checksum !== 0,
+  },
 
   summary: (f) => `UDP ${f.srcPort} > ${f.dstPort} len ${f.length}`,
 };
