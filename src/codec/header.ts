@@ -223,12 +223,18 @@ function valueCode(def: FieldDef, i: number, n: WriteNames): string {
       check = `if (typeof ${v} !== 'number' || ${v} > ${max} || ${v} < 0 || ${v} % 1 !== 0) ${h}.bad(${i}, ${v});`;
       break;
     }
-    case 'enum':
-      check = `${v} = ${h}.enumIn(${i}, ${v});`;
+    case 'enum': {
+      // A name, the usual input, is turned into its number inline (a string switch).
+      const cases = Object.entries(def.values).map(([name, value]) => `case ${JSON.stringify(name)}: ${v} = ${value}; break;`).join(' ');
+      check = `switch (${v}) { ${cases} default: ${v} = ${h}.enumIn(${i}, ${v}); }`;
       break;
-    case 'flags':
-      check = `${v} = ${h}.flagsIn(${i}, ${v});`;
+    }
+    case 'flags': {
+      // A list of names, the usual input, is turned into bits inline (a string switch per name).
+      const cases = def.names.map((name, bit) => (name ? `case ${JSON.stringify(name)}: n |= ${2 ** (def.bits - 1 - bit)}; break;` : '')).join(' ');
+      check = `if (Array.isArray(${v})) { let n = 0; for (let j = 0; j < ${v}.length; j++) { switch (${v}[j]) { ${cases} default: ${h}.bad(${i}, ${v}); } } ${v} = n >>> 0; } else ${v} = ${h}.flagsIn(${i}, ${v});`;
       break;
+    }
     case 'ipv4':
       check = `${v} = ${h}.v4In(${i}, ${v});`;
       break;

@@ -35,6 +35,8 @@ export interface OptionKind<O extends { kind: string }> {
    * written straight into the packet buffer, with no per-option allocation.
    */
   size?(option: O): number;
+  /** The body length `size` gives for every valid option, when fixed: writing then needs no second `size` call. */
+  readonly bodyLength?: number;
   /** Write the body validated by `size` at `at`. */
   put?(option: O, buf: Uint8Array, at: number): void;
   /**
@@ -182,7 +184,8 @@ function compileInPlace<O extends { kind: string; length?: number }>(kinds: read
     env[`s${k}`] = kind.size;
     env[`p${k}`] = kind.put;
     measureCases.push(`${label} { const body = s${k}(o); if (body < 0 || !lengthOk(o.length)) return -1; total += 2 + body; break; }`);
-    writeCases.push(`${label} { const body = s${k}(o); buf[at] = ${kind.code}; buf[at + 1] = o.length ?? body + 2; p${k}(o, buf, at + 2); at += 2 + body; break; }`);
+    const body = kind.bodyLength === undefined ? `s${k}(o)` : String(kind.bodyLength);
+    writeCases.push(`${label} { const body = ${body}; buf[at] = ${kind.code}; buf[at + 1] = o.length ?? body + 2; p${k}(o, buf, at + 2); at += 2 + body; break; }`);
   });
   const consts = Object.keys(env).map((name) => `const ${name} = env.${name};`).join('\n');
   const src = `${consts}

@@ -28,6 +28,7 @@ const kinds: OptionKind<TcpOption>[] = [
     },
     decodeBody: (b) => (b.length === 2 ? ({ value: be16(b, 0) } satisfies Body<'mss'>) : undefined),
     size: (o) => (isUint((o as Body<'mss'>).value, 16) ? 2 : -1),
+    bodyLength: 2,
     put: (o, b, at) => putBe16(b, at, (o as Body<'mss'>).value),
     read: (b, s, e) => (e - s === 2 ? { kind: 'mss', value: be16(b, s) } : undefined),
   },
@@ -38,6 +39,7 @@ const kinds: OptionKind<TcpOption>[] = [
     encodeBody: (o, fail) => Uint8Array.of(checkUint((o as Body<'window-scale'>).shift, 8, 'shift', fail)),
     decodeBody: (b) => (b.length === 1 ? ({ shift: b[0] } satisfies Body<'window-scale'>) : undefined),
     size: (o) => (isUint((o as Body<'window-scale'>).shift, 8) ? 1 : -1),
+    bodyLength: 1,
     put: (o, b, at) => {
       b[at] = (o as Body<'window-scale'>).shift;
     },
@@ -50,6 +52,7 @@ const kinds: OptionKind<TcpOption>[] = [
     encodeBody: () => new Uint8Array(0),
     decodeBody: (b) => (b.length === 0 ? {} : undefined),
     size: () => 0,
+    bodyLength: 0,
     put: () => undefined,
     read: (_b, s, e) => (e === s ? { kind: 'sack-permitted' } : undefined),
   },
@@ -87,6 +90,7 @@ const kinds: OptionKind<TcpOption>[] = [
     },
     decodeBody: (b) => (b.length === 8 ? ({ value: be32(b, 0), echo: be32(b, 4) } satisfies Body<'timestamps'>) : undefined),
     size: (o) => (isUint((o as Body<'timestamps'>).value, 32) && isUint((o as Body<'timestamps'>).echo ?? 0, 32) ? 8 : -1),
+    bodyLength: 8,
     put(o, b, at) {
       const t = o as Body<'timestamps'>;
       putBe32(b, at, t.value);
