@@ -5,7 +5,7 @@
  */
 export * from './codec/errors.js';
 export type { LayerTypes, LayerName, Layer, LayerInput, BytesInput } from './codec/types.js';
-export type { ChecksumVerdict, LayerCodec } from './codec/layer.js';
+export type { ChecksumVerdict, FastAuto, FastForm, LayerCodec } from './codec/layer.js';
 export { encodeLayers, type EncodableLayer } from './codec/encode.js';
 export { decode, layerForLinkType, type DecodeOptions, type DecodedPacket } from './codec/decode.js';
 export { codecs, codecByName } from './codec/registry.js';
