@@ -11,6 +11,7 @@ import type { FieldDef } from './field.js';
 import type { WriteCode } from './header.js';
 import type { FastForm, LayerCodec } from './layer.js';
 import { fieldNames } from './registry.js';
+import { keyChecker } from './key-check.js';
 
 /**
  * Encode one packet, or return undefined to leave it to the general path. The input is a list
@@ -24,12 +25,6 @@ export type FastInput = 'list' | 'chain';
 
 const EMPTY = new Uint8Array(0);
 const EMPTY_FIELDS = Object.freeze({});
-
-/** Returns the first key not in `names`, or undefined: the same generated check as the general path's. */
-function keyChecker(names: Iterable<string>): (fields: object) => string | undefined {
-  const cases = [...names].map((n) => `case ${JSON.stringify(n)}:`).join(' ');
-  return new Function('f', `for (const k in f) { switch (k) { ${cases} break; default: return k; } } return undefined;`) as (fields: object) => string | undefined;
-}
 
 /** The RFC 1071 sum of an address local (a number for IPv4, bytes otherwise). */
 function addressSum(def: FieldDef | undefined, local: string, helpers: string): string {

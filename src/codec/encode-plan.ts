@@ -14,8 +14,9 @@ import { bytesInput } from './bytes.js';
 import type { EncodeFrame, LayerCodec } from './layer.js';
 import { codecByName, fieldNames } from './registry.js';
 import { closest } from './suggest.js';
-import { compileFast, type FastRun } from './encode-fast.js';
+import { compileFast, type FastInput, type FastRun } from './encode-fast.js';
 import { fastPath } from './fast-path.js';
+import { keyChecker } from './key-check.js';
 
 /** A frame as the encoder keeps it: what codecs see, plus the caller's input before it is checked. */
 export interface Frame extends EncodeFrame {
@@ -65,8 +66,6 @@ function fillFromChain(frames: Frame[], last: ChainLink): void {
     link = link!.parent;
   }
 }
-
-
 
 const EMPTY_FIELDS: Readonly<Record<string, unknown>> = Object.freeze({});
 const noWarning = (): void => {};
@@ -121,7 +120,7 @@ export class StackPlan {
   /** Encode a list of layers (one per layer of this plan): the fast path when it fits, else the general one. */
   encodeList(layers: readonly ListedLayer[], warn: (warning: PacketError) => void): Buffer {
     let fast = this.fastList;
-    if (fast === undefined) fast = this.fastList = compileFast(this.codecList ?? this.prepare(), 'list') ?? null;
+    if (fast === undefined) fast = this.fastList = this.compileFast('list');
     if (fast !== null && fastPath.enabled) {
       const bytes = fast(layers);
       if (bytes !== undefined) return bytes;
@@ -134,7 +133,7 @@ export class StackPlan {
   /** Encode a builder chain ending at `last`, one link per layer of this plan. */
   encodeChain(last: ChainLink, warn: (warning: PacketError) => void): Buffer {
     let fast = this.fastChain;
-    if (fast === undefined) fast = this.fastChain = compileFast(this.codecList ?? this.prepare(), 'chain') ?? null;
+    if (fast === undefined) fast = this.fastChain = this.compileFast('chain');
     if (fast !== null && fastPath.enabled) {
       const bytes = fast(last);
       if (bytes !== undefined) return bytes;
@@ -171,19 +170,34 @@ export class StackPlan {
   }
 
   private compile(): Run {
-    if (++compiledCount > MAX_COMPILED) {
-      compiledCount = 1;
-      ROOT.children.clear(); // plans still held by builders keep working; the rest can go
-      ROOT.lastName = undefined;
-      ROOT.lastChild = undefined;
-    }
+    countCompile();
     this.run = compileRun(this.codecList ?? this.prepare());
     return this.run;
+  }
+
+  private compileFast(input: FastInput): FastRun | null {
+    countCompile();
+    return compileFast(this.codecList ?? this.prepare(), input) ?? null;
+  }
+
+  /** Forget every plan (those still held by builders keep working; the rest can go). */
+  static forgetAll(): void {
+    ROOT.children.clear();
+    ROOT.lastName = undefined;
+    ROOT.lastChild = undefined;
   }
 }
 
 /** The empty stack: every plan starts here. */
 export const ROOT = new StackPlan(undefined, undefined);
+
+/** Bound the generated code kept for odd inputs: past MAX_COMPILED, the tree starts afresh. */
+function countCompile(): void {
+  if (++compiledCount > MAX_COMPILED) {
+    compiledCount = 1;
+    StackPlan.forgetAll();
+  }
+}
 
 function newFrame(codec: LayerCodec, ipIndex: number): Frame {
   return {
@@ -208,16 +222,11 @@ function newFrame(codec: LayerCodec, ipIndex: number): Frame {
 
 const unknownFieldCheckers = new Map<LayerCodec, (fields: object) => string | undefined>();
 
-/**
- * The first key of `fields` the layer does not know, or undefined. A string switch over the
- * known names is several times cheaper per key than a Set lookup, and a typo must never be
- * silently dropped.
- */
+/** The first key of `fields` the layer does not know, or undefined. */
 function unknownFieldChecker(codec: LayerCodec): (fields: object) => string | undefined {
   let check = unknownFieldCheckers.get(codec);
   if (check === undefined) {
-    const cases = [...fieldNames(codec)].map((n) => `case ${JSON.stringify(n)}:`).join(' ');
-    check = new Function('f', `for (const k in f) { switch (k) { ${cases} break; default: return k; } } return undefined;`) as (fields: object) => string | undefined;
+    check = keyChecker(fieldNames(codec));
     unknownFieldCheckers.set(codec, check);
   }
   return check;

@@ -8,6 +8,7 @@ import { enumOf, ipv4Addr, uint, type FieldDef } from '../field.js';
 import { finishChecksum, sumWords } from '../checksum.js';
 import { FieldValueError, LengthError, UnknownFieldError } from '../errors.js';
 import { closest } from '../suggest.js';
+import { keyChecker } from '../key-check.js';
 import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 
@@ -143,12 +144,7 @@ const variantOf = (type: number): CompiledHeader<IcmpFields> => variantByType[ty
 const NO_AUTO = {};
 const variantNames = new Map([...new Set([...variants.values(), unknown])].map((v) => [v, new Set(v.fields.map((f) => f.name))]));
 /** Per message layout, the first key of a fields object it has no room for (a generated string switch: cheaper than Set lookups). */
-const variantCheckers = new Map(
-  [...variantNames].map(([v, names]) => [
-    v,
-    new Function('f', `for (const k in f) { switch (k) { ${[...names].map((n) => `case ${JSON.stringify(n)}:`).join(' ')} break; default: return k; } } return undefined;`) as (fields: object) => string | undefined,
-  ]),
-);
+const variantCheckers = new Map([...variantNames].map(([v, names]) => [v, keyChecker(names)]));
 
 /** Every field of every message type, once, for docs and the field-name check. */
 const allFields = [...new Map([echo, ...variants.values(), unknown].flatMap((v) => v.fields).map((f) => [f.name, f])).values()];
