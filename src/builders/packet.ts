@@ -57,15 +57,12 @@ interface StepExtra {
 }
 
 class PacketBuilder {
-  // A linked list: each step keeps its parent and its own layer's input, so adding a layer is
-  // O(1) and builders sharing a prefix share it. Each step also holds the compiled encoder plan
-  // of its stack (codec/encode-plan.ts), so encode() finds it without a lookup.
-  // Fields are `declare`d and assigned in the constructor only: TypeScript then emits no class
-  // fields, whose define-then-assign costs a step and a shape change per builder made.
-  // A step is small (every packet built makes one per layer): the rare trailer and corrupt
-  // requests live in `extra`.
-  // Not private: the encoder reads steps as ChainLinks (codec/encode-plan.ts). The public type
-  // of a step (Step) does not show them.
+  // A linked list: each step keeps its parent, its layer's input and the encoder plan of its
+  // stack (codec/encode-plan.ts), so adding a layer is O(1), builders sharing a prefix share it,
+  // and encode() needs no lookup. Steps are small (one per layer of every packet built): the
+  // rare trailer and corrupt requests live in `extra`. The fields are `declare`d (TypeScript
+  // emits no define-then-assign class fields) and not private: the encoder reads steps as
+  // ChainLinks; the public type of a step (Step) does not show them.
   declare readonly parent: PacketBuilder | undefined;
   declare readonly plan: StackPlan;
   declare readonly fields: object;
