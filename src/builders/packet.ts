@@ -103,14 +103,15 @@ class PacketBuilder {
   }
 
   payload(data: string | Uint8Array): PacketBuilder {
-    return this.add('raw', { data: typeof data === 'string' ? Buffer.from(data, 'utf8') : data });
+    return this.add(RAW_INDEX, { data: typeof data === 'string' ? Buffer.from(data, 'utf8') : data });
   }
 
-  add(layer: string, fields: object | undefined): PacketBuilder {
-    const plan = this.plan.child(layer)!;
+  /** Add the layer of `codecs[index]` (the registry's order). */
+  add(index: number, fields: object | undefined): PacketBuilder {
+    const plan = this.plan.childAt(index);
     if (!plan.legal) {
       const previous = this.plan.codec === undefined ? 'the start of a packet' : this.plan.codec.name;
-      throw new StackError(layer, `cannot follow ${previous}; it may follow ${plan.codec!.follows.join(', ')}`);
+      throw new StackError(plan.codec!.name, `cannot follow ${previous}; it may follow ${plan.codec!.follows.join(', ')}`);
     }
     return new PacketBuilder(this, plan, fields ?? EMPTY, undefined);
   }
@@ -132,17 +133,18 @@ class PacketBuilder {
 
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
 
+const RAW_INDEX = codecs.findIndex((c) => c.name === 'raw');
+
 // One method per registered layer: `.ipv4()`, `.udp()`, `.linuxSll()`...
-for (const codec of codecs) {
-  const name = codec.name;
-  Object.defineProperty(PacketBuilder.prototype, camel(name), {
+codecs.forEach((codec, index) => {
+  Object.defineProperty(PacketBuilder.prototype, camel(codec.name), {
     value: function (this: PacketBuilder, fields?: object) {
-      return this.add(name, fields);
+      return this.add(index, fields);
     },
     writable: true,
     configurable: true,
   });
-}
+});
 
 /** Start an empty packet: `packet().ethernet().ipv4()...`. */
 export function packet(): Step<'start'> {

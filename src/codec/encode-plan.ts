@@ -12,7 +12,7 @@ import { FieldValueError, InputError, UnknownFieldError, type PacketError } from
 import { corruptChecksum } from './checksum.js';
 import { bytesInput } from './bytes.js';
 import type { EncodeFrame, LayerCodec } from './layer.js';
-import { codecByName, fieldNames } from './registry.js';
+import { codecByName, codecs, fieldNames } from './registry.js';
 import { closest } from './suggest.js';
 import { compileFast, type FastInput, type FastRun } from './encode-fast.js';
 import { fastPath } from './fast-path.js';
@@ -83,6 +83,7 @@ export class StackPlan {
   /** Whether the last layer may follow the one before (its codec's `follows`); builders refuse stacks that are not. */
   readonly legal: boolean;
   private readonly children = new Map<string, StackPlan>();
+  private readonly byIndex: (StackPlan | undefined)[] = new Array<StackPlan | undefined>(codecs.length).fill(undefined);
   // The child asked for last: builders ask for the same one again and again, and comparing
   // two interned strings is cheaper than a Map lookup.
   private lastName: string | undefined = undefined;
@@ -100,6 +101,19 @@ export class StackPlan {
     this.codec = codec;
     this.depth = parent === undefined ? 0 : parent.depth + 1;
     this.legal = codec === undefined || codec.follows.includes(parent?.codec?.name ?? 'start');
+  }
+
+  /**
+   * The plan for this stack plus the layer of `codecs[index]` (the registry's order): one
+   * indexed load, for the builder, whose methods know their codec's index.
+   */
+  childAt(index: number): StackPlan {
+    let plan = this.byIndex[index];
+    if (plan === undefined) {
+      plan = this.child(codecs[index].name)!;
+      this.byIndex[index] = plan;
+    }
+    return plan;
   }
 
   /** The plan for this stack plus one layer, or undefined when no layer has that name. */
