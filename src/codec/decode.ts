@@ -49,10 +49,14 @@ export function layerForLinkType(linkType: number): string | undefined {
   }
 }
 
+const IPV4 = resolveNextEntry('ipv4');
+const IPV6 = resolveNextEntry('ipv6');
+const RAW = resolveNextEntry('raw');
+
 function firstCodec(bytes: Uint8Array, from: string): DecodeEntry {
   if (from !== 'auto') return resolveNextEntry(from);
   const version = bytes.length ? bytes[0] >> 4 : 0;
-  return resolveNextEntry(version === 6 ? 'ipv6' : version === 4 ? 'ipv4' : 'raw');
+  return version === 4 ? IPV4 : version === 6 ? IPV6 : RAW;
 }
 
 interface StackEntry {
@@ -80,13 +84,7 @@ function report(this: MutableContext, error: PacketError): void {
 export function decode(bytes: Uint8Array, options?: DecodeOptions): DecodedPacket {
   const buf = asBuffer(bytes);
   const from = options?.from;
-  const strict = options?.mode !== 'lax';
   const verify = options?.verifyChecksums !== false;
-  const layers: DecodedLayerBase[] = [];
-  const issues: PacketError[] = [];
-  // A plain literal, not a class instance: class fields (define semantics) made V8 deoptimise
-  // the codecs' decode functions over and over once several layer types had been seen.
-  const ctx: MutableContext = { buf, stack: [], quoted: false, ipIndex: -1, strict, issues, report };
   if (from !== undefined && from !== 'auto' && !codecByName(from)) {
     throw new InputError(`decode: unknown first layer ${formatValue(from)}${didYouMean(String(from), layerNames())}`);
   }
@@ -99,6 +97,12 @@ export function decode(bytes: Uint8Array, options?: DecodeOptions): DecodedPacke
       if (packet !== undefined) return packet;
     }
   }
+  const strict = options?.mode !== 'lax';
+  const layers: DecodedLayerBase[] = [];
+  const issues: PacketError[] = [];
+  // A plain literal, not a class instance: class fields (define semantics) made V8 deoptimise
+  // the codecs' decode functions over and over once several layer types had been seen.
+  const ctx: MutableContext = { buf, stack: [], quoted: false, ipIndex: -1, strict, issues, report };
   let entry = first;
   let off = 0;
   let end = buf.length;
