@@ -187,7 +187,7 @@ function option(name: string, fallback: number): number {
 function main(): void {
   const json = process.argv.includes('--json');
   const filter = process.argv.find((a) => a.startsWith('--filter='))?.slice('--filter='.length);
-  const options: BenchOptions = { warmupMs: option('warmup-ms', 400), roundMs: option('round-ms', 300), rounds: option('rounds', 8) };
+  const options: BenchOptions = { warmupMs: option('warmup-ms', 400), roundMs: option('round-ms', 150), rounds: option('rounds', 16) };
   const log = json ? (s: string) => process.stderr.write(s + '\n') : (s: string) => process.stdout.write(s + '\n');
 
   let encoded: Buffer[];

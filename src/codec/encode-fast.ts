@@ -135,9 +135,11 @@ export function compileFast(codecs: readonly LayerCodec[], input: FastInput): Fa
     const x = `x${i}`;
     const rest = `o${i} + ${fixedLength(i)}`;
     let value: string;
-    if (sum.kind !== 'upper') {
-      // Over the header only (IPv4), or over the whole message (ICMP).
-      value = `fold(sumWords(buf, ${rest}, ${sum.kind === 'header' ? `o${i} + hl${i}` : 'total'}, s${i}))`;
+    if (sum.kind === 'header') {
+      // Over the header only (IPv4): the fixed part is summed already, an option tail is read back.
+      value = form.tail ? `fold(sumWords(buf, ${rest}, o${i} + hl${i}, s${i}))` : `fold(s${i})`;
+    } else if (sum.kind === 'message') {
+      value = `fold(sumWords(buf, ${rest}, total, s${i}))`;
     } else {
       // The pseudo-header comes from the IP layer right before; anything between (or none) is the general path's.
       const ip = i - 1;
