@@ -78,7 +78,7 @@ describe('fuzz() list fields (issue 7)', () => {
       const asked = listOf(p.layers, layer, field) as unknown[];
       expect(Array.isArray(asked)).toBe(true);
       if (!asked.length) empty++;
-      seen.add(JSON.stringify(decode(p.bytes).layers[layer].fields[field]));
+      seen.add(JSON.stringify((decode(p.bytes).layers[layer].fields as unknown as Fields)[field]));
     }
     expect(seen.size).toBeGreaterThan(60);
     expect(empty).toBeGreaterThan(5);
@@ -89,8 +89,8 @@ describe('fuzz() list fields (issue 7)', () => {
     const kinds = { ipv4: new Set<unknown>(), tcp: new Set<unknown>() };
     for (const p of fuzz('ipv4(flags=[],fragmentOffset=0)/tcp', { seed: 4, count: 300 })) {
       const d = decode(p.bytes);
-      const ip = d.layers[0].fields as Fields;
-      const tcp = d.layers[1].fields as Fields;
+      const ip = d.layers[0].fields as unknown as Fields;
+      const tcp = d.layers[1].fields as unknown as Fields;
       // Options and padding within 40 bytes: the header length fits IHL and data offset.
       expect(ip.ihl as number).toBe((p.bytes[0] & 15));
       for (const o of ip.options as { kind: unknown }[]) kinds.ipv4.add(o.kind);
@@ -103,12 +103,12 @@ describe('fuzz() list fields (issue 7)', () => {
 
   it('draws SCTP chunks of many known types and IPv6 options including unknown skip-action ones', () => {
     const chunkTypes = new Set<unknown>();
-    for (const p of fuzz('ipv4(flags=[],fragmentOffset=0)/sctp', { seed: 9, count: 400 })) for (const c of (decode(p.bytes).layers[1].fields as Fields).chunks as { type: unknown }[]) chunkTypes.add(c.type);
+    for (const p of fuzz('ipv4(flags=[],fragmentOffset=0)/sctp', { seed: 9, count: 400 })) for (const c of (decode(p.bytes).layers[1].fields as unknown as Fields).chunks as { type: unknown }[]) chunkTypes.add(c.type);
     expect(chunkTypes.size).toBeGreaterThan(15);
     expect([...chunkTypes].every((t) => typeof t === 'string')).toBe(true);
     const optionKinds = new Set<unknown>();
     for (const p of fuzz('ipv6/ipv6-hop-by-hop/udp', { seed: 9, count: 200 })) {
-      for (const o of (decode(p.bytes).layers[1].fields as Fields).options as { kind: unknown; action?: string }[]) {
+      for (const o of (decode(p.bytes).layers[1].fields as unknown as Fields).options as { kind: unknown; action?: string }[]) {
         optionKinds.add(typeof o.kind === 'number' ? 'unknown' : o.kind);
         if (typeof o.kind === 'number') expect(o.action).toBe('skip');
       }
@@ -131,7 +131,7 @@ describe('fuzz() list fields (issue 7)', () => {
       for (const p of fuzz(stack, { seed: 2, count: 30 })) {
         expect(listOf(p.layers, layer, field), stack).toEqual(want);
         // Decoded IPv6 options also show the Pad1/PadN the encoder added.
-        const decoded = decode(p.bytes).layers[layer].fields[field] as unknown[];
+        const decoded = (decode(p.bytes).layers[layer].fields as unknown as Fields)[field] as unknown[];
         expect(decoded.slice(0, (want as unknown[]).length), stack).toMatchObject(want as object);
       }
     }

@@ -140,7 +140,7 @@ describe('IPv6 header fields', () => {
   });
 });
 
-describe('typestate (checked by tsc: each line must be a type error)', () => {
+describe('typestate (npm run typecheck: each @ts-expect-error line must be a type error)', () => {
   it('offers only the layers that may follow', () => {
     // @ts-expect-error Hop-by-Hop comes only right after the IPv6 header (RFC 8200 section 4.3).
     void (() => ipv6().ipv6DestOptions().ipv6HopByHop());

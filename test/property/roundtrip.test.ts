@@ -172,7 +172,7 @@ describe('decode(encode(x)) equals x', () => {
         const d = decode(b, { from });
         expect(d.issues).toEqual([]);
         expect(statuses(d.layers)).not.toContain('invalid');
-        expect(d.layers.map((l) => l.layer)).toEqual(layers.filter((l) => l.layer !== 'raw' || (l.fields!.data as Buffer).length).map((l) => l.layer));
+        expect(d.layers.map((l) => l.layer)).toEqual(layers.filter((l) => l.layer !== 'raw' || ((l.fields as { data?: Buffer }).data as Buffer).length).map((l) => l.layer));
       }),
       RUNS,
     );

@@ -1,0 +1,35 @@
+/**
+ * The builder's compile-time promises (README, docs/overrides.md). Each `@ts-expect-error` line
+ * must be a type error: `npm run typecheck` (run before every `npm test`) type-checks test/ with
+ * tsconfig.test.json, and an expected error that does not happen fails it (TS2578).
+ */
+import { describe, expect, it } from 'vitest';
+import { ipv4, ipv6, packet } from '../../src/index.js';
+
+describe('typestate: only layers that may follow are offered', () => {
+  it('refuses impossible stacks at compile time', () => {
+    // @ts-expect-error TCP cannot follow UDP (README: `ipv4().udp().tcp()` does not compile).
+    void (() => ipv4().udp().tcp());
+    // @ts-expect-error ICMPv6 needs IPv6 around it.
+    void (() => ipv4().icmpv6());
+    // @ts-expect-error ICMPv4 needs IPv4 around it.
+    void (() => ipv6().icmp());
+    // @ts-expect-error a packet starts with a link or IP layer, not UDP.
+    void (() => packet().udp());
+    // Allowed: the everyday stacks.
+    void (() => ipv4().udp().payload('x'));
+    void (() => ipv6().ipv6HopByHop().tcp().payload('x'));
+    expect(typeof ipv4().udp).toBe('function');
+  });
+
+  it('refuses misspelt fields and wrong value types at compile time', () => {
+    // @ts-expect-error `tll` is not an IPv4 field (ttl is).
+    void (() => ipv4({ tll: 3 }));
+    // @ts-expect-error `dport` is not a UDP field (dstPort is).
+    void (() => ipv4().udp({ dport: 53 }));
+    // @ts-expect-error a port is a number.
+    void (() => ipv4().tcp({ dstPort: 'http' }));
+    // The same mistakes from untyped JavaScript throw typed errors that name the field.
+    expect(() => (ipv4 as (f: object) => ReturnType<typeof ipv4>)({ tll: 3 }).encode()).toThrow(/ipv4 has no field 'tll' \(did you mean ttl\?\)/);
+  });
+});
