@@ -20,6 +20,7 @@ export type { TcpOption, TcpOptionInput } from './codec/protocols/tcp-options.js
 export type { RawFields, RawInput } from './codec/protocols/raw.js';
 export type { EthernetFields, EthernetInput, VlanTag } from './codec/protocols/ethernet.js';
 export type { LinuxSllFields, LinuxSllInput } from './codec/protocols/linux-sll.js';
+export type { ArpFields, ArpInput, ArpOperation } from './codec/protocols/arp.js';
 export type { RawOption } from './codec/option-list.js';
 export { packetToJson, layersFromJson, toJsonValue, issueToJson, type PacketJson, type IssueJson } from './codec/json.js';
 export { show, summary, hexdump } from './codec/print.js';

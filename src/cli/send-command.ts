@@ -186,7 +186,7 @@ export async function sendCommand(argv: readonly string[], io: CliContext): Prom
   }
   const durationMs = performance.now() - started;
   const rate = durationMs > 0 ? (sent * 1000) / durationMs : 0;
-  const where = args.transport.kind === 'raw' ? 'raw sockets' : `${args.transport.kind} file ${args.transport.path}`;
+  const where = args.transport.kind === 'raw' ? 'raw sockets' : args.transport.kind === 'link' ? 'the link layer' : `${args.transport.kind} file ${args.transport.path}`;
   if (args.json) {
     const summary = { sent, failed, bytes, interrupted: stop, ...(args.rate > 0 && { targetRate: args.rate }), durationMs: round3(durationMs), packetsPerSecond: Math.round(rate), retries, transport: args.transport.kind, notHonoured: [...notes.values()] };
     await io.write(JSON.stringify(summary) + '\n');

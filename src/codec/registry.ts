@@ -20,6 +20,7 @@ import { ah } from './protocols/ah.js';
 import { esp } from './protocols/esp.js';
 import { icmpv6 } from './protocols/icmpv6.js';
 import { sctp } from './protocols/sctp.js';
+import { arp } from './protocols/arp.js';
 
 export const codecs: readonly LayerCodec[] = [
   ethernet,
@@ -37,6 +38,7 @@ export const codecs: readonly LayerCodec[] = [
   esp,
   icmpv6,
   sctp,
+  arp,
   raw,
 ];
 

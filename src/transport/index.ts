@@ -51,3 +51,10 @@ export { viewOf, type DatagramView, type UpperView } from './datagram-view.js';
 export { ping, type PingOptions, type PingReply, type PingResult } from './ping.js';
 export { traceroute, type TracerouteOptions, type TracerouteProtocol, type TracerouteProbe, type TracerouteHop, type TracerouteResult } from './traceroute.js';
 export { resolveHost, sourceAddressFor } from './route.js';
+// The link layer through libpcap (loaded on first use).
+export { LinkTransport, openLinkTransport, type LinkTransportOptions, type LinkReceiveOptions } from './link/link-transport.js';
+export { PcapHandle, type PcapOpenOptions, type CapturedFrame, type CaptureStats } from './link/pcap-handle.js';
+export { LinkError, type LinkErrorCode } from './link/errors.js';
+export { loadLibpcap, type Libpcap } from './link/libpcap.js';
+export { NeighbourCache, type Neighbour, type NeighbourOptions, type Asker } from './link/neighbours.js';
+export { kernelRouteLookup, type Route, type RouteLookup } from './link/route-table.js';

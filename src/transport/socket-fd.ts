@@ -18,9 +18,11 @@ export class SocketFd implements Pollable {
   /** Resolves once close(2) has been called on the descriptor. */
   readonly closed: Promise<void>;
 
+  /** `release` frees the descriptor (default close(2); a pcap handle's is freed by pcap_close). */
   constructor(
-    private readonly libc: Libc,
+    libc: Libc,
     fd: number,
+    private readonly release: (fd: number) => void = (n) => void libc.close(n),
   ) {
     this.#fd = fd;
     this.#poller = pollerFor(libc);
@@ -64,7 +66,7 @@ export class SocketFd implements Pollable {
   #releaseIfIdle(): void {
     if (this.#fd < 0 || this.#pending || this.#poller.isPolling(this)) return;
     // close(2) releases the descriptor on Linux and macOS even when it reports an error.
-    this.libc.close(this.#fd);
+    this.release(this.#fd);
     this.#fd = -1;
     this.#resolveClosed();
   }

@@ -15,6 +15,7 @@ import { TransportArgumentError } from './errors.js';
 import type { Finding } from './preflight/types.js';
 import { RawTransport, type RawTransportOptions } from './raw-transport.js';
 import { CaptureTransport, type CaptureTransportOptions } from './capture-transport.js';
+import { LinkTransport, type LinkTransportOptions } from './link/link-transport.js';
 
 /**
  * What can be sent: a builder step (`ipv4().icmp()...`), the bytes of a packet (IPv4 or IPv6
@@ -164,7 +165,7 @@ export interface Transport extends AsyncDisposable {
 }
 
 /** Options for `openTransport`, by kind. */
-export type TransportOptions = RawTransportOptions | CaptureTransportOptions;
+export type TransportOptions = RawTransportOptions | CaptureTransportOptions | LinkTransportOptions;
 
 /**
  * Open a transport: `openTransport('raw')`, `openTransport({ kind: 'raw', interface: 'eth0' })`,
@@ -184,8 +185,10 @@ export function openTransport(spec: 'raw' | TransportOptions | Transport, platfo
     case 'pcap':
     case 'pcapng':
       return new CaptureTransport(spec);
+    case 'link':
+      return new LinkTransport(spec);
     default:
-      throw new TransportArgumentError('kind', (spec as { kind: unknown }).kind, "'raw', 'pcap' or 'pcapng' (or pass a Transport object)");
+      throw new TransportArgumentError('kind', (spec as { kind: unknown }).kind, "'raw', 'link', 'pcap' or 'pcapng' (or pass a Transport object)");
   }
 }
 

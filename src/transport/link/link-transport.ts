@@ -1,0 +1,246 @@
+/**
+ * The `link` transport: whole frames through libpcap, sent exactly as built (no kernel rewrites
+ * of the IP header, so wrong checksums, zero identifications and lying lengths go out as they
+ * are), and frames received through a pcap-filter expression compiled into the kernel.
+ *
+ *   await using t = openLinkTransport({ interface: 'veth0' });
+ *   await t.send(ipv4({ src, dst }).icmp());                    // Ethernet header added: next hop by ARP/NDP
+ *   await t.send(ethernet({ dst: mac }).arp({ ... }));          // frames go out unchanged
+ *   for await (const p of t.receive({ captureFilter: 'icmp and host 198.18.0.2', count: 1 })) p.packet;
+ *
+ * An IP packet gets the link header the interface needs: Ethernet (source MAC the interface's,
+ * destination the next hop's, found through the route table and ARP or Neighbor Discovery,
+ * or given), BSD loopback (NULL/LOOP), or none on raw-IP interfaces.
+ */
+import { networkInterfaces } from 'node:os';
+import { layerForLinkType } from '../../codec/decode.js';
+import { parseMac } from '../../codec/bytes.js';
+import { TransportArgumentError, TransportClosedError } from '../errors.js';
+import { nowNs, outgoing, type Outgoing } from '../outgoing.js';
+import { compileFilter, decodeReceived, releasing } from '../received.js';
+import type { ReceivedPacket, Sendable, SendManyResult, SendOptions, SendResult, Transport, TransportReceiveOptions } from '../transport.js';
+import { LinkError } from './errors.js';
+import type { Libpcap } from './libpcap.js';
+import { NeighbourCache, type NeighbourOptions } from './neighbours.js';
+import { PcapHandle, type CaptureStats } from './pcap-handle.js';
+import { kernelRouteLookup, type RouteLookup } from './route-table.js';
+
+export interface LinkTransportOptions {
+  readonly kind: 'link';
+  /** The interface to send and receive on; default: the route's interface for each destination. */
+  readonly interface?: string;
+  /** Picks interface and next hop for a destination; default `kernelRouteLookup` (Linux tables). */
+  readonly route?: RouteLookup;
+  /** Send IP packets to this MAC instead of resolving the next hop. */
+  readonly nextHopMac?: string;
+  /** Source MAC of the Ethernet header added to IP packets; default the interface's own. */
+  readonly sourceMac?: string;
+  /** ARP / Neighbor Discovery timeouts and cache. */
+  readonly neighbours?: NeighbourOptions;
+  /** Bytes kept of each received frame; default 262144. */
+  readonly snaplen?: number;
+  /** Receive frames for other hosts too; default false. */
+  readonly promiscuous?: boolean;
+  /** Test seam: another libpcap binding. */
+  readonly libpcap?: Libpcap;
+}
+
+export interface LinkReceiveOptions extends TransportReceiveOptions {
+  /** A pcap-filter(7) expression run in the kernel (tcpdump's syntax), e.g. `icmp and host 198.18.0.2`. */
+  readonly captureFilter?: string;
+  /** Interface to capture on; default the transport's, or the one it last sent on. */
+  readonly interface?: string;
+  /** Called with the capture's counters when the iteration ends (drops are never silent). */
+  readonly onStats?: (stats: CaptureStats) => void;
+}
+
+const ETHERNET = 1;
+const NULL_BSD = 0;
+const LOOP_BSD = 108;
+const RAW_IP = new Set([12, 14, 101, 228, 229]);
+
+export class LinkTransport implements Transport {
+  readonly kind = 'link';
+  readonly #options: LinkTransportOptions;
+  readonly #senders = new Map<string, PcapHandle>();
+  readonly #receivers = new Set<PcapHandle>();
+  readonly #neighbours: NeighbourCache;
+  #lastInterface: string | undefined;
+  #closed = false;
+
+  constructor(options: LinkTransportOptions) {
+    if (options.nextHopMac !== undefined && !parseMac(options.nextHopMac)) throw new TransportArgumentError('nextHopMac', options.nextHopMac, 'a MAC address such as 02:00:00:00:00:01');
+    if (options.sourceMac !== undefined && !parseMac(options.sourceMac)) throw new TransportArgumentError('sourceMac', options.sourceMac, 'a MAC address such as 02:00:00:00:00:01');
+    this.#options = options;
+    this.#neighbours = new NeighbourCache(options.neighbours, { ...(options.libpcap && { libpcap: options.libpcap }) });
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  async send(packet: Sendable, options?: SendOptions): Promise<SendResult> {
+    if (this.#closed) throw new TransportClosedError(this.kind, 'send');
+    const out = outgoing(packet);
+    const { iface, frame } = await this.#frame(out, options?.destination);
+    const sentAt = nowNs();
+    const sent = this.#sender(iface).inject(frame);
+    return { bytes: frame, sentBytes: sent, destination: out.ip?.dst, family: out.ip?.family, sentAt, retries: 0, notHonoured: [] };
+  }
+
+  async sendMany(packets: Iterable<Sendable>, options?: SendOptions): Promise<SendManyResult> {
+    const startedAt = nowNs();
+    let sent = 0;
+    let bytes = 0;
+    for (const p of packets) {
+      try {
+        bytes += (await this.send(p, options)).sentBytes;
+      } catch (error) {
+        if (error instanceof LinkError) throw new LinkError(error.code, `${error.operation} (packet ${sent}; ${sent} sent before it)`, error.detail, error.remedy, error.iface);
+        throw error;
+      }
+      sent++;
+    }
+    return { sent, bytes, retries: 0, calls: sent, notHonoured: [], startedAt, endedAt: nowNs() };
+  }
+
+  /** Frames as they arrive on the interface, decoded from its link type; listening starts at this call. */
+  receive(options: LinkReceiveOptions = {}): AsyncIterableIterator<ReceivedPacket> {
+    if (this.#closed) throw new TransportClosedError(this.kind, 'receive');
+    const iface = options.interface ?? this.#options.interface ?? this.#lastInterface;
+    if (iface === undefined) throw new TransportArgumentError('interface', undefined, 'an interface to capture on (give it to openTransport or receive)');
+    const handle = PcapHandle.open(iface, {
+      ...(options.captureFilter !== undefined && { filter: options.captureFilter }),
+      ...(this.#options.snaplen !== undefined && { snaplen: this.#options.snaplen }),
+      ...(this.#options.promiscuous !== undefined && { promiscuous: this.#options.promiscuous }),
+      ...(this.#options.libpcap && { libpcap: this.#options.libpcap }),
+    });
+    this.#receivers.add(handle);
+    const release = () => {
+      if (handle.closed || !this.#receivers.delete(handle)) return;
+      try {
+        options.onStats?.(handle.stats());
+      } finally {
+        handle.close();
+      }
+    };
+    return releasing(this.#frames(handle, options), release);
+  }
+
+  async *#frames(handle: PcapHandle, options: LinkReceiveOptions): AsyncGenerator<ReceivedPacket, void, undefined> {
+    const keep = compileFilter(options.filter);
+    const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
+    const firstLayer = layerForLinkType(handle.linkType) ?? 'raw';
+    let count = 0;
+    try {
+      while (!handle.closed && (options.count === undefined || count < options.count)) {
+        options.signal?.throwIfAborted();
+        const frame = handle.next();
+        if (!frame) {
+          if (Date.now() >= deadline) return;
+          await handle.waitReadable();
+          continue;
+        }
+        const received = decodeReceived({ bytes: frame.bytes, firstLayer, includesIpHeader: true, family: undefined, protocol: undefined, from: '', receivedAt: frame.timestamp });
+        const ip = received.packet.layers.find((l) => l.layer === 'ipv4' || l.layer === 'ipv6');
+        const packet: ReceivedPacket = ip
+          ? { ...received, from: String(ip.fields.src), family: ip.layer === 'ipv4' ? 4 : 6, protocol: Number(ip.layer === 'ipv4' ? ip.fields.protocol : ip.fields.nextHeader) }
+          : received;
+        if (keep && !keep(packet)) continue;
+        count++;
+        yield packet;
+      }
+    } finally {
+      if (this.#receivers.delete(handle)) {
+        try {
+          options.onStats?.(handle.stats());
+        } finally {
+          handle.close();
+        }
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const h of [...this.#senders.values(), ...this.#receivers]) h.close();
+    this.#senders.clear();
+    this.#receivers.clear();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #sender(iface: string): PcapHandle {
+    let h = this.#senders.get(iface);
+    if (!h) {
+      // A sending handle captures nothing: a filter that rejects every frame keeps its buffer empty.
+      h = PcapHandle.open(iface, { filter: 'less 1', ...(this.#options.libpcap && { libpcap: this.#options.libpcap }) });
+      this.#senders.set(iface, h);
+    }
+    this.#lastInterface = iface;
+    return h;
+  }
+
+  /** The frame to send and where: link-layer packets as they are, IP packets with the interface's link header. */
+  async #frame(out: Outgoing, destination: string | undefined): Promise<{ iface: string; frame: Uint8Array }> {
+    if (!out.ip) {
+      const iface = this.#options.interface;
+      if (iface === undefined) throw new TransportArgumentError('interface', undefined, `an interface to send a ${out.firstLayer} frame on (give it to openTransport: { kind: 'link', interface })`);
+      return { iface, frame: out.bytes };
+    }
+    const dst = destination ?? out.ip.dst;
+    const route = (this.#options.route ?? kernelRouteLookup)(dst);
+    const iface = this.#options.interface ?? route?.interface;
+    if (iface === undefined) throw new LinkError('E_LINK_RESOLVE', `route to ${dst}`, 'no route to this destination', 'give the interface ({ interface } or --iface) and the next hop\'s MAC ({ nextHopMac } or --dst-mac)');
+    const linkType = this.#sender(iface).linkType;
+    if (RAW_IP.has(linkType)) return { iface, frame: out.bytes };
+    if (linkType === NULL_BSD || linkType === LOOP_BSD) return { iface, frame: bsdLoopback(out, linkType) };
+    if (linkType !== ETHERNET) throw new LinkError('E_LINK', `send on ${iface}`, `link type ${linkType} has no IP framing in rawcraft`, 'build the whole frame yourself and send it as { bytes, firstLayer }', iface);
+    const sourceMac = this.#options.sourceMac ?? interfaceMac(iface);
+    const nextHopMac = this.#options.nextHopMac ?? (route?.local || isLoopback(iface) ? '00:00:00:00:00:00' : await this.#resolve(iface, route?.nextHop ?? dst, out.ip.family, sourceMac, out.ip.src));
+    const header = Buffer.alloc(14);
+    header.set(parseMac(nextHopMac)!, 0);
+    header.set(parseMac(sourceMac)!, 6);
+    header.writeUInt16BE(out.ip.family === 4 ? 0x0800 : 0x86dd, 12);
+    return { iface, frame: Buffer.concat([header, out.bytes]) };
+  }
+
+  async #resolve(iface: string, nextHop: string, family: 4 | 6, mac: string, packetSource: string): Promise<string> {
+    const address = askerAddress(iface, family, packetSource);
+    if (address === undefined) throw new LinkError('E_LINK_RESOLVE', `resolve ${nextHop} on ${iface}`, `${iface} has no IPv${family} address to ask from`, 'give the next hop\'s MAC ({ nextHopMac } or --dst-mac)', iface);
+    return (await this.#neighbours.resolve({ interface: iface, mac, address }, nextHop)).mac;
+  }
+}
+
+/** Open the link transport (libpcap is loaded at the first send or receive). */
+export function openLinkTransport(options: Omit<LinkTransportOptions, 'kind'> = {}): LinkTransport {
+  return new LinkTransport({ kind: 'link', ...options });
+}
+
+function interfaceMac(iface: string): string {
+  const mac = networkInterfaces()[iface]?.find((a) => a.mac)?.mac;
+  if (mac === undefined) throw new LinkError('E_LINK_NO_DEVICE', `send on ${iface}`, 'no such interface, or it has no MAC address', 'list the interfaces with `rawcraft interfaces`, or give { sourceMac }', iface);
+  return mac;
+}
+
+function isLoopback(iface: string): boolean {
+  return networkInterfaces()[iface]?.some((a) => a.internal) ?? false;
+}
+
+/** This host's address to ask for a neighbour from: the packet's source when it is ours, else a link-local (IPv6) or any. */
+function askerAddress(iface: string, family: 4 | 6, packetSource: string): string | undefined {
+  const own = (networkInterfaces()[iface] ?? []).filter((a) => a.family === (family === 4 ? 'IPv4' : 'IPv6'));
+  return (own.find((a) => a.address === packetSource) ?? own.find((a) => a.address.startsWith('fe80:')) ?? own[0])?.address.replace(/%.*$/, '');
+}
+
+/** BSD loopback framing: the address family as 4 bytes, host order for NULL, network order for LOOP. */
+function bsdLoopback(out: Outgoing, linkType: number): Uint8Array {
+  const family = out.ip!.family === 4 ? 2 : process.platform === 'darwin' ? 30 : process.platform === 'freebsd' ? 28 : 24;
+  const header = Buffer.alloc(4);
+  if (linkType === LOOP_BSD) header.writeUInt32BE(family);
+  else header.writeUInt32LE(family);
+  return Buffer.concat([header, out.bytes]);
+}

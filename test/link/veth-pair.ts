@@ -1,0 +1,87 @@
+/**
+ * Two network namespaces joined by one veth pair, made and removed by a test: X (vx,
+ * 198.18.5.1/24, 2001:db8:5::1/64) and Y (vy, 198.18.5.2/24, 2001:db8:5::2/64). Addresses come
+ * from the benchmarking range (RFC 2544) and the documentation prefix; names are unique per run.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+
+export const PAIR = { x4: '198.18.5.1', y4: '198.18.5.2', x6: '2001:db8:5::1', y6: '2001:db8:5::2', xIf: 'vx', yIf: 'vy' } as const;
+
+export interface VethPair {
+  readonly x: string;
+  readonly y: string;
+  /** MAC addresses of vx and vy. */
+  readonly xMac: string;
+  readonly yMac: string;
+  remove(): void;
+}
+
+function ip(args: string[]): string {
+  const r = spawnSync('ip', args, { encoding: 'utf8', timeout: 10_000 });
+  if (r.status !== 0) throw new Error(`ip ${args.join(' ')}: ${r.error?.message ?? r.stderr.trim()}`);
+  return r.stdout;
+}
+
+export function createVethPair(): VethPair {
+  const tag = `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
+  const x = `rcl-${tag}-x`;
+  const y = `rcl-${tag}-y`;
+  const made: string[] = [];
+  const remove = () => {
+    for (const ns of made.splice(0)) spawnSync('ip', ['netns', 'del', ns], { timeout: 10_000 });
+  };
+  try {
+    for (const ns of [x, y]) {
+      ip(['netns', 'add', ns]);
+      made.push(ns);
+      ip(['-n', ns, 'link', 'set', 'lo', 'up']);
+    }
+    ip(['-n', x, 'link', 'add', PAIR.xIf, 'type', 'veth', 'peer', 'name', PAIR.yIf, 'netns', y]);
+    for (const [ns, dev, v4, v6] of [[x, PAIR.xIf, PAIR.x4, PAIR.x6], [y, PAIR.yIf, PAIR.y4, PAIR.y6]]) {
+      ip(['-n', ns, 'addr', 'add', `${v4}/24`, 'dev', dev]);
+      ip(['-n', ns, '-6', 'addr', 'add', `${v6}/64`, 'dev', dev, 'nodad']);
+      ip(['-n', ns, 'link', 'set', dev, 'up']);
+    }
+    const mac = (ns: string, dev: string) => /link\/ether ([0-9a-f:]{17})/.exec(ip(['-n', ns, 'link', 'show', dev]))![1];
+    return { x, y, xMac: mac(x, PAIR.xIf), yMac: mac(y, PAIR.yIf), remove };
+  } catch (error) {
+    remove();
+    throw error;
+  }
+}
+
+export interface Child {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Run a command inside `ns`; `onLine` sees stdout lines as they come. */
+export function runInNs(ns: string, command: string[], timeoutMs = 30_000, onLine?: (line: string) => void): { done: Promise<Child>; kill: () => void } {
+  const child = spawn('ip', ['netns', 'exec', ns, ...command], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let pending = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    pending += chunk.toString();
+    for (let i = pending.indexOf('\n'); i >= 0; i = pending.indexOf('\n')) {
+      onLine?.(pending.slice(0, i));
+      pending = pending.slice(i + 1);
+    }
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    // tcpdump says it is listening on stderr.
+    if (/listening on/.test(chunk.toString())) onLine?.('listening');
+  });
+  const done = new Promise<Child>((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+  return { done, kill: () => child.kill('SIGINT') };
+}
