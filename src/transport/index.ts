@@ -58,3 +58,5 @@ export { LinkError, type LinkErrorCode } from './link/errors.js';
 export { loadLibpcap, type Libpcap } from './link/libpcap.js';
 export { NeighbourCache, type Neighbour, type NeighbourOptions, type Asker } from './link/neighbours.js';
 export { kernelRouteLookup, type Route, type RouteLookup } from './link/route-table.js';
+export { listInterfaces, type InterfaceInfo } from './link/interfaces.js';
+export { arping, type ArpingOptions, type ArpingReply, type ArpingResult } from './link/arping.js';

@@ -58,6 +58,8 @@ const ETHERNET = 1;
 const NULL_BSD = 0;
 const LOOP_BSD = 108;
 const RAW_IP = new Set([12, 14, 101, 228, 229]);
+/** How long a destination's route and next-hop MAC are reused before the tables are read again. */
+const PATH_CACHE_MS = 1000;
 
 export class LinkTransport implements Transport {
   readonly kind = 'link';
@@ -65,6 +67,8 @@ export class LinkTransport implements Transport {
   readonly #senders = new Map<string, PcapHandle>();
   readonly #receivers = new Set<PcapHandle>();
   readonly #neighbours: NeighbourCache;
+  /** Route and link header per destination, kept briefly: a burst to one host reads the tables once. */
+  readonly #paths = new Map<string, { readonly iface: string; readonly header: Uint8Array | undefined; readonly until: number }>();
   #lastInterface: string | undefined;
   #closed = false;
 
@@ -192,20 +196,36 @@ export class LinkTransport implements Transport {
       return { iface, frame: out.bytes };
     }
     const dst = destination ?? out.ip.dst;
+    const key = `${out.ip.family}|${dst}|${out.ip.src}`;
+    let path = this.#paths.get(key);
+    if (!path || path.until < Date.now()) {
+      path = { ...(await this.#path(out, dst)), until: Date.now() + PATH_CACHE_MS };
+      this.#paths.set(key, path);
+    }
+    if (path.header === undefined) return { iface: path.iface, frame: out.bytes };
+    const frame = Buffer.allocUnsafe(path.header.length + out.bytes.length);
+    frame.set(path.header, 0);
+    frame.set(out.bytes, path.header.length);
+    return { iface: path.iface, frame };
+  }
+
+  /** The interface and the link header for IP packets of this family from this source to `dst`. */
+  async #path(out: Outgoing, dst: string): Promise<{ iface: string; header: Uint8Array | undefined }> {
+    const ip = out.ip!;
     const route = (this.#options.route ?? kernelRouteLookup)(dst);
     const iface = this.#options.interface ?? route?.interface;
     if (iface === undefined) throw new LinkError('E_LINK_RESOLVE', `route to ${dst}`, 'no route to this destination', 'give the interface ({ interface } or --iface) and the next hop\'s MAC ({ nextHopMac } or --dst-mac)');
     const linkType = this.#sender(iface).linkType;
-    if (RAW_IP.has(linkType)) return { iface, frame: out.bytes };
-    if (linkType === NULL_BSD || linkType === LOOP_BSD) return { iface, frame: bsdLoopback(out, linkType) };
+    if (RAW_IP.has(linkType)) return { iface, header: undefined };
+    if (linkType === NULL_BSD || linkType === LOOP_BSD) return { iface, header: bsdLoopbackHeader(ip.family, linkType) };
     if (linkType !== ETHERNET) throw new LinkError('E_LINK', `send on ${iface}`, `link type ${linkType} has no IP framing in rawcraft`, 'build the whole frame yourself and send it as { bytes, firstLayer }', iface);
     const sourceMac = this.#options.sourceMac ?? interfaceMac(iface);
-    const nextHopMac = this.#options.nextHopMac ?? (route?.local || isLoopback(iface) ? '00:00:00:00:00:00' : await this.#resolve(iface, route?.nextHop ?? dst, out.ip.family, sourceMac, out.ip.src));
+    const nextHopMac = this.#options.nextHopMac ?? (route?.local || isLoopback(iface) ? '00:00:00:00:00:00' : await this.#resolve(iface, route?.nextHop ?? dst, ip.family, sourceMac, ip.src));
     const header = Buffer.alloc(14);
     header.set(parseMac(nextHopMac)!, 0);
     header.set(parseMac(sourceMac)!, 6);
-    header.writeUInt16BE(out.ip.family === 4 ? 0x0800 : 0x86dd, 12);
-    return { iface, frame: Buffer.concat([header, out.bytes]) };
+    header.writeUInt16BE(ip.family === 4 ? 0x0800 : 0x86dd, 12);
+    return { iface, header };
   }
 
   async #resolve(iface: string, nextHop: string, family: 4 | 6, mac: string, packetSource: string): Promise<string> {
@@ -236,11 +256,11 @@ function askerAddress(iface: string, family: 4 | 6, packetSource: string): strin
   return (own.find((a) => a.address === packetSource) ?? own.find((a) => a.address.startsWith('fe80:')) ?? own[0])?.address.replace(/%.*$/, '');
 }
 
-/** BSD loopback framing: the address family as 4 bytes, host order for NULL, network order for LOOP. */
-function bsdLoopback(out: Outgoing, linkType: number): Uint8Array {
-  const family = out.ip!.family === 4 ? 2 : process.platform === 'darwin' ? 30 : process.platform === 'freebsd' ? 28 : 24;
+/** BSD loopback framing: the address family as 4 bytes, host order for NULL (little-endian hosts here), network order for LOOP. */
+function bsdLoopbackHeader(family: 4 | 6, linkType: number): Uint8Array {
+  const af = family === 4 ? 2 : process.platform === 'darwin' ? 30 : process.platform === 'freebsd' ? 28 : 24;
   const header = Buffer.alloc(4);
-  if (linkType === LOOP_BSD) header.writeUInt32BE(family);
-  else header.writeUInt32LE(family);
-  return Buffer.concat([header, out.bytes]);
+  if (linkType === LOOP_BSD) header.writeUInt32BE(af);
+  else header.writeUInt32LE(af);
+  return header;
 }

@@ -66,10 +66,9 @@ export class NeighbourCache {
   }
 
   async #ask(asker: Asker, address: string, v4: boolean, o: NeighbourOptions): Promise<string> {
-    const filter = v4 ? `arp and arp[6:2] = 2` : `icmp6 and ip6[40] = 136`;
-    const handle = PcapHandle.open(asker.interface, { ...this.openOptions, filter });
+    const handle = PcapHandle.open(asker.interface, { ...this.openOptions, filter: answerFilter(v4) });
     try {
-      const request = v4 ? arpRequest(asker, address) : neighborSolicitation(asker, address);
+      const request = solicitation(asker, address);
       for (let attempt = 0; attempt < (o.tries ?? 3); attempt++) {
         handle.inject(request);
         const deadline = Date.now() + (o.timeoutMs ?? 1000);
@@ -111,6 +110,16 @@ function kernelArpEntry(iface: string, address: string): string | undefined {
   return undefined;
 }
 
+/** The kernel-side filter that keeps ARP replies or Neighbor Advertisements. */
+export function answerFilter(v4: boolean): string {
+  return v4 ? 'arp and arp[6:2] = 2' : 'icmp6 and ip6[40] = 136';
+}
+
+/** An ARP request (IPv4) or Neighbor Solicitation (IPv6) for `address`, as a whole Ethernet frame. */
+export function solicitation(asker: Asker, address: string): Uint8Array {
+  return isIPv4(address) ? arpRequest(asker, address) : neighborSolicitation(asker, address);
+}
+
 function arpRequest(asker: Asker, address: string): Uint8Array {
   return ethernet({ dst: 'ff:ff:ff:ff:ff:ff', src: asker.mac })
     .arp({ operation: 'request', senderMac: asker.mac, senderIp: asker.address, targetIp: address })
@@ -134,7 +143,7 @@ function neighborSolicitation(asker: Asker, address: string): Uint8Array {
 }
 
 /** The MAC in an ARP reply or Neighbor Advertisement for `address`, else undefined. */
-function answerFrom(frame: Uint8Array, address: string, v4: boolean): string | undefined {
+export function answerFrom(frame: Uint8Array, address: string, v4: boolean): string | undefined {
   const layers = decode(frame, { from: 'ethernet', mode: 'lax' }).layers;
   if (v4) {
     const arp = layers[1];

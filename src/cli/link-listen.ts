@@ -1,0 +1,79 @@
+/**
+ * `rawcraft listen --iface IF [--filter EXPR] [--out FILE.pcapng] ...`: capture frames on an
+ * interface through libpcap, with a pcap-filter expression run in the kernel (tcpdump's
+ * language), decoded as they come and optionally written live to pcapng. Counts go to stderr at
+ * the end, the kernel's drops included (like tcpdump), so nothing is lost without a number.
+ */
+import { renameSync, rmSync } from 'node:fs';
+import { createCaptureWriter, type PcapngWriter } from '../capture/writers.js';
+import { decode, layerForLinkType } from '../codec/decode.js';
+import { packetToJson } from '../codec/json.js';
+import { summary } from '../codec/print.js';
+import { PcapHandle } from '../transport/link/pcap-handle.js';
+import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
+import type { CliContext } from './context.js';
+
+export interface LinkListenArgs {
+  readonly iface: string;
+  readonly filter: string | undefined;
+  readonly out: string | undefined;
+  readonly count: number | undefined;
+  readonly timeoutMs: number | undefined;
+  readonly json: boolean;
+  readonly promiscuous: boolean;
+}
+
+export async function linkListen(args: LinkListenArgs, io: CliContext, signal?: AbortSignal): Promise<number> {
+  if (args.out !== undefined && !/\.pcapng$/i.test(args.out)) throw new CliError(`listen: --out ${JSON.stringify(args.out)}: expected a .pcapng file name`);
+  const handle = PcapHandle.open(args.iface, { ...(args.filter !== undefined && { filter: args.filter }), promiscuous: args.promiscuous });
+  const firstLayer = layerForLinkType(handle.linkType) ?? 'raw';
+  // Written beside the target and renamed when the capture ends, so a failed run leaves no partial file.
+  const partial = args.out === undefined ? undefined : `${args.out}.${process.pid}.partial`;
+  let writer: PcapngWriter | undefined;
+  let count = 0;
+  let failed = true;
+  const stop = new AbortController();
+  const onSigint = () => stop.abort();
+  process.once('SIGINT', onSigint);
+  signal?.addEventListener('abort', onSigint, { once: true });
+  const deadline = args.timeoutMs === undefined ? Infinity : Date.now() + args.timeoutMs;
+  try {
+    if (partial) writer = createCaptureWriter(partial, { format: 'pcapng', linkType: handle.linkType, interfaces: [] });
+    while (!stop.signal.aborted && (args.count === undefined || count < args.count)) {
+      const frame = handle.next();
+      if (!frame) {
+        if (Date.now() >= deadline) break;
+        await handle.waitReadable();
+        continue;
+      }
+      if (writer) await writer.write({ data: frame.bytes, timestampNs: frame.timestamp, originalLength: frame.originalLength });
+      const packet = decode(frame.bytes, { from: firstLayer, mode: 'lax' });
+      if (args.json) await io.write(JSON.stringify({ ...packetToJson(count, packet, frame.timestamp), interface: args.iface, linkType: handle.linkType, originalLength: frame.originalLength }) + '\n');
+      else await io.write(`${clock(frame.timestamp)} ${summary(packet)}\n`);
+      count++;
+    }
+    const stats = handle.stats();
+    io.error(`${count} frame${count === 1 ? '' : 's'} captured on ${args.iface}, ${stats.received} received by filter, ${stats.dropped} dropped by kernel${stats.interfaceDropped ? `, ${stats.interfaceDropped} dropped by interface` : ''}`);
+    if (writer) await writer.close();
+    if (partial) renameSync(partial, args.out!);
+    failed = false;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    signal?.removeEventListener('abort', onSigint);
+    handle.close();
+    if (failed && partial) rmSync(partial, { force: true });
+  }
+  if (args.timeoutMs !== undefined && args.count !== undefined && count < args.count) {
+    io.error(`listen: ${count} of ${args.count} frames within ${args.timeoutMs} ms`);
+    return EXIT_FINDINGS;
+  }
+  return EXIT_OK;
+}
+
+/** `HH:MM:SS.uuuuuu` local time, like tcpdump. */
+export function clock(ns: bigint): string {
+  const d = new Date(Number(ns / 1_000_000n));
+  const micros = Number((ns / 1000n) % 1_000_000n);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(micros).padStart(6, '0')}`;
+}
