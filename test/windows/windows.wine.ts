@@ -243,4 +243,13 @@ describe('Winsock under Wine (Windows node.exe, koffi win32, ws2_32.dll)', () =>
     expect(at(d.catalog, 'raw')).toEqual([]);
     expect((d.disagreements as Json[]).join('\n')).toMatch(/lists no RAW\/IP \(AF_INET\) entry, yet raw IPv4 sockets open/);
   });
+
+  it("the link transport on Windows loads Npcap's wpcap.dll; without Npcap (as under Wine) the error names it", async (ctx) => {
+    requireWine(ctx);
+    const r = await runScenario('libpcap-missing');
+    expect(r.ok, JSON.stringify(r.error) + r.output).toBe(true);
+    expect(r.data).toMatchObject({ loaded: false, code: 'E_LINK_UNAVAILABLE' });
+    expect(String(r.data!.message)).toMatch(/System32\\Npcap\\wpcap\.dll \(absent\).*wpcap\.dll/);
+    expect(String(r.data!.remedy)).toMatch(/Npcap.*WinPcap API-compatible Mode/);
+  });
 });

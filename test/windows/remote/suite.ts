@@ -14,6 +14,8 @@ import { winsockCallCounts } from '../../../src/transport/windows/ws2_32.js';
 import { PreflightError } from '../../../src/transport/preflight/preflight.js';
 import { detectContext, platformName } from '../../../src/transport/preflight/context.js';
 import { probe } from '../../../src/transport/probe.js';
+import { loadLibpcap } from '../../../src/transport/link/libpcap.js';
+import { LinkError } from '../../../src/transport/link/errors.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -68,6 +70,17 @@ function echoRequest(id: number, seq: number): Buffer {
 }
 
 const scenarios: Record<string, (args: Args) => Promise<Json>> = {
+  /** The link transport's libpcap on Windows is Npcap's wpcap.dll: absent under Wine, the error says what to install. */
+  async 'libpcap-missing'(): Promise<Json> {
+    try {
+      const lib = loadLibpcap();
+      return { loaded: true, version: lib.version };
+    } catch (error) {
+      if (!(error instanceof LinkError)) throw error;
+      return { loaded: false, ...error.toJSON() } as Json;
+    }
+  },
+
   /** The detected context: Wine presents Windows 10. */
   async context() {
     const c = detectContext();
