@@ -1,6 +1,7 @@
 /** Markdown field tables generated from the layouts, so the docs cannot drift from the code. */
 import type { FieldDef } from './field.js';
 import type { LayerCodec } from './layer.js';
+import { layerDiagram } from './diagram.js';
 
 function kindText(def: FieldDef): string {
   switch (def.kind) {
@@ -36,6 +37,10 @@ export function protocolMarkdown(codec: LayerCodec): string {
     '',
     `Defined by ${codec.rfc}.${codec.ipProtocol !== undefined ? ` IP protocol ${codec.ipProtocol}.` : ''}${codec.etherType !== undefined ? ` EtherType 0x${codec.etherType.toString(16).padStart(4, '0')}.` : ''}`,
     `May follow: ${codec.follows.map((f) => (f === 'start' ? '(start of packet)' : `\`${f}\``)).join(', ')}.`,
+    '',
+    '```text',
+    layerDiagram(codec),
+    '```',
     '',
     '| field | kind | when left out | meaning |',
     '| --- | --- | --- | --- |',
