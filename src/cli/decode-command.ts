@@ -1,8 +1,9 @@
-/** `rawcraft decode [FILE|-] [--hex HEX ...] [--json] [--lax]`: print packets as trees or JSON lines. */
+/** `rawcraft decode [FILE|-] [--hex HEX ...] [--json] [--lax] [--dump]`: print packets as trees or JSON lines. */
 import { decode } from '../codec/decode.js';
 import { PacketError } from '../codec/errors.js';
 import { packetToJson } from '../codec/json.js';
 import { hexdump, show, summary } from '../codec/print.js';
+import { parseCommandArgs, usageHint } from './args.js';
 import { CliError, EXIT_OK } from './cli-error.js';
 import { readPackets } from './input.js';
 import type { CliContext } from './context.js';
@@ -15,7 +16,20 @@ export interface DecodeArgs {
   dump: boolean;
 }
 
-export async function decodeCommand(args: DecodeArgs, io: CliContext): Promise<number> {
+export const DECODE_USAGE = `decode [EXPR|FILE|-] [--hex HEX ...] [--json] [--lax] [--dump]
+      Decode pcap, pcapng, hex lines (one packet per line) or an expression; print a tree (with
+      --dump a hexdump too), or JSON lines. --lax decodes what can be read of a broken packet.`;
+
+export async function decodeCommand(argv: readonly string[], io: CliContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    allowPositionals: true,
+    options: { hex: { type: 'string', multiple: true }, json: { type: 'boolean' }, lax: { type: 'boolean' }, dump: { type: 'boolean' } },
+  }, 'decode: ', usageHint(DECODE_USAGE));
+  if (positionals.length > 1) throw new CliError(`decode: expected at most one FILE, got ${positionals.join(' ')}`);
+  return decodePackets({ file: positionals[0], hex: values.hex ?? [], json: !!values.json, lax: !!values.lax, dump: !!values.dump }, io);
+}
+
+export async function decodePackets(args: DecodeArgs, io: CliContext): Promise<number> {
   if (args.file === undefined && !args.hex.length) args.file = '-';
   for await (const input of readPackets(args.file, args.hex, io.stdin)) {
     let packet;

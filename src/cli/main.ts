@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 /** The `rawcraft` command line. Exit codes: 0 ok, 1 findings or failures, 2 usage, input or privilege errors. */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { match, P } from 'ts-pattern';
 import { RawcraftError } from '../codec/errors.js';
-import { parseCommandArgs, SEE_HELP } from './args.js';
+import { closest } from '../codec/suggest.js';
+import { wantsHelp } from './args.js';
 import { CliError, EXIT_USAGE } from './cli-error.js';
 import type { CliContext } from './context.js';
-import { decodeCommand } from './decode-command.js';
-import { encodeCommand } from './encode-command.js';
+import { decodeCommand, DECODE_USAGE } from './decode-command.js';
+import { encodeCommand, ENCODE_USAGE } from './encode-command.js';
 import { preflightCommand, PREFLIGHT_USAGE } from './preflight-command.js';
 import { probeCommand, PROBE_USAGE } from './probe-command.js';
 import { sendCommand, SEND_USAGE } from './send-command.js';
@@ -16,78 +20,95 @@ import { listenCommand, LISTEN_USAGE } from './listen-command.js';
 import { buildCommand, BUILD_USAGE } from './build-command.js';
 import { fuzzCommand, FUZZ_USAGE } from './fuzz-command.js';
 import { trafficCommand, TRAFFIC_USAGE } from './traffic-command.js';
+import { lsCommand, LS_USAGE } from './ls-command.js';
 
-const USAGE = `usage: rawcraft <command> [options]
+/** One CLI command: its usage text (first word: the command's name) and what runs it. */
+interface Command {
+  readonly usage: string;
+  readonly run: (argv: readonly string[], io: CliContext) => Promise<number>;
+}
+
+/**
+ * Every command, in the order `rawcraft help` lists them. A new command is one line here:
+ * `--help`, `-h`, `rawcraft help NAME` and "did you mean" then work for it.
+ */
+const COMMANDS: readonly Command[] = [
+  { usage: DECODE_USAGE, run: decodeCommand },
+  { usage: ENCODE_USAGE, run: encodeCommand },
+  { usage: PREFLIGHT_USAGE, run: preflightCommand },
+  { usage: PROBE_USAGE, run: probeCommand },
+  { usage: SEND_USAGE, run: sendCommand },
+  { usage: PING_USAGE, run: pingCommand },
+  { usage: TRACEROUTE_USAGE, run: tracerouteCommand },
+  { usage: LISTEN_USAGE, run: listenCommand },
+  { usage: BUILD_USAGE, run: buildCommand },
+  { usage: FUZZ_USAGE, run: fuzzCommand },
+  { usage: TRAFFIC_USAGE, run: trafficCommand },
+  { usage: LS_USAGE, run: lsCommand },
+];
+
+const commandName = (c: Command): string => c.usage.split(' ')[0];
+const NAMES = COMMANDS.map(commandName);
+const findCommand = (name: string): Command | undefined => COMMANDS.find((c) => commandName(c) === name);
+
+const USAGE = `usage: rawcraft <command> [options]    (rawcraft <command> --help: that command alone)
 
 commands:
-  decode [FILE|-] [--hex HEX ...] [--json] [--lax] [--dump]
-      Decode pcap, pcapng or hex lines (one packet per line); print a tree, or JSON lines.
-  encode [FILE|-] [--hex | --pcap OUT | --pcapng OUT]
-      Encode JSON lines (the decode --json format) to hex lines or a capture file.
-      A field present is written as given; a field removed is computed.
-  ${PREFLIGHT_USAGE}
-  ${PROBE_USAGE}
-  ${SEND_USAGE}
-  ${PING_USAGE}
-  ${TRACEROUTE_USAGE}
-  ${LISTEN_USAGE}
-  ${BUILD_USAGE}
-  ${FUZZ_USAGE}
-  ${TRAFFIC_USAGE}
+${COMMANDS.map((c) => `  ${c.usage}`).join('\n')}
+
+  help [COMMAND]     this text, or one command's
+  --version, -V      the version
 
 exit codes: 0 ok, 1 findings or failures (a send failed, no reply), 2 usage, input or
 privilege errors (no raw-socket rights: the message says how to get them)`;
 
-function options<T extends Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>>(argv: string[], spec: T) {
-  return parseCommandArgs(argv, { options: spec, allowPositionals: true }, '', SEE_HELP);
+function unknownCommand(name: string): CliError {
+  const hit = closest(name, NAMES);
+  return new CliError(`unknown command ${JSON.stringify(name)}${hit ? ` (did you mean ${hit}?)` : ''}; commands: ${NAMES.join(', ')} (see rawcraft help)`);
 }
 
-function onePositional(positionals: string[], command: string): string | undefined {
-  if (positionals.length > 1) throw new CliError(`${command}: expected at most one FILE, got ${positionals.join(' ')}`);
-  return positionals[0];
+/** `usage: rawcraft CMD ...`, the command's usage text. */
+async function commandHelp(name: string, io: CliContext): Promise<number> {
+  const command = findCommand(name);
+  if (!command) throw unknownCommand(name);
+  await io.write(`usage: rawcraft ${command.usage}\n`);
+  return 0;
 }
 
-const COMMANDS = ['decode', 'encode', 'preflight', 'probe', 'send', 'ping', 'traceroute', 'listen', 'build', 'fuzz', 'traffic', 'help'];
+/** The version in rawcraft's package.json (found upwards from this file: src/cli or dist/src/cli). */
+export function packageVersion(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'rawcraft' && pkg.version) return pkg.version;
+    } catch {
+      // Not here: look one folder up.
+    }
+    if (dirname(dir) === dir) return 'unknown';
+  }
+}
 
 export async function run(argv: string[], io: CliContext): Promise<number> {
   const [command, ...rest] = argv;
   return match(command)
-    .with('decode', async () => {
-      const { values, positionals } = options(rest, {
-        hex: { type: 'string', multiple: true },
-        json: { type: 'boolean' },
-        lax: { type: 'boolean' },
-        dump: { type: 'boolean' },
-      });
-      return decodeCommand(
-        { file: onePositional(positionals, 'decode'), hex: values.hex ?? [], json: !!values.json, lax: !!values.lax, dump: !!values.dump },
-        io,
-      );
+    .with(P.union('--version', '-V'), async () => {
+      await io.write(`rawcraft ${packageVersion()}\n`);
+      return 0;
     })
-    .with('encode', async () => {
-      const { values, positionals } = options(rest, {
-        hex: { type: 'boolean' },
-        pcap: { type: 'string' },
-        pcapng: { type: 'string' },
-      });
-      if (values.hex && (values.pcap || values.pcapng)) throw new CliError('encode: give one of --hex, --pcap and --pcapng');
-      return encodeCommand({ file: onePositional(positionals, 'encode'), pcap: values.pcap, pcapng: values.pcapng }, io);
-    })
-    .with('preflight', () => preflightCommand(rest, io))
-    .with('probe', () => probeCommand(rest, io))
-    .with('send', () => sendCommand(rest, io))
-    .with('ping', () => pingCommand(rest, io))
-    .with('traceroute', () => tracerouteCommand(rest, io))
-    .with('listen', () => listenCommand(rest, io))
-    .with('build', () => buildCommand(rest, io))
-    .with('fuzz', () => fuzzCommand(rest, io))
-    .with('traffic', () => trafficCommand(rest, io))
-    .with(P.union('help', '--help', '-h', P.nullish), async () => {
+    .with(P.union('help', '--help', '-h'), async () => {
+      if (rest[0] !== undefined) return commandHelp(rest[0], io);
       await io.write(USAGE + '\n');
-      return command === undefined ? EXIT_USAGE : 0;
+      return 0;
     })
-    .otherwise(async () => {
-      throw new CliError(`unknown command ${JSON.stringify(command)}; commands: ${COMMANDS.join(', ')} (see rawcraft help)`);
+    .with(P.nullish, async () => {
+      await io.write(USAGE + '\n');
+      return EXIT_USAGE;
+    })
+    .with(P.when((name: string) => findCommand(name) !== undefined), async (name) =>
+      wantsHelp(rest) ? commandHelp(name, io) : findCommand(name)!.run(rest, io),
+    )
+    .otherwise(async (name) => {
+      throw unknownCommand(name);
     });
 }
 

@@ -28,10 +28,27 @@ function whenLeftOut(def: FieldDef): string {
   return d === undefined ? '0' : String(d);
 }
 
+/** One row of a layer's field table: what `rawcraft ls LAYER` prints and the docs tabulate. */
+export interface FieldRow {
+  readonly name: string;
+  /** `uint16`, `IPv4 address`, `flags (df, mf)`...; `-` for a variable part. */
+  readonly kind: string;
+  /** The default value, `computed`, `computed (checksum)`, or `see text` for a variable part. */
+  readonly whenLeftOut: string;
+  readonly doc: string;
+}
+
+/** A layer's fields, fixed header first, then its variable parts (options, chunks...). */
+export function fieldRows(codec: LayerCodec): FieldRow[] {
+  return [
+    ...codec.fields.map((f) => ({ name: f.name, kind: kindText(f), whenLeftOut: whenLeftOut(f), doc: f.doc })),
+    ...(codec.extraFields ?? []).map((f) => ({ name: f.name, kind: '-', whenLeftOut: 'see text', doc: f.doc })),
+  ];
+}
+
 /** One protocol's page: title, RFC, and a table of its fields. */
 export function protocolMarkdown(codec: LayerCodec): string {
-  const rows = codec.fields.map((f) => `| \`${f.name}\` | ${kindText(f).replace(/\|/g, '\\|')} | ${whenLeftOut(f)} | ${f.doc} |`);
-  const extra = (codec.extraFields ?? []).map((f) => `| \`${f.name}\` | - | see text | ${f.doc} |`);
+  const rows = fieldRows(codec).map((f) => `| \`${f.name}\` | ${f.kind.replace(/\|/g, '\\|')} | ${f.whenLeftOut} | ${f.doc} |`);
   return [
     `# \`${codec.name}\`: ${codec.title}`,
     '',
@@ -45,7 +62,6 @@ export function protocolMarkdown(codec: LayerCodec): string {
     '| field | kind | when left out | meaning |',
     '| --- | --- | --- | --- |',
     ...rows,
-    ...extra,
     '',
     'A field given explicitly is written as given, even when wrong. This page is generated from',
     `the layout in \`src/codec/protocols/\` by \`npm run docs\`.`,
