@@ -5,6 +5,7 @@
  * There is no default host.
  */
 import { randomInt } from 'node:crypto';
+import { isIP } from 'node:net';
 import { ipv4, packet, type StepBase } from '../builders/packet.js';
 import { TransportArgumentError } from './errors.js';
 import { request, type RequestResult } from './match.js';
@@ -31,11 +32,18 @@ export interface TracerouteOptions {
   readonly timeoutMs?: number;
   /** UDP: first destination port, incremented per probe (default 33434). TCP: the destination port (default 80). */
   readonly port?: number;
+  /** Source address of the probes (default: the one the route to `host` uses). */
+  readonly source?: string;
+  /** Send and receive only through this interface (SO_BINDTODEVICE). Ignored with `transport`. */
+  readonly interface?: string;
   /** Default: a raw transport opened and closed by traceroute(). */
   readonly transport?: Transport;
+  /** Abort: traceroute() rejects. */
   readonly signal?: AbortSignal;
+  /** Stop early (Ctrl-C): traceroute() resolves with the hops completed so far, `interrupted: true`. */
+  readonly stopSignal?: AbortSignal;
   /** Called once the address is known, before the first probe. */
-  readonly onStart?: (start: { readonly host: string; readonly address: string; readonly family: 4 | 6; readonly protocol: TracerouteProtocol; readonly packetSize: number }) => void;
+  readonly onStart?: (start: { readonly host: string; readonly address: string; readonly family: 4 | 6; readonly protocol: TracerouteProtocol; readonly packetSize: number; readonly source: string }) => void;
   /** Called as each hop completes. */
   readonly onHop?: (hop: TracerouteHop) => void;
 }
@@ -67,6 +75,8 @@ export interface TracerouteResult {
   readonly hops: readonly TracerouteHop[];
   /** True when the destination answered. */
   readonly reached: boolean;
+  /** True when `stopSignal` ended the trace early. */
+  readonly interrupted?: boolean;
 }
 
 /** Trace the route to `host`. Raw sockets need privileges. */
@@ -83,24 +93,37 @@ export async function traceroute(host: string, options: TracerouteOptions = {}):
   const port = options.port ?? (protocol === 'tcp' ? 80 : 33434);
   checkInt('port', port, 1, 0xffff);
   const { address, family } = await resolveHost(host, options.family);
-  const transport = options.transport ?? openTransport('raw');
-  const src = (await sourceAddressFor(address, family)) ?? (family === 4 ? '0.0.0.0' : '::');
+  const src = options.source ?? (await sourceAddressFor(address, family)) ?? (family === 4 ? '0.0.0.0' : '::');
+  if (isIP(src.replace(/%.*$/, '')) !== family) throw new TransportArgumentError('source', src, `an IPv${family} address (the destination is IPv${family})`);
+  const transport = options.transport ?? openTransport({ kind: 'raw', ...(options.interface !== undefined && { interface: options.interface }) });
   const id = randomInt(1, 0x10000);
   const basePort = randomInt(32768, 60000);
   const hops: TracerouteHop[] = [];
   let reached = false;
   const packetSize = (family === 4 ? 20 : 40) + (protocol === 'tcp' ? 20 : 8 + PROBE_DATA);
-  options.onStart?.({ host, address, family, protocol, packetSize });
+  options.onStart?.({ host, address, family, protocol, packetSize, source: src });
+  // One signal for the waits: either the caller's abort or the stop request.
+  const waits = new AbortController();
+  const stopWaits = () => waits.abort();
+  options.signal?.addEventListener('abort', stopWaits, { once: true });
+  options.stopSignal?.addEventListener('abort', stopWaits, { once: true });
   try {
-    for (let ttl = firstHop; ttl <= maxHops; ttl++) {
-      const probes = await Promise.all(
-        Array.from({ length: queries }, async (_, q) => {
-          const n = (ttl - firstHop) * queries + q;
-          const probe = buildProbe(protocol, family, src, address.replace(/%.*$/, ''), ttl, n, { id, basePort, port });
-          const result = await request(transport, probe, { timeoutMs, ...(options.signal && { signal: options.signal }), ...(address.includes('%') && { destination: address }) });
-          return classify(ttl, protocol, family, address, result);
-        }),
-      );
+    for (let ttl = firstHop; ttl <= maxHops && !options.stopSignal?.aborted; ttl++) {
+      let probes: TracerouteProbe[];
+      try {
+        probes = await Promise.all(
+          Array.from({ length: queries }, async (_, q) => {
+            const n = (ttl - firstHop) * queries + q;
+            const probe = buildProbe(protocol, family, src, address.replace(/%.*$/, ''), ttl, n, { id, basePort, port });
+            const result = await request(transport, probe, { timeoutMs, signal: waits.signal, ...(address.includes('%') && { destination: address }) });
+            return classify(ttl, protocol, family, address, result);
+          }),
+        );
+      } catch (error) {
+        // Stopped in the middle of a hop: the hop is left out, the ones before are the result.
+        if (options.stopSignal?.aborted && !options.signal?.aborted) break;
+        throw error;
+      }
       const hop: TracerouteHop = { ttl, probes };
       hops.push(hop);
       options.onHop?.(hop);
@@ -111,9 +134,12 @@ export async function traceroute(host: string, options: TracerouteOptions = {}):
       if (probes.some((p) => p.status === 'unreachable')) break;
     }
   } finally {
+    options.signal?.removeEventListener('abort', stopWaits);
+    options.stopSignal?.removeEventListener('abort', stopWaits);
     if (!options.transport) await transport.close();
   }
-  return { host, address, family, protocol, hops, reached };
+  options.signal?.throwIfAborted();
+  return { host, address, family, protocol, hops, reached, ...(!reached && options.stopSignal?.aborted && { interrupted: true }) };
 }
 
 function buildProbe(
