@@ -15,8 +15,9 @@ import { integer, parseCommandArgs, usageHint } from './args.js';
 import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';
 import { readSendInput, type SendInput } from './send-input.js';
+import { fragmentForMtu, mtuOption } from './mtu-option.js';
 
-export const SEND_USAGE = `send [EXPR|FILE|-] [--hex HEX ...] [--count N] [--rate PPS | --interval MS] [--transport raw|pcap:PATH|pcapng:PATH] [--iface IF] [--json]
+export const SEND_USAGE = `send [EXPR|FILE|-] [--hex HEX ...] [--count N] [--rate PPS | --interval MS] [--transport raw|pcap:PATH|pcapng:PATH] [--iface IF] [--mtu N] [--json]
       Send packets from an expression (ipv4(dst=127.0.0.1)/udp(dstPort=9)), pcap, pcapng, hex lines
       or JSON lines (decode --json); print sent, failed and rate. --count repeats the input N times;
       --rate paces to PPS packets a second over the whole run (scheduled from the start time),
@@ -24,7 +25,7 @@ export const SEND_USAGE = `send [EXPR|FILE|-] [--hex HEX ...] [--count N] [--rat
       line on a terminal; Ctrl-C stops and still prints the summary. raw (the default) needs root or CAP_NET_RAW and sends
       IP datagrams (Ethernet / Linux cooked frames are unwrapped); pcap/pcapng append to a file.
       Pre-flight checks run first and refuse what the OS would reject or rewrite silently;
-      --force makes the system call anyway.`;
+      --force makes the system call anyway. --mtu N fragments each IP datagram for a link MTU of N.`;
 
 export interface SendArgs {
   readonly file: string | undefined;
@@ -35,6 +36,8 @@ export interface SendArgs {
   readonly rate: number;
   readonly transport: TransportOptions;
   readonly json: boolean;
+  /** --mtu: fragment each IP datagram for this link MTU. */
+  readonly mtu?: number | undefined;
 }
 
 /** `raw`, `pcap:PATH` or `pcapng:PATH` to transport options. */
@@ -66,6 +69,7 @@ export function parseSendArgs(argv: readonly string[]): SendArgs {
       iface: { type: 'string' },
       json: { type: 'boolean' },
       force: { type: 'boolean' },
+      mtu: { type: 'string' },
     },
   }, 'send: ', usageHint(SEND_USAGE));
   if (positionals.length > 1) throw new CliError(`send: expected at most one EXPR or FILE, got ${positionals.join(' ')} (quote the expression)`);
@@ -84,6 +88,7 @@ export function parseSendArgs(argv: readonly string[]): SendArgs {
     rate,
     transport: parseTransportSpec(values.transport ?? 'raw', values.iface, !!values.force),
     json: !!values.json,
+    mtu: mtuOption('send', values.mtu),
   };
 }
 
@@ -91,7 +96,11 @@ export async function sendCommand(argv: readonly string[], io: CliContext): Prom
   const args = parseSendArgs(argv);
   const raw = args.transport.kind === 'raw';
   const packets: FramedBytes[] = [];
-  for await (const input of readSendInput(args.file, args.hex, io.stdin)) packets.push(raw ? ipDatagram(input) : { bytes: input.bytes, firstLayer: input.from });
+  for await (const input of readSendInput(args.file, args.hex, io.stdin)) {
+    const p = raw ? ipDatagram(input) : { bytes: input.bytes, firstLayer: input.from };
+    if (args.mtu === undefined) packets.push(p);
+    else for (const bytes of fragmentForMtu('send', p.bytes, p.firstLayer, args.mtu, { nonZeroId: raw })) packets.push({ bytes, firstLayer: p.firstLayer });
+  }
   if (packets.length === 0) throw new CliError('send: no packets in the input');
   if (raw) {
     const bad = packets.findIndex((p) => outgoing(p).ip === undefined);
