@@ -79,7 +79,7 @@ describe('rawcraft CLI with raw sockets (loopback)', () => {
 
   it('rawcraft ping -6 ::1 --json: JSON lines', (ctx) => {
     requireRaw(ctx);
-    const r = cli(['ping', '-6', '::1', '--count', '2', '--interval', '100', '--json']);
+    const r = cli(['ping', '-6', '::1', '--count', '2', '--interval', '0.1', '--json']);
     expect(r.status, r.stderr).toBe(0);
     const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; received?: number; from?: string });
     expect(events.map((e) => e.event)).toEqual(['start', 'reply', 'reply', 'summary']);
