@@ -2,7 +2,9 @@
  * `build`, and expressions in `send`, `preflight` and `decode`, end to end through the built
  * binary. Anything sent goes to 127.0.0.1 only (raw sockets when root), or to a pcapng file.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,6 +15,41 @@ const dir = mkdtempSync(join(tmpdir(), 'rawcraft-expr-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const EXPR = 'ipv4(dst=127.0.0.1,ttl=3)/udp(dstPort=33434)/raw(hex=00ff)';
 const isRoot = process.getuid?.() === 0;
+
+/** Whether process `pid` has a file under `folder` open (Linux /proc); undefined where /proc cannot tell. */
+function hasFileOpenUnder(pid: number, folder: string): boolean | undefined {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith(folder);
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * SIGINT the child once it is sending: its output file under `folder` is open (send opens the
+ * transport, then sets its SIGINT handler with no await in between), then 300 ms more of sending.
+ */
+async function interruptWhenSending(child: ChildProcess, folder: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null || child.pid === undefined || Date.now() > deadline) break;
+    const open = hasFileOpenUnder(child.pid, folder);
+    if (open === undefined) {
+      await sleep(700); // no /proc: the old fixed delay
+      break;
+    }
+    if (open) break;
+    await sleep(10);
+  }
+  await sleep(300);
+  child.kill('SIGINT');
+}
 
 describe('rawcraft build', () => {
   it('prints hex, JSON, or writes a capture', async () => {
@@ -59,9 +96,12 @@ describe('rawcraft send EXPR', () => {
   });
 
   it('stops on Ctrl-C (SIGINT) and still prints the summary', async () => {
-    const out = join(dir, 'interrupted.pcapng');
+    // Not a fixed delay after spawn: on a loaded machine the child may not have set its SIGINT
+    // handler 700 ms later, and SIGINT then kills it. Wait until it is sending.
+    const folder = mkdtempSync(join(dir, 'interrupted-'));
+    const out = join(folder, 'interrupted.pcapng');
     const r = await cli(['send', EXPR, '--count', '100000', '--rate', '100', '--transport', `pcapng:${out}`, '--json'], {
-      onSpawn: (child) => setTimeout(() => child.kill('SIGINT'), 700),
+      onSpawn: (child) => void interruptWhenSending(child, folder),
     });
     expect(r.code, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout);
