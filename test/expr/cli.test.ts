@@ -2,54 +2,18 @@
  * `build`, and expressions in `send`, `preflight` and `decode`, end to end through the built
  * binary. Anything sent goes to 127.0.0.1 only (raw sockets when root), or to a pcapng file.
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { build, parseCapture } from '../../src/index.js';
+import { interruptWhenSending } from '../cli/interrupt.js';
 import { cli, expectOneLineError } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rawcraft-expr-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const EXPR = 'ipv4(dst=127.0.0.1,ttl=3)/udp(dstPort=33434)/raw(hex=00ff)';
 const isRoot = process.getuid?.() === 0;
-
-/** Whether process `pid` has a file under `folder` open (Linux /proc); undefined where /proc cannot tell. */
-function hasFileOpenUnder(pid: number, folder: string): boolean | undefined {
-  try {
-    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
-      try {
-        return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith(folder);
-      } catch {
-        return false;
-      }
-    });
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * SIGINT the child once it is sending: its output file under `folder` is open (send opens the
- * transport, then sets its SIGINT handler with no await in between), then 300 ms more of sending.
- */
-async function interruptWhenSending(child: ChildProcess, folder: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null || child.pid === undefined || Date.now() > deadline) break;
-    const open = hasFileOpenUnder(child.pid, folder);
-    if (open === undefined) {
-      await sleep(700); // no /proc: the old fixed delay
-      break;
-    }
-    if (open) break;
-    await sleep(10);
-  }
-  await sleep(300);
-  child.kill('SIGINT');
-}
 
 describe('rawcraft build', () => {
   it('prints hex, JSON, or writes a capture', async () => {
