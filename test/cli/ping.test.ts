@@ -26,9 +26,9 @@ async function pingAndCapture(args: string[], marker: Buffer): Promise<{ r: Resu
   });
   const collecting = (async () => {
     for await (const p of received as AsyncIterable<ReceivedPacket>) {
-      const data = p.packet.layers[2]?.fields.data;
-      const payload = Buffer.from((data as Uint8Array | undefined) ?? []);
-      if (payload.subarray(0, marker.length).equals(marker)) requests.push({ ip: p.packet.layers[0].fields, payload });
+      const [ip, , raw] = p.packet.layers;
+      const payload = Buffer.from(raw?.layer === 'raw' ? raw.fields.data : []);
+      if (payload.subarray(0, marker.length).equals(marker)) requests.push({ ip: { ...ip.fields }, payload });
     }
   })();
   try {
