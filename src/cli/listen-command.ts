@@ -13,8 +13,8 @@ import type { CliContext } from './context.js';
 export const LISTEN_USAGE = `listen [--proto icmp|udp|tcp|sctp|N] [-6] [--count N] [--timeout MS] [--iface IF] [--json]
       Print what a raw socket for the protocol receives (default icmp; ICMPv6 with -6), decoded:
       a summary line per packet, or JSON lines. IPv4 sockets deliver the IP header, IPv6 ones only
-      the payload. Until --count packets or --timeout ms (default: forever); exit 1 when fewer
-      than --count arrived.`;
+      the payload. Until --count packets or --timeout ms (default: forever) or Ctrl-C (a count
+      on stderr); exit 1 when fewer than --count arrived.`;
 
 const PROTOCOLS: Readonly<Record<string, number>> = { icmp: 1, tcp: 6, udp: 17, sctp: 132, icmpv6: 58 };
 
@@ -38,8 +38,12 @@ export async function listenCommand(argv: readonly string[], io: CliContext): Pr
   const timeoutMs = values.timeout === undefined ? undefined : integer('listen', '--timeout', values.timeout, 0, 0, 2 ** 31 - 1);
   const transport = openTransport({ kind: 'raw', ...(values.iface !== undefined && { interface: values.iface }) });
   let index = 0;
+  // Ctrl-C ends the wait like --timeout would, with a count on stderr (stdout carries the packets), as tcpdump does.
+  const stop = new AbortController();
+  const onSigint = () => stop.abort();
+  process.once('SIGINT', onSigint);
   try {
-    const packets = transport.receive({ protocols: [{ family, protocol }], ...(count !== undefined && { count }), ...(timeoutMs !== undefined && { timeoutMs }) });
+    const packets = transport.receive({ protocols: [{ family, protocol }], signal: stop.signal, ...(count !== undefined && { count }), ...(timeoutMs !== undefined && { timeoutMs }) });
     for await (const p of packets) {
       if (values.json) {
         const json = packetToJson(index, p.packet, p.receivedAt);
@@ -50,8 +54,15 @@ export async function listenCommand(argv: readonly string[], io: CliContext): Pr
       }
       index++;
     }
+  } catch (error) {
+    if (!stop.signal.aborted) throw error;
   } finally {
+    process.removeListener('SIGINT', onSigint);
     await transport.close();
+  }
+  if (stop.signal.aborted) {
+    io.error(`rawcraft: listen: interrupted, ${index} packet${index === 1 ? '' : 's'} received`);
+    return EXIT_OK;
   }
   return count !== undefined && index < count ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -1,15 +1,21 @@
 /**
  * Ctrl-C summaries of long-running commands (issue 14): fuzz stops with a valid file and says
- * "interrupted". (ping and traceroute: test/cli/ping.test.ts, test/cli/traceroute.test.ts;
- * send: test/expr/cli.test.ts.) Nothing is sent.
+ * "interrupted"; listen counts what it received. (ping and traceroute: test/cli/ping.test.ts,
+ * test/cli/traceroute.test.ts; send: test/expr/cli.test.ts.) listen hears one datagram sent
+ * to 127.0.0.1; nothing else is sent.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseCapture } from '../../src/capture/index.js';
-import { cli } from '../expr/run-cli.js';
-import { interruptWhenSending } from './interrupt.js';
+import { ipv4 } from '../../src/builders/packet.js';
+import { openTransport } from '../../src/transport/index.js';
+import { requireRaw } from '../transport/helpers.js';
+import { CLI, cli, ROOT } from '../expr/run-cli.js';
+import { hasFileOpenUnder, interruptWhenSending } from './interrupt.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rawcraft-ctrl-c-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,6 +39,30 @@ describe('Ctrl-C', () => {
     const lines = r.stdout.trim().split('\n');
     expect(lines.length).toBeGreaterThan(0);
     expect(r.stderr).toMatch(/^rawcraft: fuzz: interrupted after \d+ packets \(seed 1\)\n$/);
+  });
+
+  it('listen: stops, prints the count on stderr, exit 0', async (ctx) => {
+    requireRaw(ctx);
+    // Protocol 253 (RFC 3692 experimentation).
+    const child = spawn(process.execPath, [CLI, 'listen', '--proto', '253', '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // Its raw socket is open (receive() runs after the SIGINT handler is set): send until it hears one.
+    while (child.exitCode === null && !hasFileOpenUnder(child.pid!, 'socket:')) await sleep(10);
+    await using t = openTransport('raw');
+    const datagram = ipv4({ src: '127.0.0.1', dst: '127.0.0.1', protocol: 253, id: 0x4c53 }).payload('ctrl-c').encode();
+    for (let i = 0; i < 200 && !stdout.includes('\n'); i++) {
+      await t.send(datagram);
+      await sleep(25);
+    }
+    child.kill('SIGINT');
+    expect(await closed, stderr).toBe(0);
+    const heard = stdout.trim().split('\n').length;
+    expect(heard).toBeGreaterThanOrEqual(1);
+    expect(stderr).toBe(`rawcraft: listen: interrupted, ${heard} packet${heard === 1 ? '' : 's'} received\n`);
   });
 });
 

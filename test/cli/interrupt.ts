@@ -3,8 +3,8 @@ import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** Whether process `pid` has a file under `folder` open (Linux /proc); undefined where /proc cannot tell. */
-function hasFileOpenUnder(pid: number, folder: string): boolean | undefined {
+/** Whether process `pid` has a file under `folder` (or a `socket:`) open (Linux /proc); undefined where /proc cannot tell. */
+export function hasFileOpenUnder(pid: number, folder: string): boolean | undefined {
   try {
     return readdirSync(`/proc/${pid}/fd`).some((fd) => {
       try {
