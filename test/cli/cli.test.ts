@@ -411,8 +411,8 @@ describe('bad input: exit 2, one line naming the packet, earlier output kept', (
   it('unknown command or option, conflicting options: exit 2, a "rawcraft:" message first, no stack trace', async () => {
     const cases = [
       [['bogus'], /^rawcraft: unknown command "bogus"; commands: decode, encode, .* \(see rawcraft help\)$/m],
-      [['decode', '--bogus'], /^rawcraft: Unknown option '--bogus'/m],
-      [['encode', '--hex', '--pcap', file('x.pcap')], /^rawcraft: encode: give one of --hex, --pcap and --pcapng$/m],
+      [['decode', '--bogus'], /^rawcraft: decode: Unknown option '--bogus'.*see rawcraft decode --help\)$/m],
+      [['encode', '--hex', '--pcap', file('x.pcap')], /^rawcraft: encode: give one of --hex, --json, --pcap and --pcapng$/m],
       [['decode', 'a', 'b'], /^rawcraft: decode: expected at most one FILE, got a b$/m],
     ] as const;
     const results = await Promise.all(cases.map(([args]) => cli([...args])));
