@@ -97,7 +97,7 @@ export async function pingCommand(argv: readonly string[], io: CliContext): Prom
   await Promise.all(lines);
   if (json) {
     const { replies: _replies, ...summary } = result;
-    await io.write(JSON.stringify({ event: 'summary', ...summary, interrupted: !!summary.interrupted, timeMs: ms(summary.timeMs), rtt: summary.rtt && mapValues(summary.rtt, ms) }) + '\n');
+    await io.write(JSON.stringify({ event: 'summary', ...summary, interrupted: !!summary.interrupted, timeMs: ms(summary.timeMs), rtt: summary.rtt ? mapValues(summary.rtt, ms) : null }) + '\n');
   } else {
     await io.write(summaryText(result));
   }

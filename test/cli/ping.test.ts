@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { openTransport, type ReceivedPacket } from '../../src/transport/index.js';
-import { requireRaw } from '../transport/helpers.js';
+import { IN_CI, requireRaw } from '../transport/helpers.js';
+import { canCreateNamespaces, createShapedNamespace, nodeInNs } from '../transport/netns.js';
 import { CLI, cli, ROOT, type Result } from '../expr/run-cli.js';
 
 interface Echo {
@@ -116,6 +117,26 @@ describe('rawcraft ping: ping(8) flags', () => {
     for (const e of replies) {
       expect(typeof e.rttMs).toBe('number');
       expect(e.ttl).toBeNull(); // IPv6 raw sockets do not deliver the header
+    }
+  });
+
+  it('no reply: rttMs, from and the summary rtt are null, not left out; exit 1', async (ctx) => {
+    requireRaw(ctx);
+    const ns = canCreateNamespaces();
+    if (!ns.ok) {
+      if (IN_CI) throw new Error(`CI=true but network namespaces cannot be created: ${ns.reason}`);
+      ctx.skip(`no network namespaces: ${ns.reason}`);
+    }
+    // 198.18.9.2: a neighbour in a namespace of this test that never answers.
+    const shaped = createShapedNamespace();
+    try {
+      const r = await nodeInNs(shaped.ns, ROOT, CLI, ['ping', '198.18.9.2', '-c', '1', '-W', '0.3', '--json']);
+      expect(r.status, r.stderr).toBe(1);
+      const [, timeout, summary] = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(timeout).toMatchObject({ event: 'timeout', seq: 1, from: null, bytes: null, ttl: null, rttMs: null, error: null });
+      expect(summary).toMatchObject({ event: 'summary', transmitted: 1, received: 0, lossPercent: 100, rtt: null, interrupted: false });
+    } finally {
+      shaped.remove();
     }
   });
 
