@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { openTransport, type ReceivedPacket } from '../../src/transport/index.js';
+import { ping } from '../../src/transport/ping.js';
 import { IN_CI, requireRaw } from '../transport/helpers.js';
 import { canCreateNamespaces, createShapedNamespace, nodeInNs } from '../transport/netns.js';
 import { CLI, cli, ROOT, type Result } from '../expr/run-cli.js';
@@ -41,6 +42,19 @@ async function pingAndCapture(args: string[], marker: Buffer): Promise<{ r: Resu
     await collecting;
   }
 }
+
+describe('ping() library: stopSignal and signal', () => {
+  it('stopSignal resolves with the statistics so far (interrupted); signal still rejects', async (ctx) => {
+    requireRaw(ctx);
+    const stop = new AbortController();
+    const result = await ping('127.0.0.1', { count: 1000, intervalMs: 50, stopSignal: stop.signal, onReply: (r) => r.seq === 3 && stop.abort() });
+    expect(result).toMatchObject({ interrupted: true, received: 3 });
+    expect(result.transmitted).toBeGreaterThanOrEqual(3);
+    expect(result.transmitted).toBeLessThanOrEqual(4);
+    const abort = new AbortController();
+    await expect(ping('127.0.0.1', { count: 1000, intervalMs: 50, signal: abort.signal, onReply: (r) => r.seq === 2 && abort.abort() })).rejects.toThrow();
+  });
+});
 
 describe('rawcraft ping: ping(8) flags', () => {
   it('-i and -W are seconds, fractions allowed (-i 1 is one second, not one millisecond)', async (ctx) => {
