@@ -76,12 +76,12 @@ export function checkFamilyFlags(command: string, values: { readonly '4'?: boole
 }
 
 /** A number option (`fractions`: decimals allowed), or a CliError naming it and the bound it breaks. */
-function numberOption(command: string, name: string, text: string, min: number, max: number, fractions: boolean): number {
+function numberOption(command: string, name: string, text: string, min: number, max: number, fractions: boolean, unit = ''): number {
   const n = Number(text);
   const shape = fractions ? /^-?(\d+(\.\d*)?|\.\d+)$/ : /^-?\d+$/;
-  if (!shape.test(text.trim()) || !Number.isFinite(n)) throw new CliError(`${command}: ${name} ${JSON.stringify(text)}: expected ${fractions ? 'a number' : 'an integer'} ${min}..${max}`);
-  if (n < min) throw new CliError(`${command}: ${name}: must be >= ${min} (got ${text})`);
-  if (n > max) throw new CliError(`${command}: ${name}: must be <= ${max} (got ${text})`);
+  if (!shape.test(text.trim()) || !Number.isFinite(n)) throw new CliError(`${command}: ${name} ${JSON.stringify(text)}: expected ${fractions ? 'a number' : 'an integer'} ${min}..${max}${unit}`);
+  if (n < min) throw new CliError(`${command}: ${name}: must be >= ${min}${unit} (got ${text})`);
+  if (n > max) throw new CliError(`${command}: ${name}: must be <= ${max}${unit} (got ${text})`);
   return n;
 }
 
@@ -90,7 +90,10 @@ export function integer(command: string, name: string, text: string | undefined,
   return text === undefined ? fallback : numberOption(command, name, text, min, max, false);
 }
 
-/** A number of seconds (fractions allowed, like ping(8)'s `-i 0.2`), returned in milliseconds. */
+/**
+ * A number of seconds (fractions allowed, like ping(8)'s `-i 0.2`), returned in milliseconds.
+ * Messages say "seconds": `--timeout 1000` meant as milliseconds gets `must be <= 60 seconds`.
+ */
 export function seconds(command: string, name: string, text: string | undefined, fallbackMs: number, minSeconds: number, maxSeconds: number): number {
-  return text === undefined ? fallbackMs : numberOption(command, name, text, minSeconds, maxSeconds, true) * 1000;
+  return text === undefined ? fallbackMs : numberOption(command, name, text, minSeconds, maxSeconds, true, ' seconds') * 1000;
 }

@@ -51,7 +51,7 @@ export async function pingCommand(argv: readonly string[], io: CliContext): Prom
   const options: PingOptions = {
     count: integer('ping', '--count', values.count, 4, 1, 1e9),
     intervalMs: seconds('ping', '--interval', values.interval, 1000, 0, 3600),
-    timeoutMs: seconds('ping', '--timeout', values.timeout, 1000, 0.001, 3600),
+    timeoutMs: seconds('ping', '--timeout', values.timeout, 1000, 0.001, 60),
     size,
     ttl: integer('ping', '--ttl', values.ttl, 64, 1, 255),
     ...(family && { family }),

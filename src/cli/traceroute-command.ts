@@ -61,7 +61,7 @@ export async function tracerouteCommand(argv: readonly string[], io: CliContext)
     maxHops,
     queries: integer('traceroute', '--queries', values.queries, 3, 1, 10),
     // --timeout: the old name of --wait, in seconds too.
-    timeoutMs: seconds('traceroute', values.timeout !== undefined ? '--timeout' : '--wait', values.wait ?? values.timeout, 1000, 0.001, 3600),
+    timeoutMs: seconds('traceroute', values.timeout !== undefined ? '--timeout' : '--wait', values.wait ?? values.timeout, 1000, 0.001, 60),
     ...(values.port !== undefined && { port: integer('traceroute', '--port', values.port, 0, 1, 65535) }),
     ...(values.source !== undefined && { source: values.source }),
     ...(values.interface !== undefined && { interface: values.interface }),

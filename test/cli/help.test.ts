@@ -59,7 +59,10 @@ describe('mistakes get one line that helps', () => {
     const cases: [string[], RegExp][] = [
       [['fuzz', 'ipv4()/udp()', '--count', '-1'], /^rawcraft: fuzz: --count: must be >= 1 \(got -1\)$/],
       [['ping', '127.0.0.1', '-c', '-1'], /^rawcraft: ping: --count: must be >= 1 \(got -1\)$/],
-      [['ping', '127.0.0.1', '--interval', '-0.5'], /^rawcraft: ping: --interval: must be >= 0 \(got -0\.5\)$/],
+      [['ping', '127.0.0.1', '--interval', '-0.5'], /^rawcraft: ping: --interval: must be >= 0 seconds \(got -0\.5\)$/],
+      // Seconds, like ping(8): a value meant as milliseconds is refused, not a 16-minute wait.
+      [['ping', '127.0.0.1', '-W', '1000'], /^rawcraft: ping: --timeout: must be <= 60 seconds \(got 1000\)$/],
+      [['traceroute', '127.0.0.1', '--timeout', '1000'], /^rawcraft: traceroute: --timeout: must be <= 60 seconds \(got 1000\)$/],
       [['traceroute', '127.0.0.1', '-m', '-3'], /^rawcraft: traceroute: --max-hops: must be >= 1 \(got -3\)$/],
       [['fuzz', 'ipv4()/udp()', '--seed=-5'], /^rawcraft: fuzz: --seed: must be >= 0 \(got -5\)$/],
     ];
