@@ -55,6 +55,8 @@ function encodeFixingChecksums(layers: EncodableLayer[], encode: (layers: Encoda
     layers = layers.map((layer, i) => {
       if (decoded[i]?.layer !== layer.layer || decoded[i].checksum?.status !== 'invalid' || !layer.fields) return layer;
       const names = (codecByName(layer.layer)?.fields ?? []).filter((f) => f.role === 'checksum').map((f) => f.name);
+      // A checksum asked to be wrong ("corrupt") stays wrong.
+      if (names.some((name) => layer.corrupt?.includes(name)) || !names.some((name) => name in layer.fields!)) return layer;
       const fields = Object.fromEntries(Object.entries(layer.fields).filter(([name]) => !names.includes(name)));
       changed = true;
       return { ...layer, fields };

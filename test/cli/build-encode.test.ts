@@ -107,6 +107,15 @@ describe('encode --json and --fix-checksums', () => {
     } else if (inCI) throw new Error('CI=true but tshark is not on PATH');
   });
 
+  it('--fix-checksums keeps a checksum asked to be wrong with "corrupt"', async () => {
+    const packet = JSON.parse((await cli(['build', EXPR, '--json'])).stdout) as PacketJson & { layers: { corrupt?: string[] }[] };
+    packet.layers[0].fields.ttl = 3;
+    packet.layers[1].corrupt = ['checksum'];
+    const r = await cli(['encode', '--fix-checksums'], { input: JSON.stringify(packet) + '\n' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(decode(Buffer.from(r.stdout.trim(), 'hex'), { mode: 'lax' }).layers.map((l) => l.checksum?.status)).toEqual(['valid', 'invalid', undefined]);
+  });
+
   it('--fix-checksums leaves right checksums and other fields as given', async () => {
     const json = (await cli(['build', EXPR, '--json'])).stdout;
     const [plain, fixed] = await Promise.all([cli(['encode'], { input: json }), cli(['encode', '--fix-checksums'], { input: json })]);
