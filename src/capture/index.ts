@@ -21,3 +21,4 @@ export {
   type CaptureFormat,
   type CreateCaptureWriterOptions,
 } from './writers.js';
+export { AtomicFile } from './atomic-file.js';

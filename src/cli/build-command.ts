@@ -28,7 +28,12 @@ export async function buildCommand(argv: readonly string[], io: CliContext): Pro
   if (out !== undefined) {
     const linkType = linkTypeForLayer(from);
     const writer = values.pcap !== undefined ? createCaptureWriter(out, { format: 'pcap', linkType }) : createCaptureWriter(out, { format: 'pcapng' });
-    await writer.write({ data: bytes, timestampNs: DEFAULT_EPOCH_NS, linkType });
+    try {
+      await writer.write({ data: bytes, timestampNs: DEFAULT_EPOCH_NS, linkType });
+    } catch (error) {
+      writer.abort(); // a failed run leaves no half-written file
+      throw error;
+    }
     await writer.close();
     if (values.json) return EXIT_OK;
     return EXIT_OK;

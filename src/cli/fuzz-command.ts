@@ -40,9 +40,12 @@ export async function fuzzCommand(argv: readonly string[], io: CliContext): Prom
       else if (values.json) await io.write(JSON.stringify({ index: p.index, hex: p.bytes.toString('hex'), expression: formatExpression(p.layers) }) + '\n');
       else await io.write(p.bytes.toString('hex') + '\n');
     }
-  } finally {
-    await writer?.close();
+  } catch (error) {
+    // A failed run leaves no half-written file.
+    writer?.abort();
+    throw error;
   }
+  await writer?.close();
   if (writer) {
     const summary = { packets: count, bytes, seed, break: breaks, out: values.out };
     await io.write(values.json ? JSON.stringify(summary) + '\n' : `wrote ${count} packets (${bytes} bytes) to ${values.out}, seed ${seed}\n`);
