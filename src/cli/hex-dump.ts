@@ -3,7 +3,7 @@
  * `-XX`, `hexdump -C` and rawcraft's own `--dump`. A line starting with a hex offset of three or
  * more digits carries bytes; offset 0 starts a new packet; other lines (tcpdump's summary
  * lines, decoded trees) are ignored. Bytes end at the first token that is not a hex group of the
- * line's group width, or at a gap of two spaces or more (the ASCII column), except hexdump -C's
+ * line's group width (a narrower one is the line's last), or at a gap of two spaces or more (the ASCII column), except hexdump -C's
  * gap after eight single bytes. An offset below the bytes read so far drops the excess (an
  * ASCII column that looked like hex); od's `*` (repeated lines) is expanded.
  */
@@ -28,9 +28,11 @@ function lineBytes(rest: string): number[] {
     if (groups > 0 && gap.length >= 2 && !hexdumpMiddle) break;
     if (!/^[0-9a-fA-F]+$/.test(token) || token.length % 2 !== 0 || token.length > 16) break;
     if (width === 0) width = token.length;
-    else if (token.length !== width) break;
+    else if (token.length > width) break;
     for (let i = 0; i < token.length; i += 2) bytes.push(parseInt(token.slice(i, i + 2), 16));
     groups++;
+    // A narrower group ends the line: the odd byte of tcpdump's and xxd's 2-byte groups.
+    if (token.length < width) break;
   }
   return bytes;
 }

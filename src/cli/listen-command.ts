@@ -55,7 +55,7 @@ export async function listenCommand(argv: readonly string[], io: CliContext): Pr
   }
   if (count !== undefined && index < count) {
     // Say why the exit code is 1: the timeout ended the wait first.
-    io.error(`rawcraft: listen: ${index === 0 ? 'no packet' : `${index} of ${count} packets`} received${timeoutMs === undefined ? "" : ` within ${timeoutMs} ms`}`);
+    io.error(`rawcraft: listen: ${index === 0 ? 'no packet' : `${index} of ${count} packets`} received${timeoutMs === undefined ? '' : ` within ${timeoutMs} ms`}`);
     return EXIT_FINDINGS;
   }
   return EXIT_OK;

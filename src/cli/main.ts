@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 /** The `rawcraft` command line. Exit codes: 0 ok, 1 findings or failures, 2 usage, input or privilege errors. */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { match, P } from 'ts-pattern';
 import { RawcraftError } from '../codec/errors.js';
 import { parseCommandArgs, SEE_HELP } from './args.js';
@@ -128,4 +130,13 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/** Whether this module is the program (`rawcraft`, `node main.js`), not imported by a test that calls run(). */
+function isProgram(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isProgram()) await main();
