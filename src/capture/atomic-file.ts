@@ -46,7 +46,8 @@ function installHandlers(): void {
       process.removeListener(signal, onSignal);
       process.kill(process.pid, signal);
     };
-    process.on(signal, onSignal);
+    // First in line, so it sees whether the command listens too (a `once` listener removes itself before it runs).
+    process.prependListener(signal, onSignal);
   }
 }
 

@@ -32,24 +32,24 @@ const REASONS: Readonly<Record<string, string>> = {
 };
 
 /** A one-line error for a failed open or read of `name`. */
-export function inputError(name: string, error: unknown): CliError {
+export function inputError(name: string, error: unknown, verb: 'open' | 'read' = 'read'): CliError {
   const code = (error as NodeJS.ErrnoException)?.code;
   const reason = (code && REASONS[code]) ?? (error instanceof Error ? error.message : String(error));
-  return new CliError(`cannot read ${name}: ${reason}`);
+  return new CliError(`cannot ${verb} ${name}: ${reason}`);
 }
 
 /** Open `file` (`-`: stdin) and read up to its first 4 bytes. */
 export async function openInput(file: string, stdin: Readable): Promise<OpenedInput> {
   if (file === '-') return peek('stdin', stdin);
   const handle = await open(file, 'r').catch((error: unknown) => {
-    throw inputError(file, error);
+    throw inputError(file, error, 'open');
   });
   try {
     const stat = await handle.stat();
-    if (stat.isDirectory()) throw inputError(file, Object.assign(new Error('directory'), { code: 'EISDIR' }));
+    if (stat.isDirectory()) throw inputError(file, Object.assign(new Error('directory'), { code: 'EISDIR' }), 'open');
   } catch (error) {
     await handle.close();
-    throw error instanceof CliError ? error : inputError(file, error);
+    throw error instanceof CliError ? error : inputError(file, error, 'open');
   }
   return peek(file, handle.createReadStream());
 }

@@ -48,13 +48,13 @@ describe('unreadable inputs: one line, exit 2 (issue 14)', () => {
   for (const command of ['decode', 'send', 'preflight', 'encode']) {
     it(`${command} DIRECTORY`, async () => {
       const args = command === 'send' ? ['send', dir, '--transport', `pcapng:${join(dir, 'never.pcapng')}`] : [command, dir];
-      expectInputError(await runInProcess(args), /cannot read .*: it is a directory$/);
+      expectInputError(await runInProcess(args), /cannot open .*: it is a directory$/);
       expect(existsSync(join(dir, 'never.pcapng'))).toBe(false);
     });
   }
 
   it('a missing file', async () => {
-    expectInputError(await runInProcess(['decode', join(dir, 'missing.pcap')]), /cannot read .*missing\.pcap: no such file$/);
+    expectInputError(await runInProcess(['decode', join(dir, 'missing.pcap')]), /cannot open .*missing\.pcap: no such file$/);
   });
 
   it('a path through a file', async () => {
@@ -78,7 +78,7 @@ describe('unreadable inputs: one line, exit 2 (issue 14)', () => {
   it('the real process prints no stack trace for a directory', () => {
     const r = spawnSync(process.execPath, [CLI, 'decode', dir], { encoding: 'utf8' });
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe(`rawcraft: cannot read ${dir}: it is a directory\n`);
+    expect(r.stderr).toBe(`rawcraft: cannot open ${dir}: it is a directory\n`);
   });
 });
 
