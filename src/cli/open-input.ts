@@ -3,7 +3,8 @@
  * looked at before anything is consumed, so a pipe, a FIFO or /dev/stdin work like a file. Every
  * way opening or reading can fail becomes one line naming the input, never a stack trace.
  */
-import { open } from 'node:fs/promises';
+import { closeSync, createReadStream, fstat, open } from 'node:fs';
+import { promisify } from 'node:util';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { CliError } from './cli-error.js';
@@ -41,17 +42,17 @@ export function inputError(name: string, error: unknown, verb: 'open' | 'read' =
 /** Open `file` (`-`: stdin) and read up to its first 4 bytes. */
 export async function openInput(file: string, stdin: Readable): Promise<OpenedInput> {
   if (file === '-') return peek('stdin', stdin);
-  const handle = await open(file, 'r').catch((error: unknown) => {
+  // A plain descriptor (not a FileHandle): the stream closes it when it ends or is destroyed.
+  const fd = await promisify(open)(file, 'r').catch((error: unknown) => {
     throw inputError(file, error, 'open');
   });
   try {
-    const stat = await handle.stat();
-    if (stat.isDirectory()) throw inputError(file, Object.assign(new Error('directory'), { code: 'EISDIR' }), 'open');
+    if ((await promisify(fstat)(fd)).isDirectory()) throw inputError(file, Object.assign(new Error('directory'), { code: 'EISDIR' }), 'open');
   } catch (error) {
-    await handle.close();
+    closeSync(fd);
     throw error instanceof CliError ? error : inputError(file, error, 'open');
   }
-  return peek(file, handle.createReadStream());
+  return peek(file, createReadStream(file, { fd }));
 }
 
 /** Read chunks until 4 bytes have arrived; the rest follows in `chunks`. */
@@ -77,16 +78,19 @@ async function peek(name: string, stream: Readable): Promise<OpenedInput> {
   }
   const head = Buffer.concat(first);
   async function* chunks(): AsyncGenerator<Buffer> {
-    if (head.length) yield head;
-    if (ended) return;
     try {
-      for (let step = await iterator.next(); !step.done; step = await iterator.next()) yield toBuffer(step.value);
-    } catch (error) {
-      throw inputError(name, error);
+      if (head.length) yield head;
+      if (ended) return;
+      for (let step = await next(); !step.done; step = await next()) yield toBuffer(step.value);
     } finally {
+      // Also when the reader stops early (an error in a later line): release the file.
       stream.destroy();
     }
   }
+  const next = () =>
+    iterator.next().catch((error: unknown) => {
+      throw inputError(name, error);
+    });
   return { name, head, chunks: chunks(), close: () => stream.destroy() };
 }
 

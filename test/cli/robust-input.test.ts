@@ -276,6 +276,10 @@ describe('deep JSON values (issue 16)', () => {
     expect(error).toBeInstanceOf(FieldValueError);
     expect((error as FieldValueError).field).toBe('ttl');
   });
+  it('an expression value nested 5,000 deep (found by the campaign): a column, exit 2', async () => {
+    expectInputError(await runInProcess(['build', `ipv4(ttl=${deep(5000)})`]), /expression column 74: lists and objects nest deeper than 64 levels/);
+    expectInputError(await runInProcess(['fuzz', `ipv4(flags=${deep(5000)})`]), /nest deeper than 64/);
+  });
   it('encode and send of such a JSON line: one line, exit 2', async () => {
     const line = `{"layers":[{"layer":"ipv4","fields":{"ttl":${deep(100_000)}}}]}\n`;
     expectInputError(await runInProcess(['encode', '-'], line), /packet 0: ipv4\.ttl: \[\[\[\[\.\.\.\]\]\]\] is not allowed/);
