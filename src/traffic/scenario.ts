@@ -197,7 +197,8 @@ function checkFlow(value: unknown, path: Path, c: Checker): Flow {
     });
     if (!templateItems.some((t) => t.weight > 0)) c.fail([...path, 'templates'], 'at least one weight must be above 0');
   }
-  const vary = f.vary === undefined ? {} : c.object(f.vary, [...path, 'vary'], Object.keys(f.vary as object));
+  // Any key is allowed (layer.field); `vary:` left empty (null) is refused by c.object, not by Object.keys.
+  const vary = f.vary === undefined ? {} : c.object(f.vary, [...path, 'vary'], f.vary !== null && typeof f.vary === 'object' ? Object.keys(f.vary) : []);
   const templates = templateItems.map((t) => {
     const layers = checkTemplate(t.value, t.path, c);
     const variations = Object.entries(vary).map(([key, spec]) => checkVariation(key, spec, layers, [...path, 'vary', key], c, { flow: name, count: count! }));

@@ -258,6 +258,25 @@ describe('hex dumps are read by text2pcap rules (issue 14)', () => {
   });
 });
 
+describe('crashes the campaign found', () => {
+  it('decode --lax of a UDP length 0 behind an IPv6 fragment header prints the tree (seed 2, case 1540)', async () => {
+    // IPv6 / fragment header / UDP whose length field is 0: no checksum can be computed, so none is expected.
+    const hex = '6000000000102c400000000000000000000000000000000120010db800000000000000000000000211000000000000000000000000000000000000000005003500090008d1e4';
+    const r = await runInProcess(['decode', '--hex', hex, '--lax']);
+    expect(r.internal).toBeUndefined();
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/checksum\s+0x0000 \[invalid\]/);
+  });
+});
+
+describe('scenario files the campaign found', () => {
+  it('an empty vary (null) is a scenario error, not a TypeError (seed 1326728436, case 1166)', async () => {
+    const file = join(dir, 'vary-null.yaml');
+    writeFileSync(file, 'flows:\n  - template: ipv4(dst=192.0.2.1)/udp(dstPort=9)\n    count: 1\n    vary:\n');
+    expectInputError(await runInProcess(['traffic', file, '--out', join(dir, 'vary-null.pcapng')]), /vary-null\.yaml:4: flows\[0\]\.vary: expected a mapping/);
+  });
+});
+
 describe('deep JSON values (issue 16)', () => {
   const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
   it('formatValue bounds depth and length', () => {
