@@ -7,7 +7,7 @@
  * 127.0.0.1 that tcpdump captures on lo).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +61,25 @@ describe('unreadable inputs: one line, exit 2 (issue 14)', () => {
     const file = join(dir, 'plain.txt');
     writeFileSync(file, hexOf(UDP) + '\n');
     expectInputError(await runInProcess(['decode', join(file, 'x')]), /not a directory/);
+  });
+
+  it('permission denied (the real process, as nobody)', (ctx) => {
+    if (!isRoot || !onPath('setpriv')) {
+      if (inCI) throw new Error('CI runs as root with setpriv');
+      ctx.skip();
+    }
+    const open = mkdtempSync(join(tmpdir(), 'rawcraft-eacces-'));
+    try {
+      chmodSync(open, 0o755);
+      const file = join(open, 'secret.txt');
+      writeFileSync(file, hexOf(UDP) + '\n');
+      chmodSync(file, 0o600);
+      const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'decode', file], { encoding: 'utf8' });
+      expect(r.stderr).toBe(`rawcraft: cannot open ${file}: permission denied\n`);
+      expect(r.status).toBe(2);
+    } finally {
+      rmSync(open, { recursive: true, force: true });
+    }
   });
 
   it('a FIFO is read like stdin (the real process)', async () => {
