@@ -261,7 +261,7 @@ export function makeCase(seed: number, index: number, dir: string): CampaignCase
     return join(dir, 'in');
   };
   const out = (name: string) => join(dir, name);
-  let stdin = Buffer.alloc(0);
+  let stdin: Buffer = Buffer.alloc(0);
   const withStdin = (content: Buffer): string => {
     const where = input(content);
     if (where === '-') stdin = content;
