@@ -5,7 +5,8 @@
  * lines, decoded trees) are ignored. Bytes end at the first token that is not a hex group of the
  * line's group width (a narrower one is the line's last), or at a gap of two spaces or more (the ASCII column), except hexdump -C's
  * gap after eight single bytes. An offset below the bytes read so far drops the excess (an
- * ASCII column that looked like hex); od's `*` (repeated lines) is expanded.
+ * ASCII column that looked like hex); od's `*` (repeated lines) is expanded. Like text2pcap,
+ * a plain hex line whose first group is three or more zeros (`0000 4500 ...`) reads as a dump.
  */
 import { CliError } from './cli-error.js';
 

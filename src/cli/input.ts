@@ -154,12 +154,11 @@ export async function* readInput(file: string | undefined, hexArgs: readonly str
     return;
   }
   const input = await openInput(file, stdin);
-  const before = index;
   for await (const packet of packetsOf(input, index, readLine, options.strict ?? true)) {
     yield packet;
     index++;
   }
-  if (index === before) throw new CliError(`${input.name}: no packets in the input${input.head.length ? '' : ' (it is empty)'}: nothing to read`);
+  if (index === 0) throw new CliError(`${input.name}: no packets in the input${input.head.length ? '' : ' (it is empty)'}: nothing to read`);
 }
 
 function packetsOf(input: OpenedInput, index: number, readLine: LineReader, strict: boolean): AsyncGenerator<InputPacket> {
