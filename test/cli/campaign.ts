@@ -207,8 +207,17 @@ function hexText(rng: CampaignRng): string {
   return rng.chance(0.7) ? mutateText(text, rng) : text;
 }
 
+/** ICMP errors quoting ICMP errors, up to about 2,300 deep (what fits in 64 KiB), maybe mutated. */
+function nestedIcmp(rng: CampaignRng): Buffer {
+  const quote = 'ipv4(src=192.0.2.1,dst=198.51.100.2)/icmp(type=destination-unreachable,code=port-unreachable)';
+  const text = `${Array(rng.int(1, 2300)).fill(quote).join('/')}/ipv4(src=192.0.2.1,dst=198.51.100.2)/udp(srcPort=1,dstPort=2)`;
+  const bytes = build(text);
+  return Buffer.from((rng.chance(0.5) ? mutateBytes(bytes, rng) : bytes).toString('hex') + '\n');
+}
+
 /** Any input file: capture, hex, JSON, random bytes, or nothing at all. */
 function anyInput(rng: CampaignRng): Buffer {
+  if (rng.chance(0.02)) return nestedIcmp(rng);
   return rng.pick<() => Buffer>([
     () => captureFile(rng),
     () => Buffer.from(hexText(rng)),
