@@ -16,7 +16,7 @@ import { describeFailure, makeCase, runCase, type CampaignFailure } from './camp
 import { runInProcess, STACK_TRACE } from './in-process.js';
 
 const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
-const RUNS = Number(process.env.CAMPAIGN_RUNS ?? 300);
+const RUNS = Number(process.env.CAMPAIGN_RUNS ?? 200);
 const SEED = Number(process.env.CAMPAIGN_SEED ?? 20261204);
 const ONLY = process.env.CAMPAIGN_CASE === undefined ? undefined : Number(process.env.CAMPAIGN_CASE);
 /** Minutes for the large run; the small one takes seconds. */
