@@ -385,6 +385,13 @@ describe('a failed run leaves no output file (issue 14)', () => {
     expectInputError(await runInProcess(['fuzz', 'ipv4()/udp()', '--out', dir]), /cannot write .*: it is a directory$/);
   });
 
+  it('a target that is not a regular file (/dev/null) is written directly, with no temporary file beside it', async () => {
+    const r = await runInProcess(['fuzz', 'ipv4()/udp()', '--count', '3', '--out', '/dev/null']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(readdirSync('/dev').filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('Ctrl-C during traffic --out removes the partial file (the real process)', async () => {
     const sub = join(dir, 'sigint');
     mkdirSync(sub);
