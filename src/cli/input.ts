@@ -29,6 +29,7 @@ export interface ReadInputOptions {
   /** A capture record that contradicts its file (longer than the snap length) is an error; else an issue. Default true. */
   readonly strict?: boolean;
 }
+
 const CAPTURE_MAGICS = new Set([0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1, 0x0a0d0d0a]);
 
 function isCaptureMagic(head: Buffer): boolean {
