@@ -25,7 +25,7 @@ export interface InputPacket {
   readonly issues?: readonly PacketError[];
 }
 
-export interface ReadInputOptions {
+export interface ReadOptions {
   /** A capture record that contradicts its file (longer than the snap length) is an error; else an issue. Default true. */
   readonly strict?: boolean;
 }
@@ -50,13 +50,13 @@ export function hexLine(line: string, index: number): Buffer | undefined {
   return bytes;
 }
 
-async function* fromCapture(source: CaptureSource, startIndex: number, strict: boolean): AsyncGenerator<InputPacket> {
+async function* fromCapture(source: CaptureSource, startIndex: number, options: ReadOptions): AsyncGenerator<InputPacket> {
   let index = startIndex;
   for await (const record of readCapture(source)) {
     const from = layerForLinkType(record.linkType);
     if (!from) throw new CliError(`packet ${index}: link type ${record.linkType} is not supported (RAW 101, IPV4 228, IPV6 229, ETHERNET 1, LINUX_SLL 113 are)`);
     const issues = record.issues ?? [];
-    if (strict && issues.length) throw new CliError(`packet ${index}: ${issues[0].message} (use --lax to read it anyway)`);
+    if ((options.strict ?? true) && issues.length) throw new CliError(`packet ${index}: ${issues[0].message} (use --lax to read it anyway)`);
     yield { index, bytes: record.data, from, timestampNs: record.timestampNs, linkType: record.linkType, ...(issues.length && { issues }) };
     index++;
   }
@@ -133,7 +133,7 @@ async function* fromText(lines: AsyncIterable<string>, startIndex: number, readL
 }
 
 /** Packets from `--hex` arguments, then from a file or stdin (`-`) when given. */
-export function readPackets(file: string | undefined, hexArgs: readonly string[], stdin: Readable, options: ReadInputOptions = {}): AsyncGenerator<InputPacket> {
+export function readPackets(file: string | undefined, hexArgs: readonly string[], stdin: Readable, options: ReadOptions = {}): AsyncGenerator<InputPacket> {
   return readInput(file, hexArgs, stdin, hexPacketLine, options);
 }
 
@@ -142,7 +142,7 @@ export function readPackets(file: string | undefined, hexArgs: readonly string[]
  * a capture file (by magic number), or text whose lines `readLine` reads. An input with no
  * packet at all is an error: there is nothing to do.
  */
-export async function* readInput(file: string | undefined, hexArgs: readonly string[], stdin: Readable, readLine: LineReader, options: ReadInputOptions = {}): AsyncGenerator<InputPacket> {
+export async function* readInput(file: string | undefined, hexArgs: readonly string[], stdin: Readable, readLine: LineReader, options: ReadOptions = {}): AsyncGenerator<InputPacket> {
   let index = 0;
   for (const hex of hexArgs) {
     const bytes = hexLine(hex, index);
@@ -155,15 +155,15 @@ export async function* readInput(file: string | undefined, hexArgs: readonly str
     return;
   }
   const input = await openInput(file, stdin);
-  for await (const packet of packetsOf(input, index, readLine, options.strict ?? true)) {
+  for await (const packet of packetsOf(input, index, readLine, options)) {
     yield packet;
     index++;
   }
   if (index === 0) throw new CliError(`${input.name}: no packets in the input${input.head.length ? '' : ' (it is empty)'}: nothing to read`);
 }
 
-function packetsOf(input: OpenedInput, index: number, readLine: LineReader, strict: boolean): AsyncGenerator<InputPacket> {
-  if (isCaptureMagic(input.head)) return fromCapture(input.chunks, index, strict);
+function packetsOf(input: OpenedInput, index: number, readLine: LineReader, options: ReadOptions): AsyncGenerator<InputPacket> {
+  if (isCaptureMagic(input.head)) return fromCapture(input.chunks, index, options);
   if (!looksLikeText(input.head)) {
     input.close();
     throw new CliError(`${input.name}: not a pcap, pcapng or hex file (first bytes: ${firstBytes(input.head)})`);
