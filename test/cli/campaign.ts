@@ -305,6 +305,9 @@ export function makeCase(seed: number, index: number, dir: string): CampaignCase
     }
     case 'preflight':
       argv.push('preflight', rng.chance(0.3) ? expression(rng) : withStdin(anyInput(rng)), ...(rng.chance(0.5) ? ['--json'] : []));
+      if (rng.chance(0.5)) argv.push('--platform', rng.pick(['linux', 'macos', 'windows', 'windows-10', 'freebsd', '']));
+      if (rng.chance(0.3)) argv.push(rng.pick(['--elevated', '--unprivileged', '--hdrincl', '--broadcast']));
+      if (rng.chance(0.2)) argv.push('--source-addresses', rng.pick(['192.0.2.1', '2001:db8::1,192.0.2.1', 'nope', '']));
       break;
     case 'build': {
       argv.push('build', expression(rng));
