@@ -210,7 +210,9 @@ function hexText(rng: CampaignRng): string {
 /** ICMP errors quoting ICMP errors, up to about 2,300 deep (what fits in 64 KiB), maybe mutated. */
 function nestedIcmp(rng: CampaignRng): Buffer {
   const quote = 'ipv4(src=192.0.2.1,dst=198.51.100.2)/icmp(type=destination-unreachable,code=port-unreachable)';
-  const text = `${Array(rng.int(1, 2300)).fill(quote).join('/')}/ipv4(src=192.0.2.1,dst=198.51.100.2)/udp(srcPort=1,dstPort=2)`;
+  // Depths spread evenly on a log scale: mostly shallow, sometimes the whole 64 KiB.
+  const depth = Math.floor(2 ** (rng.float() * Math.log2(2300))) + 1;
+  const text = `${Array(depth).fill(quote).join('/')}/ipv4(src=192.0.2.1,dst=198.51.100.2)/udp(srcPort=1,dstPort=2)`;
   const bytes = build(text);
   return Buffer.from((rng.chance(0.5) ? mutateBytes(bytes, rng) : bytes).toString('hex') + '\n');
 }
