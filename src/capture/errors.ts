@@ -1,4 +1,4 @@
-import { RawcraftError } from '../codec/errors.js';
+import { PacketError, RawcraftError } from '../codec/errors.js';
 
 /**
  * A capture file is corrupt or truncated. The message is one line:
@@ -26,5 +26,28 @@ export class CaptureWriteError extends RawcraftError {
   readonly code = 'E_CAPTURE_WRITE';
   constructor(message: string, cause?: unknown) {
     super(message, cause === undefined ? undefined : { cause });
+  }
+}
+
+/**
+ * A record holds more bytes than the file's snap length allows (pcap file header, pcapng
+ * interface): the file contradicts itself. Readers keep the bytes and attach this to the
+ * record's `issues`; a strict consumer refuses the record. The offset is where, in the packet,
+ * the bytes beyond the snap length start.
+ */
+export class SnapLengthError extends PacketError {
+  readonly code = 'E_SNAPLEN';
+  constructor(
+    /** `pcap` or `pcapng`. */
+    format: 'pcap' | 'pcapng',
+    readonly recordIndex: number,
+    readonly capturedLength: number,
+    readonly snapLength: number,
+  ) {
+    super(
+      `${format} record ${recordIndex}: captured length ${capturedLength} is longer than the ${format === 'pcap' ? "file's" : "interface's"} snap length ${snapLength}`,
+      format,
+      snapLength,
+    );
   }
 }

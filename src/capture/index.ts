@@ -1,7 +1,7 @@
 /** Capture files: pcap and pcapng, read (streaming or in memory) and written (streaming or in memory). */
 export { LinkType, linkTypeName, type LinkTypeName } from './link-types.js';
 export type { CaptureRecord, CaptureRecordInput } from './record.js';
-export { CaptureFormatError, CaptureWriteError } from './errors.js';
+export { CaptureFormatError, CaptureWriteError, SnapLengthError } from './errors.js';
 export type { ByteOrder } from './bytes.js';
 export type { PcapResolution } from './pcap-format.js';
 export type { ReadCaptureOptions } from './decoder.js';
@@ -21,3 +21,4 @@ export {
   type CaptureFormat,
   type CreateCaptureWriterOptions,
 } from './writers.js';
+export { AtomicFile } from './atomic-file.js';

@@ -1,7 +1,7 @@
 import type { ByteQueue } from './byte-queue.js';
 import { readU16, readU32 } from './bytes.js';
 import { truncatedError, type FormatDecoder, type Shortfall } from './decoder.js';
-import { CaptureFormatError } from './errors.js';
+import { CaptureFormatError, SnapLengthError } from './errors.js';
 import {
   PCAP_FILE_HEADER_LENGTH,
   PCAP_RECORD_HEADER_LENGTH,
@@ -15,6 +15,8 @@ interface PcapHeader {
   /** Nanoseconds per unit of the fractional timestamp field. */
   fractionNs: bigint;
   linkType: number;
+  /** 0: none given. */
+  snapLength: number;
 }
 
 /** Incremental reader of a classic pcap file (see pcap-format.ts for the spec reference). */
@@ -59,7 +61,7 @@ export class PcapDecoder implements FormatDecoder {
       return null;
     }
     this.recordIndex++;
-    return {
+    const record: CaptureRecord = {
       linkType: header.linkType,
       timestampNs: BigInt(seconds) * 1_000_000_000n + BigInt(fraction) * header.fractionNs,
       // Copy: the record must not pin (or alias) the caller's chunk.
@@ -67,6 +69,10 @@ export class PcapDecoder implements FormatDecoder {
       originalLength,
       interfaceId: 0,
     };
+    if (header.snapLength > 0 && capturedLength > header.snapLength) {
+      record.issues = [new SnapLengthError('pcap', index, capturedLength, header.snapLength)];
+    }
+    return record;
   }
 
   end(queue: ByteQueue): void {
@@ -91,6 +97,7 @@ export class PcapDecoder implements FormatDecoder {
       fractionNs: magic.resolution === 'ns' ? 1n : 1000n,
       // The upper 16 bits carry FCS information, not the link type (draft-ietf-opsawg-pcap section 4).
       linkType: readU32(bytes, 20, magic.le) & 0xffff,
+      snapLength: readU32(bytes, 16, magic.le),
     };
     return this.header;
   }

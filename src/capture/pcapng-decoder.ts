@@ -1,7 +1,7 @@
 import type { ByteQueue } from './byte-queue.js';
 import { hex32, pad4, readI64, readU16, readU32 } from './bytes.js';
 import { truncatedError, type FormatDecoder, type Shortfall } from './decoder.js';
-import { CaptureFormatError } from './errors.js';
+import { CaptureFormatError, SnapLengthError } from './errors.js';
 import {
   BLOCK_OVERHEAD,
   BYTE_ORDER_MAGIC,
@@ -168,6 +168,9 @@ export class PcapngDecoder implements FormatDecoder {
       interfaceId,
     };
     if (comment) record.comment = optionString(comment.value);
+    if (iface.snapLen > 0 && capturedLength > iface.snapLen) {
+      record.issues = [new SnapLengthError('pcapng', at.index, capturedLength, iface.snapLen)];
+    }
     return record;
   }
 

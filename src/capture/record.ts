@@ -1,3 +1,5 @@
+import type { SnapLengthError } from './errors.js';
+
 /** One packet read from a capture file. */
 export interface CaptureRecord {
   /** LINKTYPE_* value of the interface the packet was captured on (see `LinkType`). */
@@ -12,6 +14,8 @@ export interface CaptureRecord {
   interfaceId: number;
   /** pcapng opt_comment (the first one, when a block has several). */
   comment?: string;
+  /** What the file says about the record that contradicts the file (more bytes than the snap length); absent when nothing. */
+  issues?: SnapLengthError[];
 }
 
 /** A packet to write. A `CaptureRecord` read from any file is accepted as is. */

@@ -48,6 +48,12 @@ export class StreamSink {
     }
   }
 
+  /** Stop without flushing: the stream is destroyed; later writes fail. */
+  abort(): void {
+    this.ended = true;
+    this.stream.destroy();
+  }
+
   private check(): void {
     if (this.ended) throw new CaptureWriteError('capture writer: already closed');
     if (this.failure) {

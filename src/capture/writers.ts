@@ -1,17 +1,18 @@
-import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { InputError, formatValue } from '../codec/errors.js';
 import { PcapEncoder, type PcapWriteOptions } from './pcap-encoder.js';
 import { PcapngEncoder, type PcapngInterfaceOptions, type PcapngWriteOptions } from './pcapng-encoder.js';
 import type { CaptureRecordInput } from './record.js';
 import { StreamSink } from './stream-sink.js';
+import { AtomicFile } from './atomic-file.js';
 
 /** Streams a classic pcap file to a Writable. The file header is written at construction. */
 export class PcapWriter {
   private readonly encoder: PcapEncoder;
   private readonly sink: StreamSink;
 
-  constructor(destination: Writable, options: PcapWriteOptions) {
+  /** `file`: the atomic file `destination` writes to, committed by close() and discarded by abort(). */
+  constructor(destination: Writable, options: PcapWriteOptions, private readonly file?: AtomicFile) {
     this.encoder = new PcapEncoder(options);
     this.sink = new StreamSink(destination);
     this.sink.writeNow(this.encoder.fileHeader());
@@ -26,9 +27,15 @@ export class PcapWriter {
     await this.sink.write(this.encoder.record(record));
   }
 
-  /** Flush and end the destination; resolves when the file is complete. */
+  /** Flush and end the destination; resolves when the file is complete (and, for a path, in place). */
   close(): Promise<void> {
-    return this.sink.close();
+    return closeWriter(this.sink, this.file);
+  }
+
+  /** Give up: a file created for a path is removed (nothing is left behind); a stream is destroyed. */
+  abort(): void {
+    this.sink.abort();
+    this.file?.discard();
   }
 }
 
@@ -37,7 +44,8 @@ export class PcapngWriter {
   private readonly encoder: PcapngEncoder;
   private readonly sink: StreamSink;
 
-  constructor(destination: Writable, options: PcapngWriteOptions = {}) {
+  /** `file`: the atomic file `destination` writes to, committed by close() and discarded by abort(). */
+  constructor(destination: Writable, options: PcapngWriteOptions = {}, private readonly file?: AtomicFile) {
     this.encoder = new PcapngEncoder(options);
     this.sink = new StreamSink(destination);
     this.sink.writeNow(this.encoder.sectionHeader());
@@ -57,9 +65,25 @@ export class PcapngWriter {
     await this.sink.write(this.encoder.record(record));
   }
 
-  /** Flush and end the destination; resolves when the file is complete. */
+  /** Flush and end the destination; resolves when the file is complete (and, for a path, in place). */
   close(): Promise<void> {
-    return this.sink.close();
+    return closeWriter(this.sink, this.file);
+  }
+
+  /** Give up: a file created for a path is removed (nothing is left behind); a stream is destroyed. */
+  abort(): void {
+    this.sink.abort();
+    this.file?.discard();
+  }
+}
+
+async function closeWriter(sink: StreamSink, file: AtomicFile | undefined): Promise<void> {
+  try {
+    await sink.close();
+    await file?.commit();
+  } catch (error) {
+    file?.discard();
+    throw error;
   }
 }
 
@@ -69,7 +93,11 @@ export type CreateCaptureWriterOptions =
   | ({ format: 'pcap' } & PcapWriteOptions)
   | ({ format: 'pcapng'; /** Registered as interface 0 when given. */ linkType?: number } & PcapngWriteOptions);
 
-/** A writer for a file path (created or truncated) or a Writable. */
+/**
+ * A writer for a file path or a Writable. A path is written to a temporary file next to it and
+ * renamed into place by `close()`: the file appears complete or not at all (`abort()`, or a
+ * process that ends first, removes it). Throws CaptureWriteError at once when the path cannot be written.
+ */
 export function createCaptureWriter(destination: string | Writable, options: { format: 'pcap' } & PcapWriteOptions): PcapWriter;
 export function createCaptureWriter(
   destination: string | Writable,
@@ -86,15 +114,16 @@ export function createCaptureWriter(
   if (options.format !== 'pcap' && options.format !== 'pcapng') {
     throw new InputError(`createCaptureWriter: format ${formatValue((options as { format: unknown }).format)} is not 'pcap' or 'pcapng'`);
   }
-  const stream = typeof destination === 'string' ? createWriteStream(destination) : destination;
+  const file = typeof destination === 'string' ? new AtomicFile(destination) : undefined;
+  const stream = file ? file.stream : (destination as Writable);
   try {
-    if (options.format === 'pcap') return new PcapWriter(stream, options);
+    if (options.format === 'pcap') return new PcapWriter(stream, options, file);
     const interfaces =
       options.linkType === undefined ? options.interfaces : [{ linkType: options.linkType }, ...(options.interfaces ?? [])];
-    return new PcapngWriter(stream, { ...options, interfaces });
+    return new PcapngWriter(stream, { ...options, interfaces }, file);
   } catch (error) {
-    // Bad options: do not leave a file descriptor open behind the exception.
-    if (stream !== destination) stream.destroy();
+    // Bad options: leave neither a file nor a descriptor behind the exception.
+    file?.discard();
     throw error;
   }
 }

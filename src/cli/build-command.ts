@@ -39,9 +39,11 @@ export async function buildCommand(argv: readonly string[], io: CliContext): Pro
     const writer = values.pcap !== undefined ? createCaptureWriter(out, { format: 'pcap', linkType }) : createCaptureWriter(out, { format: 'pcapng' });
     try {
       for (const [i, data] of packets.entries()) await writer.write({ data, timestampNs: DEFAULT_EPOCH_NS + BigInt(i) * 1_000_000n, linkType });
-    } finally {
-      await writer.close();
+    } catch (error) {
+      writer.abort(); // a failed run leaves no half-written file
+      throw error;
     }
+    await writer.close();
     return EXIT_OK;
   }
   for (const [i, bytes] of packets.entries()) {

@@ -31,7 +31,7 @@ export async function decodeCommand(argv: readonly string[], io: CliContext): Pr
 
 export async function decodePackets(args: DecodeArgs, io: CliContext): Promise<number> {
   if (args.file === undefined && !args.hex.length) args.file = '-';
-  for await (const input of readPackets(args.file, args.hex, io.stdin)) {
+  for await (const input of readPackets(args.file, args.hex, io.stdin, { strict: !args.lax })) {
     let packet;
     try {
       packet = decode(input.bytes, { from: input.from, mode: args.lax ? 'lax' : 'strict' });
@@ -39,6 +39,8 @@ export async function decodePackets(args: DecodeArgs, io: CliContext): Promise<n
       if (error instanceof PacketError) throw new CliError(`packet ${input.index}: ${error.message} (use --lax to decode what can be read)`);
       throw error;
     }
+    // What the capture file says about the record (lax mode) comes first.
+    if (input.issues) packet.issues.unshift(...input.issues);
     if (args.json) {
       await io.write(JSON.stringify(packetToJson(input.index, packet, input.timestampNs)) + '\n');
     } else {

@@ -108,8 +108,11 @@ export async function encodePackets(args: EncodeArgs, io: CliContext): Promise<n
       }
       index++;
     }
-  } finally {
-    await writer?.close();
+  } catch (error) {
+    // A failed run leaves no half-written file.
+    writer?.abort();
+    throw error;
   }
+  await writer?.close();
   return EXIT_OK;
 }

@@ -53,10 +53,14 @@ export async function fuzzCommand(argv: readonly string[], io: CliContext): Prom
       else if (values.json) await io.write(JSON.stringify({ index: p.index, hex: p.bytes.toString('hex'), expression: formatExpression(p.layers) }) + '\n');
       else await io.write(p.bytes.toString('hex') + '\n');
     }
+  } catch (error) {
+    // A failed run leaves no half-written file.
+    writer?.abort();
+    throw error;
   } finally {
     process.removeListener('SIGINT', onSigint);
-    await writer?.close();
   }
+  await writer?.close();
   if (writer) {
     const summary = { packets: written, bytes, seed, break: breaks, out: values.out, interrupted };
     await io.write(values.json ? JSON.stringify(summary) + '\n' : `${interrupted ? 'interrupted: ' : ''}wrote ${written} packets (${bytes} bytes) to ${values.out}, seed ${seed}\n`);

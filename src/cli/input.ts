@@ -1,16 +1,18 @@
 /**
  * Reading packets for the CLI from a file or stdin: pcap, pcapng (detected by magic number), or
- * text with one hex packet per line. Capture files stream; text is read line by line.
+ * text: one hex packet per line, or an offset-prefixed hex dump (see hex-dump.ts). Everything
+ * streams. Anything a user can get wrong (a directory, a missing or unreadable file, an empty
+ * or binary input) ends in a one-line CliError.
  */
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { readCapture, type CaptureSource } from '../capture/index.js';
 import { layerForLinkType } from '../codec/decode.js';
 import { parseHex } from '../codec/bytes.js';
+import type { PacketError } from '../codec/errors.js';
 import { CliError } from './cli-error.js';
 import { expressionPacket, isExpressionArg } from './expr-input.js';
+import { HexDumpReader, isDumpStart } from './hex-dump.js';
+import { firstBytes, linesOf, looksLikeText, openInput, type OpenedInput } from './open-input.js';
 
 export interface InputPacket {
   readonly index: number;
@@ -19,6 +21,13 @@ export interface InputPacket {
   readonly from: string;
   readonly timestampNs?: bigint;
   readonly linkType?: number;
+  /** What the capture file says is wrong with the record (lax mode only; strict mode throws). */
+  readonly issues?: readonly PacketError[];
+}
+
+export interface ReadOptions {
+  /** A capture record that contradicts its file (longer than the snap length) is an error; else an issue. Default true. */
+  readonly strict?: boolean;
 }
 
 const CAPTURE_MAGICS = new Set([0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1, 0x0a0d0d0a]);
@@ -37,28 +46,18 @@ export function hexLine(line: string, index: number): Buffer | undefined {
     const bad = clean.search(/[^0-9a-fA-F]/);
     throw new CliError(`packet ${index}: not hex${bad >= 0 ? ` (character ${JSON.stringify(clean[bad])})` : ' (odd number of digits)'}`);
   }
+  if (!bytes.length) throw new CliError(`packet ${index}: ${JSON.stringify(text)} has no hex digits: an empty packet, nothing to read`);
   return bytes;
 }
 
-async function peek(path: string): Promise<Buffer> {
-  const handle = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
-    throw new CliError(`cannot open ${path}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
-  });
-  try {
-    const head = Buffer.alloc(4);
-    const { bytesRead } = await handle.read(head, 0, 4, 0);
-    return head.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
-
-async function* fromCapture(source: CaptureSource, startIndex: number): AsyncGenerator<InputPacket> {
+async function* fromCapture(source: CaptureSource, startIndex: number, options: ReadOptions): AsyncGenerator<InputPacket> {
   let index = startIndex;
   for await (const record of readCapture(source)) {
     const from = layerForLinkType(record.linkType);
     if (!from) throw new CliError(`packet ${index}: link type ${record.linkType} is not supported (RAW 101, IPV4 228, IPV6 229, ETHERNET 1, LINUX_SLL 113 are)`);
-    yield { index, bytes: record.data, from, timestampNs: record.timestampNs, linkType: record.linkType };
+    const issues = record.issues ?? [];
+    if ((options.strict ?? true) && issues.length) throw new CliError(`packet ${index}: ${issues[0].message} (use --lax to read it anyway)`);
+    yield { index, bytes: record.data, from, timestampNs: record.timestampNs, linkType: record.linkType, ...(issues.length && { issues }) };
     index++;
   }
 }
@@ -72,49 +71,112 @@ export const hexPacketLine: LineReader = (line, index) => {
   return bytes && { bytes, from: 'auto' };
 };
 
-async function* fromLines(lines: AsyncIterable<string>, startIndex: number, readLine: LineReader): AsyncGenerator<InputPacket> {
+/**
+ * Prose lines allowed before the first packet line: text a hex dump comes with (tcpdump's
+ * summary line, the tree `decode --dump` prints before its dump). Beyond that the first one is an error.
+ */
+const MAX_LEADING_PROSE = 1000;
+
+const isBlank = (line: string): boolean => !line.replace(/#.*/, '').trim();
+/** Prose rather than a packet line: not JSON, not hex digits with spaces, colons and 0x. */
+const isProse = (line: string): boolean => !line.trim().startsWith('{') && /[^0-9a-fA-Fx\s:]/.test(line.replace(/#.*/, ''));
+
+/** EtherTypes a dumped Ethernet frame carries first: IPv4, ARP, 802.1Q, IPv6. */
+const ETHER_TYPES = new Set([0x0800, 0x0806, 0x8100, 0x86dd]);
+
+/**
+ * A dump has no link type: tcpdump -xx prints the link-layer header. A frame that does not
+ * start with an IP version and has an IP, ARP or VLAN EtherType at byte 12 is Ethernet.
+ */
+function dumpFirstLayer(bytes: Buffer): string {
+  const version = bytes[0] >> 4;
+  if (version !== 4 && version !== 6 && bytes.length >= 14 && ETHER_TYPES.has(bytes.readUInt16BE(12))) return 'ethernet';
+  return 'auto';
+}
+
+/**
+ * Packets of text: one per line (read by `readLine`), or an offset-prefixed hex dump when the
+ * first packet line is a dump's offset 0 (prose lines before it are skipped, as text2pcap does).
+ */
+async function* fromText(lines: AsyncIterable<string>, startIndex: number, readLine: LineReader): AsyncGenerator<InputPacket> {
   let index = startIndex;
+  let mode: 'undecided' | 'lines' | 'dump' = 'undecided';
+  let firstProse: string | undefined;
+  let prose = 0;
+  const dump = new HexDumpReader();
+  let lineNumber = 0;
   for await (const line of lines) {
-    const packet = readLine(line, index);
-    if (packet) yield { index: index++, ...packet };
+    lineNumber++;
+    if (mode === 'undecided') {
+      if (isBlank(line)) continue;
+      if (isDumpStart(line)) mode = 'dump';
+      else if (isProse(line) && prose < MAX_LEADING_PROSE) {
+        firstProse ??= line;
+        prose++;
+        continue;
+      } else {
+        mode = 'lines';
+        if (firstProse !== undefined) readLine(firstProse, index); // throws: prose is not a packet
+      }
+    }
+    if (mode === 'dump') {
+      const bytes = dump.line(line, lineNumber);
+      if (bytes) yield { index: index++, bytes, from: dumpFirstLayer(bytes) };
+    } else {
+      const packet = readLine(line, index);
+      if (packet) yield { index: index++, ...packet };
+    }
   }
+  if (mode === 'undecided' && firstProse !== undefined) readLine(firstProse, index);
+  const last = dump.finish();
+  if (last) yield { index: index++, bytes: last, from: dumpFirstLayer(last) };
 }
 
 /** Packets from `--hex` arguments, then from a file or stdin (`-`) when given. */
-export function readPackets(file: string | undefined, hexArgs: readonly string[], stdin: Readable): AsyncGenerator<InputPacket> {
-  return readInput(file, hexArgs, stdin, hexPacketLine);
+export function readPackets(file: string | undefined, hexArgs: readonly string[], stdin: Readable, options: ReadOptions = {}): AsyncGenerator<InputPacket> {
+  return readInput(file, hexArgs, stdin, hexPacketLine, options);
 }
 
 /**
  * Packets from `--hex` arguments, then from a file or stdin (`-`) when given: an expression,
- * a capture file (by magic number), or text whose lines `readLine` reads.
+ * a capture file (by magic number), or text whose lines `readLine` reads. An input with no
+ * packet at all is an error: there is nothing to do.
  */
-export async function* readInput(file: string | undefined, hexArgs: readonly string[], stdin: Readable, readLine: LineReader): AsyncGenerator<InputPacket> {
+export async function* readInput(file: string | undefined, hexArgs: readonly string[], stdin: Readable, readLine: LineReader, options: ReadOptions = {}): AsyncGenerator<InputPacket> {
   let index = 0;
   for (const hex of hexArgs) {
     const bytes = hexLine(hex, index);
-    if (bytes) yield { index: index++, bytes, from: 'auto' };
+    if (!bytes) throw new CliError(`--hex ${JSON.stringify(hex)}: no bytes, nothing to read`);
+    yield { index: index++, bytes, from: 'auto' };
   }
   if (file === undefined) return;
   if (isExpressionArg(file)) {
     yield { index: index++, ...expressionPacket(file) };
     return;
   }
-  if (file === '-') {
-    // stdin cannot be peeked and rewound: read it whole (captures piped in are small enough).
-    const chunks: Buffer[] = [];
-    for await (const chunk of stdin) chunks.push(chunk as Buffer);
-    const all = Buffer.concat(chunks);
-    if (isCaptureMagic(all)) yield* fromCapture((async function* () { yield all; })(), index);
-    else yield* fromLines((async function* () { yield* all.toString('utf8').split(/\r?\n/); })(), index, readLine);
-    return;
+  const input = await openInput(file, stdin);
+  for await (const packet of packetsOf(input, index, readLine, options)) {
+    yield packet;
+    index++;
   }
-  if (isCaptureMagic(await peek(file))) yield* fromCapture(file, index);
-  else yield* fromLines(createInterface({ input: createReadStream(file), crlfDelay: Infinity }), index, readLine);
+  if (index === 0) throw new CliError(`${input.name}: no packets in the input${input.head.length ? '' : ' (it is empty)'}: nothing to read`);
+}
+
+function packetsOf(input: OpenedInput, index: number, readLine: LineReader, options: ReadOptions): AsyncGenerator<InputPacket> {
+  if (isCaptureMagic(input.head)) return fromCapture(input.chunks, index, options);
+  if (!looksLikeText(input.head)) {
+    input.close();
+    throw new CliError(`${input.name}: not a pcap, pcapng or hex file (first bytes: ${firstBytes(input.head)})`);
+  }
+  return fromText(linesOf(input.chunks), index, readLine);
 }
 
 /** Lines of text from a file or stdin. */
-export function readLines(file: string | undefined, stdin: Readable): AsyncIterable<string> {
-  const input = file === undefined || file === '-' ? stdin : createReadStream(file);
-  return createInterface({ input, crlfDelay: Infinity });
+export async function* readLines(file: string | undefined, stdin: Readable): AsyncGenerator<string> {
+  const input = await openInput(file ?? '-', stdin);
+  if (!looksLikeText(input.head)) {
+    input.close();
+    throw new CliError(`${input.name}: not a text file (first bytes: ${firstBytes(input.head)})`);
+  }
+  yield* linesOf(input.chunks);
 }

@@ -64,7 +64,12 @@ export async function listenCommand(argv: readonly string[], io: CliContext): Pr
     io.error(`rawcraft: listen: interrupted, ${index} packet${index === 1 ? '' : 's'} received`);
     return EXIT_OK;
   }
-  return count !== undefined && index < count ? EXIT_FINDINGS : EXIT_OK;
+  if (count !== undefined && index < count) {
+    // Say why the exit code is 1: the timeout ended the wait first.
+    io.error(`rawcraft: listen: ${index === 0 ? 'no packet' : `${index} of ${count} packets`} received${timeoutMs === undefined ? '' : ` within ${timeoutMs} ms`}`);
+    return EXIT_FINDINGS;
+  }
+  return EXIT_OK;
 }
 
 function protocolNumber(text: string, family: 4 | 6): number {

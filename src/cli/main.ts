@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The `rawcraft` command line. Exit codes: 0 ok, 1 findings or failures, 2 usage, input or privilege errors. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { match, P } from 'ts-pattern';
@@ -21,6 +21,8 @@ import { buildCommand, BUILD_USAGE } from './build-command.js';
 import { fuzzCommand, FUZZ_USAGE } from './fuzz-command.js';
 import { trafficCommand, TRAFFIC_USAGE } from './traffic-command.js';
 import { lsCommand, LS_USAGE } from './ls-command.js';
+import { interfacesCommand, INTERFACES_USAGE } from './interfaces-command.js';
+import { arpCommand, ARP_USAGE } from './arp-command.js';
 
 /** One CLI command: its usage text (first word: the command's name) and what runs it. */
 interface Command {
@@ -45,6 +47,8 @@ const COMMANDS: readonly Command[] = [
   { usage: FUZZ_USAGE, run: fuzzCommand },
   { usage: TRAFFIC_USAGE, run: trafficCommand },
   { usage: LS_USAGE, run: lsCommand },
+  { usage: INTERFACES_USAGE, run: interfacesCommand },
+  { usage: ARP_USAGE, run: arpCommand },
 ];
 
 const commandName = (c: Command): string => c.usage.split(' ')[0];
@@ -149,4 +153,13 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/** Whether this module is the program (`rawcraft`, `node main.js`), not imported by a test that calls run(). */
+function isProgram(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isProgram()) await main();

@@ -129,18 +129,46 @@ function hex(n: number): string {
   return n.toString(16).padStart(4, '0');
 }
 
-/** Render a value for an error message without ever throwing. */
+/** Longest rendering of a value in a message, and how deep lists and objects are shown. */
+const MAX_VALUE_TEXT = 80;
+const MAX_VALUE_DEPTH = 3;
+
+/**
+ * Render a value for an error message without ever throwing: at most 80 characters and three
+ * levels of nesting, whatever the value (a list nested 5,000 deep, a megabyte string, a getter
+ * that throws), without recursing deeper than that.
+ */
 export function formatValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (value instanceof Uint8Array) return `<${value.length} bytes>`;
+  let text: string;
   try {
-    const json = JSON.stringify(value);
-    if (json !== undefined) return json.length > 80 ? json.slice(0, 77) + '...' : json;
+    text = render(value, 0);
   } catch {
-    /* fall through */
+    text = `<${typeof value}>`;
   }
-  return String(value);
+  return text.length > MAX_VALUE_TEXT ? text.slice(0, MAX_VALUE_TEXT - 3) + '...' : text;
+}
+
+function render(value: unknown, depth: number): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > MAX_VALUE_TEXT ? value.slice(0, MAX_VALUE_TEXT) : value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : String(value);
+  if (value === null || typeof value !== 'object') return String(value);
+  if (value instanceof Uint8Array) return `<${value.length} bytes>`;
+  const list = Array.isArray(value);
+  if (depth >= MAX_VALUE_DEPTH) return list ? '[...]' : '{...}';
+  const parts: string[] = [];
+  let length = 0;
+  const entries = list ? (value as unknown[]).entries() : Object.entries(value).values();
+  for (const entry of entries) {
+    if (length > MAX_VALUE_TEXT) {
+      parts.push('...');
+      break;
+    }
+    const part = list ? render(entry[1], depth + 1) : `${JSON.stringify(entry[0])}:${render(entry[1], depth + 1)}`;
+    parts.push(part);
+    length += part.length + 1;
+  }
+  return list ? `[${parts.join(',')}]` : `{${parts.join(',')}}`;
 }
 
 /**

@@ -39,7 +39,8 @@ export function show(packet: DecodedPacket | { layers: readonly Layer[] }): stri
       let text = formatField(name, value);
       if (name === 'checksum' && layer.checksum) {
         const c = layer.checksum;
-        text += c.status === 'invalid' ? ` [invalid, expected 0x${c.expected!.toString(16).padStart(4, '0')}]` : ` [${c.status}]`;
+        // No expected value when the checksum cannot be computed (a length field that makes no sense).
+        text += c.status === 'invalid' && c.expected !== undefined ? ` [invalid, expected 0x${c.expected.toString(16).padStart(4, '0')}]` : ` [${c.status}]`;
       }
       lines.push(`  ${name.padEnd(width)}  ${text}`);
     }

@@ -64,6 +64,8 @@ export interface ParsedExpression {
 }
 
 const WORD = /[A-Za-z0-9_.:\-]/;
+/** Deepest nesting of lists and objects in a value (real fields need two or three). */
+const MAX_NESTING = 64;
 
 class Parser {
   i = 0;
@@ -144,9 +146,25 @@ class Parser {
     return { name: undefined, value: this.value(), at: start };
   }
 
+  /** Lists and objects being read: bounded, so a value nested thousands deep is an error, not a stack overflow. */
+  private depth = 0;
+
   value(): ExprValue {
     const c = this.peek();
     const at = this.i;
+    if (c === '[' || c === '{') {
+      if (this.depth >= MAX_NESTING) this.fail(at, `lists and objects nest deeper than ${MAX_NESTING} levels`);
+      this.depth++;
+      try {
+        return this.nested(c, at);
+      } finally {
+        this.depth--;
+      }
+    }
+    return this.nested(c, at);
+  }
+
+  private nested(c: string, at: number): ExprValue {
     if (c === "'" || c === '"') return this.plus(this.string(c));
     if (c === '[') {
       this.i++;

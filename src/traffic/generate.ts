@@ -4,11 +4,10 @@
  * so `shard` (packet number modulo N) yields disjoint parts whose union is the whole.
  * Timestamps come from the scenario's epoch and each flow's rate, never the clock.
  */
-import { createWriteStream } from 'node:fs';
 import { encodeLayers, type EncodableLayer } from '../codec/encode.js';
 import { codecByName } from '../codec/registry.js';
-import { InputError } from '../codec/errors.js';
 import { PcapngWriter } from '../capture/writers.js';
+import { AtomicFile } from '../capture/atomic-file.js';
 import { LinkType } from '../capture/link-types.js';
 import { Rng } from './random.js';
 import { PatchableTemplate } from './patch.js';
@@ -174,25 +173,26 @@ export function flowComment(flow: Flow): string {
 
 /** Stream a scenario (or one shard) to a pcapng file, LINKTYPE_RAW, a comment on each flow's first packet and on each broken one. */
 export async function writeTraffic(scenario: Scenario, path: string, options: TrafficOptions = {}, onPacket?: (p: TrafficPacket) => void): Promise<TrafficSummary> {
-  const out = createWriteStream(path);
-  const opened = new Promise<void>((resolve, reject) => {
-    out.once('open', () => resolve());
-    out.once('error', (e: NodeJS.ErrnoException) => reject(new InputError(`cannot write ${path}: ${e.code === 'ENOENT' ? 'no such directory' : e.message}`)));
-  });
-  await opened;
-  const writer = new PcapngWriter(out, { interfaces: [{ linkType: LinkType.RAW }] });
+  const file = new AtomicFile(path);
+  const writer = new PcapngWriter(file.stream, { interfaces: [{ linkType: LinkType.RAW }] }, file);
   const summary = newSummary(scenario, options);
   const seen = new Set<string>();
-  for (const p of generateTraffic(scenario, options)) {
-    const comments: string[] = [];
-    if (!seen.has(p.flow)) {
-      seen.add(p.flow);
-      comments.push(flowComment(scenario.flows.find((f) => f.name === p.flow)!));
+  try {
+    for (const p of generateTraffic(scenario, options)) {
+      const comments: string[] = [];
+      if (!seen.has(p.flow)) {
+        seen.add(p.flow);
+        comments.push(flowComment(scenario.flows.find((f) => f.name === p.flow)!));
+      }
+      if (p.broken) comments.push(`broken: ${p.broken}`);
+      await writer.write({ data: p.data, timestampNs: p.timestampNs, interfaceId: 0, ...(comments.length && { comment: comments.join('; ') }) });
+      count(summary, p);
+      onPacket?.(p);
     }
-    if (p.broken) comments.push(`broken: ${p.broken}`);
-    await writer.write({ data: p.data, timestampNs: p.timestampNs, interfaceId: 0, ...(comments.length && { comment: comments.join('; ') }) });
-    count(summary, p);
-    onPacket?.(p);
+  } catch (error) {
+    // A failed run leaves no half-written file.
+    writer.abort();
+    throw error;
   }
   await writer.close();
   return finish(summary);

@@ -10,6 +10,7 @@ import { finishChecksum, pseudoHeaderTail, sumWords } from '../codec/checksum.js
 import { sctpChecksum } from '../codec/crc32c.js';
 import { codecByName } from '../codec/registry.js';
 import type { LayerCodec } from '../codec/layer.js';
+import { FieldValueError } from '../codec/errors.js';
 
 /** Layers whose `fields` are exactly one compiled fixed header at the start of the layer. */
 const PATCHABLE_LAYERS = new Set(['ipv4', 'ipv6', 'udp', 'tcp', 'sctp']);
@@ -156,12 +157,12 @@ function writeField(buf: Buffer, layerOffset: number, p: FieldPlacement, value: 
     n = 0;
     for (const name of value) {
       const bit = def.names.indexOf(String(name));
-      if (bit < 0 || name === '') throw new RangeError(`${layer}.${def.name}: unknown flag ${String(name)}`);
+      if (bit < 0 || name === '') throw new FieldValueError(layer, def.name, value, `flags from ${def.names.filter(Boolean).join(', ')}`);
       n |= 1 << (def.bits - 1 - bit);
     }
-  } else throw new RangeError(`${layer}.${def.name}: ${String(value)} is not a valid value`);
+  } else throw new FieldValueError(layer, def.name, value, `an integer 0..${2 ** def.bits - 1}${def.kind === 'enum' ? ' or a name' : ''}`);
   const max = 2 ** def.bits - 1;
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new RangeError(`${layer}.${def.name}: ${n} out of range 0..${max}`);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new FieldValueError(layer, def.name, value, `an integer 0..${max}`);
   // Read-modify-write the bits [bitOffset, bitOffset + bits) over up to 7 bytes.
   const first = p.bitOffset % 8;
   const span = Math.ceil((first + def.bits) / 8);

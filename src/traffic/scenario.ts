@@ -197,10 +197,11 @@ function checkFlow(value: unknown, path: Path, c: Checker): Flow {
     });
     if (!templateItems.some((t) => t.weight > 0)) c.fail([...path, 'templates'], 'at least one weight must be above 0');
   }
-  const vary = f.vary === undefined ? {} : c.object(f.vary, [...path, 'vary'], Object.keys(f.vary as object));
+  // Any key is allowed (layer.field); `vary:` left empty (null) is refused by c.object, not by Object.keys.
+  const vary = f.vary === undefined ? {} : c.object(f.vary, [...path, 'vary'], f.vary !== null && typeof f.vary === 'object' ? Object.keys(f.vary) : []);
   const templates = templateItems.map((t) => {
     const layers = checkTemplate(t.value, t.path, c);
-    const variations = Object.entries(vary).map(([key, spec]) => checkVariation(key, spec, layers, [...path, 'vary', key], c));
+    const variations = Object.entries(vary).map(([key, spec]) => checkVariation(key, spec, layers, [...path, 'vary', key], c, { flow: name, count: count! }));
     return { layers, weight: t.weight, text: typeof t.value === 'string' ? t.value : JSON.stringify(t.value), variations: variations.filter((v): v is Variation => v !== undefined) };
   });
   const broken: Partial<Record<BreakKind, number>> = {};
@@ -231,7 +232,19 @@ function checkTemplate(value: unknown, path: Path, c: Checker): EncodableLayer[]
 
 const layerIndexOf = (layers: readonly EncodableLayer[], name: string): number => layers.findIndex((l) => l.layer === name);
 
-function checkVariation(key: string, spec: unknown, layers: readonly EncodableLayer[], path: Path, c: Checker): Variation | undefined {
+/** The flow a value spec belongs to: a sequence that must not wrap is checked against its count. */
+interface FlowInfo {
+  readonly flow: string;
+  readonly count: number;
+}
+
+/** What a sequence wraps at: the number of values the field holds, and its name for messages. */
+interface FieldRange {
+  readonly name: string;
+  readonly size: bigint;
+}
+
+function checkVariation(key: string, spec: unknown, layers: readonly EncodableLayer[], path: Path, c: Checker, flow: FlowInfo): Variation | undefined {
   const m = /^([\w\-]+)\.(\w+)$/.exec(key);
   if (!m) c.fail(path, `expected layer.field, e.g. udp.srcPort, ipv4.ttl, raw.size, raw.content`);
   const [, layerName, field] = m;
@@ -248,7 +261,10 @@ function checkVariation(key: string, spec: unknown, layers: readonly EncodableLa
     c.fail(path, `${layerName} has no field '${field}'${hit ? ` (did you mean ${hit}?)` : ''}`);
   }
   const def = codec.fields.find((d) => d.name === field);
-  const generate = checkSpec(spec, path, c, def?.kind === 'ipv4' ? 4 : def?.kind === 'ipv6' ? 6 : undefined);
+  // raw.size is a byte count up to 65535 (applyValue); header fields hold 2^bits values.
+  const size = def ? 2n ** BigInt(def.bits) : codec.name === 'raw' && field === 'size' ? 65536n : undefined;
+  const range = size === undefined ? undefined : { name: key, size };
+  const generate = checkSpec(spec, path, c, def?.kind === 'ipv4' ? 4 : def?.kind === 'ipv6' ? 6 : undefined, range, flow);
   // Try the values a spec names (range ends, list items) in the template: bad values fail here, with the line.
   const samples = specSamples(spec);
   for (const [value, at] of samples) {
@@ -266,7 +282,7 @@ function checkVariation(key: string, spec: unknown, layers: readonly EncodableLa
 const SPEC_KEYS = ['range', 'sequence', 'choice', 'weighted'];
 
 /** Turn a value spec into a generator. Addresses (family 4 or 6) get address arithmetic. */
-function checkSpec(spec: unknown, path: Path, c: Checker, family: 4 | 6 | undefined): Generator {
+function checkSpec(spec: unknown, path: Path, c: Checker, family: 4 | 6 | undefined, range: FieldRange | undefined, flow: FlowInfo): Generator {
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
     if (Array.isArray(spec)) return () => spec; // a fixed list value (flags, options)
     return () => spec;
@@ -316,13 +332,25 @@ function checkSpec(spec: unknown, path: Path, c: Checker, family: 4 | 6 | undefi
         if (!v.length) c.fail(p, 'expected a non-empty list');
         return (i) => v[i % v.length];
       }
-      const s = c.object(v, p, ['start', 'step', 'end']);
+      const s = c.object(v, p, ['start', 'step', 'end', 'wrap']);
       const start = toNum(s.start ?? 0, [...p, 'start']);
       const step = BigInt(s.step === undefined ? 1 : c.number(s.step, [...p, 'step'], 0, 2 ** 32, true));
       const end = s.end === undefined ? undefined : toNum(s.end, [...p, 'end']);
+      if (s.wrap !== undefined && typeof s.wrap !== 'boolean') c.fail([...p, 'wrap'], `expected true or false, got ${JSON.stringify(s.wrap)}`);
       if (end !== undefined && end < start) c.fail([...p, 'end'], 'end is below start');
-      const period = end === undefined || step === 0n ? undefined : (end - start) / step + 1n;
-      return (i) => fromNum(start + step * (period === undefined ? BigInt(i) : BigInt(i) % period));
+      if (end !== undefined) {
+        // start, start + step, ... up to end, then from start again.
+        const period = step === 0n ? undefined : (end - start) / step + 1n;
+        return (i) => fromNum(start + step * (period === undefined ? BigInt(i) : BigInt(i) % period));
+      }
+      if (range === undefined) return (i) => fromNum(start + step * BigInt(i));
+      const last = start + step * BigInt(Math.max(0, flow.count - 1));
+      if (s.wrap === false && last >= range.size) {
+        const first = (range.size - start + step - 1n) / step;
+        c.fail(p, `flow ${flow.flow}: packet ${first} of ${flow.count} would set ${range.name} to ${start + step * first}, past its largest value ${range.size - 1n}; give end, fewer packets, or drop wrap: false to wrap modulo ${range.size}`);
+      }
+      // Like a counter: modulo the number of values the field holds (ipv4.id 65535 -> 0).
+      return (i) => fromNum((start + step * BigInt(i)) % range.size);
     }
     case 'choice': {
       if (!Array.isArray(v) || !v.length) c.fail(p, 'expected a non-empty list');

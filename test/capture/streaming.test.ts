@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -212,11 +212,25 @@ describe('writers', () => {
     expect((error as Error).message).toMatch(/disk full/);
   });
 
-  it('reports an unwritable path when closing', async () => {
-    const writer = createCaptureWriter(join(dir, 'no-such-dir', 'x.pcap'), { format: 'pcap', linkType: 1 });
-    const error = await writer.close().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(CaptureWriteError);
-    expect((error as Error).message).toMatch(/ENOENT/);
+  it('reports an unwritable path at once, naming it', () => {
+    const path = join(dir, 'no-such-dir', 'x.pcap');
+    expect(() => createCaptureWriter(path, { format: 'pcap', linkType: 1 })).toThrow(CaptureWriteError);
+    expect(() => createCaptureWriter(path, { format: 'pcap', linkType: 1 })).toThrow(`cannot write ${path}: no such directory`);
+  });
+
+  it('a path appears only when close() resolves; abort() leaves nothing', async () => {
+    const path = join(dir, 'atomic.pcap');
+    const writer = createCaptureWriter(path, { format: 'pcap', linkType: LinkType.RAW });
+    await writer.write(records[0]);
+    expect(existsSync(path)).toBe(false);
+    await writer.close();
+    expect(parseCapture(readFileSync(path))).toHaveLength(1);
+    const again = createCaptureWriter(path, { format: 'pcap', linkType: LinkType.RAW });
+    await again.write(records[0]);
+    await again.write(records[1]);
+    again.abort();
+    expect(parseCapture(readFileSync(path))).toHaveLength(1);
+    expect(readdirSync(dir).filter((f) => f.includes('atomic.pcap'))).toEqual(['atomic.pcap']);
   });
 
   it('rejects bad records without writing anything', async () => {
