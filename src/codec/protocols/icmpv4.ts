@@ -207,7 +207,7 @@ export const icmp: LayerCodec = {
   verifyChecksum(ctx, off, end, fields, complete) {
     const actual = fields.checksum as number;
     if (!complete) return { status: 'unverifiable', actual };
-    const sum = sumWords(ctx.buf, off, end);
+    const sum = ctx.sumWords(off, end);
     return { status: finishChecksum(sum) === 0 ? 'valid' : 'invalid', expected: finishChecksum(sum - actual), actual };
   },
 
