@@ -347,7 +347,7 @@ const hex = (v: unknown): string => (typeof v === 'number' ? v.toString(16).padS
 const causeText = (list: unknown): string => (Array.isArray(list) ? list.map((c: Item) => String(c.code)).join(', ') : '');
 
 /** The chunk list codec. */
-export const sctpChunks = new ListCodec({ what: 'chunks', item: 'chunk', tag: 'type', chunkHeader: true, padLast: true, actionBits: true, kinds });
+export const sctpChunks = new ListCodec({ what: 'chunks', item: 'chunk', tag: 'type', chunkHeader: true, padLast: true, actionBits: true, kinds, rfc: 'RFC 9260 section 3.2' });
 
 /** One chunk as text: `DATA [BE] tsn 1 sid 0 ssn 0 ppid 0 len 5`, `INIT itag 0x...`, `chunk 200 (skip)`. */
 export function chunkSummary(chunk: Item): string {
