@@ -187,7 +187,7 @@ const byCode = new Map(Object.entries(kinds).map(([name, k]) => [k.code, name as
 
 /** The option framing rule, the link-layer address length on Ethernet, and each kind's length rule. */
 const ruleList: Record<string, DeviationRule> = {
-  length: { field: 'options[].length', expected: '1 or more 8-octet units, the option inside the message', rfc: 'RFC 4861 section 4.6' },
+  'option-length': { field: 'options[].length', expected: '1 or more 8-octet units, the option inside the message', rfc: 'RFC 4861 section 4.6' },
   'link-layer-address-length': { field: 'options[].length', expected: '1 (an Ethernet address: 8 octets with type and length)', rfc: 'RFC 2464 section 6' },
 };
 for (const [name, kind] of Object.entries(kinds)) {
@@ -246,7 +246,7 @@ export function decodeNdOptions(
     const field = `options[${options.length}].length`;
     // Length 0 would never advance: the rest stays undecoded (as padding) rather than loop.
     if (length <= 0 || i + 8 * length > end) {
-      report(deviations.error('length', i + 1, length < 0 ? 'missing' : length, { field, expected: `1..${Math.floor((end - i) / 8)} (8-octet units; the option must fit in the message)` }));
+      report(deviations.error('option-length', i + 1, length < 0 ? 'missing' : length, { field, expected: `1..${Math.floor((end - i) / 8)} (8-octet units; the option must fit in the message)` }));
       break;
     }
     const code = buf[i];

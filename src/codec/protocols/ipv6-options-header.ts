@@ -60,11 +60,16 @@ export function optionsHeaderCodec(spec: {
   ]);
   const auto = { nextHeader: 0, length: 0 };
   // Where the header may be, and the Jumbo Payload option's rules (it belongs in Hop-by-Hop only).
-  const deviations = deviationRules(name, {
-    position: { field: 'position', expected: 'immediately after the IPv6 header', rfc: 'RFC 8200 section 4.3' },
-    'jumbo-payload-length': { field: 'options[].payloadLength', expected: 'more than 65535 (smaller payloads use the IPv6 Payload Length)', rfc: 'RFC 2675 section 2' },
-    'jumbo-with-length': { field: 'options[]', expected: 'no Jumbo Payload option when the IPv6 Payload Length is not 0', rfc: 'RFC 2675 section 3' },
-  });
+  const deviations = deviationRules(
+    name,
+    name === 'ipv6-hop-by-hop'
+      ? {
+          position: { field: 'position', expected: 'immediately after the IPv6 header', rfc: 'RFC 8200 section 4.3' },
+          'jumbo-payload-length': { field: 'options[].payloadLength', expected: 'more than 65535 (smaller payloads use the IPv6 Payload Length)', rfc: 'RFC 2675 section 2' },
+          'jumbo-with-length': { field: 'options[]', expected: 'no Jumbo Payload option when the IPv6 Payload Length is not 0', rfc: 'RFC 2675 section 3' },
+        }
+      : ({} as Record<'position' | 'jumbo-payload-length' | 'jumbo-with-length', never>),
+  );
   /** RFC 2675 sections 2 and 3: the value, and the IPv6 Payload Length that must be 0 with it. */
   function checkJumbo(ctx: DecodeContext, off: number, options: readonly Ipv6OptionInput[]): void {
     let at = off + 2;

@@ -26,7 +26,7 @@ import type { FieldDef } from '../field.js';
 import { ContentError, FieldValueError, LengthError, UnknownFieldError, type PacketError } from '../errors.js';
 import { bytesInput, parseIpv4, parseIpv6, readIpv4, readIpv6 } from '../bytes.js';
 import { closest } from '../suggest.js';
-import { deviationRules, type DeviationRules } from '../deviation.js';
+import { deviationRules, type DeviationRule, type DeviationRules } from '../deviation.js';
 
 /** A decoded or given item: plain fields, discriminated by `type` or `code`. */
 export type Item = Record<string, unknown>;
@@ -215,8 +215,11 @@ export class ListCodec {
       'padding-zero': { field: `${what}[].padding`, expected: 'zeros', rfc },
       'padding-missing': { field: `${what}[].padding`, expected: 'zeros up to a multiple of 4 bytes', rfc: 'RFC 9260 section 3.2' },
       'padding-extra': { field: `${what}[].padding`, expected: 'at most 3 bytes, up to a multiple of 4 bytes', rfc },
-      'last-padding-counted': { field: `${what}[].padding`, expected: 'none: the chunk Length does not count the padding of its last parameter or cause', rfc: 'RFC 9260 section 3.2' },
-    }, `${what}-`);
+      // Parameters and causes only: a chunk list pads its last item itself.
+      ...(config.padLast
+        ? {}
+        : { 'last-padding-counted': { field: `${what}[].padding`, expected: 'none: the chunk Length does not count the padding of its last parameter or cause', rfc: 'RFC 9260 section 3.2' } }),
+    } as Record<ListRule, DeviationRule>, `${what}-`);
     const compiled = config.kinds.map((k) => new CompiledKind(k, config.tag, config.chunkHeader));
     this.byName = new Map(compiled.map((k) => [k.spec.name, k]));
     this.byCode = new Map(compiled.map((k) => [k.spec.code, k]));
