@@ -9,6 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import { decode, encodeLayers, type EncodableLayer } from '../../src/index.js';
 import { DeviationError, allDeviationRules } from '../../src/codec/deviation.js';
+import { compileFastDecode } from '../../src/codec/decode-fast.js';
+import { codecByName } from '../../src/codec/registry.js';
 
 const quiet = { onWarning: () => {} };
 const build = (layers: readonly EncodableLayer[]): Buffer => encodeLayers(layers as EncodableLayer[], quiet);
@@ -93,6 +95,9 @@ const cases: Case[] = [
   { layer: 'icmpv6', rule: 'prefix-information-length', offset: 57, bytes: nd('router-advertisement', { kind: 3, data: '400000000000' }) },
   { layer: 'icmpv6', rule: 'mtu-length', offset: 57, bytes: nd('router-advertisement', { kind: 5, data: '0000000005dc0000000000000000' }) },
   { layer: 'icmpv6', rule: 'rdnss-length', offset: 57, bytes: nd('router-advertisement', { kind: 25, data: '000000000708' }) },
+  // MLD (RFC 3810)
+  { layer: 'icmpv6', rule: 'mld-query-length', offset: 40, bytes: v6({}, L('icmpv6', { type: 'mld-query', maxResponseDelay: 1 }), raw('0000')) },
+  { layer: 'icmpv6', rule: 'mld-aux-data', offset: 49, bytes: v6({}, L('icmpv6', { type: 'mldv2-report', records: [{ multicastAddress: 'ff02::1:ff00:1', auxData: '00000000' }] })) },
   // SCTP (RFC 9260 sections 3.2, 3.2.1, 3.3.10)
   { layer: 'sctp', rule: 'chunks-length', offset: 14, from: 'sctp', bytes: sctpHex('0b000002') },
   { layer: 'sctp', rule: 'chunks-padding-zero', offset: 29, from: 'sctp', bytes: sctpHex('00030011' + '000000010000000000000000' + 'ff' + 'abcdef') },
@@ -130,6 +135,21 @@ describe('RFC deviations in parseable packets', () => {
     expect(lax.issues.filter((i) => i instanceof DeviationError).map((i) => i.message)).toEqual([issue!.message]);
     expect(() => decode(c.bytes, { from: c.from })).toThrow(issue!.message);
     expect(Buffer.from(encodeLayers(lax.layers, quiet)).equals(c.bytes)).toBe(true);
+  });
+
+  it('no deviating packet passes the fast decoder of its stack (decode-fast.ts): it falls back to the general one', () => {
+    let compiled = 0;
+    for (const c of cases) {
+      const lax = decode(c.bytes, { mode: 'lax', from: c.from });
+      const fast = compileFastDecode(lax.layers.map((l) => codecByName(l.layer)!));
+      if (fast === undefined) continue;
+      compiled++;
+      expect(fast(c.bytes), `${c.layer} ${c.rule}`).toBeUndefined();
+      // Warmed up (the same stack seen twice), decode still reports the deviation.
+      for (let k = 0; k < 3; k++) expect(decode(c.bytes, { mode: 'lax', from: c.from }).issues.length).toBe(lax.issues.length);
+    }
+    // The TCP option and IPv4 header cases have stacks the fast decoder compiles for.
+    expect(compiled).toBeGreaterThanOrEqual(8);
   });
 
   it('every declared rule has a packet above', () => {

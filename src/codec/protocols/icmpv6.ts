@@ -16,7 +16,7 @@ import { deviationRules } from '../deviation.js';
 import { fillUpperLayerChecksum, verifyUpperLayerChecksum } from '../upper-checksum.js';
 import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
 import { decodeNdOptions, encodeNdOptions, type NdOptionInput } from './icmpv6-ndp.js';
-import { decodeAddresses, decodeRecords, encodeAddresses, encodeRecords, type MldRecord, type MldRecordInput } from './icmpv6-mld.js';
+import { decodeAddresses, decodeRecords, encodeAddresses, encodeRecords, mldDeviations, type MldRecord, type MldRecordInput } from './icmpv6-mld.js';
 
 export const ICMPV6_TYPES = {
   'destination-unreachable': 1,
@@ -365,12 +365,13 @@ export const icmpv6: LayerCodec = {
         break;
       }
       case 'mldv2-report': {
-        const decoded = decodeRecords(LAYER, buf, headerEnd, end, fields.numberOfRecords!);
+        const decoded = decodeRecords(LAYER, buf, headerEnd, end, fields.numberOfRecords!, (e) => ctx.report(e));
         fields.records = decoded.records;
         headerEnd = decoded.end;
         break;
       }
       case 'raw':
+        if (type === 130 && end - off > fixed) ctx.report(mldDeviations.error('mld-query-length', off, `${end - off} bytes`));
         break;
     }
     return { fields: fields as unknown as Record<string, unknown>, headerEnd, payloadEnd: end, next: 'raw' };
