@@ -82,6 +82,11 @@ const cases: Case[] = [
   { layer: 'ipv6-fragment', rule: 'reserved', offset: 41, bytes: v6({}, L('ipv6-fragment', { reserved: 1 }), L('udp'), raw('ab')) },
   { layer: 'ipv6-fragment', rule: 'reserved2', offset: 43, bytes: v6({}, L('ipv6-fragment', { reserved2: 1 }), L('udp'), raw('ab')) },
   { layer: 'ipv6-fragment', rule: 'jumbo', offset: 48, bytes: v6({}, L('ipv6-hop-by-hop', { options: [{ kind: 'jumbo' }] }), L('ipv6-fragment'), raw(jumboData)) },
+  // Routing headers (RFC 8200 section 4.4, RFC 2460, RFC 6275, RFC 8754)
+  { layer: 'ipv6-routing', rule: 'source-route-length', offset: 41, bytes: v6({}, L('ipv6-routing', { routingType: 0, segmentsLeft: 0, data: '00'.repeat(12) })) },
+  { layer: 'ipv6-routing', rule: 'mobile-ipv6-length', offset: 41, bytes: v6({}, L('ipv6-routing', { routingType: 2, segmentsLeft: 1, data: '00'.repeat(36) })) },
+  { layer: 'ipv6-routing', rule: 'lastEntry', offset: 44, bytes: v6({}, L('ipv6-routing', { routingType: 4, segmentsLeft: 0, data: '05000000' + '00'.repeat(16) })) },
+  { layer: 'ipv6-routing', rule: 'segmentsLeft', offset: 43, bytes: v6({}, L('ipv6-routing', { routingType: 'source-route', addresses: ['2001:db8::3'], segmentsLeft: 3 })) },
   // Segment Routing Header TLVs (RFC 8754 section 2.1)
   { layer: 'ipv6-routing', rule: 'option-length', offset: 64, bytes: v6({}, L('ipv6-routing', { segments: ['2001:db8::3'], segmentsLeft: 0, tlvs: [{ kind: 0x80, data: '00', length: 9 }] })) },
   { layer: 'ipv6-routing', rule: 'padn-data', offset: 67, bytes: v6({}, L('ipv6-routing', { segments: ['2001:db8::3'], segmentsLeft: 0, tlvs: [{ kind: 4, data: '0001' }] })) },
@@ -171,6 +176,10 @@ describe('RFC deviations in parseable packets', () => {
       // An empty payload with a next header is consistent (nothing follows): no jumbo needed.
       v6({ nextHeader: 253 }),
       sctp([{ ...INIT, params: [{ type: 'ecn-capable' }, { type: 'supported-address-types', addressTypes: ['ipv4-address'] }] }]),
+      // Ethernet pads frames to 60 bytes (RFC 894): bytes after the IPv4 total length are a trailer, no deviation.
+      Buffer.concat([build([L('ethernet', { src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' }), L('ipv4', { src: '192.0.2.1', dst: '192.0.2.2' }), L('udp'), raw('ab')]), Buffer.alloc(15)]),
+      // A UDP length short of the IP payload leaves the surplus area UDP options use (draft-ietf-tsvwg-udp-options).
+      v4(L('udp', { length: 10 }), raw('abcd')),
       // A quote inside a quote is cut short by design: not the outer message's deviation.
       v4(L('icmp', { type: 'time-exceeded' }), raw(v4(L('icmp', { type: 'time-exceeded' }), raw(datagram4.subarray(0, 28))))),
     ];
