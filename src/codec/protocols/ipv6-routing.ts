@@ -9,7 +9,7 @@
 import { compileHeader, type CompiledHeader } from '../header.js';
 import { enumOf, uint, type FieldDef } from '../field.js';
 import { bytesInput, parseIpv6, readIpv6 } from '../bytes.js';
-import { ContentError, FieldValueError, LengthError, UnknownFieldError } from '../errors.js';
+import { FieldValueError, LengthError, UnknownFieldError } from '../errors.js';
 import { closest } from '../suggest.js';
 import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';

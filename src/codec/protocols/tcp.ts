@@ -2,7 +2,7 @@
 import { compileHeader } from '../header.js';
 import { flags, uint, type FlagsValue } from '../field.js';
 import { bytesInput } from '../bytes.js';
-import { ContentError, FieldValueError, LengthError, type PacketError } from '../errors.js';
+import { FieldValueError, LengthError, type PacketError } from '../errors.js';
 import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { deviationRules } from '../deviation.js';
