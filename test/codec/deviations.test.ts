@@ -7,8 +7,7 @@
  * The last test checks that no declared rule goes without a packet here.
  */
 import { describe, expect, it } from 'vitest';
-import { decode, encodeLayers, type EncodableLayer } from '../../src/index.js';
-import { DeviationError, allDeviationRules } from '../../src/codec/deviation.js';
+import { DeviationError, allDeviationRules, decode, encodeLayers, type EncodableLayer } from '../../src/index.js';
 import { compileFastDecode } from '../../src/codec/decode-fast.js';
 import { codecByName } from '../../src/codec/registry.js';
 

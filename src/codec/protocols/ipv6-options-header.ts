@@ -59,19 +59,17 @@ export function optionsHeaderCodec(spec: {
     uint('length', 8, { doc: 'Header length in 8-octet units, not counting the first 8', role: 'auto' }),
   ]);
   const auto = { nextHeader: 0, length: 0 };
-  // Where the header may be, and the Jumbo Payload option's rules (it belongs in Hop-by-Hop only).
-  const deviations = deviationRules(
-    name,
+  // Hop-by-Hop only: where the header may be, and the Jumbo Payload option's rules (RFC 2675).
+  const hopByHop =
     name === 'ipv6-hop-by-hop'
-      ? {
+      ? deviationRules(name, {
           position: { field: 'position', expected: 'immediately after the IPv6 header', rfc: 'RFC 8200 section 4.3' },
           'jumbo-payload-length': { field: 'options[].payloadLength', expected: 'more than 65535 (smaller payloads use the IPv6 Payload Length)', rfc: 'RFC 2675 section 2' },
           'jumbo-with-length': { field: 'options[]', expected: 'no Jumbo Payload option when the IPv6 Payload Length is not 0', rfc: 'RFC 2675 section 3' },
-        }
-      : ({} as Record<'position' | 'jumbo-payload-length' | 'jumbo-with-length', never>),
-  );
+        })
+      : undefined;
   /** RFC 2675 sections 2 and 3: the value, and the IPv6 Payload Length that must be 0 with it. */
-  function checkJumbo(ctx: DecodeContext, off: number, options: readonly Ipv6OptionInput[]): void {
+  function checkJumbo(ctx: DecodeContext, off: number, options: readonly Ipv6OptionInput[], deviations: NonNullable<typeof hopByHop>): void {
     let at = off + 2;
     for (const [index, option] of options.entries()) {
       if (option.kind === 'jumbo') {
@@ -136,12 +134,12 @@ export function optionsHeaderCodec(spec: {
       const fields = header.read(buf, off);
       const headerLength = (fields.length + 1) * 8;
       if (off + headerLength > end) throw new LengthError(name, off, headerLength, end - off, `${name}.length`);
-      if (name === 'ipv6-hop-by-hop' && ctx.stack[ctx.stack.length - 1]?.codec.name !== 'ipv6') {
-        ctx.report(deviations.error('position', off, ctx.stack[ctx.stack.length - 1]?.codec.name ?? 'start'));
+      if (hopByHop && ctx.stack[ctx.stack.length - 1]?.codec.name !== 'ipv6') {
+        ctx.report(hopByHop.error('position', off, ctx.stack[ctx.stack.length - 1]?.codec.name ?? 'start'));
       }
       const { options, padding } = list.decode(buf, off + 2, off + headerLength, (e) => ctx.report(e));
       fields.options = options;
-      if (name === 'ipv6-hop-by-hop') checkJumbo(ctx, off, options);
+      if (hopByHop) checkJumbo(ctx, off, options, hopByHop);
       if (padding.length) fields.padding = Buffer.from(padding);
       return decodeStep(fields as unknown as Record<string, unknown>, off + headerLength, end, fields.nextHeader === NO_NEXT_HEADER ? 'raw' : { ipProtocol: fields.nextHeader });
     },
