@@ -156,6 +156,14 @@ describe('RFC deviations in parseable packets', () => {
     expect(compiled).toBeGreaterThanOrEqual(8);
   });
 
+  it('link-layer address options are checked on Ethernet also in Linux cooked captures (ARPHRD_ETHER)', () => {
+    const ns = [L('ipv6', { src: 'fe80::1', dst: 'ff02::1', hopLimit: 255 }), L('icmpv6', { type: 'neighbor-solicitation', options: [{ kind: 1, data: '0200000000010000000000000000' }] })];
+    const rules = (arphrdType: number) =>
+      decode(build([L('linux-sll', { arphrdType }), ...ns]), { from: 'linux-sll', mode: 'lax' }).issues.map((i) => (i as DeviationError).rule);
+    expect(rules(1)).toEqual(['link-layer-address-length']);
+    expect(rules(772)).toEqual([]);
+  });
+
   it('every declared rule has a packet above', () => {
     const covered = new Set(cases.map((c) => `${c.layer} ${c.rule}`));
     const declared = allDeviationRules().map((r) => `${r.layer} ${r.name}`);
@@ -171,6 +179,8 @@ describe('RFC deviations in parseable packets', () => {
       unreachable6(100),
       unreachable6(96, { length: 12 }),
       nd('neighbor-solicitation', { kind: 'source-link-layer-address', address: '02:00:00:00:00:01' }, true),
+      // Not on Ethernet (here a raw IPv6 capture), the address length is the link's business: no rule.
+      nd('neighbor-solicitation', { kind: 1, data: '0200000000010000000000000000' }),
       v6({}, L('ipv6-hop-by-hop', { options: [{ kind: 'jumbo' }] }), raw(jumboData)),
       // An empty payload with a next header is consistent (nothing follows): no jumbo needed.
       v6({ nextHeader: 253 }),

@@ -351,7 +351,9 @@ export const icmpv6: LayerCodec = {
       case 'nd': {
         // In a first fragment the options may simply go on in the next one: a cut option is no fault there.
         const inFragment = ctx.stack[ctx.stack.length - 1]?.complete === false;
-        const ethernet = ctx.stack[0]?.codec.name === 'ethernet';
+        // Ethernet frames, also as Linux cooked captures show them (ARPHRD_ETHER, 1).
+        const link = ctx.stack[0];
+        const ethernet = link?.codec.name === 'ethernet' || (link?.codec.name === 'linux-sll' && link.fields.arphrdType === 1);
         const { options, padding } = decodeNdOptions(LAYER, buf, headerEnd, end, inFragment ? () => undefined : (e) => ctx.report(e), ethernet);
         fields.options = options;
         if (padding.length) fields.padding = Buffer.from(padding);
