@@ -101,7 +101,7 @@ const ERROR_TYPES = new Set([3, 4, 5, 11, 12]);
 
 /** What an error message quotes, and its RFC 4884 length attribute. */
 const deviations = deviationRules('icmp', {
-  quote: { field: 'data', expected: 'the quoted datagram\u2019s IP header and at least its first 8 data bytes', rfc: 'RFC 792; RFC 1812 section 4.3.2.3' },
+  quote: { field: 'data', expected: 'the quoted datagram\u2019s IP header and at least its first 8 data bytes', rfc: 'RFC 792; RFC 1122 section 3.2.2' },
   length: { field: 'length', expected: 'at most the 32-bit words quoted', rfc: 'RFC 4884 section 4.1' },
   'length-extended': { field: 'length', expected: 'at least 32 (128 bytes) when an extension structure follows the quote', rfc: 'RFC 4884 section 5' },
 });
