@@ -40,9 +40,10 @@ export interface DeviationRules<K extends string> {
   readonly rules: Readonly<Record<K, DeviationRule>>;
   /**
    * The error for `rule` broken by `value` at `offset`; `field` names the exact field when the
-   * rule's is generic (`options[3].length`), `expected` says more when it depends on the packet.
+   * rule's is generic (`options[3].length`), `expected` says more when it depends on the packet,
+   * `rfc` names the section of the very item when the rule covers many (SCTP chunk kinds).
    */
-  error(rule: K, offset: number, value: unknown, detail?: { readonly field?: string; readonly expected?: string }): DeviationError;
+  error(rule: K, offset: number, value: unknown, detail?: { readonly field?: string; readonly expected?: string; readonly rfc?: string }): DeviationError;
 }
 
 const registered: { readonly layer: string; readonly name: string; readonly rule: DeviationRule }[] = [];
@@ -58,7 +59,7 @@ export function deviationRules<K extends string>(layer: string, rules: Readonly<
     rules,
     error(rule, offset, value, detail) {
       const r = rules[rule];
-      return new DeviationError(layer, offset, detail?.field ?? r.field, value, detail?.expected ?? r.expected, prefix + rule, r.rfc);
+      return new DeviationError(layer, offset, detail?.field ?? r.field, value, detail?.expected ?? r.expected, prefix + rule, detail?.rfc ?? r.rfc);
     },
   };
 }

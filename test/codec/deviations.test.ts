@@ -112,6 +112,9 @@ const cases: Case[] = [
   { layer: 'sctp', rule: 'params-padding-missing', offset: 21, from: 'sctp', bytes: sctp([{ type: 'heartbeat', params: [{ type: 'heartbeat-info', info: 'aa', padding: '00' }] }]) },
   { layer: 'sctp', rule: 'params-padding-extra', offset: 21, from: 'sctp', bytes: sctp([{ type: 'heartbeat', params: [{ type: 'heartbeat-info', info: 'aa', padding: '0000000000' }] }]) },
   { layer: 'sctp', rule: 'params-last-padding-counted', offset: 38, from: 'sctp', bytes: sctp([{ ...INIT, params: [{ type: 'supported-address-types', addressTypes: ['ipv4-address'], padding: '0000' }] }]) },
+  { layer: 'sctp', rule: 'chunks-value-length', offset: 16, from: 'sctp', bytes: sctpHex('07000006' + 'abcd' + '0000') },
+  { layer: 'sctp', rule: 'params-value-length', offset: 20, from: 'sctp', bytes: sctpHex('0400000a' + '00050006' + 'abcd' + '0000') },
+  { layer: 'sctp', rule: 'causes-value-length', offset: 20, from: 'sctp', bytes: sctpHex('0900000a' + '00010006' + 'abcd' + '0000') },
   { layer: 'sctp', rule: 'causes-length', offset: 18, from: 'sctp', bytes: sctpHex('09000008' + '00010002') },
   {
     layer: 'sctp',
@@ -154,6 +157,12 @@ describe('RFC deviations in parseable packets', () => {
     }
     // The TCP option and IPv4 header cases have stacks the fast decoder compiles for.
     expect(compiled).toBeGreaterThanOrEqual(8);
+  });
+
+  it('a value that does not fit its SCTP kind cites that kind\u2019s section', () => {
+    const issue = decode(sctpHex('07000006' + 'abcd' + '0000'), { from: 'sctp', mode: 'lax' }).issues[0] as DeviationError;
+    expect(issue.rfc).toBe('RFC 9260 section 3.3.8');
+    expect(issue.message).toBe('sctp.chunks[0] at offset 16: "2 value bytes" is not valid; expected at least 4 for a shutdown (RFC 9260 section 3.3.8)');
   });
 
   it('link-layer address options are checked on Ethernet also in Linux cooked captures (ARPHRD_ETHER)', () => {

@@ -116,6 +116,8 @@ export class CompiledKind {
     readonly spec: KindSpec,
     tag: string,
     chunk: boolean,
+    /** The list's rules: a value too short or too long for the kind breaks `value-length`. */
+    private readonly deviations: DeviationRules<ListRule>,
   ) {
     this.header = compileHeader<Item>('sctp', spec.fixed ?? []);
     const names = [tag, 'length', 'padding', ...(spec.fixed ?? []).map((f) => f.name), ...(spec.tail?.fields ?? [])];
@@ -147,14 +149,14 @@ export class CompiledKind {
   decodeBody(buf: Uint8Array, start: number, end: number, flags: number, path: string, report: Report): Item | undefined {
     const n = this.header.length;
     if (end - start < n) {
-      report(new ContentError('sctp', start, path, `${end - start} value bytes`, `at least ${n} for ${article(this.spec.name)} ${this.spec.name}`));
+      report(this.valueLength(start, end - start, path, `at least ${n}`));
       return undefined;
     }
     const fixed = n ? this.header.read(buf, start) : {};
     let rest: Item | undefined;
     if (this.spec.tail) rest = this.spec.tail.decode(buf, start + n, end, fixed, flags, path, report);
     else if (end === start + n) rest = {};
-    else report(new ContentError('sctp', start + n, path, `${end - start} value bytes`, `exactly ${n} for ${article(this.spec.name)} ${this.spec.name}`));
+    else report(this.valueLength(start + n, end - start, path, `exactly ${n}`));
     if (!rest) return undefined;
     const item: Item = Object.assign(fixed, rest);
     if (this.spec.auto) {
@@ -162,6 +164,12 @@ export class CompiledKind {
     }
     for (const k of this.spec.quiet ?? []) if (item[k] === 0) delete item[k];
     return item;
+  }
+
+  /** A value of `size` bytes where the kind's RFC section fixes `allowed`. */
+  private valueLength(offset: number, size: number, path: string, allowed: string): PacketError {
+    const expected = `${allowed} for ${article(this.spec.name)} ${this.spec.name}`;
+    return this.deviations.error('value-length', offset, `${size} value bytes`, { field: path, expected, rfc: this.spec.rfc });
   }
 }
 
@@ -185,7 +193,7 @@ export interface ListConfig {
   readonly rfc: string;
 }
 
-type ListRule = 'length' | 'padding-zero' | 'padding-missing' | 'padding-extra' | 'last-padding-counted';
+type ListRule = 'length' | 'value-length' | 'padding-zero' | 'padding-missing' | 'padding-extra' | 'last-padding-counted';
 
 /** Lists directly in a chunk (`chunks[2].params`), as opposed to lists nested in a parameter or cause. */
 const IN_CHUNK = /^chunks\[\d+\]\.\w+$/;
@@ -212,6 +220,8 @@ export class ListCodec {
     // the last one's. Names are prefixed by the list: `chunks-length`, `params-padding-zero`...
     this.deviations = deviationRules<ListRule>('sctp', {
       length: { field: `${what}[].length`, expected: 'at least 4 (the header and value of the item)', rfc },
+      // Each kind's section fixes its value's size; reports cite that section.
+      'value-length': { field: `${what}[]`, expected: 'the value size of the item\u2019s kind', rfc },
       'padding-zero': { field: `${what}[].padding`, expected: 'zeros', rfc },
       'padding-missing': { field: `${what}[].padding`, expected: 'zeros up to a multiple of 4 bytes', rfc: 'RFC 9260 section 3.2' },
       'padding-extra': { field: `${what}[].padding`, expected: 'at most 3 bytes, up to a multiple of 4 bytes', rfc },
@@ -220,7 +230,7 @@ export class ListCodec {
         ? {}
         : { 'last-padding-counted': { field: `${what}[].padding`, expected: 'none: the chunk Length does not count the padding of its last parameter or cause', rfc: 'RFC 9260 section 3.2' } }),
     } as Record<ListRule, DeviationRule>, `${what}-`);
-    const compiled = config.kinds.map((k) => new CompiledKind(k, config.tag, config.chunkHeader));
+    const compiled = config.kinds.map((k) => new CompiledKind(k, config.tag, config.chunkHeader, this.deviations));
     this.byName = new Map(compiled.map((k) => [k.spec.name, k]));
     this.byCode = new Map(compiled.map((k) => [k.spec.code, k]));
     this.typeBits = config.chunkHeader ? 8 : 16;
