@@ -115,6 +115,7 @@ const cases: Case[] = [
   { layer: 'sctp', rule: 'chunks-value-length', offset: 16, from: 'sctp', bytes: sctpHex('07000006' + 'abcd' + '0000') },
   { layer: 'sctp', rule: 'params-value-length', offset: 20, from: 'sctp', bytes: sctpHex('0400000a' + '00050006' + 'abcd' + '0000') },
   { layer: 'sctp', rule: 'causes-value-length', offset: 20, from: 'sctp', bytes: sctpHex('0900000a' + '00010006' + 'abcd' + '0000') },
+  { layer: 'sctp', rule: 'sack-counts', offset: 28, from: 'sctp', bytes: sctp([{ type: 'sack', cumulativeTsnAck: 1, gapBlockCount: 2, gapBlocks: [{ start: 1, end: 2 }] }]) },
   { layer: 'sctp', rule: 'causes-length', offset: 18, from: 'sctp', bytes: sctpHex('09000008' + '00010002') },
   {
     layer: 'sctp',
