@@ -160,6 +160,13 @@ describe('RFC deviations in parseable packets', () => {
     expect(compiled).toBeGreaterThanOrEqual(8);
   });
 
+  it('an ICMPv6 error message longer than 1280 bytes is a deviation of the quote rule (RFC 4443 section 2.4 (c))', () => {
+    const bytes = v6({}, L('icmpv6', { type: 'time-exceeded' }), raw(v6({}, L('udp'), raw(Buffer.alloc(1400)))));
+    const issues = decode(bytes, { mode: 'lax' }).issues as DeviationError[];
+    expect(issues.map((i) => [i.layer, i.rule, i.offset])).toEqual([['icmpv6', 'quote', 48]]);
+    expect(issues[0].message).toContain('at most 1232 bytes: the error message must not exceed 1280');
+  });
+
   it('a value that does not fit its SCTP kind cites that kind\u2019s section', () => {
     const issue = decode(sctpHex('07000006' + 'abcd' + '0000'), { from: 'sctp', mode: 'lax' }).issues[0] as DeviationError;
     expect(issue.rfc).toBe('RFC 9260 section 3.3.8');
@@ -187,6 +194,8 @@ describe('RFC deviations in parseable packets', () => {
       v4(L('icmp', { type: 'time-exceeded' }), raw(datagram4.subarray(0, 28))),
       v4(L('icmp', { type: 'destination-unreachable', code: 'port-unreachable', length: 25 }), raw(datagram4)),
       unreachable6(100),
+      // Exactly 1280 bytes with the quote cut short: as much as fits.
+      v6({}, L('icmpv6', { type: 'destination-unreachable' }), raw(v6({}, L('udp'), raw(Buffer.alloc(1400))).subarray(0, 1280 - 48))),
       unreachable6(96, { length: 12 }),
       nd('neighbor-solicitation', { kind: 'source-link-layer-address', address: '02:00:00:00:00:01' }, true),
       // Not on Ethernet (here a raw IPv6 capture), the address length is the link's business: no rule.

@@ -270,9 +270,13 @@ function checkQuote(ctx: DecodeContext, off: number, start: number, end: number,
     else if (lengthWords < 16 && lengthWords * 8 < available) ctx.report(deviations.error('length-extended', off + 4, lengthWords));
     return; // an extension structure may follow: the quote's end is the length's
   }
+  const message = end - ctx.stack[ctx.ipIndex].offset;
+  if (message > MIN_MTU) {
+    ctx.report(deviations.error('quote', start, `${available} bytes`, { expected: `at most ${available - (message - MIN_MTU)} bytes: the error message must not exceed ${MIN_MTU}` }));
+    return;
+  }
   if (available < 40 || buf[start] >> 4 !== 6) return;
   const whole = 40 + ((buf[start + 4] << 8) | buf[start + 5]);
-  const message = end - ctx.stack[ctx.ipIndex].offset;
   if (whole > available && message < MIN_MTU) {
     ctx.report(deviations.error('quote', start, `${available} of ${whole} bytes`, { expected: `${Math.min(whole, available + MIN_MTU - message)} bytes: as much as fits in ${MIN_MTU}` }));
   }
