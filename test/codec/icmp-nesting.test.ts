@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { decode, internetChecksum } from '../../src/index.js';
 import { sumWords } from '../../src/codec/checksum.js';
-import { RangeSums, rangeSumBytesRead } from '../../src/codec/range-sum.js';
+import { PrefixSums, rangeSumBytesRead } from '../../src/codec/range-sum.js';
 
 /** An IPv4 header (TEST-NET addresses, protocol ICMP) around `payload`, checksum filled. */
 function ipv4Around(payload: Uint8Array): Uint8Array {
@@ -79,11 +79,11 @@ describe('ICMP errors nested in ICMP errors', () => {
     expect(statuses.slice(1000).every((s) => s === 'valid')).toBe(true);
   });
 
-  it('range sums equal direct sums for any range, odd starts and ends included', () => {
+  it('prefix sums equal direct sums for any range, odd starts and ends included', () => {
     let seed = 7;
     const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const buf = Uint8Array.from({ length: 301 }, () => Math.floor(random() * 256));
-    const sums = new RangeSums(buf);
+    const sums = new PrefixSums(buf);
     for (let k = 0; k < 2000; k++) {
       const start = Math.floor(random() * buf.length);
       const end = start + Math.floor(random() * (buf.length - start + 1));
