@@ -11,6 +11,7 @@ import type { Layer } from './types.js';
 import { asBuffer } from './bytes.js';
 import { compileFastDecode, type FastDecode } from './decode-fast.js';
 import { fastPath } from './fast-path.js';
+import { PrefixSums, directSum } from './range-sum.js';
 
 export interface DecodeOptions {
   /**
@@ -72,12 +73,26 @@ interface MutableContext extends DecodeContext {
   readonly stack: StackEntry[];
   readonly strict: boolean;
   readonly issues: PacketError[];
+  /** Bytes checksums may still sum directly before prefix sums pay (range-sum.ts). */
+  sumBudget: number;
+  /** Built once the budget is spent: never for most packets. */
+  prefixSums: PrefixSums | undefined;
 }
 
 /** Shared by every context (a method, not a closure made per packet). */
 function report(this: MutableContext, error: PacketError): void {
   if (this.strict && !this.quoted) throw error;
   this.issues.push(error);
+}
+
+/** Shared like `report`: range sums in linear total time (range-sum.ts). */
+function sumRange(this: MutableContext, start: number, end: number): number {
+  if (this.prefixSums !== undefined) return this.prefixSums.sum(start, end);
+  if (end - start <= this.sumBudget) {
+    this.sumBudget -= end - start;
+    return directSum(this.buf, start, end);
+  }
+  return (this.prefixSums = new PrefixSums(this.buf)).sum(start, end);
 }
 
 /** Decode one packet. */
@@ -102,7 +117,7 @@ export function decode(bytes: Uint8Array, options?: DecodeOptions): DecodedPacke
   const issues: PacketError[] = [];
   // A plain literal, not a class instance: class fields (define semantics) made V8 deoptimise
   // the codecs' decode functions over and over once several layer types had been seen.
-  const ctx: MutableContext = { buf, stack: [], quoted: false, ipIndex: -1, strict, issues, report };
+  const ctx: MutableContext = { buf, stack: [], quoted: false, ipIndex: -1, strict, issues, report, sumBudget: 2 * buf.length, prefixSums: undefined, sumWords: sumRange };
   let entry = first;
   let off = 0;
   let end = buf.length;

@@ -2,6 +2,7 @@
 import type { FieldDef } from './field.js';
 import type { LayerCodec } from './layer.js';
 import { layerDiagram } from './diagram.js';
+import { allDeviationRules } from './deviation.js';
 
 function kindText(def: FieldDef): string {
   switch (def.kind) {
@@ -46,6 +47,21 @@ export function fieldRows(codec: LayerCodec): FieldRow[] {
   ];
 }
 
+/** The RFC deviations decoding reports for the layer (src/codec/deviation.ts), as a section; none when it has no rules. */
+function deviationSection(codec: LayerCodec): string[] {
+  const rules = allDeviationRules().filter((r) => r.layer === codec.name);
+  if (rules.length === 0) return [];
+  return [
+    '',
+    'Decoding reports these deviations when the packet still parses (an issue in lax mode, a',
+    '`DeviationError` in strict mode), each with its byte offset:',
+    '',
+    '| rule | field | allowed | defined by |',
+    '| --- | --- | --- | --- |',
+    ...rules.map(({ name, rule }) => `| \`${name}\` | \`${rule.field}\` | ${rule.expected.replace(/\|/g, '\\|')} | ${rule.rfc} |`),
+  ];
+}
+
 /** One protocol's page: title, RFC, and a table of its fields. */
 export function protocolMarkdown(codec: LayerCodec): string {
   const rows = fieldRows(codec).map((f) => `| \`${f.name}\` | ${f.kind.replace(/\|/g, '\\|')} | ${f.whenLeftOut} | ${f.doc} |`);
@@ -62,6 +78,7 @@ export function protocolMarkdown(codec: LayerCodec): string {
     '| field | kind | when left out | meaning |',
     '| --- | --- | --- | --- |',
     ...rows,
+    ...deviationSection(codec),
     '',
     'A field given explicitly is written as given, even when wrong. This page is generated from',
     `the layout in \`src/codec/protocols/\` by \`npm run docs\`.`,

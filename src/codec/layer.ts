@@ -102,6 +102,12 @@ export interface DecodeContext {
   report(error: PacketError): void;
   /** True while decoding inside an ICMP-quoted packet. */
   readonly quoted: boolean;
+  /**
+   * The unfolded RFC 1071 sum of buf[start, end), as `sumWords` gives it. Checksums over whole
+   * messages use it: ICMP errors quoting ICMP errors nest, and summing each level's bytes again
+   * would take quadratic time; this takes linear time over the whole packet. A method.
+   */
+  sumWords(start: number, end: number): number;
 }
 
 /** How an automatic field is computed on the fast path (see FastForm). */

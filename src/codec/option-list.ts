@@ -7,8 +7,9 @@
  * form re-encodes to the same bytes; anything else stays raw (`{ kind: number, data }`), and
  * bytes after an end-of-list option, or after a malformed option, are kept as `padding`.
  */
-import { ContentError, FieldValueError, type PacketError } from './errors.js';
+import { FieldValueError, type PacketError } from './errors.js';
 import { parseHex } from './bytes.js';
+import { deviationRules, type DeviationRule } from './deviation.js';
 
 /** A raw option: the kind number and its body, optionally with an explicit (maybe wrong) length. */
 export interface RawOption {
@@ -44,6 +45,11 @@ export interface OptionKind<O extends { kind: string }> {
    * result and acceptance rule as `decodeBody` (undefined: keep it raw), without a subarray.
    */
   read?(buf: Uint8Array, start: number, end: number): O | undefined;
+  /**
+   * The lengths the kind's RFC allows (the length octet, kind and length octets included), when
+   * it fixes them: any other is reported as a deviation. `option` is where the option starts.
+   */
+  readonly lengthRule?: { valid(length: number, buf: Uint8Array, option: number): boolean; readonly expected: string; readonly rfc: string };
 }
 
 export interface OptionListCodec<O extends { kind: string }> {
@@ -65,11 +71,21 @@ export function optionListCodec<O extends { kind: string; length?: number }>(
   layer: string,
   field: string,
   kinds: readonly OptionKind<O>[],
+  /** The section defining the list's framing and padding, e.g. `RFC 791 section 3.1`. */
+  rfc: string,
 ): OptionListCodec<O> {
   const byName = new Map<string, OptionKind<O>>(kinds.map((k) => [k.name, k]));
   const byCode = new Map<number, OptionKind<O>>(kinds.map((k) => [k.code, k]));
   // Dense by code (a byte): decoding an option looks its kind up with one indexed load.
   const byCodeDense: readonly (OptionKind<O> | undefined)[] = Array.from({ length: 256 }, (_, code) => byCode.get(code));
+
+  // The list's own rules, and one per kind whose RFC fixes its length.
+  const listRules: Record<string, DeviationRule> = {
+    'option-length': { field: `${field}[].length`, expected: 'at least 2, the option inside the header', rfc },
+    'padding-after-end': { field: 'padding', expected: 'zeros after the end-of-option-list option', rfc },
+  };
+  for (const kind of kinds) if (kind.lengthRule) listRules[`${kind.name}-length`] = { field: `${field}[].length`, expected: kind.lengthRule.expected, rfc: kind.lengthRule.rfc };
+  const deviations = deviationRules(layer, listRules);
 
   const fail = (index: number) => (name: string, value: unknown, allowed: string): never => {
     throw new FieldValueError(layer, `${field}[${index}].${name}`, value, allowed);
@@ -137,13 +153,26 @@ export function optionListCodec<O extends { kind: string; length?: number }>(
         if (code === 0 || code === 1) {
           options.push(kind ? ({ kind: kind.name } as O) : { kind: code, data: '' });
           i += 1;
-          if (code === 0) break; // end of list: the rest is padding
+          if (code === 0) {
+            // End of list: the rest is padding, which the RFCs make zeros.
+            for (let k = i; k < end; k++) {
+              if (buf[k] !== 0) {
+                report(deviations.error('padding-after-end', k, buf[k]));
+                break;
+              }
+            }
+            break;
+          }
           continue;
         }
         const length = i + 1 < end ? buf[i + 1] : -1;
         if (length < 2 || i + length > end) {
-          report(new ContentError(layer, i, `${field}[${options.length}].length`, length < 0 ? 'missing' : length, `2..${end - i} (the option must fit in the header)`));
+          const expected = `2..${end - i} (the option must fit in the header)`;
+          report(deviations.error('option-length', i, length < 0 ? 'missing' : length, { field: `${field}[${options.length}].length`, expected }));
           break;
+        }
+        if (kind?.lengthRule && !kind.lengthRule.valid(length, buf, i)) {
+          report(deviations.error(`${kind.name}-length`, i + 1, length, { field: `${field}[${options.length}].length` }));
         }
         // decodeBody accepts only bodies of exactly the size its kind writes, so the named form
         // re-encodes to these bytes (pinned by the lax round-trip properties over random bytes).

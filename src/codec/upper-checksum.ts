@@ -54,7 +54,7 @@ export function verifyUpperLayerChecksum(
   if (ipIndex < 0 || !complete) return { status: 'unverifiable', actual };
   const ip = ctx.stack[ipIndex];
   const between = ipIndex + 1 < ctx.stack.length ? ctx.stack.slice(ipIndex + 1) : NONE;
-  const sum = ip.codec.pseudoHeaderSum!(ctx.buf, ip.offset, ip.fields, between) + pseudoHeaderTail(protocol, end - off) + sumWords(ctx.buf, off, end);
+  const sum = ip.codec.pseudoHeaderSum!(ctx.buf, ip.offset, ip.fields, between) + pseudoHeaderTail(protocol, end - off) + ctx.sumWords(off, end);
   let expected = finishChecksum(sum - actual);
   if (expected === 0 && zeroAs) expected = zeroAs;
   return { status: finishChecksum(sum) === 0 ? 'valid' : 'invalid', expected, actual };

@@ -309,12 +309,18 @@ describe('ICMPv6 messages', () => {
   it('error messages quote the packet and decode it laxly, even cut short', () => {
     const inner = ipv6({ src: '2001:db8::1', dst: '2001:db8::2' }).udp({ srcPort: 5, dstPort: 6 }).payload(Buffer.alloc(100)).encode();
     const bytes = ipv6({ src: '2001:db8::2', dst: '2001:db8::1' }).icmpv6({ type: 'destination-unreachable', code: 'port-unreachable' }).payload(inner.subarray(0, 60)).encode();
-    const packet = decode(bytes);
+    // 60 of 148 bytes in a 156-byte message: RFC 4443 section 2.4 (c) wants as much as fits in 1280.
+    expect(() => decode(bytes)).toThrow(/icmpv6\.data at offset 48: .*RFC 4443 section 2\.4 \(c\)/);
+    const packet = decode(bytes, { mode: 'lax' });
     expect(packet.layers.map((l) => l.layer)).toEqual(['ipv6', 'icmpv6', 'ipv6', 'udp', 'raw']);
     expect(packet.layers[1].checksum?.status).toBe('valid');
     expect(packet.layers[3].checksum?.status).toBe('unverifiable');
+    expect(packet.issues.map((i) => i.code)).toEqual(['E_CONTENT', 'E_LENGTH']);
     // Strict mode too: problems inside a quoted packet are reported, never thrown.
-    expect(packet.issues.map((i) => i.code)).toEqual(['E_LENGTH']);
+    const whole = ipv6({ src: '2001:db8::2', dst: '2001:db8::1' }).icmpv6({ type: 'destination-unreachable', code: 'port-unreachable' }).payload(inner).encode();
+    expect(decode(whole).issues).toEqual([]);
+    // A capture cut short (the message itself truncated) is no deviation of the sender's.
+    expect(decode(whole.subarray(0, 100), { mode: 'lax' }).issues.map((i) => i.code)).toEqual(['E_LENGTH', 'E_LENGTH']);
     expect(reencode(bytes).equals(bytes)).toBe(true);
   });
 

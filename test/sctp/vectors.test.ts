@@ -129,13 +129,16 @@ describe('lengths and padding (RFC 9260 section 3.2)', () => {
     expect(chunkHex(ack)).toBe('8000001a' + '00000007' + 'c0030012' + '00000009' + '0002000a000000010007' + '0000');
   });
 
-  it("Scapy 2.5's length (the last parameter's padding counted) decodes, keeps that padding, and round-trips", () => {
+  it("Scapy 2.5's length (the last parameter's padding counted) decodes, keeps that padding, reports the deviation, and round-trips", () => {
     // INIT as rawcraft writes it (length 0x1a = 26), and as Scapy 2.5 writes it (0x1c = 28).
     const ours = '0100001a00000001000005dc0001000100000000000c000600050000';
     const scapy = '0100001c00000001000005dc0001000100000000000c000600050000';
     const header = '0009000900000000' + '00000000';
-    const { layer, issues } = decodeSctp(Buffer.from(header + scapy, 'hex'));
-    expect(issues).toEqual([]);
+    expect(decodeSctp(Buffer.from(header + ours, 'hex')).issues).toEqual([]);
+    // RFC 9260 section 3.2: the chunk Length must not count it; strict decoding says so, lax reads on.
+    expect(() => decodeSctp(Buffer.from(header + scapy, 'hex'))).toThrow(/chunks\[0\]\.params\[0\]\.padding at offset 38: .*RFC 9260 section 3\.2/);
+    const { layer, issues } = decodeSctp(Buffer.from(header + scapy, 'hex'), 'lax');
+    expect(issues.map((i) => [(i as ContentError).field, i.offset, (i as { rule?: string }).rule])).toEqual([['chunks[0].params[0].padding', 38, 'params-last-padding-counted']]);
     const [chunk] = layer.fields.chunks;
     if (chunk.type !== 'init') throw new Error('not init');
     expect(toJsonValue(chunk.params)).toEqual([{ type: 'supported-address-types', addressTypes: ['ipv4-address'], padding: '0000' }]);
@@ -145,13 +148,18 @@ describe('lengths and padding (RFC 9260 section 3.2)', () => {
     expect(chunkHex(sctpBytes({ chunks: [{ ...chunk, params: [param] } as never] }))).toBe(ours);
   });
 
-  it('non-zero padding bytes are kept, and so is a missing final padding', () => {
+  it('non-zero padding bytes are kept, and so is a missing final padding: both reported', () => {
     const text = '0009000900000000' + '00000000' + '00030011' + '000000010000000000000000' + 'ff' + 'abcdef';
-    const { layer } = decodeSctp(Buffer.from(text, 'hex'));
+    const rules = (issues: PacketError[]) => issues.map((i) => [i.offset, (i as { rule?: string }).rule]);
+    const { layer, issues } = decodeSctp(Buffer.from(text, 'hex'), 'lax');
     expect(toJsonValue(layer.fields.chunks[0])).toMatchObject({ type: 'data', data: 'ff', padding: 'abcdef' });
+    expect(rules(issues)).toEqual([[29, 'chunks-padding-zero']]);
+    expect(() => decodeSctp(Buffer.from(text, 'hex'))).toThrow(ContentError);
     expect(roundTrip(Buffer.from(text, 'hex'))).toBe(text);
     const cut = text.slice(0, -6);
-    expect(toJsonValue(decodeSctp(Buffer.from(cut, 'hex')).layer.fields.chunks[0])).toMatchObject({ data: 'ff', padding: '' });
+    const decodedCut = decodeSctp(Buffer.from(cut, 'hex'), 'lax');
+    expect(toJsonValue(decodedCut.layer.fields.chunks[0])).toMatchObject({ data: 'ff', padding: '' });
+    expect(rules(decodedCut.issues)).toEqual([[29, 'chunks-padding-missing']]);
     expect(roundTrip(Buffer.from(cut, 'hex'))).toBe(cut);
   });
 });
@@ -188,7 +196,16 @@ describe('explicit values are written as given', () => {
     expect(chunkHex(bytes)).toBe('0400000a' + '00010005aabb' + '0000' + '03000014' + '00000001' + '0000ffff' + '00020000' + '00010002' + '0b000004' + 'ffff');
     const { layer, issues } = decodeSctp(bytes, 'lax');
     expect(toJsonValue(layer.fields.chunks[0])).toEqual({ type: 'heartbeat', params: [{ type: 'heartbeat-info', info: 'aa', padding: 'bb' }] });
-    expect(issues.map((i) => `${i.code} ${(i as ContentError).field ?? ''}`)).toEqual(['E_CONTENT chunks[1].gapBlockCount', 'E_BUNDLING ']);
+    expect(issues.map((i) => `${i.code} ${(i as ContentError).field ?? ''}`)).toEqual([
+      // The parameter's Length 5 leaves 1 byte of its padding ('bb'), not zero: RFC 9260 section 3.2.1.
+      'E_CONTENT chunks[0].params[0].padding',
+      'E_CONTENT chunks[0].params[0].padding',
+      'E_CONTENT chunks[1].gapBlockCount',
+      // COOKIE ACK's explicit padding 'ffff': not zero, and 2 bytes where it needs none.
+      'E_CONTENT chunks[2].padding',
+      'E_CONTENT chunks[2].padding',
+      'E_BUNDLING ',
+    ]);
     expect(layer.fields.chunks.map((c) => c.type)).toEqual(['heartbeat', 3, 'cookie-ack']);
     expect(roundTrip(bytes)).toBe(hex(bytes));
   });

@@ -9,8 +9,9 @@ import { finishChecksum, sumWords } from '../checksum.js';
 import { FieldValueError, LengthError, UnknownFieldError } from '../errors.js';
 import { closest } from '../suggest.js';
 import { keyChecker } from '../key-check.js';
-import type { LayerCodec } from '../layer.js';
+import type { DecodeContext, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
+import { deviationRules } from '../deviation.js';
 
 export const ICMP_TYPES = {
   'echo-reply': 0,
@@ -97,6 +98,33 @@ declare module '../types.js' {
 const PROTOCOL = 1;
 /** Types whose body quotes the datagram that caused them. */
 const ERROR_TYPES = new Set([3, 4, 5, 11, 12]);
+
+/** What an error message quotes, and its RFC 4884 length attribute. */
+const deviations = deviationRules('icmp', {
+  quote: { field: 'data', expected: 'the quoted datagram\u2019s IP header and at least its first 8 data bytes', rfc: 'RFC 792; RFC 1122 section 3.2.2' },
+  length: { field: 'length', expected: 'at most the 32-bit words quoted', rfc: 'RFC 4884 section 4.1' },
+  'length-extended': { field: 'length', expected: 'at least 32 (128 bytes) when an extension structure follows the quote', rfc: 'RFC 4884 section 5' },
+});
+
+/** Report what an error message at `off` quotes in [start, end) short of its RFCs. */
+function checkQuote(ctx: DecodeContext, off: number, start: number, end: number, lengthWords: number | undefined): void {
+  // In a fragment or a truncated capture the rest of the message is simply elsewhere.
+  if (ctx.stack[ctx.stack.length - 1]?.complete === false) return;
+  const buf = ctx.buf;
+  const available = end - start;
+  if (lengthWords) {
+    if (lengthWords * 4 > available) ctx.report(deviations.error('length', off + 5, lengthWords, { expected: `at most ${available >> 2}, the 32-bit words quoted` }));
+    else if (lengthWords < 32 && lengthWords * 4 < available) ctx.report(deviations.error('length-extended', off + 5, lengthWords));
+  }
+  // An IPv4 datagram quoted: its header and 8 bytes, or all of it when it is shorter.
+  if (available < 20 || buf[start] >> 4 !== 4) return;
+  const headerLength = (buf[start] & 15) * 4;
+  const totalLength = (buf[start + 2] << 8) | buf[start + 3];
+  const quoted = lengthWords ? Math.min(available, lengthWords * 4) : available;
+  if (quoted < Math.min(headerLength + 8, Math.max(totalLength, headerLength))) {
+    ctx.report(deviations.error('quote', start, `${quoted} bytes`, { expected: `at least ${Math.min(headerLength + 8, totalLength)} bytes: the quoted datagram\u2019s IP header and its first 8 data bytes` }));
+  }
+}
 
 function head(codes?: Readonly<Record<string, number>>): FieldDef[] {
   return [
@@ -201,13 +229,15 @@ export const icmp: LayerCodec = {
     if (end - off < variant.length) throw new LengthError('icmp', off, variant.length, end - off, 'icmp.type', `type ${type} has a ${variant.length}-byte header`);
     const fields = variant.read(ctx.buf, off);
     const quotes = ERROR_TYPES.has(type);
+    // A quote inside a quote is cut short by design; only the outermost message answers for its own.
+    if (quotes && !ctx.quoted) checkQuote(ctx, off, off + variant.length, end, fields.length);
     return decodeStep(fields as unknown as Record<string, unknown>, off + variant.length, end, quotes ? 'ipv4' : 'raw', true, quotes);
   },
 
   verifyChecksum(ctx, off, end, fields, complete) {
     const actual = fields.checksum as number;
     if (!complete) return { status: 'unverifiable', actual };
-    const sum = sumWords(ctx.buf, off, end);
+    const sum = ctx.sumWords(off, end);
     return { status: finishChecksum(sum) === 0 ? 'valid' : 'invalid', expected: finishChecksum(sum - actual), actual };
   },
 

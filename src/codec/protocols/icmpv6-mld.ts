@@ -2,7 +2,8 @@
  * Multicast Listener Discovery version 2 (RFC 3810): the source list of a query (section 5.1)
  * and the multicast address records of a report (section 5.2).
  */
-import { FieldValueError, LengthError } from '../errors.js';
+import { FieldValueError, LengthError, type PacketError } from '../errors.js';
+import { deviationRules } from '../deviation.js';
 import { bytesInput, parseIpv6, readIpv6 } from '../bytes.js';
 import { checkUint, putBe16 } from '../option-list.js';
 
@@ -42,6 +43,12 @@ export interface MldRecordInput {
 }
 
 type Fail = (field: string, value: unknown, allowed: string) => never;
+
+/** MLD length rules: which query length is which version, and the auxiliary data MLDv2 does not define. */
+export const mldDeviations = deviationRules('icmpv6', {
+  'mld-query-length': { field: 'length', expected: '24 bytes (MLDv1) or at least 28 (MLDv2); other queries are ignored', rfc: 'RFC 3810 section 8.1' },
+  'mld-aux-data': { field: 'records[].auxDataLength', expected: '0 (MLDv2 defines no auxiliary data)', rfc: 'RFC 3810 section 5.2.10' },
+});
 const recordNames = new Map(Object.entries(MLD_RECORD_TYPES).map(([k, v]) => [v as number, k as MldRecordTypeName]));
 
 function addr(value: unknown, name: string, fail: Fail): Uint8Array {
@@ -91,7 +98,7 @@ export function encodeRecords(layer: string, records: unknown): Uint8Array {
 }
 
 /** Decode `count` records from `start`; throws LengthError when they do not fit before `end`. */
-export function decodeRecords(layer: string, buf: Uint8Array, start: number, end: number, count: number): { records: MldRecord[]; end: number } {
+export function decodeRecords(layer: string, buf: Uint8Array, start: number, end: number, count: number, report: (e: PacketError) => void): { records: MldRecord[]; end: number } {
   const records: MldRecord[] = [];
   let at = start;
   for (let i = 0; i < count; i++) {
@@ -107,7 +114,10 @@ export function decodeRecords(layer: string, buf: Uint8Array, start: number, end
       multicastAddress: readIpv6(buf, at + 4),
       sources: decodeAddresses(buf, at + 20, numberOfSources),
     };
-    if (auxDataLength) record.auxData = Buffer.from(buf.subarray(at + 20 + 16 * numberOfSources, at + size));
+    if (auxDataLength) {
+      record.auxData = Buffer.from(buf.subarray(at + 20 + 16 * numberOfSources, at + size));
+      report(mldDeviations.error('mld-aux-data', at + 1, auxDataLength, { field: `records[${i}].auxDataLength` }));
+    }
     records.push(record);
     at += size;
   }

@@ -7,7 +7,8 @@
  * identical bytes; otherwise it stays raw (`{ kind: number, data }`, data zero-padded to 8
  * octets when encoding). Bytes after a malformed option are kept as `padding`.
  */
-import { ContentError, FieldValueError, type PacketError } from '../errors.js';
+import { FieldValueError, type PacketError } from '../errors.js';
+import { deviationRules, type DeviationRule } from '../deviation.js';
 import { parseHex, parseIpv6, parseMac, readIpv6, readMac } from '../bytes.js';
 import { be32, checkUint, putBe16, putBe32 } from '../option-list.js';
 
@@ -71,6 +72,8 @@ type Body<K extends Named['kind']> = Omit<Extract<NdOption, { kind: K }>, 'kind'
 
 interface NdKind {
   readonly code: number;
+  /** The lengths (8-octet units) the kind's RFC allows, when it fixes them. */
+  readonly lengthRule?: { valid(units: number): boolean; readonly expected: string; readonly rfc: string };
   encodeBody(o: Record<string, unknown>, fail: Fail): Uint8Array;
   decodeBody(body: Uint8Array): Record<string, unknown> | undefined;
 }
@@ -113,6 +116,7 @@ const kinds: Record<Named['kind'], NdKind> = {
   'target-link-layer-address': linkLayer(2),
   'prefix-information': {
     code: 3,
+    lengthRule: { valid: (n) => n === 4, expected: '4', rfc: 'RFC 4861 section 4.6.2' },
     encodeBody(o, fail) {
       const b = new Uint8Array(30);
       b[0] = checkUint(o.prefixLength ?? 64, 8, 'prefixLength', fail);
@@ -149,6 +153,7 @@ const kinds: Record<Named['kind'], NdKind> = {
   },
   mtu: {
     code: 5,
+    lengthRule: { valid: (n) => n === 1, expected: '1', rfc: 'RFC 4861 section 4.6.4' },
     encodeBody(o, fail) {
       const b = new Uint8Array(6);
       putBe16(b, 0, checkUint(o.reserved ?? 0, 16, 'reserved', fail));
@@ -159,6 +164,8 @@ const kinds: Record<Named['kind'], NdKind> = {
   },
   rdnss: {
     code: 25,
+    // 8 octets of header, then 16 per address, at least one (RFC 8106 section 5.1).
+    lengthRule: { valid: (n) => n >= 3 && n % 2 === 1, expected: '3 or more, odd (1 + 2 per address)', rfc: 'RFC 8106 section 5.1' },
     encodeBody(o, fail) {
       if (!Array.isArray(o.servers)) return fail('servers', o.servers, 'a list of IPv6 addresses');
       const b = new Uint8Array(6 + 16 * o.servers.length);
@@ -177,6 +184,16 @@ const kinds: Record<Named['kind'], NdKind> = {
 };
 
 const byCode = new Map(Object.entries(kinds).map(([name, k]) => [k.code, name as Named['kind']]));
+
+/** The option framing rule, the link-layer address length on Ethernet, and each kind's length rule. */
+const ruleList: Record<string, DeviationRule> = {
+  'option-length': { field: 'options[].length', expected: '1 or more 8-octet units, the option inside the message', rfc: 'RFC 4861 section 4.6' },
+  'link-layer-address-length': { field: 'options[].length', expected: '1 (an Ethernet address: 8 octets with type and length)', rfc: 'RFC 2464 section 6' },
+};
+for (const [name, kind] of Object.entries(kinds)) {
+  if (kind.lengthRule) ruleList[`${name}-length`] = { field: 'options[].length', expected: kind.lengthRule.expected, rfc: kind.lengthRule.rfc };
+}
+const deviations = deviationRules('icmpv6', ruleList);
 
 function encodeOne(layer: string, option: NdOptionInput, index: number): Uint8Array {
   const fail: Fail = (name, value, allowed) => {
@@ -219,20 +236,27 @@ export function decodeNdOptions(
   start: number,
   end: number,
   report: (e: PacketError) => void,
+  /** The packet came in an Ethernet frame: link-layer address options hold 6-byte addresses. */
+  ethernet = false,
 ): { options: NdOptionInput[]; padding: Uint8Array } {
   const options: NdOptionInput[] = [];
   let i = start;
   while (i < end) {
     const length = i + 1 < end ? buf[i + 1] : -1;
+    const field = `options[${options.length}].length`;
+    // Length 0 would never advance: the rest stays undecoded (as padding) rather than loop.
     if (length <= 0 || i + 8 * length > end) {
-      report(new ContentError(layer, i + 1, `options[${options.length}].length`, length < 0 ? 'missing' : length, `1..${Math.floor((end - i) / 8)} (8-octet units; the option must fit in the message, RFC 4861 section 4.6)`));
+      report(deviations.error('option-length', i + 1, length < 0 ? 'missing' : length, { field, expected: `1..${Math.floor((end - i) / 8)} (8-octet units; the option must fit in the message)` }));
       break;
     }
     const code = buf[i];
+    const name = byCode.get(code);
+    const rule = name && kinds[name].lengthRule;
+    if (rule && !rule.valid(length)) report(deviations.error(`${name}-length`, i + 1, length, { field }));
+    if (ethernet && (code === 1 || code === 2) && length !== 1) report(deviations.error('link-layer-address-length', i + 1, length, { field }));
     const bytes = buf.subarray(i, i + 8 * length);
     const body = bytes.subarray(2);
     let option: NdOptionInput | undefined;
-    const name = byCode.get(code);
     const parsed = name ? kinds[name].decodeBody(body) : undefined;
     if (name && parsed) {
       const named = { kind: name, ...parsed } as NdOption;

@@ -10,12 +10,13 @@ import { enumOf, flags, ipv6Addr, uint, type FieldDef, type FlagsValue } from '.
 import { bytesInput } from '../bytes.js';
 import { FieldValueError, LengthError, UnknownFieldError } from '../errors.js';
 import { closest } from '../suggest.js';
-import type { LayerCodec } from '../layer.js';
+import type { DecodeContext, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
+import { deviationRules } from '../deviation.js';
 import { fillUpperLayerChecksum, verifyUpperLayerChecksum } from '../upper-checksum.js';
 import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
 import { decodeNdOptions, encodeNdOptions, type NdOptionInput } from './icmpv6-ndp.js';
-import { decodeAddresses, decodeRecords, encodeAddresses, encodeRecords, type MldRecord, type MldRecordInput } from './icmpv6-mld.js';
+import { decodeAddresses, decodeRecords, encodeAddresses, encodeRecords, mldDeviations, type MldRecord, type MldRecordInput } from './icmpv6-mld.js';
 
 export const ICMPV6_TYPES = {
   'destination-unreachable': 1,
@@ -248,6 +249,39 @@ function variantFor(type: number, fields: Record<string, unknown>): Variant {
   return variants.get(type) ?? unknown;
 }
 
+/** What an error message quotes, and its RFC 4884 length attribute. */
+const deviations = deviationRules(LAYER, {
+  quote: { field: 'data', expected: 'as much of the packet as fits without the error message exceeding 1280 bytes', rfc: 'RFC 4443 section 2.4 (c)' },
+  length: { field: 'length', expected: 'at most the 64-bit words quoted', rfc: 'RFC 4884 section 4.2' },
+  'length-extended': { field: 'length', expected: 'at least 16 (128 bytes) when an extension structure follows the quote', rfc: 'RFC 4884 section 5' },
+});
+
+/** Minimum IPv6 MTU (RFC 8200 section 5): the size an error message may fill with its quote. */
+const MIN_MTU = 1280;
+
+/** Report what an error message at `off` (types 1-4) quotes in [start, end) short of its RFCs. */
+function checkQuote(ctx: DecodeContext, off: number, start: number, end: number, lengthWords: number | undefined): void {
+  // In a fragment or a truncated capture the rest of the message is simply elsewhere.
+  if (ctx.quoted || ctx.stack[ctx.stack.length - 1]?.complete === false || ctx.ipIndex < 0) return;
+  const buf = ctx.buf;
+  const available = end - start;
+  if (lengthWords) {
+    if (lengthWords * 8 > available) ctx.report(deviations.error('length', off + 4, lengthWords, { expected: `at most ${available >> 3}, the 64-bit words quoted` }));
+    else if (lengthWords < 16 && lengthWords * 8 < available) ctx.report(deviations.error('length-extended', off + 4, lengthWords));
+    return; // an extension structure may follow: the quote's end is the length's
+  }
+  const message = end - ctx.stack[ctx.ipIndex].offset;
+  if (message > MIN_MTU) {
+    ctx.report(deviations.error('quote', start, `${available} bytes`, { expected: `at most ${available - (message - MIN_MTU)} bytes: the error message must not exceed ${MIN_MTU}` }));
+    return;
+  }
+  if (available < 40 || buf[start] >> 4 !== 6) return;
+  const whole = 40 + ((buf[start + 4] << 8) | buf[start + 5]);
+  if (whole > available && message < MIN_MTU) {
+    ctx.report(deviations.error('quote', start, `${available} of ${whole} bytes`, { expected: `${Math.min(whole, available + MIN_MTU - message)} bytes: as much as fits in ${MIN_MTU}` }));
+  }
+}
+
 interface State {
   variant: Variant;
   body: Uint8Array;
@@ -316,11 +350,15 @@ export const icmpv6: LayerCodec = {
     let headerEnd = off + fixed;
     switch (v.body) {
       case 'quote':
+        checkQuote(ctx, off, headerEnd, end, fields.length);
         return { fields: fields as unknown as Record<string, unknown>, headerEnd, payloadEnd: end, next: 'ipv6', quotes: true };
       case 'nd': {
         // In a first fragment the options may simply go on in the next one: a cut option is no fault there.
         const inFragment = ctx.stack[ctx.stack.length - 1]?.complete === false;
-        const { options, padding } = decodeNdOptions(LAYER, buf, headerEnd, end, inFragment ? () => undefined : (e) => ctx.report(e));
+        // Ethernet frames, also as Linux cooked captures show them (ARPHRD_ETHER, 1).
+        const link = ctx.stack[0];
+        const ethernet = link?.codec.name === 'ethernet' || (link?.codec.name === 'linux-sll' && link.fields.arphrdType === 1);
+        const { options, padding } = decodeNdOptions(LAYER, buf, headerEnd, end, inFragment ? () => undefined : (e) => ctx.report(e), ethernet);
         fields.options = options;
         if (padding.length) fields.padding = Buffer.from(padding);
         return decodeStep(fields as unknown as Record<string, unknown>, end, end, undefined);
@@ -333,12 +371,13 @@ export const icmpv6: LayerCodec = {
         break;
       }
       case 'mldv2-report': {
-        const decoded = decodeRecords(LAYER, buf, headerEnd, end, fields.numberOfRecords!);
+        const decoded = decodeRecords(LAYER, buf, headerEnd, end, fields.numberOfRecords!, (e) => ctx.report(e));
         fields.records = decoded.records;
         headerEnd = decoded.end;
         break;
       }
       case 'raw':
+        if (type === 130 && end - off > fixed) ctx.report(mldDeviations.error('mld-query-length', off, `${end - off} bytes`));
         break;
     }
     return { fields: fields as unknown as Record<string, unknown>, headerEnd, payloadEnd: end, next: 'raw' };

@@ -54,6 +54,8 @@ function routeKind(name: RouteOptionKind, code: number, doc: string): OptionKind
       addrs.forEach((a, i) => putBe32(body, 1 + 4 * i, address(a, `addresses[${i}]`, fail)));
       return body;
     },
+    // A pointer octet and whole addresses (RFC 791 section 3.1).
+    lengthRule: { valid: (length) => length >= 3 && (length - 3) % 4 === 0, expected: '3 + 4 per address', rfc: 'RFC 791 section 3.1' },
     decodeBody(body) {
       if (body.length < 1 || (body.length - 1) % 4) return undefined;
       const addresses: string[] = [];
@@ -95,6 +97,12 @@ const kinds: OptionKind<Ipv4Option>[] = [
       });
       return body;
     },
+    // Pointer and overflow/flag octets, then whole entries: 4 bytes, or 8 with addresses (RFC 791 section 3.1).
+    lengthRule: {
+      valid: (length, buf, at) => length >= 4 && length <= 40 && (length - 4) % ((buf[at + 3] & 15) === 1 || (buf[at + 3] & 15) === 3 ? 8 : 4) === 0,
+      expected: 'at most 40: 4 + 4 per timestamp, or 4 + 8 per address and timestamp',
+      rfc: 'RFC 791 section 3.1',
+    },
     decodeBody(body) {
       if (body.length < 2) return undefined;
       const flagNum = body[1] & 15;
@@ -117,13 +125,14 @@ const kinds: OptionKind<Ipv4Option>[] = [
       const v = checkUint((o as { value?: number }).value ?? 0, 16, 'value', fail);
       return Uint8Array.of(v >> 8, v & 255);
     },
+    lengthRule: { valid: (length) => length === 4, expected: '4', rfc: 'RFC 2113 section 2.1' },
     decodeBody(body) {
       return body.length === 2 ? ({ value: (body[0] << 8) | body[1] } as Omit<Ipv4Option, 'kind' | 'length'>) : undefined;
     },
   },
 ];
 
-export const ipv4Options = optionListCodec<Ipv4Option>('ipv4', 'options', kinds);
+export const ipv4Options = optionListCodec<Ipv4Option>('ipv4', 'options', kinds, 'RFC 791 section 3.1');
 
 /**
  * The final destination named by a source-route option (the last address of LSRR/SSRR), which

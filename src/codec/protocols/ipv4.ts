@@ -6,6 +6,7 @@ import { bytesInput } from '../bytes.js';
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
 import type { ChecksumVerdict, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
+import { deviationRules } from '../deviation.js';
 import { finalDestination, ipv4Options, type Ipv4OptionInput } from './ipv4-options.js';
 import { IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
 
@@ -90,6 +91,17 @@ interface Ipv4State {
   padding: Uint8Array | undefined;
 }
 
+/**
+ * Length rules of RFC 791 section 3.1 that a parseable header may still break. Options are
+ * checked by the option list (ipv4-options.ts). A total length shorter than the bytes present
+ * leaves a trailer (Ethernet pads short frames: RFC 894), which is no deviation; a longer one is
+ * a truncated datagram (a LengthError, not a deviation).
+ */
+const deviations = deviationRules('ipv4', {
+  ihl: { field: 'ihl', expected: '5..15 (at least the 20-byte fixed header)', rfc: 'RFC 791 section 3.1' },
+  totalLength: { field: 'totalLength', expected: 'at least the header length', rfc: 'RFC 791 section 3.1' },
+});
+
 /** One shared `{ ipProtocol }` per protocol number: decoding allocates none. */
 const NEXT_BY_PROTOCOL: readonly { readonly ipProtocol: number }[] = Array.from({ length: 256 }, (_, ipProtocol) => Object.freeze({ ipProtocol }));
 
@@ -170,7 +182,7 @@ export const ipv4: LayerCodec = {
     if (fields.version !== 4) ctx.report(new ContentError('ipv4', off, 'version', fields.version, '4'));
     let headerLength = fields.ihl * 4;
     if (fields.ihl < 5) {
-      ctx.report(new ContentError('ipv4', off, 'ihl', fields.ihl, '5..15 (at least the 20-byte fixed header)'));
+      ctx.report(deviations.error('ihl', off, fields.ihl));
       headerLength = 20;
     }
     if (off + headerLength > end) throw new LengthError('ipv4', off, headerLength, end - off, 'ipv4.ihl');
@@ -184,7 +196,7 @@ export const ipv4: LayerCodec = {
     let payloadEnd = off + fields.totalLength;
     let complete = true;
     if (fields.totalLength < headerLength) {
-      ctx.report(new ContentError('ipv4', off + 2, 'totalLength', fields.totalLength, `at least the header length, ${headerLength}`));
+      ctx.report(deviations.error('totalLength', off + 2, fields.totalLength, { expected: `at least the header length, ${headerLength}` }));
       payloadEnd = off + headerLength;
       complete = false;
     } else if (payloadEnd > end) {

@@ -8,6 +8,8 @@ import { flags, uint, type FlagsValue } from '../field.js';
 import { LengthError } from '../errors.js';
 import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
+import { deviationRules } from '../deviation.js';
+import { hasJumbo } from './ipv6-options.js';
 import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, NO_NEXT_HEADER, nextHeaderAfter, type Ipv6ExtensionLayer } from './ipv6-chain.js';
 
 export interface Ipv6FragmentFields {
@@ -53,6 +55,12 @@ const header = compileHeader<Ipv6FragmentFields>(LAYER, [
 
 const auto = { nextHeader: 0 };
 
+const deviations = deviationRules(LAYER, {
+  reserved: { field: 'reserved', expected: '0 (initialized to zero for transmission)', rfc: 'RFC 8200 section 4.5' },
+  reserved2: { field: 'reserved2', expected: '0 (initialized to zero for transmission)', rfc: 'RFC 8200 section 4.5' },
+  jumbo: { field: 'position', expected: 'no Fragment header in a packet with a Jumbo Payload option', rfc: 'RFC 2675 section 3' },
+});
+
 export const ipv6Fragment: LayerCodec = {
   name: LAYER,
   title: 'IPv6 Fragment header',
@@ -71,6 +79,11 @@ export const ipv6Fragment: LayerCodec = {
   decode(ctx, off, end) {
     if (end - off < 8) throw new LengthError(LAYER, off, 8, end - off, 'buffer');
     const fields = header.read(ctx.buf, off);
+    if (fields.reserved !== 0) ctx.report(deviations.error('reserved', off + 1, fields.reserved));
+    if (fields.reserved2 !== 0) ctx.report(deviations.error('reserved2', off + 3, fields.reserved2));
+    for (let k = ctx.stack.length - 1; k >= 0 && ctx.stack[k].codec.name !== 'ipv6'; k--) {
+      if (ctx.stack[k].codec.name === 'ipv6-hop-by-hop' && hasJumbo(ctx.stack[k].fields.options)) ctx.report(deviations.error('jumbo', off, 'ipv6-fragment'));
+    }
     const more = (ctx.buf[off + 3] & 1) !== 0;
     // A non-first fragment carries the middle of some payload: nothing to decode but raw data.
     const next = fields.fragmentOffset || fields.nextHeader === NO_NEXT_HEADER ? 'raw' : { ipProtocol: fields.nextHeader };

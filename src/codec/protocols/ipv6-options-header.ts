@@ -7,9 +7,10 @@
 import { compileHeader } from '../header.js';
 import { uint } from '../field.js';
 import { bytesInput } from '../bytes.js';
-import { ContentError, FieldValueError, LengthError } from '../errors.js';
-import type { LayerCodec } from '../layer.js';
+import { FieldValueError, LengthError } from '../errors.js';
+import type { DecodeContext, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
+import { deviationRules } from '../deviation.js';
 import { putBe32 } from '../option-list.js';
 import { NO_NEXT_HEADER, nextHeaderAfter } from './ipv6-chain.js';
 import { ipv6OptionLists, type Ipv6OptionInput } from './ipv6-options.js';
@@ -58,6 +59,29 @@ export function optionsHeaderCodec(spec: {
     uint('length', 8, { doc: 'Header length in 8-octet units, not counting the first 8', role: 'auto' }),
   ]);
   const auto = { nextHeader: 0, length: 0 };
+  // Hop-by-Hop only: where the header may be, and the Jumbo Payload option's rules (RFC 2675).
+  const hopByHop =
+    name === 'ipv6-hop-by-hop'
+      ? deviationRules(name, {
+          position: { field: 'position', expected: 'immediately after the IPv6 header', rfc: 'RFC 8200 section 4.3' },
+          'jumbo-payload-length': { field: 'options[].payloadLength', expected: 'more than 65535 (smaller payloads use the IPv6 Payload Length)', rfc: 'RFC 2675 section 2' },
+          'jumbo-with-length': { field: 'options[]', expected: 'no Jumbo Payload option when the IPv6 Payload Length is not 0', rfc: 'RFC 2675 section 3' },
+        })
+      : undefined;
+  /** RFC 2675 sections 2 and 3: the value, and the IPv6 Payload Length that must be 0 with it. */
+  function checkJumbo(ctx: DecodeContext, off: number, options: readonly Ipv6OptionInput[], deviations: NonNullable<typeof hopByHop>): void {
+    let at = off + 2;
+    for (const [index, option] of options.entries()) {
+      if (option.kind === 'jumbo') {
+        const value = (option as { payloadLength: number }).payloadLength;
+        if (value <= 0xffff) ctx.report(deviations.error('jumbo-payload-length', at + 2, value, { field: `options[${index}].payloadLength` }));
+        const ip = ctx.stack[ctx.stack.length - 1];
+        if (ip?.codec.name === 'ipv6' && ip.fields.payloadLength !== 0) ctx.report(deviations.error('jumbo-with-length', ip.offset + 4, ip.fields.payloadLength, { field: `options[${index}]` }));
+      }
+      at += option.kind === 'pad1' || option.kind === 0 ? 1 : 2 + ctx.buf[at + 1];
+    }
+  }
+
   return {
     name,
     title: spec.title,
@@ -110,11 +134,12 @@ export function optionsHeaderCodec(spec: {
       const fields = header.read(buf, off);
       const headerLength = (fields.length + 1) * 8;
       if (off + headerLength > end) throw new LengthError(name, off, headerLength, end - off, `${name}.length`);
-      if (name === 'ipv6-hop-by-hop' && ctx.stack[ctx.stack.length - 1]?.codec.name !== 'ipv6') {
-        ctx.report(new ContentError(name, off, 'position', ctx.stack[ctx.stack.length - 1]?.codec.name ?? 'start', 'immediately after the IPv6 header (RFC 8200 section 4.3)'));
+      if (hopByHop && ctx.stack[ctx.stack.length - 1]?.codec.name !== 'ipv6') {
+        ctx.report(hopByHop.error('position', off, ctx.stack[ctx.stack.length - 1]?.codec.name ?? 'start'));
       }
       const { options, padding } = list.decode(buf, off + 2, off + headerLength, (e) => ctx.report(e));
       fields.options = options;
+      if (hopByHop) checkJumbo(ctx, off, options, hopByHop);
       if (padding.length) fields.padding = Buffer.from(padding);
       return decodeStep(fields as unknown as Record<string, unknown>, off + headerLength, end, fields.nextHeader === NO_NEXT_HEADER ? 'raw' : { ipProtocol: fields.nextHeader });
     },

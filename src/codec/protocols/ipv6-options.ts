@@ -9,7 +9,8 @@
  * identical bytes; otherwise it stays raw (`{ kind: number, data }`). Bytes after a malformed
  * option are kept as `padding`.
  */
-import { ContentError, FieldValueError, type PacketError } from '../errors.js';
+import { FieldValueError, type PacketError } from '../errors.js';
+import { deviationRules } from '../deviation.js';
 import { parseHex, parseIpv6, readIpv6 } from '../bytes.js';
 import { be32, checkUint, putBe16, putBe32 } from '../option-list.js';
 
@@ -98,7 +99,13 @@ export function tlvListCodec<O extends { readonly kind: string | number }>(
   pad: { readonly pad1: number; readonly padN: number },
   /** Whether decoded raw options show their action bits (IPv6 options do; SRH TLVs have none). */
   showActionBits: boolean,
+  /** The sections defining the list's TLV framing and its PadN option. */
+  rfc: { readonly framing: string; readonly padN: string },
 ): TlvListCodec<O> {
+  const deviations = deviationRules(layer, {
+    'option-length': { field: `${field}[].length`, expected: 'a length that keeps the option inside the header', rfc: rfc.framing },
+    'padn-data': { field: `${field}[].data`, expected: 'zeros (PadN carries zero-valued octets)', rfc: rfc.padN },
+  });
   const byName = new Map(kinds.map((k) => [k.name, k]));
   const byCode = new Map(kinds.map((k) => [k.code, k]));
   const failAt = (index: number): Fail => (name, value, allowed) => {
@@ -177,10 +184,19 @@ export function tlvListCodec<O extends { readonly kind: string | number }>(
         }
         const length = i + 1 < end ? buf[i + 1] : -1;
         if (length < 0 || i + 2 + length > end) {
-          report(new ContentError(layer, i, `${field}[${options.length}].length`, length < 0 ? 'missing' : length, `0..${Math.max(0, end - i - 2)} (the option must fit in the header)`));
+          const expected = `0..${Math.max(0, end - i - 2)} (the option must fit in the header)`;
+          report(deviations.error('option-length', i, length < 0 ? 'missing' : length, { field: `${field}[${options.length}].length`, expected }));
           break;
         }
         const body = buf.subarray(i + 2, i + 2 + length);
+        if (code === pad.padN) {
+          for (let k = 0; k < length; k++) {
+            if (body[k] !== 0) {
+              report(deviations.error('padn-data', i + 2 + k, body[k], { field: `${field}[${options.length}].data` }));
+              break;
+            }
+          }
+        }
         let option: Record<string, unknown> | undefined;
         const parsed = kind?.decodeBody?.(body);
         if (kind && parsed) {
@@ -264,10 +280,12 @@ const optionKinds: TlvKind[] = [
   },
 ];
 
+const OPTION_RFC = { framing: 'RFC 8200 section 4.2', padN: 'RFC 8200 section 4.2' };
+
 /** Options of Hop-by-Hop and Destination Options headers: Pad1 0, PadN 1. */
 export const ipv6OptionLists = {
-  'ipv6-hop-by-hop': tlvListCodec<Ipv6OptionInput>('ipv6-hop-by-hop', 'options', optionKinds, { pad1: 0, padN: 1 }, true),
-  'ipv6-dest-options': tlvListCodec<Ipv6OptionInput>('ipv6-dest-options', 'options', optionKinds, { pad1: 0, padN: 1 }, true),
+  'ipv6-hop-by-hop': tlvListCodec<Ipv6OptionInput>('ipv6-hop-by-hop', 'options', optionKinds, { pad1: 0, padN: 1 }, true, OPTION_RFC),
+  'ipv6-dest-options': tlvListCodec<Ipv6OptionInput>('ipv6-dest-options', 'options', optionKinds, { pad1: 0, padN: 1 }, true, OPTION_RFC),
 };
 
 const srhKinds: TlvKind[] = [
@@ -289,7 +307,10 @@ const srhKinds: TlvKind[] = [
 ];
 
 /** TLVs of the Segment Routing Header: Pad1 0, PadN 4, HMAC 5. */
-export const srhTlvList = tlvListCodec<SrhTlvInput>('ipv6-routing', 'tlvs', srhKinds, { pad1: 0, padN: 4 }, false);
+export const srhTlvList = tlvListCodec<SrhTlvInput>('ipv6-routing', 'tlvs', srhKinds, { pad1: 0, padN: 4 }, false, {
+  framing: 'RFC 8754 section 2.1',
+  padN: 'RFC 8754 section 2.1.1.2',
+});
 
 /** Whether an options list holds a Jumbo Payload option (named or raw type 0xC2). */
 export function hasJumbo(options: unknown): boolean {

@@ -9,10 +9,11 @@
 import { compileHeader, type CompiledHeader } from '../header.js';
 import { enumOf, uint, type FieldDef } from '../field.js';
 import { bytesInput, parseIpv6, readIpv6 } from '../bytes.js';
-import { ContentError, FieldValueError, LengthError, UnknownFieldError } from '../errors.js';
+import { FieldValueError, LengthError, UnknownFieldError } from '../errors.js';
 import { closest } from '../suggest.js';
 import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
+import { deviationRules } from '../deviation.js';
 import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, NO_NEXT_HEADER, nextHeaderAfter, type Ipv6ExtensionLayer } from './ipv6-chain.js';
 import { srhTlvList, type SrhTlvInput } from './ipv6-options.js';
 
@@ -80,6 +81,14 @@ declare module '../types.js' {
 }
 
 const LAYER = 'ipv6-routing';
+
+/** Length rules of the routing types rawcraft decodes; the SRH's TLVs have theirs in ipv6-options.ts. */
+const deviations = deviationRules(LAYER, {
+  'source-route-length': { field: 'length', expected: 'an even number (two units per address)', rfc: 'RFC 2460 section 4.4' },
+  'mobile-ipv6-length': { field: 'length', expected: '2 (one home address)', rfc: 'RFC 6275 section 6.4' },
+  lastEntry: { field: 'lastEntry', expected: 'a segment list that fits in the header', rfc: 'RFC 8754 section 2' },
+  segmentsLeft: { field: 'segmentsLeft', expected: 'at most the number of segments listed', rfc: 'RFC 8200 section 4.4' },
+});
 
 const head: FieldDef[] = [
   uint('nextHeader', 8, { doc: 'Protocol number of the next header', role: 'auto' }),
@@ -247,11 +256,15 @@ export const ipv6Routing: LayerCodec = {
     if (off + headerLength > end) throw new LengthError(LAYER, off, headerLength, end - off, `${LAYER}.length`);
     const type = buf[off + 2];
     const hEnd = off + headerLength;
+    const segmentsLeft = buf[off + 3];
     let fields: Ipv6RoutingFields | undefined;
+    if (type === 0 && (headerLength - 8) % 16 !== 0) ctx.report(deviations.error('source-route-length', off + 1, buf[off + 1]));
+    if (type === 2 && headerLength !== 24) ctx.report(deviations.error('mobile-ipv6-length', off + 1, buf[off + 1]));
     if (type === 0 && (headerLength - 8) % 16 === 0) {
       fields = variants['source-route'].header.read(buf, off);
       fields.addresses = [];
       for (let at = off + 8; at < hEnd; at += 16) fields.addresses.push(readIpv6(buf, at));
+      if (segmentsLeft > fields.addresses.length) ctx.report(deviations.error('segmentsLeft', off + 3, segmentsLeft, { expected: `at most ${fields.addresses.length}, the addresses listed` }));
     } else if (type === 2 && headerLength === 24) {
       fields = variants['mobile-ipv6'].header.read(buf, off);
       fields.homeAddress = readIpv6(buf, off + 8);
@@ -264,8 +277,9 @@ export const ipv6Routing: LayerCodec = {
         const { options, padding } = srhTlvList.decode(buf, off + 8 + 16 * count, hEnd, (e) => ctx.report(e));
         fields.tlvs = options;
         if (padding.length) fields.padding = Buffer.from(padding);
+        if (segmentsLeft > count) ctx.report(deviations.error('segmentsLeft', off + 3, segmentsLeft, { expected: `at most ${count}, Last Entry + 1` }));
       } else {
-        ctx.report(new ContentError(LAYER, off + 4, 'lastEntry', count - 1, `at most ${Math.floor((headerLength - 8) / 16) - 1} (the segment list must fit in the header)`));
+        ctx.report(deviations.error('lastEntry', off + 4, count - 1, { expected: `at most ${Math.floor((headerLength - 8) / 16) - 1} (the segment list must fit in the header)` }));
       }
     }
     if (!fields) {

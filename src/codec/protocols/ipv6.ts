@@ -8,6 +8,7 @@ import { enumOf, ipv6Addr, uint } from '../field.js';
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
 import type { LayerCodec, LayerRef } from '../layer.js';
 import { decodeStep } from '../layer.js';
+import { deviationRules } from '../deviation.js';
 import { ECN, type EcnName } from './ipv4.js';
 import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, NO_NEXT_HEADER, nextHeaderAfter, type Ipv6ExtensionLayer } from './ipv6-chain.js';
 import { hasJumbo } from './ipv6-options.js';
@@ -69,6 +70,19 @@ const header = compileHeader<Ipv6Fields>(LAYER, [
 ]);
 
 const auto = { payloadLength: 0, nextHeader: 0 };
+
+/**
+ * Payload length rules. A length shorter than the bytes present leaves a trailer (Ethernet pads
+ * short frames), a longer one a truncated packet (a LengthError). The Jumbo Payload option's own
+ * rules are the Hop-by-Hop header's (ipv6-options-header.ts).
+ */
+const deviations = deviationRules(LAYER, {
+  payloadLength: {
+    field: 'payloadLength',
+    expected: 'the length of what follows: 0 with a Hop-by-Hop header only when it holds a Jumbo Payload option',
+    rfc: 'RFC 2675 section 3',
+  },
+});
 
 /** The Jumbo Payload length in a Hop-by-Hop header at `off` (RFC 2675), or undefined. */
 function jumboLength(buf: Uint8Array, off: number, end: number): number | undefined {
@@ -133,6 +147,8 @@ export const ipv6: LayerCodec = {
         source = 'ipv6-hop-by-hop jumbo payloadLength';
       }
     }
+    // Zero with a Hop-by-Hop header announces a jumbogram: without the option, the length is wrong.
+    if (length === 0 && fields.nextHeader === IP_PROTOCOL.hopByHop && source === 'ipv6.payloadLength') ctx.report(deviations.error('payloadLength', off + 4, 0));
     let payloadEnd = off + 40 + length;
     let complete = true;
     if (payloadEnd > end) {

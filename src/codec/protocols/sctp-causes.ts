@@ -103,4 +103,4 @@ const kinds: KindSpec[] = [
 ];
 
 /** The error cause list codec (ERROR, ABORT, Error Cause Indication). */
-export const sctpCauses = new ListCodec({ what: 'causes', item: 'cause', tag: 'code', chunkHeader: false, padLast: false, actionBits: false, kinds });
+export const sctpCauses = new ListCodec({ what: 'causes', item: 'cause', tag: 'code', chunkHeader: false, padLast: false, actionBits: false, kinds, rfc: 'RFC 9260 section 3.3.10' });

@@ -8,6 +8,7 @@
 import { enumOf, uint } from '../field.js';
 import { bytesInput } from '../bytes.js';
 import { ContentError } from '../errors.js';
+import { deviationRules } from '../deviation.js';
 import {
   ListCodec,
   SCTP_HMAC_IDS,
@@ -29,6 +30,11 @@ import {
 } from './sctp-tlv.js';
 import { sctpParams, type SctpParam } from './sctp-params.js';
 import { sctpCauses, type SctpCause } from './sctp-causes.js';
+
+/** Counts inside chunks that the chunk Length must agree with. */
+const chunkDeviations = deviationRules('sctp', {
+  'sack-counts': { field: 'chunks[].gapBlockCount', expected: 'counts that fill the chunk after its fixed fields', rfc: 'RFC 9260 section 3.3.4' },
+});
 
 /** Flags of DATA and I-DATA: I (RFC 7053), U, B, E. */
 export type SctpDataFlag = 'immediate' | 'unordered' | 'beginning' | 'ending';
@@ -170,7 +176,7 @@ const sackTail: Tail = {
     const gaps = fixed.gapBlockCount as number;
     const dups = fixed.duplicateCount as number;
     if (4 * gaps + 4 * dups !== end - start) {
-      report(new ContentError('sctp', start, `${path}.gapBlockCount`, `${gaps} gap blocks and ${dups} duplicate TSNs`, `counts that fill the ${end - start} bytes after the fixed fields`));
+      report(chunkDeviations.error('sack-counts', start, `${gaps} gap blocks and ${dups} duplicate TSNs`, { field: `${path}.gapBlockCount`, expected: `counts that fill the ${end - start} bytes after the fixed fields` }));
       return undefined;
     }
     const gapBlocks: { start: number; end: number }[] = [];
@@ -347,7 +353,7 @@ const hex = (v: unknown): string => (typeof v === 'number' ? v.toString(16).padS
 const causeText = (list: unknown): string => (Array.isArray(list) ? list.map((c: Item) => String(c.code)).join(', ') : '');
 
 /** The chunk list codec. */
-export const sctpChunks = new ListCodec({ what: 'chunks', item: 'chunk', tag: 'type', chunkHeader: true, padLast: true, actionBits: true, kinds });
+export const sctpChunks = new ListCodec({ what: 'chunks', item: 'chunk', tag: 'type', chunkHeader: true, padLast: true, actionBits: true, kinds, rfc: 'RFC 9260 section 3.2' });
 
 /** One chunk as text: `DATA [BE] tsn 1 sid 0 ssn 0 ppid 0 len 5`, `INIT itag 0x...`, `chunk 200 (skip)`. */
 export function chunkSummary(chunk: Item): string {

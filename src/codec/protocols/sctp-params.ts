@@ -215,4 +215,4 @@ const kinds: KindSpec[] = [
 ];
 
 /** The parameter list codec: parameters of every chunk that has them. */
-export const sctpParams = new ListCodec({ what: 'params', item: 'parameter', tag: 'type', chunkHeader: false, padLast: false, actionBits: true, kinds });
+export const sctpParams = new ListCodec({ what: 'params', item: 'parameter', tag: 'type', chunkHeader: false, padLast: false, actionBits: true, kinds, rfc: 'RFC 9260 section 3.2.1' });

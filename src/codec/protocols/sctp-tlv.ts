@@ -26,6 +26,7 @@ import type { FieldDef } from '../field.js';
 import { ContentError, FieldValueError, LengthError, UnknownFieldError, type PacketError } from '../errors.js';
 import { bytesInput, parseIpv4, parseIpv6, readIpv4, readIpv6 } from '../bytes.js';
 import { closest } from '../suggest.js';
+import { deviationRules, type DeviationRule, type DeviationRules } from '../deviation.js';
 
 /** A decoded or given item: plain fields, discriminated by `type` or `code`. */
 export type Item = Record<string, unknown>;
@@ -115,6 +116,8 @@ export class CompiledKind {
     readonly spec: KindSpec,
     tag: string,
     chunk: boolean,
+    /** The list's rules: a value too short or too long for the kind breaks `value-length`. */
+    private readonly deviations: DeviationRules<ListRule>,
   ) {
     this.header = compileHeader<Item>('sctp', spec.fixed ?? []);
     const names = [tag, 'length', 'padding', ...(spec.fixed ?? []).map((f) => f.name), ...(spec.tail?.fields ?? [])];
@@ -146,14 +149,14 @@ export class CompiledKind {
   decodeBody(buf: Uint8Array, start: number, end: number, flags: number, path: string, report: Report): Item | undefined {
     const n = this.header.length;
     if (end - start < n) {
-      report(new ContentError('sctp', start, path, `${end - start} value bytes`, `at least ${n} for ${article(this.spec.name)} ${this.spec.name}`));
+      report(this.valueLength(start, end - start, path, `at least ${n}`));
       return undefined;
     }
     const fixed = n ? this.header.read(buf, start) : {};
     let rest: Item | undefined;
     if (this.spec.tail) rest = this.spec.tail.decode(buf, start + n, end, fixed, flags, path, report);
     else if (end === start + n) rest = {};
-    else report(new ContentError('sctp', start + n, path, `${end - start} value bytes`, `exactly ${n} for ${article(this.spec.name)} ${this.spec.name}`));
+    else report(this.valueLength(start + n, end - start, path, `exactly ${n}`));
     if (!rest) return undefined;
     const item: Item = Object.assign(fixed, rest);
     if (this.spec.auto) {
@@ -161,6 +164,12 @@ export class CompiledKind {
     }
     for (const k of this.spec.quiet ?? []) if (item[k] === 0) delete item[k];
     return item;
+  }
+
+  /** A value of `size` bytes where the kind's RFC section fixes `allowed`. */
+  private valueLength(offset: number, size: number, path: string, allowed: string): PacketError {
+    const expected = `${allowed} for ${article(this.spec.name)} ${this.spec.name}`;
+    return this.deviations.error('value-length', offset, `${size} value bytes`, { field: path, expected, rfc: this.spec.rfc });
   }
 }
 
@@ -180,7 +189,14 @@ export interface ListConfig {
   /** Expose the action bits (upper two bits of the type) on raw items. */
   readonly actionBits: boolean;
   readonly kinds: readonly KindSpec[];
+  /** The section defining the items' Length and padding, e.g. `RFC 9260 section 3.2`. */
+  readonly rfc: string;
 }
+
+type ListRule = 'length' | 'value-length' | 'padding-zero' | 'padding-missing' | 'padding-extra' | 'last-padding-counted';
+
+/** Lists directly in a chunk (`chunks[2].params`), as opposed to lists nested in a parameter or cause. */
+const IN_CHUNK = /^chunks\[\d+\]\.\w+$/;
 
 interface Encoded {
   readonly tlv: Uint8Array;
@@ -195,9 +211,26 @@ export class ListCodec {
   readonly byCode: ReadonlyMap<number, CompiledKind>;
   private readonly typeBits: 8 | 16;
   private readonly rawKeys: ReadonlySet<string>;
+  private readonly deviations: DeviationRules<ListRule>;
 
   constructor(readonly config: ListConfig) {
-    const compiled = config.kinds.map((k) => new CompiledKind(k, config.tag, config.chunkHeader));
+    const { what, rfc } = config;
+    // RFC 9260 section 3.2: a Length counts header and value, never the item's own padding, and
+    // padding is zeros to a multiple of 4; a chunk's Length counts its parameters' padding except
+    // the last one's. Names are prefixed by the list: `chunks-length`, `params-padding-zero`...
+    this.deviations = deviationRules<ListRule>('sctp', {
+      length: { field: `${what}[].length`, expected: 'at least 4 (the header and value of the item)', rfc },
+      // Each kind's section fixes its value's size; reports cite that section.
+      'value-length': { field: `${what}[]`, expected: 'the value size of the item\u2019s kind', rfc },
+      'padding-zero': { field: `${what}[].padding`, expected: 'zeros', rfc },
+      'padding-missing': { field: `${what}[].padding`, expected: 'zeros up to a multiple of 4 bytes', rfc: 'RFC 9260 section 3.2' },
+      'padding-extra': { field: `${what}[].padding`, expected: 'at most 3 bytes, up to a multiple of 4 bytes', rfc },
+      // Parameters and causes only: a chunk list pads its last item itself.
+      ...(config.padLast
+        ? {}
+        : { 'last-padding-counted': { field: `${what}[].padding`, expected: 'none: the chunk Length does not count the padding of its last parameter or cause', rfc: 'RFC 9260 section 3.2' } }),
+    } as Record<ListRule, DeviationRule>, `${what}-`);
+    const compiled = config.kinds.map((k) => new CompiledKind(k, config.tag, config.chunkHeader, this.deviations));
     this.byName = new Map(compiled.map((k) => [k.spec.name, k]));
     this.byCode = new Map(compiled.map((k) => [k.spec.code, k]));
     this.typeBits = config.chunkHeader ? 8 : 16;
@@ -355,6 +388,22 @@ export class ListCodec {
     return true;
   }
 
+  /** Report the padding in [start, end) after an item of `length` when it is not the RFC's. */
+  private checkPadding(buf: Uint8Array, start: number, end: number, length: number, last: boolean, field: string, path: string, report: Report): void {
+    const nonZero = firstNonZero(buf, start, end);
+    if (nonZero >= 0) report(this.deviations.error('padding-zero', nonZero, buf[nonZero], { field }));
+    const size = end - start;
+    const due = pad4(length);
+    // The last parameter's (or cause's) padding is the container's: none here, or, counted in
+    // the chunk's Length, the due bytes (Scapy 2.5 does it). That is not reported inside a
+    // parameter or cause, where Linux counts it and usrsctp does not.
+    const lastInside = last && !this.config.padLast;
+    if (lastInside && size === due) {
+      if (IN_CHUNK.test(path)) report(this.deviations.error('last-padding-counted', start, `${size} bytes`, { field }));
+    } else if (size < due) report(this.deviations.error('padding-missing', start, `${size} bytes`, { field, expected: `${due} zero bytes` }));
+    else if (size > due) report(this.deviations.error('padding-extra', start, `${size} bytes`, { field, expected: `${lastInside ? `0 or ${due}` : due} bytes` }));
+  }
+
   /**
    * Decode the list in buf[start, end). Never loses a byte: a Length that does not fit makes
    * the rest of the list one raw item with that `length` (reported); 1 to 3 bytes too few for
@@ -374,7 +423,7 @@ export class ListCodec {
       offsets?.push(i);
       const length = (buf[i + 2] << 8) | buf[i + 3];
       if (length < 4 || i + length > end) {
-        if (length < 4) report(new ContentError('sctp', i + 2, `${p}.length`, length, `4..${end - i} (the header and value of the item)`));
+        if (length < 4) report(this.deviations.error('length', i + 2, length, { field: `${p}.length`, expected: `4..${end - i} (the header and value of the item)` }));
         else report(new LengthError('sctp', i, length, end - i, `sctp.${p}.length`, 'the item is truncated'));
         const code = chunkHeader ? buf[i] : (buf[i] << 8) | buf[i + 1];
         const raw: Item = { [tag]: code };
@@ -392,12 +441,21 @@ export class ListCodec {
       if (end - padEnd < 4) padEnd = end; // too few bytes for another item: they are this one's padding
       const last = padEnd === end;
       const expected = last && !padLast ? 0 : pad4(length);
-      if (padEnd - padStart !== expected || !allZero(buf, padStart, padEnd)) item.padding = buf.subarray(padStart, padEnd);
+      const zero = allZero(buf, padStart, padEnd);
+      if (padEnd - padStart !== expected || !zero) {
+        item.padding = buf.subarray(padStart, padEnd);
+        this.checkPadding(buf, padStart, padEnd, length, last, `${p}.padding`, path, report);
+      }
       items.push(item);
       i = padEnd;
     }
     return items;
   }
+}
+
+function firstNonZero(buf: Uint8Array, start: number, end: number): number {
+  for (let k = start; k < end; k++) if (buf[k] !== 0) return k;
+  return -1;
 }
 
 function allZero(buf: Uint8Array, start: number, end: number): boolean {

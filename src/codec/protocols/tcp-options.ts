@@ -14,6 +14,9 @@ export type TcpOptionInput = TcpOption | RawOption;
 
 type Body<K extends TcpOption['kind']> = Omit<Extract<TcpOption, { kind: K }>, 'kind' | 'length'>;
 
+/** A length the RFC fixes (kind and length octets included). */
+const exactly = (n: number, rfc: string): OptionKind<TcpOption>['lengthRule'] => ({ valid: (length) => length === n, expected: String(n), rfc });
+
 const kinds: OptionKind<TcpOption>[] = [
   { name: 'eol', code: 0, doc: 'End of option list' },
   { name: 'nop', code: 1, doc: 'No operation (alignment)' },
@@ -31,6 +34,7 @@ const kinds: OptionKind<TcpOption>[] = [
     bodyLength: 2,
     put: (o, b, at) => putBe16(b, at, (o as Body<'mss'>).value),
     read: (b, s, e) => (e - s === 2 ? { kind: 'mss', value: be16(b, s) } : undefined),
+    lengthRule: exactly(4, 'RFC 9293 section 3.2'),
   },
   {
     name: 'window-scale',
@@ -44,6 +48,7 @@ const kinds: OptionKind<TcpOption>[] = [
       b[at] = (o as Body<'window-scale'>).shift;
     },
     read: (b, s, e) => (e - s === 1 ? { kind: 'window-scale', shift: b[s] } : undefined),
+    lengthRule: exactly(3, 'RFC 7323 section 2.2'),
   },
   {
     name: 'sack-permitted',
@@ -55,6 +60,7 @@ const kinds: OptionKind<TcpOption>[] = [
     bodyLength: 0,
     put: () => undefined,
     read: (_b, s, e) => (e === s ? { kind: 'sack-permitted' } : undefined),
+    lengthRule: exactly(2, 'RFC 2018 section 2'),
   },
   {
     name: 'sack',
@@ -76,6 +82,8 @@ const kinds: OptionKind<TcpOption>[] = [
       for (let i = 0; i < b.length; i += 8) blocks.push({ left: be32(b, i), right: be32(b, i + 4) });
       return { blocks } satisfies Body<'sack'>;
     },
+    // One to four blocks of 8 bytes (four fill the 40 option bytes).
+    lengthRule: { valid: (length) => length >= 10 && length <= 34 && (length - 2) % 8 === 0, expected: '10, 18, 26 or 34 (2 + 8 per block)', rfc: 'RFC 2018 section 3' },
   },
   {
     name: 'timestamps',
@@ -97,7 +105,8 @@ const kinds: OptionKind<TcpOption>[] = [
       putBe32(b, at + 4, t.echo ?? 0);
     },
     read: (b, s, e) => (e - s === 8 ? { kind: 'timestamps', value: be32(b, s), echo: be32(b, s + 4) } : undefined),
+    lengthRule: exactly(10, 'RFC 7323 section 3.2'),
   },
 ];
 
-export const tcpOptions = optionListCodec<TcpOption>('tcp', 'options', kinds);
+export const tcpOptions = optionListCodec<TcpOption>('tcp', 'options', kinds, 'RFC 9293 section 3.1');

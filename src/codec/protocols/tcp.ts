@@ -2,9 +2,10 @@
 import { compileHeader } from '../header.js';
 import { flags, uint, type FlagsValue } from '../field.js';
 import { bytesInput } from '../bytes.js';
-import { ContentError, FieldValueError, LengthError, type PacketError } from '../errors.js';
+import { FieldValueError, LengthError, type PacketError } from '../errors.js';
 import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
+import { deviationRules } from '../deviation.js';
 import { fillUpperLayerChecksum, verifyUpperLayerChecksum } from '../upper-checksum.js';
 import { tcpOptions, type TcpOptionInput } from './tcp-options.js';
 import { IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
@@ -71,6 +72,11 @@ const header = compileHeader<TcpFields>('tcp', [
 ], ['options']);
 
 const auto = { dataOffset: 5 };
+
+/** The header's length rule (RFC 9293 section 3.1); the options' rules are the option list's (tcp-options.ts). */
+const deviations = deviationRules('tcp', {
+  dataOffset: { field: 'dataOffset', expected: '5..15 (at least the 20-byte header)', rfc: 'RFC 9293 section 3.1' },
+});
 
 /** Decode the options in buf[start, end) into `fields` (and odd padding, kept for exact round trips). */
 function readOptions(fields: TcpFields, buf: Uint8Array, start: number, end: number, report: (e: PacketError) => void): void {
@@ -166,7 +172,7 @@ export const tcp: LayerCodec = {
     const fields = header.read(buf, off);
     let headerLength = fields.dataOffset * 4;
     if (fields.dataOffset < 5) {
-      ctx.report(new ContentError('tcp', off + 12, 'dataOffset', fields.dataOffset, '5..15 (at least the 20-byte header)'));
+      ctx.report(deviations.error('dataOffset', off + 12, fields.dataOffset));
       headerLength = 20;
     }
     if (off + headerLength > end) throw new LengthError('tcp', off, headerLength, end - off, 'tcp.dataOffset');

@@ -5,9 +5,10 @@
  */
 import { compileHeader } from '../header.js';
 import { uint } from '../field.js';
-import { ContentError, FieldValueError, LengthError } from '../errors.js';
+import { FieldValueError, LengthError } from '../errors.js';
 import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
+import { deviationRules } from '../deviation.js';
 import { udpPortBindings, udpPortBound } from '../udp-ports.js';
 import { fillUpperLayerChecksum, verifyUpperLayerChecksum } from '../upper-checksum.js';
 import { IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
@@ -39,6 +40,15 @@ const header = compileHeader<UdpFields>('udp', [
 ]);
 
 const auto = { length: 0 };
+
+/**
+ * The length rule of RFC 768. A length shorter than the IP payload leaves the rest as a trailer
+ * and is no deviation: that surplus area is where UDP options go (draft-ietf-tsvwg-udp-options).
+ * A longer one is a truncated datagram (a LengthError).
+ */
+const deviations = deviationRules('udp', {
+  length: { field: 'length', expected: 'at least 8 (the header); 0 only in an IPv6 jumbogram (RFC 2675 section 4)', rfc: 'RFC 768' },
+});
 
 /** The layer a port binds (destination port first), or raw; the bitmap spares the Map lookups for unbound ports. */
 function nextByPort(dstPort: number, srcPort: number): string {
@@ -84,7 +94,7 @@ export const udp: LayerCodec = {
     if (fields.length === 0 && end - off > 0xffff && ctx.ipIndex >= 0 && ctx.stack[ctx.ipIndex].codec.name === 'ipv6') {
       payloadEnd = end; // RFC 2675 section 4: a jumbogram's UDP length is 0.
     } else if (fields.length < 8) {
-      ctx.report(new ContentError('udp', off + 4, 'length', fields.length, 'at least 8 (the header)'));
+      ctx.report(deviations.error('length', off + 4, fields.length));
       payloadEnd = end;
       complete = false;
     } else if (payloadEnd > end) {
