@@ -4,7 +4,6 @@
  * language), decoded as they come and optionally written live to pcapng. Counts go to stderr at
  * the end, the kernel's drops included (like tcpdump), so nothing is lost without a number.
  */
-import { renameSync, rmSync } from 'node:fs';
 import { createCaptureWriter, type PcapngWriter } from '../capture/writers.js';
 import { decode, layerForLinkType } from '../codec/decode.js';
 import { packetToJson } from '../codec/json.js';
@@ -27,18 +26,16 @@ export async function linkListen(args: LinkListenArgs, io: CliContext, signal?: 
   if (args.out !== undefined && !/\.pcapng$/i.test(args.out)) throw new CliError(`listen: --out ${JSON.stringify(args.out)}: expected a .pcapng file name`);
   const handle = PcapHandle.open(args.iface, { ...(args.filter !== undefined && { filter: args.filter }), promiscuous: args.promiscuous });
   const firstLayer = layerForLinkType(handle.linkType) ?? 'raw';
-  // Written beside the target and renamed when the capture ends, so a failed run leaves no partial file.
-  const partial = args.out === undefined ? undefined : `${args.out}.${process.pid}.partial`;
   let writer: PcapngWriter | undefined;
   let count = 0;
-  let failed = true;
   const stop = new AbortController();
   const onSigint = () => stop.abort();
   process.once('SIGINT', onSigint);
   signal?.addEventListener('abort', onSigint, { once: true });
   const deadline = args.timeoutMs === undefined ? Infinity : Date.now() + args.timeoutMs;
   try {
-    if (partial) writer = createCaptureWriter(partial, { format: 'pcapng', linkType: handle.linkType, interfaces: [] });
+    // An atomic file: it appears when the capture ends, or not at all when the run fails.
+    if (args.out !== undefined) writer = createCaptureWriter(args.out, { format: 'pcapng', linkType: handle.linkType });
     while (!stop.signal.aborted && (args.count === undefined || count < args.count)) {
       const frame = handle.next();
       if (!frame) {
@@ -55,13 +52,13 @@ export async function linkListen(args: LinkListenArgs, io: CliContext, signal?: 
     const stats = handle.stats();
     io.error(`${count} frame${count === 1 ? '' : 's'} captured on ${args.iface}, ${stats.received} received by filter, ${stats.dropped} dropped by kernel${stats.interfaceDropped ? `, ${stats.interfaceDropped} dropped by interface` : ''}`);
     if (writer) await writer.close();
-    if (partial) renameSync(partial, args.out!);
-    failed = false;
+  } catch (error) {
+    writer?.abort();
+    throw error;
   } finally {
     process.removeListener('SIGINT', onSigint);
     signal?.removeEventListener('abort', onSigint);
     handle.close();
-    if (failed && partial) rmSync(partial, { force: true });
   }
   if (args.timeoutMs !== undefined && args.count !== undefined && count < args.count) {
     io.error(`listen: ${count} of ${args.count} frames within ${args.timeoutMs} ms`);

@@ -9,12 +9,18 @@ import { openTransport } from '../transport/transport.js';
 import { checkFamilyFlags, integer, parseCommandArgs, usageHint } from './args.js';
 import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';
+import { clock, linkListen } from './link-listen.js';
 
 export const LISTEN_USAGE = `listen [--proto icmp|udp|tcp|sctp|N] [-6] [--count N] [--timeout MS] [--iface IF] [--json]
+       listen --iface IF [--filter EXPR] [--out FILE.pcapng] [--promisc] [--count N] [--timeout MS] [--json]
       Print what a raw socket for the protocol receives (default icmp; ICMPv6 with -6), decoded:
       a summary line per packet, or JSON lines. IPv4 sockets deliver the IP header, IPv6 ones only
       the payload. Until --count packets or --timeout ms (default: forever) or Ctrl-C (a count
-      on stderr); exit 1 when fewer than --count arrived.`;
+      on stderr); exit 1 when fewer than --count arrived.
+      With --filter or --out: capture whole frames on IF through libpcap instead, --filter a
+      pcap-filter expression run in the kernel (tcpdump's syntax, e.g. 'icmp and host 198.18.5.2'),
+      --out writing them live to pcapng; at the end stderr says how many were captured and how
+      many the kernel dropped.`;
 
 const PROTOCOLS: Readonly<Record<string, number>> = { icmp: 1, tcp: 6, udp: 17, sctp: 132, icmpv6: 58 };
 
@@ -28,14 +34,25 @@ export async function listenCommand(argv: readonly string[], io: CliContext): Pr
       count: { type: 'string', short: 'c' },
       timeout: { type: 'string' },
       iface: { type: 'string', short: 'i' },
+      filter: { type: 'string' },
+      out: { type: 'string' },
+      promisc: { type: 'boolean' },
       json: { type: 'boolean' },
     },
   }, 'listen: ', usageHint(LISTEN_USAGE));
   checkFamilyFlags('listen', values);
+  const link = values.filter !== undefined || values.out !== undefined || values.promisc;
+  if (link) {
+    if (values.iface === undefined) throw new CliError(`listen: --filter, --out and --promisc capture on an interface: give --iface (see rawcraft interfaces)${usageHint(LISTEN_USAGE)}`);
+    if (values.proto !== undefined || values['4'] || values['6']) throw new CliError('listen: --proto, -4 and -6 choose a raw socket; with --filter say it in the filter instead (e.g. --filter icmp6)');
+  }
   const family = values['6'] ? 6 : 4;
   const protocol = protocolNumber(values.proto ?? 'icmp', family);
   const count = values.count === undefined ? undefined : integer('listen', '--count', values.count, 0, 1, 1e9);
   const timeoutMs = values.timeout === undefined ? undefined : integer('listen', '--timeout', values.timeout, 0, 0, 2 ** 31 - 1);
+  if (link) {
+    return linkListen({ iface: values.iface!, filter: values.filter, out: values.out, count, timeoutMs, json: !!values.json, promiscuous: !!values.promisc }, io);
+  }
   const transport = openTransport({ kind: 'raw', ...(values.iface !== undefined && { interface: values.iface }) });
   let index = 0;
   // Ctrl-C ends the wait like --timeout would, with a count on stderr (stdout carries the packets), as tcpdump does.
@@ -83,13 +100,4 @@ function protocolNumber(text: string, family: 4 | 6): number {
   const n = PROTOCOLS[name];
   if (n === undefined) throw new CliError(`listen: --proto ${JSON.stringify(text)}: expected icmp, udp, tcp, sctp or a protocol number`);
   return n;
-}
-
-/** `HH:MM:SS.uuuuuu` local time, like tcpdump. */
-function clock(ns: bigint): string {
-  const ms = Number(ns / 1_000_000n);
-  const d = new Date(ms);
-  const micros = Number((ns / 1000n) % 1_000_000n);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(micros).padStart(6, '0')}`;
 }
