@@ -1,19 +1,37 @@
 /**
  * Link-layer header types shared by pcap and pcapng (the LINKTYPE_* registry,
- * https://www.tcpdump.org/linktypes.html). Only the ones rawcraft writes itself are named here;
- * any 16-bit value can still be read and written.
+ * https://www.tcpdump.org/linktypes.html): the ones rawcraft decodes. Any 16-bit value can still
+ * be read and written.
  */
 export const LinkType = {
+  /** BSD loopback, 4-byte address family in the capturing host's byte order (macOS `lo0`). */
+  NULL: 0,
   /** IEEE 802.3 Ethernet, 14-byte header. */
   ETHERNET: 1,
+  /** PPP (RFC 1661), optionally with address and control bytes. */
+  PPP: 9,
+  /** PPP in HDLC-like framing (RFC 1662), no FCS. */
+  PPP_HDLC: 50,
+  /** Raw IP as DLT_RAW on most systems (files should say 101). */
+  DLT_RAW_12: 12,
+  /** Raw IP as DLT_RAW on some BSDs. */
+  DLT_RAW_14: 14,
   /** Raw IP, version taken from the first nibble. */
   RAW: 101,
+  /** IEEE 802.11 frames without radio header. */
+  IEEE802_11: 105,
+  /** OpenBSD loopback, 4-byte address family in network byte order. */
+  LOOP: 108,
   /** Linux "cooked" capture v1, 16-byte header. */
   LINUX_SLL: 113,
+  /** Radiotap header, then an IEEE 802.11 frame. */
+  IEEE802_11_RADIOTAP: 127,
   /** Raw IPv4 only. */
   IPV4: 228,
   /** Raw IPv6 only. */
   IPV6: 229,
+  /** Linux "cooked" capture v2, 20-byte header (`tcpdump -i any` on current Linux). */
+  LINUX_SLL2: 276,
 } as const;
 
 export type LinkTypeName = keyof typeof LinkType;
@@ -25,4 +43,10 @@ const names = new Map<number, LinkTypeName>(
 /** Name of a link type (`101` → `'RAW'`), or undefined when rawcraft has no name for it. */
 export function linkTypeName(linkType: number): LinkTypeName | undefined {
   return names.get(linkType);
+}
+
+/** `0 (NULL)`, or just the number when rawcraft has no name for it: for messages. */
+export function describeLinkType(linkType: number): string {
+  const name = names.get(linkType);
+  return name === undefined ? String(linkType) : `${linkType} (${name})`;
 }

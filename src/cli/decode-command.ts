@@ -1,5 +1,6 @@
 /** `rawcraft decode [FILE|-] [--hex HEX ...] [--json] [--lax] [--dump]`: print packets as trees or JSON lines. */
 import { decode } from '../codec/decode.js';
+import { decodeLinkType } from '../capture/decode-record.js';
 import { PacketError } from '../codec/errors.js';
 import { packetToJson } from '../codec/json.js';
 import { hexdump, show, summary } from '../codec/print.js';
@@ -31,10 +32,12 @@ export async function decodeCommand(argv: readonly string[], io: CliContext): Pr
 
 export async function decodePackets(args: DecodeArgs, io: CliContext): Promise<number> {
   if (args.file === undefined && !args.hex.length) args.file = '-';
-  for await (const input of readPackets(args.file, args.hex, io.stdin, { strict: !args.lax })) {
+  const mode = args.lax ? 'lax' : 'strict';
+  // Lax mode decodes the packets of every interface it can and keeps the others raw, with an issue.
+  for await (const input of readPackets(args.file, args.hex, io.stdin, { strict: !args.lax, keepUnsupportedLinkTypes: true })) {
     let packet;
     try {
-      packet = decode(input.bytes, { from: input.from, mode: args.lax ? 'lax' : 'strict' });
+      packet = input.linkType === undefined ? decode(input.bytes, { from: input.from, mode }) : decodeLinkType(input.bytes, input.linkType, { mode, interfaceId: input.interfaceId });
     } catch (error) {
       if (error instanceof PacketError) throw new CliError(`packet ${input.index}: ${error.message} (use --lax to decode what can be read)`);
       throw error;

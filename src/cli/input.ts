@@ -5,7 +5,7 @@
  * or binary input) ends in a one-line CliError.
  */
 import type { Readable } from 'node:stream';
-import { readCapture, type CaptureSource } from '../capture/index.js';
+import { readCapture, UnsupportedLinkTypeError, type CaptureSource } from '../capture/index.js';
 import { layerForLinkType } from '../codec/decode.js';
 import { parseHex } from '../codec/bytes.js';
 import type { PacketError } from '../codec/errors.js';
@@ -23,11 +23,15 @@ export interface InputPacket {
   readonly linkType?: number;
   /** What the capture file says is wrong with the record (lax mode only; strict mode throws). */
   readonly issues?: readonly PacketError[];
+  /** pcapng interface id of a packet read from a capture. */
+  readonly interfaceId?: number;
 }
 
 export interface ReadOptions {
   /** A capture record that contradicts its file (longer than the snap length) is an error; else an issue. Default true. */
   readonly strict?: boolean;
+  /** Yield packets of link types rawcraft cannot decode (first layer `raw`) instead of failing. */
+  readonly keepUnsupportedLinkTypes?: boolean;
 }
 
 const CAPTURE_MAGICS = new Set([0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1, 0x0a0d0d0a]);
@@ -54,10 +58,10 @@ async function* fromCapture(source: CaptureSource, startIndex: number, options: 
   let index = startIndex;
   for await (const record of readCapture(source)) {
     const from = layerForLinkType(record.linkType);
-    if (!from) throw new CliError(`packet ${index}: link type ${record.linkType} is not supported (RAW 101, IPV4 228, IPV6 229, ETHERNET 1, LINUX_SLL 113 are)`);
+    if (!from && !options.keepUnsupportedLinkTypes) throw new CliError(`packet ${index}: ${new UnsupportedLinkTypeError(record.linkType, record.interfaceId).message}`);
     const issues = record.issues ?? [];
     if ((options.strict ?? true) && issues.length) throw new CliError(`packet ${index}: ${issues[0].message} (use --lax to read it anyway)`);
-    yield { index, bytes: record.data, from, timestampNs: record.timestampNs, linkType: record.linkType, ...(issues.length && { issues }) };
+    yield { index, bytes: record.data, from: from ?? 'raw', timestampNs: record.timestampNs, linkType: record.linkType, interfaceId: record.interfaceId, ...(issues.length && { issues }) };
     index++;
   }
 }

@@ -35,12 +35,28 @@ export interface DecodedPacket {
 /** The first layer for a capture link type (LINKTYPE_ values), or undefined when unsupported. */
 export function layerForLinkType(linkType: number): string | undefined {
   switch (linkType) {
+    case 0:
+      return 'bsd-null';
     case 1:
       return 'ethernet';
+    case 9:
+    case 50:
+      return 'ppp';
+    // DLT_RAW is 12 on most systems and 14 on some BSDs; LINKTYPE_RAW (101) is what files should use.
+    case 12:
+    case 14:
     case 101:
       return 'auto';
+    case 105:
+      return 'ieee80211';
+    case 108:
+      return 'bsd-loop';
     case 113:
       return 'linux-sll';
+    case 127:
+      return 'radiotap';
+    case 276:
+      return 'linux-sll2';
     case 228:
       return 'ipv4';
     case 229:

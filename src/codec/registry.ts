@@ -6,6 +6,12 @@ import type { LayerCodec, NextLayer } from './layer.js';
 import { udpPortBindings, udpPortBound } from './udp-ports.js';
 import { ethernet } from './protocols/ethernet.js';
 import { linuxSll } from './protocols/linux-sll.js';
+import { linuxSll2 } from './protocols/linux-sll2.js';
+import { bsdLoop, bsdNull } from './protocols/bsd-loopback.js';
+import { ppp } from './protocols/ppp.js';
+import { radiotap } from './protocols/radiotap.js';
+import { ieee80211 } from './protocols/ieee80211.js';
+import { llc } from './protocols/llc.js';
 import { ipv4 } from './protocols/ipv4.js';
 import { icmp } from './protocols/icmpv4.js';
 import { udp } from './protocols/udp.js';
@@ -25,6 +31,13 @@ import { arp } from './protocols/arp.js';
 export const codecs: readonly LayerCodec[] = [
   ethernet,
   linuxSll,
+  linuxSll2,
+  bsdNull,
+  bsdLoop,
+  ppp,
+  radiotap,
+  ieee80211,
+  llc,
   ipv4,
   icmp,
   udp,

@@ -105,8 +105,9 @@ export const ethernet: LayerCodec = {
     }
     fields.vlans = vlans;
     fields.etherType = type;
-    // Values up to 1500 are 802.3 lengths, not protocol numbers.
-    return decodeStep(fields as unknown as Record<string, unknown>, at + 2, end, type > 1500 ? { etherType: type } : 'raw');
+    // Values up to 1500 are 802.3 lengths of an LLC frame, not protocol numbers; what follows the length is padding.
+    if (type <= 1500) return decodeStep(fields as unknown as Record<string, unknown>, at + 2, Math.min(end, at + 2 + type), 'llc');
+    return decodeStep(fields as unknown as Record<string, unknown>, at + 2, end, { etherType: type });
   },
 
   summary: (f) => `Ethernet ${f.src} > ${f.dst} type 0x${(f.etherType as number).toString(16).padStart(4, '0')}${(f.vlans as VlanTag[]).map((v) => ` vlan ${v.vid}`).join('')}`,

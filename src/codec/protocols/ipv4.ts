@@ -9,6 +9,7 @@ import { decodeStep } from '../layer.js';
 import { deviationRules } from '../deviation.js';
 import { finalDestination, ipv4Options, type Ipv4OptionInput } from './ipv4-options.js';
 import { IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
+import { IP_LINK_LAYERS, type IpLinkLayer } from './link-layers.js';
 
 export const ECN = { 'not-ect': 0, ect1: 1, ect0: 2, ce: 3 } as const;
 export type EcnName = keyof typeof ECN;
@@ -63,7 +64,7 @@ export interface Ipv4Input {
 
 declare module '../types.js' {
   interface LayerTypes {
-    ipv4: { fields: Ipv4Fields; input: Ipv4Input; follows: 'start' | 'ethernet' | 'linux-sll' | 'ipv4' | 'icmp' | 'ipv6' | Ipv6ExtensionLayer };
+    ipv4: { fields: Ipv4Fields; input: Ipv4Input; follows: 'start' | 'ethernet' | 'linux-sll' | IpLinkLayer | 'ipv4' | 'icmp' | 'ipv6' | Ipv6ExtensionLayer };
   }
 }
 
@@ -117,7 +118,7 @@ export const ipv4: LayerCodec = {
     { name: 'options', doc: 'Options: eol, nop, record-route, lsrr, ssrr, timestamp, router-alert, or raw { kind, data }' },
     { name: 'padding', doc: 'Bytes after the options up to the header length (default zeros)' },
   ],
-  follows: ['start', 'ethernet', 'linux-sll', 'ipv4', 'icmp', 'ipv6', ...IPV6_EXTENSION_LAYERS],
+  follows: ['start', 'ethernet', 'linux-sll', ...IP_LINK_LAYERS, 'ipv4', 'icmp', 'ipv6', ...IPV6_EXTENSION_LAYERS],
   ipProtocol: 4,
   etherType: 0x0800,
 

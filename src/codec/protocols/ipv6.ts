@@ -12,6 +12,7 @@ import { deviationRules } from '../deviation.js';
 import { ECN, type EcnName } from './ipv4.js';
 import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, NO_NEXT_HEADER, nextHeaderAfter, type Ipv6ExtensionLayer } from './ipv6-chain.js';
 import { hasJumbo } from './ipv6-options.js';
+import { IP_LINK_LAYERS, type IpLinkLayer } from './link-layers.js';
 
 /** IPv6 header fields as decoded: every field present. */
 export interface Ipv6Fields {
@@ -51,7 +52,7 @@ export interface Ipv6Input {
 
 declare module '../types.js' {
   interface LayerTypes {
-    ipv6: { fields: Ipv6Fields; input: Ipv6Input; follows: 'start' | 'ethernet' | 'linux-sll' | 'ipv4' | 'ipv6' | Ipv6ExtensionLayer | 'icmpv6' };
+    ipv6: { fields: Ipv6Fields; input: Ipv6Input; follows: 'start' | 'ethernet' | 'linux-sll' | IpLinkLayer | 'ipv4' | 'ipv6' | Ipv6ExtensionLayer | 'icmpv6' };
   }
 }
 
@@ -112,7 +113,7 @@ export const ipv6: LayerCodec = {
   title: 'Internet Protocol version 6',
   rfc: 'RFC 8200',
   fields: header.fields,
-  follows: ['start', 'ethernet', 'linux-sll', 'ipv4', 'ipv6', ...IPV6_EXTENSION_LAYERS, 'icmpv6'],
+  follows: ['start', 'ethernet', 'linux-sll', ...IP_LINK_LAYERS, 'ipv4', 'ipv6', ...IPV6_EXTENSION_LAYERS, 'icmpv6'],
   ipProtocol: IP_PROTOCOL.ipv6,
   etherType: 0x86dd,
 

@@ -3,6 +3,7 @@ import { bytesInput } from '../bytes.js';
 import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
+import { IP_LINK_LAYERS, type IpLinkLayer } from './link-layers.js';
 
 export interface RawFields {
   data: Uint8Array;
@@ -15,7 +16,7 @@ export interface RawInput {
 
 declare module '../types.js' {
   interface LayerTypes {
-    raw: { fields: RawFields; input: RawInput; follows: 'start' | 'ethernet' | 'linux-sll' | 'ipv4' | 'icmp' | 'udp' | 'tcp' | 'ipv6' | Ipv6ExtensionLayer | 'esp' | 'icmpv6' };
+    raw: { fields: RawFields; input: RawInput; follows: 'start' | 'ethernet' | 'linux-sll' | IpLinkLayer | 'radiotap' | 'ieee80211' | 'ipv4' | 'icmp' | 'udp' | 'tcp' | 'ipv6' | Ipv6ExtensionLayer | 'esp' | 'icmpv6' };
   }
 }
 
@@ -27,7 +28,7 @@ export const raw: LayerCodec = {
   rfc: '-',
   fields: [],
   extraFields: [{ name: 'data', doc: 'The bytes (hex text in JSON)' }],
-  follows: ['start', 'ethernet', 'linux-sll', 'ipv4', 'icmp', 'udp', 'tcp', 'ipv6', ...IPV6_EXTENSION_LAYERS, 'esp', 'icmpv6'],
+  follows: ['start', 'ethernet', 'linux-sll', ...IP_LINK_LAYERS, 'radiotap', 'ieee80211', 'ipv4', 'icmp', 'udp', 'tcp', 'ipv6', ...IPV6_EXTENSION_LAYERS, 'esp', 'icmpv6'],
 
   writesEveryByte: true,
 

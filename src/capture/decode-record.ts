@@ -1,0 +1,44 @@
+/**
+ * Decoding a captured packet by its interface's link type. A link type rawcraft has no codec
+ * for does not stop a file: strict mode throws an error naming the interface and the link type,
+ * lax mode keeps the packet as raw bytes with that error as an issue, and the caller goes on.
+ */
+import { decode, layerForLinkType, type DecodeOptions, type DecodedPacket } from '../codec/decode.js';
+import { PacketError } from '../codec/errors.js';
+import { describeLinkType, LinkType } from './link-types.js';
+
+/** The link types rawcraft decodes, for messages. */
+export function supportedLinkTypes(): string {
+  return Object.values(LinkType)
+    .filter((n) => layerForLinkType(n) !== undefined)
+    .map(describeLinkType)
+    .join(', ');
+}
+
+/** A packet's interface has a link type no codec decodes. */
+export class UnsupportedLinkTypeError extends PacketError {
+  readonly code = 'E_LINK_TYPE';
+  constructor(
+    /** LINKTYPE_* value of the interface. */
+    readonly linkType: number,
+    /** pcapng interface id (0 for pcap). */
+    readonly interfaceId: number,
+  ) {
+    super(`interface ${interfaceId} has link type ${describeLinkType(linkType)}, which rawcraft cannot decode (it decodes ${supportedLinkTypes()})`, 'raw', 0);
+  }
+}
+
+export interface DecodeRecordOptions extends Omit<DecodeOptions, 'from'> {
+  /** The pcapng interface the packet came from, for the error (default 0). */
+  interfaceId?: number;
+}
+
+/** Decode captured bytes whose first layer is given by a LINKTYPE_* value. */
+export function decodeLinkType(data: Uint8Array, linkType: number, options: DecodeRecordOptions = {}): DecodedPacket {
+  const from = layerForLinkType(linkType);
+  if (from !== undefined) return decode(data, { ...options, from });
+  const error = new UnsupportedLinkTypeError(linkType, options.interfaceId ?? 0);
+  if (options.mode !== 'lax') throw error;
+  const packet = decode(data, { ...options, from: 'raw' });
+  return { layers: packet.layers, issues: [error, ...packet.issues] };
+}
