@@ -20,7 +20,11 @@ export const tsharkAvailable: boolean = (() => {
   }
 })();
 
-export const LINKTYPE: Record<string, number> = { ipv4: 101, auto: 101, ethernet: 1, 'linux-sll': 113 };
+export const LINKTYPE: Record<string, number> = {
+  ipv4: 101, auto: 101, ethernet: 1, 'linux-sll': 113,
+  // LINKTYPE_* numbers from https://www.tcpdump.org/linktypes.html, not from src/.
+  'bsd-null': 0, 'bsd-loop': 108, ppp: 9, 'linux-sll2': 276, ieee80211: 105, radiotap: 127,
+};
 
 /** A classic little-endian pcap file (microsecond timestamps, snaplen 262144). */
 export function pcapFile(packets: readonly Uint8Array[], linkType: number): Buffer {
@@ -52,6 +56,9 @@ const PREFS = [
   'ip.defragment:FALSE',
   'tcp.relative_sequence_numbers:FALSE',
   'tcp.analyze_sequence_numbers:FALSE',
+  // Check an 802.11 FCS when the frame has one (radiotap flags say so); never assume one otherwise.
+  'wlan.check_checksum:TRUE',
+  'wlan.check_fcs:FALSE',
 ];
 
 /** Dissect packets with tshark; one record per packet mapping each field to its '|'-joined values. */
@@ -101,6 +108,9 @@ const ECN: Record<string, number> = { 'not-ect': 0, ect1: 1, ect0: 2, ce: 3 };
 const IPV4_OPTION: Record<string, number> = { eol: 0, nop: 1, 'record-route': 7, lsrr: 131, ssrr: 137, timestamp: 68, 'router-alert': 148 };
 const TCP_OPTION: Record<string, number> = { eol: 0, nop: 1, mss: 2, 'window-scale': 3, 'sack-permitted': 4, sack: 5, timestamps: 8 };
 const TCP_FLAG_BITS = ['ae', 'cwr', 'ece', 'urg', 'ack', 'psh', 'rst', 'syn', 'fin'];
+// IEEE 802.11-2020 clause 9.2.4.1: frame types, and the flag bits of the frame control's second byte.
+const WLAN_TYPE: Record<string, number> = { management: 0, control: 1, data: 2, extension: 3 };
+const WLAN_FLAG_BITS: Record<string, number> = { 'to-ds': 0x01, 'from-ds': 0x02, 'more-fragments': 0x04, retry: 0x08, 'power-management': 0x10, 'more-data': 0x20, protected: 0x40, order: 0x80 };
 
 export interface JsonLayer {
   layer: string;
@@ -131,7 +141,9 @@ export function tsharkExpectations(layers: readonly JsonLayer[]): Record<string,
       case 'ethernet':
         push('eth.dst', f.dst);
         push('eth.src', f.src);
-        push('eth.type', hex(f.vlans.length ? f.vlans[0].tpid : f.etherType, 4));
+        // IEEE 802.3 clause 3.2.6: up to 1500 the field is a length.
+        if (!f.vlans.length && f.etherType <= 1500) push('eth.len', f.etherType);
+        else push('eth.type', hex(f.vlans.length ? f.vlans[0].tpid : f.etherType, 4));
         f.vlans.forEach((t: { tpid: number; pcp: number; dei: number; vid: number }, i: number) => {
           // tshark dissects an 802.1ad S-tag (0x88a8) with its ieee8021ad protocol, other tags as vlan.
           const proto = t.tpid === 0x88a8 ? 'ieee8021ad' : 'vlan';
@@ -147,6 +159,74 @@ export function tsharkExpectations(layers: readonly JsonLayer[]): Record<string,
         push('sll.halen', f.addressLength);
         if (f.arphrdType === 1 && f.addressLength === 6) push('sll.src.eth', (f.address as string).slice(0, 12).replace(/(..)(?!$)/g, '$1:'));
         push('sll.etype', hex(f.protocol, 4));
+        break;
+      case 'linux-sll2':
+        // Below 0x0600 the protocol is one of Linux's own numbers (ETH_P_802_2...), not an EtherType.
+        push(f.protocol < 0x600 ? 'sll.ltype' : 'sll.etype', hex(f.protocol, 4));
+        push('sll.ifindex', f.interfaceIndex);
+        push('sll.hatype', f.arphrdType);
+        push('sll.pkttype', f.packetType);
+        push('sll.halen', f.addressLength);
+        break;
+      case 'bsd-null':
+      case 'bsd-loop':
+        // tshark dissects both with its "null" dissector, reading the family in either byte order.
+        push('null.family', f.family);
+        break;
+      case 'ppp':
+        if (f.addressControl) {
+          push('ppp.address', '0xff');
+          push('ppp.control', '0x03');
+        }
+        push('ppp.protocol', hex(f.protocol, 4));
+        break;
+      case 'llc':
+        push('llc.dsap', hex(f.dsap, 2));
+        push('llc.ssap', hex(f.ssap, 2));
+        // tshark reads a 2-byte control field little-endian (as its xdlc code does); rawcraft keeps wire order.
+        push('llc.control', hex(f.format === 'unnumbered' ? f.control : ((f.control & 0xff) << 8) | (f.control >> 8), 4));
+        if (f.oui !== undefined) {
+          push('llc.oui', f.oui);
+          // Under OUI 0 (RFC 1042) tshark calls the protocol id a type.
+          push(f.oui === 0 ? 'llc.type' : 'llc.pid', hex(f.pid, 4));
+        }
+        break;
+      case 'ieee80211': {
+        const type = typeof f.type === 'number' ? f.type : WLAN_TYPE[f.type];
+        let bits = 0;
+        for (const name of f.flags) bits |= WLAN_FLAG_BITS[name];
+        push('wlan.fc.type', type);
+        push('wlan.fc.subtype', f.subtype);
+        push('wlan.flags', hex(bits, 2));
+        push('wlan.duration', f.duration);
+        push('wlan.ra', f.addresses[0]);
+        if (f.addresses.length > 1) push('wlan.ta', f.addresses[1]);
+        // tshark lists address 1, 2, then 4 before 3 in a four-address frame.
+        const listed = f.addresses.length === 4 ? [f.addresses[0], f.addresses[1], f.addresses[3], f.addresses[2]] : f.addresses;
+        for (const a of listed) push('wlan.addr', a);
+        if (f.sequence !== undefined) {
+          push('wlan.seq', f.sequence);
+          push('wlan.frag', f.fragment);
+        }
+        if (f.qosControl !== undefined) push('wlan.qos', hex(f.qosControl, 4));
+        break;
+      }
+      case 'radiotap':
+        push('radiotap.version', f.version);
+        push('radiotap.pad', f.pad);
+        push('radiotap.length', f.length);
+        for (const w of f.present) push('radiotap.present.word', hex(w, 8));
+        if (f.tsft !== undefined) push('radiotap.mactime', f.tsft);
+        if (f.flags !== undefined) push('radiotap.flags', hex(f.flags, 2));
+        if (f.rate !== undefined) push('radiotap.datarate', f.rate / 2);
+        if (f.channelFrequency !== undefined) {
+          push('radiotap.channel.freq', f.channelFrequency);
+          push('radiotap.channel.flags', hex(f.channelFlags, 4));
+        }
+        // With more bitmaps tshark lists every antenna's value; the decoded fields are the first bitmap's.
+        if (f.present.length === 1 && f.antennaSignal !== undefined) push('radiotap.dbm_antsignal', f.antennaSignal);
+        if (f.present.length === 1 && f.antenna !== undefined) push('radiotap.antenna', f.antenna);
+        if (f.flags !== undefined && f.flags & 0x10) push('wlan.fcs.status', 1);
         break;
       case 'ipv4':
         push('ip.version', f.version);
@@ -249,7 +329,11 @@ function tcpOptionLength(o: { kind: unknown; data?: string; blocks?: unknown[] }
 /** Every field tsharkExpectations may name, plus the verdict fields. */
 export const TSHARK_FIELDS = [
   'eth.dst', 'eth.src', 'eth.type', 'ieee8021ad.priority', 'ieee8021ad.dei', 'ieee8021ad.id', 'vlan.priority', 'vlan.dei', 'vlan.id', 'vlan.etype',
-  'sll.pkttype', 'sll.hatype', 'sll.halen', 'sll.src.eth', 'sll.etype',
+  'sll.pkttype', 'sll.hatype', 'sll.halen', 'sll.src.eth', 'sll.etype', 'sll.ifindex',
+  'null.family', 'ppp.address', 'ppp.control', 'ppp.protocol', 'llc.dsap', 'llc.ssap', 'llc.control', 'llc.oui', 'llc.pid', 'llc.type', 'eth.len', 'sll.ltype',
+  'wlan.fc.type', 'wlan.fc.subtype', 'wlan.flags', 'wlan.duration', 'wlan.ra', 'wlan.ta', 'wlan.addr', 'wlan.seq', 'wlan.frag', 'wlan.qos',
+  'radiotap.version', 'radiotap.pad', 'radiotap.length', 'radiotap.present.word', 'radiotap.mactime', 'radiotap.flags', 'radiotap.datarate',
+  'radiotap.channel.freq', 'radiotap.channel.flags', 'radiotap.dbm_antsignal', 'radiotap.antenna', 'wlan.fcs.status', 'frame.protocols',
   'ip.version', 'ip.hdr_len', 'ip.dsfield.dscp', 'ip.dsfield.ecn', 'ip.len', 'ip.id', 'ip.flags.rb', 'ip.flags.df', 'ip.flags.mf',
   'ip.frag_offset', 'ip.ttl', 'ip.proto', 'ip.checksum', 'ip.src', 'ip.dst', 'ip.opt.type',
   'icmp.type', 'icmp.code', 'icmp.checksum', 'icmp.ident', 'icmp.seq', 'icmp.mtu', 'icmp.redir_gw', 'icmp.pointer',

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decode, encodeLayers, internetChecksum, layersFromJson, packet, packetToJson, type EncodableLayer, type StepBase } from '../../src/index.js';
+import { decode, encodeLayers, layerForLinkType, internetChecksum, layersFromJson, packet, packetToJson, type EncodableLayer, type StepBase } from '../../src/index.js';
 import { dissect, LINKTYPE, PI_CHECKSUM, PI_ERROR, PI_MALFORMED, TSHARK_FIELDS, tsharkAvailable, tsharkExpectations, type JsonLayer } from './tshark.js';
 
 interface Vector {
@@ -20,11 +20,13 @@ interface Vector {
   from: string;
   layers: JsonLayer[];
   build: EncodableLayer[];
+  /** The capture link type when `from` alone does not say it (PPP_HDLC 50, DLT_RAW 12 and 14). */
+  linkType?: number;
   /** Set when the library is known to get this vector wrong (see the reply that added it). */
   knownBug?: string;
 }
 
-const FILES = ['ipv4', 'icmp', 'udp', 'tcp', 'ethernet', 'linux-sll'] as const;
+const FILES = ['ipv4', 'icmp', 'udp', 'tcp', 'ethernet', 'linux-sll', 'linux-sll2', 'raw-ip', 'bsd-loopback', 'ppp', 'ieee80211', 'radiotap', 'llc'] as const;
 const load = <T>(name: string): T => JSON.parse(readFileSync(new URL(`../vectors/${name}.json`, import.meta.url), 'utf8')) as T;
 const vectorsByFile = FILES.map((file) => ({ file, vectors: load<Vector[]>(file) }));
 const allVectors = vectorsByFile.flatMap(({ file, vectors }) => vectors.map((v) => ({ file, ...v })));
@@ -57,7 +59,9 @@ describe('the vector files', () => {
     for (const n of ['record-route', 'lsrr-tcp', 'ssrr-udp-in-progress', 'timestamp-only', 'timestamp-with-addresses', 'timestamp-prespecified',
       'router-alert', 'unknown-option', 'echo-request', 'port-unreachable', 'fragmentation-needed', 'redirect-host', 'time-exceeded',
       'parameter-problem', 'timestamp-request', 'udp-checksum-zero', 'udp-computed-zero', 'syn-ecn', 'all-flags', 'vlan-8021q', 'vlan-qinq',
-      'sll-outgoing-udp']) {
+      'sll-outgoing-udp', 'sll2-echo-request', 'sll2-llc', 'raw-ip-dlt-12', 'raw-ip-dlt-14', 'null-ipv4-little-endian', 'null-ipv4-big-endian',
+      'loop-ipv4', 'ppp-ipv4', 'ppp-acfc-pfc', 'ppp-hdlc-ipv4', 'wlan-data-to-ds', 'wlan-qos-data-from-ds', 'wlan-four-address', 'wlan-beacon',
+      'wlan-ack', 'radiotap-common-fields', 'radiotap-fcs', 'radiotap-extended-present', 'ethernet-8023-stp', 'ethernet-8023-snap-ipv4']) {
       expect(names, n).toContain(n);
     }
     expect(allVectors.length).toBeGreaterThanOrEqual(40);
@@ -73,8 +77,11 @@ describe('the vector files', () => {
   });
 
   it.each(allVectors.map((v) => [`${v.file}: ${v.name}`, v] as const))('%s names its source', (_n, v) => {
-    expect(v.source).toMatch(/RFC \d+|IEEE 802|LINKTYPE_LINUX_SLL/);
-    expect(v.source).toMatch(/captures\/[a-z-]+\.pcap frame \d+|Encoded by tools\/make_vectors\.py/);
+    expect(v.source).toMatch(/RFC \d+|IEEE 802|LINKTYPE_[A-Z0-9_]+|radiotap\.org/);
+    expect(v.source).toMatch(/captures\/[a-z0-9-]+\.pcap frame \d+|Encoded by tools\/make_vectors\.py/);
+    // The first layer is the one the capture's link type names.
+    const first = layerForLinkType(v.linkType ?? LINKTYPE[v.from]);
+    expect(first === 'auto' ? ['auto', 'ipv4'] : [first]).toContain(v.from);
     expect(Buffer.from(v.hex, 'hex').toString('hex')).toBe(v.hex);
   });
 });
@@ -111,6 +118,12 @@ for (const { file, vectors } of vectorsByFile) {
   });
 }
 
+/** tshark's protocol name for each layer (raw data has none of its own: tshark names it by content). */
+const TSHARK_PROTOCOL: Record<string, string> = {
+  ethernet: 'eth', 'linux-sll': 'sll', 'linux-sll2': 'sll', 'bsd-null': 'null', 'bsd-loop': 'null', ppp: 'ppp', llc: 'llc', ieee80211: 'wlan',
+  radiotap: 'radiotap', ipv4: 'ip', icmp: 'icmp', udp: 'udp', tcp: 'tcp',
+};
+
 /** Byte offset where the first ICMP-quoted layer starts (Infinity when none). */
 function quotedOffset(layers: readonly JsonLayer[]): number {
   const i = layers.findIndex((l) => l.layer === 'icmp' && [3, 4, 5, 11, 12, 'destination-unreachable', 'source-quench', 'redirect', 'time-exceeded', 'parameter-problem'].includes(l.fields.type));
@@ -127,7 +140,7 @@ describe('tshark agrees with every vector', () => {
     if (!tsharkAvailable) return;
     const groups = new Map<number, typeof allVectors>();
     for (const v of allVectors) {
-      const lt = LINKTYPE[v.from];
+      const lt = v.linkType ?? LINKTYPE[v.from];
       groups.set(lt, [...(groups.get(lt) ?? []), v]);
     }
     await Promise.all(
@@ -152,6 +165,15 @@ describe('tshark agrees with every vector', () => {
       const expected = tsharkExpectations(v.layers);
       const actual = Object.fromEntries(Object.keys(expected).map((k) => [k, row[k]]));
       expect(actual).toEqual(expected);
+      // tshark's protocol chain has every layer we decoded, in the same order.
+      const chain = row['frame.protocols'].split(':');
+      const ours = v.layers.map((l) => TSHARK_PROTOCOL[l.layer]).filter((p) => p !== undefined);
+      let at = 0;
+      for (const p of ours) {
+        at = chain.indexOf(p, at);
+        expect(at, `${p} in ${row['frame.protocols']}`).toBeGreaterThanOrEqual(0);
+        at++;
+      }
 
       // No checksum or malformed-packet expert info, nothing of error severity.
       const groups = row['_ws.expert.group'] ? row['_ws.expert.group'].split('|').map(Number) : [];

@@ -21,6 +21,8 @@ import socket
 import struct
 import sys
 
+import link_layers
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 VECTORS = os.path.dirname(HERE)
 CAPTURES = os.path.join(VECTORS, 'captures')
@@ -291,6 +293,8 @@ def measure(l):
         return 16, None
     if name == 'raw':
         return len(bytes.fromhex(f.get('data', ''))), None
+    if name in link_layers.NAMES:
+        return link_layers.measure(name, f), None
 
 
 def encode(layers):
@@ -352,6 +356,8 @@ def encode(layers):
                                         bytes.fromhex(g(f, name, 'address')), f.get('protocol', 0x0800 if nxt(i) == 'ipv4' else 0x88b5))
         elif name == 'raw':
             buf[o:o + lens[i]] = bytes.fromhex(f.get('data', ''))
+        elif name in link_layers.NAMES:
+            buf[o:o + lens[i]] = link_layers.encode(name, f, lens[i], nxt(i), 0x0800 if nxt(i) == 'ipv4' else 0x88b5)
         if 'trailer' in l:
             t = bytes.fromhex(l['trailer'])
             buf[ends[i]:ends[i] + len(t)] = t
@@ -393,7 +399,8 @@ def decode(buf, start):
                 at += 4
                 t = struct.unpack('!H', buf[at:at + 2])[0]
             f['etherType'] = t
-            hend, pend, nxt = at + 2, end, ('ipv4' if t == 0x0800 else 'raw')
+            # IEEE 802.3 clause 3.2.6: a value up to 1500 is the length of an LLC frame; the rest is padding.
+            hend, pend, nxt = at + 2, (min(end, at + 2 + t) if t <= 1500 else end), ('ipv4' if t == 0x0800 else 'llc' if t <= 1500 else 'raw')
         elif name == 'linux-sll':
             pt, hat, al, addr, proto = struct.unpack('!HHH8sH', buf[off:off + 16])
             f = {'packetType': pt, 'arphrdType': hat, 'addressLength': al, 'address': addr.hex(), 'protocol': proto}
@@ -438,6 +445,10 @@ def decode(buf, start):
             if len(pad) >= 4 or any(pad):
                 f['padding'] = pad.hex()
             hend, pend, nxt = off + hl, end, 'raw'
+        elif name in link_layers.NAMES:
+            f, hend, pend, nxt = link_layers.decode(name, buf, off, end)
+            if isinstance(nxt, int):
+                nxt = 'ipv4' if nxt == 0x0800 else 'raw'
         else:
             f = {'data': bytes(buf[off:end]).hex()}
             hend, pend, nxt = end, end, None
@@ -456,6 +467,8 @@ def decode(buf, start):
 
 
 def checksum_verdict(buf, name, off, hend, pend, f, stack, complete):
+    if name in link_layers.NAMES:
+        return link_layers.verdict(name, buf, off, hend, pend, f)
     if name not in ('ipv4', 'icmp', 'udp', 'tcp'):
         return None
     actual = f['checksum']
@@ -511,17 +524,24 @@ def minimal_build(layers, hexdata):
     return build
 
 
-def vector(name, source, data, start, known_bug=None):
-    layers = decode(data, start)
+DEFAULTS.update(link_layers.DEFAULTS)
+COMPUTED.update(link_layers.COMPUTED)
+
+
+def vector(name, source, data, start, known_bug=None, link_type=None):
+    # `auto` (raw IP) picks the layer from the version nibble.
+    layers = decode(data, 'ipv4' if start == 'auto' and data[0] >> 4 == 4 else start)
     v = {'name': name, 'source': source, 'hex': data.hex(), 'from': start, 'layers': layers, 'build': minimal_build(layers, data.hex())}
+    if link_type is not None:
+        v['linkType'] = link_type
     if known_bug:
         v['knownBug'] = known_bug
     return v
 
 
-def built(name, source, layers, start, known_bug=None):
+def built(name, source, layers, start, known_bug=None, link_type=None):
     data = encode(layers)
-    v = vector(name, source, data, start, known_bug)
+    v = vector(name, source, data, start, known_bug, link_type)
     return v
 
 
@@ -683,10 +703,126 @@ sll_vectors = [
     vector('sll-incoming-icmp', SLLCAP % 5 + 'packet type 0 (to us), an ICMP port unreachable', SLL[4], 'linux-sll'),
 ]
 
+# ----------------------------------------------------------------------------------------------
+# Link layers of capture files (tools/link_layers.py)
+_, SLL2 = read_pcap('any-linux-sll2.pcap')
+_, TUN = read_pcap('tun-raw.pcap')
+SLL2CAP = ('Linux 6.18 kernel output captured by test/vectors/tools/capture-link-types.sh with tcpdump 4.99.3 `-i any -y LINUX_SLL2` '
+           'on 127.0.0.1, file captures/any-linux-sll2.pcap frame %d: LINKTYPE_LINUX_SLL2 (276) cooked header, ')
+# IEEE 802.1D-2004 clause 9.3.1 configuration BPDU: protocol 0, version 0, type 0, flags 0, root id, cost, bridge id, port, 4 timers (1/256 s).
+STP_BPDU = '0000' + '00' + '00' + '00' + '8000020000000001' + '00000000' + '8000020000000001' + '8001' + '0000' + '1400' + '0200' + '0f00'
+sll2_vectors = [
+    vector('sll2-echo-request', SLL2CAP % 1 + 'loopback (ARPHRD 772), packet type 4 (sent by us), an ICMP echo request (RFC 792)', SLL2[0], 'linux-sll2'),
+    vector('sll2-echo-reply', SLL2CAP % 2 + 'the kernel\'s ICMP echo reply', SLL2[1], 'linux-sll2'),
+    vector('sll2-udp', SLL2CAP % 3 + 'UDP (RFC 768) to a closed port', SLL2[2], 'linux-sll2'),
+    vector('sll2-port-unreachable', SLL2CAP % 4 + 'the ICMP port unreachable that answers it', SLL2[3], 'linux-sll2'),
+    built('sll2-llc', 'Encoded by tools/make_vectors.py: LINKTYPE_LINUX_SLL2 (276) header of protocol 0x0004 (ETH_P_802_2, linux/if_ether.h): '
+          'an IEEE 802.2 LLC frame follows (DSAP/SSAP 0x42, spanning tree, UI), its body raw', [
+              {'layer': 'linux-sll2', 'fields': {'interfaceIndex': 3, 'arphrdType': 1, 'packetType': 2, 'addressLength': 6, 'address': '0200000000050000'}},
+              {'layer': 'llc', 'fields': {'dsap': 0x42, 'ssap': 0x42}}, {'layer': 'raw', 'fields': {'data': STP_BPDU}}], 'linux-sll2'),
+]
+TUNCAP = ('Linux 6.18 kernel output captured by test/vectors/tools/capture-link-types.sh with tcpdump 4.99.3 on a tun device, '
+          'file captures/tun-raw.pcap frame 1: IPv4 (RFC 791) and UDP (RFC 768) from 192.0.2.1 to 192.0.2.9, ')
+raw_ip_vectors = [
+    vector('raw-ip-101', TUNCAP + 'as written: LINKTYPE_RAW (101)', TUN[0], 'auto', link_type=101),
+    vector('raw-ip-dlt-12', TUNCAP + 'the file\'s link type given as DLT_RAW 12 (most systems; LINKTYPE_RAW in files)', TUN[0], 'auto', link_type=12),
+    vector('raw-ip-dlt-14', TUNCAP + 'the file\'s link type given as DLT_RAW 14 (some BSDs)', TUN[0], 'auto', link_type=14),
+]
+UDP_LINK = lambda tag: [{'layer': 'ipv4', 'fields': {'id': 0x4c00 + tag, 'src': H, 'dst': R}}, {'layer': 'udp', 'fields': {'srcPort': 40000, 'dstPort': 40001}},
+                        {'layer': 'raw', 'fields': {'data': b'link'.hex()}}]
+ECHO_LINK = lambda tag: [{'layer': 'ipv4', 'fields': {'id': 0x4c00 + tag, 'src': H, 'dst': R}},
+                         {'layer': 'icmp', 'fields': {'type': 'echo-request', 'id': 0x7263, 'seq': tag}}, {'layer': 'raw', 'fields': {'data': b'link'.hex()}}]
+NULL_SPEC = 'Encoded by tools/make_vectors.py from LINKTYPE_NULL (0, https://www.tcpdump.org/linktypes/LINKTYPE_NULL.html): '
+bsd_loopback_vectors = [
+    built('null-ipv4-little-endian', NULL_SPEC + 'AF_INET 2 in little-endian host byte order (macOS lo0 on x86 and ARM), IPv4/UDP', [
+        {'layer': 'bsd-null', 'fields': {}}] + UDP_LINK(1), 'bsd-null'),
+    built('null-ipv4-big-endian', NULL_SPEC + 'AF_INET 2 written by a big-endian host, IPv4/ICMP echo', [
+        {'layer': 'bsd-null', 'fields': {'byteOrder': 'big'}}] + ECHO_LINK(2), 'bsd-null'),
+    built('null-unknown-family', NULL_SPEC + 'family 1 (AF_UNIX): not IP, kept raw', [
+        {'layer': 'bsd-null', 'fields': {'family': 1}}, {'layer': 'raw', 'fields': {'data': b'unix'.hex()}}], 'bsd-null'),
+    built('loop-ipv4', 'Encoded by tools/make_vectors.py from LINKTYPE_LOOP (108, https://www.tcpdump.org/linktypes/LINKTYPE_LOOP.html): '
+          'AF_INET 2 in network byte order (OpenBSD lo0), IPv4/UDP', [{'layer': 'bsd-loop', 'fields': {}}] + UDP_LINK(3), 'bsd-loop'),
+]
+PPP_SPEC = 'Encoded by tools/make_vectors.py from RFC 1661 section 2 and RFC 1662 section 3.1: '
+ppp_vectors = [
+    built('ppp-ipv4', PPP_SPEC + 'LINKTYPE_PPP (9) frame with address 0xff, control 0x03, protocol 0x0021 (IPv4)', [
+        {'layer': 'ppp', 'fields': {}}] + UDP_LINK(4), 'ppp', link_type=9),
+    built('ppp-acfc-pfc', PPP_SPEC + 'LINKTYPE_PPP (9) frame with address and control compressed away (ACFC, RFC 1661 section 6.6) '
+          'and a 1-byte protocol 0x21 (PFC, section 6.5)', [
+        {'layer': 'ppp', 'fields': {'addressControl': False, 'protocolCompressed': True}}] + ECHO_LINK(5), 'ppp', link_type=9),
+    built('ppp-hdlc-ipv4', PPP_SPEC + 'LINKTYPE_PPP_HDLC (50): PPP in HDLC-like framing, without flags, stuffing or FCS', [
+        {'layer': 'ppp', 'fields': {}}] + UDP_LINK(6), 'ppp', link_type=50),
+    built('ppp-lcp', PPP_SPEC + 'an LCP (0xc021) Configure-Request (RFC 1661 section 5.1) with an MRU option 1500: kept raw', [
+        {'layer': 'ppp', 'fields': {'protocol': 0xc021}}, {'layer': 'raw', 'fields': {'data': '01010008010405dc'}}], 'ppp', link_type=9),
+]
+A1, A2, A3, A4 = '02:00:00:00:00:01', '02:00:00:00:00:02', '02:00:00:00:00:03', '02:00:00:00:00:04'
+WLAN_SPEC = 'Encoded by tools/make_vectors.py from IEEE 802.11-2020 clause 9.2 and 9.3 (LINKTYPE_IEEE802_11, 105, no FCS): '
+SNAP = {'layer': 'llc', 'fields': {}}
+ieee80211_vectors = [
+    built('wlan-data-to-ds', WLAN_SPEC + 'a data frame to the DS (addresses BSSID, SA, DA), then an LLC/SNAP header (IEEE 802.2, RFC 1042) '
+          'of EtherType 0x0800 and IPv4/UDP', [
+        {'layer': 'ieee80211', 'fields': {'flags': ['to-ds'], 'duration': 44, 'addresses': [A1, A2, A3], 'sequence': 1234}}, SNAP] + UDP_LINK(7), 'ieee80211'),
+    built('wlan-qos-data-from-ds', WLAN_SPEC + 'a QoS data frame (subtype 8) from the DS, QoS control TID 5, then LLC/SNAP and IPv4/ICMP echo', [
+        {'layer': 'ieee80211', 'fields': {'subtype': 8, 'flags': ['from-ds'], 'duration': 48, 'addresses': [A2, A1, A3], 'sequence': 77, 'qosControl': 5}},
+        SNAP] + ECHO_LINK(8), 'ieee80211'),
+    built('wlan-four-address', WLAN_SPEC + 'a data frame with to-ds and from-ds (a wireless bridge): four addresses, the fourth after sequence control', [
+        {'layer': 'ieee80211', 'fields': {'flags': ['from-ds', 'to-ds'], 'addresses': [A1, A2, A3, A4], 'sequence': 9, 'fragment': 0}}, SNAP] + UDP_LINK(9), 'ieee80211'),
+    built('wlan-snap-arp', WLAN_SPEC + 'a data frame whose LLC/SNAP header carries EtherType 0x0806 (ARP, RFC 826), kept raw', [
+        {'layer': 'ieee80211', 'fields': {'flags': ['to-ds'], 'addresses': [A1, A2, 'ff:ff:ff:ff:ff:ff'], 'sequence': 10}},
+        {'layer': 'llc', 'fields': {'pid': 0x0806}}, {'layer': 'raw', 'fields': {'data': '0001080006040001020000000002c0000201000000000000c0000202'}}], 'ieee80211'),
+    built('wlan-beacon', WLAN_SPEC + 'a beacon (management subtype 8): header decoded, body (timestamp, interval, capabilities, SSID "rawcraft") raw', [
+        {'layer': 'ieee80211', 'fields': {'type': 'management', 'subtype': 8, 'addresses': ['ff:ff:ff:ff:ff:ff', A1, A1], 'sequence': 300}},
+        {'layer': 'raw', 'fields': {'data': '0000000000000000640011040008' + b'rawcraft'.hex()}}], 'ieee80211'),
+    built('wlan-ack', WLAN_SPEC + 'an ACK (control subtype 13): receiver address only', [
+        {'layer': 'ieee80211', 'fields': {'type': 'control', 'subtype': 13, 'addresses': [A2]}}], 'ieee80211'),
+    built('wlan-rts', WLAN_SPEC + 'an RTS (control subtype 11): receiver and transmitter addresses', [
+        {'layer': 'ieee80211', 'fields': {'type': 'control', 'subtype': 11, 'duration': 300, 'addresses': [A2, A1]}}], 'ieee80211'),
+]
+RT_SPEC = 'Encoded by tools/make_vectors.py from radiotap.org (LINKTYPE_IEEE802_11_RADIOTAP, 127) and IEEE 802.11-2020 clause 9.2: '
+
+
+def with_fcs(layers):
+    """The layers, the first (radiotap) given the CRC-32 of the 802.11 frame as its trailer, little-endian."""
+    data = encode(layers)
+    start = struct.unpack('<H', data[2:4])[0]
+    layers[0]['trailer'] = struct.pack('<I', link_layers.crc32(data[start:])).hex()
+    return layers
+
+
+RT_DATA = {'layer': 'ieee80211', 'fields': {'flags': ['to-ds'], 'duration': 44, 'addresses': [A1, A2, A3], 'sequence': 55}}
+radiotap_vectors = [
+    built('radiotap-common-fields', RT_SPEC + 'TSFT, flags, rate, channel, antenna signal and antenna, each aligned to its size; '
+          'then a data frame, LLC/SNAP and IPv4/UDP', [
+        {'layer': 'radiotap', 'fields': {'tsft': '1234567890123', 'flags': 0, 'rate': 108, 'channelFrequency': 5180, 'channelFlags': 0x0140,
+                                          'antennaSignal': -52, 'antenna': 1}}, RT_DATA, SNAP] + UDP_LINK(10), 'radiotap'),
+    built('radiotap-fcs', RT_SPEC + 'flags 0x10: the 802.11 frame ends with its FCS (CRC-32, IEEE 802.11-2020 clause 9.2.4.8), '
+          'the radiotap layer\'s trailer', with_fcs([
+        {'layer': 'radiotap', 'fields': {'flags': 0x10, 'rate': 12, 'antennaSignal': -70}}, RT_DATA, SNAP] + ECHO_LINK(11)), 'radiotap'),
+    built('radiotap-extended-present', RT_SPEC + 'two presence bitmaps (bit 31: another follows; bit 29: the radiotap namespace again, '
+          'as Linux writes per-antenna signals): flags, rate, channel, signal, then signal and antenna of antenna 0', [
+        {'layer': 'radiotap', 'fields': {'present': [0xa000002e, 0x00000820], 'data': '006c3c144001cec800'}}, RT_DATA, SNAP] + UDP_LINK(12), 'radiotap'),
+]
+LLC_SPEC = 'Encoded by tools/make_vectors.py from IEEE 802.3 clause 3.2.6 (a length, not a type) and IEEE 802.2 clause 5: '
+llc_vectors = [
+    built('ethernet-8023-stp', LLC_SPEC + 'an 802.3 frame of length 38: LLC DSAP/SSAP 0x42 (spanning tree), UI control, a BPDU kept raw, '
+          'then padding to the 60-byte minimum as the Ethernet layer\'s trailer', [
+        {'layer': 'ethernet', 'fields': {'dst': '01:80:c2:00:00:00', 'src': A1, 'etherType': 38}, 'trailer': '00' * 8},
+        {'layer': 'llc', 'fields': {'dsap': 0x42, 'ssap': 0x42}},
+        {'layer': 'raw', 'fields': {'data': STP_BPDU}}], 'ethernet'),
+    built('ethernet-8023-llc-information', LLC_SPEC + 'an 802.3 frame whose LLC PDU is in the information format: 2-byte control (N(S) 2, N(R) 3, P 0), '
+          'DSAP/SSAP 0xf0 (NetBIOS)', [
+        {'layer': 'ethernet', 'fields': {'dst': A2, 'src': A1, 'etherType': 50}},
+        {'layer': 'llc', 'fields': {'dsap': 0xf0, 'ssap': 0xf0, 'control': 0x0406}}, {'layer': 'raw', 'fields': {'data': '00' * 46}}], 'ethernet'),
+    built('ethernet-8023-snap-ipv4', LLC_SPEC + 'an 802.3 frame with LLC/SNAP (RFC 1042) of EtherType 0x0800 and IPv4/UDP', [
+        {'layer': 'ethernet', 'fields': {'dst': A2, 'src': A1, 'etherType': 40}}, SNAP] + UDP_LINK(13), 'ethernet'),
+]
+
 check = '--check' in sys.argv
 stale = []
 for fname, vs in [('ipv4', ipv4_vectors), ('icmp', icmp_vectors), ('udp', udp_vectors), ('tcp', tcp_vectors),
-                  ('ethernet', ethernet_vectors), ('linux-sll', sll_vectors)]:
+                  ('ethernet', ethernet_vectors), ('linux-sll', sll_vectors), ('linux-sll2', sll2_vectors), ('raw-ip', raw_ip_vectors),
+                  ('bsd-loopback', bsd_loopback_vectors), ('ppp', ppp_vectors), ('ieee80211', ieee80211_vectors), ('radiotap', radiotap_vectors),
+                  ('llc', llc_vectors)]:
     path = os.path.join(VECTORS, fname + '.json')
     text = json.dumps(vs, indent=1) + '\n'
     if check:
