@@ -217,6 +217,43 @@ export const linuxSllFields = fc.record({
 });
 
 // ---------------------------------------------------------------------------------------------
+// Link layers of capture files (before an IPv4 datagram)
+
+export const bsdNullFields = fc.record({ family: fc.constant(2), byteOrder: fc.constantFrom('little', 'big') });
+export const pppFields = fc.record({ addressControl: fc.boolean(), protocol: fc.constant(0x21), protocolCompressed: fc.boolean() });
+export const linuxSll2Fields = fc.record({
+  protocol: fc.constant(0x0800),
+  reserved: u16,
+  interfaceIndex: u32,
+  arphrdType: u16,
+  packetType: u8,
+  addressLength: u8,
+  address: hexBytes(8, 8),
+});
+/** An 802.11 data frame (plain or QoS, any DS direction, unprotected, no A-MSDU) and the LLC/SNAP header after it. */
+export const ieee80211DataLayers: fc.Arbitrary<EncodableLayer[]> = fc
+  .record({
+    subtype: fc.constantFrom(0, 8),
+    flags: subsetInOrder(['more-data', 'power-management', 'retry', 'from-ds', 'to-ds']),
+    duration: u16,
+    sequence: fc.integer({ min: 0, max: 4095 }),
+    fragment: fc.integer({ min: 0, max: 15 }),
+    qosControl: u16.filter((q) => (q & 0x80) === 0),
+    addresses: fc.array(macAddress, { minLength: 4, maxLength: 4 }),
+  })
+  .map(({ subtype, flags, qosControl, addresses, ...rest }) => [
+    {
+      layer: 'ieee80211',
+      fields: { subtype, flags, ...rest, addresses: addresses.slice(0, flags.includes('from-ds') && flags.includes('to-ds') ? 4 : 3), ...(subtype === 8 ? { qosControl } : {}) },
+    },
+    { layer: 'llc', fields: {} },
+  ]);
+export const radiotapFields = fc.record(
+  { tsft: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), flags: u8.map((f) => f & ~0x10), rate: u8, antennaSignal: fc.integer({ min: -128, max: 127 }), antenna: u8 },
+  { requiredKeys: [] },
+);
+
+// ---------------------------------------------------------------------------------------------
 // Whole packets: valid stacks of layers, for mutation
 
 const payload = bytes(40).map((data) => ({ layer: 'raw', fields: { data } }));
@@ -243,5 +280,13 @@ export const validPacket: fc.Arbitrary<{ from: string; layers: EncodableLayer[] 
   fc.tuple(linuxSllFields, ipv4Fields, transport).map(([sll, ip, rest]) => ({
     from: 'linux-sll',
     layers: [{ layer: 'linux-sll', fields: sll }, { layer: 'ipv4', fields: ip }, ...rest],
+  })),
+  fc.tuple(fc.constantFrom('linux-sll2', 'bsd-null', 'bsd-loop', 'ppp'), linuxSll2Fields, bsdNullFields, pppFields, ipv4Fields, transport).map(([from, sll2, bsdNull, ppp, ip, rest]) => ({
+    from,
+    layers: [{ layer: from, fields: from === 'linux-sll2' ? sll2 : from === 'bsd-null' ? bsdNull : from === 'ppp' ? ppp : { family: 2 } }, { layer: 'ipv4', fields: ip }, ...rest],
+  })),
+  fc.tuple(fc.option(radiotapFields), ieee80211DataLayers, ipv4Fields, transport).map(([radio, wlan, ip, rest]) => ({
+    from: radio ? 'radiotap' : 'ieee80211',
+    layers: [...(radio ? [{ layer: 'radiotap', fields: radio }] : []), ...wlan, { layer: 'ipv4', fields: ip }, ...rest],
   })),
 );

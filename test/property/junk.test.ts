@@ -68,6 +68,13 @@ const FIELDS: Record<string, string[]> = {
   icmp: ['type', 'code', 'checksum', 'id', 'seq', 'unused', 'length', 'nextHopMtu', 'gateway', 'pointer', 'originate', 'mask', 'rest'],
   ethernet: ['dst', 'src', 'vlans', 'etherType'],
   'linux-sll': ['packetType', 'arphrdType', 'addressLength', 'address', 'protocol'],
+  'linux-sll2': ['protocol', 'reserved', 'interfaceIndex', 'arphrdType', 'packetType', 'addressLength', 'address'],
+  'bsd-null': ['family', 'byteOrder'],
+  'bsd-loop': ['family'],
+  ppp: ['addressControl', 'protocol', 'protocolCompressed'],
+  llc: ['dsap', 'ssap', 'format', 'control', 'oui', 'pid'],
+  ieee80211: ['subtype', 'type', 'version', 'flags', 'duration', 'addresses', 'sequence', 'fragment', 'qosControl', 'htControl'],
+  radiotap: ['version', 'pad', 'length', 'present', 'data', 'tsft', 'flags', 'rate', 'channelFrequency', 'channelFlags', 'antennaSignal', 'antennaNoise', 'antenna'],
   raw: ['data'],
 };
 
@@ -75,6 +82,8 @@ const valueFor = (layer: string, field: string): fc.Arbitrary<unknown> => {
   if (field === 'options') return fc.oneof(fc.array(layer === 'tcp' ? tcpOption : ipv4Option, { maxLength: 4 }), fc.constantFrom('00', 'x', 5, null));
   if (field === 'vlans') return fc.oneof(fc.array(vlan, { maxLength: 3 }), fc.constantFrom('x', 5, {}, null));
   if (layer === 'ethernet' && (field === 'src' || field === 'dst')) return fc.oneof(macAddress, junk);
+  if (field === 'addresses') return fc.oneof(fc.array(fc.oneof(macAddress, junk), { maxLength: 4 }), junk);
+  if (field === 'present') return fc.oneof(fc.array(fc.oneof(u16, junk), { maxLength: 3 }), junk);
   return good[field] ? fc.oneof(good[field], junk) : junk;
 };
 
@@ -95,6 +104,12 @@ const STACKS = [
   ['ethernet', 'ipv4', 'udp'],
   ['linux-sll', 'ipv4', 'tcp', 'raw'],
   ['ipv4', 'ipv4', 'icmp'],
+  ['bsd-null', 'ipv4', 'udp'],
+  ['bsd-loop', 'ipv4', 'icmp'],
+  ['ppp', 'ipv4', 'tcp'],
+  ['linux-sll2', 'ipv4', 'udp', 'raw'],
+  ['radiotap', 'ieee80211', 'llc', 'ipv4', 'udp'],
+  ['ieee80211', 'llc', 'raw'],
   // Stacks the formats cannot express: the builder must refuse them with StackError.
   ['udp'],
   ['ipv4', 'udp', 'tcp'],
