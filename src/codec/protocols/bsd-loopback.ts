@@ -40,12 +40,15 @@ declare module '../types.js' {
 }
 
 const AF_INET = 2;
-/** AF_INET6 as the BSDs, macOS and Linux number it. */
-const AF_INET6 = new Set([24, 28, 30, 10]);
+/** AF_INET6 as NetBSD/OpenBSD, FreeBSD and macOS number it (what tcpdump and tshark accept). */
+const AF_INET6 = new Set([24, 28, 30]);
+/** Linux's AF_INET6, in files Linux tools wrote: 10 is AF_CCITT on the BSDs, so only with an IPv6 version nibble. */
+const LINUX_AF_INET6 = 10;
 
-function nextFor(family: number): NextLayer {
+function nextFor(family: number, buf: Uint8Array, payload: number, end: number): NextLayer {
   if (family === AF_INET) return 'ipv4';
-  return AF_INET6.has(family) ? 'ipv6' : 'raw';
+  if (AF_INET6.has(family)) return 'ipv6';
+  return family === LINUX_AF_INET6 && payload < end && buf[payload] >> 4 === 6 ? 'ipv6' : 'raw';
 }
 
 function familyFor(layer: string, given: unknown, next: string | undefined, inet6: number): number {
@@ -85,7 +88,7 @@ export const bsdNull: LayerCodec = {
     const little = view.getUint32(0, true);
     const byteOrder = little > 0xffff ? 'big' : 'little';
     const family = byteOrder === 'big' ? view.getUint32(0, false) : little;
-    return decodeStep({ family, byteOrder }, off + 4, end, nextFor(family));
+    return decodeStep({ family, byteOrder }, off + 4, end, nextFor(family, ctx.buf, off + 4, end));
   },
 
   summary: (f) => `Null family ${f.family as number}`,
@@ -109,7 +112,7 @@ export const bsdLoop: LayerCodec = {
   decode(ctx, off, end) {
     if (end - off < 4) throw new LengthError('bsd-loop', off, 4, end - off, 'buffer');
     const family = new DataView(ctx.buf.buffer, ctx.buf.byteOffset + off, 4).getUint32(0, false);
-    return decodeStep({ family }, off + 4, end, nextFor(family));
+    return decodeStep({ family }, off + 4, end, nextFor(family, ctx.buf, off + 4, end));
   },
 
   summary: (f) => `Loop family ${f.family as number}`,

@@ -30,7 +30,7 @@ COMPUTED = {
 }
 
 ETHERTYPE = {'ipv4': 0x0800, 'ipv6': 0x86dd}
-AF_INET6 = (24, 28, 30, 10)
+AF_INET6 = (24, 28, 30)  # NetBSD/OpenBSD, FreeBSD, macOS (10, Linux's, only before an IPv6 version nibble)
 PPP_PROTOCOL = {'ipv4': 0x0021, 'ipv6': 0x0057}
 WLAN_TYPES = ['management', 'control', 'data', 'extension']
 # Frame control flags, most significant bit of the second byte first (clause 9.2.4.1.1).
@@ -53,6 +53,14 @@ def mac(s):
 
 def mac_text(b):
     return ':'.join('%02x' % x for x in b)
+
+
+def family_next(fam, buf, at, end):
+    if fam == 2:
+        return 'ipv4'
+    if fam in AF_INET6 or (fam == 10 and at < end and buf[at] >> 4 == 6):
+        return 'ipv6'
+    return 'raw'
 
 
 def wlan_layout(t, st, flags):
@@ -174,10 +182,10 @@ def decode(name, buf, off, end):
         (le,) = struct.unpack('<I', buf[off:off + 4])
         order = 'big' if le > 0xffff else 'little'
         fam = struct.unpack('>I', buf[off:off + 4])[0] if order == 'big' else le
-        return {'family': fam, 'byteOrder': order}, off + 4, end, ('ipv4' if fam == 2 else 'ipv6' if fam in AF_INET6 else 'raw')
+        return {'family': fam, 'byteOrder': order}, off + 4, end, family_next(fam, buf, off + 4, end)
     if name == 'bsd-loop':
         (fam,) = struct.unpack('>I', buf[off:off + 4])
-        return {'family': fam}, off + 4, end, ('ipv4' if fam == 2 else 'ipv6' if fam in AF_INET6 else 'raw')
+        return {'family': fam}, off + 4, end, family_next(fam, buf, off + 4, end)
     if name == 'ppp':
         ac = buf[off:off + 2] == b'\xff\x03'
         at = off + (2 if ac else 0)

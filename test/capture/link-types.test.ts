@@ -1,0 +1,223 @@
+/**
+ * Link types of everyday capture files (issue 16): each maps to its first layer, builds what the
+ * specification says, and a link type rawcraft cannot decode stops nothing in lax mode.
+ * Byte-level agreement with tshark is in link-types-tshark.test.ts and test/vectors/.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  ContentError,
+  FieldValueError,
+  LinkType,
+  PacketError,
+  UnsupportedLinkTypeError,
+  decode,
+  decodeLinkType,
+  encodeLayers,
+  layerForLinkType,
+  packet,
+  type EncodableLayer,
+} from '../../src/index.js';
+
+const UDP: EncodableLayer[] = [
+  { layer: 'ipv4', fields: { src: '192.0.2.1', dst: '192.0.2.2', id: 7 } },
+  { layer: 'udp', fields: { srcPort: 40000, dstPort: 40001 } },
+  { layer: 'raw', fields: { data: '6869' } },
+];
+const UDP6: EncodableLayer[] = [{ layer: 'ipv6', fields: { src: '2001:db8::1', dst: '2001:db8::2' } }, { layer: 'udp', fields: { srcPort: 40000, dstPort: 40001 } }];
+const names = (layers: readonly { layer: string }[]) => layers.map((l) => l.layer);
+const reencoded = (bytes: Uint8Array, from: string) => encodeLayers(decode(bytes, { from, mode: 'lax' }).layers as unknown as EncodableLayer[]);
+
+describe('link types to first layers', () => {
+  it.each([
+    [0, 'bsd-null'], [1, 'ethernet'], [9, 'ppp'], [12, 'auto'], [14, 'auto'], [50, 'ppp'], [101, 'auto'], [105, 'ieee80211'],
+    [108, 'bsd-loop'], [113, 'linux-sll'], [127, 'radiotap'], [228, 'ipv4'], [229, 'ipv6'], [276, 'linux-sll2'],
+  ])('link type %i starts with %s', (linkType, layer) => {
+    expect(layerForLinkType(linkType)).toBe(layer);
+  });
+
+  it('every named link type is decodable', () => {
+    for (const value of Object.values(LinkType)) expect(layerForLinkType(value), String(value)).toBeDefined();
+  });
+});
+
+describe('decodeLinkType: one unsupported interface does not stop a file', () => {
+  const bytes = Buffer.from('00112233', 'hex');
+
+  it('strict mode throws an error naming the interface and the link type', () => {
+    let error: unknown;
+    try {
+      decodeLinkType(bytes, 147, { interfaceId: 2 });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UnsupportedLinkTypeError);
+    expect(error).toBeInstanceOf(PacketError);
+    expect(error).toMatchObject({ code: 'E_LINK_TYPE', linkType: 147, interfaceId: 2 });
+    expect((error as Error).message).toMatch(/^interface 2 has link type 147, which rawcraft cannot decode \(it decodes 0 \(NULL\), 1 \(ETHERNET\)/);
+  });
+
+  it('lax mode keeps the bytes as one raw layer with that error as an issue', () => {
+    const d = decodeLinkType(bytes, 147, { mode: 'lax', interfaceId: 2 });
+    expect(names(d.layers)).toEqual(['raw']);
+    expect(Buffer.from((d.layers[0].fields as { data: Uint8Array }).data)).toEqual(bytes);
+    expect(d.issues).toHaveLength(1);
+    expect(d.issues[0]).toMatchObject({ code: 'E_LINK_TYPE', linkType: 147, interfaceId: 2 });
+  });
+
+  it('supported link types decode as their first layer', () => {
+    const frame = encodeLayers([{ layer: 'bsd-null', fields: {} }, ...UDP]);
+    expect(names(decodeLinkType(frame, 0).layers)).toEqual(['bsd-null', 'ipv4', 'udp', 'raw']);
+    expect(names(decodeLinkType(encodeLayers(UDP), 12).layers)).toEqual(['ipv4', 'udp', 'raw']);
+    expect(names(decodeLinkType(encodeLayers(UDP6), 14).layers)).toEqual(['ipv6', 'udp']);
+  });
+});
+
+describe('BSD loopback (LINKTYPE_NULL 0, LINKTYPE_LOOP 108)', () => {
+  it('the family defaults from the next layer, in the byte order asked', () => {
+    expect(packet().bsdNull().ipv4().encode().subarray(0, 4).toString('hex')).toBe('02000000');
+    expect(packet().bsdNull({ byteOrder: 'big' }).ipv4().encode().subarray(0, 4).toString('hex')).toBe('00000002');
+    expect(packet().bsdNull().ipv6().encode().subarray(0, 4).toString('hex')).toBe('1e000000');
+    expect(packet().bsdLoop().ipv6().encode().subarray(0, 4).toString('hex')).toBe('00000018');
+  });
+
+  it.each([24, 28, 30])('AF_INET6 %i decodes IPv6', (family) => {
+    const frame = encodeLayers([{ layer: 'bsd-null', fields: { family } }, ...UDP6]);
+    expect(names(decode(frame, { from: 'bsd-null' }).layers)).toEqual(['bsd-null', 'ipv6', 'udp']);
+  });
+
+  it("Linux's AF_INET6 (10) decodes IPv6 only before an IPv6 version nibble (10 is AF_CCITT on the BSDs)", () => {
+    const v6 = encodeLayers([{ layer: 'bsd-null', fields: { family: 10 } }, ...UDP6]);
+    expect(names(decode(v6, { from: 'bsd-null' }).layers)).toEqual(['bsd-null', 'ipv6', 'udp']);
+    const other = encodeLayers([{ layer: 'bsd-null', fields: { family: 10 } }, { layer: 'raw', fields: { data: '45000000' } }]);
+    expect(names(decode(other, { from: 'bsd-null' }).layers)).toEqual(['bsd-null', 'raw']);
+  });
+
+  it('a family that is not IP stays raw; a short header is a LengthError at offset 0', () => {
+    expect(names(decode(Buffer.from('0100000041', 'hex'), { from: 'bsd-loop' }).layers)).toEqual(['bsd-loop', 'raw']);
+    expect(() => decode(Buffer.from('0200', 'hex'), { from: 'bsd-null' })).toThrow(/bsd-null at offset 0: needs 4 bytes/);
+  });
+
+  it('a bad byte order is a field error', () => {
+    expect(() => encodeLayers([{ layer: 'bsd-null', fields: { byteOrder: 'middle' as 'big' } }])).toThrow(FieldValueError);
+  });
+});
+
+describe('PPP (LINKTYPE_PPP 9, LINKTYPE_PPP_HDLC 50)', () => {
+  it('IPv6 is protocol 0x0057', () => {
+    const frame = packet().ppp().ipv6({ src: '2001:db8::1', dst: '2001:db8::2' }).encode();
+    expect(frame.subarray(0, 4).toString('hex')).toBe('ff030057');
+    expect(names(decode(frame, { from: 'ppp' }).layers)).toEqual(['ppp', 'ipv6']);
+  });
+
+  it('a 2-byte protocol whose last byte is even is reported (RFC 1661 section 2) and kept raw', () => {
+    const frame = Buffer.from('ff03002045', 'hex');
+    expect(() => decode(frame, { from: 'ppp' })).toThrow(ContentError);
+    const d = decode(frame, { from: 'ppp', mode: 'lax' });
+    expect(d.issues[0]).toMatchObject({ layer: 'ppp', offset: 2, field: 'protocol' });
+    expect(reencoded(frame, 'ppp')).toEqual(frame);
+  });
+
+  it('a compressed protocol must fit one odd byte', () => {
+    expect(() => encodeLayers([{ layer: 'ppp', fields: { protocolCompressed: true, protocol: 0xc021 } }])).toThrow(/ppp\.protocol/);
+  });
+});
+
+describe('Linux cooked v2 (LINKTYPE_LINUX_SLL2 276)', () => {
+  it('the protocol defaults to the next layer: an EtherType, or 0x0004 before LLC', () => {
+    expect(packet().linuxSll2().ipv6().encode().subarray(0, 2).toString('hex')).toBe('86dd');
+    expect(packet().linuxSll2().llc({ dsap: 0x42, ssap: 0x42 }).encode().subarray(0, 2).toString('hex')).toBe('0004');
+  });
+
+  it('the address must be 8 bytes', () => {
+    expect(() => encodeLayers([{ layer: 'linux-sll2', fields: { address: '0102' } }])).toThrow(/linux-sll2\.address/);
+  });
+});
+
+describe('LLC / SNAP', () => {
+  it('a 2-byte control whose first byte is 0 is not taken for a 1-byte one', () => {
+    // Information format, N(S) 0, N(R) 1, P 1: the bytes 00 03 (IEEE 802.2 clause 5.2).
+    const frame = Buffer.from('f0f00003aa', 'hex');
+    const d = decode(frame, { from: 'llc' });
+    expect(d.layers[0].fields).toEqual({ dsap: 0xf0, ssap: 0xf0, format: 'information', control: 3 });
+    expect(reencoded(frame, 'llc')).toEqual(frame);
+  });
+
+  it('Ethernet 802.3 length frames decode their LLC header; what the length leaves out is a trailer', () => {
+    const frame = encodeLayers([
+      { layer: 'ethernet', fields: { etherType: 5 }, trailer: '0000' },
+      { layer: 'llc', fields: { dsap: 0x42, ssap: 0x42 } },
+      { layer: 'raw', fields: { data: '0000' } },
+    ]);
+    const d = decode(frame, { from: 'ethernet' });
+    expect(names(d.layers)).toEqual(['ethernet', 'llc', 'raw']);
+    expect(Buffer.from(d.layers[0].trailer!).toString('hex')).toBe('0000');
+  });
+
+  it('a control field that does not match its format, or SNAP fields without SNAP, are field errors', () => {
+    expect(() => encodeLayers([{ layer: 'llc', fields: { format: 'unnumbered', control: 0x0100 } }])).toThrow(/llc\.control/);
+    expect(() => encodeLayers([{ layer: 'llc', fields: { dsap: 0x42, pid: 0x0800 } }])).toThrow(/llc\.pid/);
+  });
+});
+
+describe('IEEE 802.11 (LINKTYPE_IEEE802_11 105)', () => {
+  const data = (flags: string[]): EncodableLayer => ({ layer: 'ieee80211', fields: { flags, addresses: ['02:00:00:00:00:01', '02:00:00:00:00:02', '02:00:00:00:00:03'] } } as EncodableLayer);
+
+  it('a protected (encrypted) body stays raw with an issue; strict mode throws it', () => {
+    const frame = encodeLayers([data(['protected', 'to-ds']), { layer: 'raw', fields: { data: '0011223344556677' } }]);
+    expect(() => decode(frame, { from: 'ieee80211' })).toThrow(/ieee80211\.flags at offset 1: .*encrypted/);
+    const d = decode(frame, { from: 'ieee80211', mode: 'lax' });
+    expect(names(d.layers)).toEqual(['ieee80211', 'raw']);
+    expect(d.issues).toHaveLength(1);
+    expect(reencoded(frame, 'ieee80211')).toEqual(frame);
+  });
+
+  it('an A-MSDU (QoS control bit 7) is not read as LLC', () => {
+    const frame = encodeLayers([
+      { layer: 'ieee80211', fields: { subtype: 8, flags: ['to-ds'], addresses: ['02:00:00:00:00:01', '02:00:00:00:00:02', '02:00:00:00:00:03'], qosControl: 0x80 } },
+      { layer: 'raw', fields: { data: 'aaaa030000000800' } },
+    ]);
+    expect(names(decode(frame, { from: 'ieee80211' }).layers)).toEqual(['ieee80211', 'raw']);
+  });
+
+  it('the number of addresses must be the one the frame control implies', () => {
+    expect(() => encodeLayers([{ layer: 'ieee80211', fields: { type: 'control', subtype: 13, addresses: ['02:00:00:00:00:01', '02:00:00:00:00:02'] } }])).toThrow(/ieee80211\.addresses.*1 address for/);
+    expect(() => encodeLayers([{ layer: 'ieee80211', fields: { type: 'control', subtype: 13, sequence: 1 } }])).toThrow(/ieee80211\.sequence/);
+  });
+
+  it('a header cut short is a LengthError naming the layout', () => {
+    expect(() => decode(Buffer.from('08010000020000000001', 'hex'), { from: 'ieee80211' })).toThrow(/ieee80211 at offset 0: needs 24 bytes/);
+  });
+});
+
+describe('radiotap (LINKTYPE_IEEE802_11_RADIOTAP 127)', () => {
+  const wlan: EncodableLayer = { layer: 'ieee80211', fields: { type: 'control', subtype: 13, addresses: ['02:00:00:00:00:01'] } };
+
+  it('lays the typed fields out with their alignment (TSFT on 8, channel on 2)', () => {
+    const frame = encodeLayers([{ layer: 'radiotap', fields: { flags: 0, channelFrequency: 2412, channelFlags: 0xa0, tsft: 5n } }, wlan]);
+    // present bits 0, 1, 3; TSFT at 8, flags at 16, channel at 18 (17 padded).
+    expect(frame.subarray(0, 22).toString('hex')).toBe('00001600' + '0b000000' + '0500000000000000' + '00' + '00' + '6c09a000');
+    expect(decode(frame, { from: 'radiotap' }).layers[0].fields).toMatchObject({ length: 22, tsft: 5n, channelFrequency: 2412, channelFlags: 0xa0 });
+  });
+
+  it('the FCS named by the flags is the trailer, checked as a CRC-32', () => {
+    const good = Buffer.from('000009000200000010' + 'd4000000020000000001' + 'd8d6bf8f', 'hex');
+    const bad = Buffer.from(good);
+    bad[bad.length - 1] ^= 1;
+    const ok = decode(good, { from: 'radiotap' }).layers[0];
+    expect(ok.checksum?.status).toBe('valid');
+    expect(Buffer.from(ok.trailer!).toString('hex')).toBe('d8d6bf8f');
+    expect(decode(bad, { from: 'radiotap' }).layers[0].checksum?.status).toBe('invalid');
+    expect(reencoded(bad, 'radiotap')).toEqual(bad);
+  });
+
+  it('extended presence bitmaps: the data must be given; typed fields of later words are not', () => {
+    expect(() => encodeLayers([{ layer: 'radiotap', fields: { present: [0x80000002, 0x20] } }, wlan])).toThrow(/radiotap\.data/);
+    expect(() => encodeLayers([{ layer: 'radiotap', fields: { present: [2, 2] } }, wlan])).toThrow(/radiotap\.present\[0\]/);
+    expect(() => encodeLayers([{ layer: 'radiotap', fields: { present: [2], rate: 2 } }, wlan])).toThrow(/radiotap\.rate/);
+  });
+
+  it('a length past the bytes, or bitmaps past the length, are LengthErrors', () => {
+    expect(() => decode(Buffer.from('0000400000000000', 'hex'), { from: 'radiotap' })).toThrow(/radiotap at offset 0: needs 64 bytes \(from radiotap\.length\)/);
+    expect(() => decode(Buffer.from('000008000000008000000000', 'hex'), { from: 'radiotap' })).toThrow(/presence bitmaps run past/);
+  });
+});
