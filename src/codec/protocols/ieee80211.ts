@@ -6,7 +6,7 @@
  */
 import { compileHeader } from '../header.js';
 import { enumOf, flags, uint } from '../field.js';
-import { parseMac, readMac } from '../bytes.js';
+import { bytesInput, parseMac, readMac } from '../bytes.js';
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
 import type { LayerCodec, NextLayer } from '../layer.js';
 import { decodeStep } from '../layer.js';
@@ -32,6 +32,8 @@ export interface Ieee80211Fields {
   qosControl?: number;
   /** With the order flag, on QoS data and management frames. */
   htControl?: number;
+  /** Bytes that pad the header to 32 bits when the radiotap flags say so (0x20). */
+  padding?: Uint8Array;
 }
 
 export interface Ieee80211Input {
@@ -47,6 +49,8 @@ export interface Ieee80211Input {
   fragment?: number;
   qosControl?: number;
   htControl?: number;
+  /** Give it when the radiotap flags have 0x20 (the header is padded to 32 bits). */
+  padding?: Uint8Array | string;
 }
 
 declare module '../types.js' {
@@ -95,6 +99,9 @@ function layoutOf(type: number, subtype: number, flagBits: number): Layout {
   return { addresses: 0, sequence: false, qos: false, ht: false };
 }
 
+/** Radiotap flag 0x20: the capturing driver padded the 802.11 header to a multiple of 4 bytes. */
+const RADIOTAP_DATA_PAD = 0x20;
+
 const headerLength = (l: Layout): number => 4 + 6 * l.addresses + (l.sequence ? 2 : 0) + (l.qos ? 2 : 0) + (l.ht ? 4 : 0);
 
 function fail(field: string, value: unknown, allowed: string): never {
@@ -118,6 +125,7 @@ export const ieee80211: LayerCodec = {
     { name: 'sequence, fragment', doc: 'Sequence control (management and data frames)' },
     { name: 'qosControl', doc: 'QoS control (QoS data subtypes)' },
     { name: 'htControl', doc: 'HT control (order flag on QoS data and management frames)' },
+    { name: 'padding', doc: 'Pad bytes to 32 bits, when the radiotap flags have 0x20 (give them to build such a frame)' },
   ],
   follows: ['start', 'radiotap'],
 
@@ -125,14 +133,16 @@ export const ieee80211: LayerCodec = {
     const scratch = new Uint8Array(2);
     const { type, subtype, flagBits } = frameControlOf(scratch, 0, frame.fields as Ieee80211Input);
     const layout = layoutOf(type, subtype, flagBits);
-    frame.state = layout;
-    return headerLength(layout);
+    const padding = frame.fields.padding === undefined ? undefined : bytesInput('ieee80211', 'padding', frame.fields.padding);
+    if (padding && padding.length > 3) fail('padding', frame.fields.padding, 'up to 3 bytes, to a 32-bit boundary');
+    frame.state = { layout, padding };
+    return headerLength(layout) + (padding?.length ?? 0);
   },
 
   write(buf, frames, index) {
     const frame = frames[index];
     const f = frame.fields as Ieee80211Input;
-    const layout = frame.state as Layout;
+    const { layout, padding } = frame.state as { layout: Layout; padding: Uint8Array | undefined };
     frameControlOf(buf, frame.offset, f);
     putLe16(buf, frame.offset + 2, checkUint(f.duration ?? 0, 16, 'duration', fail));
     let at = frame.offset + 4;
@@ -156,7 +166,11 @@ export const ieee80211: LayerCodec = {
       putLe16(buf, at, checkUint(f.qosControl ?? 0, 16, 'qosControl', fail));
       at += 2;
     }
-    if (layout.ht) putLe32(buf, at, checkUint(f.htControl ?? 0, 32, 'htControl', fail));
+    if (layout.ht) {
+      putLe32(buf, at, checkUint(f.htControl ?? 0, 32, 'htControl', fail));
+      at += 4;
+    }
+    if (padding) buf.set(padding, at);
   },
 
   decode(ctx, off, end) {
@@ -190,6 +204,14 @@ export const ieee80211: LayerCodec = {
     if (layout.ht) {
       fields.htControl = le32(buf, at);
       at += 4;
+    }
+    const below = ctx.stack[ctx.stack.length - 1];
+    // Only before a body: a frame that ends with its header has nothing to align.
+    if (at < end && below?.codec.name === 'radiotap' && typeof below.fields.flags === 'number' && below.fields.flags & RADIOTAP_DATA_PAD) {
+      const pad = (4 - ((at - off) % 4)) % 4;
+      if (at + pad > end) throw new LengthError('ieee80211', off, at + pad - off, end - off, 'radiotap.flags', 'the radiotap flags announce padding to 32 bits');
+      if (pad) fields.padding = Buffer.from(buf.subarray(at, at + pad));
+      at += pad;
     }
     let next: NextLayer = 'raw';
     if (at < end && flagBits & PROTECTED) {

@@ -130,7 +130,7 @@ def measure(name, f):
     if name == 'ieee80211':
         t, st, fl = wlan_fc(f)
         a, sc, qos, ht = wlan_layout(t, st, fl)
-        return 4 + 6 * a + 2 * sc + 2 * qos + 4 * ht
+        return 4 + 6 * a + 2 * sc + 2 * qos + 4 * ht + len(bytes.fromhex(f.get('padding', '')))
     if name == 'radiotap':
         present, data = rt_plan(f)
         return 4 + 4 * len(present) + len(data)
@@ -169,14 +169,14 @@ def encode(name, f, length, nxt, nxt_ethertype):
             out += struct.pack('<H', g(f, name, 'qosControl'))
         if ht:
             out += struct.pack('<I', g(f, name, 'htControl'))
-        return out
+        return out + bytes.fromhex(f.get('padding', ''))
     if name == 'radiotap':
         present, data = rt_plan(f)
         return struct.pack('<BBH', g(f, name, 'version'), g(f, name, 'pad'), f.get('length', length)) + \
             b''.join(struct.pack('<I', w) for w in present) + data
 
 
-def decode(name, buf, off, end):
+def decode(name, buf, off, end, below=None):
     """(fields, header end, payload end, next layer name or an EtherType number)."""
     if name == 'bsd-null':
         (le,) = struct.unpack('<I', buf[off:off + 4])
@@ -229,6 +229,11 @@ def decode(name, buf, off, end):
         if ht:
             f['htControl'] = struct.unpack('<I', buf[at:at + 4])[0]
             at += 4
+        # radiotap.org flags 0x20: the driver padded the 802.11 header to a multiple of 4 bytes.
+        if below and below[0] == 'radiotap' and below[2].get('flags', 0) & 0x20 and (at - off) % 4 and at < end:
+            pad = 4 - (at - off) % 4
+            f['padding'] = bytes(buf[at:at + pad]).hex()
+            at += pad
         data = t == 2 and not st & 4 and not (qos and f['qosControl'] & 0x80) and not fl & 0x40
         return f, at, end, ('llc' if data else 'raw')
     if name == 'radiotap':

@@ -446,7 +446,7 @@ def decode(buf, start):
                 f['padding'] = pad.hex()
             hend, pend, nxt = off + hl, end, 'raw'
         elif name in link_layers.NAMES:
-            f, hend, pend, nxt = link_layers.decode(name, buf, off, end)
+            f, hend, pend, nxt = link_layers.decode(name, buf, off, end, stack[-1] if stack else None)
             if isinstance(nxt, int):
                 nxt = 'ipv4' if nxt == 0x0800 else 'raw'
         else:
@@ -798,6 +798,10 @@ radiotap_vectors = [
     built('radiotap-fcs', RT_SPEC + 'flags 0x10: the 802.11 frame ends with its FCS (CRC-32, IEEE 802.11-2020 clause 9.2.4.8), '
           'the radiotap layer\'s trailer', with_fcs([
         {'layer': 'radiotap', 'fields': {'flags': 0x10, 'rate': 12, 'antennaSignal': -70}}, RT_DATA, SNAP] + ECHO_LINK(11)), 'radiotap'),
+    built('radiotap-data-padding', RT_SPEC + 'flags 0x20: the driver padded the 26-byte QoS data header to 28 bytes before the LLC/SNAP header', [
+        {'layer': 'radiotap', 'fields': {'flags': 0x20, 'rate': 108}},
+        {'layer': 'ieee80211', 'fields': {'subtype': 8, 'flags': ['to-ds'], 'addresses': [A1, A2, A3], 'sequence': 56, 'qosControl': 0, 'padding': '0000'}},
+        SNAP] + UDP_LINK(14), 'radiotap'),
     built('radiotap-extended-present', RT_SPEC + 'two presence bitmaps (bit 31: another follows; bit 29: the radiotap namespace again, '
           'as Linux writes per-antenna signals): flags, rate, channel, signal, then signal and antenna of antenna 0', [
         {'layer': 'radiotap', 'fields': {'present': [0xa000002e, 0x00000820], 'data': '006c3c144001cec800'}}, RT_DATA, SNAP] + UDP_LINK(12), 'radiotap'),
