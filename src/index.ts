@@ -25,6 +25,7 @@ export type { ArpFields, ArpInput, ArpOperation } from './codec/protocols/arp.js
 export type { LinuxSll2Fields, LinuxSll2Input } from './codec/protocols/linux-sll2.js';
 export type { BsdNullFields, BsdNullInput, BsdLoopFields, BsdLoopInput } from './codec/protocols/bsd-loopback.js';
 export type { PppFields, PppInput } from './codec/protocols/ppp.js';
+export type { CiscoHdlcFields, CiscoHdlcInput } from './codec/protocols/cisco-hdlc.js';
 export type { LlcFields, LlcInput, LlcFormat } from './codec/protocols/llc.js';
 export type { Ieee80211Fields, Ieee80211Input, Ieee80211Flag, FrameType } from './codec/protocols/ieee80211.js';
 export type { RadiotapFields, RadiotapInput } from './codec/protocols/radiotap.js';

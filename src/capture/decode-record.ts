@@ -5,6 +5,7 @@
  */
 import { decode, layerForLinkType, type DecodeOptions, type DecodedPacket } from '../codec/decode.js';
 import { PacketError } from '../codec/errors.js';
+import { CISCO_HDLC_ADDRESSES } from '../codec/protocols/cisco-hdlc.js';
 import { describeLinkType, LinkType } from './link-types.js';
 
 /** The link types rawcraft decodes, for messages. */
@@ -33,9 +34,18 @@ export interface DecodeRecordOptions extends Omit<DecodeOptions, 'from'> {
   interfaceId?: number;
 }
 
+/**
+ * The first layer of captured bytes of a link type: layerForLinkType, except where the bytes
+ * decide (LINKTYPE_PPP_HDLC holds Cisco HDLC frames too, told apart by their first byte).
+ */
+export function firstLayerFor(linkType: number, data: Uint8Array): string | undefined {
+  if (linkType === LinkType.PPP_HDLC && data.length > 0 && CISCO_HDLC_ADDRESSES.has(data[0])) return 'cisco-hdlc';
+  return layerForLinkType(linkType);
+}
+
 /** Decode captured bytes whose first layer is given by a LINKTYPE_* value. */
 export function decodeLinkType(data: Uint8Array, linkType: number, options: DecodeRecordOptions = {}): DecodedPacket {
-  const from = layerForLinkType(linkType);
+  const from = firstLayerFor(linkType, data);
   if (from !== undefined) return decode(data, { ...options, from });
   const error = new UnsupportedLinkTypeError(linkType, options.interfaceId ?? 0);
   if (options.mode !== 'lax') throw error;

@@ -1,6 +1,6 @@
 /** Capture files: pcap and pcapng, read (streaming or in memory) and written (streaming or in memory). */
 export { LinkType, linkTypeName, describeLinkType, type LinkTypeName } from './link-types.js';
-export { decodeLinkType, supportedLinkTypes, UnsupportedLinkTypeError, type DecodeRecordOptions } from './decode-record.js';
+export { decodeLinkType, firstLayerFor, supportedLinkTypes, UnsupportedLinkTypeError, type DecodeRecordOptions } from './decode-record.js';
 export type { CaptureRecord, CaptureRecordInput } from './record.js';
 export { CaptureFormatError, CaptureWriteError, SnapLengthError } from './errors.js';
 export type { ByteOrder } from './bytes.js';

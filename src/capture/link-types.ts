@@ -10,7 +10,7 @@ export const LinkType = {
   ETHERNET: 1,
   /** PPP (RFC 1661), optionally with address and control bytes. */
   PPP: 9,
-  /** PPP in HDLC-like framing (RFC 1662), no FCS. */
+  /** PPP in HDLC-like framing (RFC 1662), no FCS; frames starting 0x0f or 0x8f are Cisco HDLC. */
   PPP_HDLC: 50,
   /** Raw IP as DLT_RAW on most systems (files should say 101). */
   DLT_RAW_12: 12,
@@ -18,6 +18,8 @@ export const LinkType = {
   DLT_RAW_14: 14,
   /** Raw IP, version taken from the first nibble. */
   RAW: 101,
+  /** Cisco HDLC (RFC 1547 section 4.3.1). */
+  C_HDLC: 104,
   /** IEEE 802.11 frames without radio header. */
   IEEE802_11: 105,
   /** OpenBSD loopback, 4-byte address family in network byte order. */

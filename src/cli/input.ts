@@ -5,8 +5,7 @@
  * or binary input) ends in a one-line CliError.
  */
 import type { Readable } from 'node:stream';
-import { readCapture, UnsupportedLinkTypeError, type CaptureSource } from '../capture/index.js';
-import { layerForLinkType } from '../codec/decode.js';
+import { firstLayerFor, readCapture, UnsupportedLinkTypeError, type CaptureSource } from '../capture/index.js';
 import { parseHex } from '../codec/bytes.js';
 import type { PacketError } from '../codec/errors.js';
 import { CliError } from './cli-error.js';
@@ -57,7 +56,7 @@ export function hexLine(line: string, index: number): Buffer | undefined {
 async function* fromCapture(source: CaptureSource, startIndex: number, options: ReadOptions): AsyncGenerator<InputPacket> {
   let index = startIndex;
   for await (const record of readCapture(source)) {
-    const from = layerForLinkType(record.linkType);
+    const from = firstLayerFor(record.linkType, record.data);
     if (!from && !options.keepUnsupportedLinkTypes) throw new CliError(`packet ${index}: ${new UnsupportedLinkTypeError(record.linkType, record.interfaceId).message}`);
     const issues = record.issues ?? [];
     if ((options.strict ?? true) && issues.length) throw new CliError(`packet ${index}: ${issues[0].message} (use --lax to read it anyway)`);

@@ -47,6 +47,8 @@ export function layerForLinkType(linkType: number): string | undefined {
     case 14:
     case 101:
       return 'auto';
+    case 104:
+      return 'cisco-hdlc';
     case 105:
       return 'ieee80211';
     case 108:

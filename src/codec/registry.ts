@@ -9,6 +9,7 @@ import { linuxSll } from './protocols/linux-sll.js';
 import { linuxSll2 } from './protocols/linux-sll2.js';
 import { bsdLoop, bsdNull } from './protocols/bsd-loopback.js';
 import { ppp } from './protocols/ppp.js';
+import { ciscoHdlc } from './protocols/cisco-hdlc.js';
 import { radiotap } from './protocols/radiotap.js';
 import { ieee80211 } from './protocols/ieee80211.js';
 import { llc } from './protocols/llc.js';
@@ -35,6 +36,7 @@ export const codecs: readonly LayerCodec[] = [
   bsdNull,
   bsdLoop,
   ppp,
+  ciscoHdlc,
   radiotap,
   ieee80211,
   llc,

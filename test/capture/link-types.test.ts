@@ -13,6 +13,7 @@ import {
   decode,
   decodeLinkType,
   encodeLayers,
+  firstLayerFor,
   layerForLinkType,
   packet,
   type EncodableLayer,
@@ -29,10 +30,18 @@ const reencoded = (bytes: Uint8Array, from: string) => encodeLayers(decode(bytes
 
 describe('link types to first layers', () => {
   it.each([
-    [0, 'bsd-null'], [1, 'ethernet'], [9, 'ppp'], [12, 'auto'], [14, 'auto'], [50, 'ppp'], [101, 'auto'], [105, 'ieee80211'],
+    [0, 'bsd-null'], [1, 'ethernet'], [9, 'ppp'], [12, 'auto'], [14, 'auto'], [50, 'ppp'], [101, 'auto'], [104, 'cisco-hdlc'], [105, 'ieee80211'],
     [108, 'bsd-loop'], [113, 'linux-sll'], [127, 'radiotap'], [228, 'ipv4'], [229, 'ipv6'], [276, 'linux-sll2'],
   ])('link type %i starts with %s', (linkType, layer) => {
     expect(layerForLinkType(linkType)).toBe(layer);
+  });
+
+  it('LINKTYPE_PPP_HDLC frames starting 0x0f or 0x8f are Cisco HDLC (RFC 1547 section 4.3.1)', () => {
+    expect(firstLayerFor(50, Buffer.from('ff030021', 'hex'))).toBe('ppp');
+    expect(firstLayerFor(50, Buffer.from('0f000800', 'hex'))).toBe('cisco-hdlc');
+    expect(firstLayerFor(50, Buffer.from('8f008035', 'hex'))).toBe('cisco-hdlc');
+    const frame = encodeLayers([{ layer: 'cisco-hdlc', fields: { address: 0x8f } }, ...UDP]);
+    expect(names(decodeLinkType(frame, 50).layers)).toEqual(['cisco-hdlc', 'ipv4', 'udp', 'raw']);
   });
 
   it('every named link type is decodable', () => {

@@ -23,7 +23,7 @@ export const tsharkAvailable: boolean = (() => {
 export const LINKTYPE: Record<string, number> = {
   ipv4: 101, auto: 101, ethernet: 1, 'linux-sll': 113,
   // LINKTYPE_* numbers from https://www.tcpdump.org/linktypes.html, not from src/.
-  'bsd-null': 0, 'bsd-loop': 108, ppp: 9, 'linux-sll2': 276, ieee80211: 105, radiotap: 127,
+  'bsd-null': 0, 'bsd-loop': 108, ppp: 9, 'cisco-hdlc': 104, 'linux-sll2': 276, ieee80211: 105, radiotap: 127,
 };
 
 /** A classic little-endian pcap file (microsecond timestamps, snaplen 262144). */
@@ -180,6 +180,11 @@ export function tsharkExpectations(layers: readonly JsonLayer[]): Record<string,
         }
         push('ppp.protocol', hex(f.protocol, 4));
         break;
+      case 'cisco-hdlc':
+        push('chdlc.address', hex(f.address, 2));
+        push('chdlc.control', hex(f.control, 2));
+        push('chdlc.protocol', hex(f.protocol, 4));
+        break;
       case 'llc':
         push('llc.dsap', hex(f.dsap, 2));
         push('llc.ssap', hex(f.ssap, 2));
@@ -330,7 +335,7 @@ function tcpOptionLength(o: { kind: unknown; data?: string; blocks?: unknown[] }
 export const TSHARK_FIELDS = [
   'eth.dst', 'eth.src', 'eth.type', 'ieee8021ad.priority', 'ieee8021ad.dei', 'ieee8021ad.id', 'vlan.priority', 'vlan.dei', 'vlan.id', 'vlan.etype',
   'sll.pkttype', 'sll.hatype', 'sll.halen', 'sll.src.eth', 'sll.etype', 'sll.ifindex',
-  'null.family', 'ppp.address', 'ppp.control', 'ppp.protocol', 'llc.dsap', 'llc.ssap', 'llc.control', 'llc.oui', 'llc.pid', 'llc.type', 'eth.len', 'sll.ltype',
+  'null.family', 'chdlc.address', 'chdlc.control', 'chdlc.protocol', 'ppp.address', 'ppp.control', 'ppp.protocol', 'llc.dsap', 'llc.ssap', 'llc.control', 'llc.oui', 'llc.pid', 'llc.type', 'eth.len', 'sll.ltype',
   'wlan.fc.type', 'wlan.fc.subtype', 'wlan.flags', 'wlan.duration', 'wlan.ra', 'wlan.ta', 'wlan.addr', 'wlan.seq', 'wlan.frag', 'wlan.qos',
   'radiotap.version', 'radiotap.pad', 'radiotap.length', 'radiotap.present.word', 'radiotap.mactime', 'radiotap.flags', 'radiotap.datarate',
   'radiotap.channel.freq', 'radiotap.channel.flags', 'radiotap.dbm_antsignal', 'radiotap.antenna', 'wlan.fcs.status', 'frame.protocols',

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decode, encodeLayers, layerForLinkType, internetChecksum, layersFromJson, packet, packetToJson, type EncodableLayer, type StepBase } from '../../src/index.js';
+import { decode, encodeLayers, firstLayerFor, internetChecksum, layersFromJson, packet, packetToJson, type EncodableLayer, type StepBase } from '../../src/index.js';
 import { dissect, LINKTYPE, PI_CHECKSUM, PI_ERROR, PI_MALFORMED, TSHARK_FIELDS, tsharkAvailable, tsharkExpectations, type JsonLayer } from './tshark.js';
 
 interface Vector {
@@ -60,7 +60,7 @@ describe('the vector files', () => {
       'router-alert', 'unknown-option', 'echo-request', 'port-unreachable', 'fragmentation-needed', 'redirect-host', 'time-exceeded',
       'parameter-problem', 'timestamp-request', 'udp-checksum-zero', 'udp-computed-zero', 'syn-ecn', 'all-flags', 'vlan-8021q', 'vlan-qinq',
       'sll-outgoing-udp', 'sll2-echo-request', 'sll2-llc', 'raw-ip-dlt-12', 'raw-ip-dlt-14', 'null-ipv4-little-endian', 'null-ipv4-big-endian',
-      'loop-ipv4', 'ppp-ipv4', 'ppp-acfc-pfc', 'ppp-hdlc-ipv4', 'wlan-data-to-ds', 'wlan-qos-data-from-ds', 'wlan-four-address', 'wlan-beacon',
+      'loop-ipv4', 'ppp-ipv4', 'ppp-acfc-pfc', 'ppp-hdlc-ipv4', 'cisco-hdlc-ipv4', 'cisco-hdlc-in-ppp-hdlc', 'wlan-data-to-ds', 'wlan-qos-data-from-ds', 'wlan-four-address', 'wlan-beacon',
       'wlan-ack', 'radiotap-common-fields', 'radiotap-fcs', 'radiotap-extended-present', 'ethernet-8023-stp', 'ethernet-8023-snap-ipv4']) {
       expect(names, n).toContain(n);
     }
@@ -80,7 +80,7 @@ describe('the vector files', () => {
     expect(v.source).toMatch(/RFC \d+|IEEE 802|LINKTYPE_[A-Z0-9_]+|radiotap\.org/);
     expect(v.source).toMatch(/captures\/[a-z0-9-]+\.pcap frame \d+|Encoded by tools\/make_vectors\.py/);
     // The first layer is the one the capture's link type names.
-    const first = layerForLinkType(v.linkType ?? LINKTYPE[v.from]);
+    const first = firstLayerFor(v.linkType ?? LINKTYPE[v.from], Buffer.from(v.hex, 'hex'));
     expect(first === 'auto' ? ['auto', 'ipv4'] : [first]).toContain(v.from);
     expect(Buffer.from(v.hex, 'hex').toString('hex')).toBe(v.hex);
   });
@@ -120,7 +120,7 @@ for (const { file, vectors } of vectorsByFile) {
 
 /** tshark's protocol name for each layer (raw data has none of its own: tshark names it by content). */
 const TSHARK_PROTOCOL: Record<string, string> = {
-  ethernet: 'eth', 'linux-sll': 'sll', 'linux-sll2': 'sll', 'bsd-null': 'null', 'bsd-loop': 'null', ppp: 'ppp', llc: 'llc', ieee80211: 'wlan',
+  ethernet: 'eth', 'linux-sll': 'sll', 'linux-sll2': 'sll', 'bsd-null': 'null', 'bsd-loop': 'null', ppp: 'ppp', 'cisco-hdlc': 'chdlc', llc: 'llc', ieee80211: 'wlan',
   radiotap: 'radiotap', ipv4: 'ip', icmp: 'icmp', udp: 'udp', tcp: 'tcp',
 };
 

@@ -249,7 +249,7 @@ export const ieee80211DataLayers: fc.Arbitrary<EncodableLayer[]> = fc
     { layer: 'llc', fields: {} },
   ]);
 export const radiotapFields = fc.record(
-  { tsft: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), flags: u8.map((f) => f & ~0x10), rate: u8, antennaSignal: fc.integer({ min: -128, max: 127 }), antenna: u8 },
+  { tsft: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), flags: u8.map((f) => f & ~0x30), rate: u8, antennaSignal: fc.integer({ min: -128, max: 127 }), antenna: u8 },
   { requiredKeys: [] },
 );
 

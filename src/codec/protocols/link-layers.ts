@@ -2,7 +2,7 @@
  * Link layers of capture files (LINKTYPE_*, https://www.tcpdump.org/linktypes.html) whose
  * payload can be an IP datagram: IPv4, IPv6 and raw data may follow each of them.
  */
-export const IP_LINK_LAYERS = ['bsd-null', 'bsd-loop', 'ppp', 'linux-sll2', 'llc'] as const;
+export const IP_LINK_LAYERS = ['bsd-null', 'bsd-loop', 'ppp', 'cisco-hdlc', 'linux-sll2', 'llc'] as const;
 export type IpLinkLayer = (typeof IP_LINK_LAYERS)[number];
 
 /** Little-endian reads and writes (802.11 and radiotap are little-endian, unlike the IP suite). */

@@ -5,6 +5,7 @@ specifications with nothing but `struct`, independent of rawcraft.
   bsd-null    LINKTYPE_NULL (0): 4-byte address family in the capturing host's byte order
   bsd-loop    LINKTYPE_LOOP (108): the same in network byte order
   ppp         RFC 1661 section 2 (protocol field, PFC), RFC 1662 section 3.1 (address 0xff, control 0x03)
+  cisco-hdlc  RFC 1547 section 4.3.1 (address 0x0f/0x8f, control 0, EtherType), LINKTYPE_C_HDLC (104)
   linux-sll2  LINKTYPE_LINUX_SLL2 (276): https://www.tcpdump.org/linktypes/LINKTYPE_LINUX_SLL2.html
   llc         IEEE 802.2 clause 3 (DSAP, SSAP, control), IEEE 802 clause 10 / RFC 1042 (SNAP)
   ieee80211   IEEE Std 802.11-2020 clause 9.2.3, 9.2.4 (MAC header), 9.3.1, 9.3.2 (per-type layouts)
@@ -12,12 +13,13 @@ specifications with nothing but `struct`, independent of rawcraft.
 """
 import struct
 
-NAMES = ('bsd-null', 'bsd-loop', 'ppp', 'linux-sll2', 'llc', 'ieee80211', 'radiotap')
+NAMES = ('bsd-null', 'bsd-loop', 'ppp', 'cisco-hdlc', 'linux-sll2', 'llc', 'ieee80211', 'radiotap')
 
 DEFAULTS = {
     'bsd-null': {'byteOrder': 'little'},
     'bsd-loop': {},
     'ppp': {'addressControl': True, 'protocolCompressed': False},
+    'cisco-hdlc': {'address': 0x0f, 'control': 0},
     'linux-sll2': {'reserved': 0, 'interfaceIndex': 1, 'arphrdType': 772, 'packetType': 4, 'addressLength': 0, 'address': '0000000000000000'},
     'llc': {'dsap': 0xaa, 'ssap': 0xaa, 'control': 3, 'format': 'unnumbered', 'oui': 0},
     'ieee80211': {'subtype': 0, 'type': 'data', 'version': 0, 'flags': [], 'duration': 0, 'sequence': 0, 'fragment': 0,
@@ -25,7 +27,7 @@ DEFAULTS = {
     'radiotap': {'version': 0, 'pad': 0},
 }
 COMPUTED = {
-    'bsd-null': ['family'], 'bsd-loop': ['family'], 'ppp': ['protocol'], 'linux-sll2': ['protocol'],
+    'bsd-null': ['family'], 'bsd-loop': ['family'], 'ppp': ['protocol'], 'cisco-hdlc': ['protocol'], 'linux-sll2': ['protocol'],
     'llc': ['format', 'pid'], 'ieee80211': [], 'radiotap': ['length', 'present', 'data'],
 }
 
@@ -122,6 +124,8 @@ def measure(name, f):
         return (2 if g(f, name, 'addressControl') else 0) + (1 if g(f, name, 'protocolCompressed') else 2)
     if name == 'linux-sll2':
         return 20
+    if name == 'cisco-hdlc':
+        return 4
     if name == 'llc':
         fmt = f.get('format') or ('unnumbered' if g(f, name, 'control') <= 0xff and g(f, name, 'control') & 3 == 3 else 'two')
         n = 3 if fmt == 'unnumbered' else 4
@@ -146,6 +150,8 @@ def encode(name, f, length, nxt, nxt_ethertype):
         out = b'\xff\x03' if g(f, name, 'addressControl') else b''
         proto = f.get('protocol', PPP_PROTOCOL.get(nxt, 0x0021))
         return out + (bytes([proto]) if g(f, name, 'protocolCompressed') else struct.pack('>H', proto))
+    if name == 'cisco-hdlc':
+        return struct.pack('>BBH', g(f, name, 'address'), g(f, name, 'control'), f.get('protocol', nxt_ethertype))
     if name == 'linux-sll2':
         proto = f.get('protocol', 0x0004 if nxt == 'llc' else nxt_ethertype)
         return struct.pack('>HHIHBB8s', proto, g(f, name, 'reserved'), g(f, name, 'interfaceIndex'), g(f, name, 'arphrdType'),
@@ -193,6 +199,9 @@ def decode(name, buf, off, end, below=None):
         proto = buf[at] if comp else struct.unpack('>H', buf[at:at + 2])[0]
         nxt = {0x0021: 'ipv4', 0x0057: 'ipv6'}.get(proto, 'raw')
         return {'addressControl': ac, 'protocol': proto, 'protocolCompressed': comp}, at + (1 if comp else 2), end, nxt
+    if name == 'cisco-hdlc':
+        a, c, proto = struct.unpack('>BBH', buf[off:off + 4])
+        return {'address': a, 'control': c, 'protocol': proto}, off + 4, end, proto
     if name == 'linux-sll2':
         proto, res, ifi, hat, pt, al, addr = struct.unpack('>HHIHBB8s', buf[off:off + 20])
         f = {'protocol': proto, 'reserved': res, 'interfaceIndex': ifi, 'arphrdType': hat, 'packetType': pt, 'addressLength': al,

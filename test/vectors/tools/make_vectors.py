@@ -752,6 +752,14 @@ ppp_vectors = [
         {'layer': 'ppp', 'fields': {'addressControl': False, 'protocolCompressed': True}}] + ECHO_LINK(5), 'ppp', link_type=9),
     built('ppp-hdlc-ipv4', PPP_SPEC + 'LINKTYPE_PPP_HDLC (50): PPP in HDLC-like framing, without flags, stuffing or FCS', [
         {'layer': 'ppp', 'fields': {}}] + UDP_LINK(6), 'ppp', link_type=50),
+    built('cisco-hdlc-ipv4', 'Encoded by tools/make_vectors.py from RFC 1547 section 4.3.1: LINKTYPE_C_HDLC (104) frame, address 0x0f (unicast), '
+          'control 0, EtherType 0x0800, IPv4/UDP', [{'layer': 'cisco-hdlc', 'fields': {}}] + UDP_LINK(15), 'cisco-hdlc', link_type=104),
+    built('cisco-hdlc-in-ppp-hdlc', 'Encoded by tools/make_vectors.py from RFC 1547 section 4.3.1: a Cisco HDLC broadcast (address 0x8f) in a '
+          'LINKTYPE_PPP_HDLC (50) file, which holds both kinds (https://www.tcpdump.org/linktypes.html), IPv4/ICMP echo',
+          [{'layer': 'cisco-hdlc', 'fields': {'address': 0x8f}}] + ECHO_LINK(16), 'cisco-hdlc', link_type=50),
+    built('cisco-hdlc-slarp', 'Encoded by tools/make_vectors.py from RFC 1547 section 4.3.1: a SLARP keepalive (EtherType 0x8035, '
+          'Cisco\'s serial line ARP: code 2, sequence numbers, reliability 0xffff), kept raw',
+          [{'layer': 'cisco-hdlc', 'fields': {'address': 0x8f, 'protocol': 0x8035}}, {'layer': 'raw', 'fields': {'data': '0000000200000005000000040xffff'.replace('0x', '')}}], 'cisco-hdlc', link_type=104),
     built('ppp-lcp', PPP_SPEC + 'an LCP (0xc021) Configure-Request (RFC 1661 section 5.1) with an MRU option 1500: kept raw', [
         {'layer': 'ppp', 'fields': {'protocol': 0xc021}}, {'layer': 'raw', 'fields': {'data': '01010008010405dc'}}], 'ppp', link_type=9),
 ]
