@@ -26,6 +26,7 @@ export type { LinuxSll2Fields, LinuxSll2Input } from './codec/protocols/linux-sl
 export type { BsdNullFields, BsdNullInput, BsdLoopFields, BsdLoopInput } from './codec/protocols/bsd-loopback.js';
 export type { PppFields, PppInput } from './codec/protocols/ppp.js';
 export type { CiscoHdlcFields, CiscoHdlcInput } from './codec/protocols/cisco-hdlc.js';
+export type { PktapFields, PktapInput } from './codec/protocols/pktap.js';
 export type { LlcFields, LlcInput, LlcFormat } from './codec/protocols/llc.js';
 export type { Ieee80211Fields, Ieee80211Input, Ieee80211Flag, FrameType } from './codec/protocols/ieee80211.js';
 export type { RadiotapFields, RadiotapInput } from './codec/protocols/radiotap.js';

@@ -32,6 +32,8 @@ export const LinkType = {
   IPV4: 228,
   /** Raw IPv6 only. */
   IPV6: 229,
+  /** Apple PKTAP: interface and process metadata, then a frame of its own DLT (macOS). */
+  PKTAP: 258,
   /** Linux "cooked" capture v2, 20-byte header (`tcpdump -i any` on current Linux). */
   LINUX_SLL2: 276,
 } as const;

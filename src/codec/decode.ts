@@ -12,6 +12,7 @@ import { asBuffer } from './bytes.js';
 import { compileFastDecode, type FastDecode } from './decode-fast.js';
 import { fastPath } from './fast-path.js';
 import { PrefixSums, directSum } from './range-sum.js';
+import { FIRST_LAYERS } from './protocols/link-layers.js';
 
 export interface DecodeOptions {
   /**
@@ -34,38 +35,7 @@ export interface DecodedPacket {
 
 /** The first layer for a capture link type (LINKTYPE_ values), or undefined when unsupported. */
 export function layerForLinkType(linkType: number): string | undefined {
-  switch (linkType) {
-    case 0:
-      return 'bsd-null';
-    case 1:
-      return 'ethernet';
-    case 9:
-    case 50:
-      return 'ppp';
-    // DLT_RAW is 12 on most systems and 14 on some BSDs; LINKTYPE_RAW (101) is what files should use.
-    case 12:
-    case 14:
-    case 101:
-      return 'auto';
-    case 104:
-      return 'cisco-hdlc';
-    case 105:
-      return 'ieee80211';
-    case 108:
-      return 'bsd-loop';
-    case 113:
-      return 'linux-sll';
-    case 127:
-      return 'radiotap';
-    case 276:
-      return 'linux-sll2';
-    case 228:
-      return 'ipv4';
-    case 229:
-      return 'ipv6';
-    default:
-      return undefined;
-  }
+  return FIRST_LAYERS.get(linkType);
 }
 
 const IPV4 = resolveNextEntry('ipv4');

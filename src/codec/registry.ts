@@ -10,6 +10,7 @@ import { linuxSll2 } from './protocols/linux-sll2.js';
 import { bsdLoop, bsdNull } from './protocols/bsd-loopback.js';
 import { ppp } from './protocols/ppp.js';
 import { ciscoHdlc } from './protocols/cisco-hdlc.js';
+import { pktap } from './protocols/pktap.js';
 import { radiotap } from './protocols/radiotap.js';
 import { ieee80211 } from './protocols/ieee80211.js';
 import { llc } from './protocols/llc.js';
@@ -37,6 +38,7 @@ export const codecs: readonly LayerCodec[] = [
   bsdLoop,
   ppp,
   ciscoHdlc,
+  pktap,
   radiotap,
   ieee80211,
   llc,

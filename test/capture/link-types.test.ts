@@ -31,7 +31,7 @@ const reencoded = (bytes: Uint8Array, from: string) => encodeLayers(decode(bytes
 describe('link types to first layers', () => {
   it.each([
     [0, 'bsd-null'], [1, 'ethernet'], [9, 'ppp'], [12, 'auto'], [14, 'auto'], [50, 'ppp'], [101, 'auto'], [104, 'cisco-hdlc'], [105, 'ieee80211'],
-    [108, 'bsd-loop'], [113, 'linux-sll'], [127, 'radiotap'], [228, 'ipv4'], [229, 'ipv6'], [276, 'linux-sll2'],
+    [108, 'bsd-loop'], [113, 'linux-sll'], [127, 'radiotap'], [228, 'ipv4'], [229, 'ipv6'], [258, 'pktap'], [276, 'linux-sll2'],
   ])('link type %i starts with %s', (linkType, layer) => {
     expect(layerForLinkType(linkType)).toBe(layer);
   });
@@ -228,5 +228,35 @@ describe('radiotap (LINKTYPE_IEEE802_11_RADIOTAP 127)', () => {
   it('a length past the bytes, or bitmaps past the length, are LengthErrors', () => {
     expect(() => decode(Buffer.from('0000400000000000', 'hex'), { from: 'radiotap' })).toThrow(/radiotap at offset 0: needs 64 bytes \(from radiotap\.length\)/);
     expect(() => decode(Buffer.from('000008000000008000000000', 'hex'), { from: 'radiotap' })).toThrow(/presence bitmaps run past/);
+  });
+});
+
+describe('PKTAP (LINKTYPE_PKTAP 258)', () => {
+  it('the DLT defaults from the next layer; the inner frame decodes by it', () => {
+    const frame = encodeLayers([{ layer: 'pktap', fields: { interfaceName: 'lo0', pid: 7, command: 'nc' } }, { layer: 'bsd-null', fields: {} }, ...UDP]);
+    expect(frame.readUInt32LE(0)).toBe(108);
+    expect(frame.readUInt32LE(8)).toBe(0);
+    const d = decode(frame, { from: 'pktap' });
+    expect(names(d.layers)).toEqual(['pktap', 'bsd-null', 'ipv4', 'udp', 'raw']);
+    expect(d.layers[0].fields).toMatchObject({ interfaceName: 'lo0', pid: 7, command: 'nc', recordType: 1 });
+  });
+
+  it('names with bytes after their NUL, or filling their field, re-encode exactly', () => {
+    const frame = encodeLayers([{ layer: 'pktap', fields: { interfaceName: 'x'.repeat(24), command: 'ab' } }, ...UDP]);
+    frame[56 + 5] = 0x41; // after "ab\0": leftover bytes a kernel may leave
+    const d = decode(frame, { from: 'pktap' });
+    expect(d.layers[0].fields).toMatchObject({ interfaceName: 'x'.repeat(24), command: 'ab' });
+    expect(reencoded(frame, 'pktap')).toEqual(frame);
+  });
+
+  it('a header shorter than 108 bytes is a ContentError; a record type 0 leaves the rest raw', () => {
+    const frame = encodeLayers([{ layer: 'pktap', fields: {} }, ...UDP]);
+    const short = Buffer.from(frame);
+    short.writeUInt32LE(40, 0);
+    expect(() => decode(short, { from: 'pktap' })).toThrow(/pktap\.length at offset 0: 40 is not valid/);
+    const none = Buffer.from(frame);
+    none.writeUInt32LE(0, 4);
+    expect(names(decode(none, { from: 'pktap' }).layers)).toEqual(['pktap', 'raw']);
+    expect(() => encodeLayers([{ layer: 'pktap', fields: { command: 'a\0b' } }])).toThrow(/pktap\.command/);
   });
 });

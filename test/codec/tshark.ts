@@ -23,7 +23,7 @@ export const tsharkAvailable: boolean = (() => {
 export const LINKTYPE: Record<string, number> = {
   ipv4: 101, auto: 101, ethernet: 1, 'linux-sll': 113,
   // LINKTYPE_* numbers from https://www.tcpdump.org/linktypes.html, not from src/.
-  'bsd-null': 0, 'bsd-loop': 108, ppp: 9, 'cisco-hdlc': 104, 'linux-sll2': 276, ieee80211: 105, radiotap: 127,
+  'bsd-null': 0, 'bsd-loop': 108, ppp: 9, 'cisco-hdlc': 104, pktap: 258, 'linux-sll2': 276, ieee80211: 105, radiotap: 127,
 };
 
 /** A classic little-endian pcap file (microsecond timestamps, snaplen 262144). */
@@ -180,6 +180,20 @@ export function tsharkExpectations(layers: readonly JsonLayer[]): Record<string,
         }
         push('ppp.protocol', hex(f.protocol, 4));
         break;
+      case 'pktap':
+        push('pktap.hdrlen', f.length);
+        push('pktap.rectype', f.recordType);
+        push('pktap.dlt', f.dlt);
+        push('pktap.ifname', f.interfaceName);
+        push('pktap.pfamily', f.protocolFamily);
+        push('pktap.llhdrlen', f.preLength);
+        push('pktap.pid', f.pid);
+        push('pktap.cmdname', f.command);
+        push('pktap.iftype', f.interfaceType);
+        push('pktap.ifunit', f.interfaceUnit);
+        push('pktap.epid', f.effectivePid);
+        push('pktap.ecmdname', f.effectiveCommand);
+        break;
       case 'cisco-hdlc':
         push('chdlc.address', hex(f.address, 2));
         push('chdlc.control', hex(f.control, 2));
@@ -335,6 +349,8 @@ function tcpOptionLength(o: { kind: unknown; data?: string; blocks?: unknown[] }
 export const TSHARK_FIELDS = [
   'eth.dst', 'eth.src', 'eth.type', 'ieee8021ad.priority', 'ieee8021ad.dei', 'ieee8021ad.id', 'vlan.priority', 'vlan.dei', 'vlan.id', 'vlan.etype',
   'sll.pkttype', 'sll.hatype', 'sll.halen', 'sll.src.eth', 'sll.etype', 'sll.ifindex',
+  'pktap.hdrlen', 'pktap.rectype', 'pktap.dlt', 'pktap.ifname', 'pktap.pfamily', 'pktap.llhdrlen', 'pktap.pid', 'pktap.cmdname',
+  'pktap.iftype', 'pktap.ifunit', 'pktap.epid', 'pktap.ecmdname',
   'null.family', 'chdlc.address', 'chdlc.control', 'chdlc.protocol', 'ppp.address', 'ppp.control', 'ppp.protocol', 'llc.dsap', 'llc.ssap', 'llc.control', 'llc.oui', 'llc.pid', 'llc.type', 'eth.len', 'sll.ltype',
   'wlan.fc.type', 'wlan.fc.subtype', 'wlan.flags', 'wlan.duration', 'wlan.ra', 'wlan.ta', 'wlan.addr', 'wlan.seq', 'wlan.frag', 'wlan.qos',
   'radiotap.version', 'radiotap.pad', 'radiotap.length', 'radiotap.present.word', 'radiotap.mactime', 'radiotap.flags', 'radiotap.datarate',

@@ -26,7 +26,7 @@ interface Vector {
   knownBug?: string;
 }
 
-const FILES = ['ipv4', 'icmp', 'udp', 'tcp', 'ethernet', 'linux-sll', 'linux-sll2', 'raw-ip', 'bsd-loopback', 'ppp', 'ieee80211', 'radiotap', 'llc'] as const;
+const FILES = ['ipv4', 'icmp', 'udp', 'tcp', 'ethernet', 'linux-sll', 'linux-sll2', 'raw-ip', 'bsd-loopback', 'ppp', 'pktap', 'ieee80211', 'radiotap', 'llc'] as const;
 const load = <T>(name: string): T => JSON.parse(readFileSync(new URL(`../vectors/${name}.json`, import.meta.url), 'utf8')) as T;
 const vectorsByFile = FILES.map((file) => ({ file, vectors: load<Vector[]>(file) }));
 const allVectors = vectorsByFile.flatMap(({ file, vectors }) => vectors.map((v) => ({ file, ...v })));
@@ -60,7 +60,7 @@ describe('the vector files', () => {
       'router-alert', 'unknown-option', 'echo-request', 'port-unreachable', 'fragmentation-needed', 'redirect-host', 'time-exceeded',
       'parameter-problem', 'timestamp-request', 'udp-checksum-zero', 'udp-computed-zero', 'syn-ecn', 'all-flags', 'vlan-8021q', 'vlan-qinq',
       'sll-outgoing-udp', 'sll2-echo-request', 'sll2-llc', 'raw-ip-dlt-12', 'raw-ip-dlt-14', 'null-ipv4-little-endian', 'null-ipv4-big-endian',
-      'loop-ipv4', 'ppp-ipv4', 'ppp-acfc-pfc', 'ppp-hdlc-ipv4', 'cisco-hdlc-ipv4', 'cisco-hdlc-in-ppp-hdlc', 'wlan-data-to-ds', 'wlan-qos-data-from-ds', 'wlan-four-address', 'wlan-beacon',
+      'loop-ipv4', 'ppp-ipv4', 'ppp-acfc-pfc', 'ppp-hdlc-ipv4', 'cisco-hdlc-ipv4', 'cisco-hdlc-in-ppp-hdlc', 'pktap-lo0-null', 'pktap-en0-ethernet', 'pktap-utun-raw', 'wlan-data-to-ds', 'wlan-qos-data-from-ds', 'wlan-four-address', 'wlan-beacon',
       'wlan-ack', 'radiotap-common-fields', 'radiotap-fcs', 'radiotap-extended-present', 'ethernet-8023-stp', 'ethernet-8023-snap-ipv4']) {
       expect(names, n).toContain(n);
     }
@@ -120,7 +120,7 @@ for (const { file, vectors } of vectorsByFile) {
 
 /** tshark's protocol name for each layer (raw data has none of its own: tshark names it by content). */
 const TSHARK_PROTOCOL: Record<string, string> = {
-  ethernet: 'eth', 'linux-sll': 'sll', 'linux-sll2': 'sll', 'bsd-null': 'null', 'bsd-loop': 'null', ppp: 'ppp', 'cisco-hdlc': 'chdlc', llc: 'llc', ieee80211: 'wlan',
+  ethernet: 'eth', 'linux-sll': 'sll', 'linux-sll2': 'sll', 'bsd-null': 'null', 'bsd-loop': 'null', ppp: 'ppp', 'cisco-hdlc': 'chdlc', pktap: 'pktap', llc: 'llc', ieee80211: 'wlan',
   radiotap: 'radiotap', ipv4: 'ip', icmp: 'icmp', udp: 'udp', tcp: 'tcp',
 };
 

@@ -248,6 +248,8 @@ export const ieee80211DataLayers: fc.Arbitrary<EncodableLayer[]> = fc
     },
     { layer: 'llc', fields: {} },
   ]);
+const latin1 = (max: number) => fc.array(fc.integer({ min: 1, max: 255 }), { maxLength: max }).map((codes) => String.fromCharCode(...codes));
+export const pktapFields = fc.record({ interfaceName: latin1(24), pid: u32, command: latin1(20), interfaceType: u16, flags: u32 }, { requiredKeys: [] });
 export const radiotapFields = fc.record(
   { tsft: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), flags: u8.map((f) => f & ~0x30), rate: u8, antennaSignal: fc.integer({ min: -128, max: 127 }), antenna: u8 },
   { requiredKeys: [] },
@@ -284,6 +286,10 @@ export const validPacket: fc.Arbitrary<{ from: string; layers: EncodableLayer[] 
   fc.tuple(fc.constantFrom('linux-sll2', 'bsd-null', 'bsd-loop', 'ppp'), linuxSll2Fields, bsdNullFields, pppFields, ipv4Fields, transport).map(([from, sll2, bsdNull, ppp, ip, rest]) => ({
     from,
     layers: [{ layer: from, fields: from === 'linux-sll2' ? sll2 : from === 'bsd-null' ? bsdNull : from === 'ppp' ? ppp : { family: 2 } }, { layer: 'ipv4', fields: ip }, ...rest],
+  })),
+  fc.tuple(pktapFields, fc.boolean(), ipv4Fields, transport).map(([tap, overNull, ip, rest]) => ({
+    from: 'pktap',
+    layers: [{ layer: 'pktap', fields: tap }, ...(overNull ? [{ layer: 'bsd-null', fields: { family: 2 } }] : []), { layer: 'ipv4', fields: ip }, ...rest],
   })),
   fc.tuple(fc.option(radiotapFields), ieee80211DataLayers, ipv4Fields, transport).map(([radio, wlan, ip, rest]) => ({
     from: radio ? 'radiotap' : 'ieee80211',

@@ -34,7 +34,7 @@ export interface BsdLoopInput {
 
 declare module '../types.js' {
   interface LayerTypes {
-    'bsd-null': { fields: BsdNullFields; input: BsdNullInput; follows: 'start' };
+    'bsd-null': { fields: BsdNullFields; input: BsdNullInput; follows: 'start' | 'pktap' };
     'bsd-loop': { fields: BsdLoopFields; input: BsdLoopInput; follows: 'start' };
   }
 }
@@ -67,7 +67,7 @@ export const bsdNull: LayerCodec = {
   rfc: 'tcpdump.org LINKTYPE_NULL (0)',
   fields: [familyField('Address family (2 IPv4; 24, 28, 30 or 10 IPv6), in the host byte order')],
   extraFields: [{ name: 'byteOrder', doc: '`little` (default) or `big`: how the capturing host wrote the family' }],
-  follows: ['start'],
+  follows: ['start', 'pktap'],
   writesEveryByte: true,
   measure: () => 4,
 

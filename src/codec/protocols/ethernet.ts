@@ -38,7 +38,7 @@ export interface EthernetInput {
 
 declare module '../types.js' {
   interface LayerTypes {
-    ethernet: { fields: EthernetFields; input: EthernetInput; follows: 'start' };
+    ethernet: { fields: EthernetFields; input: EthernetInput; follows: 'start' | 'pktap' };
   }
 }
 
@@ -60,7 +60,7 @@ export const ethernet: LayerCodec = {
     { name: 'vlans', doc: 'VLAN tags: { tpid, pcp, dei, vid }' },
     { name: 'etherType', doc: 'EtherType of the payload (auto from the next layer)' },
   ],
-  follows: ['start'],
+  follows: ['start', 'pktap'],
 
   writesEveryByte: true,
 

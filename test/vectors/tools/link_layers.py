@@ -5,6 +5,7 @@ specifications with nothing but `struct`, independent of rawcraft.
   bsd-null    LINKTYPE_NULL (0): 4-byte address family in the capturing host's byte order
   bsd-loop    LINKTYPE_LOOP (108): the same in network byte order
   ppp         RFC 1661 section 2 (protocol field, PFC), RFC 1662 section 3.1 (address 0xff, control 0x03)
+  pktap       LINKTYPE_PKTAP (258): Apple's little-endian header, layout of tcpdump's print-pktap.c
   cisco-hdlc  RFC 1547 section 4.3.1 (address 0x0f/0x8f, control 0, EtherType), LINKTYPE_C_HDLC (104)
   linux-sll2  LINKTYPE_LINUX_SLL2 (276): https://www.tcpdump.org/linktypes/LINKTYPE_LINUX_SLL2.html
   llc         IEEE 802.2 clause 3 (DSAP, SSAP, control), IEEE 802 clause 10 / RFC 1042 (SNAP)
@@ -13,13 +14,15 @@ specifications with nothing but `struct`, independent of rawcraft.
 """
 import struct
 
-NAMES = ('bsd-null', 'bsd-loop', 'ppp', 'cisco-hdlc', 'linux-sll2', 'llc', 'ieee80211', 'radiotap')
+NAMES = ('bsd-null', 'bsd-loop', 'ppp', 'cisco-hdlc', 'pktap', 'linux-sll2', 'llc', 'ieee80211', 'radiotap')
 
 DEFAULTS = {
     'bsd-null': {'byteOrder': 'little'},
     'bsd-loop': {},
     'ppp': {'addressControl': True, 'protocolCompressed': False},
     'cisco-hdlc': {'address': 0x0f, 'control': 0},
+    'pktap': {'recordType': 1, 'rest': '00' * 96, 'interfaceName': '', 'flags': 0, 'protocolFamily': 0, 'preLength': 0, 'postLength': 0,
+              'pid': 0, 'command': '', 'serviceClass': 0, 'interfaceType': 0, 'interfaceUnit': 0, 'effectivePid': 0, 'effectiveCommand': ''},
     'linux-sll2': {'reserved': 0, 'interfaceIndex': 1, 'arphrdType': 772, 'packetType': 4, 'addressLength': 0, 'address': '0000000000000000'},
     'llc': {'dsap': 0xaa, 'ssap': 0xaa, 'control': 3, 'format': 'unnumbered', 'oui': 0},
     'ieee80211': {'subtype': 0, 'type': 'data', 'version': 0, 'flags': [], 'duration': 0, 'sequence': 0, 'fragment': 0,
@@ -27,7 +30,7 @@ DEFAULTS = {
     'radiotap': {'version': 0, 'pad': 0},
 }
 COMPUTED = {
-    'bsd-null': ['family'], 'bsd-loop': ['family'], 'ppp': ['protocol'], 'cisco-hdlc': ['protocol'], 'linux-sll2': ['protocol'],
+    'bsd-null': ['family'], 'bsd-loop': ['family'], 'ppp': ['protocol'], 'cisco-hdlc': ['protocol'], 'pktap': ['length', 'dlt', 'rest'], 'linux-sll2': ['protocol'],
     'llc': ['format', 'pid'], 'ieee80211': [], 'radiotap': ['length', 'present', 'data'],
 }
 
@@ -41,6 +44,12 @@ WLAN_FLAGS = ['order', 'protected', 'more-data', 'power-management', 'retry', 'm
 RT_SHAPES = [(8, 8), (1, 1), (1, 1), (2, 4), (1, 2), (1, 1), (1, 1), (2, 2), (2, 2), (2, 2), (1, 1), (1, 1), (1, 1), (1, 1),
              (2, 2), (2, 2), (1, 1), (1, 1), (4, 8), (1, 3), (4, 8), (2, 12), (8, 12), (2, 12), (2, 12), (2, 6), (1, 1), (2, 4)]
 # Decoded radiotap fields: name, presence bit, offset in the field, struct format (little-endian).
+# PKTAP fields after the DLT: name, offset, struct format or text size.
+PKTAP = [('interfaceName', 12, 24), ('flags', 36, '<I'), ('protocolFamily', 40, '<I'), ('preLength', 44, '<I'), ('postLength', 48, '<I'),
+         ('pid', 52, '<I'), ('command', 56, 20), ('serviceClass', 76, '<I'), ('interfaceType', 80, '<H'), ('interfaceUnit', 82, '<H'),
+         ('effectivePid', 84, '<I'), ('effectiveCommand', 88, 20)]
+PKTAP_DLT = {'bsd-null': 0, 'ethernet': 1, 'ppp': 9, 'ipv4': 12, 'ipv6': 12, 'ieee80211': 105, 'radiotap': 127}
+DLT_LAYER = {0: 'bsd-null', 1: 'ethernet', 9: 'ppp', 12: 'raw-ip', 101: 'raw-ip', 105: 'ieee80211', 108: 'bsd-loop', 127: 'radiotap', 276: 'linux-sll2'}
 RT_TYPED = [('tsft', 0, 0, '<Q'), ('flags', 1, 0, '<B'), ('rate', 2, 0, '<B'), ('channelFrequency', 3, 0, '<H'),
             ('channelFlags', 3, 2, '<H'), ('antennaSignal', 5, 0, '<b'), ('antennaNoise', 6, 0, '<b'), ('antenna', 11, 0, '<B')]
 
@@ -117,6 +126,20 @@ def rt_plan(f):
     return present, bytes(data)
 
 
+def pktap_rest(f):
+    rest = bytearray(bytes.fromhex(f['rest'])) if 'rest' in f else bytearray(96)
+    for name, at, kind in PKTAP:
+        if name in f:
+            if isinstance(kind, int):
+                text = f[name].encode('latin1')
+                rest[at - 12:at - 12 + len(text)] = text
+                if len(text) < kind:
+                    rest[at - 12 + len(text)] = 0
+            else:
+                struct.pack_into(kind, rest, at - 12, f[name])
+    return bytes(rest)
+
+
 def measure(name, f):
     if name in ('bsd-null', 'bsd-loop'):
         return 4
@@ -126,6 +149,8 @@ def measure(name, f):
         return 20
     if name == 'cisco-hdlc':
         return 4
+    if name == 'pktap':
+        return 12 + len(pktap_rest(f))
     if name == 'llc':
         fmt = f.get('format') or ('unnumbered' if g(f, name, 'control') <= 0xff and g(f, name, 'control') & 3 == 3 else 'two')
         n = 3 if fmt == 'unnumbered' else 4
@@ -150,6 +175,9 @@ def encode(name, f, length, nxt, nxt_ethertype):
         out = b'\xff\x03' if g(f, name, 'addressControl') else b''
         proto = f.get('protocol', PPP_PROTOCOL.get(nxt, 0x0021))
         return out + (bytes([proto]) if g(f, name, 'protocolCompressed') else struct.pack('>H', proto))
+    if name == 'pktap':
+        rest = pktap_rest(f)
+        return struct.pack('<III', f.get('length', 12 + len(rest)), g(f, name, 'recordType'), f.get('dlt', PKTAP_DLT.get(nxt, 12))) + rest
     if name == 'cisco-hdlc':
         return struct.pack('>BBH', g(f, name, 'address'), g(f, name, 'control'), f.get('protocol', nxt_ethertype))
     if name == 'linux-sll2':
@@ -199,6 +227,19 @@ def decode(name, buf, off, end, below=None):
         proto = buf[at] if comp else struct.unpack('>H', buf[at:at + 2])[0]
         nxt = {0x0021: 'ipv4', 0x0057: 'ipv6'}.get(proto, 'raw')
         return {'addressControl': ac, 'protocol': proto, 'protocolCompressed': comp}, at + (1 if comp else 2), end, nxt
+    if name == 'pktap':
+        ln, rt, dlt = struct.unpack('<III', buf[off:off + 12])
+        f = {'length': ln, 'recordType': rt, 'dlt': dlt, 'rest': bytes(buf[off + 12:off + ln]).hex()}
+        for fname, at, kind in PKTAP:
+            if isinstance(kind, int):
+                raw = bytes(buf[off + at:off + at + kind])
+                f[fname] = raw.split(b'\0')[0].decode('latin1')
+            else:
+                f[fname] = struct.unpack_from(kind, buf, off + at)[0]
+        nxt = DLT_LAYER.get(dlt, 'raw') if rt == 1 else 'raw'
+        if nxt == 'raw-ip':
+            nxt = {4: 'ipv4', 6: 'ipv6'}.get(buf[off + ln] >> 4 if off + ln < end else 0, 'raw')
+        return f, off + ln, end, nxt
     if name == 'cisco-hdlc':
         a, c, proto = struct.unpack('>BBH', buf[off:off + 4])
         return {'address': a, 'control': c, 'protocol': proto}, off + 4, end, proto

@@ -763,6 +763,21 @@ ppp_vectors = [
     built('ppp-lcp', PPP_SPEC + 'an LCP (0xc021) Configure-Request (RFC 1661 section 5.1) with an MRU option 1500: kept raw', [
         {'layer': 'ppp', 'fields': {'protocol': 0xc021}}, {'layer': 'raw', 'fields': {'data': '01010008010405dc'}}], 'ppp', link_type=9),
 ]
+PKTAP_SPEC = ('Encoded by tools/make_vectors.py from LINKTYPE_PKTAP (258, https://www.tcpdump.org/linktypes/LINKTYPE_PKTAP.html) '
+              'with the header layout tcpdump 4.99 reads (print-pktap.c): ')
+pktap_vectors = [
+    built('pktap-lo0-null', PKTAP_SPEC + 'a 108-byte header on lo0 (DLT_NULL 0, process curl[4242]) before a LINKTYPE_NULL frame with IPv4/UDP, '
+          'as macOS writes', [
+        {'layer': 'pktap', 'fields': {'interfaceName': 'lo0', 'protocolFamily': 2, 'preLength': 4, 'pid': 4242, 'command': 'curl',
+                                      'interfaceType': 24, 'effectivePid': 4242, 'effectiveCommand': 'curl', 'serviceClass': 0}},
+        {'layer': 'bsd-null', 'fields': {}}] + UDP_LINK(17), 'pktap'),
+    built('pktap-en0-ethernet', PKTAP_SPEC + 'en0 (DLT_EN10MB 1, interface type 6) before an Ethernet frame with IPv4/ICMP echo', [
+        {'layer': 'pktap', 'fields': {'interfaceName': 'en0', 'protocolFamily': 2, 'preLength': 14, 'pid': 77, 'command': 'ping',
+                                      'interfaceType': 6, 'effectivePid': 77, 'effectiveCommand': 'ping'}},
+        {'layer': 'ethernet', 'fields': {'dst': '02:00:00:00:00:02', 'src': '02:00:00:00:00:01'}}] + ECHO_LINK(18), 'pktap'),
+    built('pktap-utun-raw', PKTAP_SPEC + 'utun3 with DLT_RAW (12): the IP datagram follows the header directly', [
+        {'layer': 'pktap', 'fields': {'interfaceName': 'utun3', 'protocolFamily': 2, 'interfaceUnit': 3}}] + UDP_LINK(19), 'pktap'),
+]
 A1, A2, A3, A4 = '02:00:00:00:00:01', '02:00:00:00:00:02', '02:00:00:00:00:03', '02:00:00:00:00:04'
 WLAN_SPEC = 'Encoded by tools/make_vectors.py from IEEE 802.11-2020 clause 9.2 and 9.3 (LINKTYPE_IEEE802_11, 105, no FCS): '
 SNAP = {'layer': 'llc', 'fields': {}}
@@ -833,7 +848,7 @@ check = '--check' in sys.argv
 stale = []
 for fname, vs in [('ipv4', ipv4_vectors), ('icmp', icmp_vectors), ('udp', udp_vectors), ('tcp', tcp_vectors),
                   ('ethernet', ethernet_vectors), ('linux-sll', sll_vectors), ('linux-sll2', sll2_vectors), ('raw-ip', raw_ip_vectors),
-                  ('bsd-loopback', bsd_loopback_vectors), ('ppp', ppp_vectors), ('ieee80211', ieee80211_vectors), ('radiotap', radiotap_vectors),
+                  ('bsd-loopback', bsd_loopback_vectors), ('ppp', ppp_vectors), ('pktap', pktap_vectors), ('ieee80211', ieee80211_vectors), ('radiotap', radiotap_vectors),
                   ('llc', llc_vectors)]:
     path = os.path.join(VECTORS, fname + '.json')
     text = json.dumps(vs, indent=1) + '\n'
