@@ -6,14 +6,12 @@
 import { decode, layerForLinkType, type DecodeOptions, type DecodedPacket } from '../codec/decode.js';
 import { PacketError } from '../codec/errors.js';
 import { CISCO_HDLC_ADDRESSES } from '../codec/protocols/cisco-hdlc.js';
+import { FIRST_LAYERS } from '../codec/protocols/link-layers.js';
 import { describeLinkType, LinkType } from './link-types.js';
 
 /** The link types rawcraft decodes, for messages. */
 export function supportedLinkTypes(): string {
-  return Object.values(LinkType)
-    .filter((n) => layerForLinkType(n) !== undefined)
-    .map(describeLinkType)
-    .join(', ');
+  return [...FIRST_LAYERS.keys()].map(describeLinkType).join(', ');
 }
 
 /** A packet's interface has a link type no codec decodes. */

@@ -1,5 +1,5 @@
 /** Capture files: pcap and pcapng, read (streaming or in memory) and written (streaming or in memory). */
-export { LinkType, linkTypeName, describeLinkType, type LinkTypeName } from './link-types.js';
+export { LinkType, linkTypeName, describeLinkType, linkTypeForLayer, type LinkTypeName } from './link-types.js';
 export { decodeLinkType, firstLayerFor, supportedLinkTypes, UnsupportedLinkTypeError, type DecodeRecordOptions } from './decode-record.js';
 export type { CaptureRecord, CaptureRecordInput } from './record.js';
 export { CaptureFormatError, CaptureWriteError, SnapLengthError } from './errors.js';

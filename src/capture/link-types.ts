@@ -12,11 +12,7 @@ export const LinkType = {
   PPP: 9,
   /** PPP in HDLC-like framing (RFC 1662), no FCS; frames starting 0x0f or 0x8f are Cisco HDLC. */
   PPP_HDLC: 50,
-  /** Raw IP as DLT_RAW on most systems (files should say 101). */
-  DLT_RAW_12: 12,
-  /** Raw IP as DLT_RAW on some BSDs. */
-  DLT_RAW_14: 14,
-  /** Raw IP, version taken from the first nibble. */
+  /** Raw IP, version taken from the first nibble (files with DLT_RAW's 12 or 14 are read as this too). */
   RAW: 101,
   /** Cisco HDLC (RFC 1547 section 4.3.1). */
   C_HDLC: 104,
@@ -48,6 +44,24 @@ const names = new Map<number, LinkTypeName>(
 export function linkTypeName(linkType: number): LinkTypeName | undefined {
   return names.get(linkType);
 }
+
+/** The link type a file needs for packets that start with `layer` (raw IP, 101, for IP and anything else). */
+export function linkTypeForLayer(layer: string | undefined): number {
+  return (layer === undefined ? undefined : LINK_TYPE_OF_LAYER.get(layer)) ?? LinkType.RAW;
+}
+
+const LINK_TYPE_OF_LAYER = new Map<string, number>([
+  ['bsd-null', LinkType.NULL],
+  ['ethernet', LinkType.ETHERNET],
+  ['ppp', LinkType.PPP],
+  ['cisco-hdlc', LinkType.C_HDLC],
+  ['ieee80211', LinkType.IEEE802_11],
+  ['bsd-loop', LinkType.LOOP],
+  ['linux-sll', LinkType.LINUX_SLL],
+  ['radiotap', LinkType.IEEE802_11_RADIOTAP],
+  ['pktap', LinkType.PKTAP],
+  ['linux-sll2', LinkType.LINUX_SLL2],
+]);
 
 /** `0 (NULL)`, or just the number when rawcraft has no name for it: for messages. */
 export function describeLinkType(linkType: number): string {

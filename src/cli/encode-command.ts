@@ -3,7 +3,7 @@ import { decode } from '../codec/decode.js';
 import { encodeLayers, type EncodableLayer } from '../codec/encode.js';
 import { InputError, RawcraftError } from '../codec/errors.js';
 import { layersFromJson } from '../codec/json.js';
-import { createCaptureWriter, LinkType, type PcapWriter, type PcapngWriter } from '../capture/index.js';
+import { createCaptureWriter, linkTypeForLayer, type PcapWriter, type PcapngWriter } from '../capture/index.js';
 import { codecByName } from '../codec/registry.js';
 import { parseCommandArgs, usageHint } from './args.js';
 import { CliError, EXIT_OK } from './cli-error.js';
@@ -36,11 +36,7 @@ export async function encodeCommand(argv: readonly string[], io: CliContext): Pr
 }
 
 /** The capture link type whose records start with this layer. */
-export function linkTypeForLayer(layer: string | undefined): number {
-  if (layer === 'ethernet') return LinkType.ETHERNET;
-  if (layer === 'linux-sll') return LinkType.LINUX_SLL;
-  return LinkType.RAW;
-}
+export { linkTypeForLayer };
 
 /**
  * Encode, then drop each checksum field the decoder finds wrong in the result and encode again,

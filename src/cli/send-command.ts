@@ -4,6 +4,7 @@
  * pcapng, hex lines or JSON lines (the `decode --json` format), and print a summary.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { LinkType, linkTypeForLayer } from '../capture/link-types.js';
 import { decode } from '../codec/decode.js';
 import { encodeLayers } from '../codec/encode.js';
 import { RawcraftError } from '../codec/errors.js';
@@ -207,9 +208,9 @@ export async function sendCommand(argv: readonly string[], io: CliContext): Prom
   return failed ? EXIT_FINDINGS : EXIT_OK;
 }
 
-/** Raw sockets send IP datagrams: unwrap Ethernet / Linux cooked frames (the IP layers re-encode to the same bytes). */
+/** Raw sockets send IP datagrams: unwrap link-layer frames (Ethernet, cooked, loopback...; the IP layers re-encode to the same bytes). */
 function ipDatagram(input: SendInput): FramedBytes {
-  if (input.from !== 'ethernet' && input.from !== 'linux-sll') return { bytes: input.bytes, firstLayer: input.from };
+  if (linkTypeForLayer(input.from) === LinkType.RAW) return { bytes: input.bytes, firstLayer: input.from };
   const layers = decode(input.bytes, { from: input.from, mode: 'lax' }).layers;
   const ip = layers.findIndex((l) => l.layer === 'ipv4' || l.layer === 'ipv6');
   if (ip < 0) throw new CliError(`send: packet ${input.index}: a ${input.from} frame without an IP datagram cannot go through raw sockets; use --transport pcap:PATH or pcapng:PATH`);

@@ -5,7 +5,7 @@
  */
 import type { Writable } from 'node:stream';
 import { createCaptureWriter, type PcapWriter, type PcapngWriter } from '../capture/writers.js';
-import { LinkType } from '../capture/link-types.js';
+import { LinkType, linkTypeForLayer } from '../capture/link-types.js';
 import { TransportArgumentError, TransportClosedError, TransportUnsupportedError } from './errors.js';
 import { nowNs, outgoing, type Outgoing } from './outgoing.js';
 import type { ReceivedPacket, Sendable, SendManyResult, SendResult, Transport } from './transport.js';
@@ -25,9 +25,7 @@ export interface CaptureTransportOptions {
 
 /** The capture link type of a packet starting with `layer`. */
 export function linkTypeOf(layer: string): number {
-  if (layer === 'ethernet') return LinkType.ETHERNET;
-  if (layer === 'linux-sll') return LinkType.LINUX_SLL;
-  return LinkType.RAW;
+  return linkTypeForLayer(layer);
 }
 
 export class CaptureTransport implements Transport {

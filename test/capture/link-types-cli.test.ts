@@ -4,13 +4,14 @@
  * and keeps the others raw with an issue; strict mode stops at the first such packet, naming the
  * packet, the interface and the link type. Runs the built CLI (dist/) as a user would.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { encodeLayers, encodePcapng, type EncodableLayer, type PacketJson } from '../../src/index.js';
+import { LinkType, decode, encodeLayers, encodePcap, encodePcapng, parseCapture, type EncodableLayer, type PacketJson } from '../../src/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/src/cli/main.js');
@@ -84,5 +85,44 @@ describe('rawcraft decode: real captures', () => {
       'linux-sll2/ipv4/udp/raw',
       'linux-sll2/ipv4/icmp/ipv4/udp/raw',
     ]);
+  });
+});
+
+describe('rawcraft send with link-layer captures', () => {
+  const nullCapture = (port: number): string => {
+    const frame = encodeLayers([
+      { layer: 'bsd-null', fields: {} },
+      { layer: 'ipv4', fields: { src: '127.0.0.1', dst: '127.0.0.1', id: 1 } },
+      { layer: 'udp', fields: { srcPort: 40000, dstPort: port } },
+      { layer: 'raw', fields: { data: '6c6f3021' } },
+    ]);
+    const path = join(mkdtempSync(join(tmpdir(), 'rawcraft-link-')), 'lo0.pcap');
+    writeFileSync(path, encodePcap([{ data: frame, timestampNs: T0 }], { linkType: LinkType.NULL }));
+    return path;
+  };
+
+  it('the pcap transport writes NULL frames under link type 0, not raw IP (101)', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'rawcraft-link-')), 'out.pcap');
+    const r = cli(['send', nullCapture(9), '--transport', `pcap:${out}`]);
+    expect(r.status, r.stderr).toBe(0);
+    const records = parseCapture(readFileSync(out));
+    expect(records.map((x) => x.linkType)).toEqual([LinkType.NULL]);
+    expect(decode(records[0].data, { from: 'bsd-null' }).layers.map((l) => l.layer)).toEqual(['bsd-null', 'ipv4', 'udp', 'raw']);
+  });
+
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  (root || process.env.CI === 'true' ? it : it.skip)('raw sockets send the IP datagram inside a NULL frame (received on 127.0.0.1)', async () => {
+    const socket = createSocket('udp4');
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    const port = socket.address().port;
+    const received = new Promise<Buffer>((resolve) => socket.once('message', (m) => resolve(m)));
+    const r = spawn(process.execPath, [CLI, 'send', nullCapture(port)], { cwd: ROOT });
+    const code = await new Promise<number | null>((resolve) => r.on('close', resolve));
+    try {
+      expect(code).toBe(0);
+      expect((await received).toString()).toBe('lo0!');
+    } finally {
+      socket.close();
+    }
   });
 });

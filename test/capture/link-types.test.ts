@@ -14,6 +14,7 @@ import {
   decodeLinkType,
   encodeLayers,
   firstLayerFor,
+  linkTypeForLayer,
   layerForLinkType,
   packet,
   type EncodableLayer,
@@ -258,5 +259,16 @@ describe('PKTAP (LINKTYPE_PKTAP 258)', () => {
     none.writeUInt32LE(0, 4);
     expect(names(decode(none, { from: 'pktap' }).layers)).toEqual(['pktap', 'raw']);
     expect(() => encodeLayers([{ layer: 'pktap', fields: { command: 'a\0b' } }])).toThrow(/pktap\.command/);
+  });
+});
+
+describe('linkTypeForLayer: the link type a file needs for a first layer', () => {
+  it.each([
+    ['bsd-null', 0], ['ethernet', 1], ['ppp', 9], ['cisco-hdlc', 104], ['ieee80211', 105], ['bsd-loop', 108], ['linux-sll', 113],
+    ['radiotap', 127], ['pktap', 258], ['linux-sll2', 276], ['ipv4', 101], ['ipv6', 101], ['raw', 101],
+  ])('%s: %i', (layer, linkType) => {
+    expect(linkTypeForLayer(layer)).toBe(linkType);
+    // And back: decoding a file of that link type starts with that layer (raw IP: by version).
+    if (linkType !== 101) expect(layerForLinkType(linkType)).toBe(layer);
   });
 });

@@ -158,7 +158,8 @@ export function tsharkExpectations(layers: readonly JsonLayer[]): Record<string,
         push('sll.hatype', f.arphrdType);
         push('sll.halen', f.addressLength);
         if (f.arphrdType === 1 && f.addressLength === 6) push('sll.src.eth', (f.address as string).slice(0, 12).replace(/(..)(?!$)/g, '$1:'));
-        push('sll.etype', hex(f.protocol, 4));
+        // Below 0x0600 the protocol is one of Linux's own numbers (ETH_P_802_2...), not an EtherType.
+        push(f.protocol < 0x600 ? 'sll.ltype' : 'sll.etype', hex(f.protocol, 4));
         break;
       case 'linux-sll2':
         // Below 0x0600 the protocol is one of Linux's own numbers (ETH_P_802_2...), not an EtherType.

@@ -6,6 +6,7 @@ import { FieldValueError, LengthError } from '../errors.js';
 import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { checkUint, putBe16 } from '../option-list.js';
+import { cookedNext } from './linux-sll2.js';
 
 export interface LinuxSllFields {
   /** 0 to us, 1 broadcast, 2 multicast, 3 to someone else, 4 sent by us. */
@@ -66,7 +67,8 @@ export const linuxSll: LayerCodec = {
     const fail = (field: string, value: unknown, allowed: string): never => {
       throw new FieldValueError('linux-sll', field, value, allowed);
     };
-    putBe16(buf, frame.offset + 14, checkUint(f.protocol ?? frames[index + 1]?.codec.etherType ?? 0x88b5, 16, 'protocol', fail));
+    const next = frames[index + 1]?.codec;
+    putBe16(buf, frame.offset + 14, checkUint(f.protocol ?? (next?.name === 'llc' ? 0x0004 : next?.etherType) ?? 0x88b5, 16, 'protocol', fail));
   },
 
   decode(ctx, off, end) {
@@ -75,7 +77,7 @@ export const linuxSll: LayerCodec = {
     const fields = head.read(buf, off);
     fields.address = Buffer.from(buf.subarray(off + 6, off + 14));
     fields.protocol = (buf[off + 14] << 8) | buf[off + 15];
-    return decodeStep(fields as unknown as Record<string, unknown>, off + 16, end, { etherType: fields.protocol });
+    return decodeStep(fields as unknown as Record<string, unknown>, off + 16, end, cookedNext(fields.protocol));
   },
 
   summary: (f) => `Linux SLL type ${f.packetType} proto 0x${(f.protocol as number).toString(16).padStart(4, '0')}`,

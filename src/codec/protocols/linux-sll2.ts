@@ -52,7 +52,7 @@ const head = compileHeader<LinuxSll2Fields>('linux-sll2', [
   uint('addressLength', 8, { doc: 'Link-layer address length' }),
 ]);
 
-/** EtherTypes below 0x0600 name what Linux's cooked header carries instead (linux/if_ether.h). */
+/** EtherTypes below 0x0600 name what Linux's cooked headers (v1 and v2) carry instead (linux/if_ether.h). */
 const ETH_P_802_2 = 0x0004;
 
 export function cookedNext(protocol: number): NextLayer {

@@ -353,7 +353,8 @@ def encode(layers):
             buf[o:o + lens[i]] = hdr
         elif name == 'linux-sll':
             buf[o:o + 16] = struct.pack('!HHH8sH', g(f, name, 'packetType'), g(f, name, 'arphrdType'), g(f, name, 'addressLength'),
-                                        bytes.fromhex(g(f, name, 'address')), f.get('protocol', 0x0800 if nxt(i) == 'ipv4' else 0x88b5))
+                                        bytes.fromhex(g(f, name, 'address')),
+                                        f.get('protocol', 0x0800 if nxt(i) == 'ipv4' else 0x0004 if nxt(i) == 'llc' else 0x88b5))
         elif name == 'raw':
             buf[o:o + lens[i]] = bytes.fromhex(f.get('data', ''))
         elif name in link_layers.NAMES:
@@ -404,7 +405,7 @@ def decode(buf, start):
         elif name == 'linux-sll':
             pt, hat, al, addr, proto = struct.unpack('!HHH8sH', buf[off:off + 16])
             f = {'packetType': pt, 'arphrdType': hat, 'addressLength': al, 'address': addr.hex(), 'protocol': proto}
-            hend, pend, nxt = off + 16, end, ('ipv4' if proto == 0x0800 else 'raw')
+            hend, pend, nxt = off + 16, end, ('ipv4' if proto == 0x0800 else 'llc' if proto == 0x0004 else 'raw')
         elif name == 'ipv4':
             vi, ds, tl, ident, ff, ttl, proto, ck = struct.unpack('!BBHHHBBH', buf[off:off + 12])
             ihl = vi & 15
@@ -716,6 +717,10 @@ sll2_vectors = [
     vector('sll2-echo-reply', SLL2CAP % 2 + 'the kernel\'s ICMP echo reply', SLL2[1], 'linux-sll2'),
     vector('sll2-udp', SLL2CAP % 3 + 'UDP (RFC 768) to a closed port', SLL2[2], 'linux-sll2'),
     vector('sll2-port-unreachable', SLL2CAP % 4 + 'the ICMP port unreachable that answers it', SLL2[3], 'linux-sll2'),
+    built('sll-llc', 'Encoded by tools/make_vectors.py: LINKTYPE_LINUX_SLL (113) header of protocol 0x0004 (ETH_P_802_2, linux/if_ether.h): '
+          'an IEEE 802.2 LLC frame follows (spanning tree BPDU, kept raw)', [
+              {'layer': 'linux-sll', 'fields': {'packetType': 2, 'arphrdType': 1, 'addressLength': 6, 'address': '0200000000050000'}},
+              {'layer': 'llc', 'fields': {'dsap': 0x42, 'ssap': 0x42}}, {'layer': 'raw', 'fields': {'data': STP_BPDU}}], 'linux-sll'),
     built('sll2-llc', 'Encoded by tools/make_vectors.py: LINKTYPE_LINUX_SLL2 (276) header of protocol 0x0004 (ETH_P_802_2, linux/if_ether.h): '
           'an IEEE 802.2 LLC frame follows (DSAP/SSAP 0x42, spanning tree, UI), its body raw', [
               {'layer': 'linux-sll2', 'fields': {'interfaceIndex': 3, 'arphrdType': 1, 'packetType': 2, 'addressLength': 6, 'address': '0200000000050000'}},
