@@ -195,6 +195,18 @@ export function tsharkExpectations(layers: readonly JsonLayer[]): Record<string,
         push('pktap.epid', f.effectivePid);
         push('pktap.ecmdname', f.effectiveCommand);
         break;
+      case 'arp':
+        // RFC 826 opcodes: 1 request, 2 reply (RFC 903: 3, 4; RFC 2390: 8, 9).
+        push('arp.hw.type', f.hardwareType);
+        push('arp.proto.type', hex(f.protocolType, 4));
+        push('arp.hw.size', f.hardwareLength);
+        push('arp.proto.size', f.protocolLength);
+        push('arp.opcode', typeof f.operation === 'number' ? f.operation : { request: 1, reply: 2, 'rarp-request': 3, 'rarp-reply': 4, 'inarp-request': 8, 'inarp-reply': 9 }[f.operation as string]!);
+        push('arp.src.hw_mac', f.senderMac);
+        push('arp.src.proto_ipv4', f.senderIp);
+        push('arp.dst.hw_mac', f.targetMac);
+        push('arp.dst.proto_ipv4', f.targetIp);
+        break;
       case 'cisco-hdlc':
         push('chdlc.address', hex(f.address, 2));
         push('chdlc.control', hex(f.control, 2));
@@ -352,6 +364,7 @@ export const TSHARK_FIELDS = [
   'sll.pkttype', 'sll.hatype', 'sll.halen', 'sll.src.eth', 'sll.etype', 'sll.ifindex',
   'pktap.hdrlen', 'pktap.rectype', 'pktap.dlt', 'pktap.ifname', 'pktap.pfamily', 'pktap.llhdrlen', 'pktap.pid', 'pktap.cmdname',
   'pktap.iftype', 'pktap.ifunit', 'pktap.epid', 'pktap.ecmdname',
+  'arp.hw.type', 'arp.proto.type', 'arp.hw.size', 'arp.proto.size', 'arp.opcode', 'arp.src.hw_mac', 'arp.src.proto_ipv4', 'arp.dst.hw_mac', 'arp.dst.proto_ipv4',
   'null.family', 'chdlc.address', 'chdlc.control', 'chdlc.protocol', 'ppp.address', 'ppp.control', 'ppp.protocol', 'llc.dsap', 'llc.ssap', 'llc.control', 'llc.oui', 'llc.pid', 'llc.type', 'eth.len', 'sll.ltype',
   'wlan.fc.type', 'wlan.fc.subtype', 'wlan.flags', 'wlan.duration', 'wlan.ra', 'wlan.ta', 'wlan.addr', 'wlan.seq', 'wlan.frag', 'wlan.qos',
   'radiotap.version', 'radiotap.pad', 'radiotap.length', 'radiotap.present.word', 'radiotap.mactime', 'radiotap.flags', 'radiotap.datarate',

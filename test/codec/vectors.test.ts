@@ -120,7 +120,7 @@ for (const { file, vectors } of vectorsByFile) {
 
 /** tshark's protocol name for each layer (raw data has none of its own: tshark names it by content). */
 const TSHARK_PROTOCOL: Record<string, string> = {
-  ethernet: 'eth', 'linux-sll': 'sll', 'linux-sll2': 'sll', 'bsd-null': 'null', 'bsd-loop': 'null', ppp: 'ppp', 'cisco-hdlc': 'chdlc', pktap: 'pktap', llc: 'llc', ieee80211: 'wlan',
+  ethernet: 'eth', 'linux-sll': 'sll', 'linux-sll2': 'sll', 'bsd-null': 'null', 'bsd-loop': 'null', ppp: 'ppp', 'cisco-hdlc': 'chdlc', pktap: 'pktap', arp: 'arp', llc: 'llc', ieee80211: 'wlan',
   radiotap: 'radiotap', ipv4: 'ip', icmp: 'icmp', udp: 'udp', tcp: 'tcp',
 };
 

@@ -57,7 +57,7 @@ export interface ArpInput {
 
 declare module '../types.js' {
   interface LayerTypes {
-    arp: { fields: ArpFields; input: ArpInput; follows: 'ethernet' | 'linux-sll' };
+    arp: { fields: ArpFields; input: ArpInput; follows: 'ethernet' | 'linux-sll' | 'linux-sll2' | 'llc' };
   }
 }
 
@@ -101,7 +101,7 @@ export const arp: LayerCodec = {
     { name: 'senderMac, targetMac', doc: 'Hardware addresses: MAC text, or hex bytes for other sizes' },
     { name: 'senderIp, targetIp', doc: 'Protocol addresses: IPv4 text, or hex bytes for other sizes' },
   ],
-  follows: ['ethernet', 'linux-sll'],
+  follows: ['ethernet', 'linux-sll', 'linux-sll2', 'llc'],
   etherType: 0x0806,
 
   writesEveryByte: true,

@@ -11,12 +11,16 @@ specifications with nothing but `struct`, independent of rawcraft.
   llc         IEEE 802.2 clause 3 (DSAP, SSAP, control), IEEE 802 clause 10 / RFC 1042 (SNAP)
   ieee80211   IEEE Std 802.11-2020 clause 9.2.3, 9.2.4 (MAC header), 9.3.1, 9.3.2 (per-type layouts)
   radiotap    https://www.radiotap.org (header, presence bitmaps, alignment, defined fields)
+  arp         RFC 826 (what SNAP and cooked headers can carry): Ethernet/IPv4 addresses as text, others as hex
 """
 import struct
 
-NAMES = ('bsd-null', 'bsd-loop', 'ppp', 'cisco-hdlc', 'pktap', 'linux-sll2', 'llc', 'ieee80211', 'radiotap')
+NAMES = ('arp', 'bsd-null', 'bsd-loop', 'ppp', 'cisco-hdlc', 'pktap', 'linux-sll2', 'llc', 'ieee80211', 'radiotap')
 
+ARP_OPERATIONS = {1: 'request', 2: 'reply', 3: 'rarp-request', 4: 'rarp-reply', 8: 'inarp-request', 9: 'inarp-reply'}
 DEFAULTS = {
+    'arp': {'hardwareType': 1, 'protocolType': 0x0800, 'operation': 'request', 'senderMac': '00:00:00:00:00:00', 'senderIp': '0.0.0.0',
+            'targetMac': '00:00:00:00:00:00', 'targetIp': '0.0.0.0'},
     'bsd-null': {'byteOrder': 'little'},
     'bsd-loop': {},
     'ppp': {'addressControl': True, 'protocolCompressed': False},
@@ -30,6 +34,7 @@ DEFAULTS = {
     'radiotap': {'version': 0, 'pad': 0},
 }
 COMPUTED = {
+    'arp': ['hardwareLength', 'protocolLength'],
     'bsd-null': ['family'], 'bsd-loop': ['family'], 'ppp': ['protocol'], 'cisco-hdlc': ['protocol'], 'pktap': ['length', 'dlt', 'rest'], 'linux-sll2': ['protocol'],
     'llc': ['format', 'pid'], 'ieee80211': [], 'radiotap': ['length', 'present', 'data'],
 }
@@ -140,7 +145,21 @@ def pktap_rest(f):
     return bytes(rest)
 
 
+def arp_address(value, kind):
+    if ':' in value and kind == 'mac':
+        return mac(value)
+    if value.count('.') == 3 and kind == 'ip':
+        return bytes(int(x) for x in value.split('.'))
+    return bytes.fromhex(value)
+
+
+def arp_addresses(f):
+    return [arp_address(g(f, 'arp', n), k) for n, k in (('senderMac', 'mac'), ('senderIp', 'ip'), ('targetMac', 'mac'), ('targetIp', 'ip'))]
+
+
 def measure(name, f):
+    if name == 'arp':
+        return 8 + sum(len(a) for a in arp_addresses(f))
     if name in ('bsd-null', 'bsd-loop'):
         return 4
     if name == 'ppp':
@@ -166,6 +185,12 @@ def measure(name, f):
 
 
 def encode(name, f, length, nxt, nxt_ethertype):
+    if name == 'arp':
+        sha, spa, tha, tpa = arp_addresses(f)
+        op = g(f, name, 'operation')
+        op = next(k for k, v in ARP_OPERATIONS.items() if v == op) if isinstance(op, str) else op
+        return struct.pack('>HHBBH', g(f, name, 'hardwareType'), g(f, name, 'protocolType'), f.get('hardwareLength', len(sha)),
+                           f.get('protocolLength', len(spa)), op) + sha + spa + tha + tpa
     if name == 'bsd-null':
         fam = f.get('family', 30 if nxt == 'ipv6' else 2)
         return struct.pack('<I' if g(f, name, 'byteOrder') == 'little' else '>I', fam)
@@ -212,6 +237,16 @@ def encode(name, f, length, nxt, nxt_ethertype):
 
 def decode(name, buf, off, end, below=None):
     """(fields, header end, payload end, next layer name or an EtherType number)."""
+    if name == 'arp':
+        ht, pt, hl, pl, op = struct.unpack('>HHBBH', buf[off:off + 8])
+        f = {'hardwareType': ht, 'protocolType': pt, 'hardwareLength': hl, 'protocolLength': pl, 'operation': ARP_OPERATIONS.get(op, op)}
+        at = off + 8
+        for fname, size, text in (('senderMac', hl, hl == 6), ('senderIp', pl, pl == 4), ('targetMac', hl, hl == 6), ('targetIp', pl, pl == 4)):
+            raw = bytes(buf[at:at + size])
+            f[fname] = (mac_text(raw) if size == 6 else '.'.join(str(x) for x in raw)) if text else raw.hex()
+            at += size
+        # RFC 826 packets end with the target address: what follows (Ethernet padding) is a trailer.
+        return f, at, at, None
     if name == 'bsd-null':
         (le,) = struct.unpack('<I', buf[off:off + 4])
         order = 'big' if le > 0xffff else 'little'

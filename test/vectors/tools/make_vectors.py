@@ -358,7 +358,7 @@ def encode(layers):
         elif name == 'raw':
             buf[o:o + lens[i]] = bytes.fromhex(f.get('data', ''))
         elif name in link_layers.NAMES:
-            buf[o:o + lens[i]] = link_layers.encode(name, f, lens[i], nxt(i), 0x0800 if nxt(i) == 'ipv4' else 0x88b5)
+            buf[o:o + lens[i]] = link_layers.encode(name, f, lens[i], nxt(i), {'ipv4': 0x0800, 'arp': 0x0806}.get(nxt(i), 0x88b5))
         if 'trailer' in l:
             t = bytes.fromhex(l['trailer'])
             buf[ends[i]:ends[i] + len(t)] = t
@@ -449,7 +449,7 @@ def decode(buf, start):
         elif name in link_layers.NAMES:
             f, hend, pend, nxt = link_layers.decode(name, buf, off, end, stack[-1] if stack else None)
             if isinstance(nxt, int):
-                nxt = 'ipv4' if nxt == 0x0800 else 'raw'
+                nxt = {0x0800: 'ipv4', 0x0806: 'arp'}.get(nxt, 'raw')
         else:
             f = {'data': bytes(buf[off:end]).hex()}
             hend, pend, nxt = end, end, None
@@ -795,9 +795,9 @@ ieee80211_vectors = [
         SNAP] + ECHO_LINK(8), 'ieee80211'),
     built('wlan-four-address', WLAN_SPEC + 'a data frame with to-ds and from-ds (a wireless bridge): four addresses, the fourth after sequence control', [
         {'layer': 'ieee80211', 'fields': {'flags': ['from-ds', 'to-ds'], 'addresses': [A1, A2, A3, A4], 'sequence': 9, 'fragment': 0}}, SNAP] + UDP_LINK(9), 'ieee80211'),
-    built('wlan-snap-arp', WLAN_SPEC + 'a data frame whose LLC/SNAP header carries EtherType 0x0806 (ARP, RFC 826), kept raw', [
+    built('wlan-snap-arp', WLAN_SPEC + 'a data frame whose LLC/SNAP header carries EtherType 0x0806: an ARP request (RFC 826)', [
         {'layer': 'ieee80211', 'fields': {'flags': ['to-ds'], 'addresses': [A1, A2, 'ff:ff:ff:ff:ff:ff'], 'sequence': 10}},
-        {'layer': 'llc', 'fields': {'pid': 0x0806}}, {'layer': 'raw', 'fields': {'data': '0001080006040001020000000002c0000201000000000000c0000202'}}], 'ieee80211'),
+        {'layer': 'llc', 'fields': {}}, {'layer': 'arp', 'fields': {'senderMac': A2, 'senderIp': H, 'targetIp': R}}], 'ieee80211'),
     built('wlan-beacon', WLAN_SPEC + 'a beacon (management subtype 8): header decoded, body (timestamp, interval, capabilities, SSID "rawcraft") raw', [
         {'layer': 'ieee80211', 'fields': {'type': 'management', 'subtype': 8, 'addresses': ['ff:ff:ff:ff:ff:ff', A1, A1], 'sequence': 300}},
         {'layer': 'raw', 'fields': {'data': '0000000000000000640011040008' + b'rawcraft'.hex()}}], 'ieee80211'),
