@@ -27,6 +27,7 @@ export type { BsdNullFields, BsdNullInput, BsdLoopFields, BsdLoopInput } from '.
 export type { PppFields, PppInput } from './codec/protocols/ppp.js';
 export type { CiscoHdlcFields, CiscoHdlcInput } from './codec/protocols/cisco-hdlc.js';
 export type { PktapFields, PktapInput } from './codec/protocols/pktap.js';
+export type { NflogFields, NflogInput, NflogTlv } from './codec/protocols/nflog.js';
 export type { LlcFields, LlcInput, LlcFormat } from './codec/protocols/llc.js';
 export type { Ieee80211Fields, Ieee80211Input, Ieee80211Flag, FrameType } from './codec/protocols/ieee80211.js';
 export type { RadiotapFields, RadiotapInput } from './codec/protocols/radiotap.js';

@@ -28,6 +28,8 @@ export const LinkType = {
   IPV4: 228,
   /** Raw IPv6 only. */
   IPV6: 229,
+  /** Linux NFLOG: what `tcpdump -i nflog:GROUP` writes. */
+  NFLOG: 239,
   /** Apple PKTAP: interface and process metadata, then a frame of its own DLT (macOS). */
   PKTAP: 258,
   /** Linux "cooked" capture v2, 20-byte header (`tcpdump -i any` on current Linux). */
@@ -60,6 +62,7 @@ const LINK_TYPE_OF_LAYER = new Map<string, number>([
   ['linux-sll', LinkType.LINUX_SLL],
   ['radiotap', LinkType.IEEE802_11_RADIOTAP],
   ['pktap', LinkType.PKTAP],
+  ['nflog', LinkType.NFLOG],
   ['linux-sll2', LinkType.LINUX_SLL2],
 ]);
 

@@ -11,6 +11,7 @@ import { bsdLoop, bsdNull } from './protocols/bsd-loopback.js';
 import { ppp } from './protocols/ppp.js';
 import { ciscoHdlc } from './protocols/cisco-hdlc.js';
 import { pktap } from './protocols/pktap.js';
+import { nflog } from './protocols/nflog.js';
 import { radiotap } from './protocols/radiotap.js';
 import { ieee80211 } from './protocols/ieee80211.js';
 import { llc } from './protocols/llc.js';
@@ -39,6 +40,7 @@ export const codecs: readonly LayerCodec[] = [
   ppp,
   ciscoHdlc,
   pktap,
+  nflog,
   radiotap,
   ieee80211,
   llc,

@@ -135,6 +135,12 @@ const CASES: Case[] = [
     ],
     expect: { 'wlan.fcs.status': '1', ...IPV6_SEEN },
   },
+  {
+    name: 'NFLOG, IPv6 payload between TLVs (packet header, mark) and a prefix after it',
+    linkType: 239,
+    layers: [{ layer: 'nflog', fields: { resourceId: 7, tlvs: [{ type: 1, data: '86dd0100' }, { type: 2, data: '0000002a' }] }, trailer: '000000' + '0d000a00' + '7261776372616674' + '00000000' }, ...UDP6],
+    expect: { 'nflog.res_id': '7', 'nflog.tlv_type': '1|2|9|10', 'nflog.prefix': 'rawcraft', ...IPV6_SEEN },
+  },
   ...radiotapCases(),
 ];
 

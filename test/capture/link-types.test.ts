@@ -32,7 +32,7 @@ const reencoded = (bytes: Uint8Array, from: string) => encodeLayers(decode(bytes
 describe('link types to first layers', () => {
   it.each([
     [0, 'bsd-null'], [1, 'ethernet'], [9, 'ppp'], [12, 'auto'], [14, 'auto'], [50, 'ppp'], [101, 'auto'], [104, 'cisco-hdlc'], [105, 'ieee80211'],
-    [108, 'bsd-loop'], [113, 'linux-sll'], [127, 'radiotap'], [228, 'ipv4'], [229, 'ipv6'], [258, 'pktap'], [276, 'linux-sll2'],
+    [108, 'bsd-loop'], [113, 'linux-sll'], [127, 'radiotap'], [228, 'ipv4'], [229, 'ipv6'], [239, 'nflog'], [258, 'pktap'], [276, 'linux-sll2'],
   ])('link type %i starts with %s', (linkType, layer) => {
     expect(layerForLinkType(linkType)).toBe(layer);
   });
@@ -265,10 +265,41 @@ describe('PKTAP (LINKTYPE_PKTAP 258)', () => {
 describe('linkTypeForLayer: the link type a file needs for a first layer', () => {
   it.each([
     ['bsd-null', 0], ['ethernet', 1], ['ppp', 9], ['cisco-hdlc', 104], ['ieee80211', 105], ['bsd-loop', 108], ['linux-sll', 113],
-    ['radiotap', 127], ['pktap', 258], ['linux-sll2', 276], ['ipv4', 101], ['ipv6', 101], ['raw', 101],
+    ['radiotap', 127], ['nflog', 239], ['pktap', 258], ['linux-sll2', 276], ['ipv4', 101], ['ipv6', 101], ['raw', 101],
   ])('%s: %i', (layer, linkType) => {
     expect(linkTypeForLayer(layer)).toBe(linkType);
     // And back: decoding a file of that link type starts with that layer (raw IP: by version).
     if (linkType !== 101) expect(layerForLinkType(linkType)).toBe(layer);
+  });
+});
+
+describe('NFLOG (LINKTYPE_NFLOG 239)', () => {
+  const tlvs = [{ type: 1, data: '08000300' }, { type: 2, data: '000001' }];
+
+  it('the payload TLV holds the next layer; what follows it is the trailer; lengths are computed', () => {
+    const frame = encodeLayers([{ layer: 'nflog', fields: { resourceId: 5, tlvs }, trailer: '0000' + '0a000a0068656c6c6f000000' }, ...UDP]);
+    // family 2, version 0, group 5; TLV 1 (8 bytes), TLV 2 (7 bytes + 1 pad), payload TLV: 4 + 30 bytes (+ 2 pad in the trailer).
+    expect(frame.subarray(0, 24).toString('hex')).toBe('02000005' + '0800010008000300' + '0700020000000100' + '22000900');
+    const d = decode(frame, { from: 'nflog' });
+    expect(names(d.layers)).toEqual(['nflog', 'ipv4', 'udp', 'raw']);
+    expect(d.layers[0].fields).toMatchObject({ byteOrder: 'little', payload: true, payloadLength: 34 });
+    expect(Buffer.from(d.layers[0].trailer!).toString('hex')).toBe('00000a000a0068656c6c6f000000');
+  });
+
+  it('IPv6 by the family (10); big-endian TLVs are recognised and kept big-endian', () => {
+    const frame = encodeLayers([{ layer: 'nflog', fields: { byteOrder: 'big', tlvs } }, ...UDP6]);
+    expect(frame[0]).toBe(10);
+    const d = decode(frame, { from: 'nflog' });
+    expect(names(d.layers)).toEqual(['nflog', 'ipv6', 'udp']);
+    expect(d.layers[0].fields).toMatchObject({ byteOrder: 'big' });
+    expect(reencoded(frame, 'nflog')).toEqual(frame);
+  });
+
+  it('a TLV shorter than its header is a ContentError; a truncated payload keeps its length field', () => {
+    expect(() => decode(Buffer.from('020000000200010000000000', 'hex'), { from: 'nflog' })).toThrow(/nflog\.tlvs\.length at offset 4: 2 is not valid/);
+    const frame = encodeLayers([{ layer: 'nflog', fields: { tlvs } }, ...UDP]);
+    const cut = frame.subarray(0, frame.length - 5);
+    expect(decode(cut, { from: 'nflog', mode: 'lax' }).layers[0].fields).toMatchObject({ payloadLength: 34 });
+    expect(reencoded(cut, 'nflog')).toEqual(cut);
   });
 });

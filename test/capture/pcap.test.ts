@@ -10,7 +10,7 @@ describe('link types', () => {
     // https://www.tcpdump.org/linktypes.html
     expect(LinkType).toEqual({
       NULL: 0, ETHERNET: 1, PPP: 9, PPP_HDLC: 50, RAW: 101, C_HDLC: 104, IEEE802_11: 105, LOOP: 108, LINUX_SLL: 113,
-      IEEE802_11_RADIOTAP: 127, IPV4: 228, IPV6: 229, PKTAP: 258, LINUX_SLL2: 276,
+      IEEE802_11_RADIOTAP: 127, IPV4: 228, IPV6: 229, NFLOG: 239, PKTAP: 258, LINUX_SLL2: 276,
     });
     expect(linkTypeName(101)).toBe('RAW');
     expect(linkTypeName(113)).toBe('LINUX_SLL');

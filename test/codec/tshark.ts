@@ -23,26 +23,33 @@ export const tsharkAvailable: boolean = (() => {
 export const LINKTYPE: Record<string, number> = {
   ipv4: 101, auto: 101, ethernet: 1, 'linux-sll': 113,
   // LINKTYPE_* numbers from https://www.tcpdump.org/linktypes.html, not from src/.
-  'bsd-null': 0, 'bsd-loop': 108, ppp: 9, 'cisco-hdlc': 104, pktap: 258, 'linux-sll2': 276, ieee80211: 105, radiotap: 127,
+  'bsd-null': 0, 'bsd-loop': 108, ppp: 9, 'cisco-hdlc': 104, pktap: 258, nflog: 239, 'linux-sll2': 276, ieee80211: 105, radiotap: 127,
 };
 
-/** A classic little-endian pcap file (microsecond timestamps, snaplen 262144). */
-export function pcapFile(packets: readonly Uint8Array[], linkType: number): Buffer {
+/**
+ * A classic pcap file (microsecond timestamps, snaplen 262144), little-endian unless asked:
+ * a big-endian file says its writer was big-endian, which is how readers learn the byte order
+ * of host-order link headers (NFLOG's TLVs).
+ */
+export function pcapFile(packets: readonly Uint8Array[], linkType: number, byteOrder: 'little' | 'big' = 'little'): Buffer {
+  const le = byteOrder === 'little';
+  const u32 = (b: Buffer, v: number, at: number) => (le ? b.writeUInt32LE(v, at) : b.writeUInt32BE(v, at));
+  const u16 = (b: Buffer, v: number, at: number) => (le ? b.writeUInt16LE(v, at) : b.writeUInt16BE(v, at));
   const header = Buffer.alloc(24);
-  header.writeUInt32LE(0xa1b2c3d4, 0);
-  header.writeUInt16LE(2, 4);
-  header.writeUInt16LE(4, 6);
-  header.writeInt32LE(0, 8);
-  header.writeUInt32LE(0, 12);
-  header.writeUInt32LE(262144, 16);
-  header.writeUInt32LE(linkType, 20);
+  u32(header, 0xa1b2c3d4, 0);
+  u16(header, 2, 4);
+  u16(header, 4, 6);
+  u32(header, 0, 8);
+  u32(header, 0, 12);
+  u32(header, 262144, 16);
+  u32(header, linkType, 20);
   const parts: Buffer[] = [header];
   packets.forEach((p, i) => {
     const rec = Buffer.alloc(16);
-    rec.writeUInt32LE(1_700_000_000 + i, 0);
-    rec.writeUInt32LE(0, 4);
-    rec.writeUInt32LE(p.length, 8);
-    rec.writeUInt32LE(p.length, 12);
+    u32(rec, 1_700_000_000 + i, 0);
+    u32(rec, 0, 4);
+    u32(rec, p.length, 8);
+    u32(rec, p.length, 12);
     parts.push(rec, Buffer.from(p));
   });
   return Buffer.concat(parts);
@@ -62,10 +69,10 @@ const PREFS = [
 ];
 
 /** Dissect packets with tshark; one record per packet mapping each field to its '|'-joined values. */
-export async function dissect(packets: readonly Uint8Array[], linkType: number, fields: readonly string[]): Promise<Record<string, string>[]> {
+export async function dissect(packets: readonly Uint8Array[], linkType: number, fields: readonly string[], byteOrder: 'little' | 'big' = 'little'): Promise<Record<string, string>[]> {
   const dir = mkdtempSync(join(tmpdir(), 'rawcraft-vectors-'));
   const file = join(dir, `link${linkType}.pcap`);
-  writeFileSync(file, pcapFile(packets, linkType));
+  writeFileSync(file, pcapFile(packets, linkType, byteOrder));
   const args = ['-n', '-r', file, ...PREFS.flatMap((p) => ['-o', p]), '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=a', '-E', 'aggregator=|'];
   for (const f of ['frame.number', ...fields]) args.push('-e', f);
   const stdout = await new Promise<string>((resolve, reject) => {
@@ -194,6 +201,11 @@ export function tsharkExpectations(layers: readonly JsonLayer[]): Record<string,
         push('pktap.ifunit', f.interfaceUnit);
         push('pktap.epid', f.effectivePid);
         push('pktap.ecmdname', f.effectiveCommand);
+        break;
+      case 'nflog':
+        push('nflog.family', f.family);
+        push('nflog.version', f.version);
+        push('nflog.res_id', f.resourceId);
         break;
       case 'arp':
         // RFC 826 opcodes: 1 request, 2 reply (RFC 903: 3, 4; RFC 2390: 8, 9).
@@ -365,6 +377,7 @@ export const TSHARK_FIELDS = [
   'pktap.hdrlen', 'pktap.rectype', 'pktap.dlt', 'pktap.ifname', 'pktap.pfamily', 'pktap.llhdrlen', 'pktap.pid', 'pktap.cmdname',
   'pktap.iftype', 'pktap.ifunit', 'pktap.epid', 'pktap.ecmdname',
   'arp.hw.type', 'arp.proto.type', 'arp.hw.size', 'arp.proto.size', 'arp.opcode', 'arp.src.hw_mac', 'arp.src.proto_ipv4', 'arp.dst.hw_mac', 'arp.dst.proto_ipv4',
+  'nflog.family', 'nflog.version', 'nflog.res_id',
   'null.family', 'chdlc.address', 'chdlc.control', 'chdlc.protocol', 'ppp.address', 'ppp.control', 'ppp.protocol', 'llc.dsap', 'llc.ssap', 'llc.control', 'llc.oui', 'llc.pid', 'llc.type', 'eth.len', 'sll.ltype',
   'wlan.fc.type', 'wlan.fc.subtype', 'wlan.flags', 'wlan.duration', 'wlan.ra', 'wlan.ta', 'wlan.addr', 'wlan.seq', 'wlan.frag', 'wlan.qos',
   'radiotap.version', 'radiotap.pad', 'radiotap.length', 'radiotap.present.word', 'radiotap.mactime', 'radiotap.flags', 'radiotap.datarate',

@@ -22,11 +22,13 @@ interface Vector {
   build: EncodableLayer[];
   /** The capture link type when `from` alone does not say it (PPP_HDLC 50, DLT_RAW 12 and 14). */
   linkType?: number;
+  /** The capture file's byte order when it matters (`big`: host-order NFLOG TLVs of a big-endian writer). */
+  fileByteOrder?: 'little' | 'big';
   /** Set when the library is known to get this vector wrong (see the reply that added it). */
   knownBug?: string;
 }
 
-const FILES = ['ipv4', 'icmp', 'udp', 'tcp', 'ethernet', 'linux-sll', 'linux-sll2', 'raw-ip', 'bsd-loopback', 'ppp', 'pktap', 'ieee80211', 'radiotap', 'llc'] as const;
+const FILES = ['ipv4', 'icmp', 'udp', 'tcp', 'ethernet', 'linux-sll', 'linux-sll2', 'raw-ip', 'bsd-loopback', 'ppp', 'pktap', 'nflog', 'ieee80211', 'radiotap', 'llc'] as const;
 const load = <T>(name: string): T => JSON.parse(readFileSync(new URL(`../vectors/${name}.json`, import.meta.url), 'utf8')) as T;
 const vectorsByFile = FILES.map((file) => ({ file, vectors: load<Vector[]>(file) }));
 const allVectors = vectorsByFile.flatMap(({ file, vectors }) => vectors.map((v) => ({ file, ...v })));
@@ -60,7 +62,7 @@ describe('the vector files', () => {
       'router-alert', 'unknown-option', 'echo-request', 'port-unreachable', 'fragmentation-needed', 'redirect-host', 'time-exceeded',
       'parameter-problem', 'timestamp-request', 'udp-checksum-zero', 'udp-computed-zero', 'syn-ecn', 'all-flags', 'vlan-8021q', 'vlan-qinq',
       'sll-outgoing-udp', 'sll2-echo-request', 'sll2-llc', 'raw-ip-dlt-12', 'raw-ip-dlt-14', 'null-ipv4-little-endian', 'null-ipv4-big-endian',
-      'loop-ipv4', 'ppp-ipv4', 'ppp-acfc-pfc', 'ppp-hdlc-ipv4', 'cisco-hdlc-ipv4', 'cisco-hdlc-in-ppp-hdlc', 'pktap-lo0-null', 'pktap-en0-ethernet', 'pktap-utun-raw', 'wlan-data-to-ds', 'wlan-qos-data-from-ds', 'wlan-four-address', 'wlan-beacon',
+      'loop-ipv4', 'ppp-ipv4', 'ppp-acfc-pfc', 'ppp-hdlc-ipv4', 'cisco-hdlc-ipv4', 'cisco-hdlc-in-ppp-hdlc', 'pktap-lo0-null', 'pktap-en0-ethernet', 'pktap-utun-raw', 'nflog-ipv4-prefix', 'nflog-big-endian', 'wlan-data-to-ds', 'wlan-qos-data-from-ds', 'wlan-four-address', 'wlan-beacon',
       'wlan-ack', 'radiotap-common-fields', 'radiotap-fcs', 'radiotap-extended-present', 'ethernet-8023-stp', 'ethernet-8023-snap-ipv4']) {
       expect(names, n).toContain(n);
     }
@@ -120,7 +122,7 @@ for (const { file, vectors } of vectorsByFile) {
 
 /** tshark's protocol name for each layer (raw data has none of its own: tshark names it by content). */
 const TSHARK_PROTOCOL: Record<string, string> = {
-  ethernet: 'eth', 'linux-sll': 'sll', 'linux-sll2': 'sll', 'bsd-null': 'null', 'bsd-loop': 'null', ppp: 'ppp', 'cisco-hdlc': 'chdlc', pktap: 'pktap', arp: 'arp', llc: 'llc', ieee80211: 'wlan',
+  ethernet: 'eth', 'linux-sll': 'sll', 'linux-sll2': 'sll', 'bsd-null': 'null', 'bsd-loop': 'null', ppp: 'ppp', 'cisco-hdlc': 'chdlc', pktap: 'pktap', nflog: 'nflog', arp: 'arp', llc: 'llc', ieee80211: 'wlan',
   radiotap: 'radiotap', ipv4: 'ip', icmp: 'icmp', udp: 'udp', tcp: 'tcp',
 };
 
@@ -138,14 +140,15 @@ describe('tshark agrees with every vector', () => {
 
   beforeAll(async () => {
     if (!tsharkAvailable) return;
-    const groups = new Map<number, typeof allVectors>();
+    const groups = new Map<string, typeof allVectors>();
     for (const v of allVectors) {
-      const lt = v.linkType ?? LINKTYPE[v.from];
-      groups.set(lt, [...(groups.get(lt) ?? []), v]);
+      const key = `${v.linkType ?? LINKTYPE[v.from]}/${v.fileByteOrder ?? 'little'}`;
+      groups.set(key, [...(groups.get(key) ?? []), v]);
     }
     await Promise.all(
-      [...groups].map(async ([linkType, vs]) => {
-        const rows = await dissect(vs.map((v) => Buffer.from(v.hex, 'hex')), linkType, TSHARK_FIELDS);
+      [...groups].map(async ([key, vs]) => {
+        const [linkType, byteOrder] = key.split('/');
+        const rows = await dissect(vs.map((v) => Buffer.from(v.hex, 'hex')), Number(linkType), TSHARK_FIELDS, byteOrder as 'little' | 'big');
         vs.forEach((v, i) => results.set(`${v.file}/${v.name}`, rows[i]));
       }),
     );

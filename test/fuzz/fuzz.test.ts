@@ -47,7 +47,7 @@ describe('fuzz()', () => {
 
   it('never throws for any layer stack, seed or break set (Scapy issue 529)', () => {
     const stacks = ['ipv4/udp', 'ipv4/tcp', 'ipv4/icmp', 'ipv6/udp', 'ipv6/tcp', 'ipv6/icmpv6', 'ipv6/ipv6-fragment/udp', 'ipv6/ipv6-routing/udp', 'ipv4/sctp', 'ethernet/ipv4/udp', 'linux-sll/ipv6/tcp', 'ipv4/ah/udp', 'ipv4/esp', 'ipv6/ipv6-hop-by-hop/ipv6-dest-options/icmpv6',
-      'bsd-null/ipv4/udp', 'bsd-loop/ipv6/tcp', 'ppp/ipv4/icmp', 'cisco-hdlc/ipv4/udp', 'pktap/bsd-null/ipv4/udp', 'pktap/ethernet/ipv6/tcp', 'linux-sll2/ipv4/udp', 'radiotap/ieee80211/llc/ipv4/udp', 'ieee80211/llc/ipv6/udp'];
+      'bsd-null/ipv4/udp', 'bsd-loop/ipv6/tcp', 'ppp/ipv4/icmp', 'cisco-hdlc/ipv4/udp', 'pktap/bsd-null/ipv4/udp', 'nflog/ipv4/udp', 'nflog/ipv6/tcp', 'pktap/ethernet/ipv6/tcp', 'linux-sll2/ipv4/udp', 'radiotap/ieee80211/llc/ipv4/udp', 'ieee80211/llc/ipv6/udp'];
     fc.assert(
       fc.property(fc.constantFrom(...stacks), fc.nat(), fc.subarray(['checksums', 'lengths'] as const), (stack, seed, breaks) => {
         for (const p of fuzz(stack, { seed, count: 5, break: breaks })) expect(p.bytes.length).toBeGreaterThan(0);

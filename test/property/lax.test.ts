@@ -11,7 +11,7 @@ import { decode, encodeLayers, layersFromJson, packetToJson, PacketError, type E
 import { validPacket } from './arbitraries.js';
 
 const RUNS = { numRuns: 300 };
-const STARTS = ['auto', 'ipv4', 'ethernet', 'linux-sll', 'linux-sll2', 'bsd-null', 'bsd-loop', 'ppp', 'cisco-hdlc', 'pktap', 'radiotap', 'ieee80211', 'llc', 'icmp', 'udp', 'tcp', 'raw'] as const;
+const STARTS = ['auto', 'ipv4', 'ethernet', 'linux-sll', 'linux-sll2', 'bsd-null', 'bsd-loop', 'ppp', 'cisco-hdlc', 'pktap', 'nflog', 'radiotap', 'ieee80211', 'llc', 'icmp', 'udp', 'tcp', 'raw'] as const;
 const start = fc.constantFrom(...STARTS);
 
 /** Bytes that look a little like packets: a random header-ish prefix (IPv4 version nibble etc.). */

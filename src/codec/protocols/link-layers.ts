@@ -2,7 +2,7 @@
  * Link layers of capture files (LINKTYPE_*, https://www.tcpdump.org/linktypes.html) whose
  * payload can be an IP datagram: IPv4, IPv6 and raw data may follow each of them.
  */
-export const IP_LINK_LAYERS = ['bsd-null', 'bsd-loop', 'ppp', 'cisco-hdlc', 'pktap', 'linux-sll2', 'llc'] as const;
+export const IP_LINK_LAYERS = ['bsd-null', 'bsd-loop', 'ppp', 'cisco-hdlc', 'pktap', 'nflog', 'linux-sll2', 'llc'] as const;
 export type IpLinkLayer = (typeof IP_LINK_LAYERS)[number];
 
 /**
@@ -26,6 +26,7 @@ export const FIRST_LAYERS: ReadonlyMap<number, string> = new Map([
   [127, 'radiotap'],
   [228, 'ipv4'],
   [229, 'ipv6'],
+  [239, 'nflog'],
   [258, 'pktap'],
   [276, 'linux-sll2'],
 ]);

@@ -11,14 +11,16 @@ specifications with nothing but `struct`, independent of rawcraft.
   llc         IEEE 802.2 clause 3 (DSAP, SSAP, control), IEEE 802 clause 10 / RFC 1042 (SNAP)
   ieee80211   IEEE Std 802.11-2020 clause 9.2.3, 9.2.4 (MAC header), 9.3.1, 9.3.2 (per-type layouts)
   radiotap    https://www.radiotap.org (header, presence bitmaps, alignment, defined fields)
+  nflog       LINKTYPE_NFLOG (239): https://www.tcpdump.org/linktypes/LINKTYPE_NFLOG.html (TLVs in host byte order)
   arp         RFC 826 (what SNAP and cooked headers can carry): Ethernet/IPv4 addresses as text, others as hex
 """
 import struct
 
-NAMES = ('arp', 'bsd-null', 'bsd-loop', 'ppp', 'cisco-hdlc', 'pktap', 'linux-sll2', 'llc', 'ieee80211', 'radiotap')
+NAMES = ('arp', 'nflog', 'bsd-null', 'bsd-loop', 'ppp', 'cisco-hdlc', 'pktap', 'linux-sll2', 'llc', 'ieee80211', 'radiotap')
 
 ARP_OPERATIONS = {1: 'request', 2: 'reply', 3: 'rarp-request', 4: 'rarp-reply', 8: 'inarp-request', 9: 'inarp-reply'}
 DEFAULTS = {
+    'nflog': {'version': 0, 'resourceId': 0, 'byteOrder': 'little', 'tlvs': [], 'payload': True},
     'arp': {'hardwareType': 1, 'protocolType': 0x0800, 'operation': 'request', 'senderMac': '00:00:00:00:00:00', 'senderIp': '0.0.0.0',
             'targetMac': '00:00:00:00:00:00', 'targetIp': '0.0.0.0'},
     'bsd-null': {'byteOrder': 'little'},
@@ -35,6 +37,7 @@ DEFAULTS = {
 }
 COMPUTED = {
     'arp': ['hardwareLength', 'protocolLength'],
+    'nflog': ['family', 'payloadLength'],
     'bsd-null': ['family'], 'bsd-loop': ['family'], 'ppp': ['protocol'], 'cisco-hdlc': ['protocol'], 'pktap': ['length', 'dlt', 'rest'], 'linux-sll2': ['protocol'],
     'llc': ['format', 'pid'], 'ieee80211': [], 'radiotap': ['length', 'present', 'data'],
 }
@@ -157,7 +160,18 @@ def arp_addresses(f):
     return [arp_address(g(f, 'arp', n), k) for n, k in (('senderMac', 'mac'), ('senderIp', 'ip'), ('targetMac', 'mac'), ('targetIp', 'ip'))]
 
 
+def nflog_tlvs(f):
+    out = b''
+    fmt = '<HH' if g(f, 'nflog', 'byteOrder') == 'little' else '>HH'
+    for t in g(f, 'nflog', 'tlvs'):
+        data = bytes.fromhex(t.get('data', ''))
+        out += struct.pack(fmt, 4 + len(data), t['type']) + data + bytes.fromhex(t.get('padding', '00' * ((4 - len(data) % 4) % 4)))
+    return out
+
+
 def measure(name, f):
+    if name == 'nflog':
+        return 4 + len(nflog_tlvs(f)) + (4 if g(f, name, 'payload') else 0)
     if name == 'arp':
         return 8 + sum(len(a) for a in arp_addresses(f))
     if name in ('bsd-null', 'bsd-loop'):
@@ -184,7 +198,13 @@ def measure(name, f):
         return 4 + 4 * len(present) + len(data)
 
 
-def encode(name, f, length, nxt, nxt_ethertype):
+def encode(name, f, length, nxt, nxt_ethertype, payload_length=0):
+    if name == 'nflog':
+        out = struct.pack('>BBH', f.get('family', 10 if nxt == 'ipv6' else 2), g(f, name, 'version'), g(f, name, 'resourceId')) + nflog_tlvs(f)
+        if g(f, name, 'payload'):
+            fmt = '<HH' if g(f, name, 'byteOrder') == 'little' else '>HH'
+            out += struct.pack(fmt, f.get('payloadLength', 4 + payload_length), 9)
+        return out
     if name == 'arp':
         sha, spa, tha, tpa = arp_addresses(f)
         op = g(f, name, 'operation')
@@ -237,6 +257,28 @@ def encode(name, f, length, nxt, nxt_ethertype):
 
 def decode(name, buf, off, end, below=None):
     """(fields, header end, payload end, next layer name or an EtherType number)."""
+    if name == 'nflog':
+        fam, ver, rid = struct.unpack('>BBH', buf[off:off + 4])
+        at = off + 4
+        # The capturing host's byte order: the one in which the first TLV's length fits.
+        little = True
+        if end - at >= 4:
+            fits = lambda n: n >= 4 and at + n <= end
+            little = fits(struct.unpack('<H', buf[at:at + 2])[0]) or not fits(struct.unpack('>H', buf[at:at + 2])[0])
+        fmt = '<HH' if little else '>HH'
+        f = {'family': fam, 'version': ver, 'resourceId': rid, 'byteOrder': 'little' if little else 'big', 'tlvs': [], 'payload': False}
+        while at < end:
+            ln, tp = struct.unpack(fmt, buf[at:at + 4])
+            if tp == 9:
+                f['payload'], f['payloadLength'] = True, ln
+                return f, at + 4, min(end, at + ln), {2: 'ipv4', 10: 'ipv6'}.get(fam, 'raw')
+            padded = at + ln + (4 - ln % 4) % 4
+            t = {'type': tp, 'data': bytes(buf[at + 4:at + ln]).hex()}
+            if any(buf[at + ln:padded]):
+                t['padding'] = bytes(buf[at + ln:padded]).hex()
+            f['tlvs'].append(t)
+            at = padded
+        return f, end, end, None
     if name == 'arp':
         ht, pt, hl, pl, op = struct.unpack('>HHBBH', buf[off:off + 8])
         f = {'hardwareType': ht, 'protocolType': pt, 'hardwareLength': hl, 'protocolLength': pl, 'operation': ARP_OPERATIONS.get(op, op)}

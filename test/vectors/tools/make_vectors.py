@@ -358,7 +358,7 @@ def encode(layers):
         elif name == 'raw':
             buf[o:o + lens[i]] = bytes.fromhex(f.get('data', ''))
         elif name in link_layers.NAMES:
-            buf[o:o + lens[i]] = link_layers.encode(name, f, lens[i], nxt(i), {'ipv4': 0x0800, 'arp': 0x0806}.get(nxt(i), 0x88b5))
+            buf[o:o + lens[i]] = link_layers.encode(name, f, lens[i], nxt(i), {'ipv4': 0x0800, 'arp': 0x0806}.get(nxt(i), 0x88b5), ends[i] - o - lens[i])
         if 'trailer' in l:
             t = bytes.fromhex(l['trailer'])
             buf[ends[i]:ends[i] + len(t)] = t
@@ -529,20 +529,22 @@ DEFAULTS.update(link_layers.DEFAULTS)
 COMPUTED.update(link_layers.COMPUTED)
 
 
-def vector(name, source, data, start, known_bug=None, link_type=None):
+def vector(name, source, data, start, known_bug=None, link_type=None, file_byte_order=None):
     # `auto` (raw IP) picks the layer from the version nibble.
     layers = decode(data, 'ipv4' if start == 'auto' and data[0] >> 4 == 4 else start)
     v = {'name': name, 'source': source, 'hex': data.hex(), 'from': start, 'layers': layers, 'build': minimal_build(layers, data.hex())}
     if link_type is not None:
         v['linkType'] = link_type
+    if file_byte_order is not None:
+        v['fileByteOrder'] = file_byte_order
     if known_bug:
         v['knownBug'] = known_bug
     return v
 
 
-def built(name, source, layers, start, known_bug=None, link_type=None):
+def built(name, source, layers, start, known_bug=None, link_type=None, file_byte_order=None):
     data = encode(layers)
-    v = vector(name, source, data, start, known_bug, link_type)
+    v = vector(name, source, data, start, known_bug, link_type, file_byte_order)
     return v
 
 
@@ -783,6 +785,20 @@ pktap_vectors = [
     built('pktap-utun-raw', PKTAP_SPEC + 'utun3 with DLT_RAW (12): the IP datagram follows the header directly', [
         {'layer': 'pktap', 'fields': {'interfaceName': 'utun3', 'protocolFamily': 2, 'interfaceUnit': 3}}] + UDP_LINK(19), 'pktap'),
 ]
+NFLOG_SPEC = ('Encoded by tools/make_vectors.py from LINKTYPE_NFLOG (239, https://www.tcpdump.org/linktypes/LINKTYPE_NFLOG.html) and '
+              'the NFULA_ attribute numbers of linux/netfilter/nfnetlink_log.h: ')
+# NFULA_PACKET_HDR (1): hardware protocol 0x0800 (big-endian), hook 3 (local out), pad.
+NFLOG_HDR = {'type': 1, 'data': '08000300'}
+nflog_vectors = [
+    built('nflog-ipv4-prefix', NFLOG_SPEC + 'group 5, a packet header and an output interface TLV (little-endian lengths and types, '
+          'as on x86), the IPv4/UDP payload TLV, then a prefix TLV "rawcraft" after it: the layer\'s trailer', [
+        {'layer': 'nflog', 'fields': {'resourceId': 5, 'tlvs': [NFLOG_HDR, {'type': 5, 'data': '00000002'}]}, 'trailer': '0d000a007261776372616674000000'[:30] + '00'},
+        ] + UDP_LINK(20), 'nflog'),
+    built('nflog-big-endian', NFLOG_SPEC + 'TLVs written by a big-endian host (in a big-endian file, as that host writes it), '
+          'a 3-byte value padded to 4, IPv4/ICMP echo', [
+        {'layer': 'nflog', 'fields': {'resourceId': 1, 'byteOrder': 'big', 'tlvs': [NFLOG_HDR, {'type': 2, 'data': '000001'}]}}] + ECHO_LINK(21),
+          'nflog', file_byte_order='big'),
+]
 A1, A2, A3, A4 = '02:00:00:00:00:01', '02:00:00:00:00:02', '02:00:00:00:00:03', '02:00:00:00:00:04'
 WLAN_SPEC = 'Encoded by tools/make_vectors.py from IEEE 802.11-2020 clause 9.2 and 9.3 (LINKTYPE_IEEE802_11, 105, no FCS): '
 SNAP = {'layer': 'llc', 'fields': {}}
@@ -853,7 +869,7 @@ check = '--check' in sys.argv
 stale = []
 for fname, vs in [('ipv4', ipv4_vectors), ('icmp', icmp_vectors), ('udp', udp_vectors), ('tcp', tcp_vectors),
                   ('ethernet', ethernet_vectors), ('linux-sll', sll_vectors), ('linux-sll2', sll2_vectors), ('raw-ip', raw_ip_vectors),
-                  ('bsd-loopback', bsd_loopback_vectors), ('ppp', ppp_vectors), ('pktap', pktap_vectors), ('ieee80211', ieee80211_vectors), ('radiotap', radiotap_vectors),
+                  ('bsd-loopback', bsd_loopback_vectors), ('ppp', ppp_vectors), ('pktap', pktap_vectors), ('nflog', nflog_vectors), ('ieee80211', ieee80211_vectors), ('radiotap', radiotap_vectors),
                   ('llc', llc_vectors)]:
     path = os.path.join(VECTORS, fname + '.json')
     text = json.dumps(vs, indent=1) + '\n'
