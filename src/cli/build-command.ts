@@ -5,6 +5,7 @@ import { packetToJson } from '../codec/json.js';
 import { hexdump, show } from '../codec/print.js';
 import { createCaptureWriter } from '../capture/index.js';
 import { parse } from '../expr/parse.js';
+import { withRouteSource } from '../transport/source.js';
 import { DEFAULT_EPOCH_NS } from '../traffic/scenario.js';
 import { listOrNone, parseCommandArgs, usageHint } from './args.js';
 import { CliError, EXIT_OK } from './cli-error.js';
@@ -28,7 +29,9 @@ export async function buildCommand(argv: readonly string[], io: CliContext): Pro
   if (positionals.length !== 1) throw new CliError(`build: expected one EXPR (quote it), got ${listOrNone(positionals)}${usageHint(BUILD_USAGE)}`);
   const modes = [values.hex, values.pcap !== undefined, values.pcapng !== undefined, values.json, values.dump].filter(Boolean).length;
   if (modes > 1) throw new CliError('build: give one of --hex, --pcap, --pcapng, --json and --dump');
-  const layers = parse(positionals[0]);
+  // A source left out is the one this host would send from towards the destination (as `send` does).
+  const { layers, unrouted } = await withRouteSource(parse(positionals[0]));
+  if (unrouted !== undefined) io.error(`rawcraft: warning: no route to ${unrouted}: the source is the codec's default (give src= to choose it)`);
   const whole = encodeLayers(layers, { onWarning: (w) => io.error(`rawcraft: warning: ${w.message}`) });
   const from = layers[0].layer;
   const mtu = mtuOption('build', values.mtu);

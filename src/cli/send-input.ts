@@ -9,6 +9,9 @@ import { RawcraftError } from '../codec/errors.js';
 import { layersFromJson } from '../codec/json.js';
 import { CliError } from './cli-error.js';
 import { hexPacketLine, readInput, type LineReader } from './input.js';
+import { isExpressionArg } from './expr-input.js';
+import { parse } from '../expr/parse.js';
+import { withRouteSource } from '../transport/source.js';
 
 export interface SendInput {
   readonly index: number;
@@ -17,9 +20,18 @@ export interface SendInput {
   readonly from: string;
 }
 
-/** Every packet of the input, in order. */
+/**
+ * Every packet of the input, in order. An expression that leaves the IP source out gets the
+ * source this host would send from towards its destination (withRouteSource), as `build` shows.
+ */
 export async function* readSendInput(file: string | undefined, hexArgs: readonly string[], stdin: Readable): AsyncGenerator<SendInput> {
-  for await (const { index, bytes, from } of readInput(file, hexArgs, stdin, sendLine)) yield { index, bytes, from };
+  const expression = isExpressionArg(file) ? file : undefined;
+  let index = 0;
+  for await (const { bytes, from } of readInput(expression === undefined ? file : undefined, hexArgs, stdin, sendLine)) yield { index: index++, bytes, from };
+  if (expression !== undefined) {
+    const { layers } = await withRouteSource(parse(expression));
+    yield { index, bytes: encodeLayers(layers), from: layers[0].layer };
+  }
 }
 
 /** A JSON packet line (first character `{`) or a hex line. */

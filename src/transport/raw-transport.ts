@@ -34,6 +34,9 @@ import { backoff, backpressurePolicy, isBackpressure, retryOnBackpressure, type 
 import { nowNs, outgoing, type IpFacts, type Outgoing } from './outgoing.js';
 import { compileFilter, decodeReceived, releasing } from './received.js';
 import { SourceCache } from './route.js';
+import { leavesSourceOut, withRouteSource } from './source.js';
+import { encodeLayers } from '../codec/encode.js';
+import type { StepBase } from '../builders/packet.js';
 import { ipv4HdrinclChanges, ipv4KernelChanges, ipv6ChecksumOffset, ipv6KernelChanges, sourceChange } from './fidelity.js';
 import type {
   ListenSpec,
@@ -160,7 +163,7 @@ export class RawTransport implements Transport {
   async send(packet: Sendable, options: SendOptions = {}): Promise<SendResult> {
     this.#check('send');
     const force = !!(this.#options.force || options.force);
-    const out = outgoing(packet);
+    const out = outgoing(await this.#sourced(packet));
     const findings = this.#preflight(out, options.destination, force);
     const plan = await this.#plan(out, options.destination, force);
     let sentAt = 0n;
@@ -179,7 +182,7 @@ export class RawTransport implements Transport {
     const findings: (Finding & { index: number })[] = [];
     for (const p of packets) {
       const index = outs.length;
-      const out = outgoing(p);
+      const out = outgoing(await this.#sourced(p));
       let found: Finding[];
       try {
         found = this.#preflight(out, undefined, force, index);
@@ -339,6 +342,18 @@ export class RawTransport implements Transport {
       socket.close();
       this.#receivers.delete(socket);
     }
+  }
+
+  /**
+   * A builder step whose first IP layer leaves the source out gets the source the kernel would
+   * use towards its destination (a route lookup), not the codec's loopback default.
+   */
+  async #sourced(packet: Sendable): Promise<Sendable> {
+    if (packet instanceof Uint8Array || typeof (packet as StepBase).encode !== 'function') return packet;
+    const layers = (packet as StepBase).layers;
+    if (!leavesSourceOut(layers[0])) return packet;
+    const routed = await withRouteSource(layers, (destination, family) => this.#sources.get(destination, family));
+    return routed.filled === undefined ? packet : { bytes: encodeLayers(routed.layers), firstLayer: layers[0].layer };
   }
 
   /** The pre-flight context for a socket: the transport's (resolved once) with these settings. */

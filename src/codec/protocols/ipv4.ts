@@ -77,7 +77,8 @@ const header = compileHeader<Ipv4Fields>('ipv4', [
   uint('dscp', 6, { doc: 'Differentiated Services Code Point (RFC 2474)' }),
   enumOf('ecn', 2, ECN, { doc: 'Explicit Congestion Notification (RFC 3168)' }),
   uint('totalLength', 16, { doc: 'Length of header and payload in bytes', role: 'auto' }),
-  uint('id', 16, { doc: 'Identification (for reassembly)' }),
+  // Default 1 (as Scapy): Linux replaces a zero id under IP_HDRINCL, so 0 would not go out as built.
+  uint('id', 16, { doc: 'Identification (for reassembly)', default: 1 }),
   flags('flags', ['evil', 'df', 'mf'], { doc: 'Reserved (evil), Don\u2019t Fragment, More Fragments' }),
   uint('fragmentOffset', 13, { doc: 'Fragment offset in 8-byte units' }),
   uint('ttl', 8, { doc: 'Time to live', default: 64 }),

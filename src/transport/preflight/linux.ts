@@ -19,7 +19,8 @@ export interface HdrinclRewrite {
 /**
  * The fields Linux rewrites in a header-included IPv4 datagram before it leaves (raw(7), and
  * raw_send_hdrinc): the total length always, a zero source address, a zero id unless DF is set
- * (ip_select_ident leaves a DF datagram's zero id alone), and the checksum over the result.
+ * (ip_select_ident leaves a DF datagram's zero id alone), and the checksum over the result
+ * (reported only when the checksum as built was wrong).
  *
  * The one place this is computed: the LINUX_HDRINCL_REWRITES warning is written from it, and
  * the raw transport's `notHonoured` entries for IP_HDRINCL sends are made from it
@@ -33,17 +34,19 @@ export function ipv4HdrinclRewrites(bytes: Uint8Array, h: Ipv4HeaderFacts): Hdri
   if (h.totalLength !== bytes.length) changes.push({ field: 'totalLength', value: h.totalLength, becomes: bytes.length, text: `totalLength ${h.totalLength} becomes ${bytes.length}` });
   if (idFilled) changes.push({ field: 'id', value: 0, text: 'id 0 is replaced by a kernel-chosen identification' });
   if (h.src === '0.0.0.0') changes.push({ field: 'src', value: h.src, text: 'src 0.0.0.0 is replaced by the outgoing interface address' });
-  // The checksum the kernel writes is over the header after the changes above.
-  const header = Uint8Array.from(bytes.subarray(0, Math.min(h.ihl * 4, bytes.length)));
-  header[2] = bytes.length >> 8;
-  header[3] = bytes.length & 0xff;
-  header[10] = 0;
-  header[11] = 0;
-  const hex = (n: number) => `0x${n.toString(16).padStart(4, '0')}`;
-  if (idFilled || h.src === '0.0.0.0') changes.push({ field: 'checksum', value: h.checksum, text: `checksum ${hex(h.checksum)} is recomputed` });
-  else {
-    const recomputed = internetChecksum(header);
-    if (recomputed !== h.checksum) changes.push({ field: 'checksum', value: h.checksum, becomes: recomputed, text: `checksum ${hex(h.checksum)} becomes ${hex(recomputed)}` });
+  // The kernel always writes the checksum over the header it sends. Only a checksum that was
+  // wrong as built is a difference worth reporting: a right one changes only because of the
+  // fields above, which are reported themselves.
+  const headerBytes = bytes.subarray(0, Math.min(h.ihl * 4, bytes.length));
+  if (internetChecksum(headerBytes) !== 0) {
+    const header = Uint8Array.from(headerBytes);
+    header[2] = bytes.length >> 8;
+    header[3] = bytes.length & 0xff;
+    header[10] = 0;
+    header[11] = 0;
+    const hex = (n: number) => `0x${n.toString(16).padStart(4, '0')}`;
+    if (idFilled || h.src === '0.0.0.0') changes.push({ field: 'checksum', value: h.checksum, text: `checksum ${hex(h.checksum)} is recomputed` });
+    else changes.push({ field: 'checksum', value: h.checksum, becomes: internetChecksum(header), text: `checksum ${hex(h.checksum)} becomes ${hex(internetChecksum(header))}` });
   }
   return changes;
 }

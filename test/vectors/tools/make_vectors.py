@@ -123,7 +123,7 @@ TCP_OPT_NAME = {v: k for k, v in TCP_OPT.items()}
 VLAN_TPIDS = {0x8100, 0x88a8, 0x9100}
 
 DEFAULTS = {
-    'ipv4': {'version': 4, 'dscp': 0, 'ecn': 'not-ect', 'id': 0, 'flags': [], 'fragmentOffset': 0, 'ttl': 64,
+    'ipv4': {'version': 4, 'dscp': 0, 'ecn': 'not-ect', 'id': 1, 'flags': [], 'fragmentOffset': 0, 'ttl': 64,
              'src': '127.0.0.1', 'dst': '127.0.0.1', 'options': []},
     'icmp': {'type': 'echo-request', 'code': 0, 'id': 0, 'seq': 0, 'unused': 0, 'length': 0, 'nextHopMtu': 0,
              'gateway': '0.0.0.0', 'addressCount': 0, 'addressEntrySize': 2, 'lifetime': 0, 'rest': 0, 'pointer': 0,
