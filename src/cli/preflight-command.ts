@@ -1,12 +1,11 @@
 /**
- * `rawcraft preflight [FILE|-] [--hex HEX] [--platform NAME] [--elevated | --unprivileged]
- * [--hdrincl] [--broadcast] [--source-addresses A,B] [--json]`: the pre-flight findings for
- * each packet; exit 1 when any finding is an error.
+ * `rawcraft preflight [FILE|-|EXPR] [--hex HEX] [--platform NAME] [--elevated | --unprivileged]
+ * [--hdrincl | --no-hdrincl] [--ipv6-hdrincl on|off|auto] [--broadcast] [--source-addresses A,B] [--json]`:
+ * the pre-flight findings for each packet; exit 1 when any finding is an error.
  *
  * Each packet is a whole IP datagram (as `decode` reads it; Ethernet and Linux cooked frames
- * are unwrapped). With --hdrincl it would be sent as is on an IPPROTO_RAW socket with
- * IP_HDRINCL / IPV6_HDRINCL; without, its payload would be sent on a raw socket for its
- * protocol, to its destination, and the OS would build the IP header.
+ * are unwrapped), checked for the socket `send` would open for it with the same flags: the
+ * defaults and the choice are send-socket.ts's, shared with the raw transport.
  */
 import { InputError } from '../codec/errors.js';
 import { platformName, resolveContext, PLATFORM_NAMES } from '../transport/preflight/context.js';
@@ -18,11 +17,16 @@ import { parseCommandArgs, usageHint } from './args.js';
 import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';
 import { readPackets, type InputPacket } from './input.js';
+import { SOCKET_FLAG_OPTIONS, SOCKET_FLAGS_USAGE, socketChoice, type SocketChoice } from './socket-flags.js';
+import { includesHeader, sendSocket } from '../transport/send-socket.js';
+import { ipFacts } from '../transport/outgoing.js';
 
-export const PREFLIGHT_USAGE = `preflight [FILE|-] [--hex HEX ...] [--platform NAME] [--elevated | --unprivileged] [--hdrincl] [--broadcast] [--source-addresses A,B] [--json]
+export const PREFLIGHT_USAGE = `preflight [EXPR|FILE|-] [--hex HEX ...] [--platform NAME] [--elevated | --unprivileged] [--hdrincl | --no-hdrincl] [--ipv6-hdrincl on|off|auto] [--broadcast] [--sndbuf BYTES] [--source-addresses A,B] [--json]
       Pre-flight findings for each IP datagram on a platform (this machine unless --platform:
-      ${['windows-11', 'windows-10', 'windows-7', 'windows-server-2008r2', 'windows-server-2022', 'linux', 'macos'].join(', ')}, ...);
-      exit 1 when any finding is an error.`;
+      ${['windows-11', 'windows-10', 'windows-7', 'windows-server-2008r2', 'windows-server-2022', 'linux', 'macos'].join(', ')}, ...),
+      for the socket rawcraft send would open with the same flags (send's defaults when none);
+      exit 1 when any finding is an error.
+      ${SOCKET_FLAGS_USAGE}`;
 
 export interface PreflightArgs {
   readonly file: string | undefined;
@@ -30,8 +34,8 @@ export interface PreflightArgs {
   readonly platform: string | undefined;
   /** true: --elevated, false: --unprivileged, undefined: detected (or elevated for another platform). */
   readonly elevated: boolean | undefined;
-  readonly hdrincl: boolean;
-  readonly broadcast: boolean;
+  /** The socket flags, as for `send`. */
+  readonly socket: SocketChoice;
   /** --source-addresses: the local interface addresses. */
   readonly sourceAddresses: readonly string[] | undefined;
   readonly json: boolean;
@@ -46,8 +50,7 @@ export function parsePreflightArgs(argv: readonly string[]): PreflightArgs {
       platform: { type: 'string' },
       elevated: { type: 'boolean' },
       unprivileged: { type: 'boolean' },
-      hdrincl: { type: 'boolean' },
-      broadcast: { type: 'boolean' },
+      ...SOCKET_FLAG_OPTIONS,
       'source-addresses': { type: 'string' },
       json: { type: 'boolean' },
     },
@@ -60,8 +63,7 @@ export function parsePreflightArgs(argv: readonly string[]): PreflightArgs {
     hex: values.hex ?? [],
     platform: values.platform,
     elevated: values.elevated ? true : values.unprivileged ? false : undefined,
-    hdrincl: !!values.hdrincl,
-    broadcast: !!values.broadcast,
+    socket: socketChoice('preflight', values),
     sourceAddresses: sources === undefined ? undefined : sources.split(',').map((s) => s.trim()).filter(Boolean),
     json: !!values.json,
   };
@@ -88,16 +90,19 @@ function ipDatagram(input: InputPacket): Buffer {
   return b;
 }
 
-/** What would be handed to sendto, on which socket. */
-function sendPlan(index: number, datagram: Buffer, hdrincl: boolean, broadcast: boolean): { packet: PreflightPacket; socket: SocketSettings; summary: string } {
+/** What `send` would hand to sendto, on which socket (send-socket.ts decides, for `os`). */
+function sendPlan(index: number, datagram: Buffer, choice: SocketChoice, os: string): { packet: PreflightPacket; socket: SocketSettings; summary: string } {
   const version = datagram.length ? datagram[0] >> 4 : 0;
   if (version !== 4 && version !== 6) {
     throw new CliError(`packet ${index}: not an IP datagram (version nibble ${version}); give IPv4 or IPv6 datagrams, or Ethernet / Linux cooked frames carrying them`);
   }
   const v4 = version === 4 ? readIpv4Header(datagram) : undefined;
   const v6 = version === 6 ? readIpv6Header(datagram) : undefined;
+  const ip = ipFacts(datagram);
+  const hdrincl = ip === undefined ? choice.hdrincl !== false : includesHeader(ip, datagram, choice, os);
   const proto = v4 ? v4.protocol : v6?.upperProtocol;
   const summary = `IPv${version} ${protocolName(proto)}${v4 || v6 ? ` ${(v4 ?? v6)!.src} -> ${(v4 ?? v6)!.dst}` : ''}, ${hdrincl ? (version === 4 ? 'IP_HDRINCL' : 'IPV6_HDRINCL') : 'header built by the OS'}`;
+  const broadcast = !!choice.broadcast;
   if (hdrincl) {
     return { packet: datagram, socket: { family: version, protocol: 255, hdrincl: true, broadcast }, summary };
   }
@@ -105,19 +110,11 @@ function sendPlan(index: number, datagram: Buffer, hdrincl: boolean, broadcast: 
     if (v4.ihl < 5 || v4.ihl * 4 > datagram.length) {
       throw new CliError(`packet ${index}: the IPv4 header length (IHL ${v4.ihl}) does not fit; pass --hdrincl to check it as a header-included datagram`);
     }
-    const end = v4.totalLength >= v4.ihl * 4 && v4.totalLength <= datagram.length ? v4.totalLength : datagram.length;
-    return {
-      packet: { bytes: datagram.subarray(v4.ihl * 4, end), destination: v4.dst },
-      socket: { family: 4, protocol: v4.protocol, hdrincl: false, broadcast },
-      summary,
-    };
+  } else if (!v6 || !ip) {
+    throw new CliError(`packet ${index}: the IPv6 header is incomplete (${datagram.length} bytes); pass --hdrincl to check it as a header-included datagram`);
   }
-  if (!v6) throw new CliError(`packet ${index}: the IPv6 header is incomplete (${datagram.length} bytes); pass --hdrincl to check it as a header-included datagram`);
-  return {
-    packet: { bytes: datagram.subarray(40), destination: v6.dst },
-    socket: { family: 6, protocol: v6.nextHeader, hdrincl: false, broadcast },
-    summary,
-  };
+  const plan = sendSocket(ip!, datagram, { ...choice, hdrincl: false, ipv6Hdrincl: false }, os);
+  return { packet: { bytes: plan.bytes, destination: ip!.dst }, socket: plan.socket, summary };
 }
 
 function counts(findings: readonly Finding[]): string {
@@ -142,9 +139,10 @@ export async function preflightCommand(argv: readonly string[] | PreflightArgs, 
     throw error;
   }
 
+  const os = resolveContext(base).platform.os;
   let anyError = false;
   for await (const input of readPackets(file, args.hex, io.stdin)) {
-    const plan = sendPlan(input.index, ipDatagram(input), args.hdrincl, args.broadcast);
+    const plan = sendPlan(input.index, ipDatagram(input), args.socket, os);
     const context = resolveContext({ ...base, socket: plan.socket });
     const findings = preflight(plan.packet, context);
     anyError ||= hasErrors(findings);

@@ -17,16 +17,30 @@ import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';
 import { readSendInput, type SendInput } from './send-input.js';
 import { fragmentForMtu, mtuOption } from './mtu-option.js';
+import { SOCKET_FLAG_OPTIONS, SOCKET_FLAGS_USAGE, socketChoice, type SocketChoice } from './socket-flags.js';
+import { inCliTerms } from './cli-terms.js';
+import { InputError } from '../codec/errors.js';
+import { PLATFORM_NAMES, resolveContext } from '../transport/preflight/context.js';
+import type { Finding } from '../transport/preflight/types.js';
 
-export const SEND_USAGE = `send [EXPR|FILE|-] [--hex HEX ...] [--count N] [--rate PPS | --interval MS] [--transport raw|pcap:PATH|pcapng:PATH] [--iface IF] [--mtu N] [--json]
+export const SEND_USAGE = `send [EXPR|FILE|-] [--hex HEX ...] [--count N] [--rate PPS | --interval MS] [--transport raw|pcap:PATH|pcapng:PATH] [--iface IF]
+      [--hdrincl | --no-hdrincl] [--ipv6-hdrincl on|off|auto] [--broadcast] [--sndbuf BYTES] [--platform NAME] [--force] [--mtu N] [--json]
       Send packets from an expression (ipv4(dst=127.0.0.1)/udp(dstPort=9)), pcap, pcapng, hex lines
       or JSON lines (decode --json); print sent, failed and rate. --count repeats the input N times;
       --rate paces to PPS packets a second over the whole run (scheduled from the start time),
       --interval waits MS between packets; neither (the default) sends in batches. A progress
       line on a terminal; Ctrl-C stops and still prints the summary. raw (the default) needs root or CAP_NET_RAW and sends
-      IP datagrams (Ethernet / Linux cooked frames are unwrapped); pcap/pcapng append to a file.
-      Pre-flight checks run first and refuse what the OS would reject or rewrite silently;
-      --force makes the system call anyway. --mtu N fragments each IP datagram for a link MTU of N.`;
+      IP datagrams (Ethernet / Linux cooked frames are unwrapped); pcap:PATH and pcapng:PATH append
+      to the file (a new pcapng section; pcap records of the file's link type). Bytes counted are
+      whole IP datagrams (frames for a file). An expression that leaves the IP source out gets the
+      address this host sends from towards the destination.
+      ${SOCKET_FLAGS_USAGE}
+      Pre-flight checks each packet first, for the socket it will go out on (the same defaults and
+      flags as rawcraft preflight; --platform NAME checks as that platform would): it refuses what
+      the OS would reject or drop (error findings: the packet counts as failed; --force makes the
+      system call anyway) and only notes the rest: fields the kernel rewrites (note: ... not as
+      built) and warnings (note: [CODE] ...), each once with a count. --mtu N fragments each IP
+      datagram for a link MTU of N.`;
 
 export interface SendArgs {
   readonly file: string | undefined;
@@ -41,21 +55,36 @@ export interface SendArgs {
   readonly mtu?: number | undefined;
 }
 
-/** `raw`, `pcap:PATH` or `pcapng:PATH` to transport options. */
 /** Pre-flight findings about the socket or the process, not a packet: they end a send at once. */
 const SOCKET_LEVEL_FINDINGS = new Set(['LINUX_CAP_NET_RAW', 'MACOS_ROOT_REQUIRED', 'WIN_ADMIN_REQUIRED', 'WIN_PROTOCOL_ZERO']);
 
-export function parseTransportSpec(text: string, iface: string | undefined, force = false): TransportOptions {
+/** What the raw transport takes from the command line besides the transport kind. */
+export interface RawFlags {
+  readonly iface?: string;
+  readonly force?: boolean;
+  readonly socket?: SocketChoice;
+  readonly platform?: string;
+}
+
+/** `raw`, `pcap:PATH` or `pcapng:PATH` to transport options (files are appended to). */
+export function parseTransportSpec(text: string, raw: RawFlags = {}): TransportOptions {
   const m = /^(raw|pcap|pcapng)(?::(.+))?$/.exec(text);
   if (!m) throw new CliError(`send: --transport ${JSON.stringify(text)}: expected raw, pcap:PATH or pcapng:PATH`);
   const [, kind, path] = m;
   if (kind === 'raw') {
     if (path !== undefined) throw new CliError('send: --transport raw takes no path');
-    return { kind: 'raw', ...(iface !== undefined && { interface: iface }), ...(force && { force: true }) };
+    return {
+      kind: 'raw',
+      ...raw.socket,
+      ...(raw.iface !== undefined && { interface: raw.iface }),
+      ...(raw.force && { force: true }),
+      ...(raw.platform !== undefined && { context: { platform: raw.platform } }),
+    };
   }
   if (path === undefined) throw new CliError(`send: --transport ${kind} needs a file: ${kind}:PATH`);
-  if (iface !== undefined) throw new CliError('send: --iface applies to --transport raw only');
-  return { kind: kind as 'pcap' | 'pcapng', path };
+  const rawOnly = [raw.iface !== undefined && '--iface', raw.platform !== undefined && '--platform', Object.keys(raw.socket ?? {}).length > 0 && 'the socket flags'].filter(Boolean);
+  if (rawOnly.length) throw new CliError(`send: ${rawOnly.join(', ')} apply to --transport raw only`);
+  return { kind: kind as 'pcap' | 'pcapng', path, append: true };
 }
 
 export function parseSendArgs(argv: readonly string[]): SendArgs {
@@ -68,9 +97,11 @@ export function parseSendArgs(argv: readonly string[]): SendArgs {
       rate: { type: 'string' },
       transport: { type: 'string' },
       iface: { type: 'string' },
+      platform: { type: 'string' },
       json: { type: 'boolean' },
       force: { type: 'boolean' },
       mtu: { type: 'string' },
+      ...SOCKET_FLAG_OPTIONS,
     },
   }, 'send: ', usageHint(SEND_USAGE));
   if (positionals.length > 1) throw new CliError(`send: expected at most one EXPR or FILE, got ${positionals.join(' ')} (quote the expression)`);
@@ -81,20 +112,45 @@ export function parseSendArgs(argv: readonly string[]): SendArgs {
     rate = Number(values.rate);
     if (!/^\d+(\.\d+)?$/.test(values.rate) || !(rate > 0) || rate > 10_000_000) throw new CliError(`send: --rate ${JSON.stringify(values.rate)}: expected packets per second, a number above 0 and at most 10000000`);
   }
+  if (values.platform !== undefined) checkPlatform('send', values.platform);
   return {
     file: positionals[0] ?? (hex.length ? undefined : '-'),
     hex,
     count: integer('send', '--count', values.count, 1, 1, 1e9),
     intervalMs: integer('send', '--interval', values.interval, 0, 0, 3_600_000),
     rate,
-    transport: parseTransportSpec(values.transport ?? 'raw', values.iface, !!values.force),
+    transport: parseTransportSpec(values.transport ?? 'raw', {
+      ...(values.iface !== undefined && { iface: values.iface }),
+      force: !!values.force,
+      socket: socketChoice('send', values),
+      ...(values.platform !== undefined && { platform: values.platform }),
+    }),
     json: !!values.json,
     mtu: mtuOption('send', values.mtu),
   };
 }
 
+/** A --platform name pre-flight knows, or CliError (exit 2) listing them. */
+export function checkPlatform(command: string, platform: string): void {
+  try {
+    resolveContext({ platform });
+  } catch (error) {
+    if (error instanceof InputError) throw new CliError(`${command}: ${error.message} (known: ${PLATFORM_NAMES.join(', ')})`);
+    throw error;
+  }
+}
+
 export async function sendCommand(argv: readonly string[], io: CliContext): Promise<number> {
-  const args = parseSendArgs(argv);
+  try {
+    return await send(parseSendArgs(argv), io);
+  } catch (error) {
+    // Library errors name library options ({ force: true }); say the flags instead.
+    if (error instanceof RawcraftError && !(error instanceof CliError)) throw new CliError(inCliTerms(error.message));
+    throw error;
+  }
+}
+
+async function send(args: SendArgs, io: CliContext): Promise<number> {
   const raw = args.transport.kind === 'raw';
   const packets: FramedBytes[] = [];
   for await (const input of readSendInput(args.file, args.hex, io.stdin)) {
@@ -120,6 +176,18 @@ export async function sendCommand(argv: readonly string[], io: CliContext): Prom
     if (seen) seen.count++;
     else notes.set(key, { ...n, count: 1 });
   };
+  // Pre-flight warnings (and errors --force overrode): noted once each, with a count.
+  const findings = new Map<string, Finding & { count: number }>();
+  const noteFinding = (f: Finding) => {
+    const key = `${f.code}: ${f.message}`;
+    const seen = findings.get(key);
+    if (seen) seen.count++;
+    else findings.set(key, { ...f, count: 1 });
+  };
+  // Bytes sent are whole IP datagrams (whole frames for a file), counted here alone.
+  const countSent = (index: number) => {
+    bytes += packets[index].bytes.length;
+  };
   const fail = (index: number, error: unknown) => {
     // Not being able to open a socket at all (privileges, no such interface) ends the command.
     if (error instanceof TransportError && (error.syscall === 'socket' || error.syscall === 'setsockopt' || error.syscall === 'dlopen' || error.syscall === 'if_nametoindex')) throw error;
@@ -127,7 +195,7 @@ export async function sendCommand(argv: readonly string[], io: CliContext): Prom
     if (error instanceof PreflightError && error.findings.some((f) => f.severity === 'error' && SOCKET_LEVEL_FINDINGS.has(f.code))) throw error;
     if (!(error instanceof RawcraftError)) throw error;
     failed++;
-    io.error(`rawcraft: send: packet ${index}: ${error.message}`);
+    io.error(`rawcraft: send: packet ${index}: ${inCliTerms(error.message)}`);
   };
   const started = performance.now();
   // Paced: packet k is due at started + k * period (so the rate holds over the run, whatever each send costs).
@@ -151,19 +219,29 @@ export async function sendCommand(argv: readonly string[], io: CliContext): Prom
     if (periodMs === 0) {
       for (let round = 0; round < args.count && !stop; round++) {
         // Batched: sendmmsg on raw sockets. After a failure, carry on after the failed packet.
-        for (let from = 0; from < packets.length && !stop; ) {
+        // Packets still to send this round, by index into `packets`.
+        let pending = packets.map((_, i) => i);
+        while (pending.length > 0 && !stop) {
           try {
-            const r = await transport.sendMany(packets.slice(from));
+            const r = await transport.sendMany(pending.map((i) => packets[i]));
             sent += r.sent;
-            bytes += r.bytes;
+            pending.forEach(countSent);
             retries += r.retries;
             r.notHonoured.forEach(note);
+            r.findings?.forEach(noteFinding);
             break;
           } catch (error) {
+            if (error instanceof PreflightError && error.index !== undefined) {
+              // Pre-flight refuses before any system call: nothing of the batch went out. Drop the refused packet, send the rest.
+              fail(pending[error.index], error);
+              pending = pending.filter((_, k) => k !== error.index);
+              continue;
+            }
             const at = error instanceof TransportError && error.index !== undefined ? error.index : 0;
             sent += at;
-            fail(from + at, error);
-            from += at + 1;
+            pending.slice(0, at).forEach(countSent);
+            fail(pending[at], error);
+            pending = pending.slice(at + 1);
           }
         }
         progress();
@@ -180,9 +258,10 @@ export async function sendCommand(argv: readonly string[], io: CliContext): Prom
         try {
           const r = await transport.send(packets[i]);
           sent++;
-          bytes += r.sentBytes;
+          countSent(i);
           retries += r.retries;
           r.notHonoured.forEach(note);
+          r.findings?.forEach(noteFinding);
         } catch (error) {
           fail(i, error);
         }
@@ -198,11 +277,12 @@ export async function sendCommand(argv: readonly string[], io: CliContext): Prom
   const rate = durationMs > 0 ? (sent * 1000) / durationMs : 0;
   const where = args.transport.kind === 'raw' ? 'raw sockets' : args.transport.kind === 'link' ? 'the link layer' : `${args.transport.kind} file ${args.transport.path}`;
   if (args.json) {
-    const summary = { sent, failed, bytes, interrupted: stop, ...(args.rate > 0 && { targetRate: args.rate }), durationMs: round3(durationMs), packetsPerSecond: Math.round(rate), retries, transport: args.transport.kind, notHonoured: [...notes.values()] };
+    const summary = { sent, failed, bytes, interrupted: stop, ...(args.rate > 0 && { targetRate: args.rate }), durationMs: round3(durationMs), packetsPerSecond: Math.round(rate), retries, transport: args.transport.kind, notHonoured: [...notes.values()].map((n) => ({ ...n, reason: inCliTerms(n.reason) })), findings: [...findings.values()].map((f) => ({ ...f, message: inCliTerms(f.message), remedy: inCliTerms(f.remedy) })) };
     await io.write(JSON.stringify(summary) + '\n');
   } else {
     const lines = [`${stop ? 'interrupted: ' : ''}sent ${sent} packet${sent === 1 ? '' : 's'} (${bytes} bytes) through ${where} in ${round3(durationMs)} ms (${Math.round(rate)} packets/s${args.rate > 0 ? `, target ${args.rate}` : ''}), ${failed} failed, ${retries} backpressure retries`];
-    for (const n of notes.values()) lines.push(`note: ${n.layer}.${n.field} not as built in ${n.count} packet${n.count === 1 ? '' : 's'}: ${n.reason}`);
+    for (const n of notes.values()) lines.push(`note: ${n.layer}.${n.field} not as built in ${n.count} packet${n.count === 1 ? '' : 's'}: ${inCliTerms(n.reason)}`);
+    for (const f of findings.values()) lines.push(`note: [${f.code}] ${f.severity} in ${f.count} packet${f.count === 1 ? '' : 's'}: ${inCliTerms(f.message)} ${inCliTerms(f.remedy)}`);
     await io.write(lines.join('\n') + '\n');
   }
   return failed ? EXIT_FINDINGS : EXIT_OK;

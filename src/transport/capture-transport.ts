@@ -8,12 +8,18 @@ import { createCaptureWriter, type PcapWriter, type PcapngWriter } from '../capt
 import { LinkType, linkTypeForLayer } from '../capture/link-types.js';
 import { TransportArgumentError, TransportClosedError, TransportUnsupportedError } from './errors.js';
 import { nowNs, outgoing, type Outgoing } from './outgoing.js';
+import { appendPcap, appendPcapng, existingCapture, PcapAppender } from './capture-append.js';
 import type { ReceivedPacket, Sendable, SendManyResult, SendResult, Transport } from './transport.js';
 
 export interface CaptureTransportOptions {
   readonly kind: 'pcap' | 'pcapng';
-  /** File to create (or truncate). Give this or `stream`. */
+  /** File to create (or truncate; with `append`, to add to). Give this or `stream`. */
   readonly path?: string;
+  /**
+   * Add to the file at `path` when it exists (default false: truncate): pcapng as a new
+   * section, pcap as records of the file's link type. A file of the other format is refused.
+   */
+  readonly append?: boolean;
   /** Or any Writable (ended by close()). */
   readonly stream?: Writable;
   /**
@@ -31,7 +37,7 @@ export function linkTypeOf(layer: string): number {
 export class CaptureTransport implements Transport {
   readonly kind: 'pcap' | 'pcapng';
   readonly #options: CaptureTransportOptions;
-  #writer: PcapWriter | PcapngWriter | undefined;
+  #writer: PcapWriter | PcapngWriter | PcapAppender | undefined;
   #pcapLinkType: number | undefined;
   #closed = false;
   /** Sends are appended in call order, even when the caller does not await each one. */
@@ -44,6 +50,14 @@ export class CaptureTransport implements Transport {
     }
     this.kind = options.kind;
     this.#options = options;
+    // Refuse a file of the other format now, before anything is sent or written.
+    if (options.append && options.path !== undefined) {
+      const found = existingCapture(options.path);
+      if (found.kind !== 'none' && found.kind !== options.kind) {
+        const other = found.kind === 'other' ? 'it is not a capture file: give a new path' : `it holds a ${found.kind} file: use the ${found.kind} transport`;
+        throw new TransportArgumentError('path', options.path, `a ${options.kind} file to append to (${other})`);
+      }
+    }
   }
 
   get closed(): boolean {
@@ -88,6 +102,8 @@ export class CaptureTransport implements Transport {
     if (this.#closed) return;
     this.#closed = true;
     await this.#queue;
+    // Appending nothing leaves the file as it was.
+    if (this.#writer === undefined && this.#options.append && this.#options.path !== undefined && existingCapture(this.#options.path).kind !== 'none') return;
     // A file with no packets is still a valid, empty capture.
     const writer = this.#writer ?? this.#open(this.#options.linkType ?? LinkType.RAW);
     await writer.close();
@@ -104,7 +120,7 @@ export class CaptureTransport implements Transport {
       throw new TransportArgumentError(
         'packet',
         `a packet starting with ${out.firstLayer} (link type ${linkType})`,
-        `link type ${this.#pcapLinkType}: a pcap file holds one link type; use the pcapng transport for mixed packets`,
+        `link type ${this.#pcapLinkType} (${this.#options.append ? "the file's" : "the first packet's"}): a pcap file holds one link type; use the pcapng transport for mixed packets`,
       );
     }
     const sentAt = nowNs();
@@ -120,8 +136,16 @@ export class CaptureTransport implements Transport {
     };
   }
 
-  #open(linkType: number): PcapWriter | PcapngWriter {
+  #open(linkType: number): PcapWriter | PcapngWriter | PcapAppender {
     const destination = this.#options.path ?? this.#options.stream!;
+    if (this.#options.append && this.#options.path !== undefined) {
+      const appender = this.kind === 'pcap' ? appendPcap(this.#options.path) : appendPcapng(this.#options.path);
+      if (appender !== undefined) {
+        if (appender instanceof PcapAppender) this.#pcapLinkType = appender.linkType;
+        this.#writer = appender;
+        return appender;
+      }
+    }
     if (this.kind === 'pcap') {
       this.#pcapLinkType = linkType;
       this.#writer = createCaptureWriter(destination, { format: 'pcap', linkType });

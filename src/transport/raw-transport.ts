@@ -5,9 +5,10 @@
  *   built, except what the kernel always writes (checksum, total length, a zero id or source;
  *   reported in `notHonoured`). With `hdrincl: false` the kernel writes the header: the packet's
  *   TTL, TOS and DF go through socket options and the rest is reported.
- * - IPv6 through a per-protocol socket (hop limit and traffic class by socket options; flow
- *   label, a hand-set payload length... reported), or with `ipv6Hdrincl: true` (Linux >= 4.5)
- *   through IPV6_HDRINCL, header as built.
+ * - IPv6 through a per-protocol socket (hop limit and traffic class by socket options), or
+ *   through IPV6_HDRINCL (Linux >= 4.5), header as built: always with `ipv6Hdrincl: true`, and
+ *   by default for what a per-protocol socket cannot send as built (extension headers, a flow
+ *   label, a hand-set payload length). The choice is send-socket.ts's, shared with pre-flight.
  * - Receiving opens fresh sockets for each receive() call, so concurrent receives (and
  *   request()s) each see every packet; they are closed when the iteration ends.
  * - Pre-flight first, always: each send checks the datagram against the rules for the context
@@ -35,6 +36,7 @@ import { nowNs, outgoing, type IpFacts, type Outgoing } from './outgoing.js';
 import { compileFilter, decodeReceived, releasing } from './received.js';
 import { SourceCache } from './route.js';
 import { leavesSourceOut, withRouteSource } from './source.js';
+import { includesHeader, IPPROTO_RAW, sendSocket } from './send-socket.js';
 import { encodeLayers } from '../codec/encode.js';
 import type { StepBase } from '../builders/packet.js';
 import { ipv4HdrinclChanges, ipv4KernelChanges, ipv6ChecksumOffset, ipv6KernelChanges, sourceChange } from './fidelity.js';
@@ -55,7 +57,11 @@ export interface RawTransportOptions {
   readonly kind: 'raw';
   /** IPv4: send the header as built through IP_HDRINCL (default true), or let the kernel write it (false). */
   readonly hdrincl?: boolean;
-  /** IPv6: send the header as built through IPV6_HDRINCL (Linux >= 4.5). Default false: a per-protocol socket. */
+  /**
+   * IPv6: send the header as built through IPV6_HDRINCL (Linux >= 4.5), or (false) through a
+   * per-protocol socket where the kernel writes the header. Default: IPV6_HDRINCL on Linux for
+   * the datagrams a per-protocol socket cannot send as built (extension headers, a flow label).
+   */
   readonly ipv6Hdrincl?: boolean;
   /** Send and receive only through this interface (SO_BINDTODEVICE / IP_BOUND_IF). */
   readonly interface?: string;
@@ -113,7 +119,7 @@ function reported(findings: readonly Finding[]): Finding[] {
 
 /** Sending sockets kept open at most (each distinct TTL/hop limit without header inclusion needs one). */
 const MAX_SEND_SOCKETS = 64;
-const IPPROTO_RAW = 255;
+
 /** Datagrams per sendmmsg call (RawSocket splits larger batches). */
 const SENDMMSG_BATCH = 1024;
 const ICMP = 1;
@@ -143,6 +149,8 @@ export class RawTransport implements Transport {
   /** Source addresses that could not be bound (not local): not tried again. */
   readonly #unbindable = new Set<string>();
   readonly #sources = new SourceCache();
+  /** `process.platform` of the sockets: IPv6 header inclusion by default is Linux's. */
+  readonly #platform: string;
   #closed = false;
 
   /** `platform` (default `process.platform`) picks the sockets: WindowsRawSocket on win32, RawSocket elsewhere. */
@@ -154,6 +162,7 @@ export class RawTransport implements Transport {
     this.#policy = backpressurePolicy(options.backpressure);
     this.backend = rawSocketBackend(platform);
     this.#open = OPENERS[this.backend];
+    this.#platform = platform;
   }
 
   get closed(): boolean {
@@ -371,9 +380,7 @@ export class RawTransport implements Transport {
   #preflight(out: Outgoing, destinationOverride: string | undefined, force: boolean, index?: number): Finding[] {
     const ip = out.ip;
     if (!ip) return []; // #plan refuses it, before any system call
-    const hdrincl = ip.family === 4 ? this.#options.hdrincl !== false : !!this.#options.ipv6Hdrincl;
-    const socket: SocketSettings = { family: ip.family, protocol: hdrincl ? IPPROTO_RAW : ip.protocol, hdrincl, broadcast: !!this.#options.broadcast };
-    const bytes = hdrincl ? out.bytes : out.bytes.subarray(ip.family === 4 ? Math.min(ip.headerLength, out.bytes.length) : 40);
+    const { socket, bytes } = sendSocket(ip, out.bytes, this.#options, this.#platform);
     const context = this.#contextFor(socket);
     const findings = preflight({ bytes, destination: destinationOverride ?? ip.dst }, context);
     if (!force && hasErrors(findings)) {
@@ -420,7 +427,7 @@ export class RawTransport implements Transport {
       return { socket, payload: out.bytes.subarray(Math.min(ip.headerLength, out.bytes.length)), destination, family: 4, notHonoured };
     }
     this.#noteSent(6, ip.protocol);
-    if (this.#options.ipv6Hdrincl) {
+    if (includesHeader(ip, out.bytes, this.#options, this.#platform)) {
       return { socket: this.#sender('6/raw', () => this.#socketOptions(6, IPPROTO_RAW, { hdrincl: true }), force), payload: out.bytes, destination, family: 6, notHonoured: [] };
     }
     const notHonoured = ipv6KernelChanges(ip, out.bytes);

@@ -46,7 +46,7 @@ describe('rawcraft preflight', () => {
 
   it('--json: one object per packet with every finding', async () => {
     const c = io();
-    const code = await preflightCommand(['--hex', hex(tcpSyn()), '--hex', hex(udp()), '--platform', 'windows-7', '--json'], c);
+    const code = await preflightCommand(['--hex', hex(tcpSyn()), '--hex', hex(udp()), '--platform', 'windows-7', '--no-hdrincl', '--json'], c);
     expect(code).toBe(1);
     const lines = jsonLines(c.out);
     expect(lines.map((l) => l.index)).toEqual([0, 1]);
@@ -75,12 +75,27 @@ describe('rawcraft preflight', () => {
     expect(await preflightCommand(['--hex', spoofed, '--platform', 'windows-11', '--hdrincl', '--elevated', '--source-addresses', '203.0.113.5/24,127.0.0.1', '--json'], c2)).toBe(0);
   });
 
-  it('without --hdrincl the OS builds the header: the payload goes on a socket for the protocol', async () => {
+  it('with --no-hdrincl the OS builds the header: the payload goes on a socket for the protocol', async () => {
     const c = io();
-    expect(await preflightCommand(['--hex', hex(udp('203.0.113.5')), '--platform', 'windows-11', '--json'], c)).toBe(0);
+    expect(await preflightCommand(['--hex', hex(udp('203.0.113.5')), '--platform', 'windows-11', '--no-hdrincl', '--json'], c)).toBe(0);
     expect(jsonLines(c.out)[0].summary).toMatch(/header built by the OS/);
     const c2 = io();
-    expect(await preflightCommand(['--hex', hex(tcpSyn()), '--platform', 'windows-11', '--json'], c2)).toBe(1);
+    expect(await preflightCommand(['--hex', hex(tcpSyn()), '--platform', 'windows-11', '--no-hdrincl', '--json'], c2)).toBe(1);
+  });
+
+  it("the defaults are send's (issue 14 item 5): IPv4 with IP_HDRINCL, so a foreign-source UDP datagram is refused for Windows 10", async () => {
+    const foreign = hex(udp('203.0.113.5'));
+    const c = io();
+    expect(await preflightCommand(['--hex', foreign, '--platform', 'windows-10', '--json'], c)).toBe(1);
+    const line = jsonLines(c.out)[0];
+    expect(line.summary).toMatch(/IP_HDRINCL/);
+    expect(line.findings.filter((f) => f.severity === 'error').map((f) => f.code)).toEqual(['WIN_UDP_SOURCE_NOT_LOCAL']);
+    // IPv6 with an extension header: IPV6_HDRINCL on Linux, as send would open.
+    // Hop-by-hop (next header 0) with one PadN option, then an 8-byte UDP header.
+    const hopByHop = ipv6(0, Buffer.concat([Buffer.from([17, 0, 1, 4, 0, 0, 0, 0]), Buffer.alloc(8)]));
+    const c2 = io();
+    await preflightCommand(['--hex', hopByHop.toString('hex'), '--platform', 'linux', '--json'], c2);
+    expect(jsonLines(c2.out)[0].summary).toMatch(/IPV6_HDRINCL/);
   });
 
   it('--broadcast sets SO_BROADCAST', async () => {

@@ -126,10 +126,8 @@ describe('raw transport: pre-flight before any system call', () => {
     expect(bad.findings).toEqual([]); // LINUX_HDRINCL_REWRITES is the same fact: reported once
 
     const many = await linux.sendMany([echo(freshId()), ipv4({ src: '127.0.0.1', dst: '127.0.0.1', id: freshId(), protocol: 254, totalLength: 99 }).payload('x')]);
-    expect(many.notHonoured.map((n) => [n.index, n.field])).toEqual([
-      [1, 'totalLength'],
-      [1, 'checksum'],
-    ]);
+    // The checksum was right as built: the kernel's new one follows from the length, which is the difference noted.
+    expect(many.notHonoured.map((n) => [n.index, n.field])).toEqual([[1, 'totalLength']]);
     expect(many.findings).toEqual([]);
   });
 });

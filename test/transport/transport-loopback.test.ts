@@ -135,9 +135,9 @@ describe('raw transport: what goes out', () => {
     expect(d!.bytes[1] >> 2).toBe(46); // DSCP
   });
 
-  it('IPv6 through a per-protocol socket: a flow label and a hand-set payload length are reported, the hop limit is honoured', async (ctx) => {
+  it('IPv6 through a per-protocol socket (ipv6Hdrincl: false): a flow label and a hand-set payload length are reported, the hop limit is honoured', async (ctx) => {
     requireRaw(ctx);
-    await using t = openTransport('raw');
+    await using t = openTransport({ kind: 'raw', ipv6Hdrincl: false });
     using watcher = RawSocket.open({ family: 6, protocol: 58 });
     const id = freshId();
     const result = await t.send(packet().ipv6({ src: '::1', dst: '::1', flowLabel: 0x12345, payloadLength: 99, hopLimit: 9 }).icmpv6({ type: 'echo-request', id, seq: 5 }).payload('x'));
