@@ -5,14 +5,16 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadScenario, type Scenario } from '../traffic/scenario.js';
-import { count, finish, generateTraffic, newSummary, writeTraffic, type TrafficOptions, type TrafficSummary } from '../traffic/generate.js';
+import { count, finish, generateTraffic, newSummary, writeTraffic, type TrafficOptions, type TrafficPacket, type TrafficSummary } from '../traffic/generate.js';
+import { createCaptureWriter, LinkType } from '../capture/index.js';
 import { openTransport } from '../transport/transport.js';
 import { integer, listOrNone, parseCommandArgs, SEE_HELP } from './args.js';
 import { CliError, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';
 
-export const TRAFFIC_USAGE = `traffic SCENARIO [--out FILE.pcapng | --send] [--seed N] [--shard I/N] [--json]
-      Generate the flows of a scenario (YAML or JSON, see docs/traffic.md) to a pcapng file, or
+export const TRAFFIC_USAGE = `traffic SCENARIO [--out FILE.pcapng | --out FILE.pcap | --send] [--seed N] [--shard I/N] [--json]
+      Generate the flows of a scenario (YAML or JSON, see docs/traffic.md) to a pcapng file (or
+      classic pcap: the format the --out name's extension says), or
       send them to loopback (127.0.0.0/8, ::1 only) through raw sockets at the scenario's rates.
       Deterministic for a seed; --shard I/N (I from 0) writes part I of N, disjoint parts whose
       union is the whole.`;
@@ -24,6 +26,7 @@ export async function trafficCommand(argv: readonly string[], io: CliContext): P
   }, 'traffic: ', SEE_HELP);
   if (positionals.length !== 1) throw new CliError(`traffic: expected one SCENARIO file, got ${listOrNone(positionals)}; usage: rawcraft traffic SCENARIO ... (see rawcraft help)`);
   if ((values.out === undefined) === !values.send) throw new CliError('traffic: give one of --out FILE.pcapng and --send');
+  const format = values.out === undefined ? undefined : outFormat(values.out);
   const options: { seed?: number; shard?: { index: number; count: number } } = {};
   if (values.seed !== undefined) options.seed = integer('traffic', '--seed', values.seed, 0, 0, Number.MAX_SAFE_INTEGER);
   if (values.shard !== undefined) {
@@ -36,12 +39,13 @@ export async function trafficCommand(argv: readonly string[], io: CliContext): P
   let summary: TrafficSummary;
   if (values.out !== undefined) {
     let last = 0;
-    summary = await writeTraffic(scenario, values.out, options, (p) => {
+    const onPacket = (p: TrafficPacket) => {
       if (io.progress && (p.number & 1023) === 0 && performance.now() - last > 200) {
         last = performance.now();
         io.progress(`${p.number} packets...`);
       }
-    });
+    };
+    summary = format === 'pcap' ? await writePcap(scenario, values.out, options, onPacket) : await writeTraffic(scenario, values.out, options, onPacket);
     io.progress?.('');
   } else {
     summary = await sendTraffic(scenario, options, io);
@@ -58,6 +62,29 @@ export async function trafficCommand(argv: readonly string[], io: CliContext): P
     await io.write(lines.join('\n') + '\n');
   }
   return EXIT_OK;
+}
+
+/** The capture format an --out file name asks for: by its extension, and no other. */
+function outFormat(path: string): 'pcap' | 'pcapng' {
+  const m = /\.(pcapng|pcap)$/i.exec(path);
+  if (!m) throw new CliError(`traffic: --out ${JSON.stringify(path)}: name the file .pcapng (pcapng, with flow comments) or .pcap (classic pcap)`);
+  return m[1].toLowerCase() as 'pcap' | 'pcapng';
+}
+
+/** The scenario to a classic pcap file (LINKTYPE_RAW: IPv4 and IPv6 alike); pcap has no comments to name the flows. */
+async function writePcap(scenario: Scenario, path: string, options: TrafficOptions, onPacket: (p: TrafficPacket) => void): Promise<TrafficSummary> {
+  const writer = createCaptureWriter(path, { format: 'pcap', linkType: LinkType.RAW });
+  const summary = newSummary(scenario, options);
+  try {
+    for (const p of generateTraffic(scenario, options)) {
+      await writer.write({ data: p.data, timestampNs: p.timestampNs });
+      count(summary, p);
+      onPacket(p);
+    }
+  } finally {
+    await writer.close();
+  }
+  return finish(summary);
 }
 
 /** The destination of an IP datagram when it is loopback; undefined otherwise. */
