@@ -1,14 +1,15 @@
 /**
  * The main job (`npm start`): craft a few packets, print them decoded, write demo.pcap, and
- * send an ICMP echo to 127.0.0.1 (loopback only) when privileged.
+ * send an ICMP echo to 127.0.0.1 (loopback only) when privileged. Every packet of demo.pcap
+ * is addressed to loopback: the README sends the file (`npx rawcraft send demo.pcap`).
  */
 import { decode, ipv4, openTransport, PreflightError, request, show, summary, TransportError } from '../src/index.js';
 import { createCaptureWriter, LinkType } from '../src/capture/index.js';
 
 const packets = [
   ipv4({ dst: '127.0.0.1', id: 1 }).icmp({ type: 'echo-request', id: 0x7263, seq: 1 }).payload('rawcraft demo'),
-  ipv4({ src: '192.0.2.1', dst: '198.51.100.2', ttl: 3, id: 2 }).udp({ srcPort: 40000, dstPort: 33434 }).payload('hello'),
-  ipv4({ src: '192.0.2.1', dst: '203.0.113.5', id: 3, flags: ['df'] }).tcp({
+  ipv4({ src: '127.0.0.1', dst: '127.0.0.2', ttl: 3, id: 2 }).udp({ srcPort: 40000, dstPort: 33434 }).payload('hello'),
+  ipv4({ src: '127.0.0.1', dst: '127.0.0.3', id: 3, flags: ['df'] }).tcp({
     srcPort: 40001,
     dstPort: 443,
     seq: 1000,
@@ -16,7 +17,7 @@ const packets = [
     options: [{ kind: 'mss', value: 1460 }, { kind: 'sack-permitted' }, { kind: 'timestamps', value: 1, echo: 0 }, { kind: 'nop' }, { kind: 'window-scale', shift: 7 }],
   }),
   // Deliberately broken: a wrong UDP checksum, to show the decoder's verdict.
-  ipv4({ src: '192.0.2.1', dst: '198.51.100.2', id: 4 }).udp({ srcPort: 40002, dstPort: 33435 }).corrupt('checksum').payload('bad'),
+  ipv4({ src: '127.0.0.1', dst: '127.0.0.2', id: 4 }).udp({ srcPort: 40002, dstPort: 33435 }).corrupt('checksum').payload('bad'),
 ];
 
 const writer = createCaptureWriter('demo.pcap', { format: 'pcap', linkType: LinkType.RAW });

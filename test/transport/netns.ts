@@ -141,3 +141,22 @@ export function nodeInNs(ns: string, cwd: string, script: string, args: string[]
     });
   });
 }
+
+/**
+ * One namespace with nothing but its loopback interface up: there is no route anywhere else,
+ * so a packet to any other address cannot be sent from it (sendto fails with ENETUNREACH).
+ * ICMP is not rate-limited in it. Remove it with `remove()`.
+ */
+export function createLoopbackNamespace(): { ns: string; remove: () => void } {
+  const ns = `rc-${process.pid.toString(36)}${randomBytes(3).toString('hex')}-l`;
+  ip(['netns', 'add', ns]);
+  const remove = () => void spawnSync('ip', ['netns', 'del', ns], { timeout: 10_000 });
+  try {
+    ip(['-n', ns, 'link', 'set', 'lo', 'up']);
+    inNs(ns, ['sysctl', '-q', '-w', 'net.ipv4.icmp_ratelimit=0', 'net.ipv6.icmp.ratelimit=0']);
+  } catch (error) {
+    remove();
+    throw error;
+  }
+  return { ns, remove };
+}

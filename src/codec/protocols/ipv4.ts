@@ -45,6 +45,7 @@ export interface Ipv4Input {
   dscp?: number;
   ecn?: EcnName | number;
   totalLength?: number;
+  /** Default 1: Linux replaces a zero id of a header-included datagram (Scapy's default is 1 too). */
   id?: number;
   flags?: FlagsValue & (readonly Ipv4Flag[] | number);
   fragmentOffset?: number;
@@ -53,7 +54,10 @@ export interface Ipv4Input {
   /** Default: from the next layer (17 for UDP...), 253 (RFC 3692 experimentation) for raw data. */
   protocol?: number;
   checksum?: number;
-  /** Default 127.0.0.1. */
+  /**
+   * Encoded alone: 127.0.0.1. Sent through the raw transport, or built by `rawcraft build` /
+   * `send`: the address this host sends from towards `dst` (a route lookup).
+   */
   src?: string;
   /** Default 127.0.0.1. */
   dst?: string;

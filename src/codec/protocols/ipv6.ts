@@ -44,7 +44,11 @@ export interface Ipv6Input {
   nextHeader?: number;
   /** Default 64. */
   hopLimit?: number;
-  /** Default ::1. Any RFC 4291 text form (compressed, IPv4-embedded, any case); no zone id. */
+  /**
+   * Any RFC 4291 text form (compressed, IPv4-embedded, any case); no zone id. Encoded alone,
+   * the default is ::1; sent through the raw transport, or built by `rawcraft build` / `send`:
+   * the address this host sends from towards `dst` (a route lookup).
+   */
   src?: string;
   /** Default ::1. */
   dst?: string;

@@ -1,0 +1,184 @@
+/**
+ * Every `rawcraft ...` / `npx rawcraft ...` command in the sh code blocks of README.md and
+ * docs/ (issue 14 item 1), run verbatim by sh, in document order, in one scratch folder, inside
+ * a network namespace this test creates with only a loopback interface: a packet to any other
+ * address cannot be sent from there (the send fails, and so does the command), and nothing can
+ * leave the machine even if a document is wrong. Besides:
+ * - every command exits 0 (`preflight` may exit 1: that is its answer when it finds errors);
+ * - the destination of every packet each `send` command would send (its file or expression,
+ *   decoded) is in 127.0.0.0/8 or ::1;
+ * - no command contains a placeholder (`...`): a reader must be able to paste it.
+ * The scratch folder starts as a reader's would: demo.pcap written by the demo (`npm start`),
+ * a copy of examples/, and the reader's own files the docs name (capture.pcap, hex.txt...),
+ * made here from demo.pcap. `npx rawcraft` and `rawcraft` run the built CLI; any other npx
+ * is refused. Needs root (namespaces, raw sockets): skipped without, failing with CI=true.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IN_CI, ROOT, rawAccess } from '../transport/helpers.js';
+import { canCreateNamespaces, createLoopbackNamespace } from '../transport/netns.js';
+import { CLI, ensureBuilt } from '../transport/built-cli.js';
+
+interface DocCommand {
+  readonly file: string;
+  readonly line: number;
+  readonly text: string;
+}
+
+/** The rawcraft command lines of the sh code blocks of a Markdown file. */
+function commandsIn(file: string, markdown: string): DocCommand[] {
+  const found: DocCommand[] = [];
+  const lines = markdown.split('\n');
+  let inSh = false;
+  let fence = false;
+  lines.forEach((line, i) => {
+    const open = /^\s*```\s*(\w*)/.exec(line);
+    if (open) {
+      if (!fence) {
+        fence = true;
+        inSh = ['sh', 'bash', 'shell', 'console'].includes(open[1]);
+      } else {
+        fence = false;
+        inSh = false;
+      }
+      return;
+    }
+    if (!inSh) return;
+    const text = line.replace(/^\s*\$ /, '').trim();
+    if (/^(npx )?rawcraft\b/.test(text)) found.push({ file, line: i + 1, text });
+  });
+  return found;
+}
+
+function markdownFiles(): string[] {
+  const docs = readdirSync(join(ROOT, 'docs'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.md') && !f.startsWith('api'))
+    .sort()
+    .map((f) => join('docs', f));
+  return ['README.md', ...docs];
+}
+
+const COMMANDS = markdownFiles().flatMap((f) => commandsIn(f, readFileSync(join(ROOT, f), 'utf8')));
+
+/** sh functions: `rawcraft` and `npx rawcraft` run the built CLI; nothing else is fetched. */
+const PRELUDE = `rawcraft() { "${process.execPath}" "${CLI}" "$@"; }
+npx() { if [ "$1" = rawcraft ]; then shift; rawcraft "$@"; else echo "npx $1: not allowed in docs commands" >&2; return 127; fi; }
+`;
+
+let ns: { ns: string; remove: () => void } | undefined;
+let unavailable: string | undefined;
+let background: ReturnType<typeof spawn> | undefined;
+const work = mkdtempSync(join(tmpdir(), 'rawcraft-docs-'));
+
+function inNs(script: string, timeoutMs = 60_000): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync('ip', ['netns', 'exec', ns!.ns, 'sh', '-c', PRELUDE + script], { cwd: work, encoding: 'utf8', timeout: timeoutMs });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr + (r.error ? String(r.error) : '') };
+}
+
+beforeAll(async () => {
+  if (!rawAccess.ok) {
+    unavailable = `no raw-socket privilege: ${rawAccess.reason}`;
+    return;
+  }
+  const can = canCreateNamespaces();
+  if (!can.ok) {
+    unavailable = `cannot create network namespaces: ${can.reason}`;
+    return;
+  }
+  await ensureBuilt();
+  ns = createLoopbackNamespace();
+  // The reader's folder: the demo's demo.pcap (npm start runs dist/examples/demo.js), the examples.
+  const demo = inNs(`"${process.execPath}" "${join(ROOT, 'dist', 'examples', 'demo.js')}"`);
+  if (demo.status !== 0) throw new Error(`the demo failed: ${demo.stderr}`);
+  cpSync(join(ROOT, 'examples'), join(work, 'examples'), { recursive: true });
+  // The reader's own files the docs name, made from demo.pcap.
+  for (const name of ['capture.pcap', 'x.pcap']) copyFileSync(join(work, 'demo.pcap'), join(work, name));
+  const setup = inNs('set -e; rawcraft decode demo.pcap --json | rawcraft encode --pcapng capture.pcapng; rawcraft decode demo.pcap --json > packets.jsonl; rawcraft decode demo.pcap --json | rawcraft encode --hex > hex.txt');
+  if (setup.status !== 0) throw new Error(`setting up the reader's files failed: ${setup.stderr}`);
+  // ICMP for `listen` to see: UDP to a closed loopback port draws port unreachables.
+  background = spawn('ip', ['netns', 'exec', ns.ns, process.execPath, '-e', "const s=require('dgram').createSocket('udp4');setInterval(()=>s.send('x',9,'127.0.0.1'),100)"], { stdio: 'ignore' });
+}, 200_000);
+
+afterAll(() => {
+  background?.kill('SIGKILL');
+  ns?.remove();
+  rmSync(work, { recursive: true, force: true });
+});
+
+function guard(ctx: { skip: (note?: string) => void }): void {
+  if (unavailable) {
+    if (IN_CI) throw new Error(`CI=true but ${unavailable}`);
+    ctx.skip(unavailable);
+  }
+}
+
+/** Words of a command line, as sh splits them (quotes removed; no expansions in docs commands). */
+function words(text: string): string[] {
+  const out: string[] = [];
+  const re = /'([^']*)'|"([^"]*)"|(\S+)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) out.push(m[1] ?? m[2] ?? m[3]);
+  return out;
+}
+
+const SEND_FLAGS_WITH_VALUES = new Set(['--hex', '--count', '--rate', '--interval', '--transport', '--iface', '--platform', '--ipv6-hdrincl', '--sndbuf']);
+
+/** The inputs of each `send` in a command line (several when piped or chained): the EXPR/FILE and --hex values, unless it writes to a file. */
+function sendInputs(text: string): { source: string; hex: boolean }[] {
+  const inputs: { source: string; hex: boolean }[] = [];
+  for (const part of text.split(/&&|\||;/)) {
+    const w = words(part.replace(/#.*$/, ''));
+    const at = w.indexOf('send');
+    if (at < 0 || !w.slice(0, at).every((x) => x === 'npx' || x === 'rawcraft')) continue;
+    const rest = w.slice(at + 1);
+    const transport = rest[rest.indexOf('--transport') + 1];
+    if (rest.includes('--transport') && transport !== 'raw') continue; // a capture file: nothing goes on the network
+    for (let i = 0; i < rest.length; i++) {
+      if (rest[i] === '--hex') inputs.push({ source: rest[++i], hex: true });
+      else if (SEND_FLAGS_WITH_VALUES.has(rest[i])) i++;
+      else if (!rest[i].startsWith('-')) inputs.push({ source: rest[i], hex: false });
+    }
+  }
+  return inputs;
+}
+
+/** Destination addresses of the packets an input holds: decoded (a file) or built (an expression). */
+function destinations(input: { source: string; hex: boolean }): string[] {
+  const args = input.hex ? ['decode', '--hex', input.source, '--json', '--lax'] : existsSync(join(work, input.source)) ? ['decode', input.source, '--json', '--lax'] : ['build', input.source, '--json'];
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: work, encoding: 'utf8', timeout: 30_000 });
+  if (r.status !== 0) throw new Error(`rawcraft ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => {
+      const layers = (JSON.parse(l) as { layers: { layer: string; fields: { dst?: string } }[] }).layers;
+      return layers.find((x) => x.layer === 'ipv4' || x.layer === 'ipv6')?.fields.dst ?? '(not IP)';
+    });
+}
+
+const isLoopback = (a: string) => /^127\.\d+\.\d+\.\d+$/.test(a) || a === '::1';
+
+describe('the commands of README.md and docs/ (issue 14 item 1)', () => {
+  it('are found (the extraction itself works)', () => {
+    expect(COMMANDS.filter((c) => c.file === 'README.md').length).toBeGreaterThan(10);
+    expect(COMMANDS.some((c) => /\bsend demo\.pcap$/.test(c.text.replace(/\s+#.*$/, '')))).toBe(true);
+    expect(sendInputs("npx rawcraft traffic a.yaml --out lo.pcapng && npx rawcraft send lo.pcapng --rate 500")).toEqual([{ source: 'lo.pcapng', hex: false }]);
+    expect(sendInputs("rawcraft send 'ipv4(dst=127.0.0.1)/udp' --count 3 --transport pcapng:x.pcapng")).toEqual([]);
+  });
+
+  for (const c of COMMANDS) {
+    it(`${c.file}:${c.line}: ${c.text}`, (ctx) => {
+      guard(ctx);
+      expect(c.text, 'a placeholder, not a command a reader can paste').not.toMatch(/\.\.\./);
+      const r = inNs(c.text, 120_000);
+      const allowed = /\brawcraft preflight\b/.test(c.text) ? [0, 1] : [0];
+      expect(allowed, `exit ${r.status}\n${r.stderr}`).toContain(r.status);
+      for (const input of sendInputs(c.text)) {
+        const away = destinations(input).filter((d) => !isLoopback(d));
+        expect(away, `packets of ${input.source} that are not addressed to loopback`).toEqual([]);
+      }
+    });
+  }
+});
