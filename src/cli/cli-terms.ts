@@ -8,7 +8,9 @@ const LIBRARY_OPTIONS: readonly (readonly [RegExp, string])[] = [
   [/\{ ?force: true ?\}|\bforce: true\b/g, '--force'],
   [/\{ ?broadcast: true ?\}/g, '--broadcast'],
   [/\bhdrincl: false\b/g, '--no-hdrincl'],
+  [/\bipv6Hdrincl: false\b/g, '--ipv6-hdrincl off'],
   [/\bipv6Hdrincl\b(?:: true)?/g, '--ipv6-hdrincl on'],
+  [/\buse the (pcapng?) transport\b/g, 'use --transport $1:PATH'],
   [/\ba larger sendBufferSize \(SO_SNDBUF\)/g, 'a larger --sndbuf BYTES (SO_SNDBUF)'],
 ];
 

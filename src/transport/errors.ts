@@ -212,7 +212,7 @@ function remedyFor(e: TransportErrorInit, isSend: boolean): string {
     case 'EOPNOTSUPP':
     case 'EAFNOSUPPORT':
       if (e.option)
-        return `This kernel does not support ${e.option} on raw ${e.family === 6 ? 'IPv6' : 'IPv4'} sockets${e.option === 'IPV6_HDRINCL' ? ' (Linux has it since 4.5; macOS never): let the kernel build the IPv6 header (hdrincl: false) and use hopLimit/trafficClass' : ''}.`;
+        return `This kernel does not support ${e.option} on raw ${e.family === 6 ? 'IPv6' : 'IPv4'} sockets${e.option === 'IPV6_HDRINCL' ? ' (Linux has it since 4.5; macOS never): let the kernel build the IPv6 header (ipv6Hdrincl: false) and use hopLimit/trafficClass' : ''}.`;
       if (e.protocol === 0)
         return 'Raw sockets need a protocol number; 0 (IPPROTO_IP) is refused: use e.g. 1 (ICMP), 58 (ICMPv6), or 255 (IPPROTO_RAW) with a header you build.';
       return `This kernel does not offer raw ${e.family === 6 ? 'IPv6' : 'IPv4'} sockets for protocol ${e.protocol ?? '?'} (e.g. SCTP may be unsupported or blocked): use another protocol number, or IPPROTO_RAW (255) with a header you build.`;

@@ -64,7 +64,7 @@ export function ipv4KernelChanges(ip: IpFacts, length: number): NotHonoured[] {
 export function ipv6KernelChanges(ip: IpFacts, packet: Uint8Array): NotHonoured[] {
   const out: NotHonoured[] = [];
   const why = 'the kernel writes the IPv6 header on a raw IPv6 socket without IPV6_HDRINCL';
-  if (ip.flowLabel !== 0) out.push({ layer: 'ipv6', field: 'flowLabel', value: ip.flowLabel, reason: `${why}: the flow label cannot be set (open the transport with ipv6Hdrincl on Linux)` });
+  if (ip.flowLabel !== 0) out.push({ layer: 'ipv6', field: 'flowLabel', value: ip.flowLabel, reason: `${why}: the flow label cannot be set (open the transport with ipv6Hdrincl: true, Linux only)` });
   if (ip.payloadLength !== packet.length - 40) {
     out.push({ layer: 'ipv6', field: 'payloadLength', value: ip.payloadLength, reason: `${why} with the real payload length (${packet.length - 40})` });
   }

@@ -36,7 +36,7 @@ import { nowNs, outgoing, type IpFacts, type Outgoing } from './outgoing.js';
 import { compileFilter, decodeReceived, releasing } from './received.js';
 import { SourceCache } from './route.js';
 import { leavesSourceOut, withRouteSource } from './source.js';
-import { includesHeader, IPPROTO_RAW, sendSocket } from './send-socket.js';
+import { includesHeader, IPPROTO_RAW, IPV6_EXTENSION_HEADERS, sendSocket } from './send-socket.js';
 import { encodeLayers } from '../codec/encode.js';
 import type { StepBase } from '../builders/packet.js';
 import { ipv4HdrinclChanges, ipv4KernelChanges, ipv6ChecksumOffset, ipv6KernelChanges, sourceChange } from './fidelity.js';
@@ -429,6 +429,10 @@ export class RawTransport implements Transport {
     this.#noteSent(6, ip.protocol);
     if (includesHeader(ip, out.bytes, this.#options, this.#platform)) {
       return { socket: this.#sender('6/raw', () => this.#socketOptions(6, IPPROTO_RAW, { hdrincl: true }), force), payload: out.bytes, destination, family: 6, notHonoured: [] };
+    }
+    if (IPV6_EXTENSION_HEADERS.has(ip.protocol)) {
+      // A per-protocol socket would be one for "protocol" 0, 43...: socket() refuses it, and the kernel could not add the header anyway.
+      throw new TransportArgumentError('ipv6Hdrincl', false, `IPV6_HDRINCL (ipv6Hdrincl: true, or left out on Linux): next header ${ip.protocol} is an extension header, which only IPV6_HDRINCL sends as built`);
     }
     const notHonoured = ipv6KernelChanges(ip, out.bytes);
     const checksumOffset = ipv6ChecksumOffset(ip, out.bytes);

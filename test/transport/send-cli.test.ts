@@ -74,6 +74,10 @@ describe('rawcraft send: what goes out', () => {
     const perProtocol = cli(['send', 'ipv6(dst=::1,flowLabel=5)/udp(dstPort=9)/raw(hex=01)', '--ipv6-hdrincl', 'off']);
     expect(perProtocol.status, perProtocol.stderr).toBe(0);
     expect(perProtocol.stdout).toMatch(/note: ipv6\.flowLabel not as built in 1 packet: .*--ipv6-hdrincl on/);
+    const refused = cli(['send', 'ipv6(dst=::1)/ipv6-hop-by-hop()/udp(dstPort=9)', '--ipv6-hdrincl', 'off']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/^rawcraft: send: packet 0: .*--ipv6-hdrincl off is not allowed; expected IPV6_HDRINCL \(--ipv6-hdrincl on, or left out on Linux\): next header 0 is an extension header/m);
+    expect(refused.stderr).not.toMatch(/ipv6Hdrincl/);
     expect(cli(['send', 'ipv6(dst=::1)/udp(dstPort=9)', '--ipv6-hdrincl', 'sometimes']).stderr).toMatch(/--ipv6-hdrincl "sometimes": expected on, off or auto/);
     expect(cli(['send', 'ipv4(dst=127.0.0.1)/udp(dstPort=9)', '--sndbuf', '1', '--transport', `pcap:${join(dir, 'x.pcap')}`]).stderr).toMatch(/apply to --transport raw only/);
   });

@@ -1,8 +1,9 @@
 /**
  * A source address left out is the one the kernel would choose towards the destination
  * (issue 14 item 2), across network namespaces this test creates (A — R — B, netns.ts), never
- * the host's network: `rawcraft build` in A shows A's address, and `rawcraft send` from A
- * reaches a plain dgram socket in B from A's address, with no note. Needs root: skipped
+ * the host's network: `rawcraft build` in A shows A's address, `rawcraft send` from A reaches a
+ * plain dgram socket in B from A's address, with no note, and so does a builder step sent
+ * through the library's raw transport (whose result, decoded, shows that source). Needs root: skipped
  * without, failing with CI=true.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,13 +27,13 @@ socket.bind(Number(port), address, () => console.log('ready'));
 `;
 
 /** The library: a builder step without a source, sent through openTransport('raw'). */
-const SENDER = `import { openTransport, ipv4, packet } from ${JSON.stringify(join(ROOT, 'dist', 'src', 'index.js'))};
+const SENDER = `import { openTransport, ipv4, packet, decode } from ${JSON.stringify(join(ROOT, 'dist', 'src', 'index.js'))};
 const [family, dst, port] = process.argv.slice(2);
 const transport = openTransport('raw');
 const step = family === '6' ? packet().ipv6({ dst }).udp({ dstPort: Number(port) }).payload('lib') : ipv4({ dst }).udp({ dstPort: Number(port) }).payload('lib');
 const result = await transport.send(step);
 await transport.close();
-console.log(JSON.stringify({ notHonoured: result.notHonoured }));
+console.log(JSON.stringify({ notHonoured: result.notHonoured, src: decode(result.bytes).layers[0].fields.src }));
 `;
 
 let topo: Topology | undefined;
@@ -100,7 +101,7 @@ describe('a source left out is the route\'s source towards the destination', () 
       await listeningAgain;
       const lib = await nodeInNs(t.a, dir, join(dir, 'sender.mjs'), [c.family, c.dst, String(c.port)]);
       expect(lib.status, lib.stderr).toBe(0);
-      expect(JSON.parse(lib.stdout)).toEqual({ notHonoured: [] });
+      expect(JSON.parse(lib.stdout)).toEqual({ notHonoured: [], src: c.src }); // what was sent, decoded
       const r2 = await receivedAgain;
       expect(r2.status, r2.stderr).toBe(0);
       expect(JSON.parse(r2.stdout.trim().split('\n').pop()!)).toEqual({ data: Buffer.from('lib').toString('hex'), from: c.src });

@@ -114,7 +114,7 @@ export const LINUX_RULES: readonly Rule[] = [
     severity: 'info',
     scope: 'socket',
     source: LINUX.ipv6Hdrincl,
-    remedy: 'On kernels before 4.5, let the kernel build the IPv6 header (hdrincl: false) and set hopLimit / trafficClass as socket options.',
+    remedy: 'On kernels before 4.5, let the kernel build the IPv6 header (ipv6Hdrincl: false) and set hopLimit / trafficClass as socket options.',
     check: ({ socket, context }) => {
       if (socket.family !== 6 || !socket.hdrincl) return undefined;
       const kernel = context.platform.os === 'linux' ? context.platform.kernel : undefined;
