@@ -179,6 +179,6 @@ describe('the commands of README.md and docs/ (issue 14 item 1)', () => {
         const away = destinations(input).filter((d) => !isLoopback(d));
         expect(away, `packets of ${input.source} that are not addressed to loopback`).toEqual([]);
       }
-    });
+    }, 150_000);
   }
 });
