@@ -16,7 +16,7 @@ import type { Finding, PreflightContextInput, PreflightPacket, SocketSettings } 
 import { parseCommandArgs, usageHint } from './args.js';
 import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';
-import { readPackets, type InputPacket } from './input.js';
+import { readSendInput, type SendInput } from './send-input.js';
 import { SOCKET_FLAG_OPTIONS, SOCKET_FLAGS_USAGE, socketChoice, type SocketChoice } from './socket-flags.js';
 import { includesHeader, sendSocket } from '../transport/send-socket.js';
 import { ipFacts } from '../transport/outgoing.js';
@@ -70,8 +70,8 @@ export function parsePreflightArgs(argv: readonly string[]): PreflightArgs {
 }
 
 /** The IP datagram inside a CLI input packet (Ethernet / Linux cooked frames unwrapped). */
-function ipDatagram(input: InputPacket): Buffer {
-  const b = input.bytes;
+function ipDatagram(input: SendInput): Buffer {
+  const b = Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength);
   if (input.from === 'ethernet') {
     let off = 12;
     let type = b.length >= 14 ? b.readUInt16BE(12) : 0;
@@ -141,7 +141,8 @@ export async function preflightCommand(argv: readonly string[] | PreflightArgs, 
 
   const os = resolveContext(base).platform.os;
   let anyError = false;
-  for await (const input of readPackets(file, args.hex, io.stdin)) {
+  // The packets as send reads them (an expression's left-out source included), for the socket send would use.
+  for await (const input of readSendInput(file, args.hex, io.stdin)) {
     const plan = sendPlan(input.index, ipDatagram(input), args.socket, os);
     const context = resolveContext({ ...base, socket: plan.socket });
     const findings = preflight(plan.packet, context);
