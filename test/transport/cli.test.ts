@@ -4,58 +4,18 @@
  * is newer than it (`npm test` builds it anyway).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCapture } from '../../src/capture/index.js';
 import { ipv4 } from '../../src/builders/packet.js';
 import { openTransport } from '../../src/transport/index.js';
-import { ROOT, buildTransportForChild, requireRaw } from './helpers.js';
+import { buildTransportForChild, requireRaw } from './helpers.js';
+import { CLI, ensureBuilt } from './built-cli.js';
 
-const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const dir = mkdtempSync(join(tmpdir(), 'rawcraft-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function newestSource(path: string): number {
-  let newest = 0;
-  for (const e of readdirSync(path, { withFileTypes: true })) {
-    const p = join(path, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** `npm run build` when dist is missing or older than src; one build at a time (a lock directory). */
-async function ensureBuilt(): Promise<void> {
-  const fresh = () => {
-    try {
-      return statSync(CLI).mtimeMs >= newestSource(join(ROOT, 'src'));
-    } catch {
-      return false;
-    }
-  };
-  if (fresh()) return;
-  const lock = join(tmpdir(), 'rawcraft-build.lock');
-  for (const deadline = Date.now() + 180_000; ; ) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`waited 180 s for ${lock}; remove it if no build is running`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  try {
-    if (fresh()) return;
-    // Type errors elsewhere in the tree (work in progress) do not stop tsc from emitting.
-    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.json')], { cwd: ROOT, encoding: 'utf8', timeout: 170_000 });
-    if (!fresh()) throw new Error(`npm run build did not produce ${CLI}: ${r.stdout}${r.stderr}`);
-  } finally {
-    rmdirSync(lock);
-  }
-}
 
 function cli(args: string[], timeout = 30_000): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout });
