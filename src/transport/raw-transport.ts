@@ -172,7 +172,7 @@ export class RawTransport implements Transport {
   async send(packet: Sendable, options: SendOptions = {}): Promise<SendResult> {
     this.#check('send');
     const force = !!(this.#options.force || options.force);
-    const out = outgoing(await this.#sourced(packet));
+    const out = outgoing(leavesSourceOutOf(packet) ? await this.#sourced(packet as StepBase) : packet);
     const findings = this.#preflight(out, options.destination, force);
     const plan = await this.#plan(out, options.destination, force);
     let sentAt = 0n;
@@ -191,7 +191,7 @@ export class RawTransport implements Transport {
     const findings: (Finding & { index: number })[] = [];
     for (const p of packets) {
       const index = outs.length;
-      const out = outgoing(await this.#sourced(p));
+      const out = outgoing(leavesSourceOutOf(p) ? await this.#sourced(p as StepBase) : p);
       let found: Finding[];
       try {
         found = this.#preflight(out, undefined, force, index);
@@ -357,10 +357,8 @@ export class RawTransport implements Transport {
    * A builder step whose first IP layer leaves the source out gets the source the kernel would
    * use towards its destination (a route lookup), not the codec's loopback default.
    */
-  async #sourced(packet: Sendable): Promise<Sendable> {
-    if (packet instanceof Uint8Array || typeof (packet as StepBase).encode !== 'function') return packet;
-    const layers = (packet as StepBase).layers;
-    if (!leavesSourceOut(layers[0])) return packet;
+  async #sourced(packet: StepBase): Promise<Sendable> {
+    const layers = packet.layers;
     const routed = await withRouteSource(layers, (destination, family) => this.#sources.get(destination, family));
     return routed.filled === undefined ? packet : { bytes: encodeLayers(routed.layers), firstLayer: layers[0].layer };
   }
@@ -536,6 +534,11 @@ function validateReceive(o: TransportReceiveOptions): void {
     throw new TransportArgumentError('timeoutMs', o.timeoutMs, 'a number of milliseconds >= 0');
   }
   if (o.count !== undefined && !(Number.isInteger(o.count) && o.count > 0)) throw new TransportArgumentError('count', o.count, 'an integer > 0');
+}
+
+/** A builder step whose first layer is IPv4 or IPv6 without a source (bytes always have one). */
+function leavesSourceOutOf(packet: Sendable): boolean {
+  return !(packet instanceof Uint8Array) && typeof (packet as StepBase).encode === 'function' && leavesSourceOut((packet as StepBase).layers[0]);
 }
 
 /** bind() refused by the OS (TransportError or WinsockError), or by pre-flight for that reason alone. */
