@@ -3,6 +3,7 @@
  * generate a scenario's packets to a pcapng file (streaming, bounded memory) or send them, paced
  * by their timestamps, to loopback through raw sockets.
  */
+import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadScenario, type Scenario } from '../traffic/scenario.js';
 import { count, finish, generateTraffic, newSummary, writeTraffic, type TrafficOptions, type TrafficPacket, type TrafficSummary } from '../traffic/generate.js';
@@ -81,8 +82,12 @@ async function writePcap(scenario: Scenario, path: string, options: TrafficOptio
       count(summary, p);
       onPacket(p);
     }
-  } finally {
     await writer.close();
+  } catch (error) {
+    // A failed run leaves no half-written file.
+    await writer.close().catch(() => undefined);
+    rmSync(path, { force: true });
+    throw error;
   }
   return finish(summary);
 }
