@@ -37,8 +37,9 @@ export const SEND_USAGE = `send [EXPR|FILE|-] [--hex HEX ...] [--count N] [--rat
       ${SOCKET_FLAGS_USAGE}
       Pre-flight checks each packet first, for the socket it will go out on (the same defaults and
       flags as rawcraft preflight; --platform NAME checks as that platform would): it refuses what
-      the OS would reject or drop (error findings: the packet counts as failed; --force makes the
-      system call anyway) and only notes the rest: fields the kernel rewrites (note: ... not as
+      the OS would reject or drop (error findings: the packet counts as failed, or, for the socket
+      itself such as missing privileges, the command ends; --force makes the system call anyway)
+      and only notes the rest: fields the kernel rewrites (note: ... not as
       built) and warnings (note: [CODE] ...), each once with a count. --mtu N fragments each IP
       datagram for a link MTU of N.`;
 
