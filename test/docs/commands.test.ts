@@ -5,8 +5,9 @@
  * address cannot be sent from there (the send fails, and so does the command), and nothing can
  * leave the machine even if a document is wrong. Besides:
  * - every command exits 0 (`preflight` may exit 1: that is its answer when it finds errors);
- * - the destination of every packet each `send` command would send (its file or expression,
- *   decoded) is in 127.0.0.0/8 or ::1;
+ * - the destination of every packet each `send` or `sr` command would send (its file or
+ *   expression, decoded) is in 127.0.0.0/8 or ::1, and so is every host ping, traceroute or
+ *   arp is given as an address;
  * - no command contains a placeholder (`...`): a reader must be able to paste it.
  * The scratch folder starts as a reader's would: demo.pcap written by the demo (`npm start`),
  * a copy of examples/, and the reader's own files the docs name (capture.pcap, hex.txt...),
@@ -16,6 +17,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IN_CI, ROOT, rawAccess } from '../transport/helpers.js';
@@ -123,25 +125,43 @@ function words(text: string): string[] {
   return out;
 }
 
-const SEND_FLAGS_WITH_VALUES = new Set(['--hex', '--count', '--rate', '--interval', '--transport', '--iface', '--platform', '--ipv6-hdrincl', '--sndbuf']);
+/** Commands that send packets: their inputs (expressions, files) are checked; ping-like ones name a host. */
+const SENDERS = new Set(['send', 'sr']);
+const HOST_COMMANDS = new Set(['ping', 'traceroute', 'arp']);
 
-/** The inputs of each `send` in a command line (several when piped or chained): the EXPR/FILE and --hex values, unless it writes to a file. */
-function sendInputs(text: string): { source: string; hex: boolean }[] {
+/**
+ * The inputs of each sending command in a command line (several when piped or chained): --hex
+ * values, files that exist, and expressions (words with a '(' or '/'); other words are flag
+ * values. A command writing to a capture file (--transport pcap:, pcapng:) sends nothing.
+ */
+function sendInputs(text: string, exists: (name: string) => boolean = (name) => existsSync(join(work, name))): { source: string; hex: boolean }[] {
   const inputs: { source: string; hex: boolean }[] = [];
   for (const part of text.split(/&&|\||;/)) {
-    const w = words(part.replace(/#.*$/, ''));
-    const at = w.indexOf('send');
+    const w = words(part.replace(/(^|\s)#.*$/, ''));
+    const at = w.findIndex((x) => SENDERS.has(x));
     if (at < 0 || !w.slice(0, at).every((x) => x === 'npx' || x === 'rawcraft')) continue;
     const rest = w.slice(at + 1);
     const transport = rest[rest.indexOf('--transport') + 1];
-    if (rest.includes('--transport') && transport !== 'raw') continue; // a capture file: nothing goes on the network
+    if (rest.includes('--transport') && /^(pcap|pcapng):/.test(transport)) continue;
     for (let i = 0; i < rest.length; i++) {
       if (rest[i] === '--hex') inputs.push({ source: rest[++i], hex: true });
-      else if (SEND_FLAGS_WITH_VALUES.has(rest[i])) i++;
-      else if (!rest[i].startsWith('-')) inputs.push({ source: rest[i], hex: false });
+      else if (rest[i].startsWith('-') || /^(raw|pcap|pcapng|link)(:|$)/.test(rest[i])) continue;
+      else if (exists(rest[i]) || /[(/]/.test(rest[i])) inputs.push({ source: rest[i], hex: false });
     }
   }
   return inputs;
+}
+
+/** IP address literals on the command line of ping, traceroute, arp (their hosts). */
+function hostsNamed(text: string): string[] {
+  const hosts: string[] = [];
+  for (const part of text.split(/&&|\||;/)) {
+    const w = words(part.replace(/(^|\s)#.*$/, ''));
+    const at = w.findIndex((x) => HOST_COMMANDS.has(x));
+    if (at < 0 || !w.slice(0, at).every((x) => x === 'npx' || x === 'rawcraft')) continue;
+    hosts.push(...w.slice(at + 1).filter((x) => isIP(x)));
+  }
+  return hosts;
 }
 
 /** Destination addresses of the packets an input holds: decoded (a file) or built (an expression). */
@@ -164,8 +184,11 @@ describe('the commands of README.md and docs/ (issue 14 item 1)', () => {
   it('are found (the extraction itself works)', () => {
     expect(COMMANDS.filter((c) => c.file === 'README.md').length).toBeGreaterThan(10);
     expect(COMMANDS.some((c) => /\bsend demo\.pcap$/.test(c.text.replace(/\s+#.*$/, '')))).toBe(true);
-    expect(sendInputs("npx rawcraft traffic a.yaml --out lo.pcapng && npx rawcraft send lo.pcapng --rate 500")).toEqual([{ source: 'lo.pcapng', hex: false }]);
-    expect(sendInputs("rawcraft send 'ipv4(dst=127.0.0.1)/udp' --count 3 --transport pcapng:x.pcapng")).toEqual([]);
+    const exists = (name: string) => name.endsWith('.pcapng');
+    expect(sendInputs('npx rawcraft traffic a.yaml --out lo.pcapng && npx rawcraft send lo.pcapng --rate 500', exists)).toEqual([{ source: 'lo.pcapng', hex: false }]);
+    expect(sendInputs("rawcraft send 'ipv4(dst=127.0.0.1)/udp' --count 3 --transport pcapng:x.pcapng", exists)).toEqual([]);
+    expect(sendInputs("rawcraft sr 'ipv4(dst=198.51.100.1)/tcp(dstPort=1-3,flags=[syn])' --timeout 1", exists)).toEqual([{ source: 'ipv4(dst=198.51.100.1)/tcp(dstPort=1-3,flags=[syn])', hex: false }]);
+    expect(hostsNamed('rawcraft ping 127.0.0.1 -c 3 -i 0.2 && rawcraft traceroute ::1 -I')).toEqual(['127.0.0.1', '::1']);
   });
 
   for (const c of COMMANDS) {
@@ -179,6 +202,7 @@ describe('the commands of README.md and docs/ (issue 14 item 1)', () => {
         const away = destinations(input).filter((d) => !isLoopback(d));
         expect(away, `packets of ${input.source} that are not addressed to loopback`).toEqual([]);
       }
+      expect(hostsNamed(c.text).filter((h) => !isLoopback(h)), 'hosts that are not loopback').toEqual([]);
     }, 150_000);
   }
 });
