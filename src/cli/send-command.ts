@@ -142,16 +142,25 @@ export function checkPlatform(command: string, platform: string): void {
 }
 
 export async function sendCommand(argv: readonly string[], io: CliContext): Promise<number> {
+  const args = parseSendArgs(argv);
+  // Ctrl-C is ours from the start (reading the input, route lookups included): it stops the run, which still prints its summary.
+  const interrupt = { stop: false };
+  const onSigint = () => {
+    interrupt.stop = true;
+  };
+  process.on('SIGINT', onSigint);
   try {
-    return await send(parseSendArgs(argv), io);
+    return await send(args, io, interrupt);
   } catch (error) {
     // Library errors name library options ({ force: true }); say the flags instead.
     if (error instanceof RawcraftError && !(error instanceof CliError)) throw new CliError(inCliTerms(error.message));
     throw error;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
   }
 }
 
-async function send(args: SendArgs, io: CliContext): Promise<number> {
+async function send(args: SendArgs, io: CliContext, interrupt: { readonly stop: boolean }): Promise<number> {
   const raw = args.transport.kind === 'raw';
   const packets: FramedBytes[] = [];
   for await (const input of readSendInput(args.file, args.hex, io.stdin)) {
@@ -201,11 +210,6 @@ async function send(args: SendArgs, io: CliContext): Promise<number> {
   const started = performance.now();
   // Paced: packet k is due at started + k * period (so the rate holds over the run, whatever each send costs).
   const periodMs = args.rate > 0 ? 1000 / args.rate : args.intervalMs;
-  let stop = false;
-  const onSigint = () => {
-    stop = true;
-  };
-  process.once('SIGINT', onSigint);
   let lastProgress = 0;
   const progress = (force = false) => {
     if (!io.progress) return;
@@ -218,11 +222,11 @@ async function send(args: SendArgs, io: CliContext): Promise<number> {
   const total = args.count * packets.length;
   try {
     if (periodMs === 0) {
-      for (let round = 0; round < args.count && !stop; round++) {
+      for (let round = 0; round < args.count && !interrupt.stop; round++) {
         // Batched: sendmmsg on raw sockets. After a failure, carry on after the failed packet.
         // Packets still to send this round, by index into `packets`.
         let pending = packets.map((_, i) => i);
-        while (pending.length > 0 && !stop) {
+        while (pending.length > 0 && !interrupt.stop) {
           try {
             const r = await transport.sendMany(pending.map((i) => packets[i]));
             sent += r.sent;
@@ -250,11 +254,11 @@ async function send(args: SendArgs, io: CliContext): Promise<number> {
         if (round % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
       }
     } else {
-      for (let k = 0; k < total && !stop; k++) {
+      for (let k = 0; k < total && !interrupt.stop; k++) {
         const wait = started + k * periodMs - performance.now();
         if (wait > 1) await sleep(wait);
         else if (k % 256 === 255) await new Promise((resolve) => setImmediate(resolve));
-        if (stop) break;
+        if (interrupt.stop) break;
         const i = k % packets.length;
         try {
           const r = await transport.send(packets[i]);
@@ -270,7 +274,6 @@ async function send(args: SendArgs, io: CliContext): Promise<number> {
       }
     }
   } finally {
-    process.removeListener('SIGINT', onSigint);
     if (io.progress) io.progress('');
     await transport.close();
   }
@@ -278,10 +281,10 @@ async function send(args: SendArgs, io: CliContext): Promise<number> {
   const rate = durationMs > 0 ? (sent * 1000) / durationMs : 0;
   const where = args.transport.kind === 'raw' ? 'raw sockets' : args.transport.kind === 'link' ? 'the link layer' : `${args.transport.kind} file ${args.transport.path}`;
   if (args.json) {
-    const summary = { sent, failed, bytes, interrupted: stop, ...(args.rate > 0 && { targetRate: args.rate }), durationMs: round3(durationMs), packetsPerSecond: Math.round(rate), retries, transport: args.transport.kind, notHonoured: [...notes.values()].map((n) => ({ ...n, reason: inCliTerms(n.reason) })), findings: [...findings.values()].map((f) => ({ ...f, message: inCliTerms(f.message), remedy: inCliTerms(f.remedy) })) };
+    const summary = { sent, failed, bytes, interrupted: interrupt.stop, ...(args.rate > 0 && { targetRate: args.rate }), durationMs: round3(durationMs), packetsPerSecond: Math.round(rate), retries, transport: args.transport.kind, notHonoured: [...notes.values()].map((n) => ({ ...n, reason: inCliTerms(n.reason) })), findings: [...findings.values()].map((f) => ({ ...f, message: inCliTerms(f.message), remedy: inCliTerms(f.remedy) })) };
     await io.write(JSON.stringify(summary) + '\n');
   } else {
-    const lines = [`${stop ? 'interrupted: ' : ''}sent ${sent} packet${sent === 1 ? '' : 's'} (${bytes} bytes) through ${where} in ${round3(durationMs)} ms (${Math.round(rate)} packets/s${args.rate > 0 ? `, target ${args.rate}` : ''}), ${failed} failed, ${retries} backpressure retries`];
+    const lines = [`${interrupt.stop ? 'interrupted: ' : ''}sent ${sent} packet${sent === 1 ? '' : 's'} (${bytes} bytes) through ${where} in ${round3(durationMs)} ms (${Math.round(rate)} packets/s${args.rate > 0 ? `, target ${args.rate}` : ''}), ${failed} failed, ${retries} backpressure retries`];
     for (const n of notes.values()) lines.push(`note: ${n.layer}.${n.field} not as built in ${n.count} packet${n.count === 1 ? '' : 's'}: ${inCliTerms(n.reason)}`);
     for (const f of findings.values()) lines.push(`note: [${f.code}] ${f.severity} in ${f.count} packet${f.count === 1 ? '' : 's'}: ${inCliTerms(f.message)} ${inCliTerms(f.remedy)}`);
     await io.write(lines.join('\n') + '\n');
