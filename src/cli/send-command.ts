@@ -23,7 +23,8 @@ import { InputError } from '../codec/errors.js';
 import { PLATFORM_NAMES, resolveContext } from '../transport/preflight/context.js';
 import type { Finding } from '../transport/preflight/types.js';
 
-export const SEND_USAGE = `send [EXPR|FILE|-] [--hex HEX ...] [--count N] [--rate PPS | --interval MS] [--transport raw|pcap:PATH|pcapng:PATH] [--iface IF]
+export const SEND_USAGE = `send [EXPR|FILE|-] [--hex HEX ...] [--count N] [--rate PPS | --interval MS] [--transport raw|link|pcap:PATH|pcapng:PATH] [--iface IF]
+      [--dst-mac MAC] [--src-mac MAC]
       [--hdrincl | --no-hdrincl] [--ipv6-hdrincl on|off|auto] [--broadcast] [--sndbuf BYTES] [--platform NAME] [--force] [--mtu N] [--json]
       Send packets from an expression (ipv4(dst=127.0.0.1)/udp(dstPort=9)), pcap, pcapng, hex lines
       or JSON lines (decode --json); print sent, failed and rate. --count repeats the input N times;
@@ -31,7 +32,10 @@ export const SEND_USAGE = `send [EXPR|FILE|-] [--hex HEX ...] [--count N] [--rat
       --interval waits MS between packets; neither (the default) sends in batches. A progress
       line on a terminal; Ctrl-C stops and still prints the summary. raw (the default) needs root or CAP_NET_RAW and sends
       IP datagrams (Ethernet / Linux cooked frames are unwrapped); pcap:PATH and pcapng:PATH append
-      to the file (a new pcapng section; pcap records of the file's link type). Bytes counted are
+      to the file (a new pcapng section; pcap records of the file's link type). link sends whole
+      frames through libpcap exactly as built (IP datagrams get an Ethernet header: --iface or the
+      route's interface, --src-mac or its MAC, --dst-mac or the next hop's found by ARP/NDP; no
+      kernel rewrites, no pre-flight). Bytes counted are
       whole IP datagrams (frames for a file). An expression that leaves the IP source out gets the
       address this host sends from towards the destination.
       ${SOCKET_FLAGS_USAGE}
@@ -67,11 +71,30 @@ export interface RawFlags {
   readonly platform?: string;
 }
 
-/** `raw`, `pcap:PATH` or `pcapng:PATH` to transport options (files are appended to). */
-export function parseTransportSpec(text: string, raw: RawFlags = {}): TransportOptions {
-  const m = /^(raw|pcap|pcapng)(?::(.+))?$/.exec(text);
-  if (!m) throw new CliError(`send: --transport ${JSON.stringify(text)}: expected raw, pcap:PATH or pcapng:PATH`);
+/** What the link transport takes from the command line besides --iface. */
+export interface LinkFlags {
+  readonly dstMac?: string;
+  readonly srcMac?: string;
+}
+
+/** `raw`, `link`, `pcap:PATH` or `pcapng:PATH` to transport options (files are appended to). */
+export function parseTransportSpec(text: string, raw: RawFlags = {}, link: LinkFlags = {}): TransportOptions {
+  const m = /^(raw|link|pcap|pcapng)(?::(.+))?$/.exec(text);
+  if (!m) throw new CliError(`send: --transport ${JSON.stringify(text)}: expected raw, link, pcap:PATH or pcapng:PATH`);
   const [, kind, path] = m;
+  const linkOnly = [link.dstMac !== undefined && '--dst-mac', link.srcMac !== undefined && '--src-mac'].filter(Boolean);
+  if (kind !== 'link' && linkOnly.length) throw new CliError(`send: ${linkOnly.join(', ')} apply to --transport link only`);
+  if (kind === 'link') {
+    if (path !== undefined) throw new CliError('send: --transport link takes no path (name the interface with --iface)');
+    const rawOnly = [raw.platform !== undefined && '--platform', Object.keys(raw.socket ?? {}).length > 0 && 'the socket flags'].filter(Boolean);
+    if (rawOnly.length) throw new CliError(`send: ${rawOnly.join(', ')} apply to --transport raw only (the link transport sends frames exactly as built)`);
+    return {
+      kind: 'link',
+      ...(raw.iface !== undefined && { interface: raw.iface }),
+      ...(link.dstMac !== undefined && { nextHopMac: link.dstMac }),
+      ...(link.srcMac !== undefined && { sourceMac: link.srcMac }),
+    };
+  }
   if (kind === 'raw') {
     if (path !== undefined) throw new CliError('send: --transport raw takes no path');
     return {
@@ -98,6 +121,8 @@ export function parseSendArgs(argv: readonly string[]): SendArgs {
       rate: { type: 'string' },
       transport: { type: 'string' },
       iface: { type: 'string' },
+      'dst-mac': { type: 'string' },
+      'src-mac': { type: 'string' },
       platform: { type: 'string' },
       json: { type: 'boolean' },
       force: { type: 'boolean' },
@@ -125,6 +150,9 @@ export function parseSendArgs(argv: readonly string[]): SendArgs {
       force: !!values.force,
       socket: socketChoice('send', values),
       ...(values.platform !== undefined && { platform: values.platform }),
+    }, {
+      ...(values['dst-mac'] !== undefined && { dstMac: values['dst-mac'] }),
+      ...(values['src-mac'] !== undefined && { srcMac: values['src-mac'] }),
     }),
     json: !!values.json,
     mtu: mtuOption('send', values.mtu),
