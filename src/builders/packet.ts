@@ -11,6 +11,7 @@ import { ROOT, type StackPlan } from '../codec/encode-plan.js';
 import { decode } from '../codec/decode.js';
 import { StackError } from '../codec/errors.js';
 import { codecs } from '../codec/registry.js';
+import { stackError } from '../codec/stack-rule.js';
 import type { Layer, LayerName, LayerTypes } from '../codec/types.js';
 
 /** `ipv4-options` → `ipv4Options`: the method name of a layer. */
@@ -109,10 +110,7 @@ class PacketBuilder {
   /** Add the layer of `codecs[index]` (the registry's order). */
   add(index: number, fields: object | undefined): PacketBuilder {
     const plan = this.plan.childAt(index);
-    if (!plan.legal) {
-      const previous = this.plan.codec === undefined ? 'the start of a packet' : this.plan.codec.name;
-      throw new StackError(plan.codec!.name, `cannot follow ${previous}; it may follow ${plan.codec!.follows.join(', ')}`);
-    }
+    if (!plan.legal) throw stackError(plan.codec!, this.plan.codec?.name);
     return new PacketBuilder(this, plan, fields ?? EMPTY, undefined);
   }
 

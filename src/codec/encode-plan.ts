@@ -8,6 +8,7 @@
  * Plans form a tree keyed by layer name (root = no layer), so a builder step holds its plan and
  * finding it costs one Map lookup per added layer.
  */
+import { mayFollow } from './stack-rule.js';
 import { FieldValueError, InputError, UnknownFieldError, type PacketError } from './errors.js';
 import { corruptChecksum } from './checksum.js';
 import { bytesInput } from './bytes.js';
@@ -100,7 +101,7 @@ export class StackPlan {
     this.parent = parent;
     this.codec = codec;
     this.depth = parent === undefined ? 0 : parent.depth + 1;
-    this.legal = codec === undefined || codec.follows.includes(parent?.codec?.name ?? 'start');
+    this.legal = codec === undefined || mayFollow(codec, parent?.codec?.name);
   }
 
   /**

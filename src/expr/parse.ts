@@ -15,6 +15,7 @@ import { RawcraftError, FieldValueError, UnknownFieldError } from '../codec/erro
 import { encodeLayers, type EncodableLayer } from '../codec/encode.js';
 import { codecByName, fieldNames, layerNames } from '../codec/registry.js';
 import { closest } from '../codec/suggest.js';
+import { mayFollow, stackError } from '../codec/stack-rule.js';
 import { sctpChunks } from '../codec/protocols/sctp-chunks.js';
 import { toHex } from '../codec/bytes.js';
 
@@ -324,10 +325,7 @@ export function parseExpression(expr: string): ParsedExpression {
       const item: Record<string, unknown> = { type: node.name };
       for (const a of node.args) {
         if (a.name === undefined) fail(a.at, `${node.name}: expected name=value`);
-        if (!chunk.fieldNames.has(a.name)) {
-          const hit = closest(a.name, chunk.fieldNames);
-          fail(a.at, `sctp chunk ${node.name} has no field '${a.name}'${hit ? ` (did you mean ${hit}?)` : ''}`);
-        }
+        if (!chunk.fieldNames.has(a.name)) fail(a.at, new UnknownFieldError(`sctp chunk ${node.name}`, a.name, closest(a.name, chunk.fieldNames), [...chunk.fieldNames]).message);
         item[a.name] = plainValue(a.value);
       }
       const chunks = (last.fields.chunks as Record<string, unknown>[] | undefined) ?? [];
@@ -341,6 +339,8 @@ export function parseExpression(expr: string): ParsedExpression {
       const chunkHint = chunk ? ` (${node.name} is an SCTP chunk: put it after sctp(...))` : '';
       fail(node.at, `unknown layer '${node.name}'${hit ? ` (did you mean ${hit}?)` : ''}${chunkHint}`);
     }
+    // The builder's rule, with the builder's message: `ipv4/udp/tcp` is refused here as there.
+    if (!mayFollow(codec, last?.layer)) fail(node.at, stackError(codec, last?.layer).message);
     const out: { layer: string; fields: Record<string, unknown>; trailer?: string; corrupt?: string[] } = { layer: codec.name, fields: {} };
     const names = fieldNames(codec);
     const seen = new Set<string>();
@@ -359,10 +359,7 @@ export function parseExpression(expr: string): ParsedExpression {
       }
       if (codec.name === 'raw') continue;
       if (a.name === undefined) fail(a.at, `${codec.name}: expected name=value (fields: ${[...names].join(', ')})`);
-      if (!names.has(a.name)) {
-        const hit = closest(a.name, names);
-        fail(a.at, `${codec.name} has no field '${a.name}'${hit ? ` (did you mean ${hit}?)` : ''}`);
-      }
+      if (!names.has(a.name)) fail(a.at, new UnknownFieldError(codec.name, a.name, closest(a.name, names), [...names, ...LAYER_KEYS]).message);
       out.fields[a.name] = plainValue(a.value);
     }
     if (codec.name === 'raw') {

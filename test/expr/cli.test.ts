@@ -33,7 +33,11 @@ describe('rawcraft build', () => {
   });
 
   it('reports bad expressions and arguments as one line, exit 2', async () => {
-    expectOneLineError(await cli(['build', 'ipv4(dst=127.0.0.1,ttl=3)/udp(dport=33434)']), /^rawcraft: expression column 31: udp has no field 'dport' \(did you mean dstPort\?\)$/);
+    expectOneLineError(await cli(['build', 'ipv4(dst=127.0.0.1,ttl=3)/udp(dport=33434)']), /^rawcraft: expression column 31: udp has no field 'dport' \(did you mean dstPort\?\); its fields are srcPort, dstPort, length, checksum, trailer, corrupt$/);
+    // A stack the typed builder refuses (tcp after udp) is refused with the builder's message.
+    expectOneLineError(await cli(['build', 'ipv4()/udp()/tcp()']), /^rawcraft: expression column 14: tcp: cannot follow udp; it may follow ipv4, icmp, ipv6, /);
+    expectOneLineError(await cli(['build', 'ipv4()/icmpv6()']), /^rawcraft: expression column 8: icmpv6: cannot follow ipv4; it may follow ipv6, /);
+    expectOneLineError(await cli(['build', 'ipv6()/icmp()']), /^rawcraft: expression column 8: icmp: cannot follow ipv6; it may follow ipv4, ah$/);
     expectOneLineError(await cli(['build', 'ipv4(ttl=999)']), /expression column 6: ipv4\.ttl: 999 is not allowed/);
     expectOneLineError(await cli(['build', 'ipv4', '--hex', '--json']), /give one of/);
     expect((await cli(['build'])).code).toBe(2);

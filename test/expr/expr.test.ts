@@ -1,7 +1,7 @@
 /** The layer expression language: parse() against the builder, errors with columns, round trips. */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ExpressionError, build, decode, encodeLayers, formatExpression, fuzz, ipv4, ipv6, parse, parseExpression } from '../../src/index.js';
+import { ExpressionError, build, decode, encodeLayers, formatExpression, fuzz, ipv4, ipv6, packet, parse, parseExpression } from '../../src/index.js';
 
 describe('parse', () => {
   it('builds the issue examples like the builder does', () => {
@@ -64,6 +64,42 @@ describe('parse', () => {
     expect((error as ExpressionError).column).toBe(column);
     expect((error as ExpressionError).message).toMatch(/^expression column \d+: /);
     expect((error as ExpressionError).message).toMatch(message);
+  });
+
+  it('refuses every stack the builder refuses, with the builder\'s own message', () => {
+    const builderMessage = (f: () => unknown): string => {
+      try {
+        f();
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error('the builder accepted it');
+    };
+    // Untyped calls, as plain JavaScript would make them.
+    type Loose = Record<string, () => Loose>;
+    const loose = (start: unknown) => start as Loose;
+    const cases: [string, number, () => unknown][] = [
+      ['ipv4()/udp()/tcp()', 14, () => loose(ipv4()).udp().tcp()],
+      ['ipv4()/icmpv6()', 8, () => loose(ipv4()).icmpv6()],
+      ['ipv6()/icmp()', 8, () => loose(ipv6()).icmp()],
+      ['udp(dstPort=53)', 1, () => loose(packet()).udp()],
+    ];
+    for (const [expr, column, viaBuilder] of cases) {
+      let error: unknown;
+      try {
+        parse(expr);
+      } catch (e) {
+        error = e;
+      }
+      expect(error, expr).toBeInstanceOf(ExpressionError);
+      expect((error as ExpressionError).column).toBe(column);
+      expect((error as ExpressionError).detail).toBe(builderMessage(viaBuilder));
+    }
+  });
+
+  it('an unknown field lists the layer\'s fields', () => {
+    expect(() => parse('ipv4(dst=127.0.0.1)/tcp(dstPrt=80)')).toThrow(/tcp has no field 'dstPrt' \(did you mean dstPort\?\); its fields are srcPort, dstPort, seq, ack, .*window, checksum, urgentPointer, options, padding, trailer, corrupt$/);
+    expect(() => parse('ipv4/sctp/init(zzz=1)')).toThrow(/sctp chunk init has no field 'zzz'; its fields are type, .*initiateTag/);
   });
 
   it('formatExpression round-trips fuzzed packets of every common stack', () => {
