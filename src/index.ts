@@ -129,7 +129,7 @@ export {
 } from './transport/windows/index.js';
 export { probe, formatProbe, type ProbeReport, type ProbeSocketResult, type ProbeCatalog, type ProbeFailure } from './transport/probe.js';
 // Layer expressions, seeded fuzzing and scenario-driven traffic generation.
-export { ExpressionError, parse, parseExpression, build, formatExpression, type ParsedExpression, type ExprLayer, type ExprArg, type ExprValue } from './expr/index.js';
+export { ExpressionError, parse, parseExpression, expand, MAX_EXPANSION, type ExpandedExpression, build, formatExpression, type ParsedExpression, type ExprLayer, type ExprArg, type ExprValue } from './expr/index.js';
 export { fuzz, randomFieldValue, type FuzzOptions, type FuzzBreak, type FuzzedPacket } from './fuzz/fuzz.js';
 export {
   ScenarioError,

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { codecByName } from '../codec/registry.js';
 import { sctpChunks } from '../codec/protocols/sctp-chunks.js';
 import { encodeLayers } from '../codec/encode.js';
-import { parse } from '../expr/parse.js';
+import { expand } from '../expr/expand.js';
 
 /** An argument is an expression when it is not an existing file and has a `(` or names only layers. */
 export function isExpressionArg(text: string | undefined): text is string {
@@ -13,8 +13,13 @@ export function isExpressionArg(text: string | undefined): text is string {
   return parts.every((p) => !!codecByName(p.trim()) || sctpChunks.byName.has(p.trim())) && !!codecByName(parts[0].trim());
 }
 
-/** Build an expression argument: its bytes and first layer. Throws ExpressionError (exit 2). */
-export function expressionPacket(text: string, warn?: (message: string) => void): { bytes: Buffer; from: string } {
-  const layers = parse(text);
-  return { bytes: encodeLayers(layers, { onWarning: (w) => warn?.(w.message) }), from: layers[0].layer };
+/**
+ * The packets of an expression argument (one per value of its ranges: docs/expressions.md),
+ * each with its bytes and first layer. Throws ExpressionError (exit 2) before the first.
+ */
+export function expressionPackets(text: string, warn?: (message: string) => void): Generator<{ bytes: Buffer; from: string }> {
+  const packets = expand(text);
+  return (function* () {
+    for (const layers of packets) yield { bytes: encodeLayers(layers, { onWarning: (w) => warn?.(w.message) }), from: layers[0].layer };
+  })();
 }

@@ -1,8 +1,9 @@
 /** `rawcraft fuzz EXPR [--count N] [--seed S] [--break checksums,lengths] [--out FILE] [--json]`: seeded fuzzing. */
 import { createCaptureWriter } from '../capture/index.js';
 import { formatExpression } from '../expr/parse.js';
-import { fuzz, type FuzzBreak } from '../fuzz/fuzz.js';
-import { parse } from '../expr/parse.js';
+import { fuzz, type FuzzBreak, type FuzzedPacket } from '../fuzz/fuzz.js';
+import type { EncodableLayer } from '../codec/encode.js';
+import { expand } from '../expr/expand.js';
 import { DEFAULT_EPOCH_NS } from '../traffic/scenario.js';
 import { integer, listOrNone, parseCommandArgs, usageHint } from './args.js';
 import { CliError, EXIT_OK } from './cli-error.js';
@@ -31,8 +32,9 @@ export async function fuzzCommand(argv: readonly string[], io: CliContext): Prom
     if (!BREAKS.includes(b as FuzzBreak)) throw new CliError(`fuzz: --break ${JSON.stringify(b)}: expected a comma-separated list of ${BREAKS.join(', ')}`);
     return b as FuzzBreak;
   });
-  const layers = parse(positionals[0]);
-  const linkType = linkTypeForLayer(layers[0].layer);
+  // With ranges, each of the expression's packets is a template fuzzed --count times.
+  const templates = [...expand(positionals[0])];
+  const linkType = linkTypeForLayer(templates[0][0].layer);
   const writer = values.out !== undefined ? createCaptureWriter(values.out, { format: 'pcapng' }) : undefined;
   let bytes = 0;
   let written = 0;
@@ -43,7 +45,7 @@ export async function fuzzCommand(argv: readonly string[], io: CliContext): Prom
   };
   process.once('SIGINT', onSigint);
   try {
-    for (const p of fuzz(layers, { seed, count, break: breaks })) {
+    for (const p of fuzzAll(templates, { seed, count, break: breaks })) {
       // Let a Ctrl-C in now and then (writes that do not block never reach the event loop).
       if ((p.index & 255) === 255) await new Promise((resolve) => setImmediate(resolve));
       if (interrupted) break;
@@ -69,4 +71,9 @@ export async function fuzzCommand(argv: readonly string[], io: CliContext): Prom
     io.error(`rawcraft: fuzz: interrupted after ${written} packets (seed ${seed})`);
   }
   return EXIT_OK;
+}
+
+/** Each template's fuzzed packets in turn, numbered on across templates. */
+function* fuzzAll(templates: readonly EncodableLayer[][], options: { seed: number; count: number; break: readonly FuzzBreak[] }): Generator<FuzzedPacket> {
+  for (const [t, layers] of templates.entries()) for (const p of fuzz(layers, options)) yield { ...p, index: t * options.count + p.index };
 }

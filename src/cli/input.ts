@@ -9,7 +9,7 @@ import { firstLayerFor, readCapture, UnsupportedLinkTypeError, type CaptureSourc
 import { parseHex } from '../codec/bytes.js';
 import type { PacketError } from '../codec/errors.js';
 import { CliError } from './cli-error.js';
-import { expressionPacket, isExpressionArg } from './expr-input.js';
+import { expressionPackets, isExpressionArg } from './expr-input.js';
 import { HexDumpReader, isDumpStart } from './hex-dump.js';
 import { firstBytes, linesOf, looksLikeText, openInput, type OpenedInput } from './open-input.js';
 
@@ -154,7 +154,7 @@ export async function* readInput(file: string | undefined, hexArgs: readonly str
   }
   if (file === undefined) return;
   if (isExpressionArg(file)) {
-    yield { index: index++, ...expressionPacket(file) };
+    for (const packet of expressionPackets(file)) yield { index: index++, ...packet };
     return;
   }
   const input = await openInput(file, stdin);

@@ -17,7 +17,7 @@ import { codecByName, fieldNames, layerNames } from '../codec/registry.js';
 import { closest } from '../codec/suggest.js';
 import { mayFollow, stackError } from '../codec/stack-rule.js';
 import { sctpChunks } from '../codec/protocols/sctp-chunks.js';
-import { toHex } from '../codec/bytes.js';
+import { parseIpv4, parseIpv6, toHex } from '../codec/bytes.js';
 
 /** A syntax or content error in an expression, with the 1-based column it points at. */
 export class ExpressionError extends RawcraftError {
@@ -38,7 +38,13 @@ export type ExprValue =
   | { readonly kind: 'word'; readonly value: string; readonly at: number }
   | { readonly kind: 'string'; readonly value: string; readonly at: number }
   | { readonly kind: 'list'; readonly items: readonly ExprValue[]; readonly at: number }
-  | { readonly kind: 'object'; readonly entries: readonly ExprArg[]; readonly at: number };
+  | { readonly kind: 'object'; readonly entries: readonly ExprArg[]; readonly at: number }
+  /** `80-90`: every integer from..to (a packet each; see expand.ts). */
+  | { readonly kind: 'range'; readonly from: number; readonly to: number; readonly at: number }
+  /** `192.0.2.0/28`, `2001:db8::/124`: every address of the prefix. */
+  | { readonly kind: 'prefix'; readonly address: string; readonly bits: number; readonly at: number }
+  /** `(22|80|443)`: each alternative in turn. */
+  | { readonly kind: 'choice'; readonly items: readonly ExprValue[]; readonly at: number };
 
 /** One `name=value` (or a positional value: `name` undefined). */
 export interface ExprArg {
@@ -207,8 +213,48 @@ class Parser {
       this.i++;
       return { kind: 'object', entries, at };
     }
+    if (c === '(') return this.choice();
     const w = this.word('a value');
+    // Inside parentheses a '/' cannot end the layer: `192.0.2.0/28` is a prefix.
+    if (this.src[this.i] === '/' && /\d/.test(this.src[this.i + 1] ?? '')) return this.prefix(w.text, w.at);
+    const range = RANGE.exec(w.text);
+    if (range) {
+      const [from, to] = [number(range[1]), number(range[2])];
+      if (from > to) this.fail(w.at, `range ${w.text}: the first value must not exceed the last`);
+      return { kind: 'range', from, to, at: w.at };
+    }
     return this.plus(scalar(w.text, w.at));
+  }
+
+  /** `(a|b|c)`: alternatives, each a value (ranges and prefixes included). */
+  choice(): ExprValue {
+    const at = this.i;
+    this.i++;
+    const items: ExprValue[] = [];
+    for (;;) {
+      items.push(this.value());
+      const d = this.peek();
+      if (d === '|') {
+        this.i++;
+        continue;
+      }
+      if (d === ')') break;
+      this.fail(this.i, d === '' ? `unclosed '(' (opened at column ${at + 1})` : `expected '|' or ')' in a choice, found '${d}'`);
+    }
+    this.i++;
+    return { kind: 'choice', items, at };
+  }
+
+  /** `address/bits` (the address already read). */
+  prefix(address: string, at: number): ExprValue {
+    this.i++;
+    const start = this.i;
+    while (/\d/.test(this.src[this.i] ?? '')) this.i++;
+    const bits = Number(this.src.slice(start, this.i));
+    const v6 = address.includes(':');
+    if (v6 ? parseIpv6(address) === undefined : parseIpv4(address) === undefined) this.fail(at, `${address}/${bits}: a prefix needs an IPv4 or IPv6 address before the '/'`);
+    if (bits > (v6 ? 128 : 32)) this.fail(start, `${address}/${bits}: a prefix length is at most ${v6 ? 128 : 32}`);
+    return { kind: 'prefix', address, bits, at };
   }
 
   /** `a+b+c`: a list (flags). */
@@ -244,6 +290,10 @@ class Parser {
   }
 }
 
+/** `80-90`, `0x10-0x1f`: an integer range (no leading zeros: `00-10` is not one). */
+const RANGE = /^(0|[1-9]\d*|0x[0-9a-f]+)-(0|[1-9]\d*|0x[0-9a-f]+)$/i;
+const number = (text: string): number => (/^0x/i.test(text) ? Number.parseInt(text.slice(2), 16) : Number(text));
+
 function scalar(text: string, at: number): ExprValue {
   // Digits with a leading zero (`00`, `0011`) are hex bytes, not numbers.
   if (/^\d+$/.test(text) && !(text.length > 1 && text.startsWith('0'))) return { kind: 'number', value: Number(text), text, at };
@@ -265,6 +315,10 @@ export function plainValue(v: ExprValue): unknown {
       for (const e of v.entries) out[e.name!] = plainValue(e.value);
       return out;
     }
+    case 'range':
+    case 'prefix':
+    case 'choice':
+      throw new ExpressionError(v.at + 1, `a ${v.kind} (several values, a packet each) can only be the whole value of a header field, e.g. tcp(dstPort=80-90)`);
   }
 }
 
@@ -306,17 +360,32 @@ function rawData(layer: ExprLayer, fail: (at: number, detail: string) => never):
   return data;
 }
 
+/** A header field given several values (a range, a prefix, a choice): a packet each. */
+export interface VaryingField {
+  /** Index of the layer in `layers`. */
+  readonly layer: number;
+  readonly field: string;
+  /** The value as written. */
+  readonly value: Extract<ExprValue, { kind: 'range' | 'prefix' | 'choice' }>;
+}
+
+/** The parsed expression with its varying fields (left out of `layers`: expand() fills them in). */
+export interface AnalysedExpression extends ParsedExpression {
+  readonly varying: readonly VaryingField[];
+}
+
 /**
- * Parse an expression to layers, checking layer and field names (with did-you-mean) and, by
- * encoding it once, every value, so errors point at the column of the culprit.
+ * Parse an expression to layers, checking layer and field names (with did-you-mean) and the
+ * stack; values are checked by `checkEncodes`. Varying fields are listed, not expanded.
  */
-export function parseExpression(expr: string): ParsedExpression {
+export function analyseExpression(expr: string): AnalysedExpression {
   const parser = new Parser(expr);
   const fail: (at: number, detail: string) => never = (at, detail) => parser.fail(at, detail);
   const ast = parser.expression();
   const layers: { layer: string; fields: Record<string, unknown>; trailer?: string; corrupt?: string[] }[] = [];
   /** For each output layer: its AST element, and per chunk index its AST element. */
   const origin: { node: ExprLayer; chunks: ExprLayer[] }[] = [];
+  const varying: VaryingField[] = [];
   for (const node of ast) {
     const codec = codecByName(node.name);
     const last = layers[layers.length - 1];
@@ -360,7 +429,11 @@ export function parseExpression(expr: string): ParsedExpression {
       if (codec.name === 'raw') continue;
       if (a.name === undefined) fail(a.at, `${codec.name}: expected name=value (fields: ${[...names].join(', ')})`);
       if (!names.has(a.name)) fail(a.at, new UnknownFieldError(codec.name, a.name, closest(a.name, names), [...names, ...LAYER_KEYS]).message);
-      out.fields[a.name] = plainValue(a.value);
+      const v = a.value;
+      if (v.kind === 'range' || v.kind === 'prefix' || v.kind === 'choice') {
+        varying.push({ layer: layers.length, field: a.name, value: v });
+        out.fields[a.name] = undefined; // keeps the field's place; expand() sets each value
+      } else out.fields[a.name] = plainValue(v);
     }
     if (codec.name === 'raw') {
       const data = rawData(node, fail);
@@ -386,7 +459,14 @@ export function parseExpression(expr: string): ParsedExpression {
     return o.node.at + 1;
   };
 
-  // Encode once: value errors (a TTL of 300, a bad address) point at their field.
+  return { layers, ast, column, varying };
+}
+
+/**
+ * Encode `layers` once, so that value errors (a TTL of 300, a bad address) become
+ * ExpressionErrors at the column of their field (`at`: the column to use instead, 1-based).
+ */
+export function checkEncodes(layers: readonly EncodableLayer[], column: ParsedExpression['column'], at?: number): void {
   try {
     encodeLayers(layers, { onWarning: () => {} });
   } catch (error) {
@@ -394,15 +474,29 @@ export function parseExpression(expr: string): ParsedExpression {
       const e = error as FieldValueError & { field?: string };
       const index = layers.findIndex((l) => l.layer === e.layer.split(' ')[0]);
       const field = typeof e.field === 'string' ? e.field : undefined;
-      throw new ExpressionError(column(index, field), error.message);
+      throw new ExpressionError(at ?? column(index, field), error.message);
     }
     if (error instanceof RawcraftError) {
       const layer = (error as RawcraftError & { layer?: string }).layer;
       const index = layer ? layers.findIndex((l) => l.layer === layer.split(' ')[0]) : -1;
-      throw new ExpressionError(index >= 0 ? column(index) : 1, error.message);
+      throw new ExpressionError(at ?? (index >= 0 ? column(index) : 1), error.message);
     }
     throw error;
   }
+}
+
+/**
+ * Parse an expression of ONE packet to layers, checking names, the stack and (by encoding it
+ * once) every value, so errors point at the column of the culprit. Ranges, prefixes and
+ * choices make several packets: they are refused here; `expand()` takes them.
+ */
+export function parseExpression(expr: string): ParsedExpression {
+  const { layers, ast, column, varying } = analyseExpression(expr);
+  if (varying.length) {
+    const v = varying[0].value;
+    throw new ExpressionError(v.at + 1, `a ${v.kind} gives several packets; this takes one packet (the CLI and expand() take ranges)`);
+  }
+  checkEncodes(layers, column);
   return { layers, ast, column };
 }
 

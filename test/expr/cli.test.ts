@@ -2,6 +2,7 @@
  * `build`, and expressions in `send`, `preflight` and `decode`, end to end through the built
  * binary. Anything sent goes to 127.0.0.1 only (raw sockets when root), or to a pcapng file.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,5 +107,42 @@ describe('expressions in preflight and decode', () => {
     const r = await cli(['decode', 'ipv6(dst=::1)/icmpv6(type=echo-request,id=7,seq=1)', '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).layers[1].fields).toMatchObject({ type: 'echo-request', id: 7, seq: 1 });
+  });
+});
+
+describe('ranges in expressions (build, send, preflight, fuzz)', () => {
+  const RANGE = 'ipv4(src=127.0.0.1,dst=127.0.0.0/31)/tcp(dstPort=(22|80-81),flags=[syn])';
+  it('build prints a packet per combination, in order', async () => {
+    const r = await cli(['build', RANGE]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(6);
+    const got = lines.map((h) => {
+      const b = Buffer.from(h, 'hex');
+      return `${b[19]}:${b.readUInt16BE(22)}`;
+    });
+    expect(got).toEqual(['0:22', '0:80', '0:81', '1:22', '1:80', '1:81']);
+    const json = await cli(['build', RANGE, '--json']);
+    expect(json.stdout.trim().split('\n').map((l) => JSON.parse(l).index)).toEqual([0, 1, 2, 3, 4, 5]);
+    expectOneLineError(await cli(['build', 'ipv4(dst=127.0.0.0/8)/udp(dstPort=1-9)']), /^rawcraft: expression column 10: the ranges give 16,777,216 packets or more; at most 1,000,000 are allowed$/);
+  });
+
+  it('send writes every packet (tshark reads them back), preflight checks each, fuzz fuzzes each', async () => {
+    const out = join(dir, 'range.pcapng');
+    const sent = await cli(['send', 'ipv4(dst=127.0.0.1)/udp(dstPort=9-11)', '--transport', `pcapng:${out}`]);
+    expect(sent.code).toBe(0);
+    const records = parseCapture(readFileSync(out));
+    expect(records.map((r) => Buffer.from(r.data).readUInt16BE(22))).toEqual([9, 10, 11]);
+    if (spawnSync('sh', ['-c', 'command -v tshark']).status === 0) {
+      const t = spawnSync('tshark', ['-r', out, '-T', 'fields', '-e', 'udp.dstport'], { encoding: 'utf8' });
+      expect(t.stdout.trim().split('\n')).toEqual(['9', '10', '11']);
+    }
+    const pre = await cli(['preflight', 'ipv4(dst=127.0.0.1)/udp(dstPort=9-11)', '--json']);
+    expect(pre.code).toBe(0);
+    expect(pre.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { index: number; summary: string }).index)).toEqual([0, 1, 2]);
+    const fz = await cli(['fuzz', 'ipv4(dst=192.0.2.0/31)/udp(dstPort=9)', '--count', '2', '--json']);
+    expect(fz.code).toBe(0);
+    const dsts = fz.stdout.trim().split('\n').map((l) => JSON.parse(l) as { index: number; expression: string }).map((p) => `${p.index}:${/dst=([\d.]+)/.exec(p.expression)![1]}`);
+    expect(dsts).toEqual(['0:192.0.2.0', '1:192.0.2.0', '2:192.0.2.1', '3:192.0.2.1']);
   });
 });
