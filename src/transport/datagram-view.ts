@@ -15,6 +15,19 @@ import type { Layer } from '../codec/types.js';
 
 export type IcmpLayerName = 'icmp' | 'icmpv6';
 
+/** What ICMPv6 queries other than echo are matched on. */
+export interface IcmpDetails {
+  /** Neighbor solicitation/advertisement: the target address. */
+  readonly target?: string | undefined;
+  /** MLD query: the multicast address asked about (`::`: all). */
+  readonly group?: string | undefined;
+  /** MLD report: the multicast addresses reported. */
+  readonly groups?: readonly string[] | undefined;
+  /** Node information query/reply (RFC 4620): the Qtype and the 8-byte Nonce. */
+  readonly qtype?: number | undefined;
+  readonly nonce?: Uint8Array | undefined;
+}
+
 /** The header after the IP header(s), normalized. */
 export type UpperView =
   | {
@@ -26,7 +39,7 @@ export type UpperView =
       readonly seq: number | undefined;
       /** The datagram an error message quotes. */
       readonly quote: DatagramView | undefined;
-    }
+    } & IcmpDetails
   | { readonly layer: 'udp'; readonly srcPort: number; readonly dstPort: number; readonly length: number | undefined }
   | {
       readonly layer: 'tcp';
@@ -128,6 +141,8 @@ function upperOf(l: LooseLayer, list: readonly LooseLayer[], index: number, prot
     case 'icmpv6': {
       const type = typeNumber(l.layer, f.type);
       const quote = isIcmpError(l.layer, type) && index + 1 < list.length ? viewOf(list.slice(index + 1)) : undefined;
+      const next = list[index + 1];
+      const body = next?.layer === 'raw' ? (next.fields.data as Uint8Array) : undefined;
       return {
         layer: l.layer,
         type,
@@ -136,6 +151,7 @@ function upperOf(l: LooseLayer, list: readonly LooseLayer[], index: number, prot
         id: f.id as number | undefined,
         seq: f.seq as number | undefined,
         quote,
+        ...(l.layer === 'icmpv6' ? icmpv6Details(type, f, body) : {}),
       };
     }
     case 'udp':
@@ -174,6 +190,26 @@ function upperOf(l: LooseLayer, list: readonly LooseLayer[], index: number, prot
       return fromBytes(f.data as Uint8Array, protocol);
     default:
       return { layer: 'other', protocol, head: new Uint8Array(0) };
+  }
+}
+
+/** What ICMPv6 queries and their answers are matched on (see icmp-answers.ts). */
+function icmpv6Details(type: number, f: Readonly<Record<string, unknown>>, body: Uint8Array | undefined): IcmpDetails {
+  switch (type) {
+    case 130:
+    case 131:
+      return { group: f.multicastAddress as string | undefined, groups: f.multicastAddress !== undefined ? [f.multicastAddress as string] : [] };
+    case 143:
+      return { groups: ((f.records as readonly { multicastAddress: string }[] | undefined) ?? []).map((r) => r.multicastAddress) };
+    case 135:
+    case 136:
+      return { target: f.target as string | undefined };
+    case 139:
+    case 140:
+      // The codec leaves the node information body undecoded: Qtype (2), Flags (2), Nonce (8).
+      return body && body.length >= 12 ? { qtype: (body[0] << 8) | body[1], nonce: body.slice(4, 12) } : {};
+    default:
+      return {};
   }
 }
 

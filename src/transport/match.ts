@@ -3,7 +3,10 @@
  * with the first answer, or with a timeout result that says why each candidate was rejected.
  *
  * An answer is either a reply of the same protocol or an ICMP/ICMPv6 error quoting the request:
- * - ICMP / ICMPv6 echo: a reply with the same identifier and sequence number, from the destination.
+ * - ICMP / ICMPv6 queries (icmp-answers.ts, a table per protocol): echo, timestamp, information
+ *   and address mask replies with the same identifier and sequence number, from the destination;
+ *   node information replies with the query's nonce; MLD reports on the queried group; router
+ *   advertisements; neighbor advertisements for the solicited target.
  * - UDP: ports swapped, from the destination. TCP: ports swapped and an ACK of seq + segment
  *   length (+1 for SYN, +1 for FIN), or a RST. SCTP (by layer name): ports swapped and the
  *   verification tag the peer must use (our INIT's Initiate Tag, or our own tag reflected by
@@ -18,6 +21,7 @@ import { TransportArgumentError } from './errors.js';
 import { decode } from '../codec/decode.js';
 import { outgoing } from './outgoing.js';
 import { describe, isIcmpError, viewOf, type DatagramView, type UpperView } from './datagram-view.js';
+import { queryRule } from './icmp-answers.js';
 import type { ListenSpec, ReceivedPacket, Sendable, SendResult, Transport } from './transport.js';
 
 export interface RequestOptions {
@@ -176,20 +180,23 @@ export function matchAnswer(sent: SentProbe, got: DatagramView): Verdict {
 type Icmp = Extract<UpperView, { layer: 'icmp' | 'icmpv6' }>;
 type Ported = { readonly srcPort: number; readonly dstPort: number };
 
-/** A non-error ICMP message: an echo reply to our echo request? */
+/** A non-error ICMP message: the reply to our query (icmp-answers.ts has the rules per protocol)? */
 function matchIcmp(s: DatagramView, got: DatagramView, u: Icmp): Verdict {
   const r = s.upper;
   if (r?.layer !== u.layer) return no(`an ${u.layer} message; the request was ${r?.layer}`);
-  const [request, reply] = u.layer === 'icmp' ? [8, 0] : [128, 129];
-  if (r.type !== request) return no(`${u.typeName}: only echo requests are matched by ICMP type (the request is ${r.typeName})`);
-  if (u.type === request) {
-    return no(u.id === r.id && u.seq === r.seq ? 'an echo request, not a reply (the request itself, looped back)' : 'an echo request, not a reply');
+  const rule = queryRule(r.layer, r.type);
+  if (!rule) return no(`${u.typeName}: the request (${r.typeName}) is not a query that has a reply`);
+  if (u.type === r.type) {
+    const same = u.id === r.id && u.seq === r.seq && u.target === r.target;
+    return no(same ? `${withArticle(rule.name)}, not a reply (the request itself, looped back)` : `${withArticle(rule.name)}, not a reply`);
   }
-  if (u.type !== reply) return no(`${u.typeName} is not an echo reply`);
-  if (u.id !== r.id) return no(`id differs (expected ${r.id})`);
-  if (u.seq !== r.seq) return no(`seq differs (expected ${r.seq})`);
-  return fromDestination(s, got) ?? ok('reply');
+  if (!rule.replies.includes(u.type)) return no(`${u.typeName} does not answer ${withArticle(rule.name)}`);
+  const why = rule.differs(r, u);
+  if (why !== undefined) return no(why);
+  return (rule.anySource ? undefined : fromDestination(s, got)) ?? ok('reply');
 }
+
+const withArticle = (name: string): string => `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
 
 /** An ICMP error: does it quote our request? */
 function matchQuote(sent: SentProbe, u: Icmp): Verdict {

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { ipv4, packet, type StepBase } from '../../src/builders/packet.js';
 import { decode } from '../../src/codec/decode.js';
-import { matchAnswer, viewOf, type SentProbe, type Verdict } from '../../src/transport/index.js';
+import { matchAnswer, openTransport, request, viewOf, type SentProbe, type Verdict } from '../../src/transport/index.js';
+import { freshId, requireRaw } from './helpers.js';
 
 const A = '192.0.2.1';
 const B = '198.51.100.2';
@@ -125,5 +126,88 @@ describe('UDP, TCP and SCTP replies', () => {
     expect(answer(reply(0xabcdef, [{ type: 'init-ack', initiateTag: 0x1234 }]))).toEqual({ ok: true, answer: 'reply' });
     expect(answer(reply(0x1, [{ type: 'init-ack', initiateTag: 0x1234 }]))).toEqual({ ok: false, reason: 'verification tag 0x1 differs (expected 0xabcdef)' });
     expect(answer(reply(0, [{ type: 'abort', flags: ['tag-reflected'] }]))).toEqual({ ok: true, answer: 'reply' });
+  });
+});
+
+describe('every ICMP and ICMPv6 query is matched with its reply (icmp-answers.ts)', () => {
+  const v4 = (type: string, f: object = {}) => ipv4({ src: B, dst: A }).icmp({ type, ...f } as never);
+  it.each([
+    ['timestamp-request', 'timestamp-reply'],
+    ['information-request', 'information-reply'],
+    ['address-mask-request', 'address-mask-reply'],
+    ['echo-request', 'echo-reply'],
+  ])('ICMP %s → %s: id and seq, from the destination', (query, reply) => {
+    current = probe(ipv4({ src: A, dst: B }).icmp({ type: query, id: 9, seq: 4 } as never));
+    expect(answer(v4(reply, { id: 9, seq: 4 }))).toEqual({ ok: true, answer: 'reply' });
+    expect(answer(v4(reply, { id: 9, seq: 5 }))).toEqual({ ok: false, reason: 'seq differs (expected 4)' });
+    expect(answer(v4(reply, { id: 1, seq: 4 }))).toEqual({ ok: false, reason: 'id differs (expected 9)' });
+    expect(answer(ipv4({ src: R, dst: A }).icmp({ type: reply, id: 9, seq: 4 } as never))).toMatchObject({ ok: false, reason: `from ${R}; the request went to ${B}` });
+    // Another query's reply, with the same id and seq, does not answer.
+    const other = reply === 'timestamp-reply' ? 'echo-reply' : 'timestamp-reply';
+    expect(answer(v4(other, { id: 9, seq: 4 }))).toMatchObject({ ok: false, reason: expect.stringMatching(/does not answer/) });
+    expect(answer(ipv4({ src: A, dst: B }).icmp({ type: query, id: 9, seq: 4 } as never))).toMatchObject({ ok: false, reason: expect.stringMatching(/looped back/) });
+  });
+
+  it('an ICMP error quoting a timestamp request answers it', () => {
+    const ip = { src: A, dst: B, id: 31 };
+    current = probe(ipv4(ip).icmp({ type: 'timestamp-request', id: 9, seq: 4 }));
+    const err = (seq: number) => ipv4({ src: R, dst: A }).icmp({ type: 'time-exceeded', code: 'ttl-exceeded' }).ipv4(ip).icmp({ type: 'timestamp-request', id: 9, seq });
+    expect(answer(err(4))).toEqual({ ok: true, answer: 'icmp-error' });
+    expect(answer(err(5))).toEqual({ ok: false, reason: 'quoted seq 5 differs (expected 4)' });
+  });
+
+  const S6 = '2001:db8::1';
+  const D6 = '2001:db8::2';
+  const v6 = (src: string, dst: string, f: object, body?: string) => {
+    const step = packet().ipv6({ src, dst }).icmpv6(f as never);
+    return body ? step.payload(Buffer.from(body, 'hex')) : step;
+  };
+
+  it('ICMPv6 node information (RFC 4620): the reply carries the query\'s nonce and qtype', () => {
+    current = probe(v6(S6, D6, { type: 139, code: 0 }, '0003000011223344556677880000'));
+    expect(answerV6Payload(v6(D6, S6, { type: 140, code: 0 }, '00030000112233445566778800'), D6, 58)).toEqual({ ok: true, answer: 'reply' });
+    expect(answerV6Payload(v6(D6, S6, { type: 140, code: 0 }, '00030000112233445566779900'), D6, 58)).toEqual({ ok: false, reason: 'nonce 1122334455667799 differs (expected 1122334455667788)' });
+    expect(answerV6Payload(v6(D6, S6, { type: 140, code: 0 }, '00040000112233445566778800'), D6, 58)).toEqual({ ok: false, reason: 'qtype 4 differs (expected 3)' });
+  });
+
+  it('ICMPv6 MLD query: a general query is answered by any report, a specific one by a report on its group (MLDv1 and v2)', () => {
+    current = probe(v6('fe80::1', 'ff02::1', { type: 'mld-query' }));
+    expect(answerV6Payload(v6('fe80::2', 'ff02::fb', { type: 'mld-report', multicastAddress: 'ff02::fb' }), 'fe80::2', 58)).toEqual({ ok: true, answer: 'reply' });
+    current = probe(v6('fe80::1', 'ff02::fb', { type: 'mld-query', multicastAddress: 'ff02::fb' }));
+    expect(answerV6Payload(v6('fe80::2', 'ff02::fb', { type: 'mld-report', multicastAddress: 'ff02::fb' }), 'fe80::2', 58)).toEqual({ ok: true, answer: 'reply' });
+    expect(answerV6Payload(v6('fe80::2', 'ff02::16', { type: 'mldv2-report', records: [{ recordType: 2, multicastAddress: 'ff02::fb' }] }), 'fe80::2', 58)).toEqual({ ok: true, answer: 'reply' });
+    expect(answerV6Payload(v6('fe80::2', 'ff02::16', { type: 'mldv2-report', records: [{ recordType: 2, multicastAddress: 'ff02::1:3' }] }), 'fe80::2', 58)).toEqual({
+      ok: false,
+      reason: 'reports ff02::1:3 (expected ff02::fb)',
+    });
+    expect(answerV6Payload(v6('fe80::2', 'ff02::fb', { type: 'mld-done', multicastAddress: 'ff02::fb' }), 'fe80::2', 58)).toMatchObject({ ok: false, reason: 'mld-done does not answer a MLD query' });
+  });
+
+  it('ICMPv6 router solicitation → any router advertisement; neighbor solicitation → advertisement for its target', () => {
+    current = probe(v6('fe80::1', 'ff02::2', { type: 'router-solicitation' }));
+    expect(answerV6Payload(v6('fe80::9', 'ff02::1', { type: 'router-advertisement' }), 'fe80::9', 58)).toEqual({ ok: true, answer: 'reply' });
+    current = probe(v6(S6, 'ff02::1:ff00:2', { type: 'neighbor-solicitation', target: D6 }));
+    expect(answerV6Payload(v6(D6, S6, { type: 'neighbor-advertisement', target: D6, flags: ['s'] }), D6, 58)).toEqual({ ok: true, answer: 'reply' });
+    expect(answerV6Payload(v6('2001:db8::3', S6, { type: 'neighbor-advertisement', target: '2001:db8::3' }), '2001:db8::3', 58)).toEqual({ ok: false, reason: 'target 2001:db8::3 differs (expected 2001:db8::2)' });
+  });
+
+  it('a message that is no query is not matched by type', () => {
+    current = probe(ipv4({ src: A, dst: B }).icmp({ type: 'echo-reply', id: 1, seq: 1 }));
+    expect(answer(v4('echo-reply', { id: 1, seq: 1 }))).toMatchObject({ ok: false, reason: expect.stringMatching(/not a query that has a reply/) });
+  });
+});
+
+describe('request() over real raw sockets', () => {
+  it('an ICMP timestamp request to 127.0.0.1 is answered by the Linux kernel\'s timestamp reply', async (ctx) => {
+    requireRaw(ctx);
+    if (process.platform !== 'linux') ctx.skip('Linux answers timestamp requests (icmp_timestamp); other kernels may not');
+    await using t = openTransport('raw');
+    const id = freshId();
+    const result = await request(t, ipv4({ src: '127.0.0.1', dst: '127.0.0.1' }).icmp({ type: 'timestamp-request', id, seq: 3, originate: 1234 }), { timeoutMs: 2000 });
+    expect(result.status, result.status === 'timeout' ? result.explanation : '').toBe('answered');
+    if (result.status !== 'answered') return;
+    expect(result.answer).toBe('reply');
+    // What the kernel wrote (RFC 792): type 14, our id, seq and originate timestamp copied back.
+    expect(result.reply.packet.layers[1].fields).toMatchObject({ type: 'timestamp-reply', id, seq: 3, originate: 1234 });
   });
 });
