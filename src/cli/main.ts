@@ -23,6 +23,7 @@ import { trafficCommand, TRAFFIC_USAGE } from './traffic-command.js';
 import { lsCommand, LS_USAGE } from './ls-command.js';
 import { interfacesCommand, INTERFACES_USAGE } from './interfaces-command.js';
 import { arpCommand, ARP_USAGE } from './arp-command.js';
+import { srCommand, SR_USAGE } from './sr-command.js';
 
 /** One CLI command: its usage text (first word: the command's name) and what runs it. */
 interface Command {
@@ -46,6 +47,7 @@ const COMMANDS: readonly Command[] = [
   { usage: BUILD_USAGE, run: buildCommand },
   { usage: FUZZ_USAGE, run: fuzzCommand },
   { usage: TRAFFIC_USAGE, run: trafficCommand },
+  { usage: SR_USAGE, run: srCommand },
   { usage: LS_USAGE, run: lsCommand },
   { usage: INTERFACES_USAGE, run: interfacesCommand },
   { usage: ARP_USAGE, run: arpCommand },

@@ -48,6 +48,7 @@ export {
   type Verdict,
 } from './match.js';
 export { viewOf, type DatagramView, type UpperView } from './datagram-view.js';
+export { requestMany, type RequestManyOptions, type RequestManyResult, type AnsweredRequest, type UnansweredRequest } from './request-many.js';
 export { ping, type PingOptions, type PingReply, type PingResult } from './ping.js';
 export { traceroute, type TracerouteOptions, type TracerouteProtocol, type TracerouteProbe, type TracerouteHop, type TracerouteResult } from './traceroute.js';
 export { resolveHost, sourceAddressFor } from './route.js';
