@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ExpressionError, MAX_EXPANSION, decode, encodeLayers, expand, parse } from '../../src/index.js';
 
 const fields = (expr: string, layer: number, field: string): unknown[] =>
-  [...expand(expr)].map((layers) => (decode(encodeLayers(layers)).layers[layer].fields as Record<string, unknown>)[field]);
+  [...expand(expr)].map((layers) => (decode(encodeLayers(layers)).layers[layer].fields as unknown as Record<string, unknown>)[field]);
 
 function errorOf(f: () => unknown): ExpressionError {
   try {
