@@ -30,7 +30,7 @@ beforeAll(async () => {
     const r = spawnSync('ip', ['-n', topo.r, 'route', 'add', route, net], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`ip route add ${route} ${net}: ${r.stderr}`);
   }
-  const script = `require('net').createServer((s) => s.destroy()).listen(${OPEN}, '${ADDR.b4}', () => console.log('ready'))`;
+  const script = `require('net').createServer((s) => s.destroy()).listen(${OPEN}, '::', () => console.log('ready'))`;
   listener = spawn('ip', ['netns', 'exec', topo.b, process.execPath, '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     listener!.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
@@ -71,6 +71,14 @@ describe('rawcraft sr', () => {
     expect(answered[2]).toMatchObject({ kind: 'icmp-error', answer: expect.stringMatching(/^icmp destination-unreachable code 13 .*from 198\.18\.1\.1$/) });
     expect(events.filter((e) => e.event === 'unanswered').map((e) => [e.index, e.attempts])).toEqual([[2, 2], [3, 2]]);
     expect(events.at(-1)).toMatchObject({ event: 'summary', sent: 6, answered: 4, unanswered: 2, retry: 1, timeoutMs: 1000 });
+  }, 60_000);
+
+  it('IPv6 TCP SYNs: open and closed, the answers read from IPv6 raw sockets (no header)', async (ctx) => {
+    guard(ctx);
+    const r = await nodeInNs(topo!.a, ROOT, CLI, ['sr', `ipv6(src=${ADDR.a6},dst=${ADDR.b6})/tcp(srcPort=40126,dstPort=(${OPEN}|${CLOSED}),flags=[syn])`, '--timeout', '1', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const ports = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.event === 'port').map((e) => `${e.address} ${e.port} ${e.state}`);
+    expect(ports).toEqual([`${ADDR.b6} ${OPEN} open`, `${ADDR.b6} ${CLOSED} closed`]);
   }, 60_000);
 
   it('prints answered and unanswered lines and the port table as text; exit 1 when nothing answers', async (ctx) => {
