@@ -37,7 +37,7 @@ export async function srCommand(argv: readonly string[], io: CliContext): Promis
   if (positionals.length !== 1) throw new CliError(`sr: expected one EXPR (quote it), got ${listOrNone(positionals)}; usage: rawcraft sr EXPR ... (see rawcraft help)`);
   const timeoutMs = seconds(values.timeout);
   const retry = integer('sr', '--retry', values.retry, 0, 0, 100);
-  const spec = parseTransportSpec(values.transport ?? 'raw', values.iface, !!values.force);
+  const spec = srTransport(values.transport, values.iface, !!values.force);
   if (spec.kind !== 'raw') throw new CliError('sr: --transport must be raw: answers come only through raw sockets (use send for capture files)');
   const packets = [...expand(positionals[0])].map((layers) => {
     if (layers[0].layer !== 'ipv4' && layers[0].layer !== 'ipv6') throw new CliError(`sr: the expression must start with ipv4 or ipv6 (raw sockets send IP datagrams), not ${layers[0].layer}`);
@@ -71,6 +71,16 @@ export async function srCommand(argv: readonly string[], io: CliContext): Promis
   lines.push(json ? JSON.stringify({ event: 'summary', ...summary }) : `sent ${summary.sent}, answered ${summary.answered}, unanswered ${summary.unanswered}, other packets received ${summary.unmatched}`);
   await io.write(lines.join('\n') + '\n');
   return result.answered.length > 0 ? EXIT_OK : EXIT_FINDINGS;
+}
+
+/** send's --transport, --iface and --force, with errors named for sr. */
+function srTransport(text: string | undefined, iface: string | undefined, force: boolean): ReturnType<typeof parseTransportSpec> {
+  try {
+    return parseTransportSpec(text ?? 'raw', iface, force);
+  } catch (error) {
+    if (error instanceof CliError) throw new CliError(error.message.replace(/^send:/, 'sr:'), error.exitCode);
+    throw error;
+  }
 }
 
 /** `--timeout S`: seconds (decimals allowed), like Scapy's timeout. */
