@@ -9,7 +9,9 @@
  * prints them) with optional `(name=value, ...)`. Values: numbers (`64`, `0x40`), bare words
  * (enum names, addresses: `echo-request`, `127.0.0.1`, `2001:db8::1`), quoted strings, lists
  * `[a,b]` (also `a+b`, for flags), and objects `{kind:mss,value:1460}` (options, chunks).
- * A chunk name after `sctp` appends a chunk to its `chunks` list. See docs/expressions.md.
+ * A chunk name after `sctp` appends a chunk to its `chunks` list. A header field may also take
+ * several values, a packet each: `80-90`, `192.0.2.0/28`, `(22|80)` (expanded by expand.ts).
+ * Layers follow one another by the builder's rule (codec/stack-rule.ts). See docs/expressions.md.
  */
 import { RawcraftError, FieldValueError, UnknownFieldError } from '../codec/errors.js';
 import { encodeLayers, type EncodableLayer } from '../codec/encode.js';
