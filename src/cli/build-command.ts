@@ -4,7 +4,7 @@ import { encodeLayers } from '../codec/encode.js';
 import { packetToJson } from '../codec/json.js';
 import { hexdump, show } from '../codec/print.js';
 import { createCaptureWriter } from '../capture/index.js';
-import { parse } from '../expr/parse.js';
+import { expand } from '../expr/expand.js';
 import { withRouteSource } from '../transport/source.js';
 import { DEFAULT_EPOCH_NS } from '../traffic/scenario.js';
 import { listOrNone, parseCommandArgs, usageHint } from './args.js';
@@ -15,8 +15,9 @@ import { fragmentForMtu, mtuOption } from './mtu-option.js';
 
 export const BUILD_USAGE = `build EXPR [--hex | --pcap OUT | --pcapng OUT | --json] [--dump] [--mtu N]
       Build one packet from a layer expression, e.g. 'ipv4(dst=127.0.0.1,ttl=3)/udp(dstPort=33434)/raw(hex=00ff)'
-      (see docs/expressions.md): hex (the default; a decoded tree first on a terminal), a
-      capture file, or JSON (the decode --json format).
+      (see docs/expressions.md), or one per value of its ranges (dstPort=80-90,
+      dst=192.0.2.0/28, dstPort=(22|80)): hex (the default; a decoded tree first on a
+      terminal), a capture file, or JSON (the decode --json format), one packet a line.
       --dump     a decoded tree and a hexdump (offset, hex, ASCII) instead of the hex line
       --mtu N    fragment the IP datagram for a link MTU of N bytes (IP header included): one
                  output per fragment (a datagram that fits stays whole)`;
@@ -29,19 +30,31 @@ export async function buildCommand(argv: readonly string[], io: CliContext): Pro
   if (positionals.length !== 1) throw new CliError(`build: expected one EXPR (quote it), got ${listOrNone(positionals)}${usageHint(BUILD_USAGE)}`);
   const modes = [values.hex, values.pcap !== undefined, values.pcapng !== undefined, values.json, values.dump].filter(Boolean).length;
   if (modes > 1) throw new CliError('build: give one of --hex, --pcap, --pcapng, --json and --dump');
-  // A source left out is the one this host would send from towards the destination (as `send` does).
-  const { layers, unrouted } = await withRouteSource(parse(positionals[0]));
-  if (unrouted !== undefined) io.error(`rawcraft: warning: no route to ${unrouted}: the source is the codec's default (give src= to choose it)`);
-  const whole = encodeLayers(layers, { onWarning: (w) => io.error(`rawcraft: warning: ${w.message}`) });
-  const from = layers[0].layer;
+  // One packet, or one per value of the expression's ranges (docs/expressions.md); expand()
+  // checks every value first, so an expression that fails writes nothing.
+  const expanded = expand(positionals[0]);
   const mtu = mtuOption('build', values.mtu);
-  const packets = mtu === undefined ? [whole] : fragmentForMtu('build', whole, from, mtu);
+  const unroutedSeen = new Set<string>();
+  const packets = async function* (): AsyncGenerator<{ bytes: Uint8Array; from: string }> {
+    for (const parsed of expanded) {
+      // A source left out is the one this host would send from towards the destination (as `send` does).
+      const { layers, unrouted } = await withRouteSource(parsed);
+      if (unrouted !== undefined && !unroutedSeen.has(unrouted)) {
+        unroutedSeen.add(unrouted);
+        io.error(`rawcraft: warning: no route to ${unrouted}: the source is the codec's default (give src= to choose it)`);
+      }
+      const whole = encodeLayers(layers, { onWarning: (w) => io.error(`rawcraft: warning: ${w.message}`) });
+      const from = layers[0].layer;
+      for (const bytes of mtu === undefined ? [whole] : fragmentForMtu('build', whole, from, mtu)) yield { bytes, from };
+    }
+  };
   const out = values.pcap ?? values.pcapng;
   if (out !== undefined) {
-    const linkType = linkTypeForLayer(from);
+    const linkType = linkTypeForLayer(expanded.at(0)[0].layer);
     const writer = values.pcap !== undefined ? createCaptureWriter(out, { format: 'pcap', linkType }) : createCaptureWriter(out, { format: 'pcapng' });
     try {
-      for (const [i, data] of packets.entries()) await writer.write({ data, timestampNs: DEFAULT_EPOCH_NS + BigInt(i) * 1_000_000n, linkType });
+      let i = 0;
+      for await (const { bytes } of packets()) await writer.write({ data: bytes, timestampNs: DEFAULT_EPOCH_NS + BigInt(i++) * 1_000_000n, linkType });
     } catch (error) {
       writer.abort(); // a failed run leaves no half-written file
       throw error;
@@ -49,13 +62,21 @@ export async function buildCommand(argv: readonly string[], io: CliContext): Pro
     await writer.close();
     return EXIT_OK;
   }
-  for (const [i, bytes] of packets.entries()) {
-    if (values.json) await io.write(JSON.stringify(packetToJson(i, decode(bytes, { from, mode: 'lax' }))) + '\n');
-    else if (values.dump) await io.write(`${show(decode(bytes, { from, mode: 'lax' }))}\n${hexdump(bytes)}\n${i < packets.length - 1 ? '\n' : ''}`);
+  // Written in batches of lines: a range may give a million packets.
+  let batch = '';
+  let i = 0;
+  for await (const { bytes, from } of packets()) {
+    if (values.json) batch += JSON.stringify(packetToJson(i, decode(bytes, { from, mode: 'lax' }))) + '\n';
+    else if (values.dump) batch += `${i > 0 ? '\n' : ''}${show(decode(bytes, { from, mode: 'lax' }))}\n${hexdump(bytes)}\n`;
     else {
-      if (io.tty && !values.hex) await io.write(show(decode(bytes, { from, mode: 'lax' })) + '\n');
-      await io.write(bytes.toString('hex') + '\n');
+      if (io.tty && !values.hex) batch += show(decode(bytes, { from, mode: 'lax' })) + '\n';
+      batch += Buffer.from(bytes).toString('hex') + '\n';
+    }
+    if (++i % 512 === 0) {
+      await io.write(batch);
+      batch = '';
     }
   }
+  if (batch) await io.write(batch);
   return EXIT_OK;
 }

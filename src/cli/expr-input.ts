@@ -4,6 +4,7 @@ import { codecByName } from '../codec/registry.js';
 import { sctpChunks } from '../codec/protocols/sctp-chunks.js';
 import { encodeLayers } from '../codec/encode.js';
 import { expand } from '../expr/expand.js';
+import { withRouteSource } from '../transport/source.js';
 
 /** An argument is an expression when it is not an existing file and has a `(` or names only layers. */
 export function isExpressionArg(text: string | undefined): text is string {
@@ -15,11 +16,16 @@ export function isExpressionArg(text: string | undefined): text is string {
 
 /**
  * The packets of an expression argument (one per value of its ranges: docs/expressions.md),
- * each with its bytes and first layer. Throws ExpressionError (exit 2) before the first.
+ * each with its bytes and first layer. An IP source left out is the one this host would send
+ * from towards the destination (withRouteSource), as `send` sends it. Throws ExpressionError
+ * (exit 2) before the first packet.
  */
-export function expressionPackets(text: string, warn?: (message: string) => void): Generator<{ bytes: Buffer; from: string }> {
+export function expressionPackets(text: string, warn?: (message: string) => void): AsyncGenerator<{ bytes: Buffer; from: string }> {
   const packets = expand(text);
-  return (function* () {
-    for (const layers of packets) yield { bytes: encodeLayers(layers, { onWarning: (w) => warn?.(w.message) }), from: layers[0].layer };
+  return (async function* () {
+    for (const parsed of packets) {
+      const { layers } = await withRouteSource(parsed);
+      yield { bytes: encodeLayers(layers, { onWarning: (w) => warn?.(w.message) }), from: layers[0].layer };
+    }
   })();
 }

@@ -154,7 +154,7 @@ export async function* readInput(file: string | undefined, hexArgs: readonly str
   }
   if (file === undefined) return;
   if (isExpressionArg(file)) {
-    for (const packet of expressionPackets(file)) yield { index: index++, ...packet };
+    for await (const packet of expressionPackets(file)) yield { index: index++, ...packet };
     return;
   }
   const input = await openInput(file, stdin);

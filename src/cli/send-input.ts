@@ -9,9 +9,6 @@ import { RawcraftError } from '../codec/errors.js';
 import { layersFromJson } from '../codec/json.js';
 import { CliError } from './cli-error.js';
 import { hexPacketLine, readInput, type LineReader } from './input.js';
-import { isExpressionArg } from './expr-input.js';
-import { parse } from '../expr/parse.js';
-import { withRouteSource } from '../transport/source.js';
 
 export interface SendInput {
   readonly index: number;
@@ -25,13 +22,8 @@ export interface SendInput {
  * source this host would send from towards its destination (withRouteSource), as `build` shows.
  */
 export async function* readSendInput(file: string | undefined, hexArgs: readonly string[], stdin: Readable): AsyncGenerator<SendInput> {
-  const expression = isExpressionArg(file) ? file : undefined;
-  let index = 0;
-  for await (const { bytes, from } of readInput(expression === undefined ? file : undefined, hexArgs, stdin, sendLine)) yield { index: index++, bytes, from };
-  if (expression !== undefined) {
-    const { layers } = await withRouteSource(parse(expression));
-    yield { index, bytes: encodeLayers(layers), from: layers[0].layer };
-  }
+  // readInput takes expressions too (expr-input.ts: ranges expanded, the source filled in).
+  for await (const { index, bytes, from } of readInput(file, hexArgs, stdin, sendLine)) yield { index, bytes, from };
 }
 
 /** A JSON packet line (first character `{`) or a hex line. */

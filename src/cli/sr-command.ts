@@ -7,20 +7,23 @@ import { encodeLayers } from '../codec/encode.js';
 import { expand } from '../expr/expand.js';
 import { describe, type DatagramView } from '../transport/datagram-view.js';
 import { requestMany, type AnsweredRequest, type UnansweredRequest } from '../transport/request-many.js';
+import { withRouteSource } from '../transport/source.js';
 import { openTransport } from '../transport/transport.js';
 import { integer, listOrNone, parseCommandArgs, SEE_HELP } from './args.js';
 import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';
-import { parseTransportSpec } from './send-command.js';
+import { parseTransportSpec, type RawFlags } from './send-command.js';
+import { SOCKET_FLAG_OPTIONS, SOCKET_FLAGS_USAGE, socketChoice } from './socket-flags.js';
 
-export const SR_USAGE = `sr EXPR [--timeout S] [--retry N] [--iface IF] [--force] [--json]
+export const SR_USAGE = `sr EXPR [--timeout S] [--retry N] [--iface IF] [--hdrincl | --no-hdrincl] [--ipv6-hdrincl on|off|auto] [--force] [--json]
       Send each packet of EXPR (ranges expanded: dstPort=20-25) through raw sockets and match
       the answers (a reply of the same protocol, or an ICMP error quoting the request), like
       Scapy's sr(): answered and unanswered packets, and for TCP SYNs a port summary: open
       (SYN-ACK), closed (RST), filtered (an ICMP error, or nothing). --timeout: seconds to wait
       after the last send (default 2); --retry N: send the unanswered again N times. JSON lines
       with --json. Ctrl-C stops and prints what was matched. Exit 0 when something answered,
-      1 when nothing did.`;
+      1 when nothing did. --iface, --force and the socket flags as for send:
+      ${SOCKET_FLAGS_USAGE}`;
 
 export async function srCommand(argv: readonly string[], io: CliContext): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
@@ -32,17 +35,22 @@ export async function srCommand(argv: readonly string[], io: CliContext): Promis
       transport: { type: 'string' },
       force: { type: 'boolean' },
       json: { type: 'boolean' },
+      ...SOCKET_FLAG_OPTIONS,
     },
   }, 'sr: ', SEE_HELP);
   if (positionals.length !== 1) throw new CliError(`sr: expected one EXPR (quote it), got ${listOrNone(positionals)}; usage: rawcraft sr EXPR ... (see rawcraft help)`);
   const timeoutMs = seconds(values.timeout);
   const retry = integer('sr', '--retry', values.retry, 0, 0, 100);
-  const spec = srTransport(values.transport, values.iface, !!values.force);
+  const spec = srTransport(values.transport, { ...(values.iface !== undefined && { iface: values.iface }), force: !!values.force, socket: socketChoice('sr', values) });
   if (spec.kind !== 'raw') throw new CliError('sr: --transport must be raw: answers come only through raw sockets (use send for capture files)');
-  const packets = [...expand(positionals[0])].map((layers) => {
-    if (layers[0].layer !== 'ipv4' && layers[0].layer !== 'ipv6') throw new CliError(`sr: the expression must start with ipv4 or ipv6 (raw sockets send IP datagrams), not ${layers[0].layer}`);
-    return { bytes: encodeLayers(layers, { onWarning: (w) => io.error(`rawcraft: warning: ${w.message}`) }), firstLayer: layers[0].layer };
-  });
+  const packets: { bytes: Buffer; firstLayer: string }[] = [];
+  for (const parsed of expand(positionals[0])) {
+    if (parsed[0].layer !== 'ipv4' && parsed[0].layer !== 'ipv6') throw new CliError(`sr: the expression must start with ipv4 or ipv6 (raw sockets send IP datagrams), not ${parsed[0].layer}`);
+    // A source left out is the one this host sends from towards the destination (as send does).
+    const { layers, unrouted } = await withRouteSource(parsed);
+    if (unrouted !== undefined) throw new CliError(`sr: no route to ${unrouted} (give src= to choose the source)`);
+    packets.push({ bytes: encodeLayers(layers, { onWarning: (w) => io.error(`rawcraft: warning: ${w.message}`) }), firstLayer: layers[0].layer });
+  }
   const json = !!values.json;
   const transport = openTransport(spec);
   // Ctrl-C stops sending and waiting; what was matched so far is still printed.
@@ -73,10 +81,10 @@ export async function srCommand(argv: readonly string[], io: CliContext): Promis
   return result.answered.length > 0 ? EXIT_OK : EXIT_FINDINGS;
 }
 
-/** send's --transport, --iface and --force, with errors named for sr. */
-function srTransport(text: string | undefined, iface: string | undefined, force: boolean): ReturnType<typeof parseTransportSpec> {
+/** send's --transport, --iface, --force and socket flags, with errors named for sr. */
+function srTransport(text: string | undefined, raw: RawFlags): ReturnType<typeof parseTransportSpec> {
   try {
-    return parseTransportSpec(text ?? 'raw', iface, force);
+    return parseTransportSpec(text ?? 'raw', raw);
   } catch (error) {
     if (error instanceof CliError) throw new CliError(error.message.replace(/^send:/, 'sr:'), error.exitCode);
     throw error;
