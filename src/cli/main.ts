@@ -8,6 +8,7 @@ import { RawcraftError } from '../codec/errors.js';
 import { closest } from '../codec/suggest.js';
 import { wantsHelp } from './args.js';
 import { CliError, EXIT_USAGE } from './cli-error.js';
+import { inCliTerms } from './cli-terms.js';
 import type { CliContext } from './context.js';
 import { decodeCommand, DECODE_USAGE } from './decode-command.js';
 import { encodeCommand, ENCODE_USAGE } from './encode-command.js';
@@ -142,11 +143,12 @@ async function main(): Promise<void> {
   try {
     process.exitCode = await run(process.argv.slice(2), io);
   } catch (error) {
+    // Library messages may name library options ({ force: true }): say the flags instead.
     if (error instanceof CliError) {
-      io.error(`rawcraft: ${error.message}`);
+      io.error(`rawcraft: ${inCliTerms(error.message)}`);
       process.exitCode = error.exitCode;
     } else if (error instanceof RawcraftError) {
-      io.error(`rawcraft: ${error.message}`);
+      io.error(`rawcraft: ${inCliTerms(error.message)}`);
       process.exitCode = EXIT_USAGE;
     } else {
       io.error(`rawcraft: internal error: ${(error as Error)?.stack ?? String(error)}`);
