@@ -4,6 +4,7 @@
  * codec left bytes undecoded (a quote cut after 8 bytes, a protocol without a codec) the few
  * fields matching needs are read from the raw bytes, at their fixed offsets.
  */
+import { codecByName } from '../codec/registry.js';
 import { ICMP_TYPES, PARAMETER_PROBLEM_CODES, REDIRECT_CODES, TIME_EXCEEDED_CODES, UNREACHABLE_CODES } from '../codec/protocols/icmpv4.js';
 import {
   ICMPV6_PARAMETER_PROBLEM_CODES,
@@ -93,11 +94,26 @@ export function isIcmpError(layer: IcmpLayerName, type: number): boolean {
  * View of decoded layers. `known` fills in what the layers lack: the family, source and
  * protocol of an IPv6 payload delivered without its header.
  */
+/**
+ * The layers from the IP header on, when link-layer headers (Ethernet, cooked, loopback, 802.11,
+ * LLC...: layers no IP protocol number or port selects) come first, as in captured frames.
+ */
+function withoutLinkHeader(list: readonly LooseLayer[]): readonly LooseLayer[] {
+  if (list[0]?.layer === 'ipv4' || list[0]?.layer === 'ipv6') return list;
+  const ip = list.findIndex((l) => l.layer === 'ipv4' || l.layer === 'ipv6');
+  if (ip <= 0) return list;
+  const linkOnly = list.slice(0, ip).every((l) => {
+    const codec = codecByName(l.layer);
+    return codec !== undefined && codec.name !== 'raw' && codec.ipProtocol === undefined && codec.udpPort === undefined;
+  });
+  return linkOnly ? list.slice(ip) : list;
+}
+
 export function viewOf(
   layers: readonly Layer[] | readonly LooseLayer[],
   known: { family?: 4 | 6 | undefined; src?: string; protocol?: number | undefined } = {},
 ): DatagramView {
-  const list = layers as readonly LooseLayer[];
+  const list = withoutLinkHeader(layers as readonly LooseLayer[]);
   let i = 0;
   let family = known.family;
   let src = known.src || undefined;

@@ -62,6 +62,16 @@ await t.close();
 console.log(JSON.stringify({ arp, ndp, echo }));
 `;
 
+/** request() and ping() through the link transport: replies matched from the capture, past their Ethernet header. */
+const PINGER = `import { openLinkTransport, ping, request, ipv6 } from ${INDEX};
+const [iface, v4dst, v6src, v6dst] = process.argv.slice(2);
+const t = openLinkTransport({ interface: iface });
+const p = await ping(v4dst, { count: 2, intervalMs: 50, timeoutMs: 2000, transport: t });
+const r = await request(t, ipv6({ src: v6src, dst: v6dst }).icmpv6({ type: 'echo-request', id: 77, seq: 3 }), { timeoutMs: 2000 });
+await t.close();
+console.log(JSON.stringify({ received: p.received, replies: p.replies.map((x) => x.status), v6: r.status, v6layers: r.status === 'answered' ? r.reply.packet.layers.map((l) => l.layer) : r.explanation }));
+`;
+
 let pair: VethPair | undefined;
 let dir: string | undefined;
 let unavailable: string | undefined;
@@ -75,6 +85,7 @@ beforeAll(() => {
   writeFileSync(join(dir, 'sender.mjs'), SENDER);
   writeFileSync(join(dir, 'capturer.mjs'), CAPTURER);
   writeFileSync(join(dir, 'resolver.mjs'), RESOLVER);
+  writeFileSync(join(dir, 'pinger.mjs'), PINGER);
   pair = createVethPair();
 }, 60_000);
 
@@ -149,5 +160,12 @@ describe('link transport between two namespaces', () => {
     expect(out.arp).toMatchObject({ mac: pair.yMac, source: 'arp' });
     expect(out.ndp).toMatchObject({ mac: pair.yMac, source: 'ndp' });
     expect(out.echo).toEqual(['ethernet/ipv4/icmp/raw', 4242, PAIR.y4, 'ethernet/ipv6/icmpv6/raw', 4243, PAIR.y6]);
+  });
+
+  it('request() and ping() work through the link transport, matching replies behind their Ethernet header', async (ctx) => {
+    const { pair, dir } = guard(ctx);
+    const r = await runInNs(pair.x, [process.execPath, join(dir, 'pinger.mjs'), PAIR.xIf, PAIR.y4, PAIR.x6, PAIR.y6]).done;
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ received: 2, replies: ['reply', 'reply'], v6: 'answered', v6layers: ['ethernet', 'ipv6', 'icmpv6'] });
   });
 });
