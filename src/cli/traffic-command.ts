@@ -3,7 +3,6 @@
  * generate a scenario's packets to a pcapng file (streaming, bounded memory) or send them, paced
  * by their timestamps, to loopback through raw sockets.
  */
-import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadScenario, type Scenario } from '../traffic/scenario.js';
 import { count, finish, generateTraffic, newSummary, writeTraffic, type TrafficOptions, type TrafficPacket, type TrafficSummary } from '../traffic/generate.js';
@@ -37,7 +36,7 @@ export async function trafficCommand(argv: readonly string[], io: CliContext): P
   }
   const scenario = loadScenario(positionals[0]);
   const started = performance.now();
-  let summary: TrafficSummary;
+  let summary: TrafficSummary & { interrupted?: boolean };
   if (values.out !== undefined) {
     let last = 0;
     const onPacket = (p: TrafficPacket) => {
@@ -56,7 +55,7 @@ export async function trafficCommand(argv: readonly string[], io: CliContext): P
   if (values.json) {
     await io.write(JSON.stringify({ ...summary, ...(values.out !== undefined && { out: values.out }), durationMs: Math.round(ms), packetsPerSecond: rate }) + '\n');
   } else {
-    const where = values.out !== undefined ? `wrote ${summary.packets} packets (${summary.bytes} bytes) to ${values.out}` : `sent ${summary.packets} packets (${summary.bytes} bytes) to loopback`;
+    const where = (summary.interrupted ? 'interrupted: ' : '') + (values.out !== undefined ? `wrote ${summary.packets} packets (${summary.bytes} bytes) to ${values.out}` : `sent ${summary.packets} packets (${summary.bytes} bytes) to loopback`);
     const shard = summary.shard.count > 1 ? `, shard ${summary.shard.index}/${summary.shard.count}` : '';
     const lines = [`${where} in ${Math.round(ms)} ms (${rate} packets/s), seed ${summary.seed}${shard}, ${summary.broken} deliberately broken`];
     for (const f of summary.flows) lines.push(`  ${f.name}: ${f.packets} packets, ${f.broken} broken`);
@@ -84,9 +83,7 @@ async function writePcap(scenario: Scenario, path: string, options: TrafficOptio
     }
     await writer.close();
   } catch (error) {
-    // A failed run leaves no half-written file.
-    await writer.close().catch(() => undefined);
-    rmSync(path, { force: true });
+    writer.abort(); // a failed run leaves no half-written file
     throw error;
   }
   return finish(summary);
@@ -100,7 +97,7 @@ function loopbackDestination(data: Uint8Array): string | undefined {
   return undefined;
 }
 
-async function sendTraffic(scenario: Scenario, options: TrafficOptions, io: CliContext): Promise<TrafficSummary> {
+async function sendTraffic(scenario: Scenario, options: TrafficOptions, io: CliContext): Promise<TrafficSummary & { interrupted: boolean }> {
   const summary = newSummary(scenario, options);
   const transport = openTransport('raw');
   let stop = false;
@@ -131,5 +128,5 @@ async function sendTraffic(scenario: Scenario, options: TrafficOptions, io: CliC
     process.removeListener('SIGINT', onSigint);
     await transport.close();
   }
-  return finish(summary);
+  return { ...finish(summary), interrupted: stop };
 }

@@ -1,10 +1,10 @@
 /**
  * Ctrl-C summaries of long-running commands (issue 14): fuzz stops with a valid file and says
- * "interrupted"; listen counts what it received. (ping and traceroute: test/cli/ping.test.ts,
+ * "interrupted"; listen counts what it received; traffic --send says interrupted. (ping and traceroute: test/cli/ping.test.ts,
  * test/cli/traceroute.test.ts; send: test/expr/cli.test.ts.) listen hears one datagram sent
  * to 127.0.0.1; nothing else is sent.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -63,6 +63,27 @@ describe('Ctrl-C', () => {
     const heard = stdout.trim().split('\n').length;
     expect(heard).toBeGreaterThanOrEqual(1);
     expect(stderr).toBe(`rawcraft: listen: interrupted, ${heard} packet${heard === 1 ? '' : 's'} received\n`);
+  });
+
+  it('traffic --send: stops, the summary says interrupted and counts what went out', async (ctx) => {
+    requireRaw(ctx);
+    const scenario = join(dir, 'slow.yaml');
+    // 200 datagrams at 20 a second to the discard port on 127.0.0.1: ten seconds unless interrupted.
+    writeFileSync(scenario, 'flows:\n  - name: slow\n    template: ipv4(src=127.0.0.1,dst=127.0.0.1)/udp(dstPort=9)/raw(hex=00)\n    count: 200\n    rate: 20\n');
+    const child = spawn(process.execPath, [CLI, 'traffic', scenario, '--send', '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    while (child.exitCode === null && !hasFileOpenUnder(child.pid!, 'socket:')) await sleep(10);
+    await sleep(300);
+    child.kill('SIGINT');
+    expect(await closed, stderr).toBe(0);
+    const summary = JSON.parse(stdout) as { packets: number; interrupted: boolean };
+    expect(summary.interrupted).toBe(true);
+    expect(summary.packets).toBeGreaterThan(0);
+    expect(summary.packets).toBeLessThan(200);
   });
 });
 
