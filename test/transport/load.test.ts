@@ -1,14 +1,18 @@
 /**
  * Load without silent loss. PACKETS raw IPv4 UDP datagrams crafted by rawcraft
  * (`ipv4(dst=127.0.0.1)/udp(dstPort=P)/raw(size=32)`) go to a UDP socket on 127.0.0.1, sent by
- * `rawcraft send --count` and by `Transport.sendMany`. The sender's count must equal what the
- * receiver counted plus what the kernel counted as dropped:
+ * `rawcraft send --count` and by `Transport.sendMany`; and, as whole Ethernet frames, by the link
+ * transport's sendMany (libpcap) from one namespace through a veth pair to a UDP socket in
+ * another (a frame injected on lo for 127.0.0.1 is dropped by Linux as a martian destination,
+ * counted nowhere a test can read). The sender's count must equal what the receiver counted plus
+ * what the kernel counted as dropped:
  *
  * - the receiver is udp-counter.c (compiled here with cc, nothing of rawcraft in it): it counts
  *   datagrams with recvmmsg and reads its socket's drop counter twice, from SO_RXQ_OVFL and from
  *   /proc/net/udp's `drops` column;
- * - the namespace's /proc/net/snmp (Udp InDatagrams, RcvbufErrors, InErrors) and its loopback
- *   device's rx drops (/proc/net/dev: the backlog queue) must tell the same story.
+ * - the namespace's /proc/net/snmp (Udp InDatagrams, RcvbufErrors, InErrors) and the devices'
+ *   drop counters (loopback's rx drops, the backlog queue; the veth ends' tx and rx drops) must
+ *   tell the same story.
  *
  * Everything runs in a network namespace this test creates (its own 127.0.0.1 and counters, so
  * other tests' traffic on the host cannot blur them), through `ip netns exec NS node ...`.
@@ -29,12 +33,18 @@ const PACKETS = Number(process.env.RAWCRAFT_LOAD_PACKETS ?? 100_000);
 const PAYLOAD = 32;
 /** Generous: about 20 k packets/s at worst on a busy 2-core machine, plus start-up. */
 const SEND_TIMEOUT_MS = 30_000 + PACKETS / 20;
+/** The veth pair of the link case (RFC 2544 benchmarking range). */
+const LINK_SRC = '198.18.7.1';
+const LINK_DST = '198.18.7.2';
 const COUNTER_SOURCE = fileURLToPath(new URL('./udp-counter.c', import.meta.url));
 
+/** \`send-many.mjs PORT COUNT [link SRC DST]\`: one Transport.sendMany call of COUNT datagrams. */
 const SEND_MANY = `import { openTransport, ipv4 } from './src/index.js';
-const [port, count] = process.argv.slice(2).map(Number);
-const datagram = ipv4({ dst: '127.0.0.1' }).udp({ dstPort: port }).payload(Buffer.alloc(${PAYLOAD}));
-const transport = openTransport('raw');
+const [port, count] = process.argv.slice(2, 4).map(Number);
+const [kind, src, dst] = process.argv.slice(4);
+// The link transport sends the source as built: it must be A's address (the raw one lets the kernel fill it in).
+const datagram = ipv4(kind === 'link' ? { src, dst } : { dst: '127.0.0.1' }).udp({ dstPort: port }).payload(Buffer.alloc(${PAYLOAD}));
+const transport = openTransport(kind === 'link' ? { kind: 'link' } : 'raw');
 const started = performance.now();
 const result = await transport.sendMany(Array(count).fill(datagram));
 const durationMs = performance.now() - started;
@@ -43,6 +53,9 @@ console.log(JSON.stringify({ sent: result.sent, retries: result.retries, calls: 
 `;
 
 let ns: string | undefined;
+/** A — B joined by veth va / vb, for the link transport. */
+let pair: { a: string; b: string } | undefined;
+let linkUnavailable: string | undefined;
 let built: { dir: string; cleanup: () => void } | undefined;
 let counterBinary: string | undefined;
 let unavailable: string | undefined;
@@ -60,10 +73,22 @@ beforeAll(async () => {
   ns = `rc-${process.pid.toString(36)}${randomBytes(3).toString('hex')}-load`;
   run('ip', ['netns', 'add', ns]);
   run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+  if (spawnSync('sh', ['-c', 'ldconfig -p | grep -q "libpcap\\.so"']).status !== 0) linkUnavailable = 'libpcap is not installed (apt-get install libpcap0.8)';
+  const tag = `rc-${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
+  pair = { a: `${tag}-la`, b: `${tag}-lb` };
+  for (const n of [pair.a, pair.b]) {
+    run('ip', ['netns', 'add', n]);
+    run('ip', ['-n', n, 'link', 'set', 'lo', 'up']);
+  }
+  run('ip', ['-n', pair.a, 'link', 'add', 'va', 'type', 'veth', 'peer', 'name', 'vb', 'netns', pair.b]);
+  run('ip', ['-n', pair.a, 'addr', 'add', `${LINK_SRC}/24`, 'dev', 'va']);
+  run('ip', ['-n', pair.b, 'addr', 'add', `${LINK_DST}/24`, 'dev', 'vb']);
+  run('ip', ['-n', pair.a, 'link', 'set', 'va', 'up']);
+  run('ip', ['-n', pair.b, 'link', 'set', 'vb', 'up']);
 }, 120_000);
 
 afterAll(() => {
-  if (ns) spawnSync('ip', ['netns', 'del', ns], { timeout: 10_000 });
+  for (const n of [ns, pair?.a, pair?.b]) if (n) spawnSync('ip', ['netns', 'del', n], { timeout: 10_000 });
   built?.cleanup();
 });
 
@@ -81,22 +106,34 @@ function run(command: string, args: string[]): string {
   return r.stdout;
 }
 
-/** The namespace's counters that can account for a UDP datagram on loopback. */
+/** The receiving namespace's UDP counters, and the drops of the devices on the way. */
 interface Counters {
   readonly udpInDatagrams: number;
   readonly udpRcvbufErrors: number;
   readonly udpInErrors: number;
-  /** Loopback's rx drops: datagrams the backlog queue refused before any socket saw them. */
-  readonly loRxDropped: number;
+  /** Datagrams the devices on the way dropped before any socket saw them (loopback: the backlog queue). */
+  readonly deviceDrops: number;
 }
 
-function counters(namespace: string): Counters {
-  const text = run('ip', ['netns', 'exec', namespace, 'cat', '/proc/net/snmp', '/proc/net/dev']);
-  const [names, values] = text.split('\n').filter((l) => l.startsWith('Udp:')).map((l) => l.trim().split(/\s+/));
+/** Where the datagrams go: the receiving namespace and address, and the devices that may drop them. */
+interface Path {
+  readonly sender: string;
+  readonly receiver: string;
+  readonly address: string;
+  /** [namespace, device, 'rx' | 'tx'] drop counters to add up. */
+  readonly drops: readonly (readonly [string, string, 'rx' | 'tx'])[];
+}
+
+function counters(path: Path): Counters {
+  const snmp = run('ip', ['netns', 'exec', path.receiver, 'cat', '/proc/net/snmp']);
+  const [names, values] = snmp.split('\n').filter((l) => l.startsWith('Udp:')).map((l) => l.trim().split(/\s+/));
   const udp = (name: string) => Number(values[names.indexOf(name)]);
-  // /proc/net/dev: "lo: rx_bytes rx_packets rx_errs rx_drop ..."
-  const lo = text.split('\n').find((l) => /^\s*lo:/.test(l))!.split(':')[1].trim().split(/\s+/).map(Number);
-  return { udpInDatagrams: udp('InDatagrams'), udpRcvbufErrors: udp('RcvbufErrors'), udpInErrors: udp('InErrors'), loRxDropped: lo[3] };
+  let deviceDrops = 0;
+  for (const [namespace, device, direction] of path.drops) {
+    const [link] = JSON.parse(run('ip', ['-n', namespace, '-s', '-j', 'link', 'show', 'dev', device])) as { stats64: Record<'rx' | 'tx', { dropped: number }> }[];
+    deviceDrops += link.stats64[direction].dropped;
+  }
+  return { udpInDatagrams: udp('InDatagrams'), udpRcvbufErrors: udp('RcvbufErrors'), udpInErrors: udp('InErrors'), deviceDrops };
 }
 
 interface CounterReport {
@@ -108,8 +145,8 @@ interface CounterReport {
 }
 
 /** udp-counter inside the namespace: `port` once bound; `finish()` closes its stdin and reads its count. */
-async function startCounter(namespace: string): Promise<{ port: number; finish: () => Promise<CounterReport> }> {
-  const child: ChildProcessWithoutNullStreams = spawn('ip', ['netns', 'exec', namespace, counterBinary!, '0'], { stdio: 'pipe' });
+async function startCounter(namespace: string, address: string): Promise<{ port: number; finish: () => Promise<CounterReport> }> {
+  const child: ChildProcessWithoutNullStreams = spawn('ip', ['netns', 'exec', namespace, counterBinary!, '0', '0', address], { stdio: 'pipe' });
   const lines: string[] = [];
   let stderr = '';
   let partial = '';
@@ -159,18 +196,18 @@ interface SenderReport {
 }
 
 /** Run one sender against a fresh counter and check the accounting. */
-async function account(namespace: string, dir: string, label: string, sender: (port: number) => { script: string; args: string[] }): Promise<void> {
-  const counter = await startCounter(namespace);
-  const before = counters(namespace);
+async function account(path: Path, dir: string, label: string, sender: (port: number) => { script: string; args: string[] }): Promise<void> {
+  const counter = await startCounter(path.receiver, path.address);
+  const before = counters(path);
   const { script, args } = sender(counter.port);
-  const child = await nodeInNs(namespace, dir, script, args, SEND_TIMEOUT_MS);
+  const child = await nodeInNs(path.sender, dir, script, args, SEND_TIMEOUT_MS);
   expect(child.status, child.stderr).toBe(0);
   const sent = JSON.parse(child.stdout.trim().split('\n').pop()!) as SenderReport;
   const got = await counter.finish();
-  const after = counters(namespace);
+  const after = counters(path);
   const delta = (key: keyof Counters) => after[key] - before[key];
   // Context for the speed work (issue 11), not a target.
-  console.log(`${label}: ${sent.sent} packets at ${sent.packetsPerSecond} packets/s; received ${got.received}, dropped by the receiving socket ${got.rxqOvfl}, by loopback ${delta('loRxDropped')}`);
+  console.log(`${label}: ${sent.sent} packets at ${sent.packetsPerSecond} packets/s; received ${got.received}, dropped by the receiving socket ${got.rxqOvfl}, by devices ${delta('deviceDrops')}`);
 
   expect(sent.sent).toBe(PACKETS);
   expect(sent.failed ?? 0).toBe(0);
@@ -182,20 +219,33 @@ async function account(namespace: string, dir: string, label: string, sender: (p
   expect(got.truncated).toBe(0);
   expect(got.bytes).toBe(got.received * PAYLOAD);
   // Nothing lost silently: every datagram the sender counted was received or counted as dropped.
-  expect(got.received + got.rxqOvfl + delta('loRxDropped')).toBe(sent.sent);
+  expect(got.received + got.rxqOvfl + delta('deviceDrops')).toBe(sent.sent);
 }
 
-describe(`load: ${PACKETS} datagrams to a UDP socket on 127.0.0.1, every one received or counted as dropped`, () => {
-  it('rawcraft send --count', async (ctx) => {
+describe(`load: ${PACKETS} datagrams to a UDP socket, every one received or counted as dropped`, () => {
+  const loopback = (ns: string): Path => ({ sender: ns, receiver: ns, address: '127.0.0.1', drops: [[ns, 'lo', 'rx']] });
+
+  it('rawcraft send --count, to 127.0.0.1', async (ctx) => {
     const { ns, dir } = guard(ctx);
-    await account(ns, dir, 'rawcraft send', (port) => ({
+    await account(loopback(ns), dir, 'rawcraft send', (port) => ({
       script: join('src', 'cli', 'main.js'),
       args: ['send', `ipv4(dst=127.0.0.1)/udp(dstPort=${port})/raw(size=${PAYLOAD})`, '--count', String(PACKETS), '--json'],
     }));
   }, SEND_TIMEOUT_MS + 60_000);
 
-  it('Transport.sendMany', async (ctx) => {
+  it('Transport.sendMany (raw), to 127.0.0.1', async (ctx) => {
     const { ns, dir } = guard(ctx);
-    await account(ns, dir, 'Transport.sendMany', (port) => ({ script: 'send-many.mjs', args: [String(port), String(PACKETS)] }));
+    await account(loopback(ns), dir, 'Transport.sendMany (raw)', (port) => ({ script: 'send-many.mjs', args: [String(port), String(PACKETS)] }));
+  }, SEND_TIMEOUT_MS + 60_000);
+
+  it('Transport.sendMany (link: Ethernet frames through libpcap), across a veth pair', async (ctx) => {
+    const { dir } = guard(ctx);
+    if (linkUnavailable) {
+      if (IN_CI) throw new Error(`CI=true but ${linkUnavailable}`);
+      ctx.skip(linkUnavailable);
+    }
+    const { a, b } = pair!;
+    const path: Path = { sender: a, receiver: b, address: LINK_DST, drops: [[a, 'va', 'tx'], [b, 'vb', 'rx'], [b, 'lo', 'rx']] };
+    await account(path, dir, 'Transport.sendMany (link)', (port) => ({ script: 'send-many.mjs', args: [String(port), String(PACKETS), 'link', LINK_SRC, LINK_DST] }));
   }, SEND_TIMEOUT_MS + 60_000);
 });

@@ -1,9 +1,9 @@
 /*
  * udp-counter: an independent receiver for the load tests (test/transport/load.test.ts).
  *
- *   udp-counter PORT [RCVBUF]
+ *   udp-counter PORT [RCVBUF [ADDRESS]]
  *
- * Binds a UDP socket to 127.0.0.1:PORT (0: any free port), asks the kernel for SO_RXQ_OVFL
+ * Binds a UDP socket to ADDRESS:PORT (default 127.0.0.1; port 0: any free port), asks the kernel for SO_RXQ_OVFL
  * (each datagram then carries the socket's drop counter, sk_drops) and counts datagrams with
  * recvmmsg(2). Prints {"ready":true,...} once bound. When its standard input closes (the sender
  * has finished), it drains the queue, then sends itself one marker datagram from a second
@@ -103,20 +103,24 @@ static long long proc_drops(int fd) {
 
 int main(int argc, char **argv) {
   if (argc < 2) {
-    fprintf(stderr, "usage: udp-counter PORT [RCVBUF]\n");
+    fprintf(stderr, "usage: udp-counter PORT [RCVBUF [ADDRESS]]\n");
     return 2;
   }
   int fd = socket(AF_INET, SOCK_DGRAM, 0);
   if (fd < 0) die("socket");
   int one = 1;
   if (setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one) != 0) die("SO_RXQ_OVFL");
-  if (argc > 2) {
+  if (argc > 2 && atoi(argv[2]) > 0) {
     int size = atoi(argv[2]);
     /* FORCE goes past net.core.rmem_max (root); fall back to the capped option. */
     if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size) != 0) die("SO_RCVBUF");
   }
   struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[1]))};
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (argc > 3 && inet_pton(AF_INET, argv[3], &addr.sin_addr) != 1) {
+    fprintf(stderr, "udp-counter: not an IPv4 address: %s\n", argv[3]);
+    return 2;
+  }
   if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0) die("bind");
   socklen_t len = sizeof addr;
   if (getsockname(fd, (struct sockaddr *)&addr, &len) != 0) die("getsockname");
