@@ -6,7 +6,8 @@
  * - ENOBUFS, a full queue discipline (tbf with a tiny limit on a veth in a test namespace):
  *   every datagram the kernel dropped fails with ENOBUFS (the raw transport's sending sockets
  *   set IP_RECVERR; without it Linux reports the dropped datagram as sent), and the transport
- *   waits and retries it; with no retries left the TransportError says what to do.
+ *   waits and retries it; with no retries left the TransportError says what to do. The link
+ *   transport (libpcap) reports each such drop as a LinkError (it does not retry).
  * - EMSGSIZE, a datagram over the interface MTU: a TransportError naming the size and the MTU.
  * - The interface taken down mid-send: its routes go with it and sends fail with ENETUNREACH.
  *   Transport.sendMany stops at the first failure (its error's `index` counts what was sent);
@@ -91,6 +92,28 @@ if (mode === 'single') {
 console.log(JSON.stringify({ sent, retries, failures, error, before, after: await settled(before) }));
 `;
 
+/** The same through the link transport (libpcap): whole frames, one by one. */
+const FLOOD_LINK = `import { openTransport, ipv4 } from './src/index.js';
+import { settled, snapshot } from './leaks.mjs';
+const count = Number(process.argv[2]);
+const datagram = ipv4({ src: '198.18.9.1', dst: '198.18.9.2', protocol: 253 }).payload(Buffer.alloc(980));
+const before = snapshot();
+const transport = openTransport({ kind: 'link', interface: 'v0', nextHopMac: '02:00:00:00:00:02' });
+const failures = {};
+let sent = 0, error;
+for (let i = 0; i < count; i++) {
+  try {
+    await transport.send(datagram);
+    sent++;
+  } catch (e) {
+    failures[e.code] = (failures[e.code] ?? 0) + 1;
+    error ??= { name: e.name, code: e.code, message: e.message };
+  }
+}
+await transport.close();
+console.log(JSON.stringify({ sent, failures, error, before, after: await settled(before) }));
+`;
+
 /** One datagram over the veth's 1500-byte MTU, with DF, through both IPv4 modes. */
 const TOO_BIG = `import { openTransport, ipv4, TransportError } from './src/index.js';
 import { settled, snapshot } from './leaks.mjs';
@@ -165,7 +188,7 @@ beforeAll(async () => {
   const can = canCreateNamespaces();
   if (!can.ok) return void (unavailable = `cannot create network namespaces: ${can.reason}`);
   built = await buildTransportForChild();
-  for (const [name, text] of Object.entries({ 'leaks.mjs': LEAKS, 'flood.mjs': FLOOD, 'too-big.mjs': TOO_BIG, 'until-down.mjs': UNTIL_DOWN, 'receive-orphaned.mjs': RECEIVE_ORPHANED })) {
+  for (const [name, text] of Object.entries({ 'leaks.mjs': LEAKS, 'flood.mjs': FLOOD, 'flood-link.mjs': FLOOD_LINK, 'too-big.mjs': TOO_BIG, 'until-down.mjs': UNTIL_DOWN, 'receive-orphaned.mjs': RECEIVE_ORPHANED })) {
     writeFileSync(join(built.dir, name), text);
   }
 }, 120_000);
@@ -249,6 +272,24 @@ describe('ENOBUFS: a full queue discipline', () => {
     expect(afterMany.drops).toBeGreaterThan(afterSingle.drops);
     expect(many.retries).toBeGreaterThan(0);
     expectNoLeak(many);
+  }, 60_000);
+});
+
+describe('ENOBUFS through the link transport', () => {
+  it('every frame the qdisc dropped fails with a LinkError saying why (no buffer space); none is reported as sent', async (ctx) => {
+    const dir = guard(ctx);
+    if (spawnSync('sh', ['-c', 'ldconfig -p | grep -q "libpcap\\.so"']).status !== 0) {
+      if (IN_CI) throw new Error('CI=true but libpcap is not installed');
+      ctx.skip('libpcap is not installed (apt-get install libpcap0.8)');
+    }
+    const ns = vethNamespace(['tbf', 'rate', '1mbit', 'burst', '1600', 'limit', '3000']);
+    const r = report<{ sent: number; failures: Record<string, number>; error: { name: string; message: string }; before: Snapshot; after: Snapshot }>(await nodeInNs(ns, dir, 'flood-link.mjs', ['300']));
+    const qdisc = qdiscStats(ns);
+    expect(r.sent).toBe(qdisc.packets);
+    expect(r.failures).toEqual({ E_LINK: qdisc.drops });
+    expect(qdisc.drops).toBeGreaterThan(0);
+    expect(r.error).toMatchObject({ name: 'LinkError', message: expect.stringContaining('No buffer space available') });
+    expectNoLeak(r);
   }, 60_000);
 });
 
