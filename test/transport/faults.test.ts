@@ -237,7 +237,6 @@ function linkStats(ns: string): { txPackets: number; txDropped: number } {
   return { txPackets: link.stats64.tx.packets, txDropped: link.stats64.tx.dropped };
 }
 
-
 /** A child's JSON report: its last stdout line. */
 function report<T>(child: { status: number | null; stdout: string; stderr: string }): T {
   expect(child.status, child.stderr).toBe(0);
