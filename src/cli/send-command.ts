@@ -60,6 +60,9 @@ export interface SendArgs {
   readonly mtu?: number | undefined;
 }
 
+/** Per-packet failure lines printed before only new kinds of failure are (the summary counts them all). */
+const FAILURES_SHOWN = 10;
+
 /** Pre-flight findings about the socket or the process, not a packet: they end a send at once. */
 const SOCKET_LEVEL_FINDINGS = new Set(['LINUX_CAP_NET_RAW', 'MACOS_ROOT_REQUIRED', 'WIN_ADMIN_REQUIRED', 'WIN_PROTOCOL_ZERO']);
 
@@ -226,6 +229,9 @@ async function send(args: SendArgs, io: CliContext, interrupt: { readonly stop: 
   const countSent = (index: number) => {
     bytes += packets[index].bytes.length;
   };
+  /** Failures by kind (errno name, or error code): the summary reports them all. */
+  const failures = new Map<string, number>();
+  let quieted = false;
   const fail = (index: number, error: unknown) => {
     // Not being able to open a socket at all (privileges, no such interface) ends the command.
     if (error instanceof TransportError && (error.syscall === 'socket' || error.syscall === 'setsockopt' || error.syscall === 'dlopen' || error.syscall === 'if_nametoindex')) throw error;
@@ -233,7 +239,15 @@ async function send(args: SendArgs, io: CliContext, interrupt: { readonly stop: 
     if (error instanceof PreflightError && error.findings.some((f) => f.severity === 'error' && SOCKET_LEVEL_FINDINGS.has(f.code))) throw error;
     if (!(error instanceof RawcraftError)) throw error;
     failed++;
-    io.error(`rawcraft: send: packet ${index}: ${inCliTerms(error.message)}`);
+    const kind = error instanceof TransportError ? error.errnoName : error.code;
+    const before = failures.get(kind) ?? 0;
+    failures.set(kind, before + 1);
+    // An interface gone down fails every packet: show the first few and each new kind, count the rest.
+    if (failed <= FAILURES_SHOWN || before === 0) io.error(`rawcraft: send: packet ${index}: ${inCliTerms(error.message)}`);
+    else if (!quieted) {
+      quieted = true;
+      io.error('rawcraft: send: further failures of a kind already shown are only counted (see the summary)');
+    }
   };
   const started = performance.now();
   // Paced: packet k is due at started + k * period (so the rate holds over the run, whatever each send costs).
@@ -309,10 +323,10 @@ async function send(args: SendArgs, io: CliContext, interrupt: { readonly stop: 
   const rate = durationMs > 0 ? (sent * 1000) / durationMs : 0;
   const where = args.transport.kind === 'raw' ? 'raw sockets' : args.transport.kind === 'link' ? 'the link layer' : `${args.transport.kind} file ${args.transport.path}`;
   if (args.json) {
-    const summary = { sent, failed, bytes, interrupted: interrupt.stop, ...(args.rate > 0 && { targetRate: args.rate }), durationMs: round3(durationMs), packetsPerSecond: Math.round(rate), retries, transport: args.transport.kind, notHonoured: [...notes.values()].map((n) => ({ ...n, reason: inCliTerms(n.reason) })), findings: [...findings.values()].map((f) => ({ ...f, message: inCliTerms(f.message), remedy: inCliTerms(f.remedy) })) };
+    const summary = { sent, failed, failures: Object.fromEntries(failures), bytes, interrupted: interrupt.stop, ...(args.rate > 0 && { targetRate: args.rate }), durationMs: round3(durationMs), packetsPerSecond: Math.round(rate), retries, transport: args.transport.kind, notHonoured: [...notes.values()].map((n) => ({ ...n, reason: inCliTerms(n.reason) })), findings: [...findings.values()].map((f) => ({ ...f, message: inCliTerms(f.message), remedy: inCliTerms(f.remedy) })) };
     await io.write(JSON.stringify(summary) + '\n');
   } else {
-    const lines = [`${interrupt.stop ? 'interrupted: ' : ''}sent ${sent} packet${sent === 1 ? '' : 's'} (${bytes} bytes) through ${where} in ${round3(durationMs)} ms (${Math.round(rate)} packets/s${args.rate > 0 ? `, target ${args.rate}` : ''}), ${failed} failed, ${retries} backpressure retries`];
+    const lines = [`${interrupt.stop ? 'interrupted: ' : ''}sent ${sent} packet${sent === 1 ? '' : 's'} (${bytes} bytes) through ${where} in ${round3(durationMs)} ms (${Math.round(rate)} packets/s${args.rate > 0 ? `, target ${args.rate}` : ''}), ${failed} failed${failed ? ` (${[...failures].map(([kind, n]) => `${kind} ${n}`).join(', ')})` : ''}, ${retries} backpressure retries`];
     for (const n of notes.values()) lines.push(`note: ${n.layer}.${n.field} not as built in ${n.count} packet${n.count === 1 ? '' : 's'}: ${inCliTerms(n.reason)}`);
     for (const f of findings.values()) lines.push(`note: [${f.code}] ${f.severity} in ${f.count} packet${f.count === 1 ? '' : 's'}: ${inCliTerms(f.message)} ${inCliTerms(f.remedy)}`);
     await io.write(lines.join('\n') + '\n');

@@ -56,6 +56,9 @@ export interface TransportErrorInit extends TransportErrorContext {
   readonly platform: string;
 }
 
+/** IPPROTO_RAW: the caller supplies the IP header (the raw transport's sending sockets). */
+const IPPROTO_RAW = 255;
+
 /** Command that lets a non-root Node open raw sockets on Linux. */
 export const SETCAP_COMMAND = 'sudo setcap cap_net_raw+ep $(readlink -f $(which node))';
 
@@ -188,17 +191,24 @@ function remedyFor(e: TransportErrorInit, isSend: boolean): string {
         e.mtu !== undefined
           ? `the MTU of the route${e.address ? ` to ${e.address}` : ''} is ${e.mtu} bytes`
           : 'it exceeds the path MTU or the 65,535-byte IP limit';
-      return `${size} is too large: ${mtu}. Send smaller datagrams, or fragment them (IPv4 without the DF bit).`;
+      // Linux and BSD never fragment a datagram whose IP header the caller supplied (IPPROTO_RAW / IP_HDRINCL), DF or not.
+      const split =
+        e.protocol === IPPROTO_RAW
+          ? 'build the fragments yourself (the kernel never fragments a datagram whose IP header you supply, DF or not)'
+          : e.family === 6
+            ? 'let the kernel fragment them (without dontFragment)'
+            : 'fragment them (IPv4 without the DF bit)';
+      return `${size} is too large: ${mtu}. Send smaller datagrams, or ${split}.`;
     }
     case 'ENOBUFS':
     case 'EAGAIN':
       return isSend
-        ? "Backpressure: the kernel's send queue is full. Slow down or retry after a short delay; raising SO_SNDBUF or net.core.wmem_max gives more headroom."
+        ? "Backpressure: the kernel's send queue (the socket's, or the interface's queue discipline) is full. Slow down or retry after a short delay; raising SO_SNDBUF or net.core.wmem_max gives more headroom."
         : 'The operation would block; retry later.';
     case 'EADDRNOTAVAIL':
       return `${e.address ?? 'The address'} is not an address of this host (or not usable here): bind to an address shown by \`${linux ? 'ip addr' : 'ifconfig'}\`, and for link-local IPv6 give a zone (fe80::1%eth0).`;
     case 'ENETUNREACH':
-      return `No route to the network of ${e.address ?? 'the destination'}: check \`${linux ? `ip route get ${e.address ?? '<address>'}` : `route -n get ${e.address ?? '<address>'}`}\` and the interface binding.`;
+      return `No route to the network of ${e.address ?? 'the destination'} (an interface that went down takes its routes with it): check \`${linux ? `ip route get ${e.address ?? '<address>'}` : `route -n get ${e.address ?? '<address>'}`}\` and the interface binding.`;
     case 'EHOSTUNREACH':
       return `${e.address ?? 'The host'} is unreachable (no neighbour answered, or an ICMP unreachable came back): check the address, the route and \`${linux ? 'ip neigh' : 'arp -a'}\`.`;
     case 'ENETDOWN':

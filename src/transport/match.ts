@@ -89,6 +89,8 @@ export async function request(transport: Transport, packet: Sendable, options: R
   const timeoutMs = options.timeoutMs ?? 2000;
   if (!(typeof timeoutMs === 'number' && timeoutMs >= 0)) throw new TransportArgumentError('timeoutMs', timeoutMs, 'a number of milliseconds >= 0');
   const maxRejected = options.maxRejected ?? 64;
+  // Aborted already: send nothing.
+  options.signal?.throwIfAborted();
   const out = outgoing(packet);
   const sentView = viewOf(decode(out.bytes, { from: out.firstLayer === 'raw' ? 'auto' : out.firstLayer, mode: 'lax' }).layers);
   // Listen before sending: the answer may come back before send() resolves.

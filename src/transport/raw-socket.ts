@@ -3,7 +3,8 @@
  *
  * - Sending is a synchronous sendto(2) with MSG_DONTWAIT: a full send queue surfaces as a
  *   backpressure error instead of blocking the event loop. The sockaddr for a destination is
- *   encoded once and cached, so a send allocates nothing beyond the caller's packet.
+ *   encoded once and cached, so a send allocates nothing beyond the caller's packet. On Linux
+ *   a datagram dropped by a full queue discipline only fails (ENOBUFS) with `reportDrops`.
  * - Receiving never blocks the event loop: poll(2) runs on koffi's worker thread in short
  *   slices, then recvfrom(2) with MSG_DONTWAIT drains what is there.
  * - What the kernel delivers: IPv4 raw sockets include the IPv4 header, IPv6 raw sockets
@@ -66,6 +67,15 @@ export interface RawSocketOptions {
   sendBufferSize?: number;
   /** SO_RCVBUF in bytes. */
   receiveBufferSize?: number;
+  /**
+   * Linux: make drops visible (IP_RECVERR / IPV6_RECVERR). Without it the kernel reports a
+   * datagram that a full queue discipline dropped after sendto accepted it as sent (raw(7):
+   * ENOBUFS is only returned with IP_RECVERR); with it, the send fails with ENOBUFS. Meant for
+   * sockets that only send: the error queue it fills is never read, and a socket that polls
+   * would see POLLERR for it. The raw transport sets it on its sending sockets. Other systems
+   * report ENOBUFS anyway: ignored there.
+   */
+  reportDrops?: boolean;
   /**
    * Run pre-flight (default: not): `true` against this machine, or with a context (e.g.
    * `{ context: { platform: 'windows-11' } }`) and `force` (make the calls despite errors).
@@ -229,6 +239,10 @@ export class RawSocket implements Disposable, AsyncDisposable {
           setInt(c.IPPROTO_IP, c.IP_MTU_DISCOVER, 'IP_MTU_DISCOVER', on ? c.IP_PMTUDISC_DO : c.IP_PMTUDISC_DONT, on);
         else if (c.IP_DONTFRAG !== undefined) setInt(c.IPPROTO_IP, c.IP_DONTFRAG, 'IP_DONTFRAG', on ? 1 : 0, on);
         else unsupported('IP_DONTFRAG');
+      }
+      if (opts.reportDrops) {
+        if (family === 4 && c.IP_RECVERR !== undefined) setInt(c.IPPROTO_IP, c.IP_RECVERR, 'IP_RECVERR', 1, true);
+        if (family === 6 && c.IPV6_RECVERR !== undefined) setInt(c.IPPROTO_IPV6, c.IPV6_RECVERR, 'IPV6_RECVERR', 1, true);
       }
       if (opts.interface !== undefined) bindToInterface(libc, fd, family, opts.interface, ctx);
       if (opts.bind !== undefined) {

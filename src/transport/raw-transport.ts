@@ -494,6 +494,8 @@ export class RawTransport implements Transport {
         : {
             ...(o.broadcast !== undefined && { broadcast: o.broadcast }),
             ...(o.sendBufferSize !== undefined && { sendBufferSize: o.sendBufferSize }),
+            // A datagram a full queue drops fails with ENOBUFS (and is retried) instead of counting as sent.
+            reportDrops: true,
             // Sending sockets are never read: keep their receive queue at the kernel's minimum.
             ...(protocol !== IPPROTO_RAW && { receiveBufferSize: 1 }),
           }),

@@ -40,6 +40,7 @@ export const DARWIN: PosixConstants = {
   IP_MTU: undefined,
   IP_DONTFRAG: 28,
   IP_BOUND_IF: 25,
+  IP_RECVERR: undefined, // BSD stacks return ENOBUFS from sendto themselves
 
   IPV6_HDRINCL: undefined, // BSD stacks have no IPv6 header inclusion
   IPV6_UNICAST_HOPS: 4,
@@ -48,6 +49,7 @@ export const DARWIN: PosixConstants = {
   IPV6_DONTFRAG: 62,
   IPV6_MTU: undefined,
   IPV6_BOUND_IF: 125,
+  IPV6_RECVERR: undefined,
 
   POLLIN: 0x001,
   POLLERR: 0x008,

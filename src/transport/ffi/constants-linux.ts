@@ -37,6 +37,7 @@ export const LINUX: PosixConstants = {
   IP_MTU: 14,
   IP_DONTFRAG: undefined,
   IP_BOUND_IF: undefined,
+  IP_RECVERR: 11,
 
   IPV6_HDRINCL: 36, // since Linux 4.5
   IPV6_UNICAST_HOPS: 16,
@@ -45,6 +46,7 @@ export const LINUX: PosixConstants = {
   IPV6_DONTFRAG: 62,
   IPV6_MTU: 24,
   IPV6_BOUND_IF: undefined,
+  IPV6_RECVERR: 25,
 
   POLLIN: 0x001,
   POLLERR: 0x008,

@@ -51,6 +51,8 @@ export interface PosixConstants {
   readonly IP_MTU: number | undefined;
   readonly IP_DONTFRAG: number | undefined;
   readonly IP_BOUND_IF: number | undefined;
+  /** Linux: report queue drops (ENOBUFS) and ICMP errors to the socket instead of hiding them. */
+  readonly IP_RECVERR: number | undefined;
 
   readonly IPV6_HDRINCL: number | undefined;
   readonly IPV6_UNICAST_HOPS: number;
@@ -59,6 +61,7 @@ export interface PosixConstants {
   readonly IPV6_DONTFRAG: number;
   readonly IPV6_MTU: number | undefined;
   readonly IPV6_BOUND_IF: number | undefined;
+  readonly IPV6_RECVERR: number | undefined;
 
   readonly POLLIN: number;
   readonly POLLERR: number;
