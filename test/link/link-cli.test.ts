@@ -7,13 +7,11 @@
  * built. Needs root: skipped without, failing with CI=true.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IN_CI, ROOT, rawAccess } from '../transport/helpers.js';
-import { canCreateNamespaces } from '../transport/netns.js';
-import { createVethPair, PAIR, runInNs, type VethPair } from './veth-pair.js';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../transport/helpers.js';
+import { linkFixture, PAIR, runInNs } from './veth-pair.js';
 
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const BURST = 20_000;
@@ -28,33 +26,7 @@ await t.close();
 console.log(JSON.stringify({ sent: r.sent }));
 `;
 
-let pair: VethPair | undefined;
-let dir: string | undefined;
-let unavailable: string | undefined;
-
-beforeAll(() => {
-  if (!rawAccess.ok) unavailable = `no raw-socket privilege: ${rawAccess.reason}`;
-  else if (!canCreateNamespaces().ok) unavailable = 'cannot create network namespaces';
-  else if (spawnSync('tcpdump', ['--version']).status !== 0) unavailable = 'tcpdump is not installed (apt-get install tcpdump)';
-  else if (spawnSync('tshark', ['--version']).status !== 0) unavailable = 'tshark is not installed (apt-get install tshark)';
-  if (unavailable) return;
-  dir = mkdtempSync(join(tmpdir(), 'rawcraft-link-cli-'));
-  writeFileSync(join(dir, 'burster.mjs'), BURSTER);
-  pair = createVethPair();
-}, 60_000);
-
-afterAll(() => {
-  pair?.remove();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-function guard(ctx: { skip: (note?: string) => void }): { pair: VethPair; dir: string } {
-  if (unavailable) {
-    if (IN_CI) throw new Error(`CI=true but ${unavailable}`);
-    ctx.skip(unavailable);
-  }
-  return { pair: pair!, dir: dir! };
-}
+const { guard } = linkFixture({ 'burster.mjs': BURSTER }, ['tcpdump', 'tshark']);
 
 const rawcraft = (ns: string, args: string[], timeoutMs = 30_000, onLine?: (line: string) => void) => runInNs(ns, [process.execPath, CLI, ...args], timeoutMs, onLine);
 

@@ -7,15 +7,12 @@
  *
  * Needs root (namespaces, libpcap): skipped without, failing with CI=true.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decode, readCapture } from '../../src/index.js';
-import { IN_CI, ROOT, rawAccess } from '../transport/helpers.js';
-import { canCreateNamespaces } from '../transport/netns.js';
-import { createVethPair, PAIR, runInNs, type VethPair } from './veth-pair.js';
+import { IN_CI, ROOT } from '../transport/helpers.js';
+import { linkFixture, PAIR, runInNs } from './veth-pair.js';
 
 const INDEX = JSON.stringify(join(ROOT, 'dist', 'src', 'index.js'));
 
@@ -72,35 +69,7 @@ await t.close();
 console.log(JSON.stringify({ received: p.received, replies: p.replies.map((x) => x.status), v6: r.status, v6layers: r.status === 'answered' ? r.reply.packet.layers.map((l) => l.layer) : r.explanation }));
 `;
 
-let pair: VethPair | undefined;
-let dir: string | undefined;
-let unavailable: string | undefined;
-
-beforeAll(() => {
-  if (!rawAccess.ok) unavailable = `no raw-socket privilege: ${rawAccess.reason}`;
-  else if (!canCreateNamespaces().ok) unavailable = 'cannot create network namespaces';
-  else if (spawnSync('tcpdump', ['--version']).status !== 0) unavailable = 'tcpdump is not installed (apt-get install tcpdump)';
-  if (unavailable) return;
-  dir = mkdtempSync(join(tmpdir(), 'rawcraft-link-'));
-  writeFileSync(join(dir, 'sender.mjs'), SENDER);
-  writeFileSync(join(dir, 'capturer.mjs'), CAPTURER);
-  writeFileSync(join(dir, 'resolver.mjs'), RESOLVER);
-  writeFileSync(join(dir, 'pinger.mjs'), PINGER);
-  pair = createVethPair();
-}, 60_000);
-
-afterAll(() => {
-  pair?.remove();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-function guard(ctx: { skip: (note?: string) => void }): { pair: VethPair; dir: string } {
-  if (unavailable) {
-    if (IN_CI) throw new Error(`CI=true but ${unavailable}`);
-    ctx.skip(unavailable);
-  }
-  return { pair: pair!, dir: dir! };
-}
+const { guard } = linkFixture({ 'sender.mjs': SENDER, 'capturer.mjs': CAPTURER, 'resolver.mjs': RESOLVER, 'pinger.mjs': PINGER }, ['tcpdump']);
 
 /** Start `command` in `ns` and wait until it says it is ready (or exits). */
 async function started(ns: string, command: string[], timeoutMs: number) {

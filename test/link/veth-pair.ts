@@ -5,6 +5,12 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { IN_CI, rawAccess } from '../transport/helpers.js';
+import { canCreateNamespaces } from '../transport/netns.js';
 
 export const PAIR = { x4: '198.18.5.1', y4: '198.18.5.2', x6: '2001:db8:5::1', y6: '2001:db8:5::2', xIf: 'vx', yIf: 'vy' } as const;
 
@@ -84,4 +90,37 @@ export function runInNs(ns: string, command: string[], timeoutMs = 30_000, onLin
     });
   });
   return { done, kill: () => child.kill('SIGINT') };
+}
+
+/**
+ * The set-up every link test file shares: a veth pair and a folder holding the child scripts,
+ * made before the file's tests and removed after. `guard` skips a test when the machine cannot
+ * run it (no root, no namespaces, a tool missing), except with CI=true, where that fails.
+ */
+export function linkFixture(scripts: Readonly<Record<string, string>>, tools: readonly string[]): { guard: (ctx: { skip: (note?: string) => void }) => { pair: VethPair; dir: string } } {
+  let pair: VethPair | undefined;
+  let dir: string | undefined;
+  let unavailable: string | undefined;
+  beforeAll(() => {
+    if (!rawAccess.ok) unavailable = `no raw-socket privilege: ${rawAccess.reason}`;
+    else if (!canCreateNamespaces().ok) unavailable = 'cannot create network namespaces';
+    else unavailable = tools.filter((t) => spawnSync(t, ['--version']).status !== 0).map((t) => `${t} is not installed (apt-get install ${t})`)[0];
+    if (unavailable) return;
+    dir = mkdtempSync(join(tmpdir(), 'rawcraft-link-'));
+    for (const [name, text] of Object.entries(scripts)) writeFileSync(join(dir, name), text);
+    pair = createVethPair();
+  }, 60_000);
+  afterAll(() => {
+    pair?.remove();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    guard(ctx) {
+      if (unavailable) {
+        if (IN_CI) throw new Error(`CI=true but ${unavailable}`);
+        ctx.skip(unavailable);
+      }
+      return { pair: pair!, dir: dir! };
+    },
+  };
 }
