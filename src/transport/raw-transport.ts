@@ -35,9 +35,8 @@ import { backoff, backpressurePolicy, isBackpressure, retryOnBackpressure, type 
 import { nowNs, outgoing, type IpFacts, type Outgoing } from './outgoing.js';
 import { compileFilter, decodeReceived, releasing } from './received.js';
 import { SourceCache } from './route.js';
-import { leavesSourceOut, withRouteSource } from './source.js';
+import { leavesSourceOutOf, withSourceFilled } from './source.js';
 import { includesHeader, IPPROTO_RAW, IPV6_EXTENSION_HEADERS, sendSocket } from './send-socket.js';
-import { encodeLayers } from '../codec/encode.js';
 import type { StepBase } from '../builders/packet.js';
 import { ipv4HdrinclChanges, ipv4KernelChanges, ipv6ChecksumOffset, ipv6KernelChanges, sourceChange } from './fidelity.js';
 import type {
@@ -353,14 +352,9 @@ export class RawTransport implements Transport {
     }
   }
 
-  /**
-   * A builder step whose first IP layer leaves the source out gets the source the kernel would
-   * use towards its destination (a route lookup), not the codec's loopback default.
-   */
-  async #sourced(packet: StepBase): Promise<Sendable> {
-    const layers = packet.layers;
-    const routed = await withRouteSource(layers, (destination, family) => this.#sources.get(destination, family));
-    return routed.filled === undefined ? packet : { bytes: encodeLayers(routed.layers), firstLayer: layers[0].layer };
+  /** A builder step whose first IP layer leaves the source out: the source the kernel would use towards its destination. */
+  #sourced(packet: StepBase): Promise<Sendable> {
+    return withSourceFilled(packet, (destination, family) => this.#sources.get(destination, family));
   }
 
   /** The pre-flight context for a socket: the transport's (resolved once) with these settings. */
@@ -539,9 +533,6 @@ function validateReceive(o: TransportReceiveOptions): void {
 }
 
 /** A builder step whose first layer is IPv4 or IPv6 without a source (bytes always have one). */
-function leavesSourceOutOf(packet: Sendable): boolean {
-  return !(packet instanceof Uint8Array) && typeof (packet as StepBase).encode === 'function' && leavesSourceOut((packet as StepBase).layers[0]);
-}
 
 /** bind() refused by the OS (TransportError or WinsockError), or by pre-flight for that reason alone. */
 function isBindFailure(error: unknown): boolean {

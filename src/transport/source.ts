@@ -4,7 +4,9 @@
  * pure (its defaults are loopback, whatever the destination); whoever is about to send or show
  * a packet fills the source in first: the raw transport, `rawcraft send` and `rawcraft build`.
  */
-import type { EncodableLayer } from '../codec/encode.js';
+import { encodeLayers, type EncodableLayer } from '../codec/encode.js';
+import type { StepBase } from '../builders/packet.js';
+import type { Sendable } from './transport.js';
 import { codecByName } from '../codec/registry.js';
 import { sourceAddressFor } from './route.js';
 
@@ -43,4 +45,16 @@ export function leavesSourceOut(layer: EncodableLayer | undefined): boolean {
 function defaultDestination(layer: string): string | undefined {
   const field = codecByName(layer)?.fields.find((f) => f.name === 'dst') as { default?: unknown } | undefined;
   return typeof field?.default === 'string' ? field.default : undefined;
+}
+
+/** Is `packet` a builder step whose first IP layer leaves its source out? (Cheap: no await on the common path.) */
+export function leavesSourceOutOf(packet: Sendable): boolean {
+  return !(packet instanceof Uint8Array) && typeof (packet as StepBase).encode === 'function' && leavesSourceOut((packet as StepBase).layers[0]);
+}
+
+/** Such a step re-encoded with the route's source (withRouteSource); given only when leavesSourceOutOf(packet). */
+export async function withSourceFilled(packet: StepBase, lookup: SourceLookup): Promise<Sendable> {
+  const layers = packet.layers;
+  const routed = await withRouteSource(layers, lookup);
+  return routed.filled === undefined ? packet : { bytes: encodeLayers(routed.layers), firstLayer: layers[0].layer };
 }

@@ -50,7 +50,8 @@ const ndp = await cache.resolve({ interface: iface, mac, address: v6src }, v6dst
 const t = openLinkTransport({});
 const replies = t.receive({ interface: iface, captureFilter: 'icmp[icmptype] = icmp-echoreply and src host ' + v4dst, count: 1, timeoutMs: 5000 });
 const replies6 = t.receive({ interface: iface, captureFilter: 'icmp6 and ip6[40] = 129 and src host ' + v6dst, count: 1, timeoutMs: 5000 });
-await t.send(ipv4({ src: v4src, dst: v4dst }).icmp({ type: 'echo-request', id: 4242, seq: 1 }).payload('link echo'));
+// The source left out: the route's (198.18.5.1), or the other kernel would not answer.
+await t.send(ipv4({ dst: v4dst }).icmp({ type: 'echo-request', id: 4242, seq: 1 }).payload('link echo'));
 await t.send(ipv6({ src: v6src, dst: v6dst }).icmpv6({ type: 'echo-request', id: 4243, seq: 1 }).payload('link echo 6'));
 const echo = [];
 for await (const r of replies) echo.push(r.packet.layers.map((l) => l.layer).join('/'), r.packet.layers[2].fields.id, r.from);

@@ -19,6 +19,9 @@ import { TransportArgumentError, TransportClosedError } from '../errors.js';
 import { nowNs, outgoing, type Outgoing } from '../outgoing.js';
 import { compileFilter, decodeReceived, releasing } from '../received.js';
 import type { ReceivedPacket, Sendable, SendManyResult, SendOptions, SendResult, Transport, TransportReceiveOptions } from '../transport.js';
+import type { StepBase } from '../../builders/packet.js';
+import { SourceCache } from '../route.js';
+import { leavesSourceOutOf, withSourceFilled } from '../source.js';
 import { LinkError } from './errors.js';
 import type { Libpcap } from './libpcap.js';
 import { NeighbourCache, type NeighbourOptions } from './neighbours.js';
@@ -67,6 +70,7 @@ export class LinkTransport implements Transport {
   readonly #senders = new Map<string, PcapHandle>();
   readonly #receivers = new Set<PcapHandle>();
   readonly #neighbours: NeighbourCache;
+  readonly #sources = new SourceCache();
   /** Route and link header per destination, kept briefly: a burst to one host reads the tables once. */
   readonly #paths = new Map<string, { readonly iface: string; readonly header: Uint8Array | undefined; readonly until: number }>();
   #lastInterface: string | undefined;
@@ -85,7 +89,8 @@ export class LinkTransport implements Transport {
 
   async send(packet: Sendable, options?: SendOptions): Promise<SendResult> {
     if (this.#closed) throw new TransportClosedError(this.kind, 'send');
-    const out = outgoing(packet);
+    // A left-out IP source is the one the kernel would use towards the destination, as on the raw transport.
+    const out = outgoing(leavesSourceOutOf(packet) ? await withSourceFilled(packet as StepBase, (d, f) => this.#sources.get(d, f)) : packet);
     const { iface, frame } = await this.#frame(out, options?.destination);
     const sentAt = nowNs();
     const sent = this.#sender(iface).inject(frame);
