@@ -3,6 +3,7 @@ import { decode } from '../codec/decode.js';
 import { encodeLayers } from '../codec/encode.js';
 import { packetToJson } from '../codec/json.js';
 import { hexdump, show } from '../codec/print.js';
+import { packetDiagram } from '../codec/diagram.js';
 import { createCaptureWriter } from '../capture/index.js';
 import { expand } from '../expr/expand.js';
 import { withRouteSource } from '../transport/source.js';
@@ -13,23 +14,24 @@ import type { CliContext } from './context.js';
 import { linkTypeForLayer } from './encode-command.js';
 import { fragmentForMtu, mtuOption } from './mtu-option.js';
 
-export const BUILD_USAGE = `build EXPR [--hex | --pcap OUT | --pcapng OUT | --json] [--dump] [--mtu N]
+export const BUILD_USAGE = `build EXPR [--hex | --pcap OUT | --pcapng OUT | --json] [--dump | --diagram] [--mtu N]
       Build one packet from a layer expression, e.g. 'ipv4(dst=127.0.0.1,ttl=3)/udp(dstPort=33434)/raw(hex=00ff)'
       (see docs/expressions.md), or one per value of its ranges (dstPort=80-90,
       dst=192.0.2.0/28, dstPort=(22|80)): hex (the default; a decoded tree first on a
       terminal), a capture file, or JSON (the decode --json format), one packet a line.
       --dump     a decoded tree and a hexdump (offset, hex, ASCII) instead of the hex line
+      --diagram  each layer as an RFC-style byte-layout diagram labelled with its values
       --mtu N    fragment the IP datagram for a link MTU of N bytes (IP header included): one
                  output per fragment (a datagram that fits stays whole)`;
 
 export async function buildCommand(argv: readonly string[], io: CliContext): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     allowPositionals: true,
-    options: { hex: { type: 'boolean' }, pcap: { type: 'string' }, pcapng: { type: 'string' }, json: { type: 'boolean' }, dump: { type: 'boolean' }, mtu: { type: 'string' } },
+    options: { hex: { type: 'boolean' }, pcap: { type: 'string' }, pcapng: { type: 'string' }, json: { type: 'boolean' }, dump: { type: 'boolean' }, diagram: { type: 'boolean' }, mtu: { type: 'string' } },
   }, 'build: ', usageHint(BUILD_USAGE));
   if (positionals.length !== 1) throw new CliError(`build: expected one EXPR (quote it), got ${listOrNone(positionals)}${usageHint(BUILD_USAGE)}`);
-  const modes = [values.hex, values.pcap !== undefined, values.pcapng !== undefined, values.json, values.dump].filter(Boolean).length;
-  if (modes > 1) throw new CliError('build: give one of --hex, --pcap, --pcapng, --json and --dump');
+  const modes = [values.hex, values.pcap !== undefined, values.pcapng !== undefined, values.json, values.dump, values.diagram].filter(Boolean).length;
+  if (modes > 1) throw new CliError('build: give one of --hex, --pcap, --pcapng, --json, --dump and --diagram');
   // One packet, or one per value of the expression's ranges (docs/expressions.md); expand()
   // checks every value first, so an expression that fails writes nothing.
   const expanded = expand(positionals[0]);
@@ -67,6 +69,7 @@ export async function buildCommand(argv: readonly string[], io: CliContext): Pro
   let i = 0;
   for await (const { bytes, from } of packets()) {
     if (values.json) batch += JSON.stringify(packetToJson(i, decode(bytes, { from, mode: 'lax' }))) + '\n';
+    else if (values.diagram) batch += `${i > 0 ? '\n' : ''}${packetDiagram(decode(bytes, { from, mode: 'lax' }))}\n`;
     else if (values.dump) batch += `${i > 0 ? '\n' : ''}${show(decode(bytes, { from, mode: 'lax' }))}\n${hexdump(bytes)}\n`;
     else {
       if (io.tty && !values.hex) batch += show(decode(bytes, { from, mode: 'lax' })) + '\n';

@@ -40,3 +40,17 @@ describe('layer diagrams', () => {
     expect(packetDiagram(decode(ipv6({ src: '2001:db8::1' }).udp().encode()))).toMatch(/src=2001:db8::1/);
   });
 });
+
+describe('ls --diagram and build --diagram', () => {
+  it('draw from the command line', async () => {
+    const { cli } = await import('../expr/run-cli.js');
+    const ls = await cli(['ls', 'udp', '--diagram']);
+    expect(ls.code, ls.stderr).toBe(0);
+    expect(ls.stdout).toBe(`udp: User Datagram Protocol (RFC 768)\n${layerDiagram(codecByName('udp')!)}\n`);
+    const build = await cli(['build', 'ipv4(src=127.0.0.1,dst=127.0.0.1,ttl=9)/udp(dstPort=9)', '--diagram']);
+    expect(build.code, build.stderr).toBe(0);
+    expect(build.stdout).toMatch(/\|     ttl=9     \|  protocol=17  \|/);
+    expect(build.stdout).toMatch(/dstPort=9/);
+    expect((await cli(['ls', '--diagram'])).code).toBe(2);
+  });
+});
