@@ -18,6 +18,7 @@ import { encodeLayers } from '../../src/codec/encode.js';
 import { FieldValueError, formatValue } from '../../src/codec/errors.js';
 import { onPath, inCI, isRoot } from '../interop/tools.js';
 import { runInProcess, STACK_TRACE, type InProcessResult } from './in-process.js';
+import { buildTransportForChild } from '../transport/helpers.js';
 
 const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 
@@ -63,24 +64,27 @@ describe('unreadable inputs: one line, exit 2 (issue 14)', () => {
     expectInputError(await runInProcess(['decode', join(file, 'x')]), /not a directory/);
   });
 
-  it('permission denied (the real process, as nobody)', (ctx) => {
+  it('permission denied (the real process, as nobody)', async (ctx) => {
     if (!isRoot || !onPath('setpriv')) {
       if (inCI) throw new Error('CI runs as root with setpriv');
       ctx.skip();
     }
+    // nobody runs a copy any user can read: the checkout may sit in a 0700 folder (as in CI).
+    const child = await buildTransportForChild();
     const open = mkdtempSync(join(tmpdir(), 'rawcraft-eacces-'));
     try {
       chmodSync(open, 0o755);
       const file = join(open, 'secret.txt');
       writeFileSync(file, hexOf(UDP) + '\n');
       chmodSync(file, 0o600);
-      const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'decode', file], { encoding: 'utf8' });
+      const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(child.dir, 'src', 'cli', 'main.js'), 'decode', file], { encoding: 'utf8', cwd: child.dir });
       expect(r.stderr).toBe(`rawcraft: cannot open ${file}: permission denied\n`);
       expect(r.status).toBe(2);
     } finally {
       rmSync(open, { recursive: true, force: true });
+      child.cleanup();
     }
-  });
+  }, 60_000);
 
   it('a FIFO is read like stdin (the real process)', async () => {
     const fifo = join(dir, 'fifo');
