@@ -3,14 +3,14 @@
  * 198.18.5.1/24, 2001:db8:5::1/64) and Y (vy, 198.18.5.2/24, 2001:db8:5::2/64). Addresses come
  * from the benchmarking range (RFC 2544) and the documentation prefix; names are unique per run.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { IN_CI, rawAccess } from '../transport/helpers.js';
-import { canCreateNamespaces } from '../transport/netns.js';
+import { canCreateNamespaces, commandInNs, type ChildResult } from '../transport/netns.js';
 
 export const PAIR = { x4: '198.18.5.1', y4: '198.18.5.2', x6: '2001:db8:5::1', y6: '2001:db8:5::2', xIf: 'vx', yIf: 'vy' } as const;
 
@@ -57,39 +57,9 @@ export function createVethPair(): VethPair {
   }
 }
 
-export interface Child {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Run a command inside `ns`; `onLine` sees stdout lines as they come. */
-export function runInNs(ns: string, command: string[], timeoutMs = 30_000, onLine?: (line: string) => void): { done: Promise<Child>; kill: () => void } {
-  const child = spawn('ip', ['netns', 'exec', ns, ...command], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  let pending = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    pending += chunk.toString();
-    for (let i = pending.indexOf('\n'); i >= 0; i = pending.indexOf('\n')) {
-      onLine?.(pending.slice(0, i));
-      pending = pending.slice(i + 1);
-    }
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    // tcpdump says it is listening on stderr.
-    if (/listening on/.test(chunk.toString())) onLine?.('listening');
-  });
-  const done = new Promise<Child>((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-  return { done, kill: () => child.kill('SIGINT') };
+/** Run a command inside `ns` (netns.ts's runInNs); `onLine` also hears `listening` when tcpdump says so on stderr. */
+export function runInNs(ns: string, command: string[], timeoutMs = 30_000, onLine?: (line: string) => void): { done: Promise<ChildResult>; kill: () => void } {
+  return commandInNs(ns, command, { timeoutMs, ...(onLine && { onLine, onStderr: (text: string) => /listening on/.test(text) && onLine('listening') }) });
 }
 
 /**

@@ -118,28 +118,41 @@ export interface ChildResult {
   readonly stderr: string;
 }
 
-/** Run `node script args...` inside namespace `ns`; `onLine` sees stdout lines as they come. */
-export function nodeInNs(ns: string, cwd: string, script: string, args: string[], timeoutMs = 30_000, onLine?: (line: string) => void): Promise<ChildResult> {
-  return new Promise((resolve) => {
-    const child = spawn('ip', ['netns', 'exec', ns, process.execPath, script, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let pending = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      pending += chunk.toString();
-      for (let i = pending.indexOf('\n'); i >= 0; i = pending.indexOf('\n')) {
-        onLine?.(pending.slice(0, i));
-        pending = pending.slice(i + 1);
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+/** Run `command` inside namespace `ns`; `onLine` sees stdout lines as they come, `onStderr` stderr chunks. */
+export function commandInNs(
+  ns: string,
+  command: string[],
+  options: { cwd?: string; timeoutMs?: number; onLine?: (line: string) => void; onStderr?: (text: string) => void } = {},
+): { done: Promise<ChildResult>; kill: () => void } {
+  const child = spawn('ip', ['netns', 'exec', ns, ...command], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let pending = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    pending += chunk.toString();
+    for (let i = pending.indexOf('\n'); i >= 0; i = pending.indexOf('\n')) {
+      options.onLine?.(pending.slice(0, i));
+      pending = pending.slice(i + 1);
+    }
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    options.onStderr?.(chunk.toString());
+  });
+  const done = new Promise<ChildResult>((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
     child.on('close', (status) => {
       clearTimeout(timer);
       resolve({ status, stdout, stderr });
     });
   });
+  return { done, kill: () => child.kill('SIGINT') };
+}
+
+/** Run `node script args...` inside namespace `ns`; `onLine` sees stdout lines as they come. */
+export function nodeInNs(ns: string, cwd: string, script: string, args: string[], timeoutMs = 30_000, onLine?: (line: string) => void): Promise<ChildResult> {
+  return commandInNs(ns, [process.execPath, script, ...args], { cwd, timeoutMs, ...(onLine && { onLine }) }).done;
 }
 
 /**
