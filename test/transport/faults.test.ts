@@ -225,10 +225,16 @@ function vethNamespace(qdisc?: string[]): string {
   return made.ns;
 }
 
-/** What the root qdisc of v0 sent and dropped. */
+/**
+ * What the root qdisc of v0 sent and dropped, once its queue has drained: the shaped link
+ * may still hold the last datagrams when the sender exits (counted as sent only when dequeued).
+ */
 function qdiscStats(ns: string): { packets: number; drops: number } {
-  const [root] = JSON.parse(sh(['ip', 'netns', 'exec', ns, 'tc', '-s', '-j', 'qdisc', 'show', 'dev', 'v0'])) as { packets: number; drops: number }[];
-  return { packets: root.packets, drops: root.drops };
+  for (let tries = 0; ; tries++) {
+    const [root] = JSON.parse(sh(['ip', 'netns', 'exec', ns, 'tc', '-s', '-j', 'qdisc', 'show', 'dev', 'v0'])) as { packets: number; drops: number; qlen: number }[];
+    if (root.qlen === 0 || tries >= 250) return { packets: root.packets, drops: root.drops };
+    spawnSync('sleep', ['0.02']);
+  }
 }
 
 /** v0's own counters: packets it transmitted, and those it dropped. */
