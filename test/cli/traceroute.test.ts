@@ -64,7 +64,7 @@ describe('rawcraft traceroute: traceroute(8) flags through a router', () => {
     expect(max.status).toBe(1);
     expect(hops(max.events).map((h) => h.probes[0].from)).toEqual([ADDR.r4a]);
     expect(max.events.at(-1)).toMatchObject({ event: 'summary', reached: false, interrupted: false });
-    const v6 = await traceFromA(t, ['-6', ADDR.b6, '-U', '-q', '1']);
+    const v6 = await traceFromA(t, ['-6', ADDR.b6, '-U', '-q', '1', '-w', '3']);
     expect(v6.status, v6.stderr).toBe(0);
     expect(hops(v6.events).map((h) => h.probes[0].from)).toEqual([ADDR.r6a, ADDR.b6]);
   });

@@ -79,8 +79,13 @@ export function createTopology(): Topology {
     ip(['-n', b, 'route', 'add', 'default', 'via', ADDR.r4b]);
     ip(['-n', b, '-6', 'route', 'add', 'default', 'via', ADDR.r6b]);
     inNs(r, ['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']);
-    // Answer every probe: no ICMP rate limiting in the router and the destination.
-    for (const ns of [r, b]) inNs(ns, ['sysctl', '-q', '-w', 'net.ipv4.icmp_ratelimit=0', 'net.ipv6.icmp.ratelimit=0']);
+    // Answer every probe: no ICMP rate limiting in the router and the destination. The ratemasks
+    // take the error types out of both limiters (per destination and the kernel's global
+    // budget), which other tests running at the same time may otherwise use up.
+    for (const ns of [r, b]) {
+      inNs(ns, ['sysctl', '-q', '-w', 'net.ipv4.icmp_ratelimit=0', 'net.ipv6.icmp.ratelimit=0']);
+      inNs(ns, ['sysctl', '-q', '-w', 'net.ipv4.icmp_ratemask=0', 'net.ipv6.icmp.ratemask=127']);
+    }
   } catch (error) {
     remove();
     throw error;
