@@ -126,8 +126,8 @@ export {
   type WsaErrorInfo,
   type WinsockCall,
   type CatalogEntry,
-} from './transport/windows/index.js';
-export { probe, formatProbe, type ProbeReport, type ProbeSocketResult, type ProbeCatalog, type ProbeFailure } from './transport/probe.js';
+} from './transport/socket/windows/index.js';
+export { probe, formatProbe, type ProbeReport, type ProbeSocketResult, type ProbeCatalog, type ProbeFailure } from './transport/socket/probe.js';
 // Layer expressions, seeded fuzzing and scenario-driven traffic generation.
 export { ExpressionError, parse, parseExpression, expand, MAX_EXPANSION, type ExpandedExpression, build, formatExpression, type ParsedExpression, type ExprLayer, type ExprArg, type ExprValue } from './expr/index.js';
 export { fuzz, randomFieldValue, type FuzzOptions, type FuzzBreak, type FuzzedPacket } from './fuzz/fuzz.js';

@@ -6,7 +6,7 @@ import { hexdump, show } from '../codec/print.js';
 import { packetDiagram } from '../codec/diagram.js';
 import { createCaptureWriter } from '../capture/index.js';
 import { expand } from '../expr/expand.js';
-import { withRouteSource } from '../transport/source.js';
+import { withRouteSource } from '../transport/transports/source.js';
 import { DEFAULT_EPOCH_NS } from '../traffic/scenario.js';
 import { listOrNone, parseCommandArgs, usageHint } from './args.js';
 import { CliError, EXIT_OK } from './cli-error.js';

@@ -4,7 +4,7 @@ import { codecByName } from '../codec/registry.js';
 import { sctpChunks } from '../codec/protocols/sctp-chunks.js';
 import { encodeLayers } from '../codec/encode.js';
 import { expand } from '../expr/expand.js';
-import { withRouteSource } from '../transport/source.js';
+import { withRouteSource } from '../transport/transports/source.js';
 
 /** An argument is an expression when it is not an existing file and has a `(` or names only layers. */
 export function isExpressionArg(text: string | undefined): text is string {

@@ -5,7 +5,7 @@
  */
 import { packetToJson } from '../codec/json.js';
 import { summary } from '../codec/print.js';
-import { openTransport } from '../transport/transport.js';
+import { openTransport } from '../transport/transports/open-transport.js';
 import { checkFamilyFlags, integer, parseCommandArgs, usageHint } from './args.js';
 import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';

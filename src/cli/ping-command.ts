@@ -4,7 +4,7 @@
  * ping (statistics on Ctrl-C too), or as JSON lines.
  */
 import { isIP } from 'node:net';
-import { ping, type PingOptions, type PingReply, type PingResult } from '../transport/ping.js';
+import { ping, type PingOptions, type PingReply, type PingResult } from '../transport/request/ping.js';
 import { checkFamilyFlags, integer, listOrNone, parseCommandArgs, seconds, usageHint } from './args.js';
 import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';

@@ -18,8 +18,8 @@ import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';
 import { readSendInput, type SendInput } from './send-input.js';
 import { SOCKET_FLAG_OPTIONS, SOCKET_FLAGS_USAGE, socketChoice, type SocketChoice } from './socket-flags.js';
-import { includesHeader, sendSocket } from '../transport/send-socket.js';
-import { ipFacts } from '../transport/outgoing.js';
+import { includesHeader, sendSocket } from '../transport/transports/send-socket.js';
+import { ipFacts } from '../transport/transports/outgoing.js';
 
 export const PREFLIGHT_USAGE = `preflight [EXPR|FILE|-] [--hex HEX ...] [--platform NAME] [--elevated | --unprivileged] [--hdrincl | --no-hdrincl] [--ipv6-hdrincl on|off|auto] [--broadcast] [--sndbuf BYTES] [--source-addresses A,B] [--json]
       Pre-flight findings for each IP datagram on a platform (this machine unless --platform:

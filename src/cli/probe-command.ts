@@ -1,5 +1,5 @@
 /** `rawcraft probe [--json]`: what this machine can do with raw sockets (opens and closes a few; sends nothing). */
-import { formatProbe, probe, type ProbeReport } from '../transport/probe.js';
+import { formatProbe, probe, type ProbeReport } from '../transport/socket/probe.js';
 import { parseCommandArgs, usageHint } from './args.js';
 import { CliError, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';

@@ -10,7 +10,7 @@
  */
 import { CliError } from './cli-error.js';
 import { integer } from './args.js';
-import type { HeaderInclusion } from '../transport/send-socket.js';
+import type { HeaderInclusion } from '../transport/transports/send-socket.js';
 
 export const SOCKET_FLAG_OPTIONS = {
   hdrincl: { type: 'boolean' },

@@ -5,10 +5,10 @@
  */
 import { encodeLayers } from '../codec/encode.js';
 import { expand } from '../expr/expand.js';
-import { describe, type DatagramView } from '../transport/datagram-view.js';
-import { requestMany, type AnsweredRequest, type UnansweredRequest } from '../transport/request-many.js';
-import { withRouteSource } from '../transport/source.js';
-import { openTransport } from '../transport/transport.js';
+import { describe, type DatagramView } from '../transport/request/datagram-view.js';
+import { requestMany, type AnsweredRequest, type UnansweredRequest } from '../transport/request/request-many.js';
+import { withRouteSource } from '../transport/transports/source.js';
+import { openTransport } from '../transport/transports/open-transport.js';
 import { integer, listOrNone, parseCommandArgs, SEE_HELP } from './args.js';
 import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';

@@ -2,7 +2,7 @@
  * `rawcraft traceroute HOST [-I|-T|-U] [-m N] [-q N] [-w S] [-f N] [-p PORT] [-s ADDR] [-i IF]
  * [-n] [-4|-6] [--json]`: traceroute(8)'s flags, printed like traceroute(8), or as JSON lines.
  */
-import { traceroute, type TracerouteHop, type TracerouteOptions, type TracerouteProtocol, type TracerouteResult } from '../transport/traceroute.js';
+import { traceroute, type TracerouteHop, type TracerouteOptions, type TracerouteProtocol, type TracerouteResult } from '../transport/request/traceroute.js';
 import { checkFamilyFlags, integer, listOrNone, parseCommandArgs, seconds, usageHint } from './args.js';
 import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadScenario, type Scenario } from '../traffic/scenario.js';
 import { count, finish, generateTraffic, newSummary, writeTraffic, type TrafficOptions, type TrafficPacket, type TrafficSummary } from '../traffic/generate.js';
 import { createCaptureWriter, LinkType } from '../capture/index.js';
-import { openTransport } from '../transport/transport.js';
+import { openTransport } from '../transport/transports/open-transport.js';
 import { integer, listOrNone, parseCommandArgs, SEE_HELP } from './args.js';
 import { CliError, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';

@@ -5,7 +5,7 @@ export {
   type OutgoingDatagram,
   type ReceivedDatagram,
   type ReceiveOptions,
-} from './raw-socket.js';
+} from './socket/raw-socket.js';
 export {
   TransportError,
   TransportArgumentError,
@@ -14,12 +14,11 @@ export {
   type TransportErrorContext,
   type TransportErrorInit,
 } from './errors.js';
-export { posixConstants, type PosixConstants, type PosixOs, type ErrnoName } from './ffi/constants.js';
+export { posixConstants, type PosixConstants, type PosixOs, type ErrnoName } from './socket/ffi/constants.js';
 export { TransportUnsupportedError, TransportClosedError } from './errors.js';
+export { openTransport, type TransportOptions } from './transports/open-transport.js';
 export {
-  openTransport,
   type Transport,
-  type TransportOptions,
   type Sendable,
   type FramedBytes,
   type SendOptions,
@@ -32,10 +31,10 @@ export {
   type ListenSpec,
   type TransportReceiveOptions,
 } from './transport.js';
-export { RawTransport, rawSocketBackend, type RawTransportOptions, type RawSocketBackend } from './raw-transport.js';
-export { CaptureTransport, type CaptureTransportOptions } from './capture-transport.js';
-export { MemoryTransport, createMemoryPair, type MemoryPairOptions } from './memory-transport.js';
-export { DEFAULT_BACKPRESSURE, type BackpressurePolicy } from './backpressure.js';
+export { RawTransport, rawSocketBackend, type RawTransportOptions, type RawSocketBackend } from './transports/raw-transport.js';
+export { CaptureTransport, type CaptureTransportOptions } from './transports/capture-transport.js';
+export { MemoryTransport, createMemoryPair, type MemoryPairOptions } from './transports/memory-transport.js';
+export { DEFAULT_BACKPRESSURE, type BackpressurePolicy } from './transports/backpressure.js';
 export {
   request,
   matchAnswer,
@@ -46,12 +45,12 @@ export {
   type Rejection,
   type SentProbe,
   type Verdict,
-} from './match.js';
-export { viewOf, type DatagramView, type UpperView } from './datagram-view.js';
-export { requestMany, type RequestManyOptions, type RequestManyResult, type AnsweredRequest, type UnansweredRequest } from './request-many.js';
-export { ping, type PingOptions, type PingReply, type PingResult } from './ping.js';
-export { traceroute, type TracerouteOptions, type TracerouteProtocol, type TracerouteProbe, type TracerouteHop, type TracerouteResult } from './traceroute.js';
-export { resolveHost, sourceAddressFor } from './route.js';
+} from './request/match.js';
+export { viewOf, type DatagramView, type UpperView } from './request/datagram-view.js';
+export { requestMany, type RequestManyOptions, type RequestManyResult, type AnsweredRequest, type UnansweredRequest } from './request/request-many.js';
+export { ping, type PingOptions, type PingReply, type PingResult } from './request/ping.js';
+export { traceroute, type TracerouteOptions, type TracerouteProtocol, type TracerouteProbe, type TracerouteHop, type TracerouteResult } from './request/traceroute.js';
+export { resolveHost, sourceAddressFor } from './transports/route.js';
 // The link layer through libpcap (loaded on first use).
 export { LinkTransport, openLinkTransport, type LinkTransportOptions, type LinkReceiveOptions } from './link/link-transport.js';
 export { PcapHandle, type PcapOpenOptions, type CapturedFrame, type CaptureStats } from './link/pcap-handle.js';

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { openTransport, type ReceivedPacket } from '../../src/transport/index.js';
-import { ping } from '../../src/transport/ping.js';
+import { ping } from '../../src/transport/request/ping.js';
 import { IN_CI, requireRaw } from '../transport/helpers.js';
 import { canCreateNamespaces, createShapedNamespace, nodeInNs } from '../transport/netns.js';
 import { CLI, cli, ROOT, type Result } from '../expr/run-cli.js';

@@ -10,7 +10,7 @@ import { parsePreflightArgs, preflightCommand } from '../../src/cli/preflight-co
 import { probeCommand } from '../../src/cli/probe-command.js';
 import { CliError } from '../../src/cli/cli-error.js';
 import type { CliContext } from '../../src/cli/context.js';
-import type { ProbeReport } from '../../src/transport/probe.js';
+import type { ProbeReport } from '../../src/transport/socket/probe.js';
 import { detectPlatform } from '../../src/transport/preflight/context.js';
 import { ipv6, tcpSyn, udp } from './helpers.js';
 

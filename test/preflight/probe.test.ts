@@ -1,6 +1,6 @@
 /** probe() on this (Linux) machine: real raw sockets are opened and closed; nothing is sent. */
 import { describe, expect, it } from 'vitest';
-import { formatProbe, probe, PROBED } from '../../src/transport/probe.js';
+import { formatProbe, probe, PROBED } from '../../src/transport/socket/probe.js';
 import { detectPrivileges } from '../../src/transport/preflight/context.js';
 
 const elevated = detectPrivileges() === 'elevated';

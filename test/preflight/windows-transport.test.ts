@@ -1,8 +1,8 @@
 /** The Windows transport's behaviour that needs no Windows: pre-flight first, options, and a clean failure off Windows. */
 import { describe, expect, it } from 'vitest';
-import { WindowsRawSocket } from '../../src/transport/windows/windows-raw-socket.js';
-import { WinsockError } from '../../src/transport/windows/winsock-error.js';
-import { winsockCallCounts } from '../../src/transport/windows/ws2_32.js';
+import { WindowsRawSocket } from '../../src/transport/socket/windows/windows-raw-socket.js';
+import { WinsockError } from '../../src/transport/socket/windows/winsock-error.js';
+import { winsockCallCounts } from '../../src/transport/socket/windows/ws2_32.js';
 import { PreflightError } from '../../src/transport/preflight/preflight.js';
 import { TransportArgumentError } from '../../src/transport/errors.js';
 

@@ -1,9 +1,9 @@
 /** Every WSA error code becomes an error that says what happened and what to do; the catalog parser. */
 import { describe, expect, it } from 'vitest';
-import { WSA_ERRORS, wsaError, wsaRemedy } from '../../src/transport/windows/wsa-errors.js';
-import { WinsockError } from '../../src/transport/windows/winsock-error.js';
-import { parseProtocolInfos, WSAPROTOCOL_INFOW_SIZE } from '../../src/transport/windows/catalog.js';
-import { xp1Names } from '../../src/transport/windows/constants.js';
+import { WSA_ERRORS, wsaError, wsaRemedy } from '../../src/transport/socket/windows/wsa-errors.js';
+import { WinsockError } from '../../src/transport/socket/windows/winsock-error.js';
+import { parseProtocolInfos, WSAPROTOCOL_INFOW_SIZE } from '../../src/transport/socket/windows/catalog.js';
+import { xp1Names } from '../../src/transport/socket/windows/constants.js';
 
 describe('the WSA error table', () => {
   it('covers every Windows Sockets error code', () => {

@@ -1,6 +1,6 @@
 /** The backpressure policy (no sockets): bounded retries with growing waits, counted; other errors pass through. */
 import { describe, expect, it } from 'vitest';
-import { retryOnBackpressure, backpressurePolicy, isBackpressure } from '../../src/transport/backpressure.js';
+import { retryOnBackpressure, backpressurePolicy, isBackpressure } from '../../src/transport/transports/backpressure.js';
 import { TransportArgumentError, TransportError } from '../../src/transport/index.js';
 
 const error = (errnoName: string) => new TransportError({ syscall: 'sendto', errno: errnoName === 'ENOBUFS' ? 105 : 11, errnoName, platform: 'linux', size: 100, address: '127.0.0.1' });

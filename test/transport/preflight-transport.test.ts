@@ -8,8 +8,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ipv4 } from '../../src/builders/packet.js';
 import { RawSocket, RawTransport, TransportError, openTransport, rawSocketBackend } from '../../src/transport/index.js';
 import { PreflightError } from '../../src/transport/preflight/preflight.js';
-import { WinsockError } from '../../src/transport/windows/winsock-error.js';
-import { winsockCallCounts } from '../../src/transport/windows/ws2_32.js';
+import { WinsockError } from '../../src/transport/socket/windows/winsock-error.js';
+import { winsockCallCounts } from '../../src/transport/socket/windows/ws2_32.js';
 import { fdCount, first, freshId, requireRaw } from './helpers.js';
 
 /** A Windows 11 client, elevated, with only loopback: refuses TCP over raw sockets. */

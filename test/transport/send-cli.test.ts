@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCapture } from '../../src/capture/index.js';
-import { RawSocket } from '../../src/transport/raw-socket.js';
+import { RawSocket } from '../../src/transport/socket/raw-socket.js';
 import { ROOT, first, freshId, requireRaw } from './helpers.js';
 import { cli, ensureBuilt, tcpdump } from './built-cli.js';
 

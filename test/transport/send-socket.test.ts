@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ipv4, packet } from '../../src/builders/packet.js';
-import { ipFacts } from '../../src/transport/outgoing.js';
-import { includesHeader, sendSocket } from '../../src/transport/send-socket.js';
-import { leavesSourceOut, withRouteSource } from '../../src/transport/source.js';
+import { ipFacts } from '../../src/transport/transports/outgoing.js';
+import { includesHeader, sendSocket } from '../../src/transport/transports/send-socket.js';
+import { leavesSourceOut, withRouteSource } from '../../src/transport/transports/source.js';
 import { parse } from '../../src/expr/parse.js';
 
 const facts = (bytes: Uint8Array) => ipFacts(bytes)!;

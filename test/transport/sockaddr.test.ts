@@ -9,7 +9,7 @@ import {
   parseIp,
   parseIPv4,
   parseIPv6,
-} from '../../src/transport/sockaddr.js';
+} from '../../src/transport/socket/sockaddr.js';
 import { parseIpv4, parseIpv6 as parseIpv6Codec, readIpv6 } from '../../src/codec/bytes.js';
 
 const linux = posixConstants('linux')!;

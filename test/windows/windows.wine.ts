@@ -7,8 +7,8 @@
  * Only 127.0.0.1 and ::1 are sent to.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { RawSocket } from '../../src/transport/raw-socket.js';
-import type { ReceivedDatagram } from '../../src/transport/raw-socket.js';
+import { RawSocket } from '../../src/transport/socket/raw-socket.js';
+import type { ReceivedDatagram } from '../../src/transport/socket/raw-socket.js';
 import { at, requireWine, runScenario, stopWine, type Json } from './harness.js';
 
 afterAll(() => stopWine());

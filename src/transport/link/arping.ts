@@ -6,7 +6,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { TransportArgumentError } from '../errors.js';
-import { nowNs } from '../outgoing.js';
+import { nowNs } from '../transports/outgoing.js';
 import { LinkError } from './errors.js';
 import type { Libpcap } from './libpcap.js';
 import { answerFilter, answerFrom, solicitation } from './neighbours.js';

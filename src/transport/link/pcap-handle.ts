@@ -8,8 +8,8 @@
  * (Npcap) has no selectable descriptor; there the handle is polled every few milliseconds.
  */
 import { endianness } from 'node:os';
-import { loadLibc } from '../ffi/libc.js';
-import { SocketFd } from '../socket-fd.js';
+import { loadLibc } from '../socket/ffi/libc.js';
+import { SocketFd } from '../socket/socket-fd.js';
 import { LinkError } from './errors.js';
 import { BPF_PROGRAM_SIZE, ERRBUF_SIZE, loadLibpcap, NETMASK_UNKNOWN, PCAP_ERROR, type Libpcap, type PcapPointer } from './libpcap.js';
 

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import { match, P } from 'ts-pattern';
 import { InputError } from '../../codec/errors.js';
-import { parseIp } from '../sockaddr.js';
+import { parseIp } from '../socket/sockaddr.js';
 import type {
   ContextOrigin,
   LocalAddress,

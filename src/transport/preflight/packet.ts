@@ -3,7 +3,7 @@
  * handed to sendto (no decoder involved, so a deliberately broken header still gets checked).
  */
 import { internetChecksum } from '../../codec/checksum.js';
-import { formatIPv4, formatIPv6, parseIp } from '../sockaddr.js';
+import { formatIPv4, formatIPv6, parseIp } from '../socket/sockaddr.js';
 import type { PreflightPacket, SocketSettings } from './types.js';
 
 export interface Ipv4HeaderFacts {

@@ -4,7 +4,7 @@
  * source and basis for the case at hand. Platform rules live in windows.ts, linux.ts and
  * darwin.ts; the ones every OS shares are here.
  */
-import { parseIp } from '../sockaddr.js';
+import { parseIp } from '../socket/sockaddr.js';
 import type { PacketFacts } from './packet.js';
 import { COMMON } from './sources.js';
 import type { Basis, Finding, FindingSource, LocalAddress, PreflightContext, Severity, TargetPlatform } from './types.js';

@@ -8,12 +8,12 @@
  * Only 127.0.0.1 / ::1 are ever sent to.
  */
 import { writeFileSync } from 'node:fs';
-import { WindowsRawSocket } from '../../../src/transport/windows/windows-raw-socket.js';
-import { WinsockError } from '../../../src/transport/windows/winsock-error.js';
-import { winsockCallCounts } from '../../../src/transport/windows/ws2_32.js';
+import { WindowsRawSocket } from '../../../src/transport/socket/windows/windows-raw-socket.js';
+import { WinsockError } from '../../../src/transport/socket/windows/winsock-error.js';
+import { winsockCallCounts } from '../../../src/transport/socket/windows/ws2_32.js';
 import { PreflightError } from '../../../src/transport/preflight/preflight.js';
 import { detectContext, platformName } from '../../../src/transport/preflight/context.js';
-import { probe } from '../../../src/transport/probe.js';
+import { probe } from '../../../src/transport/socket/probe.js';
 import { loadLibpcap } from '../../../src/transport/link/libpcap.js';
 import { LinkError } from '../../../src/transport/link/errors.js';
 

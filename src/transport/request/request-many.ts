@@ -6,12 +6,12 @@
  * One receive serves every request of a round (one socket per family and protocol, not one per
  * request), so a thousand probes cost a thousand sends and one wait, not a thousand waits.
  */
-import { decode } from '../codec/decode.js';
+import { decode } from '../../codec/decode.js';
 import { viewOf, type DatagramView } from './datagram-view.js';
-import { TransportArgumentError } from './errors.js';
+import { TransportArgumentError } from '../errors.js';
 import { listenFor, matchAnswer, type SentProbe } from './match.js';
-import { outgoing } from './outgoing.js';
-import type { ListenSpec, ReceivedPacket, Sendable, SendResult, Transport } from './transport.js';
+import { outgoing } from '../transports/outgoing.js';
+import type { ListenSpec, ReceivedPacket, Sendable, SendResult, Transport } from '../transport.js';
 
 export interface RequestManyOptions {
   /** How long to wait for answers after the last packet of a round was sent, in ms (default 2000). */

@@ -3,7 +3,7 @@
  * back, then a wait for readability that close(), an abort or the deadline cut short.
  */
 import { performance } from 'node:perf_hooks';
-import { TransportArgumentError } from './errors.js';
+import { TransportArgumentError } from '../errors.js';
 
 /** Largest IP datagram (IPv4 total length / IPv6 payload without jumbograms). */
 export const RECEIVE_BUFFER_SIZE = 65536;

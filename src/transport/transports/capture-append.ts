@@ -7,12 +7,12 @@
  * A file of the other format, or not a capture file, is refused: nothing is written to it.
  */
 import { createWriteStream, openSync, readSync, closeSync, statSync } from 'node:fs';
-import { createCaptureWriter, type PcapngWriter } from '../capture/writers.js';
-import { PcapEncoder } from '../capture/pcap-encoder.js';
-import { pcapMagicInfo } from '../capture/pcap-format.js';
-import { StreamSink } from '../capture/stream-sink.js';
-import type { CaptureRecordInput } from '../capture/record.js';
-import { TransportArgumentError } from './errors.js';
+import { createCaptureWriter, type PcapngWriter } from '../../capture/writers.js';
+import { PcapEncoder } from '../../capture/pcap-encoder.js';
+import { pcapMagicInfo } from '../../capture/pcap-format.js';
+import { StreamSink } from '../../capture/stream-sink.js';
+import type { CaptureRecordInput } from '../../capture/record.js';
+import { TransportArgumentError } from '../errors.js';
 
 const PCAPNG_MAGIC = 0x0a0d0d0a;
 

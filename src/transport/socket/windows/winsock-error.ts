@@ -3,8 +3,8 @@
  * do. Same shape as the POSIX TransportError (`syscall`, `errno`, `errnoName`, `platform`,
  * `remedy`, `toJSON()`), so code handling one handles the other.
  */
-import { RawcraftError } from '../../codec/errors.js';
-import { definedFields, socketErrorJson } from '../errors.js';
+import { RawcraftError } from '../../../codec/errors.js';
+import { definedFields, socketErrorJson } from '../../errors.js';
 import { wsaError, wsaRemedy, type WinsockCall, type WinsockContext } from './wsa-errors.js';
 
 export interface WinsockErrorInit extends WinsockContext {

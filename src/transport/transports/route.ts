@@ -7,7 +7,7 @@
 import { createSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { TransportArgumentError } from './errors.js';
+import { TransportArgumentError } from '../errors.js';
 
 /**
  * The address to send to for `host` (an address, or a name resolved by the system resolver),

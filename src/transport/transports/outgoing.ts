@@ -3,11 +3,11 @@
  * header facts a transport needs to route it, read at fixed offsets (no decode on the send path).
  */
 import { performance } from 'node:perf_hooks';
-import { readIpv4, readIpv6 } from '../codec/bytes.js';
-import { finishChecksum, sumWords } from '../codec/checksum.js';
-import { TransportArgumentError } from './errors.js';
-import type { StepBase } from '../builders/packet.js';
-import type { FramedBytes, Sendable } from './transport.js';
+import { readIpv4, readIpv6 } from '../../codec/bytes.js';
+import { finishChecksum, sumWords } from '../../codec/checksum.js';
+import { TransportArgumentError } from '../errors.js';
+import type { StepBase } from '../../builders/packet.js';
+import type { FramedBytes, Sendable } from '../transport.js';
 
 /** The IP header of an outgoing packet, as built. */
 export interface IpFacts {

@@ -4,7 +4,7 @@
  * the retries run out the TransportError is thrown: a packet is never dropped silently.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TransportArgumentError, TransportError } from './errors.js';
+import { TransportArgumentError, TransportError } from '../errors.js';
 
 export interface BackpressurePolicy {
   /** Retries per send before giving up (default 8). */

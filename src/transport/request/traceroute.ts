@@ -6,11 +6,12 @@
  */
 import { randomInt } from 'node:crypto';
 import { isIP } from 'node:net';
-import { ipv4, packet, type StepBase } from '../builders/packet.js';
-import { TransportArgumentError } from './errors.js';
+import { ipv4, packet, type StepBase } from '../../builders/packet.js';
+import { TransportArgumentError } from '../errors.js';
 import { request, type RequestResult } from './match.js';
-import { resolveHost, sourceAddressFor } from './route.js';
-import { openTransport, type Transport } from './transport.js';
+import { resolveHost, sourceAddressFor } from '../transports/route.js';
+import type { Transport } from '../transport.js';
+import { openTransport } from '../transports/open-transport.js';
 
 export type TracerouteProtocol = 'icmp' | 'udp' | 'tcp';
 

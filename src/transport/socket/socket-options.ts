@@ -1,5 +1,5 @@
 /** Checks of the raw-socket options the POSIX and Windows sockets share. */
-import { TransportArgumentError } from './errors.js';
+import { TransportArgumentError } from '../errors.js';
 
 /** The options both raw sockets take and check alike. */
 export interface CommonSocketOptions {

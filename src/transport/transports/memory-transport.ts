@@ -4,10 +4,10 @@
  * running sees every packet; packets that arrive while no receive() runs wait in a backlog
  * that the next receive() takes over, so "send, then receive" works in tests.
  */
-import { TransportArgumentError, TransportClosedError } from './errors.js';
+import { TransportArgumentError, TransportClosedError } from '../errors.js';
 import { nowNs, outgoing } from './outgoing.js';
-import { compileFilter, decodeReceived, releasing, type Delivered } from './received.js';
-import type { ReceivedPacket, Sendable, SendManyResult, SendResult, Transport, TransportReceiveOptions } from './transport.js';
+import { compileFilter, decodeReceived, releasing, type Delivered } from '../request/received.js';
+import type { ReceivedPacket, Sendable, SendManyResult, SendResult, Transport, TransportReceiveOptions } from '../transport.js';
 
 export interface MemoryPairOptions {
   /** Simulated one-way delay in milliseconds (default 0: delivered before send resolves). */

@@ -4,10 +4,10 @@
  * pure (its defaults are loopback, whatever the destination); whoever is about to send or show
  * a packet fills the source in first: the raw transport, `rawcraft send` and `rawcraft build`.
  */
-import { encodeLayers, type EncodableLayer } from '../codec/encode.js';
-import type { StepBase } from '../builders/packet.js';
-import type { Sendable } from './transport.js';
-import { codecByName } from '../codec/registry.js';
+import { encodeLayers, type EncodableLayer } from '../../codec/encode.js';
+import type { StepBase } from '../../builders/packet.js';
+import type { Sendable } from '../transport.js';
+import { codecByName } from '../../codec/registry.js';
 import { sourceAddressFor } from './route.js';
 
 export interface RoutedSource {

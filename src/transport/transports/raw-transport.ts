@@ -24,20 +24,20 @@
  *   by `process.platform`.
  */
 import { performance } from 'node:perf_hooks';
-import { RawSocket, type OutgoingDatagram, type RawSocketOptions, type ReceivedDatagram } from './raw-socket.js';
-import { WindowsRawSocket } from './windows/windows-raw-socket.js';
-import { TransportArgumentError, TransportClosedError, TransportError } from './errors.js';
-import { RawcraftError } from '../codec/errors.js';
-import { hasErrors, preflight, preflightSocket, PreflightError } from './preflight/preflight.js';
-import { platformName, resolveContext } from './preflight/context.js';
-import type { Finding, PreflightContext, PreflightContextInput, SocketSettings } from './preflight/types.js';
+import { RawSocket, type OutgoingDatagram, type RawSocketOptions, type ReceivedDatagram } from '../socket/raw-socket.js';
+import { WindowsRawSocket } from '../socket/windows/windows-raw-socket.js';
+import { TransportArgumentError, TransportClosedError, TransportError } from '../errors.js';
+import { RawcraftError } from '../../codec/errors.js';
+import { hasErrors, preflight, preflightSocket, PreflightError } from '../preflight/preflight.js';
+import { platformName, resolveContext } from '../preflight/context.js';
+import type { Finding, PreflightContext, PreflightContextInput, SocketSettings } from '../preflight/types.js';
 import { backoff, backpressurePolicy, isBackpressure, retryOnBackpressure, type BackpressurePolicy } from './backpressure.js';
 import { nowNs, outgoing, type IpFacts, type Outgoing } from './outgoing.js';
-import { compileFilter, decodeReceived, releasing } from './received.js';
+import { compileFilter, decodeReceived, releasing } from '../request/received.js';
 import { SourceCache } from './route.js';
 import { leavesSourceOutOf, withSourceFilled } from './source.js';
 import { includesHeader, IPPROTO_RAW, IPV6_EXTENSION_HEADERS, sendSocket } from './send-socket.js';
-import type { StepBase } from '../builders/packet.js';
+import type { StepBase } from '../../builders/packet.js';
 import { ipv4HdrinclChanges, ipv4KernelChanges, ipv6ChecksumOffset, ipv6KernelChanges, sourceChange } from './fidelity.js';
 import type {
   ListenSpec,
@@ -50,7 +50,7 @@ import type {
   SendResult,
   Transport,
   TransportReceiveOptions,
-} from './transport.js';
+} from '../transport.js';
 
 export interface RawTransportOptions {
   readonly kind: 'raw';

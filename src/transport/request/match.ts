@@ -17,12 +17,12 @@
  *   kernels and middleboxes recompute).
  */
 import { match, P } from 'ts-pattern';
-import { TransportArgumentError } from './errors.js';
-import { decode } from '../codec/decode.js';
-import { outgoing } from './outgoing.js';
+import { TransportArgumentError } from '../errors.js';
+import { decode } from '../../codec/decode.js';
+import { outgoing } from '../transports/outgoing.js';
 import { describe, isIcmpError, viewOf, type DatagramView, type UpperView } from './datagram-view.js';
 import { queryRule } from './icmp-answers.js';
-import type { ListenSpec, ReceivedPacket, Sendable, SendResult, Transport } from './transport.js';
+import type { ListenSpec, ReceivedPacket, Sendable, SendResult, Transport } from '../transport.js';
 
 export interface RequestOptions {
   /** How long to wait for the answer, in milliseconds (default 2000). */

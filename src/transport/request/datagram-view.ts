@@ -4,15 +4,15 @@
  * codec left bytes undecoded (a quote cut after 8 bytes, a protocol without a codec) the few
  * fields matching needs are read from the raw bytes, at their fixed offsets.
  */
-import { codecByName } from '../codec/registry.js';
-import { ICMP_TYPES, PARAMETER_PROBLEM_CODES, REDIRECT_CODES, TIME_EXCEEDED_CODES, UNREACHABLE_CODES } from '../codec/protocols/icmpv4.js';
+import { codecByName } from '../../codec/registry.js';
+import { ICMP_TYPES, PARAMETER_PROBLEM_CODES, REDIRECT_CODES, TIME_EXCEEDED_CODES, UNREACHABLE_CODES } from '../../codec/protocols/icmpv4.js';
 import {
   ICMPV6_PARAMETER_PROBLEM_CODES,
   ICMPV6_TIME_EXCEEDED_CODES,
   ICMPV6_TYPES,
   ICMPV6_UNREACHABLE_CODES,
-} from '../codec/protocols/icmpv6.js';
-import type { Layer } from '../codec/types.js';
+} from '../../codec/protocols/icmpv6.js';
+import type { Layer } from '../../codec/types.js';
 
 export type IcmpLayerName = 'icmp' | 'icmpv6';
 

@@ -11,7 +11,7 @@
  * helpers (codec/bytes.ts); this file adds zones and brackets.
  */
 import { endianness } from 'node:os';
-import { parseIpv4, parseIpv6, readIpv4, readIpv6 } from '../codec/bytes.js';
+import { parseIpv4, parseIpv6, readIpv4, readIpv6 } from '../../codec/bytes.js';
 
 export type IpFamily = 4 | 6;
 

@@ -1,7 +1,7 @@
 /**
  * koffi bindings to ws2_32.dll: the Winsock calls the Windows transport and the probe use.
  *
- * Convention (as in ffi/libc.ts): each wrapper returns the C result on success and
+ * Convention (as in ../ffi/libc.ts): each wrapper returns the C result on success and
  * `-code` on failure, with the code read by WSAGetLastError() immediately after the call, on
  * the same thread. Calls are counted per function, so tests can check that pre-flight refused
  * something before any system call. The DLL is loaded lazily, on first use, and WSAStartup(2.2)

@@ -16,7 +16,7 @@
  *   same behaviour as WindowsRawSocket, which always runs it).
  */
 import { loadLibc, type Libc } from './ffi/libc.js';
-import { TransportArgumentError, TransportError, type TransportErrorContext, type TransportSyscall } from './errors.js';
+import { TransportArgumentError, TransportError, type TransportErrorContext, type TransportSyscall } from '../errors.js';
 import { decodeSockaddr, encodeSockaddr, parseIp, SOCKADDR_STORAGE_SIZE, type IpFamily } from './sockaddr.js';
 import { SocketFd } from './socket-fd.js';
 import { POLL_SLICE_MS } from './poller.js';
@@ -25,8 +25,8 @@ import { raceWake, receiveLoop, RECEIVE_BUFFER_SIZE, wakeAll, wallClockNs } from
 import { canUseSendmmsg, MmsgBatch, SENDMMSG_MAX } from './send-many.js';
 import { routeMtu } from './path-mtu.js';
 import { toDarwinHdrincl } from './darwin-hdrincl.js';
-import { PreflightGuard } from './preflight/preflight.js';
-import type { Finding, PreflightContextInput } from './preflight/types.js';
+import { PreflightGuard } from '../preflight/preflight.js';
+import type { Finding, PreflightContextInput } from '../preflight/types.js';
 
 /** How a raw socket is opened. Options an OS lacks fail with a TransportError, never silently. */
 export interface RawSocketOptions {

@@ -2,11 +2,11 @@
  * What the kernel changes in a packet sent through a raw socket, per way of sending, so a
  * send result can say which fields did not go out as built (Linux raw(7), ip(7), ipv6(7)).
  */
-import { finishChecksum, pseudoHeaderTail, sumWords } from '../codec/checksum.js';
+import { finishChecksum, pseudoHeaderTail, sumWords } from '../../codec/checksum.js';
 import type { IpFacts } from './outgoing.js';
-import { readIpv4Header } from './preflight/packet.js';
-import { ipv4HdrinclRewrites } from './preflight/linux.js';
-import type { NotHonoured } from './transport.js';
+import { readIpv4Header } from '../preflight/packet.js';
+import { ipv4HdrinclRewrites } from '../preflight/linux.js';
+import type { NotHonoured } from '../transport.js';
 
 const TCP = 6;
 const UDP = 17;

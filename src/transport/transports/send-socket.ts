@@ -11,7 +11,7 @@
  *   the kernel writes the IPv6 header.
  */
 import type { IpFacts } from './outgoing.js';
-import type { SocketSettings } from './preflight/types.js';
+import type { SocketSettings } from '../preflight/types.js';
 
 /** The header-inclusion choices of the raw transport (RawTransportOptions). */
 export interface HeaderInclusion {

@@ -4,12 +4,12 @@
  * built. They cannot receive.
  */
 import type { Writable } from 'node:stream';
-import { createCaptureWriter, type PcapWriter, type PcapngWriter } from '../capture/writers.js';
-import { LinkType, linkTypeForLayer } from '../capture/link-types.js';
-import { TransportArgumentError, TransportClosedError, TransportUnsupportedError } from './errors.js';
+import { createCaptureWriter, type PcapWriter, type PcapngWriter } from '../../capture/writers.js';
+import { LinkType, linkTypeForLayer } from '../../capture/link-types.js';
+import { TransportArgumentError, TransportClosedError, TransportUnsupportedError } from '../errors.js';
 import { nowNs, outgoing, type Outgoing } from './outgoing.js';
 import { appendPcap, appendPcapng, existingCapture, PcapAppender } from './capture-append.js';
-import type { ReceivedPacket, Sendable, SendManyResult, SendResult, Transport } from './transport.js';
+import type { ReceivedPacket, Sendable, SendManyResult, SendResult, Transport } from '../transport.js';
 
 export interface CaptureTransportOptions {
   readonly kind: 'pcap' | 'pcapng';

@@ -3,10 +3,10 @@
  * malformed packet never ends a receive loop) and a receive filter into a predicate.
  */
 import { isMatching } from 'ts-pattern';
-import { decode, type DecodedPacket } from '../codec/decode.js';
-import { codecs } from '../codec/registry.js';
-import { TransportArgumentError } from './errors.js';
-import type { PacketFilter, ReceivedPacket } from './transport.js';
+import { decode, type DecodedPacket } from '../../codec/decode.js';
+import { codecs } from '../../codec/registry.js';
+import { TransportArgumentError } from '../errors.js';
+import type { PacketFilter, ReceivedPacket } from '../transport.js';
 
 /** The layer name that decodes the payload of IP protocol `protocol` (`raw` when the codec has none). */
 export function layerForProtocol(protocol: number): string {

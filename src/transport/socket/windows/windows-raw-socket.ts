@@ -14,14 +14,14 @@
  *   matching datagram (the document's "Send and Receive Operations"), so receive() takes a filter.
  * - IPv4 datagrams arrive with their header, IPv6 ones without (`includesIpHeader`).
  */
-import { TransportArgumentError } from '../errors.js';
+import { TransportArgumentError } from '../../errors.js';
 import { validateCommonOptions } from '../socket-options.js';
 import { raceWake, receiveLoop, RECEIVE_BUFFER_SIZE, wakeAll, wallClockNs } from '../receive-loop.js';
 import { decodeSockaddr, encodeSockaddr, parseIp, SOCKADDR_STORAGE_SIZE, type SockaddrLayout } from '../sockaddr.js';
-import { PreflightGuard } from '../preflight/preflight.js';
-import { readIpv6Header } from '../preflight/packet.js';
-import type { Finding, PreflightContextInput } from '../preflight/types.js';
-import { detectWine } from '../preflight/context.js';
+import { PreflightGuard } from '../../preflight/preflight.js';
+import { readIpv6Header } from '../../preflight/packet.js';
+import type { Finding, PreflightContextInput } from '../../preflight/types.js';
+import { detectWine } from '../../preflight/context.js';
 import { WIN } from './constants.js';
 import { WinsockError } from './winsock-error.js';
 import type { WinsockCall, WinsockContext } from './wsa-errors.js';

@@ -5,12 +5,12 @@
  * catalog (WSAEnumProtocolsW, like `netsh winsock show catalog` filtered to RAW) and reports
  * where the catalog and the sockets disagree.
  */
-import { RawcraftError } from '../codec/errors.js';
+import { RawcraftError } from '../../codec/errors.js';
 import { RawSocket } from './raw-socket.js';
-import { TransportError } from './errors.js';
-import { detectContext, platformName } from './preflight/context.js';
-import { protocolName } from './preflight/rules.js';
-import type { LocalAddress, Privileges, TargetPlatform } from './preflight/types.js';
+import { TransportError } from '../errors.js';
+import { detectContext, platformName } from '../preflight/context.js';
+import { protocolName } from '../preflight/rules.js';
+import type { LocalAddress, Privileges, TargetPlatform } from '../preflight/types.js';
 import { readCatalog, type CatalogEntry } from './windows/catalog.js';
 import { WindowsRawSocket } from './windows/windows-raw-socket.js';
 import { WinsockError } from './windows/winsock-error.js';
