@@ -102,6 +102,18 @@ describe('packetFacts: what the rules read from the bytes', () => {
     expect(packetFacts(Buffer.alloc(4), { protocol: 255 }).hdrincl).toBe(true);
   });
 
+  it('IPPROTO_RAW implies header inclusion for IPv4 everywhere, for IPv6 on Linux only (as the sockets open it)', () => {
+    const v6 = { bytes: Buffer.alloc(8), destination: '2001:db8::9' };
+    expect(packetFacts(v6, { family: 6, protocol: 255 }, 'linux').hdrincl).toBe(true);
+    expect(packetFacts(v6, { family: 6, protocol: 255 }, 'windows').hdrincl).toBe(false);
+    expect(packetFacts(v6, { family: 6, protocol: 255 }, 'macos').hdrincl).toBe(false);
+    expect(packetFacts(Buffer.alloc(4), { family: 4, protocol: 255 }, 'windows').hdrincl).toBe(true);
+    // preflightSocket reads the same rule: on Windows an IPv6 IPPROTO_RAW socket without IPV6_HDRINCL is not a header-including one.
+    const codes = (platform: string) => preflightSocket(ctx(platform, { family: 6, protocol: 255 })).map((f) => f.code);
+    expect(codes('windows-10')).not.toContain('WIN_IPV6_HDRINCL');
+    expect(codes('linux-6.1.0')).toContain('LINUX_IPV6_HDRINCL');
+  });
+
   it('a corrupt checksum is not a consistent header (but still a header with IP_HDRINCL)', () => {
     const b = Buffer.from(udp());
     b[10] ^= 1;

@@ -2,6 +2,7 @@
  * What the rules need to know about one datagram: read straight from the bytes that would be
  * handed to sendto (no decoder involved, so a deliberately broken header still gets checked).
  */
+import { impliesHdrincl } from '../socket/ip-hdrincl.js';
 import { internetChecksum } from '../../codec/checksum.js';
 import { formatIPv4, formatIPv6, parseIp } from '../socket/sockaddr.js';
 import type { PreflightPacket, SocketSettings } from './types.js';
@@ -65,7 +66,6 @@ export function packetBytes(packet: PreflightPacket): { bytes: Uint8Array; desti
   return { bytes: packet.encode(), destination: undefined };
 }
 
-const IPPROTO_RAW = 255;
 /** IPv6 extension headers with the generic (next header, length in 8-octet units minus 1) layout. */
 const IPV6_EXTENSIONS = new Set([0, 43, 60]);
 const IPV6_FRAGMENT = 44;
@@ -139,8 +139,8 @@ function problemOf(bytes: Uint8Array, family: 4 | 6): string | undefined {
   return undefined;
 }
 
-/** Read what the rules need from a datagram about to go through `socket`. */
-export function packetFacts(packet: PreflightPacket, socket: SocketSettings): PacketFacts {
+/** Read what the rules need from a datagram about to go through `socket` on `os` (a platform's `os`; undefined: not known). */
+export function packetFacts(packet: PreflightPacket, socket: SocketSettings, os?: string): PacketFacts {
   const { bytes, destination: sendTo } = packetBytes(packet);
   const v4 = readIpv4Header(bytes);
   const v6 = v4 ? undefined : readIpv6Header(bytes);
@@ -148,7 +148,7 @@ export function packetFacts(packet: PreflightPacket, socket: SocketSettings): Pa
   const looksLikeIpHeader = consistent(found, bytes.length);
 
   const hdrinclGiven = socket.hdrincl !== undefined;
-  const hdrincl = socket.hdrincl ?? (socket.protocol === IPPROTO_RAW || looksLikeIpHeader);
+  const hdrincl = socket.hdrincl ?? (impliesHdrincl(socket.protocol, socket.family, os) || looksLikeIpHeader);
 
   const destinationText = sendTo ?? socket.connect;
   const destinationFamily = destinationText !== undefined ? parseIp(destinationText)?.family : undefined;

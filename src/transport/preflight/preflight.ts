@@ -3,6 +3,7 @@
  * before any system call. The transports run it first and refuse error-level findings with a
  * `PreflightError` carrying all of them, unless the caller forces the send.
  */
+import { impliesHdrincl } from '../socket/ip-hdrincl.js';
 import { RawcraftError } from '../../codec/errors.js';
 import { resolveContext, platformName } from './context.js';
 import { DARWIN_RULES } from './darwin.js';
@@ -17,11 +18,11 @@ export const RULES: readonly Rule[] = [...WINDOWS_RULES, ...LINUX_RULES, ...DARW
 
 const ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-function effectiveSocket(socket: SocketSettings, packet: PacketFacts | undefined): EffectiveSocket {
+function effectiveSocket(socket: SocketSettings, packet: PacketFacts | undefined, os: string): EffectiveSocket {
   return {
     family: packet?.family ?? socket.family ?? 4,
     protocol: socket.protocol ?? (packet?.hdrincl ? packet.protocol : undefined),
-    hdrincl: packet?.hdrincl ?? socket.hdrincl ?? socket.protocol === 255,
+    hdrincl: packet?.hdrincl ?? socket.hdrincl ?? impliesHdrincl(socket.protocol, socket.family, os),
     broadcast: socket.broadcast ?? false,
     bind: socket.bind,
     connect: socket.connect,
@@ -36,14 +37,14 @@ function effectiveSocket(socket: SocketSettings, packet: PacketFacts | undefined
  */
 export function preflight(packet: PreflightPacket, context: PreflightContextInput | PreflightContext = {}): Finding[] {
   const ctx = resolveContext(context);
-  const facts = packetFacts(packet, ctx.socket);
-  return sortFindings(runRules(RULES, { context: ctx, socket: effectiveSocket(ctx.socket, facts), packet: facts }));
+  const facts = packetFacts(packet, ctx.socket, ctx.platform.os);
+  return sortFindings(runRules(RULES, { context: ctx, socket: effectiveSocket(ctx.socket, facts, ctx.platform.os), packet: facts }));
 }
 
 /** The findings that can be decided when the socket is opened (privileges, protocol 0, binding TCP, IPV6_HDRINCL...). */
 export function preflightSocket(context: PreflightContextInput | PreflightContext = {}): Finding[] {
   const ctx = resolveContext(context);
-  return sortFindings(runRules(RULES, { context: ctx, socket: effectiveSocket(ctx.socket, undefined), packet: undefined }));
+  return sortFindings(runRules(RULES, { context: ctx, socket: effectiveSocket(ctx.socket, undefined, ctx.platform.os), packet: undefined }));
 }
 
 function sortFindings(findings: Finding[]): Finding[] {

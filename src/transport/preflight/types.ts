@@ -107,7 +107,7 @@ export interface SocketSettings {
   readonly family?: 4 | 6;
   /** Protocol passed to socket(). Default: the packet's protocol with hdrincl (else unknown). */
   readonly protocol?: number;
-  /** IP_HDRINCL / IPV6_HDRINCL. Default: true for protocol 255, otherwise whether the bytes start with a consistent IP header. */
+  /** IP_HDRINCL / IPV6_HDRINCL. Default: true for protocol 255 (IPv6: on Linux only, `impliesHdrincl`), otherwise whether the bytes start with a consistent IP header. */
   readonly hdrincl?: boolean;
   /** SO_BROADCAST. Default false. */
   readonly broadcast?: boolean;

@@ -15,6 +15,7 @@
  *   send the datagram before sendto, throwing a PreflightError on errors unless forced (the
  *   same behaviour as WindowsRawSocket, which always runs it).
  */
+import { impliesHdrincl } from './ip-hdrincl.js';
 import { loadLibc, type Libc } from './ffi/libc.js';
 import { TransportArgumentError, TransportError, type TransportErrorContext, type TransportSyscall } from '../errors.js';
 import { decodeSockaddr, encodeSockaddr, parseIp, SOCKADDR_STORAGE_SIZE, type IpFamily } from './sockaddr.js';
@@ -177,8 +178,7 @@ export class RawSocket implements Disposable, AsyncDisposable {
         {
           family: opts.family,
           protocol: opts.protocol,
-          // As below: IPPROTO_RAW implies header inclusion (IPv4 everywhere, IPv6 on Linux).
-          hdrincl: opts.hdrincl ?? (opts.protocol === 255 && (opts.family === 4 || process.platform === 'linux')),
+          hdrincl: opts.hdrincl ?? impliesHdrincl(opts.protocol, opts.family, process.platform),
           broadcast: !!opts.broadcast,
           ...(opts.bind !== undefined && { bind: opts.bind }),
           ...(opts.connect !== undefined && { connect: opts.connect }),
@@ -203,8 +203,7 @@ export class RawSocket implements Disposable, AsyncDisposable {
     }
     const c = libc.constants;
     const family = opts.family;
-    // IPPROTO_RAW implies header inclusion (Linux: both families; BSD: IPv4 only).
-    const hdrincl = opts.hdrincl ?? (opts.protocol === c.IPPROTO_RAW && (family === 4 || c.os === 'linux'));
+    const hdrincl = opts.hdrincl ?? impliesHdrincl(opts.protocol, family, c.os);
     const ctx: TransportErrorContext = { family, protocol: opts.protocol };
 
     const fd = libc.socket(family === 4 ? c.AF_INET : c.AF_INET6, c.SOCK_RAW | c.SOCK_CLOEXEC, opts.protocol);

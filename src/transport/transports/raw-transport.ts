@@ -36,7 +36,8 @@ import { nowNs, outgoing, type IpFacts, type Outgoing } from './outgoing.js';
 import { compileFilter, decodeReceived, releasing } from '../request/received.js';
 import { SourceCache } from './route.js';
 import { leavesSourceOutOf, withSourceFilled } from './source.js';
-import { includesHeader, IPPROTO_RAW, IPV6_EXTENSION_HEADERS, sendSocket } from './send-socket.js';
+import { includesHeader, IPV6_EXTENSION_HEADERS, sendSocket } from './send-socket.js';
+import { impliesHdrincl, IPPROTO_RAW } from '../socket/ip-hdrincl.js';
 import type { StepBase } from '../../builders/packet.js';
 import { ipv4HdrinclChanges, ipv4KernelChanges, ipv6ChecksumOffset, ipv6KernelChanges, sourceChange } from './fidelity.js';
 import type {
@@ -386,7 +387,7 @@ export class RawTransport implements Transport {
     const settings: SocketSettings = {
       family: options.family,
       protocol: options.protocol,
-      hdrincl: options.hdrincl ?? (options.protocol === IPPROTO_RAW && options.family === 4),
+      hdrincl: options.hdrincl ?? impliesHdrincl(options.protocol, options.family, this.#platform),
       broadcast: !!options.broadcast,
       ...(options.bind !== undefined && { bind: options.bind }),
       ...(options.connect !== undefined && { connect: options.connect }),

@@ -10,6 +10,7 @@
  *   to what the kernel would not write. Otherwise a raw socket for the upper protocol, where
  *   the kernel writes the IPv6 header.
  */
+import { IPPROTO_RAW } from '../socket/ip-hdrincl.js';
 import type { IpFacts } from './outgoing.js';
 import type { SocketSettings } from '../preflight/types.js';
 
@@ -23,8 +24,6 @@ export interface HeaderInclusion {
 
 /** IPv6 extension headers (IANA "IPv6 Extension Header Types"), ESP aside: a raw socket cannot be opened for them. */
 export const IPV6_EXTENSION_HEADERS: ReadonlySet<number> = new Set([0, 43, 44, 51, 60, 135, 139, 140]);
-
-export const IPPROTO_RAW = 255;
 
 /** Does the datagram go out with its IP header as built? `os`: the sending OS (`linux`, `darwin`, `win32`, or a pre-flight platform's `os`). */
 export function includesHeader(ip: IpFacts, bytes: Uint8Array, choice: HeaderInclusion, os: string): boolean {

@@ -14,6 +14,7 @@
  *   matching datagram (the document's "Send and Receive Operations"), so receive() takes a filter.
  * - IPv4 datagrams arrive with their header, IPv6 ones without (`includesIpHeader`).
  */
+import { impliesHdrincl } from '../ip-hdrincl.js';
 import { TransportArgumentError } from '../../errors.js';
 import { validateCommonOptions } from '../socket-options.js';
 import { raceWake, receiveLoop, RECEIVE_BUFFER_SIZE, wakeAll, wallClockNs } from '../receive-loop.js';
@@ -161,7 +162,7 @@ export class WindowsRawSocket implements Disposable, AsyncDisposable {
   static open(opts: WindowsRawSocketOptions): WindowsRawSocket {
     validateOptions(opts);
     const family = opts.family;
-    const hdrincl = opts.hdrincl ?? (family === 4 && opts.protocol === WIN.IPPROTO_RAW);
+    const hdrincl = opts.hdrincl ?? impliesHdrincl(opts.protocol, family, 'win32');
     const guard = new PreflightGuard(
       {
         family,
