@@ -6,6 +6,7 @@ export {
   type ReceivedDatagram,
   type ReceiveOptions,
 } from './socket/raw-socket.js';
+export type { CommonSocketOptions } from './socket/socket-options.js';
 export {
   TransportError,
   TransportArgumentError,

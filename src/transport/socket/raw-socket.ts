@@ -21,7 +21,7 @@ import { TransportArgumentError, TransportError, type TransportErrorContext, typ
 import { decodeSockaddr, encodeSockaddr, parseIp, SOCKADDR_STORAGE_SIZE, type IpFamily } from './sockaddr.js';
 import { SocketFd } from './socket-fd.js';
 import { POLL_SLICE_MS } from './poller.js';
-import { validateCommonOptions } from './socket-options.js';
+import { validateCommonOptions, type CommonSocketOptions } from './socket-options.js';
 import { raceWake, receiveLoop, RECEIVE_BUFFER_SIZE, wakeAll, wallClockNs } from './receive-loop.js';
 import { canUseSendmmsg, MmsgBatch, SENDMMSG_MAX } from './send-many.js';
 import { routeMtu } from './path-mtu.js';
@@ -29,45 +29,10 @@ import { toDarwinHdrincl } from './darwin-hdrincl.js';
 import { PreflightGuard } from '../preflight/preflight.js';
 import type { Finding, PreflightContextInput } from '../preflight/types.js';
 
-/** How a raw socket is opened. Options an OS lacks fail with a TransportError, never silently. */
-export interface RawSocketOptions {
-  /** 4 for AF_INET, 6 for AF_INET6. */
-  family: 4 | 6;
-  /** IP protocol number (1 ICMP, 6 TCP, 17 UDP, 58 ICMPv6, 132 SCTP, 255 raw...). */
-  protocol: number;
-  /**
-   * The caller supplies the IP header (IP_HDRINCL / IPV6_HDRINCL; the latter Linux >= 4.5 only).
-   * Protocol 255 (IPPROTO_RAW) implies it. Linux still fills in the IPv4 checksum and total
-   * length, and the id and source address when they are 0 (raw(7)).
-   */
-  hdrincl?: boolean;
-  /** Allow sending to broadcast addresses (SO_BROADCAST). */
-  broadcast?: boolean;
+/** How a POSIX raw socket is opened: the options shared with Windows, and the POSIX ones. */
+export interface RawSocketOptions extends CommonSocketOptions {
   /** Send and receive only through this interface (SO_BINDTODEVICE on Linux, IP_BOUND_IF on macOS). */
   interface?: string;
-  /** Local address: only datagrams to it are received; sets the source when the kernel builds the header. */
-  bind?: string;
-  /** Peer address: only datagrams from it are received, and send() may omit the destination. */
-  connect?: string;
-  /** IPv4 time to live (IP_TTL), 1..255. Ignored by the kernel with hdrincl. */
-  ttl?: number;
-  /** IPv4 type of service byte (IP_TOS), 0..255. */
-  tos?: number;
-  /** IPv6 hop limit (IPV6_UNICAST_HOPS), 0..255. */
-  hopLimit?: number;
-  /** IPv6 traffic class (IPV6_TCLASS), 0..255. */
-  trafficClass?: number;
-  /** Set DF / forbid fragmentation (IP_MTU_DISCOVER=DO on Linux, IP_DONTFRAG / IPV6_DONTFRAG). */
-  dontFragment?: boolean;
-  /**
-   * IPv6 only: byte offset of a 16-bit checksum the kernel fills in and verifies (IPV6_CHECKSUM),
-   * e.g. 6 for UDP. ICMPv6 sockets always get their checksum computed; leave this unset for them.
-   */
-  checksumOffset?: number;
-  /** SO_SNDBUF in bytes. */
-  sendBufferSize?: number;
-  /** SO_RCVBUF in bytes. */
-  receiveBufferSize?: number;
   /**
    * Linux: make drops visible (IP_RECVERR / IPV6_RECVERR). Without it the kernel reports a
    * datagram that a full queue discipline dropped after sendto accepted it as sent (raw(7):

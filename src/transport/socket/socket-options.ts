@@ -1,16 +1,47 @@
 /** Checks of the raw-socket options the POSIX and Windows sockets share. */
 import { TransportArgumentError } from '../errors.js';
 
-/** The options both raw sockets take and check alike. */
+/**
+ * How a raw socket is opened: the options RawSocket (POSIX) and WindowsRawSocket (Winsock)
+ * share, with one meaning on both (each adds its own: `RawSocketOptions`,
+ * `WindowsRawSocketOptions`). An option an OS lacks fails with a TransportError, never silently.
+ */
 export interface CommonSocketOptions {
+  /** 4 for AF_INET, 6 for AF_INET6. */
   family: 4 | 6;
+  /** IP protocol number (1 ICMP, 6 TCP, 17 UDP, 58 ICMPv6, 132 SCTP, 255 IPPROTO_RAW...). Windows refuses 0. */
   protocol: number;
+  /**
+   * The caller supplies the IP header (IP_HDRINCL / IPV6_HDRINCL; the latter Linux >= 4.5 and
+   * Windows only). Protocol 255 (IPPROTO_RAW) implies it: IPv4 everywhere, IPv6 on Linux
+   * (`impliesHdrincl`). Linux still fills in the IPv4 checksum and total length, and the id
+   * and source address when they are 0 (raw(7)).
+   */
+  hdrincl?: boolean;
+  /** Allow sending to broadcast addresses (SO_BROADCAST). */
+  broadcast?: boolean;
+  /** Local address: only datagrams to it are received; sets the source when the OS builds the header. */
+  bind?: string;
+  /** Peer address: only datagrams from it are received, and send() may omit the destination. */
+  connect?: string;
+  /** IPv4 time to live (IP_TTL), 1..255. Ignored by the kernel with hdrincl. */
   ttl?: number;
+  /** IPv4 type of service byte (IP_TOS), 0..255 (Windows may ignore it). */
   tos?: number;
+  /** IPv6 hop limit (IPV6_UNICAST_HOPS), 0..255. */
   hopLimit?: number;
+  /** IPv6 traffic class (IPV6_TCLASS), 0..255. */
   trafficClass?: number;
+  /** Set DF / forbid fragmentation (IP_MTU_DISCOVER=DO on Linux, IP_DONTFRAG / IP_DONTFRAGMENT / IPV6_DONTFRAG). */
+  dontFragment?: boolean;
+  /**
+   * IPv6 only: byte offset of a 16-bit checksum the OS fills in and verifies (IPV6_CHECKSUM),
+   * e.g. 6 for UDP. ICMPv6 sockets always get their checksum computed; leave this unset for them.
+   */
   checksumOffset?: number;
+  /** SO_SNDBUF in bytes. */
   sendBufferSize?: number;
+  /** SO_RCVBUF in bytes. */
   receiveBufferSize?: number;
 }
 

@@ -16,7 +16,7 @@
  */
 import { impliesHdrincl } from '../ip-hdrincl.js';
 import { TransportArgumentError } from '../../errors.js';
-import { validateCommonOptions } from '../socket-options.js';
+import { validateCommonOptions, type CommonSocketOptions } from '../socket-options.js';
 import { raceWake, receiveLoop, RECEIVE_BUFFER_SIZE, wakeAll, wallClockNs } from '../receive-loop.js';
 import { decodeSockaddr, encodeSockaddr, parseIp, SOCKADDR_STORAGE_SIZE, type SockaddrLayout } from '../sockaddr.js';
 import { PreflightGuard } from '../../preflight/preflight.js';
@@ -28,34 +28,8 @@ import { WinsockError } from './winsock-error.js';
 import type { WinsockCall, WinsockContext } from './wsa-errors.js';
 import { loadWs2, WsaStartupFailure, type Ws2 } from './ws2_32.js';
 
-/** How a Windows raw socket is opened. Same names as RawSocketOptions where Windows has the option. */
-export interface WindowsRawSocketOptions {
-  /** 4 for AF_INET, 6 for AF_INET6. */
-  family: 4 | 6;
-  /** IP protocol number (1 ICMP, 17 UDP, 58 ICMPv6, 255 IPPROTO_RAW...). 0 is refused by Windows. */
-  protocol: number;
-  /** IP_HDRINCL / IPV6_HDRINCL: the caller supplies the IP header. Protocol 255 implies it for IPv4. */
-  hdrincl?: boolean;
-  /** SO_BROADCAST: allow sending to broadcast addresses. */
-  broadcast?: boolean;
-  /** Local address (needed for SIO_RCVALL; refused for raw TCP sockets on client Windows). */
-  bind?: string;
-  /** Peer address: only datagrams from it are received, and send() may omit the destination. */
-  connect?: string;
-  /** IP_TTL, 1..255. */
-  ttl?: number;
-  /** IP_TOS, 0..255 (Windows may ignore it). */
-  tos?: number;
-  /** IPV6_UNICAST_HOPS, 0..255. */
-  hopLimit?: number;
-  /** IPV6_TCLASS, 0..255. */
-  trafficClass?: number;
-  /** IP_DONTFRAGMENT / IPV6_DONTFRAG. */
-  dontFragment?: boolean;
-  /** IPV6_CHECKSUM: byte offset of a checksum Windows fills in (IPv6 only). */
-  checksumOffset?: number;
-  sendBufferSize?: number;
-  receiveBufferSize?: number;
+/** How a Windows raw socket is opened: the options shared with POSIX, and the Windows ones. */
+export interface WindowsRawSocketOptions extends CommonSocketOptions {
   /** SIO_RCVALL: receive every packet through the interface of the bound address (needs `bind` and Administrator). */
   receiveAll?: boolean;
   /** Make the calls even when pre-flight finds errors (the findings are still in `findings`). */
