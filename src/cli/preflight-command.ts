@@ -11,7 +11,6 @@ import { InputError } from '../codec/errors.js';
 import { platformName, resolveContext, PLATFORM_NAMES } from '../transport/preflight/context.js';
 import { formatFinding, hasErrors, preflight } from '../transport/preflight/preflight.js';
 import { protocolName } from '../transport/preflight/rules.js';
-import { readIpv4Header, readIpv6Header } from '../transport/preflight/packet.js';
 import type { Finding, PreflightContextInput, PreflightPacket, SocketSettings } from '../transport/preflight/types.js';
 import { parseCommandArgs, usageHint } from './args.js';
 import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
@@ -19,7 +18,7 @@ import type { CliContext } from './context.js';
 import { readSendInput, type SendInput } from './send-input.js';
 import { SOCKET_FLAG_OPTIONS, SOCKET_FLAGS_USAGE, socketChoice, type SocketChoice } from './socket-flags.js';
 import { includesHeader, sendSocket } from '../transport/transports/send-socket.js';
-import { ipFacts } from '../transport/transports/outgoing.js';
+import { ipFacts } from '../transport/ip-header.js';
 
 export const PREFLIGHT_USAGE = `preflight [EXPR|FILE|-] [--hex HEX ...] [--platform NAME] [--elevated | --unprivileged] [--hdrincl | --no-hdrincl] [--ipv6-hdrincl on|off|auto] [--broadcast] [--sndbuf BYTES] [--source-addresses A,B] [--json]
       Pre-flight findings for each IP datagram on a platform (this machine unless --platform:
@@ -96,9 +95,9 @@ function sendPlan(index: number, datagram: Buffer, choice: SocketChoice, os: str
   if (version !== 4 && version !== 6) {
     throw new CliError(`packet ${index}: not an IP datagram (version nibble ${version}); give IPv4 or IPv6 datagrams, or Ethernet / Linux cooked frames carrying them`);
   }
-  const v4 = version === 4 ? readIpv4Header(datagram) : undefined;
-  const v6 = version === 6 ? readIpv6Header(datagram) : undefined;
   const ip = ipFacts(datagram);
+  const v4 = ip?.family === 4 ? ip : undefined;
+  const v6 = ip?.family === 6 ? ip : undefined;
   const hdrincl = ip === undefined ? choice.hdrincl !== false : includesHeader(ip, datagram, choice, os);
   const proto = v4 ? v4.protocol : v6?.upperProtocol;
   const summary = `IPv${version} ${protocolName(proto)}${v4 || v6 ? ` ${(v4 ?? v6)!.src} -> ${(v4 ?? v6)!.dst}` : ''}, ${hdrincl ? (version === 4 ? 'IP_HDRINCL' : 'IPV6_HDRINCL') : 'header built by the OS'}`;

@@ -127,6 +127,14 @@ describe('packetFacts: what the rules read from the bytes', () => {
     expect(f).toMatchObject({ family: 6, protocol: 6, destination: '2001:db8::2' });
   });
 
+  it('IPv6: the walk to the upper protocol skips AH (RFC 4302: length in 4-octet units minus 2), as the codec does', () => {
+    // AH with a 96-bit ICV (payload length 4: 24 bytes), then 20 bytes of TCP.
+    const ah = Buffer.concat([Buffer.from([6, 4, 0, 0, 0, 0, 0x10, 0x01, 0, 0, 0, 1]), Buffer.alloc(12), Buffer.alloc(20)]);
+    expect(packetFacts(ipv6(51, ah), { hdrincl: true, family: 6 })).toMatchObject({ family: 6, protocol: 6 });
+    const hopByHopThenAh = Buffer.concat([Buffer.from([51, 0, 1, 4, 0, 0, 0, 0]), ah]);
+    expect(packetFacts(ipv6(0, hopByHopThenAh), { hdrincl: true, family: 6 }).protocol).toBe(6);
+  });
+
   it('without IP_HDRINCL the destination is the sendto address, else the connected one', () => {
     expect(packetFacts({ bytes: Buffer.alloc(8), destination: '2001:db8::9' }, { protocol: 17, hdrincl: false })).toMatchObject({ family: 6, destination: '2001:db8::9', protocol: 17 });
     expect(packetFacts(Buffer.alloc(8), { protocol: 1, hdrincl: false, connect: '198.51.100.1' }).destination).toBe('198.51.100.1');

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ipv4, packet } from '../../src/builders/packet.js';
-import { ipFacts } from '../../src/transport/transports/outgoing.js';
+import { ipFacts } from '../../src/transport/ip-header.js';
 import { includesHeader, sendSocket } from '../../src/transport/transports/send-socket.js';
 import { leavesSourceOut, withRouteSource } from '../../src/transport/transports/source.js';
 import { parse } from '../../src/expr/parse.js';

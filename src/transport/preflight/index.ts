@@ -17,7 +17,8 @@ export {
   PLATFORM_NAMES,
   type OsFacts,
 } from './context.js';
-export { packetFacts, type PacketFacts, type IpHeaderFacts, type Ipv4HeaderFacts, type Ipv6HeaderFacts } from './packet.js';
+export { packetFacts, type PacketFacts } from './packet.js';
+export { ipFacts, type IpFacts } from '../ip-header.js';
 export { type Rule, type RuleInput, type RuleHit, type RuleOs, type EffectiveSocket } from './rules.js';
 export { restrictionStatus, WINDOWS_MAX_MESSAGE, type RestrictionStatus } from './windows.js';
 export { linuxHdrinclChanges, ipv4HdrinclRewrites, type HdrinclRewrite } from './linux.js';

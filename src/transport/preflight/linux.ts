@@ -2,7 +2,7 @@
 import { LINUX_PRIVILEGE_REMEDY } from '../errors.js';
 import { isBroadcast, protocolName, type Rule } from './rules.js';
 import { LINUX } from './sources.js';
-import type { Ipv4HeaderFacts } from './packet.js';
+import type { IpFacts } from '../ip-header.js';
 import { internetChecksum } from '../../codec/checksum.js';
 
 /** One field Linux rewrites in a header-included IPv4 datagram (raw(7)). */
@@ -26,7 +26,7 @@ export interface HdrinclRewrite {
  * the raw transport's `notHonoured` entries for IP_HDRINCL sends are made from it
  * (fidelity.ts `ipv4HdrinclChanges`).
  */
-export function ipv4HdrinclRewrites(bytes: Uint8Array, h: Ipv4HeaderFacts): HdrinclRewrite[] {
+export function ipv4HdrinclRewrites(bytes: Uint8Array, h: IpFacts): HdrinclRewrite[] {
   const changes: HdrinclRewrite[] = [];
   if (h.ihl < 5) return changes; // the kernel fills nothing in when the header is shorter than struct iphdr
   const df = bytes.length > 6 && (bytes[6] & 0x40) !== 0;
@@ -52,7 +52,7 @@ export function ipv4HdrinclRewrites(bytes: Uint8Array, h: Ipv4HeaderFacts): Hdri
 }
 
 /** The changes of `ipv4HdrinclRewrites` in words. */
-export function linuxHdrinclChanges(bytes: Uint8Array, h: Ipv4HeaderFacts): string[] {
+export function linuxHdrinclChanges(bytes: Uint8Array, h: IpFacts): string[] {
   return ipv4HdrinclRewrites(bytes, h).map((c) => c.text);
 }
 
@@ -102,7 +102,7 @@ export const LINUX_RULES: readonly Rule[] = [
       'To put a wrong checksum or length on the wire, send at layer 2 instead (an AF_PACKET socket, or write the frame to a pcap and replay it with tcpreplay); to keep id and source, set them non-zero.',
     check: ({ packet, socket }) => {
       const h = packet?.header;
-      if (!packet?.hdrincl || packet.headerProblem || socket.family !== 4 || !h || h.version !== 4) return undefined;
+      if (!packet?.hdrincl || packet.headerProblem || socket.family !== 4 || !h || h.family !== 4) return undefined;
       const changes = linuxHdrinclChanges(packet.bytes, h);
       if (!changes.length) return undefined;
       return { message: `Linux rewrites the header before sending, so the datagram will not leave as built: ${changes.join('; ')}.` };

@@ -159,7 +159,7 @@ export const WINDOWS_RULES: readonly Rule[] = [
     source: WIN.hdrinclV4,
     remedy: 'Either open the socket with hdrincl (IP_HDRINCL) to send the header as built, or send only what follows the header.',
     check: ({ packet, socket }) => {
-      if (!packet || packet.hdrincl || !packet.hdrinclGiven || !packet.looksLikeIpHeader || packet.header?.version !== socket.family) return undefined;
+      if (!packet || packet.hdrincl || !packet.hdrinclGiven || !packet.looksLikeIpHeader || packet.header?.family !== socket.family) return undefined;
       return {
         message: `IP_HDRINCL is off, yet the data starts with a complete IPv${socket.family} header: Windows would put its own header in front, and the peer would get your header as ${protocolName(socket.protocol)} payload.`,
         ...(socket.family === 6 ? { source: WIN.hdrinclV6 } : {}),

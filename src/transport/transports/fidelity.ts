@@ -3,8 +3,7 @@
  * send result can say which fields did not go out as built (Linux raw(7), ip(7), ipv6(7)).
  */
 import { finishChecksum, pseudoHeaderTail, sumWords } from '../../codec/checksum.js';
-import type { IpFacts } from './outgoing.js';
-import { readIpv4Header } from '../preflight/packet.js';
+import { ipFacts, type IpFacts } from '../ip-header.js';
 import { ipv4HdrinclRewrites } from '../preflight/linux.js';
 import type { NotHonoured } from '../transport.js';
 
@@ -20,8 +19,8 @@ const ICMPV6 = 58;
  * only here, never a second time as a pre-flight warning.
  */
 export function ipv4HdrinclChanges(bytes: Uint8Array): NotHonoured[] {
-  const h = readIpv4Header(bytes);
-  if (!h) return [];
+  const h = ipFacts(bytes);
+  if (!h || h.family !== 4) return [];
   return ipv4HdrinclRewrites(bytes, h).map((c): NotHonoured => {
     const hex = (n: number) => `0x${n.toString(16).padStart(4, '0')}`;
     switch (c.field) {

@@ -32,7 +32,8 @@ import { hasErrors, preflight, preflightSocket, PreflightError } from '../prefli
 import { platformName, resolveContext } from '../preflight/context.js';
 import type { Finding, PreflightContext, PreflightContextInput, SocketSettings } from '../preflight/types.js';
 import { backoff, backpressurePolicy, isBackpressure, retryOnBackpressure, type BackpressurePolicy } from './backpressure.js';
-import { nowNs, outgoing, type IpFacts, type Outgoing } from './outgoing.js';
+import { nowNs, outgoing, type Outgoing } from './outgoing.js';
+import type { IpFacts } from '../ip-header.js';
 import { compileFilter, decodeReceived, releasing } from '../request/received.js';
 import { SourceCache } from './route.js';
 import { leavesSourceOutOf, withSourceFilled } from './source.js';

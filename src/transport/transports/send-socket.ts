@@ -11,7 +11,7 @@
  *   the kernel writes the IPv6 header.
  */
 import { IPPROTO_RAW } from '../socket/ip-hdrincl.js';
-import type { IpFacts } from './outgoing.js';
+import type { IpFacts } from '../ip-header.js';
 import type { SocketSettings } from '../preflight/types.js';
 
 /** The header-inclusion choices of the raw transport (RawTransportOptions). */

@@ -20,7 +20,7 @@ import { validateCommonOptions, type CommonSocketOptions } from '../socket-optio
 import { raceWake, receiveLoop, RECEIVE_BUFFER_SIZE, wakeAll, wallClockNs } from '../receive-loop.js';
 import { decodeSockaddr, encodeSockaddr, parseIp, SOCKADDR_STORAGE_SIZE, type SockaddrLayout } from '../sockaddr.js';
 import { PreflightGuard } from '../../preflight/preflight.js';
-import { readIpv6Header } from '../../preflight/packet.js';
+import { ipFacts } from '../../ip-header.js';
 import type { Finding, PreflightContextInput } from '../../preflight/types.js';
 import { detectWine } from '../../preflight/context.js';
 import { WIN } from './constants.js';
@@ -234,25 +234,25 @@ export class WindowsRawSocket implements Disposable, AsyncDisposable {
     if (this.family !== 6 || this.hdrincl) {
       throw new TransportArgumentError('socket', `family ${this.family}${this.hdrincl ? ' with hdrincl' : ''}`, 'an IPv6 socket opened without hdrincl');
     }
-    const h = readIpv6Header(packet);
-    if (!h) throw new TransportArgumentError('packet', packet, 'an IPv6 datagram (40-byte header, version 6)');
-    if (h.nextHeader !== this.protocol) {
+    const h = ipFacts(packet);
+    if (!h || h.family !== 6) throw new TransportArgumentError('packet', packet, 'an IPv6 datagram (40-byte header, version 6)');
+    if (h.protocol !== this.protocol) {
       throw new TransportArgumentError(
         'packet',
-        `next header ${h.nextHeader}`,
+        `next header ${h.protocol}`,
         `next header ${this.protocol}, the socket's protocol (extension headers cannot be sent this way)`,
       );
     }
     const payload = packet.subarray(40);
     this.#guard.checkSend(payload, h.dst, this.#force || !!options.force);
     const s = this.#open('setsockopt');
-    if (this.#hopLimit !== h.hopLimit) {
-      this.#set(s, WIN.IPPROTO_IPV6, WIN.IPV6_UNICAST_HOPS, 'IPV6_UNICAST_HOPS', h.hopLimit);
-      this.#hopLimit = h.hopLimit;
+    if (this.#hopLimit !== h.ttl) {
+      this.#set(s, WIN.IPPROTO_IPV6, WIN.IPV6_UNICAST_HOPS, 'IPV6_UNICAST_HOPS', h.ttl);
+      this.#hopLimit = h.ttl;
     }
-    if (this.#trafficClass !== h.trafficClass) {
-      this.#set(s, WIN.IPPROTO_IPV6, WIN.IPV6_TCLASS, 'IPV6_TCLASS', h.trafficClass);
-      this.#trafficClass = h.trafficClass;
+    if (this.#trafficClass !== h.tos) {
+      this.#set(s, WIN.IPPROTO_IPV6, WIN.IPV6_TCLASS, 'IPV6_TCLASS', h.tos);
+      this.#trafficClass = h.tos;
     }
     return this.#sendto(payload, h.dst);
   }
