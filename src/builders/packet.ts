@@ -2,7 +2,7 @@
  * The fluent, typed packet DSL: `ipv4({ dst: '127.0.0.1' }).udp({ dstPort: 53 }).payload('hi').encode()`.
  *
  * Typestate: each step offers only the layers that may follow the last one, derived from the
- * `follows` lists of the protocol files (codec/types.ts), so the compiler rejects
+ * bindings of the protocol files (`follows` and `carries`, codec/layer.ts LayerBinding), so the compiler rejects
  * `ipv4().udp().tcp()`. The methods themselves are generated from the codec registry, so a new
  * protocol needs no change here.
  */
@@ -17,9 +17,12 @@ import type { Layer, LayerName, LayerTypes } from '../codec/types.js';
 /** `ipv4-options` → `ipv4Options`: the method name of a layer. */
 export type CamelCase<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;
 
-/** Layers that may follow layer L (`start` for the first layer). */
+/** What layer L's binding says it carries (never for `start` and layers that carry nothing extra). */
+type CarriedBy<L extends string> = L extends LayerName ? (LayerTypes[L] extends { carries: infer C } ? C : never) : never;
+
+/** Layers that may follow layer L (`start` for the first layer): those that follow L, and those L carries. */
 export type NextLayers<L extends string> = {
-  [K in LayerName]: L extends LayerTypes[K]['follows'] ? K : never;
+  [K in LayerName]: L extends LayerTypes[K]['follows'] ? K : K extends CarriedBy<L> ? K : never;
 }[LayerName];
 
 type InputOf<K extends LayerName> = LayerTypes[K]['input'];

@@ -3,6 +3,7 @@ import type { FieldDef } from './field.js';
 import type { LayerCodec } from './layer.js';
 import { layerDiagram } from './diagram.js';
 import { allDeviationRules } from './deviation.js';
+import { previousLayers } from './stack-rule.js';
 
 function kindText(def: FieldDef): string {
   switch (def.kind) {
@@ -69,7 +70,7 @@ export function protocolMarkdown(codec: LayerCodec): string {
     `# \`${codec.name}\`: ${codec.title}`,
     '',
     `Defined by ${codec.rfc}.${codec.ipProtocol !== undefined ? ` IP protocol ${codec.ipProtocol}.` : ''}${codec.etherType !== undefined ? ` EtherType 0x${codec.etherType.toString(16).padStart(4, '0')}.` : ''}`,
-    `May follow: ${codec.follows.map((f) => (f === 'start' ? '(start of packet)' : `\`${f}\``)).join(', ')}.`,
+    `May follow: ${previousLayers(codec).map((f) => (f === 'start' ? '(start of packet)' : `\`${f}\``)).join(', ')}.`,
     '',
     '```text',
     layerDiagram(codec),

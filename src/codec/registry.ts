@@ -61,6 +61,28 @@ export const codecs: readonly LayerCodec[] = [
   raw,
 ];
 
+/**
+ * The bindings must name registered layers and must not claim a number another layer claims:
+ * checked once at load, so a new protocol's mistake is an error naming it, not a silent misroute.
+ */
+function checkBindings(list: readonly LayerCodec[]): void {
+  const names = new Set(list.map((c) => c.name));
+  const claimed = new Map<string, string>();
+  for (const c of list) {
+    for (const other of [...c.follows, ...(c.carries ?? [])]) {
+      if (other !== 'start' && !names.has(other)) throw new Error(`codec registry: ${c.name}'s binding names '${other}', which is not a registered layer`);
+    }
+    for (const [kind, value] of [['ipProtocol', c.ipProtocol], ['etherType', c.etherType], ['udpPort', c.udpPort]] as const) {
+      if (value === undefined) continue;
+      const key = `${kind} ${value}`;
+      const holder = claimed.get(key);
+      if (holder !== undefined) throw new Error(`codec registry: ${c.name} and ${holder} both bind ${key}`);
+      claimed.set(key, c.name);
+    }
+  }
+}
+checkBindings(codecs);
+
 const byName = new Map(codecs.map((c) => [c.name, c]));
 const byIpProtocol = new Map(codecs.filter((c) => c.ipProtocol !== undefined).map((c) => [c.ipProtocol!, c]));
 const byEtherType = new Map(codecs.filter((c) => c.etherType !== undefined).map((c) => [c.etherType!, c]));

@@ -1,8 +1,10 @@
 /**
- * Type-level registry of layers. Each protocol file adds its entry with declaration merging:
+ * Type-level registry of layers. Each protocol file adds its entry with declaration merging,
+ * its `follows` and `carries` taken from the binding its codec spreads (layer.ts LayerBinding):
  *
+ *   const binding = { follows: ['ipv4', 'ipv6'], ipProtocol: 17 } as const satisfies LayerBinding;
  *   declare module '../types.js' {
- *     interface LayerTypes { udp: { fields: UdpFields; input: UdpInput; follows: 'ipv4' | 'ipv6' } }
+ *     interface LayerTypes { udp: { fields: UdpFields; input: UdpInput } & BindingTypes<typeof binding> }
  *   }
  *
  * The decoded-layer union, the builder's typestate and the JSON types are all derived from it.
@@ -13,6 +15,12 @@ import type { ChecksumVerdict } from './layer.js';
 export interface LayerTypes {}
 
 export type LayerName = keyof LayerTypes & string;
+
+/** The typestate entries of a binding: what a layer follows and carries, as unions of layer names. */
+export type BindingTypes<B extends { readonly follows: readonly string[]; readonly carries?: readonly string[] }> = {
+  follows: B['follows'][number];
+  carries: B extends { readonly carries: readonly (infer C)[] } ? C : never;
+};
 
 /** A decoded layer: a discriminated union on `layer`, ready for ts-pattern's `match`. */
 export type Layer = {

@@ -4,12 +4,13 @@
  * a multiple of 8 octets, over IPv4 of 4 (RFC 4302 section 2.2).
  */
 import { compileHeader } from '../header.js';
+import type { BindingTypes } from '../types.js';
 import { uint } from '../field.js';
 import { bytesInput } from '../bytes.js';
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
-import type { LayerCodec } from '../layer.js';
+import type { LayerBinding, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
-import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, NO_NEXT_HEADER, nextHeaderAfter, type Ipv6ExtensionLayer } from './ipv6-chain.js';
+import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, NO_NEXT_HEADER, nextHeaderAfter } from './ipv6-chain.js';
 
 export interface AhFields {
   nextHeader: number;
@@ -39,7 +40,7 @@ export interface AhInput {
 
 declare module '../types.js' {
   interface LayerTypes {
-    ah: { fields: AhFields; input: AhInput; follows: 'ipv4' | 'ipv6' | Ipv6ExtensionLayer };
+    ah: { fields: AhFields; input: AhInput } & BindingTypes<typeof binding>;
   }
 }
 
@@ -56,14 +57,15 @@ const header = compileHeader<AhFields>(LAYER, [
 
 const auto = { nextHeader: 0, payloadLength: 0 };
 
+const binding = { follows: ['ipv4', 'ipv6', ...IPV6_EXTENSION_LAYERS], ipProtocol: IP_PROTOCOL.ah } as const satisfies LayerBinding;
+
 export const ah: LayerCodec = {
   name: LAYER,
   title: 'IP Authentication Header',
   rfc: 'RFC 4302',
   fields: header.fields,
   extraFields: [{ name: 'icv', doc: 'Integrity Check Value (default 12 zero octets)' }],
-  follows: ['ipv4', 'ipv6', ...IPV6_EXTENSION_LAYERS],
-  ipProtocol: IP_PROTOCOL.ah,
+  ...binding,
 
   measure(frame) {
     const f = frame.fields as AhInput;

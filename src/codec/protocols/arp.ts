@@ -8,11 +8,12 @@
  *   ...arp({ operation: 'reply', senderIp: ip, targetIp: ip, targetMac: 'ff:ff:ff:ff:ff:ff' })  // gratuitous
  */
 import { compileHeader } from '../header.js';
+import type { BindingTypes } from '../types.js';
 import { enumOf, uint } from '../field.js';
 import { bytesInput, parseIpv4, parseMac, readIpv4, readMac, toHex } from '../bytes.js';
 import { FieldValueError, LengthError } from '../errors.js';
 import type { EnumValue } from '../field.js';
-import type { LayerCodec } from '../layer.js';
+import type { LayerBinding, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 
 const OPERATIONS = { request: 1, reply: 2, 'rarp-request': 3, 'rarp-reply': 4, 'inarp-request': 8, 'inarp-reply': 9 } as const;
@@ -57,7 +58,7 @@ export interface ArpInput {
 
 declare module '../types.js' {
   interface LayerTypes {
-    arp: { fields: ArpFields; input: ArpInput; follows: 'ethernet' | 'linux-sll' | 'linux-sll2' | 'llc' };
+    arp: { fields: ArpFields; input: ArpInput } & BindingTypes<typeof binding>;
   }
 }
 
@@ -92,6 +93,8 @@ interface ArpState {
   readonly tpa: Uint8Array;
 }
 
+const binding = { follows: ['ethernet', 'linux-sll', 'linux-sll2', 'llc'], etherType: 0x0806 } as const satisfies LayerBinding;
+
 export const arp: LayerCodec = {
   name: 'arp',
   title: 'Address Resolution Protocol',
@@ -101,8 +104,7 @@ export const arp: LayerCodec = {
     { name: 'senderMac, targetMac', doc: 'Hardware addresses: MAC text, or hex bytes for other sizes' },
     { name: 'senderIp, targetIp', doc: 'Protocol addresses: IPv4 text, or hex bytes for other sizes' },
   ],
-  follows: ['ethernet', 'linux-sll', 'linux-sll2', 'llc'],
-  etherType: 0x0806,
+  ...binding,
 
   writesEveryByte: true,
 

@@ -4,7 +4,8 @@
  * byte order. Every capture on macOS `lo0` is LINKTYPE_NULL.
  */
 import { FieldValueError, LengthError } from '../errors.js';
-import type { LayerCodec, NextLayer } from '../layer.js';
+import type { BindingTypes } from '../types.js';
+import type { LayerBinding, LayerCodec, NextLayer } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { checkUint } from '../option-list.js';
 import { uint } from '../field.js';
@@ -34,8 +35,8 @@ export interface BsdLoopInput {
 
 declare module '../types.js' {
   interface LayerTypes {
-    'bsd-null': { fields: BsdNullFields; input: BsdNullInput; follows: 'start' | 'pktap' };
-    'bsd-loop': { fields: BsdLoopFields; input: BsdLoopInput; follows: 'start' };
+    'bsd-null': { fields: BsdNullFields; input: BsdNullInput } & BindingTypes<typeof bsdNullBinding>;
+    'bsd-loop': { fields: BsdLoopFields; input: BsdLoopInput } & BindingTypes<typeof bsdLoopBinding>;
   }
 }
 
@@ -61,13 +62,15 @@ function familyFor(layer: string, given: unknown, next: string | undefined, inet
 
 const familyField = (doc: string) => uint('family', 32, { doc, role: 'auto' });
 
+const bsdNullBinding = { follows: ['start', 'pktap'] } as const satisfies LayerBinding;
+
 export const bsdNull: LayerCodec = {
   name: 'bsd-null',
   title: 'BSD loopback, host byte order (LINKTYPE_NULL)',
   rfc: 'tcpdump.org LINKTYPE_NULL (0)',
   fields: [familyField('Address family (2 IPv4; 24, 28, 30 or 10 IPv6), in the host byte order')],
   extraFields: [{ name: 'byteOrder', doc: '`little` (default) or `big`: how the capturing host wrote the family' }],
-  follows: ['start', 'pktap'],
+  ...bsdNullBinding,
   writesEveryByte: true,
   measure: () => 4,
 
@@ -94,12 +97,14 @@ export const bsdNull: LayerCodec = {
   summary: (f) => `Null family ${f.family as number}`,
 };
 
+const bsdLoopBinding = { follows: ['start'] } as const satisfies LayerBinding;
+
 export const bsdLoop: LayerCodec = {
   name: 'bsd-loop',
   title: 'OpenBSD loopback, network byte order (LINKTYPE_LOOP)',
   rfc: 'tcpdump.org LINKTYPE_LOOP (108)',
   fields: [familyField('Address family (2 IPv4; 24, 28, 30 or 10 IPv6), big-endian')],
-  follows: ['start'],
+  ...bsdLoopBinding,
   writesEveryByte: true,
   measure: () => 4,
 

@@ -4,9 +4,10 @@
  * when a frame starts with 0x0f or 0x8f instead of PPP's 0xff.
  */
 import { compileHeader } from '../header.js';
+import type { BindingTypes } from '../types.js';
 import { uint } from '../field.js';
 import { LengthError } from '../errors.js';
-import type { LayerCodec } from '../layer.js';
+import type { LayerBinding, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 
 export interface CiscoHdlcFields {
@@ -25,7 +26,7 @@ export interface CiscoHdlcInput {
 
 declare module '../types.js' {
   interface LayerTypes {
-    'cisco-hdlc': { fields: CiscoHdlcFields; input: CiscoHdlcInput; follows: 'start' };
+    'cisco-hdlc': { fields: CiscoHdlcFields; input: CiscoHdlcInput } & BindingTypes<typeof binding>;
   }
 }
 
@@ -38,12 +39,14 @@ const head = compileHeader<CiscoHdlcFields>('cisco-hdlc', [
   uint('protocol', 16, { doc: 'EtherType of the payload (auto from the next layer; 0x8035 SLARP)', role: 'auto' }),
 ]);
 
+const binding = { follows: ['start'] } as const satisfies LayerBinding;
+
 export const ciscoHdlc: LayerCodec = {
   name: 'cisco-hdlc',
   title: 'Cisco HDLC',
   rfc: 'RFC 1547 section 4.3.1, LINKTYPE_C_HDLC (104)',
   fields: head.fields,
-  follows: ['start'],
+  ...binding,
   writesEveryByte: true,
   measure: () => 4,
 

@@ -4,11 +4,12 @@
  * least unknowable without the SA, so it is a raw layer that the ESP header's length covers.
  */
 import { compileHeader } from '../header.js';
+import type { BindingTypes } from '../types.js';
 import { uint } from '../field.js';
 import { LengthError } from '../errors.js';
-import type { LayerCodec } from '../layer.js';
+import type { LayerBinding, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
-import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
+import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
 
 export interface EspFields {
   /** Security Parameters Index. */
@@ -21,7 +22,7 @@ export type EspInput = Partial<EspFields>;
 
 declare module '../types.js' {
   interface LayerTypes {
-    esp: { fields: EspFields; input: EspInput; follows: 'ipv4' | 'ipv6' | Ipv6ExtensionLayer };
+    esp: { fields: EspFields; input: EspInput } & BindingTypes<typeof binding>;
   }
 }
 
@@ -33,13 +34,14 @@ const header = compileHeader<EspFields>(LAYER, [
   uint('seq', 32, { doc: 'Sequence number' }),
 ]);
 
+const binding = { follows: ['ipv4', 'ipv6', ...IPV6_EXTENSION_LAYERS], ipProtocol: IP_PROTOCOL.esp } as const satisfies LayerBinding;
+
 export const esp: LayerCodec = {
   name: LAYER,
   title: 'IP Encapsulating Security Payload',
   rfc: 'RFC 4303',
   fields: header.fields,
-  follows: ['ipv4', 'ipv6', ...IPV6_EXTENSION_LAYERS],
-  ipProtocol: IP_PROTOCOL.esp,
+  ...binding,
 
   measure: () => 8,
 

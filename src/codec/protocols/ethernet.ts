@@ -1,8 +1,9 @@
 /** Ethernet II framing (IEEE 802.3 clause 3) with IEEE 802.1Q / 802.1ad VLAN tags. */
 import { compileHeader } from '../header.js';
+import type { BindingTypes } from '../types.js';
 import { macAddr } from '../field.js';
 import { FieldValueError, LengthError } from '../errors.js';
-import type { LayerCodec } from '../layer.js';
+import type { LayerBinding, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { checkObject, checkUint, putBe16 } from '../option-list.js';
 
@@ -38,7 +39,7 @@ export interface EthernetInput {
 
 declare module '../types.js' {
   interface LayerTypes {
-    ethernet: { fields: EthernetFields; input: EthernetInput; follows: 'start' | 'pktap' };
+    ethernet: { fields: EthernetFields; input: EthernetInput } & BindingTypes<typeof binding>;
   }
 }
 
@@ -51,6 +52,8 @@ const macs = compileHeader<EthernetFields>('ethernet', [
 ]);
 const NO_AUTO = {};
 
+const binding = { follows: ['start', 'pktap'] } as const satisfies LayerBinding;
+
 export const ethernet: LayerCodec = {
   name: 'ethernet',
   title: 'Ethernet II',
@@ -60,7 +63,7 @@ export const ethernet: LayerCodec = {
     { name: 'vlans', doc: 'VLAN tags: { tpid, pcp, dei, vid }' },
     { name: 'etherType', doc: 'EtherType of the payload (auto from the next layer)' },
   ],
-  follows: ['start', 'pktap'],
+  ...binding,
 
   writesEveryByte: true,
 

@@ -4,12 +4,13 @@
  * Error messages quote the offending datagram; it is decoded as IPv4 in lax mode.
  */
 import { compileHeader, type CompiledHeader } from '../header.js';
+import type { BindingTypes } from '../types.js';
 import { enumOf, ipv4Addr, uint, type FieldDef } from '../field.js';
 import { finishChecksum, sumWords } from '../checksum.js';
 import { FieldValueError, LengthError, UnknownFieldError } from '../errors.js';
 import { closest } from '../suggest.js';
 import { keyChecker } from '../key-check.js';
-import type { DecodeContext, LayerCodec } from '../layer.js';
+import type { DecodeContext, LayerBinding, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { deviationRules } from '../deviation.js';
 
@@ -91,7 +92,7 @@ export type IcmpInput = { [K in keyof IcmpFields]?: IcmpFields[K] };
 
 declare module '../types.js' {
   interface LayerTypes {
-    icmp: { fields: IcmpFields; input: IcmpInput; follows: 'ipv4' | 'ah' };
+    icmp: { fields: IcmpFields; input: IcmpInput } & BindingTypes<typeof binding>;
   }
 }
 
@@ -186,14 +187,15 @@ function checkFieldsFit(fields: Record<string, unknown>, type: number, variant: 
   }
 }
 
+const binding = { follows: ['ipv4', 'ah'], ipProtocol: PROTOCOL } as const satisfies LayerBinding;
+
 export const icmp: LayerCodec = {
   name: 'icmp',
   title: 'Internet Control Message Protocol',
   rfc: 'RFC 792',
   // The union over message types; which fields a message has depends on its type (see IcmpFields).
   fields: allFields,
-  follows: ['ipv4', 'ah'],
-  ipProtocol: PROTOCOL,
+  ...binding,
 
   writesEveryByte: true,
 

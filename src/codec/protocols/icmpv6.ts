@@ -6,15 +6,16 @@
  * IPv6 in lax mode. The checksum covers the IPv6 pseudo-header (RFC 4443 section 2.3).
  */
 import { compileHeader, type CompiledHeader } from '../header.js';
+import type { BindingTypes } from '../types.js';
 import { enumOf, flags, ipv6Addr, uint, type FieldDef, type FlagsValue } from '../field.js';
 import { bytesInput } from '../bytes.js';
 import { FieldValueError, LengthError, UnknownFieldError } from '../errors.js';
 import { closest } from '../suggest.js';
-import type { DecodeContext, LayerCodec } from '../layer.js';
+import type { DecodeContext, LayerBinding, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { deviationRules } from '../deviation.js';
 import { fillUpperLayerChecksum, verifyUpperLayerChecksum } from '../upper-checksum.js';
-import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
+import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
 import { decodeNdOptions, encodeNdOptions, type NdOptionInput } from './icmpv6-ndp.js';
 import { decodeAddresses, decodeRecords, encodeAddresses, encodeRecords, mldDeviations, type MldRecord, type MldRecordInput } from './icmpv6-mld.js';
 
@@ -135,7 +136,7 @@ export type Icmpv6Input = {
 
 declare module '../types.js' {
   interface LayerTypes {
-    icmpv6: { fields: Icmpv6Fields; input: Icmpv6Input; follows: 'ipv6' | Ipv6ExtensionLayer };
+    icmpv6: { fields: Icmpv6Fields; input: Icmpv6Input } & BindingTypes<typeof binding>;
   }
 }
 
@@ -288,6 +289,8 @@ interface State {
   auto: { numberOfSources: number; numberOfRecords: number };
 }
 
+const binding = { follows: ['ipv6', ...IPV6_EXTENSION_LAYERS], ipProtocol: IP_PROTOCOL.icmpv6 } as const satisfies LayerBinding;
+
 export const icmpv6: LayerCodec = {
   name: LAYER,
   title: 'Internet Control Message Protocol for IPv6',
@@ -299,8 +302,7 @@ export const icmpv6: LayerCodec = {
     { name: 'sources', doc: 'MLDv2 query: source addresses' },
     { name: 'records', doc: 'MLDv2 report: { recordType, multicastAddress, sources, auxData }' },
   ],
-  follows: ['ipv6', ...IPV6_EXTENSION_LAYERS],
-  ipProtocol: IP_PROTOCOL.icmpv6,
+  ...binding,
 
   measure(frame) {
     const f = frame.fields;

@@ -5,10 +5,11 @@
  * (encrypted) bodies and A-MSDUs stay raw. Multi-byte fields are little-endian.
  */
 import { compileHeader } from '../header.js';
+import type { BindingTypes } from '../types.js';
 import { enumOf, flags, uint } from '../field.js';
 import { bytesInput, parseMac, readMac } from '../bytes.js';
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
-import type { LayerCodec, NextLayer } from '../layer.js';
+import type { LayerBinding, LayerCodec, NextLayer } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { checkList, checkUint } from '../option-list.js';
 import { le16, le32, putLe16, putLe32 } from './link-layers.js';
@@ -55,7 +56,7 @@ export interface Ieee80211Input {
 
 declare module '../types.js' {
   interface LayerTypes {
-    ieee80211: { fields: Ieee80211Fields; input: Ieee80211Input; follows: 'start' | 'radiotap' };
+    ieee80211: { fields: Ieee80211Fields; input: Ieee80211Input } & BindingTypes<typeof binding>;
   }
 }
 
@@ -114,6 +115,8 @@ function frameControlOf(buf: Uint8Array, off: number, f: Ieee80211Input): { type
   return { type: (buf[off] >> 2) & 3, subtype: buf[off] >> 4, flagBits: buf[off + 1] };
 }
 
+const binding = { follows: ['start', 'radiotap'] } as const satisfies LayerBinding;
+
 export const ieee80211: LayerCodec = {
   name: 'ieee80211',
   title: 'IEEE 802.11 MAC header',
@@ -127,7 +130,7 @@ export const ieee80211: LayerCodec = {
     { name: 'htControl', doc: 'HT control (order flag on QoS data and management frames)' },
     { name: 'padding', doc: 'Pad bytes to 32 bits, when the radiotap flags have 0x20 (give them to build such a frame)' },
   ],
-  follows: ['start', 'radiotap'],
+  ...binding,
 
   measure(frame) {
     const scratch = new Uint8Array(2);

@@ -1,15 +1,16 @@
 /** Internet Protocol version 4: RFC 791 (header), RFC 2474/3168 (DSCP/ECN), RFC 3514 (the evil bit). */
 import { compileHeader } from '../header.js';
+import type { BindingTypes } from '../types.js';
 import { enumOf, flags, ipv4Addr, uint, type FlagsValue } from '../field.js';
 import { finishChecksum, sumWords } from '../checksum.js';
 import { bytesInput } from '../bytes.js';
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
-import type { ChecksumVerdict, LayerCodec } from '../layer.js';
+import type { ChecksumVerdict, LayerBinding, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { deviationRules } from '../deviation.js';
 import { finalDestination, ipv4Options, type Ipv4OptionInput } from './ipv4-options.js';
-import { IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
-import { IP_LINK_LAYERS, type IpLinkLayer } from './link-layers.js';
+import { IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
+import { IP_LINK_LAYERS } from './link-layers.js';
 
 export const ECN = { 'not-ect': 0, ect1: 1, ect0: 2, ce: 3 } as const;
 export type EcnName = keyof typeof ECN;
@@ -68,7 +69,7 @@ export interface Ipv4Input {
 
 declare module '../types.js' {
   interface LayerTypes {
-    ipv4: { fields: Ipv4Fields; input: Ipv4Input; follows: 'start' | 'ethernet' | 'linux-sll' | IpLinkLayer | 'ipv4' | 'icmp' | 'ipv6' | Ipv6ExtensionLayer };
+    ipv4: { fields: Ipv4Fields; input: Ipv4Input } & BindingTypes<typeof binding>;
   }
 }
 
@@ -114,6 +115,8 @@ const NEXT_BY_PROTOCOL: readonly { readonly ipProtocol: number }[] = Array.from(
 // Scratch for computed values; write() is synchronous and not re-entered, so one object serves.
 const auto = { ihl: 0, totalLength: 0, protocol: 0 };
 
+const binding = { follows: ['start', 'ethernet', 'linux-sll', ...IP_LINK_LAYERS, 'ipv4', 'icmp', 'ipv6', ...IPV6_EXTENSION_LAYERS], ipProtocol: 4, etherType: 0x0800 } as const satisfies LayerBinding;
+
 export const ipv4: LayerCodec = {
   name: 'ipv4',
   title: 'Internet Protocol version 4',
@@ -123,9 +126,7 @@ export const ipv4: LayerCodec = {
     { name: 'options', doc: 'Options: eol, nop, record-route, lsrr, ssrr, timestamp, router-alert, or raw { kind, data }' },
     { name: 'padding', doc: 'Bytes after the options up to the header length (default zeros)' },
   ],
-  follows: ['start', 'ethernet', 'linux-sll', ...IP_LINK_LAYERS, 'ipv4', 'icmp', 'ipv6', ...IPV6_EXTENSION_LAYERS],
-  ipProtocol: 4,
-  etherType: 0x0800,
+  ...binding,
 
   writesEveryByte: true,
 

@@ -1,6 +1,7 @@
 /** IPv6 Destination Options header: RFC 8200 section 4.6 (may appear before a Routing header and before the upper layer). */
-import type { LayerCodec } from '../layer.js';
-import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
+import type { LayerBinding, LayerCodec } from '../layer.js';
+import type { BindingTypes } from '../types.js';
+import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
 import { optionsHeaderCodec, type Ipv6OptionsHeaderFields, type Ipv6OptionsHeaderInput } from './ipv6-options-header.js';
 
 export type Ipv6DestOptionsFields = Ipv6OptionsHeaderFields;
@@ -8,15 +9,16 @@ export type Ipv6DestOptionsInput = Ipv6OptionsHeaderInput;
 
 declare module '../types.js' {
   interface LayerTypes {
-    'ipv6-dest-options': { fields: Ipv6DestOptionsFields; input: Ipv6DestOptionsInput; follows: 'ipv6' | Ipv6ExtensionLayer };
+    'ipv6-dest-options': { fields: Ipv6DestOptionsFields; input: Ipv6DestOptionsInput } & BindingTypes<typeof binding>;
   }
 }
+
+const binding = { follows: ['ipv6', ...IPV6_EXTENSION_LAYERS], ipProtocol: IP_PROTOCOL.destOptions } as const satisfies LayerBinding;
 
 export const ipv6DestOptions: LayerCodec = optionsHeaderCodec({
   name: 'ipv6-dest-options',
   title: 'IPv6 Destination Options',
   rfc: 'RFC 8200 section 4.6',
-  ipProtocol: IP_PROTOCOL.destOptions,
-  follows: ['ipv6', ...IPV6_EXTENSION_LAYERS],
+  binding,
   short: 'DSTOPT',
 });

@@ -4,13 +4,14 @@
  * M clear; RFC 6946) is a whole packet and decodes on.
  */
 import { compileHeader } from '../header.js';
+import type { BindingTypes } from '../types.js';
 import { flags, uint, type FlagsValue } from '../field.js';
 import { LengthError } from '../errors.js';
-import type { LayerCodec } from '../layer.js';
+import type { LayerBinding, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { deviationRules } from '../deviation.js';
 import { hasJumbo } from './ipv6-options.js';
-import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, NO_NEXT_HEADER, nextHeaderAfter, type Ipv6ExtensionLayer } from './ipv6-chain.js';
+import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, NO_NEXT_HEADER, nextHeaderAfter } from './ipv6-chain.js';
 
 export interface Ipv6FragmentFields {
   /** Protocol of the fragmentable part (in every fragment, not only the first). */
@@ -38,7 +39,7 @@ export interface Ipv6FragmentInput {
 
 declare module '../types.js' {
   interface LayerTypes {
-    'ipv6-fragment': { fields: Ipv6FragmentFields; input: Ipv6FragmentInput; follows: 'ipv6' | Ipv6ExtensionLayer };
+    'ipv6-fragment': { fields: Ipv6FragmentFields; input: Ipv6FragmentInput } & BindingTypes<typeof binding>;
   }
 }
 
@@ -61,13 +62,14 @@ const deviations = deviationRules(LAYER, {
   jumbo: { field: 'position', expected: 'no Fragment header in a packet with a Jumbo Payload option', rfc: 'RFC 2675 section 3' },
 });
 
+const binding = { follows: ['ipv6', ...IPV6_EXTENSION_LAYERS], ipProtocol: IP_PROTOCOL.fragment } as const satisfies LayerBinding;
+
 export const ipv6Fragment: LayerCodec = {
   name: LAYER,
   title: 'IPv6 Fragment header',
   rfc: 'RFC 8200 section 4.5',
   fields: header.fields,
-  follows: ['ipv6', ...IPV6_EXTENSION_LAYERS],
-  ipProtocol: IP_PROTOCOL.fragment,
+  ...binding,
 
   measure: () => 8,
 

@@ -8,7 +8,7 @@ import { compileHeader } from '../header.js';
 import { uint } from '../field.js';
 import { bytesInput } from '../bytes.js';
 import { FieldValueError, LengthError } from '../errors.js';
-import type { DecodeContext, LayerCodec } from '../layer.js';
+import type { DecodeContext, LayerBinding, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { deviationRules } from '../deviation.js';
 import { putBe32 } from '../option-list.js';
@@ -48,8 +48,7 @@ export function optionsHeaderCodec(spec: {
   name: 'ipv6-hop-by-hop' | 'ipv6-dest-options';
   title: string;
   rfc: string;
-  ipProtocol: number;
-  follows: readonly string[];
+  binding: LayerBinding;
   short: string;
 }): LayerCodec {
   const { name } = spec;
@@ -91,8 +90,7 @@ export function optionsHeaderCodec(spec: {
       { name: 'options', doc: 'Options: pad1, padn, router-alert, jumbo, tunnel-encapsulation-limit, home-address, or raw { kind, data } (kind keeps the action bits)' },
       { name: 'padding', doc: 'Bytes after the options (default: Pad1/PadN up to a multiple of 8 octets)' },
     ],
-    follows: spec.follows,
-    ipProtocol: spec.ipProtocol,
+    ...spec.binding,
 
     measure(frame) {
       const f = frame.fields as Ipv6OptionsHeaderInput;

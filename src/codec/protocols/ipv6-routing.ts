@@ -7,14 +7,15 @@
  * upper-layer pseudo-header uses instead of the IPv6 destination (RFC 8200 section 8.1).
  */
 import { compileHeader, type CompiledHeader } from '../header.js';
+import type { BindingTypes } from '../types.js';
 import { enumOf, uint, type FieldDef } from '../field.js';
 import { bytesInput, parseIpv6, readIpv6 } from '../bytes.js';
 import { FieldValueError, LengthError, UnknownFieldError } from '../errors.js';
 import { closest } from '../suggest.js';
-import type { LayerCodec } from '../layer.js';
+import type { LayerBinding, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { deviationRules } from '../deviation.js';
-import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, NO_NEXT_HEADER, nextHeaderAfter, type Ipv6ExtensionLayer } from './ipv6-chain.js';
+import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, NO_NEXT_HEADER, nextHeaderAfter } from './ipv6-chain.js';
 import { srhTlvList, type SrhTlvInput } from './ipv6-options.js';
 
 export const ROUTING_TYPES = { 'source-route': 0, nimrod: 1, 'mobile-ipv6': 2, rpl: 3, 'segment-routing': 4 } as const;
@@ -76,7 +77,7 @@ export interface Ipv6RoutingInput {
 
 declare module '../types.js' {
   interface LayerTypes {
-    'ipv6-routing': { fields: Ipv6RoutingFields; input: Ipv6RoutingInput; follows: 'ipv6' | Ipv6ExtensionLayer };
+    'ipv6-routing': { fields: Ipv6RoutingFields; input: Ipv6RoutingInput } & BindingTypes<typeof binding>;
   }
 }
 
@@ -182,6 +183,8 @@ interface State {
 
 const auto = { nextHeader: 0, length: 0, routingType: 0, segmentsLeft: 0, lastEntry: 0 };
 
+const binding = { follows: ['ipv6', ...IPV6_EXTENSION_LAYERS], ipProtocol: IP_PROTOCOL.routing } as const satisfies LayerBinding;
+
 export const ipv6Routing: LayerCodec = {
   name: LAYER,
   title: 'IPv6 Routing header',
@@ -195,8 +198,7 @@ export const ipv6Routing: LayerCodec = {
     { name: 'padding', doc: 'Type 4 (SRH): bytes after the TLVs (default: Pad1/PadN to a multiple of 8 octets)' },
     { name: 'data', doc: 'Other types: type-specific data after the first four octets' },
   ],
-  follows: ['ipv6', ...IPV6_EXTENSION_LAYERS],
-  ipProtocol: IP_PROTOCOL.routing,
+  ...binding,
 
   measure(frame) {
     const f = frame.fields as Ipv6RoutingInput;

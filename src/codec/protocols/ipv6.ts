@@ -4,15 +4,16 @@
  * RFC 4291/5952 (address text forms).
  */
 import { compileHeader } from '../header.js';
+import type { BindingTypes } from '../types.js';
 import { enumOf, ipv6Addr, uint } from '../field.js';
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
-import type { LayerCodec, LayerRef } from '../layer.js';
+import type { LayerBinding, LayerCodec, LayerRef } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { deviationRules } from '../deviation.js';
 import { ECN, type EcnName } from './ipv4.js';
-import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, NO_NEXT_HEADER, nextHeaderAfter, type Ipv6ExtensionLayer } from './ipv6-chain.js';
+import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, NO_NEXT_HEADER, nextHeaderAfter } from './ipv6-chain.js';
 import { hasJumbo } from './ipv6-options.js';
-import { IP_LINK_LAYERS, type IpLinkLayer } from './link-layers.js';
+import { IP_LINK_LAYERS } from './link-layers.js';
 
 /** IPv6 header fields as decoded: every field present. */
 export interface Ipv6Fields {
@@ -56,7 +57,7 @@ export interface Ipv6Input {
 
 declare module '../types.js' {
   interface LayerTypes {
-    ipv6: { fields: Ipv6Fields; input: Ipv6Input; follows: 'start' | 'ethernet' | 'linux-sll' | IpLinkLayer | 'ipv4' | 'ipv6' | Ipv6ExtensionLayer | 'icmpv6' };
+    ipv6: { fields: Ipv6Fields; input: Ipv6Input } & BindingTypes<typeof binding>;
   }
 }
 
@@ -112,14 +113,14 @@ function sumAddress(b: Uint8Array, at: number): number {
   return sum;
 }
 
+const binding = { follows: ['start', 'ethernet', 'linux-sll', ...IP_LINK_LAYERS, 'ipv4', 'ipv6', ...IPV6_EXTENSION_LAYERS, 'icmpv6'], ipProtocol: IP_PROTOCOL.ipv6, etherType: 0x86dd } as const satisfies LayerBinding;
+
 export const ipv6: LayerCodec = {
   name: LAYER,
   title: 'Internet Protocol version 6',
   rfc: 'RFC 8200',
   fields: header.fields,
-  follows: ['start', 'ethernet', 'linux-sll', ...IP_LINK_LAYERS, 'ipv4', 'ipv6', ...IPV6_EXTENSION_LAYERS, 'icmpv6'],
-  ipProtocol: IP_PROTOCOL.ipv6,
-  etherType: 0x86dd,
+  ...binding,
 
   measure: () => 40,
 

@@ -1,9 +1,10 @@
 /** Linux "cooked" capture header, version 1 (LINKTYPE_LINUX_SLL, 113): what `tcpdump -i any` writes. */
 import { compileHeader } from '../header.js';
+import type { BindingTypes } from '../types.js';
 import { uint } from '../field.js';
 import { bytesInput, toHex } from '../bytes.js';
 import { FieldValueError, LengthError } from '../errors.js';
-import type { LayerCodec } from '../layer.js';
+import type { LayerBinding, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { checkUint, putBe16 } from '../option-list.js';
 import { cookedNext } from './linux-sll2.js';
@@ -31,7 +32,7 @@ export interface LinuxSllInput {
 
 declare module '../types.js' {
   interface LayerTypes {
-    'linux-sll': { fields: LinuxSllFields; input: LinuxSllInput; follows: 'start' };
+    'linux-sll': { fields: LinuxSllFields; input: LinuxSllInput } & BindingTypes<typeof binding>;
   }
 }
 
@@ -42,6 +43,8 @@ const head = compileHeader<LinuxSllFields>('linux-sll', [
 ]);
 const NO_AUTO = {};
 
+const binding = { follows: ['start'] } as const satisfies LayerBinding;
+
 export const linuxSll: LayerCodec = {
   name: 'linux-sll',
   title: 'Linux cooked capture v1',
@@ -51,7 +54,7 @@ export const linuxSll: LayerCodec = {
     { name: 'address', doc: 'Link-layer address, 8 bytes' },
     { name: 'protocol', doc: 'EtherType of the payload (auto from the next layer)' },
   ],
-  follows: ['start'],
+  ...binding,
 
   writesEveryByte: true,
 

@@ -4,10 +4,11 @@
  * type, address length, 8 address bytes (https://www.tcpdump.org/linktypes/LINKTYPE_LINUX_SLL2.html).
  */
 import { compileHeader } from '../header.js';
+import type { BindingTypes } from '../types.js';
 import { uint } from '../field.js';
 import { bytesInput, toHex } from '../bytes.js';
 import { FieldValueError, LengthError } from '../errors.js';
-import type { LayerCodec, NextLayer } from '../layer.js';
+import type { LayerBinding, LayerCodec, NextLayer } from '../layer.js';
 import { decodeStep } from '../layer.js';
 
 export interface LinuxSll2Fields {
@@ -39,7 +40,7 @@ export interface LinuxSll2Input {
 
 declare module '../types.js' {
   interface LayerTypes {
-    'linux-sll2': { fields: LinuxSll2Fields; input: LinuxSll2Input; follows: 'start' };
+    'linux-sll2': { fields: LinuxSll2Fields; input: LinuxSll2Input } & BindingTypes<typeof binding>;
   }
 }
 
@@ -60,13 +61,15 @@ export function cookedNext(protocol: number): NextLayer {
   return protocol >= 0x0600 ? { etherType: protocol } : 'raw';
 }
 
+const binding = { follows: ['start'] } as const satisfies LayerBinding;
+
 export const linuxSll2: LayerCodec = {
   name: 'linux-sll2',
   title: 'Linux cooked capture v2',
   rfc: 'tcpdump.org LINKTYPE_LINUX_SLL2 (276)',
   fields: head.fields,
   extraFields: [{ name: 'address', doc: 'Link-layer address, 8 bytes' }],
-  follows: ['start'],
+  ...binding,
   writesEveryByte: true,
   measure: () => 20,
 

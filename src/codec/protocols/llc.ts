@@ -7,7 +7,8 @@
  * protocol id an EtherType.
  */
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
-import type { LayerCodec, NextLayer } from '../layer.js';
+import type { BindingTypes } from '../types.js';
+import type { LayerBinding, LayerCodec, NextLayer } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { checkUint, putBe16 } from '../option-list.js';
 import { uint } from '../field.js';
@@ -44,7 +45,7 @@ export interface LlcInput {
 
 declare module '../types.js' {
   interface LayerTypes {
-    llc: { fields: LlcFields; input: LlcInput; follows: 'start' | 'ethernet' | 'linux-sll' | 'linux-sll2' | 'ieee80211' };
+    llc: { fields: LlcFields; input: LlcInput } & BindingTypes<typeof binding>;
   }
 }
 
@@ -85,6 +86,8 @@ function plan(f: LlcInput): Plan {
   return { dsap, ssap, control, controlLength, snap };
 }
 
+const binding = { follows: ['start', 'ethernet', 'linux-sll', 'linux-sll2', 'ieee80211'] } as const satisfies LayerBinding;
+
 export const llc: LayerCodec = {
   name: 'llc',
   title: 'IEEE 802.2 LLC / SNAP',
@@ -99,7 +102,7 @@ export const llc: LayerCodec = {
     { name: 'oui', doc: 'SNAP organisation code (default 0)' },
     { name: 'pid', doc: 'SNAP protocol id: an EtherType under OUI 0 (auto from the next layer)' },
   ],
-  follows: ['start', 'ethernet', 'linux-sll', 'linux-sll2', 'ieee80211'],
+  ...binding,
   writesEveryByte: true,
 
   measure(frame) {

@@ -8,8 +8,9 @@
  * https://www.tcpdump.org/linktypes/LINKTYPE_NFLOG.html
  */
 import { bytesInput } from '../bytes.js';
+import type { BindingTypes } from '../types.js';
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
-import type { LayerCodec, NextLayer } from '../layer.js';
+import type { LayerBinding, LayerCodec, NextLayer } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { checkList, checkObject, checkUint, putBe16 } from '../option-list.js';
 import { uint } from '../field.js';
@@ -54,7 +55,7 @@ export interface NflogInput {
 
 declare module '../types.js' {
   interface LayerTypes {
-    nflog: { fields: NflogFields; input: NflogInput; follows: 'start' };
+    nflog: { fields: NflogFields; input: NflogInput } & BindingTypes<typeof binding>;
   }
 }
 
@@ -98,6 +99,8 @@ function detectLittle(buf: Uint8Array, at: number, end: number): boolean {
   return fits(get16(buf, at, true)) || !fits(get16(buf, at, false));
 }
 
+const binding = { follows: ['start'] } as const satisfies LayerBinding;
+
 export const nflog: LayerCodec = {
   name: 'nflog',
   title: 'Linux NFLOG',
@@ -113,7 +116,7 @@ export const nflog: LayerCodec = {
     { name: 'payload', doc: 'A payload TLV (type 9) holds the next layer (default true)' },
     { name: 'payloadLength', doc: 'Its length field (computed)' },
   ],
-  follows: ['start'],
+  ...binding,
   writesEveryByte: true,
 
   measure(frame) {

@@ -10,9 +10,10 @@
  * when given, written over it (strings with one NUL after them), so re-encoding is exact.
  */
 import { uint } from '../field.js';
+import type { BindingTypes } from '../types.js';
 import { bytesInput } from '../bytes.js';
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
-import type { LayerCodec, NextLayer } from '../layer.js';
+import type { LayerBinding, LayerCodec, NextLayer } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { checkUint } from '../option-list.js';
 import { FIRST_LAYERS, le32, putLe32 } from './link-layers.js';
@@ -44,7 +45,7 @@ export type PktapInput = Partial<Omit<PktapFields, 'rest'>> & { rest?: Uint8Arra
 
 declare module '../types.js' {
   interface LayerTypes {
-    pktap: { fields: PktapFields; input: PktapInput; follows: 'start' };
+    pktap: { fields: PktapFields; input: PktapInput } & BindingTypes<typeof binding>;
   }
 }
 
@@ -111,6 +112,8 @@ function nextFor(dlt: number, recordType: number, buf: Uint8Array, at: number, e
   return version === 4 ? 'ipv4' : version === 6 ? 'ipv6' : 'raw';
 }
 
+const binding = { follows: ['start'] } as const satisfies LayerBinding;
+
 export const pktap: LayerCodec = {
   name: 'pktap',
   title: 'Apple PKTAP header',
@@ -126,7 +129,7 @@ export const pktap: LayerCodec = {
     { name: 'flags, protocolFamily, preLength, postLength, pid, serviceClass, effectivePid', doc: '32-bit fields' },
     { name: 'interfaceType, interfaceUnit', doc: '16-bit fields' },
   ],
-  follows: ['start'],
+  ...binding,
   writesEveryByte: true,
 
   measure(frame) {

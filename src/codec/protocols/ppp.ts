@@ -6,7 +6,8 @@
  * protocols (LCP, IPCP...) stay raw.
  */
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
-import type { LayerCodec } from '../layer.js';
+import type { BindingTypes } from '../types.js';
+import type { LayerBinding, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { checkUint, putBe16 } from '../option-list.js';
 import { uint } from '../field.js';
@@ -31,7 +32,7 @@ export interface PppInput {
 
 declare module '../types.js' {
   interface LayerTypes {
-    ppp: { fields: PppFields; input: PppInput; follows: 'start' };
+    ppp: { fields: PppFields; input: PppInput } & BindingTypes<typeof binding>;
   }
 }
 
@@ -49,6 +50,8 @@ function flag(value: unknown, name: string, fallback: boolean): boolean {
   return value as boolean;
 }
 
+const binding = { follows: ['start'] } as const satisfies LayerBinding;
+
 export const ppp: LayerCodec = {
   name: 'ppp',
   title: 'Point-to-Point Protocol',
@@ -58,7 +61,7 @@ export const ppp: LayerCodec = {
     { name: 'addressControl', doc: 'Address 0xff and control 0x03 present (default true; false under ACFC)' },
     { name: 'protocolCompressed', doc: 'Protocol in one byte, under Protocol-Field-Compression (default false)' },
   ],
-  follows: ['start'],
+  ...binding,
   writesEveryByte: true,
 
   measure(frame) {

@@ -8,9 +8,10 @@
  * it becomes this layer's trailer, checked as a CRC-32 (IEEE 802.11-2020 clause 9.2.4.8).
  */
 import { uint } from '../field.js';
+import type { BindingTypes } from '../types.js';
 import { bytesInput } from '../bytes.js';
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
-import type { ChecksumVerdict, LayerCodec } from '../layer.js';
+import type { ChecksumVerdict, LayerBinding, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { checkList, checkUint } from '../option-list.js';
 import { le16, le32, putLe16, putLe32 } from './link-layers.js';
@@ -62,7 +63,7 @@ export interface RadiotapInput {
 
 declare module '../types.js' {
   interface LayerTypes {
-    radiotap: { fields: RadiotapFields; input: RadiotapInput; follows: 'start' };
+    radiotap: { fields: RadiotapFields; input: RadiotapInput } & BindingTypes<typeof binding>;
   }
 }
 
@@ -183,6 +184,8 @@ export function crc32(bytes: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
+const binding = { follows: ['start'] } as const satisfies LayerBinding;
+
 export const radiotap: LayerCodec = {
   name: 'radiotap',
   title: 'Radiotap capture header',
@@ -198,7 +201,7 @@ export const radiotap: LayerCodec = {
     { name: 'antennaSignal, antennaNoise', doc: 'Bits 5 and 6: dBm, signed' },
     { name: 'antenna', doc: 'Bit 11: antenna index' },
   ],
-  follows: ['start'],
+  ...binding,
 
   measure(frame) {
     const p = plan(frame.fields as RadiotapInput);

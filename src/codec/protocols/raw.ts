@@ -1,9 +1,10 @@
 /** Raw payload: bytes no other layer claims (unknown protocols, application data, fragments). */
 import { bytesInput } from '../bytes.js';
-import type { LayerCodec } from '../layer.js';
+import type { BindingTypes } from '../types.js';
+import type { LayerBinding, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
-import { IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
-import { IP_LINK_LAYERS, type IpLinkLayer } from './link-layers.js';
+import { IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
+import { IP_LINK_LAYERS } from './link-layers.js';
 
 export interface RawFields {
   data: Uint8Array;
@@ -16,11 +17,13 @@ export interface RawInput {
 
 declare module '../types.js' {
   interface LayerTypes {
-    raw: { fields: RawFields; input: RawInput; follows: 'start' | 'ethernet' | 'linux-sll' | IpLinkLayer | 'radiotap' | 'ieee80211' | 'ipv4' | 'icmp' | 'udp' | 'tcp' | 'ipv6' | Ipv6ExtensionLayer | 'esp' | 'icmpv6' };
+    raw: { fields: RawFields; input: RawInput } & BindingTypes<typeof binding>;
   }
 }
 
 const EMPTY = new Uint8Array(0);
+
+const binding = { follows: ['start', 'ethernet', 'linux-sll', ...IP_LINK_LAYERS, 'radiotap', 'ieee80211', 'ipv4', 'icmp', 'udp', 'tcp', 'ipv6', ...IPV6_EXTENSION_LAYERS, 'esp', 'icmpv6'] } as const satisfies LayerBinding;
 
 export const raw: LayerCodec = {
   name: 'raw',
@@ -28,7 +31,7 @@ export const raw: LayerCodec = {
   rfc: '-',
   fields: [],
   extraFields: [{ name: 'data', doc: 'The bytes (hex text in JSON)' }],
-  follows: ['start', 'ethernet', 'linux-sll', ...IP_LINK_LAYERS, 'radiotap', 'ieee80211', 'ipv4', 'icmp', 'udp', 'tcp', 'ipv6', ...IPV6_EXTENSION_LAYERS, 'esp', 'icmpv6'],
+  ...binding,
 
   writesEveryByte: true,
 

@@ -8,14 +8,15 @@
  * is computed; given, including 0, it is written as given.
  */
 import { compileHeader } from '../header.js';
+import type { BindingTypes } from '../types.js';
 import { uint } from '../field.js';
 import { BundlingError, LengthError } from '../errors.js';
 import { sctpChecksum } from '../crc32c.js';
-import type { ChecksumVerdict, LayerCodec } from '../layer.js';
+import type { ChecksumVerdict, LayerBinding, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { bundlingViolations, chunkSummary, sctpChunks, type SctpChunk, type SctpChunkInput } from './sctp-chunks.js';
 import type { Item } from './sctp-tlv.js';
-import { IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
+import { IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
 
 export interface SctpFields {
   srcPort: number;
@@ -41,7 +42,7 @@ export interface SctpInput {
 
 declare module '../types.js' {
   interface LayerTypes {
-    sctp: { fields: SctpFields; input: SctpInput; follows: 'ipv4' | 'ipv6' | Ipv6ExtensionLayer | 'udp' };
+    sctp: { fields: SctpFields; input: SctpInput } & BindingTypes<typeof binding>;
   }
 }
 
@@ -60,6 +61,8 @@ const header = compileHeader<SctpFields>('sctp', [
 const NO_AUTO = {};
 const chunkTypes = (chunks: readonly Item[]): number[] => chunks.map((c) => sctpChunks.codeOf(c.type) ?? -1);
 
+const binding = { follows: ['ipv4', 'ipv6', ...IPV6_EXTENSION_LAYERS, 'udp'], ipProtocol: PROTOCOL, udpPort: SCTP_UDP_PORT } as const satisfies LayerBinding;
+
 export const sctp: LayerCodec = {
   name: 'sctp',
   title: 'Stream Control Transmission Protocol',
@@ -71,9 +74,7 @@ export const sctp: LayerCodec = {
       doc: `Chunks: ${[...sctpChunks.byName.keys()].join(', ')}, or raw { type, flags, data }; each may give length and padding explicitly`,
     },
   ],
-  follows: ['ipv4', 'ipv6', ...IPV6_EXTENSION_LAYERS, 'udp'],
-  ipProtocol: PROTOCOL,
-  udpPort: SCTP_UDP_PORT,
+  ...binding,
 
   measure(frame) {
     const chunks = frame.fields.chunks;

@@ -1,14 +1,15 @@
 /** Transmission Control Protocol: RFC 9293 (header), RFC 3168 (CWR, ECE), RFC 9768 / AccECN (AE). */
 import { compileHeader } from '../header.js';
+import type { BindingTypes } from '../types.js';
 import { flags, uint, type FlagsValue } from '../field.js';
 import { bytesInput } from '../bytes.js';
 import { FieldValueError, LengthError, type PacketError } from '../errors.js';
-import type { LayerCodec } from '../layer.js';
+import type { LayerBinding, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { deviationRules } from '../deviation.js';
 import { fillUpperLayerChecksum, verifyUpperLayerChecksum } from '../upper-checksum.js';
 import { tcpOptions, type TcpOptionInput } from './tcp-options.js';
-import { IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
+import { IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
 
 export type TcpFlag = 'ae' | 'cwr' | 'ece' | 'urg' | 'ack' | 'psh' | 'rst' | 'syn' | 'fin';
 
@@ -51,7 +52,7 @@ export interface TcpInput {
 
 declare module '../types.js' {
   interface LayerTypes {
-    tcp: { fields: TcpFields; input: TcpInput; follows: 'ipv4' | 'icmp' | 'ipv6' | Ipv6ExtensionLayer | 'icmpv6' };
+    tcp: { fields: TcpFields; input: TcpInput } & BindingTypes<typeof binding>;
   }
 }
 
@@ -97,6 +98,8 @@ interface TcpState {
   padding: Uint8Array;
 }
 
+const binding = { follows: ['ipv4', 'icmp', 'ipv6', ...IPV6_EXTENSION_LAYERS, 'icmpv6'], ipProtocol: PROTOCOL } as const satisfies LayerBinding;
+
 export const tcp: LayerCodec = {
   name: 'tcp',
   title: 'Transmission Control Protocol',
@@ -106,8 +109,7 @@ export const tcp: LayerCodec = {
     { name: 'options', doc: 'Options: eol, nop, mss, window-scale, sack-permitted, sack, timestamps, or raw { kind, data }' },
     { name: 'padding', doc: 'Bytes after the options up to the data offset (default zeros)' },
   ],
-  follows: ['ipv4', 'icmp', 'ipv6', ...IPV6_EXTENSION_LAYERS, 'icmpv6'],
-  ipProtocol: PROTOCOL,
+  ...binding,
 
   writesEveryByte: true,
 

@@ -6,12 +6,13 @@
 import { compileHeader } from '../header.js';
 import { uint } from '../field.js';
 import { FieldValueError, LengthError } from '../errors.js';
-import type { LayerCodec } from '../layer.js';
+import type { LayerBinding, LayerCodec } from '../layer.js';
+import type { BindingTypes } from '../types.js';
 import { decodeStep } from '../layer.js';
 import { deviationRules } from '../deviation.js';
 import { udpPortBindings, udpPortBound } from '../udp-ports.js';
 import { fillUpperLayerChecksum, verifyUpperLayerChecksum } from '../upper-checksum.js';
-import { IPV6_EXTENSION_LAYERS, type Ipv6ExtensionLayer } from './ipv6-chain.js';
+import { IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
 
 export interface UdpFields {
   srcPort: number;
@@ -26,7 +27,7 @@ export type UdpInput = Partial<UdpFields>;
 
 declare module '../types.js' {
   interface LayerTypes {
-    udp: { fields: UdpFields; input: UdpInput; follows: 'ipv4' | 'icmp' | 'ipv6' | Ipv6ExtensionLayer | 'icmpv6' };
+    udp: { fields: UdpFields; input: UdpInput } & BindingTypes<typeof binding>;
   }
 }
 
@@ -57,13 +58,14 @@ function nextByPort(dstPort: number, srcPort: number): string {
   return 'raw';
 }
 
+const binding = { follows: ['ipv4', 'icmp', 'ipv6', ...IPV6_EXTENSION_LAYERS, 'icmpv6'], ipProtocol: PROTOCOL } as const satisfies LayerBinding;
+
 export const udp: LayerCodec = {
   name: 'udp',
   title: 'User Datagram Protocol',
   rfc: 'RFC 768',
   fields: header.fields,
-  follows: ['ipv4', 'icmp', 'ipv6', ...IPV6_EXTENSION_LAYERS, 'icmpv6'],
-  ipProtocol: PROTOCOL,
+  ...binding,
 
   writesEveryByte: true,
 
