@@ -252,47 +252,54 @@ export class RawSocket implements Disposable, AsyncDisposable {
    * Send a batch; returns how many were sent (all of them, unless it throws). Uses one
    * sendmmsg(2) per 1024 datagrams on Linux, a sendto loop elsewhere. A failure throws a
    * TransportError whose `index` is the failing datagram; the ones before it were sent.
+   * `start` and `end` send only `packets[start..end)` (indexes in errors still count from 0).
+   * Nothing is allocated per datagram: the same packet object sent again reuses its slot.
    */
-  sendMany(packets: readonly OutgoingDatagram[], options: RawSendOptions = {}): number {
+  sendMany(packets: readonly OutgoingDatagram[], options: RawSendOptions = {}, start = 0, end = packets.length): number {
     // With pre-flight, the whole batch is checked before the first datagram is sent.
-    if (this.#guard) for (const p of packets) this.#guard.checkSend(p.bytes, p.destination, this.#force || !!options.force);
+    if (this.#guard) for (let i = start; i < end; i++) this.#guard.checkSend(packets[i].bytes, packets[i].destination, this.#force || !!options.force);
     const fd = this.#openFd('sendmmsg');
     const libc = this.#libc;
     if (!canUseSendmmsg(libc)) {
-      for (let i = 0; i < packets.length; i++) this.#sendOne(fd, packets[i].bytes, packets[i].destination, i);
-      return packets.length;
+      for (let i = start; i < end; i++) this.#sendOne(fd, packets[i].bytes, packets[i].destination, i);
+      return end - start;
     }
     const batch = (this.#batch ??= new MmsgBatch(libc, SENDMMSG_MAX));
-    // The C structs hold raw pointers to these sockaddrs; this array keeps them reachable
-    // during the call even if the sockaddr cache is cleared while the batch is filled.
-    const sockaddrs: (Buffer | null)[] = [];
-    let sent = 0;
-    while (sent < packets.length) {
-      const count = Math.min(SENDMMSG_MAX, packets.length - sent);
+    const flags = libc.constants.MSG_DONTWAIT;
+    // The C structs hold raw pointers to the sockaddrs; `entry` (and the batch's slots) keep
+    // them reachable during the call even if the sockaddr cache is cleared meanwhile.
+    let lastDestination: string | undefined;
+    let entry: CachedSockaddr | undefined;
+    let sent = start;
+    while (sent < end) {
+      const count = Math.min(SENDMMSG_MAX, end - sent);
       for (let i = 0; i < count; i++) {
         const p = packets[sent + i];
-        if (p.destination === undefined) {
+        const destination = p.destination;
+        if (destination === undefined) {
           batch.set(i, p.bytes, null, 0n);
-          sockaddrs[i] = null;
         } else {
-          const entry = this.#sockaddr(p.destination);
-          entry.address ??= libc.addressOf(entry.sockaddr);
-          batch.set(i, p.bytes, entry.sockaddr, entry.address);
-          sockaddrs[i] = entry.sockaddr;
+          if (destination !== lastDestination || entry === undefined) {
+            entry = this.#sockaddr(destination);
+            entry.address ??= libc.addressOf(entry.sockaddr);
+            lastDestination = destination;
+          }
+          batch.set(i, p.bytes, entry.sockaddr, entry.address!);
         }
       }
       // `packets` keeps every packet alive for the duration of this synchronous call.
-      const r = libc.sendmmsg!(fd, batch.view(count), count, libc.constants.MSG_DONTWAIT);
+      const r = libc.sendmmsg!(fd, batch.view(count), count, flags);
       if (r <= 0) {
         // 0 for a non-empty batch should not happen; report it as backpressure rather than loop.
         const p = packets[sent];
         const errno = r < 0 ? -r : libc.constants.errno.EAGAIN;
-        throw this.#sendError('sendmmsg', errno, p.bytes.length, p.destination, sockaddrs[0], sent);
+        const sa = p.destination === undefined ? null : this.#sockaddr(p.destination).sockaddr;
+        throw this.#sendError('sendmmsg', errno, p.bytes.length, p.destination, sa, sent);
       }
       // A short count means message #r failed; the next round retries it and reports its errno.
       sent += r;
     }
-    return sent;
+    return sent - start;
   }
 
   /**

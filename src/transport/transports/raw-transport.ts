@@ -133,6 +133,26 @@ interface Plan {
   readonly notHonoured: readonly NotHonoured[];
 }
 
+/** What sendMany decided for one packet object: checked, planned, and the datagram handed to the socket. */
+interface Decision {
+  readonly out: Outgoing;
+  /** The first index the packet object appeared at. */
+  readonly index: number;
+  readonly findings: readonly Finding[];
+  plan: Plan | undefined;
+  datagram: OutgoingDatagram | undefined;
+}
+
+function isStep(p: Sendable): boolean {
+  return !(p instanceof Uint8Array) && typeof (p as StepBase).encode === 'function';
+}
+
+/** `datagrams[start..end)` on one socket; RawSocket takes the range without a copy. */
+function sendRange(socket: TransportSocket, datagrams: readonly OutgoingDatagram[], start: number, end: number): number {
+  if (socket instanceof RawSocket) return socket.sendMany(datagrams, {}, start, end);
+  return socket.sendMany(start === 0 && end === datagrams.length ? datagrams : datagrams.slice(start, end));
+}
+
 export class RawTransport implements Transport {
   readonly kind = 'raw';
   /** `winsock` on Windows (WindowsRawSocket), `posix` elsewhere (RawSocket). */
@@ -187,70 +207,100 @@ export class RawTransport implements Transport {
     this.#check('send');
     const force = !!(this.#options.force || options.force);
     // Pre-flight for the whole batch before any system call: a refused packet refuses the batch.
-    const outs: Outgoing[] = [];
+    // Decided once per packet object: the same Uint8Array (or { bytes, firstLayer } object)
+    // given again in this call shares the first one's findings, notes, socket and datagram, so a
+    // batch of one datagram repeated costs a map lookup per packet. Builder steps are encoded
+    // (and checked) each time.
+    const decided = new Map<object, Decision>();
+    const order: Decision[] = [];
+    const fresh: Decision[] = [];
     const findings: (Finding & { index: number })[] = [];
+    // The packet before: a batch of one object repeated skips even the map lookup.
+    let lastPacket: Sendable | undefined;
+    let last: Decision | undefined;
     for (const p of packets) {
-      const index = outs.length;
-      const out = outgoing(leavesSourceOutOf(p) ? await this.#sourced(p as StepBase) : p);
-      let found: Finding[];
-      try {
-        found = this.#preflight(out, undefined, force, index);
-      } catch (error) {
-        // Nothing has been sent yet: say which packet is at fault.
-        if (error instanceof TransportArgumentError) throw new TransportArgumentError(`packets[${index}]: ${error.argument}`, error.value, error.allowed);
-        throw error;
+      const index = order.length;
+      let d: Decision | undefined = p === lastPacket ? last : undefined;
+      if (d === undefined) {
+        const step = isStep(p);
+        d = step ? undefined : decided.get(p);
+        if (d === undefined) {
+          const out = outgoing(leavesSourceOutOf(p) ? await this.#sourced(p as StepBase) : p);
+          let found: Finding[];
+          try {
+            found = this.#preflight(out, undefined, force, index);
+          } catch (error) {
+            // Nothing has been sent yet: say which packet is at fault.
+            if (error instanceof TransportArgumentError) throw new TransportArgumentError(`packets[${index}]: ${error.argument}`, error.value, error.allowed);
+            throw error;
+          }
+          d = { out, index, findings: found, plan: undefined, datagram: undefined };
+          if (!step) decided.set(p, d);
+          fresh.push(d);
+        }
+        // Steps are encoded each time: never reused, not even when given twice in a row.
+        lastPacket = step ? undefined : p;
+        last = d;
       }
-      for (const f of found) findings.push({ ...f, index });
-      outs.push(out);
+      if (d.findings.length > 0) for (const f of d.findings) findings.push({ ...f, index });
+      order.push(d);
     }
-    const plans: Plan[] = [];
-    for (const out of outs) {
+    for (const d of fresh) {
       try {
-        plans.push(await this.#plan(out, undefined, force));
+        d.plan = await this.#plan(d.out, undefined, force);
       } catch (error) {
         // Nothing has been sent yet: say which packet is at fault.
-        if (error instanceof TransportArgumentError) throw new TransportArgumentError(`packets[${plans.length}]: ${error.argument}`, error.value, error.allowed);
+        if (error instanceof TransportArgumentError) throw new TransportArgumentError(`packets[${d.index}]: ${error.argument}`, error.value, error.allowed);
         throw error;
       }
+      d.datagram = { bytes: d.plan.payload, destination: d.plan.destination };
     }
     const startedAt = nowNs();
     let bytes = 0;
     let retries = 0;
     let calls = 0;
     const notHonoured: (NotHonoured & { index: number })[] = [];
-    plans.forEach((p, index) => {
-      for (const n of p.notHonoured) notHonoured.push({ ...n, index });
-    });
+    const n = order.length;
+    const datagrams: OutgoingDatagram[] = new Array<OutgoingDatagram>(n);
+    const sockets: TransportSocket[] = new Array<TransportSocket>(n);
+    for (let index = 0; index < n; index++) {
+      const d = order[index];
+      const plan = d.plan!;
+      if (plan.notHonoured.length > 0) for (const x of plan.notHonoured) notHonoured.push({ ...x, index });
+      datagrams[index] = d.datagram!;
+      sockets[index] = plan.socket;
+      bytes += plan.payload.length;
+    }
     // Consecutive packets for the same socket go out in one batch (sendmmsg on Linux).
-    for (let start = 0; start < plans.length; ) {
-      const socket = plans[start].socket;
+    for (let start = 0; start < n; ) {
+      const socket = sockets[start];
       let end = start + 1;
-      while (end < plans.length && plans[end].socket === socket) end++;
-      const run = plans.slice(start, end).map((p) => ({ bytes: p.payload, destination: p.destination }));
+      while (end < n && sockets[end] === socket) end++;
       // On backpressure, wait and resume after the packets already sent. The retry budget is
       // per stall: any progress starts it afresh.
-      let done = 0;
+      let done = start;
       let stalled = 0;
-      while (done < run.length) {
+      while (done < end) {
         try {
-          calls += Math.ceil((run.length - done) / SENDMMSG_BATCH);
-          done += socket.sendMany(done === 0 ? run : run.slice(done));
+          calls += Math.ceil((end - done) / SENDMMSG_BATCH);
+          done += sendRange(socket, datagrams, done, end);
         } catch (error) {
-          if (error instanceof TransportError && error.index !== undefined && error.index > 0) {
-            done += error.index;
+          // RawSocket counts `index` from the start of `datagrams`; other sockets from `done`.
+          const at = error instanceof TransportError && error.index !== undefined ? (socket instanceof RawSocket ? error.index : done + error.index) : done;
+          if (at > done) {
+            done = at;
             stalled = 0;
           }
           if (!isBackpressure(error) || stalled >= this.#policy.maxRetries) {
-            throw error instanceof TransportError ? reindexed(error, start + done) : error;
+            throw error instanceof TransportError ? reindexed(error, done) : error;
           }
           await backoff(this.#policy, stalled++);
           retries++;
         }
       }
-      for (let i = start; i < end; i++) bytes += plans[i].payload.length;
       start = end;
     }
-    return { sent: plans.length, bytes, retries, calls, notHonoured, findings, startedAt, endedAt: nowNs() };
+    return { sent: n, bytes, retries, calls, notHonoured, findings, startedAt, endedAt: nowNs() };
   }
 
   receive(options: TransportReceiveOptions = {}): AsyncIterable<ReceivedPacket> {
