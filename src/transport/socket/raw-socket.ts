@@ -24,6 +24,7 @@ import { POLL_SLICE_MS } from './poller.js';
 import { validateCommonOptions, type CommonSocketOptions } from './socket-options.js';
 import { raceWake, receiveLoop, RECEIVE_BUFFER_SIZE, wakeAll, wallClockNs } from './receive-loop.js';
 import { canUseSendmmsg, MmsgBatch, SENDMMSG_MAX } from './send-many.js';
+import { ArrivalClock } from './ffi/arrival-time.js';
 import { routeMtu } from './path-mtu.js';
 import { toDarwinHdrincl } from './darwin-hdrincl.js';
 import { PreflightGuard } from '../preflight/preflight.js';
@@ -72,7 +73,11 @@ export interface ReceivedDatagram {
   readonly family: 4 | 6;
   /** True for IPv4 raw sockets (header included), false for IPv6 ones (kernel strips it). */
   readonly includesIpHeader: boolean;
-  /** Wall-clock time the datagram was read, in nanoseconds since the Unix epoch (microsecond precision). */
+  /**
+   * When the datagram arrived, in nanoseconds since the Unix epoch: on Linux from the kernel's
+   * receive timestamp (so a round trip leaves out the time JavaScript took to wake up), elsewhere
+   * the time it was read (microsecond precision). On the clock sends are stamped with.
+   */
   readonly receivedAt: bigint;
 }
 
@@ -114,6 +119,8 @@ export class RawSocket implements Disposable, AsyncDisposable {
   readonly #fromBuffer = Buffer.alloc(SOCKADDR_STORAGE_SIZE);
   readonly #fromLength = new Uint32Array(1);
   #batch: MmsgBatch | undefined;
+  /** Kernel arrival stamps, set up by the first receive(). */
+  #arrivals: ArrivalClock | undefined;
   /** Set when opened with `preflight`. */
   readonly #guard: PreflightGuard | undefined;
   readonly #force: boolean;
@@ -307,6 +314,10 @@ export class RawSocket implements Disposable, AsyncDisposable {
    * Several loops on one socket share its datagrams (each is read once).
    */
   receive(opts: ReceiveOptions = {}): AsyncGenerator<ReceivedDatagram, void, undefined> {
+    if (this.#arrivals === undefined && !this.#closed) {
+      this.#arrivals = new ArrivalClock();
+      this.#arrivals.enable(this.#fd.fd);
+    }
     return receiveLoop({ closed: () => this.#closed, tryReceive: () => this.#tryReceive(), waitReadable: (ms, signal) => this.#waitReadable(ms, signal) }, opts);
   }
 
@@ -354,7 +365,7 @@ export class RawSocket implements Disposable, AsyncDisposable {
           from: from?.address ?? '',
           family: this.family,
           includesIpHeader: this.family === 4,
-          receivedAt: wallClockNs(),
+          receivedAt: this.#arrivedAt(),
         };
       }
       const errno = -n;
@@ -364,6 +375,11 @@ export class RawSocket implements Disposable, AsyncDisposable {
       if (SOFT_RECEIVE_ERRORS.has(libc.errnoName(errno))) continue;
       throw makeError(libc, 'recvfrom', errno, { family: this.family, protocol: this.protocol });
     }
+  }
+
+  /** The arrival time of the datagram just read: the kernel's stamp where there is one, else now. */
+  #arrivedAt(): bigint {
+    return this.#arrivals?.arrival(this.#fd.fd, wallClockNs) ?? wallClockNs();
   }
 
   /** Wait for readability (one poll slice, shared by all sockets), close(), abort, or the deadline, whichever comes first. */
