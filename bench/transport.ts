@@ -4,10 +4,10 @@
  * memory pair and the pcapng transport. Raw sockets send only to 127.0.0.1, IP protocol 254
  * (RFC 3692 experimentation), with a raw socket open for 254 so the kernel answers nothing.
  *
- *   node dist/bench/transport.js [--json] [--packets=N] [--ip-packets=N] [--link-frames=N] [--rounds=N] [--versus-c-only]
+ *   node dist/bench/transport.js [--json] [--packets=N] [--ip-packets=N] [--link-frames=N] [--rounds=N] [--requests=N] [--versus-c-only]
  *
  * Then the send paths against a C sendmmsg loop compiled on the spot (bench/transport-vs-c.ts),
- * with a ratio column. Raw-socket cases need root or CAP_NET_RAW; without, they are reported as
+ * with a ratio column, and request() round trips on 127.0.0.1 (bench/round-trip.ts). Raw-socket cases need root or CAP_NET_RAW; without, they are reported as
  * skipped, and so are the C comparisons without `cc`.
  */
 import { Writable } from 'node:stream';
@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { ipv4 } from '../src/builders/packet.js';
 import { RawSocket, TransportError, createMemoryPair, openTransport, type Transport } from '../src/transport/index.js';
 import { runVersusC, type VersusCRow } from './transport-vs-c.js';
+import { printRoundTrip, runRoundTrip } from './round-trip.js';
 
 export interface TransportBenchResult {
   readonly case: string;
@@ -140,6 +141,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     await runVersusC({ ...(ipPackets !== undefined && { ipPackets }), ...(linkFrames !== undefined && { linkFrames }), ...(rounds !== undefined && { rounds }) }),
     json,
   );
+  printRoundTrip(await runRoundTrip(num('requests') ?? 1000), json);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main(process.argv.slice(2));
