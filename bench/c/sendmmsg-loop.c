@@ -3,9 +3,11 @@
  * same bytes COUNT times with sendmmsg(2) in batches of BATCH, the fastest plain way one thread
  * hands datagrams to the kernel, and prints one JSON line: {"sent":N,"ns":T,"errors":E}.
  *
- *   sendmmsg-loop raw    DEST-IPV4 COUNT BATCH HEX     IPPROTO_RAW socket (IP_HDRINCL), to DEST
- *   sendmmsg-loop packet IFNAME    COUNT BATCH HEX     AF_PACKET SOCK_RAW socket bound to IFNAME
+ *   sendmmsg-loop raw    DEST-IPV4 COUNT BATCH HEX [PPS]    IPPROTO_RAW socket (IP_HDRINCL), to DEST
+ *   sendmmsg-loop packet IFNAME    COUNT BATCH HEX [PPS]    AF_PACKET SOCK_RAW socket bound to IFNAME
  *
+ * PPS paces the run: batch k leaves at k * BATCH / PPS seconds from the start (for receivers'
+ * tests that need a steady rate rather than the fastest one).
  * HEX is the datagram (raw) or the whole frame (packet). ENOBUFS/EAGAIN are retried at once (the
  * batch resumes after what was sent) and counted in "errors"; any other error ends the run.
  * Written against the Linux man pages sendmmsg(2), raw(7), packet(7); nothing of rawcraft is used.
@@ -33,14 +35,15 @@ static int hexval(char c) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 6) {
-    fprintf(stderr, "usage: %s raw|packet DEST|IFNAME COUNT BATCH HEX\n", argv[0]);
+  if (argc != 6 && argc != 7) {
+    fprintf(stderr, "usage: %s raw|packet DEST|IFNAME COUNT BATCH HEX [PPS]\n", argv[0]);
     return 2;
   }
   const char *mode = argv[1];
   long count = atol(argv[3]);
   int batch = atoi(argv[4]);
   const char *hex = argv[5];
+  double pps = argc == 7 ? atof(argv[6]) : 0;
   size_t len = strlen(hex) / 2;
   if (batch < 1 || batch > 1024 || count < 1 || len == 0) {
     fprintf(stderr, "bad arguments\n");
@@ -107,6 +110,18 @@ int main(int argc, char **argv) {
   while (sent < count) {
     long left = count - sent;
     int n = left < batch ? (int)left : batch;
+    if (pps > 0) {
+      /* Due time of the packet `sent` on the schedule, absolute. */
+      double due = (double)sent / pps;
+      struct timespec at = t0;
+      at.tv_sec += (time_t)due;
+      at.tv_nsec += (long)((due - (double)(time_t)due) * 1e9);
+      if (at.tv_nsec >= 1000000000L) {
+        at.tv_sec++;
+        at.tv_nsec -= 1000000000L;
+      }
+      clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL);
+    }
     int r = sendmmsg(fd, msgs, (unsigned)n, 0);
     if (r < 0) {
       if (errno == ENOBUFS || errno == EAGAIN || errno == EINTR) {

@@ -16,6 +16,7 @@
  *   same behaviour as WindowsRawSocket, which always runs it).
  */
 import { impliesHdrincl } from './ip-hdrincl.js';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { loadLibc, type Libc } from './ffi/libc.js';
 import { TransportArgumentError, TransportError, type TransportErrorContext, type TransportSyscall } from '../errors.js';
 import { decodeSockaddr, encodeSockaddr, parseIp, SOCKADDR_STORAGE_SIZE, type IpFamily } from './sockaddr.js';
@@ -25,6 +26,7 @@ import { validateCommonOptions, type CommonSocketOptions } from './socket-option
 import { raceWake, receiveLoop, RECEIVE_BUFFER_SIZE, wakeAll, wallClockNs } from './receive-loop.js';
 import { canUseSendmmsg, MmsgBatch, SENDMMSG_MAX } from './send-many.js';
 import { ArrivalClock } from './ffi/arrival-time.js';
+import { MmsgReceiver } from './recv-many.js';
 import { routeMtu } from './path-mtu.js';
 import { toDarwinHdrincl } from './darwin-hdrincl.js';
 import { PreflightGuard } from '../preflight/preflight.js';
@@ -119,8 +121,14 @@ export class RawSocket implements Disposable, AsyncDisposable {
   readonly #fromBuffer = Buffer.alloc(SOCKADDR_STORAGE_SIZE);
   readonly #fromLength = new Uint32Array(1);
   #batch: MmsgBatch | undefined;
-  /** Kernel arrival stamps, set up by the first receive(). */
-  #arrivals: ArrivalClock | undefined;
+  /** Linux: recvmmsg with arrival stamps, set up by the first receive() (null: not available, recvfrom then). */
+  #receiver: MmsgReceiver | null | undefined;
+  readonly #arrivals = new ArrivalClock();
+  /** Datagrams of the last recvmmsg not handed out yet: slots #next..#queued-1. */
+  #queued = 0;
+  #next = 0;
+  /** Read time of the last recvmmsg, for datagrams without a stamp. */
+  #readAt = 0n;
   /** Set when opened with `preflight`. */
   readonly #guard: PreflightGuard | undefined;
   readonly #force: boolean;
@@ -314,11 +322,32 @@ export class RawSocket implements Disposable, AsyncDisposable {
    * Several loops on one socket share its datagrams (each is read once).
    */
   receive(opts: ReceiveOptions = {}): AsyncGenerator<ReceivedDatagram, void, undefined> {
-    if (this.#arrivals === undefined && !this.#closed) {
-      this.#arrivals = new ArrivalClock();
-      this.#arrivals.enable(this.#fd.fd);
-    }
+    if (this.#receiver === undefined && !this.#closed) this.#receiver = MmsgReceiver.open(this.#libc, this.#fd.fd) ?? null;
     return receiveLoop({ closed: () => this.#closed, tryReceive: () => this.#tryReceive(), waitReadable: (ms, signal) => this.#waitReadable(ms, signal) }, opts);
+  }
+
+  /**
+   * One non-blocking read for a caller that runs its own loop (the raw transport): the next
+   * datagram, or undefined when none is queued (or the socket is closed). Throws on errors.
+   */
+  tryReceive(): ReceivedDatagram | undefined {
+    if (this.#closed) return undefined;
+    if (this.#receiver === undefined) this.#receiver = MmsgReceiver.open(this.#libc, this.#fd.fd) ?? null;
+    return this.#tryReceive();
+  }
+
+  /** Wait (at most one poll slice, or `remainingMs`) until the socket may be readable, is closed, or `signal` aborts. */
+  waitReadable(remainingMs: number, signal?: AbortSignal): Promise<void> {
+    return this.#waitReadable(remainingMs, signal);
+  }
+
+  /**
+   * Datagrams the kernel dropped for this socket because its receive queue was full (Linux:
+   * the socket's `drops` in /proc/net/raw or raw6); undefined where that cannot be read.
+   */
+  dropped(): number | undefined {
+    if (this.#closed) return undefined;
+    return socketDrops(this.#fd.fd, this.family);
   }
 
   /** Close the socket. Idempotent. Pending receive loops end at once; the fd itself is released as soon as no poll uses it. */
@@ -350,6 +379,7 @@ export class RawSocket implements Disposable, AsyncDisposable {
 
   /** One non-blocking recvfrom; undefined when nothing is queued. */
   #tryReceive(): ReceivedDatagram | undefined {
+    if (this.#receiver) return this.#tryReceiveMany(this.#receiver);
     const libc = this.#libc;
     const c = libc.constants;
     const buf = (this.#receiveBuffer ??= Buffer.alloc(RECEIVE_BUFFER_SIZE));
@@ -365,7 +395,7 @@ export class RawSocket implements Disposable, AsyncDisposable {
           from: from?.address ?? '',
           family: this.family,
           includesIpHeader: this.family === 4,
-          receivedAt: this.#arrivedAt(),
+          receivedAt: wallClockNs(),
         };
       }
       const errno = -n;
@@ -377,9 +407,39 @@ export class RawSocket implements Disposable, AsyncDisposable {
     }
   }
 
-  /** The arrival time of the datagram just read: the kernel's stamp where there is one, else now. */
-  #arrivedAt(): bigint {
-    return this.#arrivals?.arrival(this.#fd.fd, wallClockNs) ?? wallClockNs();
+  /** The next datagram of the last recvmmsg, reading another batch when they are used up; undefined when nothing is queued. */
+  #tryReceiveMany(receiver: MmsgReceiver): ReceivedDatagram | undefined {
+    const libc = this.#libc;
+    const c = libc.constants;
+    for (;;) {
+      if (this.#next < this.#queued) {
+        const slot = receiver.slot(this.#next++);
+        const bytes = Buffer.allocUnsafe(slot.data.length);
+        slot.data.copy(bytes);
+        const from = decodeSockaddr(c, slot.name, slot.nameLength);
+        return {
+          bytes,
+          from: from?.address ?? '',
+          family: this.family,
+          includesIpHeader: this.family === 4,
+          receivedAt: this.#arrivals.local(slot.seconds, slot.nanoseconds) ?? this.#readAt,
+        };
+      }
+      receiver.settle();
+      const n = receiver.read(this.#fd.fd);
+      if (n > 0) {
+        this.#queued = n;
+        this.#next = 0;
+        this.#arrivals.anchor(wallClockNs);
+        this.#readAt = wallClockNs();
+        continue;
+      }
+      if (n === 0 || n === -c.errno.EINTR) return undefined;
+      const errno = -n;
+      // As with recvfrom: errors reported for earlier sends are consumed by this read; keep going.
+      if (SOFT_RECEIVE_ERRORS.has(libc.errnoName(errno))) continue;
+      throw makeError(libc, 'recvfrom', errno, { family: this.family, protocol: this.protocol });
+    }
   }
 
   /** Wait for readability (one poll slice, shared by all sockets), close(), abort, or the deadline, whichever comes first. */
@@ -440,6 +500,22 @@ export class RawSocket implements Disposable, AsyncDisposable {
       ...(index !== undefined && { index }),
     });
   }
+}
+
+/** The `drops` column of this socket's row in /proc/net/raw (raw6), found by the socket's inode. */
+function socketDrops(fd: number, family: 4 | 6): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    const inode = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`))?.[1];
+    if (inode === undefined) return undefined;
+    for (const line of readFileSync(family === 4 ? '/proc/net/raw' : '/proc/net/raw6', 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields[9] === inode) return Number(fields[12]);
+    }
+  } catch {
+    // /proc not mounted, or the table changed shape: unknown.
+  }
+  return undefined;
 }
 
 const SOFT_RECEIVE_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EMSGSIZE', 'EPROTO']);

@@ -34,6 +34,7 @@ import type { Finding, PreflightContext, PreflightContextInput, SocketSettings }
 import { backoff, backpressurePolicy, isBackpressure, retryOnBackpressure, type BackpressurePolicy } from './backpressure.js';
 import { nowNs, outgoing, type IpFacts, type Outgoing } from './outgoing.js';
 import { compileFilter, decodeReceived, releasing } from '../request/received.js';
+import { RECEIVE_BURST } from '../socket/receive-loop.js';
 import { SourceCache } from './route.js';
 import { leavesSourceOutOf, withSourceFilled } from './source.js';
 import { includesHeader, IPV6_EXTENSION_HEADERS, sendSocket } from './send-socket.js';
@@ -84,6 +85,34 @@ export interface RawTransportOptions {
    * `socket` part is ignored: the transport fills it in for each socket it uses.
    */
   readonly context?: PreflightContextInput;
+}
+
+/** What a raw receive read, and what the kernel dropped before it could. */
+export interface RawReceiveStats {
+  /** Datagrams read from the sockets (before the filter). */
+  readonly received: number;
+  /**
+   * Datagrams the kernel dropped on these sockets because their receive queue was full (Linux,
+   * from /proc/net/raw and raw6); undefined where the OS does not say. Raise the transport's
+   * `receiveBufferSize` when it is not 0.
+   */
+  readonly dropped: number | undefined;
+}
+
+export interface RawReceiveOptions extends TransportReceiveOptions {
+  /** Called once when the iteration ends (normally, by break, or by an error), before the sockets close. */
+  readonly onStats?: (stats: RawReceiveStats) => void;
+}
+
+/** Sum of the sockets' drop counters; undefined if any cannot be read. */
+function droppedOn(sockets: readonly { socket: TransportSocket }[]): number | undefined {
+  let sum = 0;
+  for (const { socket } of sockets) {
+    const d = socket instanceof RawSocket ? socket.dropped() : undefined;
+    if (d === undefined) return undefined;
+    sum += d;
+  }
+  return sum;
 }
 
 /** Which raw sockets a RawTransport uses: POSIX ones (RawSocket) or Winsock ones (WindowsRawSocket). */
@@ -303,7 +332,7 @@ export class RawTransport implements Transport {
     return { sent: n, bytes, retries, calls, notHonoured, findings, startedAt, endedAt: nowNs() };
   }
 
-  receive(options: TransportReceiveOptions = {}): AsyncIterable<ReceivedPacket> {
+  receive(options: RawReceiveOptions = {}): AsyncIterable<ReceivedPacket> {
     this.#check('receive');
     validateReceive(options);
     const explicit = options.protocols !== undefined;
@@ -327,7 +356,66 @@ export class RawTransport implements Transport {
     }
     for (const s of sockets) this.#receivers.add(s.socket);
     const deadline = options.timeoutMs === undefined ? undefined : performance.now() + options.timeoutMs;
-    return releasing(this.#receiveLoop(sockets, options, deadline), () => this.#release(sockets));
+    // What was read and what the kernel dropped, reported once when the iteration ends (before the sockets close).
+    const tally = { received: 0 };
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      try {
+        if (options.onStats) options.onStats({ received: tally.received, dropped: droppedOn(sockets) });
+      } finally {
+        this.#release(sockets);
+      }
+    };
+    const direct = sockets.every((s) => s.socket instanceof RawSocket);
+    const loop = direct ? this.#receiveDirect(sockets as { socket: RawSocket; spec: ListenSpec }[], options, deadline, tally, finish) : this.#receiveLoop(sockets, options, deadline, tally, finish);
+    return releasing(loop, finish);
+  }
+
+  /**
+   * The receive loop on POSIX sockets: reads them in turn without waiting (recvmmsg batches on
+   * Linux) and waits for readability only when all are empty, so a flood costs one decode and
+   * one yield per packet, no promise per socket read.
+   */
+  async *#receiveDirect(
+    sockets: readonly { socket: RawSocket; spec: ListenSpec }[],
+    options: TransportReceiveOptions,
+    deadline: number | undefined,
+    tally: { received: number },
+    finish: () => void,
+  ): AsyncGenerator<ReceivedPacket, void, undefined> {
+    const filter = compileFilter(options.filter);
+    let count = 0;
+    let burst = 0;
+    try {
+      for (;;) {
+        options.signal?.throwIfAborted();
+        let got = false;
+        for (const { socket, spec } of sockets) {
+          if (socket.closed) return;
+          const d = socket.tryReceive();
+          if (d === undefined) continue;
+          got = true;
+          tally.received++;
+          const received = decodeReceived({ bytes: d.bytes, includesIpHeader: d.includesIpHeader, family: d.family, protocol: spec.protocol, from: d.from, receivedAt: d.receivedAt });
+          if (filter && !filter(received)) continue;
+          yield received;
+          if (options.count !== undefined && ++count >= options.count) return;
+        }
+        if (got) {
+          // Under a flood, reads never wait; let timers and I/O run now and then.
+          if (++burst % RECEIVE_BURST === 0) await new Promise((resolve) => setImmediate(resolve));
+          if (deadline !== undefined && performance.now() >= deadline) return;
+          continue;
+        }
+        const remaining = deadline === undefined ? Infinity : deadline - performance.now();
+        if (remaining <= 0) return;
+        await Promise.race(sockets.map(({ socket }) => socket.waitReadable(remaining, options.signal)));
+      }
+    } finally {
+      finish();
+    }
   }
 
   async close(): Promise<void> {
@@ -347,6 +435,8 @@ export class RawTransport implements Transport {
     sockets: readonly { socket: TransportSocket; spec: ListenSpec }[],
     options: TransportReceiveOptions,
     deadline: number | undefined,
+    tally: { received: number },
+    finish: () => void,
   ): AsyncGenerator<ReceivedPacket, void, undefined> {
     const filter = compileFilter(options.filter);
     type Step = { index: number; result?: IteratorResult<ReceivedDatagram>; error?: unknown };
@@ -378,6 +468,7 @@ export class RawTransport implements Transport {
         }
         arm(step.index);
         const d = step.result!.value;
+        tally.received++;
         const { spec } = sockets[step.index];
         const received = decodeReceived({
           bytes: d.bytes,
@@ -392,7 +483,7 @@ export class RawTransport implements Transport {
         if (options.count !== undefined && ++count >= options.count) return;
       }
     } finally {
-      this.#release(sockets);
+      finish();
     }
   }
 
