@@ -17,6 +17,7 @@ import { decode, ipv4, type Layer } from '../src/index.js';
 import { decodeIpv4, encodeIcmpEcho, encodeTcp, encodeUdp, type BaselinePacket } from './baseline.js';
 import { compare, median, sink, type BenchOptions, type Op } from './harness.js';
 import { run as runCrc32c } from './crc32c.js';
+import { main as runTransport } from './transport.js';
 
 // ---------------------------------------------------------------------------------------------
 // The datagrams (documentation addresses only; nothing is sent anywhere)
@@ -245,3 +246,5 @@ function main(): void {
 }
 
 main();
+// Sending against a C sendmmsg loop and request() round trips (bench/transport.ts; needs root and cc, skipped with a note otherwise).
+if (!process.argv.some((a) => a.startsWith('--filter=')) || process.argv.includes('--filter=transport')) await runTransport(['--versus-c-only', ...process.argv.filter((a) => a === '--json')]);

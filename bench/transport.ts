@@ -4,14 +4,18 @@
  * memory pair and the pcapng transport. Raw sockets send only to 127.0.0.1, IP protocol 254
  * (RFC 3692 experimentation), with a raw socket open for 254 so the kernel answers nothing.
  *
- *   node dist/bench/transport.js [--json] [--packets=N]
+ *   node dist/bench/transport.js [--json] [--packets=N] [--ip-packets=N] [--link-frames=N] [--rounds=N] [--requests=N] [--versus-c-only]
  *
- * Raw-socket cases need root or CAP_NET_RAW; without, they are reported as skipped.
+ * Then the send paths against a C sendmmsg loop compiled on the spot (bench/transport-vs-c.ts),
+ * with a ratio column, and request() round trips on 127.0.0.1 (bench/round-trip.ts). Raw-socket cases need root or CAP_NET_RAW; without, they are reported as
+ * skipped, and so are the C comparisons without `cc`.
  */
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { ipv4 } from '../src/builders/packet.js';
 import { RawSocket, TransportError, createMemoryPair, openTransport, type Transport } from '../src/transport/index.js';
+import { runVersusC, type VersusCRow } from './transport-vs-c.js';
+import { printRoundTrip, runRoundTrip } from './round-trip.js';
 
 export interface TransportBenchResult {
   readonly case: string;
@@ -100,12 +104,44 @@ async function sendEach(t: Transport, packets: readonly Uint8Array[]): Promise<n
   return retries;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const json = process.argv.includes('--json');
-  const arg = process.argv.find((a) => a.startsWith('--packets='));
-  const results = await run(arg ? { packets: Number(arg.slice('--packets='.length)) } : {});
-  for (const r of results) {
-    if (json) console.log(JSON.stringify(r));
-    else console.log(`${r.case.padEnd(52)} ${r.skipped ? `skipped: ${r.skipped}` : `${String(r.packetsPerSec).padStart(9)} packets/s  (${r.packets} in ${r.ms} ms, ${r.retries} retries)`}`);
+/** Print the versus-C table (or JSON lines with `"table": "versus-c"`). */
+export function printVersusC(rows: readonly VersusCRow[], json: boolean): void {
+  const fmt = (n: number | undefined) => (n === undefined ? '-' : Math.round(n).toLocaleString('en-US'));
+  if (!json) {
+    console.log('');
+    console.log('sending against C (sendmmsg, batches of 64, same bytes; rounds interleaved, ratio = median of per-round rawcraft/C)');
+    console.log(`${'case'.padEnd(48)} ${'packets'.padStart(9)} ${'rawcraft/s'.padStart(11)} ${'C/s'.padStart(11)} ${'ratio'.padStart(7)}`);
+  }
+  for (const r of rows) {
+    if (json) console.log(JSON.stringify({ table: 'versus-c', ...r }));
+    else if (r.skipped) console.log(`${r.case.padEnd(48)} skipped: ${r.skipped}`);
+    else console.log(`${r.case.padEnd(48)} ${String(r.packets).padStart(9)} ${fmt(r.packetsPerSec).padStart(11)} ${fmt(r.cPacketsPerSec).padStart(11)} ${`${r.ratio!.toFixed(2)}x`.padStart(7)}${r.ratio! < 0.9 ? '  < 0.9x target' : ''}`);
   }
 }
+
+/** Both tables, as `npm run bench` and `npm run bench:transport` print them. */
+export async function main(argv: readonly string[]): Promise<void> {
+  const json = argv.includes('--json');
+  const num = (name: string): number | undefined => {
+    const arg = argv.find((a) => a.startsWith(`--${name}=`));
+    return arg === undefined ? undefined : Number(arg.slice(name.length + 3));
+  };
+  if (!argv.includes('--versus-c-only')) {
+    const packets = num('packets');
+    const results = await run(packets !== undefined ? { packets } : {});
+    for (const r of results) {
+      if (json) console.log(JSON.stringify(r));
+      else console.log(`${r.case.padEnd(52)} ${r.skipped ? `skipped: ${r.skipped}` : `${String(r.packetsPerSec).padStart(9)} packets/s  (${r.packets} in ${r.ms} ms, ${r.retries} retries)`}`);
+    }
+  }
+  const ipPackets = num('ip-packets');
+  const linkFrames = num('link-frames');
+  const rounds = num('rounds');
+  printVersusC(
+    await runVersusC({ ...(ipPackets !== undefined && { ipPackets }), ...(linkFrames !== undefined && { linkFrames }), ...(rounds !== undefined && { rounds }) }),
+    json,
+  );
+  printRoundTrip(await runRoundTrip(num('requests') ?? 1000), json);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main(process.argv.slice(2));

@@ -5,7 +5,7 @@
  */
 import { packetToJson } from '../codec/json.js';
 import { summary } from '../codec/print.js';
-import { openTransport } from '../transport/transports/open-transport.js';
+import { RawTransport } from '../transport/transports/raw-transport.js';
 import { checkFamilyFlags, integer, parseCommandArgs, usageHint } from './args.js';
 import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';
@@ -53,14 +53,16 @@ export async function listenCommand(argv: readonly string[], io: CliContext): Pr
   if (link) {
     return linkListen({ iface: values.iface!, filter: values.filter, out: values.out, count, timeoutMs, json: !!values.json, promiscuous: !!values.promisc }, io);
   }
-  const transport = openTransport({ kind: 'raw', ...(values.iface !== undefined && { interface: values.iface }) });
+  const transport = new RawTransport({ kind: 'raw', ...(values.iface !== undefined && { interface: values.iface }) });
+  // What the kernel dropped because the receive queue was full is said at the end, never lost silently.
+  let dropped: number | undefined;
   let index = 0;
   // Ctrl-C ends the wait like --timeout would, with a count on stderr (stdout carries the packets), as tcpdump does.
   const stop = new AbortController();
   const onSigint = () => stop.abort();
   process.once('SIGINT', onSigint);
   try {
-    const packets = transport.receive({ protocols: [{ family, protocol }], signal: stop.signal, ...(count !== undefined && { count }), ...(timeoutMs !== undefined && { timeoutMs }) });
+    const packets = transport.receive({ protocols: [{ family, protocol }], signal: stop.signal, onStats: (s) => (dropped = s.dropped), ...(count !== undefined && { count }), ...(timeoutMs !== undefined && { timeoutMs }) });
     for await (const p of packets) {
       if (values.json) {
         const json = packetToJson(index, p.packet, p.receivedAt);
@@ -77,6 +79,7 @@ export async function listenCommand(argv: readonly string[], io: CliContext): Pr
     process.removeListener('SIGINT', onSigint);
     await transport.close();
   }
+  if (dropped) io.error(`rawcraft: listen: ${dropped} packet${dropped === 1 ? '' : 's'} dropped by the kernel (the socket's receive queue was full)`);
   if (stop.signal.aborted) {
     io.error(`rawcraft: listen: interrupted, ${index} packet${index === 1 ? '' : 's'} received`);
     return EXIT_OK;

@@ -61,6 +61,12 @@ export interface SendArgs {
   readonly mtu?: number | undefined;
 }
 
+/** Packets per sendMany call when --count repeats a short input (one pre-flight decision per distinct packet per call). */
+const SEND_CHUNK = 4096;
+
+/** Packets per sendMany call for the rest of a chunk after a failure. */
+const FAILED_CHUNK = 64;
+
 /** Per-packet failure lines printed before only new kinds of failure are (the summary counts them all). */
 const FAILURES_SHOWN = 10;
 
@@ -265,36 +271,54 @@ async function send(args: SendArgs, io: CliContext, interrupt: { readonly stop: 
   const total = args.count * packets.length;
   try {
     if (periodMs === 0) {
-      for (let round = 0; round < args.count && !interrupt.stop; round++) {
-        // Batched: sendmmsg on raw sockets. After a failure, carry on after the failed packet.
-        // Packets still to send this round, by index into `packets`.
-        let pending = packets.map((_, i) => i);
-        while (pending.length > 0 && !interrupt.stop) {
+      // Batched: sendmmsg on raw sockets, in chunks of SEND_CHUNK packets (whole rounds when the
+      // input is longer), so --count repeats share one pre-flight decision per chunk. Packet k of
+      // the run is input packet k % packets.length. After a failure, carry on after the failed packet.
+      const chunk = Math.max(SEND_CHUNK, packets.length);
+      for (let first = 0; first < total && !interrupt.stop; first += chunk) {
+        // Packets still to send in this chunk, by position k in the run, from `pos` on.
+        let pending: number[] = [];
+        for (let k = first; k < Math.min(total, first + chunk); k++) pending.push(k);
+        let pos = 0;
+        // After a failure the rest of the chunk goes in small batches, so a run where every packet fails stays linear.
+        let limit = pending.length;
+        while (pos < pending.length && !interrupt.stop) {
+          const batch = pos === 0 && limit >= pending.length ? pending : pending.slice(pos, pos + limit);
+          const list = new Array<FramedBytes>(batch.length);
+          for (let j = 0; j < batch.length; j++) list[j] = packets[batch[j] % packets.length];
           try {
-            const r = await transport.sendMany(pending.map((i) => packets[i]));
+            const r = await transport.sendMany(list);
             sent += r.sent;
-            pending.forEach(countSent);
+            for (let j = 0; j < list.length; j++) bytes += list[j].bytes.length;
             retries += r.retries;
             r.notHonoured.forEach(note);
             r.findings?.forEach(noteFinding);
-            break;
+            pos += batch.length;
           } catch (error) {
             if (error instanceof PreflightError && error.index !== undefined) {
-              // Pre-flight refuses before any system call: nothing of the batch went out. Drop the refused packet, send the rest.
-              fail(pending[error.index], error);
-              pending = pending.filter((_, k) => k !== error.index);
+              // Pre-flight refuses before any system call: nothing of the batch went out. It refuses
+              // every copy of that input packet alike: drop them all (each counts as failed), send the rest.
+              const refused = batch[error.index] % packets.length;
+              const rest: number[] = [];
+              for (const k of pending.slice(pos)) {
+                if (k % packets.length === refused) fail(refused, error);
+                else rest.push(k);
+              }
+              pending = rest;
+              pos = 0;
               continue;
             }
             const at = error instanceof TransportError && error.index !== undefined ? error.index : 0;
             sent += at;
-            pending.slice(0, at).forEach(countSent);
-            fail(pending[at], error);
-            pending = pending.slice(at + 1);
+            for (const k of batch.slice(0, at)) countSent(k % packets.length);
+            fail(batch[at] % packets.length, error);
+            pos += at + 1;
+            limit = Math.min(limit, FAILED_CHUNK);
           }
         }
         progress();
         // Let a Ctrl-C in.
-        if (round % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
+        await new Promise((resolve) => setImmediate(resolve));
       }
     } else {
       for (let k = 0; k < total && !interrupt.stop; k++) {

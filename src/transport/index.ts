@@ -32,7 +32,7 @@ export {
   type ListenSpec,
   type TransportReceiveOptions,
 } from './transport.js';
-export { RawTransport, rawSocketBackend, type RawTransportOptions, type RawSocketBackend } from './transports/raw-transport.js';
+export { RawTransport, rawSocketBackend, type RawTransportOptions, type RawSocketBackend, type RawReceiveOptions, type RawReceiveStats } from './transports/raw-transport.js';
 export { CaptureTransport, type CaptureTransportOptions } from './transports/capture-transport.js';
 export { MemoryTransport, createMemoryPair, type MemoryPairOptions } from './transports/memory-transport.js';
 export { DEFAULT_BACKPRESSURE, type BackpressurePolicy } from './transports/backpressure.js';

@@ -96,14 +96,15 @@ console.log(JSON.stringify({ sent, retries, failures, error, before, after: awai
 const FLOOD_LINK = `import { openTransport, ipv4 } from './src/index.js';
 import { settled, snapshot } from './leaks.mjs';
 const count = Number(process.argv[2]);
+const maxRetries = process.argv[3];
 const datagram = ipv4({ src: '198.18.9.1', dst: '198.18.9.2', protocol: 253 }).payload(Buffer.alloc(980));
 const before = snapshot();
-const transport = openTransport({ kind: 'link', interface: 'v0', nextHopMac: '02:00:00:00:00:02' });
+const transport = openTransport({ kind: 'link', interface: 'v0', nextHopMac: '02:00:00:00:00:02', ...(maxRetries !== undefined && { backpressure: { maxRetries: Number(maxRetries) } }) });
 const failures = {};
-let sent = 0, error;
+let sent = 0, retries = 0, error;
 for (let i = 0; i < count; i++) {
   try {
-    await transport.send(datagram);
+    retries += (await transport.send(datagram)).retries;
     sent++;
   } catch (e) {
     failures[e.code] = (failures[e.code] ?? 0) + 1;
@@ -111,7 +112,7 @@ for (let i = 0; i < count; i++) {
   }
 }
 await transport.close();
-console.log(JSON.stringify({ sent, failures, error, before, after: await settled(before) }));
+console.log(JSON.stringify({ sent, retries, failures, error, before, after: await settled(before) }));
 `;
 
 /** One datagram over the veth's 1500-byte MTU, with DF, through both IPv4 modes. */
@@ -281,19 +282,37 @@ describe('ENOBUFS: a full queue discipline', () => {
 });
 
 describe('ENOBUFS through the link transport', () => {
-  it('every frame the qdisc dropped fails with a LinkError saying why (no buffer space); none is reported as sent', async (ctx) => {
-    const dir = guard(ctx);
+  const libpcap = (ctx: { skip: (note?: string) => void }) => {
     if (spawnSync('sh', ['-c', 'ldconfig -p | grep -q "libpcap\\.so"']).status !== 0) {
       if (IN_CI) throw new Error('CI=true but libpcap is not installed');
       ctx.skip('libpcap is not installed (apt-get install libpcap0.8)');
     }
+  };
+
+  it('without retries, every frame the qdisc dropped fails with a LinkError saying why (no buffer space); none is reported as sent', async (ctx) => {
+    const dir = guard(ctx);
+    libpcap(ctx);
     const ns = vethNamespace(['tbf', 'rate', '1mbit', 'burst', '1600', 'limit', '3000']);
-    const r = report<{ sent: number; failures: Record<string, number>; error: { name: string; message: string }; before: Snapshot; after: Snapshot }>(await nodeInNs(ns, dir, 'flood-link.mjs', ['300']));
+    const r = report<{ sent: number; failures: Record<string, number>; error: { name: string; message: string }; before: Snapshot; after: Snapshot }>(await nodeInNs(ns, dir, 'flood-link.mjs', ['300', '0']));
     const qdisc = qdiscStats(ns);
     expect(r.sent).toBe(qdisc.packets);
     expect(r.failures).toEqual({ E_LINK: qdisc.drops });
     expect(qdisc.drops).toBeGreaterThan(0);
     expect(r.error).toMatchObject({ name: 'LinkError', message: expect.stringContaining('No buffer space available') });
+    expectNoLeak(r);
+  }, 60_000);
+
+  it('with the default policy the drops are waited out: every frame goes, each drop counted as a retry', async (ctx) => {
+    const dir = guard(ctx);
+    libpcap(ctx);
+    const ns = vethNamespace(['tbf', 'rate', '1mbit', 'burst', '1600', 'limit', '3000']);
+    const r = report<{ sent: number; retries: number; failures: Record<string, number>; before: Snapshot; after: Snapshot }>(await nodeInNs(ns, dir, 'flood-link.mjs', ['150']));
+    const qdisc = qdiscStats(ns);
+    expect(r.failures).toEqual({});
+    expect(r.sent).toBe(150);
+    expect(qdisc.packets).toBe(150);
+    expect(r.retries).toBe(qdisc.drops);
+    expect(r.retries).toBeGreaterThan(0);
     expectNoLeak(r);
   }, 60_000);
 });

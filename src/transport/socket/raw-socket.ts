@@ -16,6 +16,7 @@
  *   same behaviour as WindowsRawSocket, which always runs it).
  */
 import { impliesHdrincl } from './ip-hdrincl.js';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { loadLibc, type Libc } from './ffi/libc.js';
 import { TransportArgumentError, TransportError, type TransportErrorContext, type TransportSyscall } from '../errors.js';
 import { decodeSockaddr, encodeSockaddr, parseIp, SOCKADDR_STORAGE_SIZE, type IpFamily } from './sockaddr.js';
@@ -24,6 +25,8 @@ import { POLL_SLICE_MS } from './poller.js';
 import { validateCommonOptions, type CommonSocketOptions } from './socket-options.js';
 import { raceWake, receiveLoop, RECEIVE_BUFFER_SIZE, wakeAll, wallClockNs } from './receive-loop.js';
 import { canUseSendmmsg, MmsgBatch, SENDMMSG_MAX } from './send-many.js';
+import { ArrivalClock } from './ffi/arrival-time.js';
+import { MmsgReceiver } from './recv-many.js';
 import { routeMtu } from './path-mtu.js';
 import { toDarwinHdrincl } from './darwin-hdrincl.js';
 import { PreflightGuard } from '../preflight/preflight.js';
@@ -72,7 +75,11 @@ export interface ReceivedDatagram {
   readonly family: 4 | 6;
   /** True for IPv4 raw sockets (header included), false for IPv6 ones (kernel strips it). */
   readonly includesIpHeader: boolean;
-  /** Wall-clock time the datagram was read, in nanoseconds since the Unix epoch (microsecond precision). */
+  /**
+   * When the datagram arrived, in nanoseconds since the Unix epoch: on Linux from the kernel's
+   * receive timestamp (so a round trip leaves out the time JavaScript took to wake up), elsewhere
+   * the time it was read (microsecond precision). On the clock sends are stamped with.
+   */
   readonly receivedAt: bigint;
 }
 
@@ -114,6 +121,14 @@ export class RawSocket implements Disposable, AsyncDisposable {
   readonly #fromBuffer = Buffer.alloc(SOCKADDR_STORAGE_SIZE);
   readonly #fromLength = new Uint32Array(1);
   #batch: MmsgBatch | undefined;
+  /** Linux: recvmmsg with arrival stamps, set up by the first receive() (null: not available, recvfrom then). */
+  #receiver: MmsgReceiver | null | undefined;
+  readonly #arrivals = new ArrivalClock();
+  /** Datagrams of the last recvmmsg not handed out yet: slots #next..#queued-1. */
+  #queued = 0;
+  #next = 0;
+  /** Read time of the last recvmmsg, for datagrams without a stamp. */
+  #readAt = 0n;
   /** Set when opened with `preflight`. */
   readonly #guard: PreflightGuard | undefined;
   readonly #force: boolean;
@@ -252,47 +267,54 @@ export class RawSocket implements Disposable, AsyncDisposable {
    * Send a batch; returns how many were sent (all of them, unless it throws). Uses one
    * sendmmsg(2) per 1024 datagrams on Linux, a sendto loop elsewhere. A failure throws a
    * TransportError whose `index` is the failing datagram; the ones before it were sent.
+   * `start` and `end` send only `packets[start..end)` (indexes in errors still count from 0).
+   * Nothing is allocated per datagram: the same packet object sent again reuses its slot.
    */
-  sendMany(packets: readonly OutgoingDatagram[], options: RawSendOptions = {}): number {
+  sendMany(packets: readonly OutgoingDatagram[], options: RawSendOptions = {}, start = 0, end = packets.length): number {
     // With pre-flight, the whole batch is checked before the first datagram is sent.
-    if (this.#guard) for (const p of packets) this.#guard.checkSend(p.bytes, p.destination, this.#force || !!options.force);
+    if (this.#guard) for (let i = start; i < end; i++) this.#guard.checkSend(packets[i].bytes, packets[i].destination, this.#force || !!options.force);
     const fd = this.#openFd('sendmmsg');
     const libc = this.#libc;
     if (!canUseSendmmsg(libc)) {
-      for (let i = 0; i < packets.length; i++) this.#sendOne(fd, packets[i].bytes, packets[i].destination, i);
-      return packets.length;
+      for (let i = start; i < end; i++) this.#sendOne(fd, packets[i].bytes, packets[i].destination, i);
+      return end - start;
     }
     const batch = (this.#batch ??= new MmsgBatch(libc, SENDMMSG_MAX));
-    // The C structs hold raw pointers to these sockaddrs; this array keeps them reachable
-    // during the call even if the sockaddr cache is cleared while the batch is filled.
-    const sockaddrs: (Buffer | null)[] = [];
-    let sent = 0;
-    while (sent < packets.length) {
-      const count = Math.min(SENDMMSG_MAX, packets.length - sent);
+    const flags = libc.constants.MSG_DONTWAIT;
+    // The C structs hold raw pointers to the sockaddrs; `entry` (and the batch's slots) keep
+    // them reachable during the call even if the sockaddr cache is cleared meanwhile.
+    let lastDestination: string | undefined;
+    let entry: CachedSockaddr | undefined;
+    let sent = start;
+    while (sent < end) {
+      const count = Math.min(SENDMMSG_MAX, end - sent);
       for (let i = 0; i < count; i++) {
         const p = packets[sent + i];
-        if (p.destination === undefined) {
+        const destination = p.destination;
+        if (destination === undefined) {
           batch.set(i, p.bytes, null, 0n);
-          sockaddrs[i] = null;
         } else {
-          const entry = this.#sockaddr(p.destination);
-          entry.address ??= libc.addressOf(entry.sockaddr);
-          batch.set(i, p.bytes, entry.sockaddr, entry.address);
-          sockaddrs[i] = entry.sockaddr;
+          if (destination !== lastDestination || entry === undefined) {
+            entry = this.#sockaddr(destination);
+            entry.address ??= libc.addressOf(entry.sockaddr);
+            lastDestination = destination;
+          }
+          batch.set(i, p.bytes, entry.sockaddr, entry.address!);
         }
       }
       // `packets` keeps every packet alive for the duration of this synchronous call.
-      const r = libc.sendmmsg!(fd, batch.view(count), count, libc.constants.MSG_DONTWAIT);
+      const r = libc.sendmmsg!(fd, batch.view(count), count, flags);
       if (r <= 0) {
         // 0 for a non-empty batch should not happen; report it as backpressure rather than loop.
         const p = packets[sent];
         const errno = r < 0 ? -r : libc.constants.errno.EAGAIN;
-        throw this.#sendError('sendmmsg', errno, p.bytes.length, p.destination, sockaddrs[0], sent);
+        const sa = p.destination === undefined ? null : this.#sockaddr(p.destination).sockaddr;
+        throw this.#sendError('sendmmsg', errno, p.bytes.length, p.destination, sa, sent);
       }
       // A short count means message #r failed; the next round retries it and reports its errno.
       sent += r;
     }
-    return sent;
+    return sent - start;
   }
 
   /**
@@ -300,7 +322,32 @@ export class RawSocket implements Disposable, AsyncDisposable {
    * Several loops on one socket share its datagrams (each is read once).
    */
   receive(opts: ReceiveOptions = {}): AsyncGenerator<ReceivedDatagram, void, undefined> {
+    if (this.#receiver === undefined && !this.#closed) this.#receiver = MmsgReceiver.open(this.#libc, this.#fd.fd) ?? null;
     return receiveLoop({ closed: () => this.#closed, tryReceive: () => this.#tryReceive(), waitReadable: (ms, signal) => this.#waitReadable(ms, signal) }, opts);
+  }
+
+  /**
+   * One non-blocking read for a caller that runs its own loop (the raw transport): the next
+   * datagram, or undefined when none is queued (or the socket is closed). Throws on errors.
+   */
+  tryReceive(): ReceivedDatagram | undefined {
+    if (this.#closed) return undefined;
+    if (this.#receiver === undefined) this.#receiver = MmsgReceiver.open(this.#libc, this.#fd.fd) ?? null;
+    return this.#tryReceive();
+  }
+
+  /** Wait (at most one poll slice, or `remainingMs`) until the socket may be readable, is closed, or `signal` aborts. */
+  waitReadable(remainingMs: number, signal?: AbortSignal): Promise<void> {
+    return this.#waitReadable(remainingMs, signal);
+  }
+
+  /**
+   * Datagrams the kernel dropped for this socket because its receive queue was full (Linux:
+   * the socket's `drops` in /proc/net/raw or raw6); undefined where that cannot be read.
+   */
+  dropped(): number | undefined {
+    if (this.#closed) return undefined;
+    return socketDrops(this.#fd.fd, this.family);
   }
 
   /** Close the socket. Idempotent. Pending receive loops end at once; the fd itself is released as soon as no poll uses it. */
@@ -332,6 +379,7 @@ export class RawSocket implements Disposable, AsyncDisposable {
 
   /** One non-blocking recvfrom; undefined when nothing is queued. */
   #tryReceive(): ReceivedDatagram | undefined {
+    if (this.#receiver) return this.#tryReceiveMany(this.#receiver);
     const libc = this.#libc;
     const c = libc.constants;
     const buf = (this.#receiveBuffer ??= Buffer.alloc(RECEIVE_BUFFER_SIZE));
@@ -354,6 +402,41 @@ export class RawSocket implements Disposable, AsyncDisposable {
       if (errno === c.errno.EAGAIN || errno === c.errno.EINTR) return undefined;
       // Errors reported for earlier sends (ICMP unreachable on a connected socket...) are
       // consumed by this read; they are not about receiving, so keep going.
+      if (SOFT_RECEIVE_ERRORS.has(libc.errnoName(errno))) continue;
+      throw makeError(libc, 'recvfrom', errno, { family: this.family, protocol: this.protocol });
+    }
+  }
+
+  /** The next datagram of the last recvmmsg, reading another batch when they are used up; undefined when nothing is queued. */
+  #tryReceiveMany(receiver: MmsgReceiver): ReceivedDatagram | undefined {
+    const libc = this.#libc;
+    const c = libc.constants;
+    for (;;) {
+      if (this.#next < this.#queued) {
+        const slot = receiver.slot(this.#next++);
+        const bytes = Buffer.allocUnsafe(slot.data.length);
+        slot.data.copy(bytes);
+        const from = decodeSockaddr(c, slot.name, slot.nameLength);
+        return {
+          bytes,
+          from: from?.address ?? '',
+          family: this.family,
+          includesIpHeader: this.family === 4,
+          receivedAt: this.#arrivals.local(slot.seconds, slot.nanoseconds) ?? this.#readAt,
+        };
+      }
+      receiver.settle();
+      const n = receiver.read(this.#fd.fd);
+      if (n > 0) {
+        this.#queued = n;
+        this.#next = 0;
+        this.#arrivals.anchor(wallClockNs);
+        this.#readAt = wallClockNs();
+        continue;
+      }
+      if (n === 0 || n === -c.errno.EINTR) return undefined;
+      const errno = -n;
+      // As with recvfrom: errors reported for earlier sends are consumed by this read; keep going.
       if (SOFT_RECEIVE_ERRORS.has(libc.errnoName(errno))) continue;
       throw makeError(libc, 'recvfrom', errno, { family: this.family, protocol: this.protocol });
     }
@@ -417,6 +500,22 @@ export class RawSocket implements Disposable, AsyncDisposable {
       ...(index !== undefined && { index }),
     });
   }
+}
+
+/** The `drops` column of this socket's row in /proc/net/raw (raw6), found by the socket's inode. */
+function socketDrops(fd: number, family: 4 | 6): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    const inode = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`))?.[1];
+    if (inode === undefined) return undefined;
+    for (const line of readFileSync(family === 4 ? '/proc/net/raw' : '/proc/net/raw6', 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields[9] === inode) return Number(fields[12]);
+    }
+  } catch {
+    // /proc not mounted, or the table changed shape: unknown.
+  }
+  return undefined;
 }
 
 const SOFT_RECEIVE_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EMSGSIZE', 'EPROTO']);

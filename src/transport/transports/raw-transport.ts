@@ -35,6 +35,7 @@ import { backoff, backpressurePolicy, isBackpressure, retryOnBackpressure, type 
 import { nowNs, outgoing, type Outgoing } from './outgoing.js';
 import type { IpFacts } from '../ip-header.js';
 import { compileFilter, decodeReceived, releasing } from '../request/received.js';
+import { RECEIVE_BURST } from '../socket/receive-loop.js';
 import { SourceCache } from './route.js';
 import { leavesSourceOutOf, withSourceFilled } from './source.js';
 import { includesHeader, IPV6_EXTENSION_HEADERS, sendSocket } from './send-socket.js';
@@ -87,6 +88,34 @@ export interface RawTransportOptions {
   readonly context?: PreflightContextInput;
 }
 
+/** What a raw receive read, and what the kernel dropped before it could. */
+export interface RawReceiveStats {
+  /** Datagrams read from the sockets (before the filter). */
+  readonly received: number;
+  /**
+   * Datagrams the kernel dropped on these sockets because their receive queue was full (Linux,
+   * from /proc/net/raw and raw6); undefined where the OS does not say. Raise the transport's
+   * `receiveBufferSize` when it is not 0.
+   */
+  readonly dropped: number | undefined;
+}
+
+export interface RawReceiveOptions extends TransportReceiveOptions {
+  /** Called once when the iteration ends (normally, by break, or by an error), before the sockets close. */
+  readonly onStats?: (stats: RawReceiveStats) => void;
+}
+
+/** Sum of the sockets' drop counters; undefined if any cannot be read. */
+function droppedOn(sockets: readonly { socket: TransportSocket }[]): number | undefined {
+  let sum = 0;
+  for (const { socket } of sockets) {
+    const d = socket instanceof RawSocket ? socket.dropped() : undefined;
+    if (d === undefined) return undefined;
+    sum += d;
+  }
+  return sum;
+}
+
 /** Which raw sockets a RawTransport uses: POSIX ones (RawSocket) or Winsock ones (WindowsRawSocket). */
 export type RawSocketBackend = 'posix' | 'winsock';
 
@@ -132,6 +161,26 @@ interface Plan {
   readonly destination: string;
   readonly family: 4 | 6;
   readonly notHonoured: readonly NotHonoured[];
+}
+
+/** What sendMany decided for one packet object: checked, planned, and the datagram handed to the socket. */
+interface Decision {
+  readonly out: Outgoing;
+  /** The first index the packet object appeared at. */
+  readonly index: number;
+  readonly findings: readonly Finding[];
+  plan: Plan | undefined;
+  datagram: OutgoingDatagram | undefined;
+}
+
+function isStep(p: Sendable): boolean {
+  return !(p instanceof Uint8Array) && typeof (p as StepBase).encode === 'function';
+}
+
+/** `datagrams[start..end)` on one socket; RawSocket takes the range without a copy. */
+function sendRange(socket: TransportSocket, datagrams: readonly OutgoingDatagram[], start: number, end: number): number {
+  if (socket instanceof RawSocket) return socket.sendMany(datagrams, {}, start, end);
+  return socket.sendMany(start === 0 && end === datagrams.length ? datagrams : datagrams.slice(start, end));
 }
 
 export class RawTransport implements Transport {
@@ -188,73 +237,103 @@ export class RawTransport implements Transport {
     this.#check('send');
     const force = !!(this.#options.force || options.force);
     // Pre-flight for the whole batch before any system call: a refused packet refuses the batch.
-    const outs: Outgoing[] = [];
+    // Decided once per packet object: the same Uint8Array (or { bytes, firstLayer } object)
+    // given again in this call shares the first one's findings, notes, socket and datagram, so a
+    // batch of one datagram repeated costs a map lookup per packet. Builder steps are encoded
+    // (and checked) each time.
+    const decided = new Map<object, Decision>();
+    const order: Decision[] = [];
+    const fresh: Decision[] = [];
     const findings: (Finding & { index: number })[] = [];
+    // The packet before: a batch of one object repeated skips even the map lookup.
+    let lastPacket: Sendable | undefined;
+    let last: Decision | undefined;
     for (const p of packets) {
-      const index = outs.length;
-      const out = outgoing(leavesSourceOutOf(p) ? await this.#sourced(p as StepBase) : p);
-      let found: Finding[];
-      try {
-        found = this.#preflight(out, undefined, force, index);
-      } catch (error) {
-        // Nothing has been sent yet: say which packet is at fault.
-        if (error instanceof TransportArgumentError) throw new TransportArgumentError(`packets[${index}]: ${error.argument}`, error.value, error.allowed);
-        throw error;
+      const index = order.length;
+      let d: Decision | undefined = p === lastPacket ? last : undefined;
+      if (d === undefined) {
+        const step = isStep(p);
+        d = step ? undefined : decided.get(p);
+        if (d === undefined) {
+          const out = outgoing(leavesSourceOutOf(p) ? await this.#sourced(p as StepBase) : p);
+          let found: Finding[];
+          try {
+            found = this.#preflight(out, undefined, force, index);
+          } catch (error) {
+            // Nothing has been sent yet: say which packet is at fault.
+            if (error instanceof TransportArgumentError) throw new TransportArgumentError(`packets[${index}]: ${error.argument}`, error.value, error.allowed);
+            throw error;
+          }
+          d = { out, index, findings: found, plan: undefined, datagram: undefined };
+          if (!step) decided.set(p, d);
+          fresh.push(d);
+        }
+        // Steps are encoded each time: never reused, not even when given twice in a row.
+        lastPacket = step ? undefined : p;
+        last = d;
       }
-      for (const f of found) findings.push({ ...f, index });
-      outs.push(out);
+      if (d.findings.length > 0) for (const f of d.findings) findings.push({ ...f, index });
+      order.push(d);
     }
-    const plans: Plan[] = [];
-    for (const out of outs) {
+    for (const d of fresh) {
       try {
-        plans.push(await this.#plan(out, undefined, force));
+        d.plan = await this.#plan(d.out, undefined, force);
       } catch (error) {
         // Nothing has been sent yet: say which packet is at fault.
-        if (error instanceof TransportArgumentError) throw new TransportArgumentError(`packets[${plans.length}]: ${error.argument}`, error.value, error.allowed);
+        if (error instanceof TransportArgumentError) throw new TransportArgumentError(`packets[${d.index}]: ${error.argument}`, error.value, error.allowed);
         throw error;
       }
+      d.datagram = { bytes: d.plan.payload, destination: d.plan.destination };
     }
     const startedAt = nowNs();
     let bytes = 0;
     let retries = 0;
     let calls = 0;
     const notHonoured: (NotHonoured & { index: number })[] = [];
-    plans.forEach((p, index) => {
-      for (const n of p.notHonoured) notHonoured.push({ ...n, index });
-    });
+    const n = order.length;
+    const datagrams: OutgoingDatagram[] = new Array<OutgoingDatagram>(n);
+    const sockets: TransportSocket[] = new Array<TransportSocket>(n);
+    for (let index = 0; index < n; index++) {
+      const d = order[index];
+      const plan = d.plan!;
+      if (plan.notHonoured.length > 0) for (const x of plan.notHonoured) notHonoured.push({ ...x, index });
+      datagrams[index] = d.datagram!;
+      sockets[index] = plan.socket;
+      bytes += plan.payload.length;
+    }
     // Consecutive packets for the same socket go out in one batch (sendmmsg on Linux).
-    for (let start = 0; start < plans.length; ) {
-      const socket = plans[start].socket;
+    for (let start = 0; start < n; ) {
+      const socket = sockets[start];
       let end = start + 1;
-      while (end < plans.length && plans[end].socket === socket) end++;
-      const run = plans.slice(start, end).map((p) => ({ bytes: p.payload, destination: p.destination }));
+      while (end < n && sockets[end] === socket) end++;
       // On backpressure, wait and resume after the packets already sent. The retry budget is
       // per stall: any progress starts it afresh.
-      let done = 0;
+      let done = start;
       let stalled = 0;
-      while (done < run.length) {
+      while (done < end) {
         try {
-          calls += Math.ceil((run.length - done) / SENDMMSG_BATCH);
-          done += socket.sendMany(done === 0 ? run : run.slice(done));
+          calls += Math.ceil((end - done) / SENDMMSG_BATCH);
+          done += sendRange(socket, datagrams, done, end);
         } catch (error) {
-          if (error instanceof TransportError && error.index !== undefined && error.index > 0) {
-            done += error.index;
+          // RawSocket counts `index` from the start of `datagrams`; other sockets from `done`.
+          const at = error instanceof TransportError && error.index !== undefined ? (socket instanceof RawSocket ? error.index : done + error.index) : done;
+          if (at > done) {
+            done = at;
             stalled = 0;
           }
           if (!isBackpressure(error) || stalled >= this.#policy.maxRetries) {
-            throw error instanceof TransportError ? reindexed(error, start + done) : error;
+            throw error instanceof TransportError ? reindexed(error, done) : error;
           }
           await backoff(this.#policy, stalled++);
           retries++;
         }
       }
-      for (let i = start; i < end; i++) bytes += plans[i].payload.length;
       start = end;
     }
-    return { sent: plans.length, bytes, retries, calls, notHonoured, findings, startedAt, endedAt: nowNs() };
+    return { sent: n, bytes, retries, calls, notHonoured, findings, startedAt, endedAt: nowNs() };
   }
 
-  receive(options: TransportReceiveOptions = {}): AsyncIterable<ReceivedPacket> {
+  receive(options: RawReceiveOptions = {}): AsyncIterable<ReceivedPacket> {
     this.#check('receive');
     validateReceive(options);
     const explicit = options.protocols !== undefined;
@@ -278,7 +357,66 @@ export class RawTransport implements Transport {
     }
     for (const s of sockets) this.#receivers.add(s.socket);
     const deadline = options.timeoutMs === undefined ? undefined : performance.now() + options.timeoutMs;
-    return releasing(this.#receiveLoop(sockets, options, deadline), () => this.#release(sockets));
+    // What was read and what the kernel dropped, reported once when the iteration ends (before the sockets close).
+    const tally = { received: 0 };
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      try {
+        if (options.onStats) options.onStats({ received: tally.received, dropped: droppedOn(sockets) });
+      } finally {
+        this.#release(sockets);
+      }
+    };
+    const direct = sockets.every((s) => s.socket instanceof RawSocket);
+    const loop = direct ? this.#receiveDirect(sockets as { socket: RawSocket; spec: ListenSpec }[], options, deadline, tally, finish) : this.#receiveLoop(sockets, options, deadline, tally, finish);
+    return releasing(loop, finish);
+  }
+
+  /**
+   * The receive loop on POSIX sockets: reads them in turn without waiting (recvmmsg batches on
+   * Linux) and waits for readability only when all are empty, so a flood costs one decode and
+   * one yield per packet, no promise per socket read.
+   */
+  async *#receiveDirect(
+    sockets: readonly { socket: RawSocket; spec: ListenSpec }[],
+    options: TransportReceiveOptions,
+    deadline: number | undefined,
+    tally: { received: number },
+    finish: () => void,
+  ): AsyncGenerator<ReceivedPacket, void, undefined> {
+    const filter = compileFilter(options.filter);
+    let count = 0;
+    let burst = 0;
+    try {
+      for (;;) {
+        options.signal?.throwIfAborted();
+        let got = false;
+        for (const { socket, spec } of sockets) {
+          if (socket.closed) return;
+          const d = socket.tryReceive();
+          if (d === undefined) continue;
+          got = true;
+          tally.received++;
+          const received = decodeReceived({ bytes: d.bytes, includesIpHeader: d.includesIpHeader, family: d.family, protocol: spec.protocol, from: d.from, receivedAt: d.receivedAt });
+          if (filter && !filter(received)) continue;
+          yield received;
+          if (options.count !== undefined && ++count >= options.count) return;
+        }
+        if (got) {
+          // Under a flood, reads never wait; let timers and I/O run now and then.
+          if (++burst % RECEIVE_BURST === 0) await new Promise((resolve) => setImmediate(resolve));
+          if (deadline !== undefined && performance.now() >= deadline) return;
+          continue;
+        }
+        const remaining = deadline === undefined ? Infinity : deadline - performance.now();
+        if (remaining <= 0) return;
+        await Promise.race(sockets.map(({ socket }) => socket.waitReadable(remaining, options.signal)));
+      }
+    } finally {
+      finish();
+    }
   }
 
   async close(): Promise<void> {
@@ -298,6 +436,8 @@ export class RawTransport implements Transport {
     sockets: readonly { socket: TransportSocket; spec: ListenSpec }[],
     options: TransportReceiveOptions,
     deadline: number | undefined,
+    tally: { received: number },
+    finish: () => void,
   ): AsyncGenerator<ReceivedPacket, void, undefined> {
     const filter = compileFilter(options.filter);
     type Step = { index: number; result?: IteratorResult<ReceivedDatagram>; error?: unknown };
@@ -329,6 +469,7 @@ export class RawTransport implements Transport {
         }
         arm(step.index);
         const d = step.result!.value;
+        tally.received++;
         const { spec } = sockets[step.index];
         const received = decodeReceived({
           bytes: d.bytes,
@@ -343,7 +484,7 @@ export class RawTransport implements Transport {
         if (options.count !== undefined && ++count >= options.count) return;
       }
     } finally {
-      this.#release(sockets);
+      finish();
     }
   }
 

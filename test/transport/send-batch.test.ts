@@ -1,0 +1,117 @@
+/**
+ * The batched send path: sendmmsg slots prepared once and rewritten only when their packet
+ * changes, and pre-flight decided once per packet object in Transport.sendMany. What must hold:
+ * every datagram arrives with its own bytes, in order, however the same objects are mixed and
+ * repeated across calls; and the findings and notes are the same as one send() per packet.
+ * Loopback only (127.0.0.1), the ordering check inside a fresh network namespace.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ipv4 } from '../../src/builders/packet.js';
+import { openTransport } from '../../src/transport/index.js';
+import { PreflightError } from '../../src/transport/preflight/preflight.js';
+import { freshId, requireRaw, ROOT } from './helpers.js';
+import { cli, ensureBuilt } from './built-cli.js';
+
+beforeAll(ensureBuilt, 200_000);
+
+const INDEX = JSON.stringify(join(ROOT, 'dist', 'src', 'index.js'));
+
+/**
+ * Inside `unshare --net`: five datagrams of different lengths (protocol 253, tagged by their
+ * first payload byte) mixed at random into batches, sent by RawSocket.sendMany and by
+ * Transport.sendMany, several calls each (so slots are reused with other packets); a raw socket
+ * for 253 reads them back. Prints the tags sent and the tags received, in order.
+ */
+const ORDER = `import { RawSocket, openTransport, ipv4 } from ${INDEX};
+const objects = [0, 1, 2, 3, 4].map((tag) => ipv4({ src: '127.0.0.1', dst: '127.0.0.1', id: tag + 1, protocol: 253 }).payload(new Uint8Array(10 + tag * 7).fill(tag)).encode());
+let seed = 7;
+const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) % 5);
+const listener = RawSocket.open({ family: 4, protocol: 253, receiveBufferSize: 8 << 20 });
+const socket = RawSocket.open({ family: 4, protocol: 255 });
+const transport = openTransport({ kind: 'raw' });
+const sent = [];
+for (let call = 0; call < 6; call++) {
+  // Runs of one object, then single ones: slots keep a packet, then change.
+  const tags = Array.from({ length: 1500 }, (_, i) => (i < 700 ? call % 5 : random()));
+  sent.push(...tags);
+  if (call % 2) socket.sendMany(tags.map((t) => ({ bytes: objects[t], destination: '127.0.0.1' })));
+  else await transport.sendMany(tags.map((t) => objects[t]));
+}
+const received = [];
+for await (const d of listener.receive({ timeoutMs: 300 })) received.push(d.bytes[20] + (d.bytes.length === 30 + d.bytes[20] * 7 ? 0 : 100));
+socket.close();
+listener.close();
+await transport.close();
+console.log(JSON.stringify({ sent, received }));
+`;
+
+describe('batched sending', () => {
+  it('every datagram arrives with its own bytes, in order, with slots reused across calls (own network namespace)', async (ctx) => {
+    requireRaw(ctx);
+    const dir = mkdtempSync(join(tmpdir(), 'rawcraft-batch-'));
+    try {
+      writeFileSync(join(dir, 'order.mjs'), ORDER);
+      const run = spawnSync('unshare', ['--net', 'sh', '-c', `ip link set lo up && exec "${process.execPath}" order.mjs`], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+      if (run.error || (run.status !== 0 && /unshare|Operation not permitted/.test(run.stderr))) {
+        if (process.env.CI === 'true') throw new Error(`cannot create a network namespace: ${run.error?.message ?? run.stderr}`);
+        ctx.skip(`cannot create a network namespace: ${run.error?.message ?? run.stderr}`);
+      }
+      expect(run.status, run.stderr).toBe(0);
+      const { sent, received } = JSON.parse(run.stdout) as { sent: number[]; received: number[] };
+      expect(sent.length).toBe(9000);
+      expect(received).toEqual(sent);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('findings and notes for repeated packet objects are those of one send() per packet (to 127.0.0.1)', async (ctx) => {
+    requireRaw(ctx);
+    // A Windows server context: raw TCP draws a warning there, which does not block.
+    await using t = openTransport({ kind: 'raw', context: { platform: 'windows-server-2022', privileges: true, interfaces: ['127.0.0.1/8'] } });
+    const syn = ipv4({ src: '127.0.0.1', dst: '127.0.0.1', id: freshId() }).tcp({ srcPort: 41000, dstPort: 9 }).encode();
+    const echo = ipv4({ src: '127.0.0.1', dst: '127.0.0.1', id: freshId() }).icmp({ type: 'echo-request', id: 3, seq: 1 }).encode();
+    const lying = { bytes: ipv4({ src: '127.0.0.1', dst: '127.0.0.1', id: freshId(), protocol: 254, totalLength: 99 }).payload('x').encode(), firstLayer: 'ipv4' };
+    const batch = [syn, echo, syn, syn, lying, echo, lying];
+    const many = await t.sendMany(batch);
+    const one = [];
+    for (const p of batch) one.push(await t.send(p));
+    expect(many.sent).toBe(batch.length);
+    expect(many.findings).toEqual(one.flatMap((r, index) => (r.findings ?? []).map((f) => ({ ...f, index }))));
+    expect(many.notHonoured).toEqual(one.flatMap((r, index) => r.notHonoured.map((n) => ({ ...n, index }))));
+    expect(many.findings?.map((f) => f.index)).toEqual([0, 2, 3]);
+    expect(many.notHonoured.map((n) => [n.index, n.field])).toEqual([[4, 'totalLength'], [6, 'totalLength']]);
+  });
+
+  it('a refused packet object repeated in a batch is refused at its first place, before anything is sent', async () => {
+    await using t = openTransport({ kind: 'raw', context: { platform: 'windows-11', privileges: true, interfaces: ['127.0.0.1/8'] } });
+    const syn = ipv4({ src: '127.0.0.1', dst: '127.0.0.1', id: freshId() }).tcp({ srcPort: 41001, dstPort: 9 }).encode();
+    const echo = ipv4({ src: '127.0.0.1', dst: '127.0.0.1', id: freshId() }).icmp({ type: 'echo-request', id: 4, seq: 1 }).encode();
+    const error = await t.sendMany([echo, echo, syn, echo, syn]).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(PreflightError);
+    expect((error as PreflightError).index).toBe(2);
+  });
+
+  it('rawcraft send FILE --count N sends in chunks: a refused packet fails in every repeat, the others all go (to 127.0.0.1)', (ctx) => {
+    requireRaw(ctx);
+    const ok = (n: number) => ipv4({ src: '127.0.0.1', dst: '127.0.0.1' }).udp({ dstPort: 9 }).payload(new Uint8Array(n).fill(0xab)).encode().toString('hex');
+    // A source on no local interface: Windows 10 drops such UDP datagrams, so pre-flight refuses it (it is never sent).
+    const foreign = ipv4({ src: '192.0.2.9', dst: '127.0.0.1' }).udp({ dstPort: 9 }).payload(new Uint8Array([1])).encode().toString('hex');
+    const dir = mkdtempSync(join(tmpdir(), 'rawcraft-batch-cli-'));
+    try {
+      const file = join(dir, 'four.hex');
+      writeFileSync(file, [ok(1), ok(2), foreign, ok(3)].join('\n') + '\n');
+      // 12,000 packets: three chunks of 4096 and a part, so chunks start in the middle of the input.
+      const r = cli(['send', file, '--count', '3000', '--platform', 'windows-10', '--json']);
+      expect(r.status).toBe(1);
+      expect(JSON.parse(r.stdout)).toMatchObject({ sent: 9000, failed: 3000, failures: { E_PREFLIGHT: 3000 }, bytes: 3000 * (29 + 30 + 31) });
+      expect(r.stderr).toMatch(/^rawcraft: send: packet 2: pre-flight refused .*WIN_UDP_SOURCE_NOT_LOCAL/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
