@@ -1,6 +1,7 @@
 /**
  * Code blocks of the guides that show a file kept elsewhere: a block right after
- * `<!-- mirrors PATH#REGION -->` must be that file's `// #region REGION` ... `// #endregion`
+ * `<!-- mirrors PATH -->` must be that whole file; after `<!-- mirrors PATH#REGION -->`, that
+ * file's `// #region REGION` ... `// #endregion`
  * (dedented), the block's own `import` lines aside (a block imports from 'rawcraft' so that
  * snippets.test.ts can compile it alone; the file imports once, at its top). A ```typescript
  * block instead of ```ts is not compiled alone (it imports a file the guide showed before), only
@@ -17,7 +18,8 @@ interface Mirror {
   readonly doc: string;
   readonly line: number;
   readonly path: string;
-  readonly region: string;
+  /** A `// #region` of a TypeScript file; undefined: the whole file (a scenario, say). */
+  readonly region: string | undefined;
   readonly code: string;
 }
 
@@ -25,10 +27,10 @@ function mirrorsIn(doc: string): Mirror[] {
   const lines = readFileSync(join(ROOT, doc), 'utf8').split('\n');
   const found: Mirror[] = [];
   lines.forEach((line, i) => {
-    const m = /^<!-- mirrors (\S+)#(\S+) -->$/.exec(line.trim());
+    const m = /^<!-- mirrors ([^\s#]+)(?:#(\S+))? -->$/.exec(line.trim());
     if (!m) return;
     const open = lines.findIndex((l, j) => j > i && l.trim() !== '');
-    if (!/^```(ts|typescript)\s*$/.test(lines[open])) throw new Error(`${doc}:${i + 1}: a mirrors comment must be followed by a \`\`\`ts block`);
+    if (!/^```\w+\s*$/.test(lines[open])) throw new Error(`${doc}:${i + 1}: a mirrors comment must be followed by a code block`);
     const close = lines.findIndex((l, j) => j > open && /^```\s*$/.test(l));
     found.push({ doc, line: i + 1, path: m[1], region: m[2], code: lines.slice(open + 1, close).join('\n') });
   });
@@ -60,9 +62,15 @@ const MIRRORS = docs.flatMap(mirrorsIn);
 describe('code blocks that mirror examples and tests', () => {
   it('are found', () => {
     expect(MIRRORS.filter((m) => m.doc === 'docs/guide-scripting.md').length).toBeGreaterThanOrEqual(6);
+    expect(MIRRORS.filter((m) => m.doc === 'docs/writing-a-transport.md').length).toBe(2);
+    expect(MIRRORS.filter((m) => m.doc === 'docs/guide-ci-traffic.md').length).toBe(1);
   });
   for (const m of MIRRORS) {
-    it(`${m.doc}:${m.line} is ${m.path}#${m.region}`, () => {
+    it(`${m.doc}:${m.line} is ${m.path}${m.region ? `#${m.region}` : ''}`, () => {
+      if (m.region === undefined) {
+        expect(m.code.trim()).toBe(readFileSync(join(ROOT, m.path), 'utf8').trim());
+        return;
+      }
       expect(withoutImports(m.code)).toBe(region(m.path, m.region));
       // The block imports from the package (or Node, ts-pattern, a file the guide showed), as a reader would.
       for (const spec of m.code.matchAll(/ from '([^']+)';/g)) expect(spec[1]).toMatch(/^(rawcraft|ts-pattern|node:.+|\.\/.+)$/);
