@@ -127,12 +127,15 @@ export class LinkTransport implements Transport {
   async sendMany(packets: Iterable<Sendable>, options?: SendOptions): Promise<SendManyResult> {
     if (this.#closed) throw new TransportClosedError(this.kind, 'send');
     const startedAt = nowNs();
-    const frames: Uint8Array[] = [];
+    const frames: Uint8Array[] = Array.isArray(packets) ? new Array<Uint8Array>(packets.length) : [];
+    // Where the interface changes: runs[k] starts at starts[k] and goes out on ifaces[k].
+    const starts: number[] = [];
     const ifaces: string[] = [];
     const known = new Map<object, { iface: string; frame: Uint8Array }>();
     let lastPacket: Sendable | undefined;
     let last: { iface: string; frame: Uint8Array } | undefined;
     let bytes = 0;
+    let n = 0;
     for (const p of packets) {
       let d = p === lastPacket ? last : undefined;
       if (d === undefined) {
@@ -143,24 +146,28 @@ export class LinkTransport implements Transport {
             const { iface, frame } = await this.#prepare(p, options?.destination);
             d = { iface, frame };
           } catch (error) {
-            if (error instanceof LinkError) throw new LinkError(error.code, `${error.operation} (packet ${frames.length}; 0 sent before it)`, error.detail, error.remedy, error.iface);
+            if (error instanceof LinkError) throw new LinkError(error.code, `${error.operation} (packet ${n}; 0 sent before it)`, error.detail, error.remedy, error.iface);
             throw error;
           }
           if (!step) known.set(p, d);
         }
         lastPacket = step ? undefined : p;
         last = d;
+        if (ifaces.length === 0 || ifaces[ifaces.length - 1] !== d.iface) {
+          starts.push(n);
+          ifaces.push(d.iface);
+        }
       }
-      frames.push(d.frame);
-      ifaces.push(d.iface);
+      frames[n++] = d.frame;
       bytes += d.frame.length;
     }
+    frames.length = n;
     let retries = 0;
     let calls = 0;
-    for (let start = 0; start < frames.length; ) {
-      const iface = ifaces[start];
-      let end = start + 1;
-      while (end < frames.length && ifaces[end] === iface) end++;
+    for (let k = 0; k < starts.length; k++) {
+      const iface = ifaces[k];
+      const start = starts[k];
+      const end = k + 1 < starts.length ? starts[k + 1] : n;
       const fast = this.#fastSender(iface);
       if (fast) {
         calls += Math.ceil((end - start) / 1024);
@@ -177,9 +184,8 @@ export class LinkTransport implements Transport {
         }
         calls += end - start;
       }
-      start = end;
     }
-    return { sent: frames.length, bytes, retries, calls, notHonoured: [], startedAt, endedAt: nowNs() };
+    return { sent: n, bytes, retries, calls, notHonoured: [], startedAt, endedAt: nowNs() };
   }
 
   /** Frames as they arrive on the interface, decoded from its link type; listening starts at this call. */

@@ -242,14 +242,15 @@ export class RawTransport implements Transport {
     // batch of one datagram repeated costs a map lookup per packet. Builder steps are encoded
     // (and checked) each time.
     const decided = new Map<object, Decision>();
-    const order: Decision[] = [];
+    const order: Decision[] = Array.isArray(packets) ? new Array<Decision>(packets.length) : [];
+    let count = 0;
     const fresh: Decision[] = [];
     const findings: (Finding & { index: number })[] = [];
     // The packet before: a batch of one object repeated skips even the map lookup.
     let lastPacket: Sendable | undefined;
     let last: Decision | undefined;
     for (const p of packets) {
-      const index = order.length;
+      const index = count;
       let d: Decision | undefined = p === lastPacket ? last : undefined;
       if (d === undefined) {
         const step = isStep(p);
@@ -273,8 +274,9 @@ export class RawTransport implements Transport {
         last = d;
       }
       if (d.findings.length > 0) for (const f of d.findings) findings.push({ ...f, index });
-      order.push(d);
+      order[count++] = d;
     }
+    order.length = count;
     for (const d of fresh) {
       try {
         d.plan = await this.#plan(d.out, undefined, force);
