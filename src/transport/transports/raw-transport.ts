@@ -164,14 +164,22 @@ interface Plan {
 }
 
 /** What sendMany decided for one packet object: checked, planned, and the datagram handed to the socket. */
+/**
+ * What sendMany decided for one packet object: checked, planned, and (being an OutgoingDatagram
+ * once planned) what the socket is handed, so the batch needs one array, not three.
+ */
 interface Decision {
   readonly out: Outgoing;
   /** The first index the packet object appeared at. */
   readonly index: number;
   readonly findings: readonly Finding[];
   plan: Plan | undefined;
-  datagram: OutgoingDatagram | undefined;
+  /** The plan's payload and destination (empty until planned). */
+  bytes: Uint8Array;
+  destination: string | undefined;
 }
+
+const UNPLANNED = new Uint8Array(0);
 
 function isStep(p: Sendable): boolean {
   return !(p instanceof Uint8Array) && typeof (p as StepBase).encode === 'function';
@@ -242,14 +250,17 @@ export class RawTransport implements Transport {
     // batch of one datagram repeated costs a map lookup per packet. Builder steps are encoded
     // (and checked) each time.
     const decided = new Map<object, Decision>();
-    const order: Decision[] = Array.isArray(packets) ? new Array<Decision>(packets.length) : [];
+    // An indexed loop over an array: for-of's iterator in this async function costs more than the rest of the per-packet work.
+    const list: readonly Sendable[] = Array.isArray(packets) ? packets : [...packets];
+    const order: Decision[] = [];
     let count = 0;
     const fresh: Decision[] = [];
     const findings: (Finding & { index: number })[] = [];
     // The packet before: a batch of one object repeated skips even the map lookup.
     let lastPacket: Sendable | undefined;
     let last: Decision | undefined;
-    for (const p of packets) {
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i];
       const index = count;
       let d: Decision | undefined = p === lastPacket ? last : undefined;
       if (d === undefined) {
@@ -265,7 +276,7 @@ export class RawTransport implements Transport {
             if (error instanceof TransportArgumentError) throw new TransportArgumentError(`packets[${index}]: ${error.argument}`, error.value, error.allowed);
             throw error;
           }
-          d = { out, index, findings: found, plan: undefined, datagram: undefined };
+          d = { out, index, findings: found, plan: undefined, bytes: UNPLANNED, destination: undefined };
           if (!step) decided.set(p, d);
           fresh.push(d);
         }
@@ -274,9 +285,9 @@ export class RawTransport implements Transport {
         last = d;
       }
       if (d.findings.length > 0) for (const f of d.findings) findings.push({ ...f, index });
-      order[count++] = d;
+      order.push(d);
+      count++;
     }
-    order.length = count;
     for (const d of fresh) {
       try {
         d.plan = await this.#plan(d.out, undefined, force);
@@ -285,7 +296,8 @@ export class RawTransport implements Transport {
         if (error instanceof TransportArgumentError) throw new TransportArgumentError(`packets[${d.index}]: ${error.argument}`, error.value, error.allowed);
         throw error;
       }
-      d.datagram = { bytes: d.plan.payload, destination: d.plan.destination };
+      d.bytes = d.plan.payload;
+      d.destination = d.plan.destination;
     }
     const startedAt = nowNs();
     let bytes = 0;
@@ -293,21 +305,16 @@ export class RawTransport implements Transport {
     let calls = 0;
     const notHonoured: (NotHonoured & { index: number })[] = [];
     const n = order.length;
-    const datagrams: OutgoingDatagram[] = new Array<OutgoingDatagram>(n);
-    const sockets: TransportSocket[] = new Array<TransportSocket>(n);
     for (let index = 0; index < n; index++) {
-      const d = order[index];
-      const plan = d.plan!;
+      const plan = order[index].plan!;
       if (plan.notHonoured.length > 0) for (const x of plan.notHonoured) notHonoured.push({ ...x, index });
-      datagrams[index] = d.datagram!;
-      sockets[index] = plan.socket;
       bytes += plan.payload.length;
     }
     // Consecutive packets for the same socket go out in one batch (sendmmsg on Linux).
     for (let start = 0; start < n; ) {
-      const socket = sockets[start];
+      const socket = order[start].plan!.socket;
       let end = start + 1;
-      while (end < n && sockets[end] === socket) end++;
+      while (end < n && order[end].plan!.socket === socket) end++;
       // On backpressure, wait and resume after the packets already sent. The retry budget is
       // per stall: any progress starts it afresh.
       let done = start;
@@ -315,9 +322,9 @@ export class RawTransport implements Transport {
       while (done < end) {
         try {
           calls += Math.ceil((end - done) / SENDMMSG_BATCH);
-          done += sendRange(socket, datagrams, done, end);
+          done += sendRange(socket, order, done, end);
         } catch (error) {
-          // RawSocket counts `index` from the start of `datagrams`; other sockets from `done`.
+          // RawSocket counts `index` from the start of `order`; other sockets from `done`.
           const at = error instanceof TransportError && error.index !== undefined ? (socket instanceof RawSocket ? error.index : done + error.index) : done;
           if (at > done) {
             done = at;
