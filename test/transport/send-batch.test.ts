@@ -24,7 +24,9 @@ const INDEX = JSON.stringify(join(ROOT, 'dist', 'src', 'index.js'));
  * Inside `unshare --net`: five datagrams of different lengths (protocol 253, tagged by their
  * first payload byte) mixed at random into batches, sent by RawSocket.sendMany and by
  * Transport.sendMany, several calls each (so slots are reused with other packets); a raw socket
- * for 253 reads them back. Prints the tags sent and the tags received, in order.
+ * for 253 reads them back; then datagrams changed in place between calls are sent again (a slot
+ * pointing at one, or holding a copy, must send the new bytes). Prints what was sent (first
+ * payload byte / length at the time of sending) and what was received, in order.
  */
 const ORDER = `import { RawSocket, openTransport, ipv4 } from ${INDEX};
 const objects = [0, 1, 2, 3, 4].map((tag) => ipv4({ src: '127.0.0.1', dst: '127.0.0.1', id: tag + 1, protocol: 253 }).payload(new Uint8Array(10 + tag * 7).fill(tag)).encode());
@@ -33,22 +35,32 @@ const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) % 5);
 const listener = RawSocket.open({ family: 4, protocol: 253, receiveBufferSize: 8 << 20 });
 const socket = RawSocket.open({ family: 4, protocol: 255 });
 const transport = openTransport({ kind: 'raw' });
+// A datagram is known by its first payload byte and its length, as they are when it is sent.
 const sent = [];
 const received = [];
+const TOTAL = 9000 + 8;
 // Read while sending (between calls), so the receive queue never has to hold more than one call.
 const reading = (async () => {
-  for await (const d of listener.receive({ timeoutMs: 3000 })) {
-    received.push(d.bytes[20] + (d.bytes.length === 30 + d.bytes[20] * 7 ? 0 : 100));
-    if (received.length === 9000) break;
+  for await (const d of listener.receive({ timeoutMs: 5000 })) {
+    received.push(d.bytes[20] + '/' + d.bytes.length);
+    if (received.length === TOTAL) break;
   }
 })();
-for (let call = 0; call < 6; call++) {
-  // Runs of one object, then single ones: slots keep a packet, then change.
-  const tags = Array.from({ length: 1500 }, (_, i) => (i < 700 ? call % 5 : random()));
-  sent.push(...tags);
+const send = async (call, tags) => {
+  sent.push(...tags.map((t) => objects[t][20] + '/' + objects[t].length));
   if (call % 2) socket.sendMany(tags.map((t) => ({ bytes: objects[t], destination: '127.0.0.1' })));
   else await transport.sendMany(tags.map((t) => objects[t]));
   while (received.length < sent.length) await new Promise((resolve) => setTimeout(resolve, 5));
+};
+for (let call = 0; call < 6; call++) {
+  // Runs of one object, then single ones: slots keep a packet (or a copy of it), then change.
+  await send(call, Array.from({ length: 1500 }, (_, i) => (i < 700 ? call % 5 : random())));
+}
+// Changed in place between calls: a slot that pointed at it, or held a copy of it, must send the new bytes.
+for (let call = 6; call < 8; call++) {
+  objects[call - 6][20] = 200 + call;
+  objects[2][20] = 100 + call;
+  await send(call, [call - 6, call - 6, 2, 3]);
 }
 await reading;
 socket.close();
@@ -69,8 +81,9 @@ describe('batched sending', () => {
         ctx.skip(`cannot create a network namespace: ${run.error?.message ?? run.stderr}`);
       }
       expect(run.status, run.stderr).toBe(0);
-      const { sent, received } = JSON.parse(run.stdout) as { sent: number[]; received: number[] };
-      expect(sent.length).toBe(9000);
+      const { sent, received } = JSON.parse(run.stdout) as { sent: string[]; received: string[] };
+      expect(sent.length).toBe(9008);
+      expect(sent.slice(-8)).toEqual(['206/30', '206/30', '106/44', '3/51', '207/37', '207/37', '107/44', '3/51']);
       expect(received).toEqual(sent);
     } finally {
       rmSync(dir, { recursive: true, force: true });

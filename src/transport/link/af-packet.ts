@@ -79,6 +79,7 @@ export class AfPacketSocket {
     let done = start;
     while (done < end) {
       const count = Math.min(SENDMMSG_MAX, end - done);
+      batch.begin();
       for (let i = 0; i < count; i++) batch.set(i, frames[done + i], null, 0n);
       // `frames` keeps every frame alive for the duration of this synchronous call.
       const r = libc.sendmmsg!(this.#fd, batch.view(count), count, flags);

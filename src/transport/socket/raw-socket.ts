@@ -288,6 +288,7 @@ export class RawSocket implements Disposable, AsyncDisposable {
     let sent = start;
     while (sent < end) {
       const count = Math.min(SENDMMSG_MAX, end - sent);
+      batch.begin();
       for (let i = 0; i < count; i++) {
         const p = packets[sent + i];
         const destination = p.destination;
