@@ -6,7 +6,10 @@
  *   encoded once and cached, so a send allocates nothing beyond the caller's packet. On Linux
  *   a datagram dropped by a full queue discipline only fails (ENOBUFS) with `reportDrops`.
  * - Receiving never blocks the event loop: poll(2) runs on koffi's worker thread in short
- *   slices, then recvfrom(2) with MSG_DONTWAIT drains what is there.
+ *   slices, then non-blocking reads drain what is there: recvmmsg(2) batches on Linux, each
+ *   datagram with the kernel's arrival stamp (receivedAt), recvfrom(2) elsewhere. dropped()
+ *   reads the kernel's count of datagrams a full receive queue refused.
+ * - Sending many: sendmmsg(2) on Linux, 1024 per call (send-many.ts).
  * - What the kernel delivers: IPv4 raw sockets include the IPv4 header, IPv6 raw sockets
  *   deliver only what follows the IPv6 header(s) (`includesIpHeader` says which).
  * - Pre-flight only when asked (`preflight` option): this is the byte-level layer, and the raw
