@@ -1,5 +1,6 @@
 /**
- * The `link` transport: whole frames through libpcap, sent exactly as built (no kernel rewrites
+ * The `link` transport: whole frames through libpcap (on Linux sent through an AF_PACKET socket,
+ * many per sendmmsg: af-packet.ts), sent exactly as built (no kernel rewrites
  * of the IP header, so wrong checksums, zero identifications and lying lengths go out as they
  * are), and frames received through a pcap-filter expression compiled into the kernel.
  *

@@ -271,7 +271,7 @@ export class RawSocket implements Disposable, AsyncDisposable {
    * sendmmsg(2) per 1024 datagrams on Linux, a sendto loop elsewhere. A failure throws a
    * TransportError whose `index` is the failing datagram; the ones before it were sent.
    * `start` and `end` send only `packets[start..end)` (indexes in errors still count from 0).
-   * Nothing is allocated per datagram: the same packet object sent again reuses its slot.
+   * Nothing is allocated and nothing called in C per datagram (send-many.ts: slots hold a copy, or point at a datagram sent again).
    */
   sendMany(packets: readonly OutgoingDatagram[], options: RawSendOptions = {}, start = 0, end = packets.length): number {
     // With pre-flight, the whole batch is checked before the first datagram is sent.
