@@ -148,6 +148,15 @@ codecs.forEach((codec, index) => {
 });
 
 /** Start an empty packet: `packet().ethernet().ipv4()...`. */
+/**
+ * Is this a step of rawcraft's builder (not some other object with an encode())? Its encode()
+ * gives the same bytes every time, which lets a transport encode and check a step given many
+ * times in one batch once.
+ */
+export function isBuilderStep(value: unknown): boolean {
+  return value instanceof PacketBuilder;
+}
+
 export function packet(): Step<'start'> {
   return START;
 }

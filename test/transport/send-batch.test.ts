@@ -97,14 +97,16 @@ describe('batched sending', () => {
     const syn = ipv4({ src: '127.0.0.1', dst: '127.0.0.1', id: freshId() }).tcp({ srcPort: 41000, dstPort: 9 }).encode();
     const echo = ipv4({ src: '127.0.0.1', dst: '127.0.0.1', id: freshId() }).icmp({ type: 'echo-request', id: 3, seq: 1 }).encode();
     const lying = { bytes: ipv4({ src: '127.0.0.1', dst: '127.0.0.1', id: freshId(), protocol: 254, totalLength: 99 }).payload('x').encode(), firstLayer: 'ipv4' };
-    const batch = [syn, echo, syn, syn, lying, echo, lying];
+    // A builder step given twice is decided once too: its findings still come for each index.
+    const step = ipv4({ src: '127.0.0.1', dst: '127.0.0.1', id: freshId() }).tcp({ srcPort: 41002, dstPort: 9 });
+    const batch = [syn, echo, syn, syn, lying, echo, lying, step, step];
     const many = await t.sendMany(batch);
     const one = [];
     for (const p of batch) one.push(await t.send(p));
     expect(many.sent).toBe(batch.length);
     expect(many.findings).toEqual(one.flatMap((r, index) => (r.findings ?? []).map((f) => ({ ...f, index }))));
     expect(many.notHonoured).toEqual(one.flatMap((r, index) => r.notHonoured.map((n) => ({ ...n, index }))));
-    expect(many.findings?.map((f) => f.index)).toEqual([0, 2, 3]);
+    expect(many.findings?.map((f) => f.index)).toEqual([0, 2, 3, 7, 8]);
     expect(many.notHonoured.map((n) => [n.index, n.field])).toEqual([[4, 'totalLength'], [6, 'totalLength']]);
   });
 

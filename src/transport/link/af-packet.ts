@@ -70,8 +70,8 @@ export class AfPacketSocket {
     return this.#fd < 0;
   }
 
-  /** `frames[start..end)`, in sendmmsg batches; stops at the first failure. */
-  sendMany(frames: readonly Uint8Array[], start = 0, end = frames.length): AfPacketResult {
+  /** Frames `frameAt(start)` .. `frameAt(end - 1)`, in sendmmsg batches; stops at the first failure. */
+  sendMany(frameAt: (index: number) => Uint8Array, start: number, end: number): AfPacketResult {
     const libc = this.#libc;
     if (this.#fd < 0) return { sent: 0, errno: libc.constants.errno.EBADF };
     const batch = (this.#batch ??= new MmsgBatch(libc, SENDMMSG_MAX));
@@ -80,8 +80,8 @@ export class AfPacketSocket {
     while (done < end) {
       const count = Math.min(SENDMMSG_MAX, end - done);
       batch.begin();
-      for (let i = 0; i < count; i++) batch.set(i, frames[done + i], null, 0n);
-      // `frames` keeps every frame alive for the duration of this synchronous call.
+      for (let i = 0; i < count; i++) batch.set(i, frameAt(done + i), null, 0n);
+      // The caller keeps every frame alive for the duration of this synchronous call.
       const r = libc.sendmmsg!(this.#fd, batch.view(count), count, flags);
       if (r <= 0) return { sent: done - start, errno: r < 0 ? -r : libc.constants.errno.EAGAIN };
       done += r;

@@ -20,7 +20,7 @@ import { TransportArgumentError, TransportClosedError } from '../errors.js';
 import { nowNs, outgoing, type Outgoing } from '../transports/outgoing.js';
 import { compileFilter, decodeReceived, releasing } from '../request/received.js';
 import type { ReceivedPacket, Sendable, SendManyResult, SendOptions, SendResult, Transport, TransportReceiveOptions } from '../transport.js';
-import type { StepBase } from '../../builders/packet.js';
+import { isBuilderStep, type StepBase } from '../../builders/packet.js';
 import { SourceCache } from '../transports/route.js';
 import { leavesSourceOutOf, withSourceFilled } from '../transports/source.js';
 import { LinkError } from './errors.js';
@@ -111,7 +111,7 @@ export class LinkTransport implements Transport {
     let sent: number;
     let retries = 0;
     if (fast) {
-      retries = await this.#sendFast(fast, [frame], 0, 1, 0);
+      retries = await this.#sendFast(fast, () => frame, 0, 1);
       sent = frame.length;
     } else {
       sent = this.#sender(iface).inject(frame);
@@ -130,42 +130,56 @@ export class LinkTransport implements Transport {
     const startedAt = nowNs();
     // An indexed loop over an array: for-of's iterator in this async function costs more than the rest of the per-frame work.
     const list: readonly Sendable[] = Array.isArray(packets) ? packets : [...packets];
-    const frames: Uint8Array[] = [];
-    // Where the interface changes: runs[k] starts at starts[k] and goes out on ifaces[k].
+    // No array of frames: a frame is found again from its packet object (identity, then the map),
+    // so a batch of a million frames allocates nothing per frame. Steps get theirs by index.
+    const stepFrames = new Map<number, Uint8Array>();
+    // Where the interface changes: run k starts at starts[k] and goes out on ifaces[k].
     const starts: number[] = [];
     const ifaces: string[] = [];
     const known = new Map<object, { iface: string; frame: Uint8Array }>();
     let lastPacket: Sendable | undefined;
     let last: { iface: string; frame: Uint8Array } | undefined;
     let bytes = 0;
-    let n = 0;
-    for (let i = 0; i < list.length; i++) {
+    const n = list.length;
+    for (let i = 0; i < n; i++) {
       const p = list[i];
       let d = p === lastPacket ? last : undefined;
       if (d === undefined) {
-        const step = !(p instanceof Uint8Array) && typeof (p as StepBase).encode === 'function';
+        // Bytes, framed bytes and builder steps (which encode the same every time) are worked out once; other encode()rs each time.
+        const step = !(p instanceof Uint8Array) && typeof (p as StepBase).encode === 'function' && !isBuilderStep(p);
         d = step ? undefined : known.get(p);
         if (d === undefined) {
           try {
             const { iface, frame } = await this.#prepare(p, options?.destination);
             d = { iface, frame };
           } catch (error) {
-            if (error instanceof LinkError) throw new LinkError(error.code, `${error.operation} (packet ${n}; 0 sent before it)`, error.detail, error.remedy, error.iface);
+            if (error instanceof LinkError) throw new LinkError(error.code, `${error.operation} (packet ${i}; 0 sent before it)`, error.detail, error.remedy, error.iface);
             throw error;
           }
-          if (!step) known.set(p, d);
+          if (step) stepFrames.set(i, d.frame);
+          else known.set(p, d);
         }
         lastPacket = step ? undefined : p;
         last = d;
         if (ifaces.length === 0 || ifaces[ifaces.length - 1] !== d.iface) {
-          starts.push(n);
+          starts.push(i);
           ifaces.push(d.iface);
         }
       }
-      frames.push(d.frame);
-      n++;
       bytes += d.frame.length;
     }
+    let seen: Sendable | undefined;
+    let seenFrame: Uint8Array | undefined;
+    const frameAt = (i: number): Uint8Array => {
+      const p = list[i];
+      if (p !== seen) {
+        seen = p;
+        seenFrame = stepFrames.get(i) ?? known.get(p)!.frame;
+        // A step is never the same frame twice: forget it at once.
+        if (stepFrames.has(i)) seen = undefined;
+      }
+      return seenFrame!;
+    };
     let retries = 0;
     let calls = 0;
     for (let k = 0; k < starts.length; k++) {
@@ -175,12 +189,12 @@ export class LinkTransport implements Transport {
       const fast = this.#fastSender(iface);
       if (fast) {
         calls += Math.ceil((end - start) / 1024);
-        retries += await this.#sendFast(fast, frames, start, end, start);
+        retries += await this.#sendFast(fast, frameAt, start, end);
       } else {
         const handle = this.#sender(iface);
         for (let i = start; i < end; i++) {
           try {
-            handle.inject(frames[i]);
+            handle.inject(frameAt(i));
           } catch (error) {
             if (error instanceof LinkError) throw new LinkError(error.code, `${error.operation} (packet ${i}; ${i} sent before it)`, error.detail, error.remedy, error.iface);
             throw error;
@@ -290,26 +304,27 @@ export class LinkTransport implements Transport {
   }
 
   /**
-   * `frames[start..end)` through AF_PACKET; on ENOBUFS/EAGAIN wait and resume after what was
-   * sent (the retry budget is per stall). Returns the retries; throws LinkError naming the
-   * packet (`first` is the index of frames[0] in the caller's batch).
+   * Frames `start..end` of the batch through AF_PACKET; on ENOBUFS/EAGAIN wait and resume after
+   * what was sent (the retry budget is per stall). Returns the retries; throws LinkError naming
+   * the packet (its index in the batch; all before it were sent).
    */
-  async #sendFast(socket: AfPacketSocket, frames: readonly Uint8Array[], start: number, end: number, first: number): Promise<number> {
+  async #sendFast(socket: AfPacketSocket, frameAt: (index: number) => Uint8Array, start: number, end: number): Promise<number> {
     const libc = loadLibc();
     let done = start;
     let stalled = 0;
     let retries = 0;
     while (done < end) {
-      const r = socket.sendMany(frames, done, end);
+      const r = socket.sendMany(frameAt, done, end);
       done += r.sent;
       if (r.errno === 0) break;
       if (r.sent > 0) stalled = 0;
-      if (!isLinkBackpressure(libc, r.errno) || stalled >= this.#policy.maxRetries) throw socket.error(r.errno, frames[done], done - start + first, done - start + first);
+      if (!isLinkBackpressure(libc, r.errno) || stalled >= this.#policy.maxRetries) throw socket.error(r.errno, frameAt(done), done, done);
       await backoff(this.#policy, stalled++);
       retries++;
     }
     return retries;
   }
+
 
   #sender(iface: string): PcapHandle {
     let h = this.#senders.get(iface);

@@ -40,7 +40,7 @@ import { SourceCache } from './route.js';
 import { leavesSourceOutOf, withSourceFilled } from './source.js';
 import { includesHeader, IPV6_EXTENSION_HEADERS, sendSocket } from './send-socket.js';
 import { impliesHdrincl, IPPROTO_RAW } from '../socket/ip-hdrincl.js';
-import type { StepBase } from '../../builders/packet.js';
+import { isBuilderStep, type StepBase } from '../../builders/packet.js';
 import { ipv4HdrinclChanges, ipv4KernelChanges, ipv6ChecksumOffset, ipv6KernelChanges, sourceChange } from './fidelity.js';
 import type {
   ListenSpec,
@@ -181,8 +181,13 @@ interface Decision {
 
 const UNPLANNED = new Uint8Array(0);
 
+/**
+ * Must this packet be encoded and checked each time it appears? Only an object with an encode()
+ * that is not the builder's own: a builder step encodes to the same bytes every time, so a step
+ * given many times is decided once, like bytes.
+ */
 function isStep(p: Sendable): boolean {
-  return !(p instanceof Uint8Array) && typeof (p as StepBase).encode === 'function';
+  return !(p instanceof Uint8Array) && typeof (p as StepBase).encode === 'function' && !isBuilderStep(p);
 }
 
 /** `datagrams[start..end)` on one socket; RawSocket takes the range without a copy. */
@@ -245,10 +250,10 @@ export class RawTransport implements Transport {
     this.#check('send');
     const force = !!(this.#options.force || options.force);
     // Pre-flight for the whole batch before any system call: a refused packet refuses the batch.
-    // Decided once per packet object: the same Uint8Array (or { bytes, firstLayer } object)
-    // given again in this call shares the first one's findings, notes, socket and datagram, so a
-    // batch of one datagram repeated costs a map lookup per packet. Builder steps are encoded
-    // (and checked) each time.
+    // Decided once per packet object: the same Uint8Array, { bytes, firstLayer } object or builder
+    // step given again in this call shares the first one's findings, notes, socket and datagram,
+    // so a batch of one datagram repeated costs an identity check per packet. Only other objects
+    // with an encode() are encoded (and checked) each time.
     const decided = new Map<object, Decision>();
     // An indexed loop over an array: for-of's iterator in this async function costs more than the rest of the per-packet work.
     const list: readonly Sendable[] = Array.isArray(packets) ? packets : [...packets];
@@ -280,7 +285,7 @@ export class RawTransport implements Transport {
           if (!step) decided.set(p, d);
           fresh.push(d);
         }
-        // Steps are encoded each time: never reused, not even when given twice in a row.
+        // Those are encoded each time: never reused, not even when given twice in a row.
         lastPacket = step ? undefined : p;
         last = d;
       }
