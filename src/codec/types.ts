@@ -16,6 +16,11 @@ export interface LayerTypes {}
 
 export type LayerName = keyof LayerTypes & string;
 
+/** The decoded fields of layer K, e.g. `LayerFields<'gre'>`: every registered protocol's types without an export line each. */
+export type LayerFields<K extends LayerName> = LayerTypes[K] extends { fields: infer F } ? F : never;
+/** What the builder and encodeLayers take for layer K, e.g. `LayerFieldsInput<'vxlan'>`. */
+export type LayerFieldsInput<K extends LayerName> = LayerTypes[K] extends { input: infer I } ? I : never;
+
 /** The typestate entries of a binding: what a layer follows and carries, as unions of layer names. */
 export type BindingTypes<B extends { readonly follows: readonly string[]; readonly carries?: readonly string[] }> = {
   follows: B['follows'][number];

@@ -345,6 +345,10 @@ export function tsharkExpectations(layers: readonly JsonLayer[]): Record<string,
         if (f.options.at(-1)?.kind === 'eol' && !f.padding) for (let i = 20 + optionBytes; i < f.dataOffset * 4; i++) push('tcp.option_kind', 0);
         break;
       }
+      case 'raw':
+        break;
+      default:
+        throw new Error(`no tshark mapping for layer '${layer}': add what tshark should print for it to tsharkExpectations in test/codec/tshark.ts`);
     }
   }
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.join('|')]));
@@ -369,6 +373,12 @@ function tcpOptionLength(o: { kind: unknown; data?: string; blocks?: unknown[] }
       return 2 + (o.data ?? '').length / 2;
   }
 }
+
+/** tshark's protocol name for each layer (raw data has none of its own: tshark names it by content). */
+export const TSHARK_PROTOCOL: Record<string, string> = {
+  ethernet: 'eth', 'linux-sll': 'sll', 'linux-sll2': 'sll', 'bsd-null': 'null', 'bsd-loop': 'null', ppp: 'ppp', 'cisco-hdlc': 'chdlc', pktap: 'pktap', nflog: 'nflog', arp: 'arp', llc: 'llc', ieee80211: 'wlan',
+  radiotap: 'radiotap', ipv4: 'ip', icmp: 'icmp', udp: 'udp', tcp: 'tcp',
+};
 
 /** Every field tsharkExpectations may name, plus the verdict fields. */
 export const TSHARK_FIELDS = [

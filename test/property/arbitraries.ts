@@ -296,3 +296,21 @@ export const validPacket: fc.Arbitrary<{ from: string; layers: EncodableLayer[] 
     layers: [...(radio ? [{ layer: 'radiotap', fields: radio }] : []), ...wlan, { layer: 'ipv4', fields: ip }, ...rest],
   })),
 );
+
+/**
+ * Valid fields of each layer by name, for the registry-driven properties (registry.test.ts):
+ * a protocol added to the registry needs its entry here, or that test names it.
+ */
+export const LAYER_ARBITRARIES: Readonly<Record<string, fc.Arbitrary<Record<string, unknown>>>> = {
+  ipv4: ipv4Fields,
+  udp: udpFields,
+  tcp: tcpFields,
+  icmp: icmpFields.filter((f) => !ICMP_ERROR_TYPES.has(f.type as string)),
+  ethernet: ethernetFields,
+  'linux-sll': linuxSllFields,
+  'linux-sll2': linuxSll2Fields,
+  'bsd-null': bsdNullFields,
+  ppp: pppFields,
+  pktap: pktapFields,
+  radiotap: radiotapFields,
+};
