@@ -30,6 +30,7 @@ import { esp } from './protocols/esp.js';
 import { icmpv6 } from './protocols/icmpv6.js';
 import { sctp } from './protocols/sctp.js';
 import { arp } from './protocols/arp.js';
+import { gre } from './protocols/gre.js';
 
 export const codecs: readonly LayerCodec[] = [
   ethernet,
@@ -58,6 +59,7 @@ export const codecs: readonly LayerCodec[] = [
   icmpv6,
   sctp,
   arp,
+  gre,
   raw,
 ];
 

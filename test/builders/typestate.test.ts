@@ -22,6 +22,25 @@ describe('typestate: only layers that may follow are offered', () => {
     expect(typeof ipv4().udp).toBe('function');
   });
 
+  it('a binding that carries layers opens stacks without editing them (GRE)', () => {
+    // GRE follows IPv4/IPv6 by its own binding and carries IPv4, IPv6, Ethernet and raw data.
+    void (() => ipv4().gre().ipv6().udp().payload('x'));
+    void (() => ipv6().gre({ key: 7 }).ethernet().ipv4().icmp());
+    // @ts-expect-error GRE carries IPv4, IPv6, Ethernet and raw data: not TCP directly.
+    void (() => ipv4().gre().tcp());
+    // @ts-expect-error GRE needs an IP layer around it.
+    void (() => packet().gre());
+    // @ts-expect-error GRE does not follow UDP.
+    void (() => ipv4().udp().gre());
+    // @ts-expect-error `keys` is not a GRE field (key is).
+    void (() => ipv4().gre({ keys: 1 }));
+    // The same rule at run time, for untyped callers: the error says what GRE's payload may be.
+    const untyped = ipv4().gre() as unknown as { tcp(): unknown };
+    expect(() => untyped.tcp()).toThrow(/tcp: cannot follow gre/);
+    expect(() => (ipv4().udp() as unknown as { gre(): unknown }).gre()).toThrow(/gre: cannot follow udp; it may follow ipv4, ipv6, /);
+    expect(ipv4().gre().ipv6().udp().encode()[9]).toBe(47);
+  });
+
   it('refuses misspelt fields and wrong value types at compile time', () => {
     // @ts-expect-error `tll` is not an IPv4 field (ttl is).
     void (() => ipv4({ tll: 3 }));

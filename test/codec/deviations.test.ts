@@ -127,6 +127,10 @@ const cases: Case[] = [
   { layer: 'sctp', rule: 'causes-padding-missing', offset: 26, from: 'sctp', bytes: sctp([{ type: 'error', causes: [{ code: 'missing-mandatory-parameter', parameterTypes: ['state-cookie'], padding: '00' }] }]) },
   { layer: 'sctp', rule: 'causes-padding-extra', offset: 26, from: 'sctp', bytes: sctp([{ type: 'error', causes: [{ code: 'missing-mandatory-parameter', parameterTypes: ['state-cookie'], padding: '000000' }] }]) },
   { layer: 'sctp', rule: 'causes-last-padding-counted', offset: 26, from: 'sctp', bytes: sctp([{ type: 'error', causes: [{ code: 'missing-mandatory-parameter', parameterTypes: ['state-cookie'], padding: '0000' }] }]) },
+  // GRE (RFC 2784 section 2.3): fields the builder writes as given
+  { layer: 'gre', rule: 'version', offset: 21, bytes: v4(L('gre', { version: 1 }), L('ipv4'), raw('abcd')) },
+  { layer: 'gre', rule: 'reserved0', offset: 20, bytes: v4(L('gre', { reserved0: 1 }), L('ipv4'), raw('abcd')) },
+  { layer: 'gre', rule: 'routing', offset: 20, bytes: v4(L('gre', { flags: ['routing'] }), raw('abcd')) },
 ];
 
 describe('RFC deviations in parseable packets', () => {

@@ -345,6 +345,16 @@ export function tsharkExpectations(layers: readonly JsonLayer[]): Record<string,
         if (f.options.at(-1)?.kind === 'eol' && !f.padding) for (let i = 20 + optionBytes; i < f.dataOffset * 4; i++) push('tcp.option_kind', 0);
         break;
       }
+      case 'gre': {
+        // RFC 2784 / 2890: C, R, K, S are the top four bits of the first 16-bit word, the version its low three.
+        const bits = ['checksum', 'routing', 'key', 'sequence'].reduce((b, n, i) => b | (f.flags.includes(n) ? 0x8000 >> i : 0), 0);
+        push('gre.flags_and_version', hex(bits | (f.reserved0 << 3) | f.version, 4));
+        push('gre.proto', hex(f.protocolType, 4));
+        if (f.checksum !== undefined) push('gre.checksum', hex(f.checksum, 4));
+        if (f.key !== undefined) push('gre.key', hex(f.key, 8));
+        if (f.sequence !== undefined) push('gre.sequence_number', f.sequence);
+        break;
+      }
       case 'raw':
         break;
       default:
@@ -377,7 +387,7 @@ function tcpOptionLength(o: { kind: unknown; data?: string; blocks?: unknown[] }
 /** tshark's protocol name for each layer (raw data has none of its own: tshark names it by content). */
 export const TSHARK_PROTOCOL: Record<string, string> = {
   ethernet: 'eth', 'linux-sll': 'sll', 'linux-sll2': 'sll', 'bsd-null': 'null', 'bsd-loop': 'null', ppp: 'ppp', 'cisco-hdlc': 'chdlc', pktap: 'pktap', nflog: 'nflog', arp: 'arp', llc: 'llc', ieee80211: 'wlan',
-  radiotap: 'radiotap', ipv4: 'ip', icmp: 'icmp', udp: 'udp', tcp: 'tcp',
+  radiotap: 'radiotap', ipv4: 'ip', icmp: 'icmp', udp: 'udp', tcp: 'tcp', gre: 'gre',
 };
 
 /** Every field tsharkExpectations may name, plus the verdict fields. */
@@ -399,6 +409,7 @@ export const TSHARK_FIELDS = [
   'udp.srcport', 'udp.dstport', 'udp.length', 'udp.checksum',
   'tcp.srcport', 'tcp.dstport', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.hdr_len', 'tcp.flags', 'tcp.window_size_value', 'tcp.checksum',
   'tcp.urgent_pointer', 'tcp.option_kind',
+  'gre.flags_and_version', 'gre.proto', 'gre.checksum', 'gre.key', 'gre.sequence_number', 'gre.checksum.status',
   'ip.checksum.status', 'icmp.checksum.status', 'udp.checksum.status', 'tcp.checksum.status',
   '_ws.expert.group', '_ws.expert.severity', '_ws.expert.message', '_ws.malformed',
 ] as const;

@@ -297,6 +297,18 @@ export const validPacket: fc.Arbitrary<{ from: string; layers: EncodableLayer[] 
   })),
 );
 
+// ---------------------------------------------------------------------------------------------
+// Tunnels (RFC 2784/2890 GRE)
+
+/** GRE with any mix of the optional parts; the checksum flag given explicitly (the checksum then computed). */
+export const greFields: fc.Arbitrary<Record<string, unknown>> = fc
+  .record({ withChecksum: fc.boolean(), key: fc.option(u32, { nil: undefined }), sequence: fc.option(u32, { nil: undefined }) })
+  .map(({ withChecksum, key, sequence }) => ({
+    ...(withChecksum ? { flags: ['checksum', ...(key !== undefined ? ['key'] : []), ...(sequence !== undefined ? ['sequence'] : [])] } : {}),
+    ...(key !== undefined ? { key } : {}),
+    ...(sequence !== undefined ? { sequence } : {}),
+  }));
+
 /**
  * Valid fields of each layer by name, for the registry-driven properties (registry.test.ts):
  * a protocol added to the registry needs its entry here, or that test names it.
@@ -313,4 +325,5 @@ export const LAYER_ARBITRARIES: Readonly<Record<string, fc.Arbitrary<Record<stri
   ppp: pppFields,
   pktap: pktapFields,
   radiotap: radiotapFields,
+  gre: greFields,
 };

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """
-Writes test/vectors/{ipv4,icmp,udp,tcp,ethernet,linux-sll}.json.
+Writes test/vectors/*.json (one file per protocol, e.g. ipv4, icmp, udp, tcp, ethernet, gre).
 
 Independent of rawcraft: this file has its own small encoder and decoder, written from the
 RFCs with nothing but `struct`, and produces for every vector
@@ -22,6 +22,7 @@ import struct
 import sys
 
 import link_layers
+import tunnels
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 VECTORS = os.path.dirname(HERE)
@@ -112,7 +113,7 @@ ICMP_LAYOUT = {
 for a, b in [(8, 0), (15, 0), (16, 0), (14, 13), (18, 17)]:
     ICMP_LAYOUT[a] = ICMP_LAYOUT[b]
 ICMP_UNKNOWN = [('rest', 4, 'u')]
-IP_PROTO = {'icmp': 1, 'ipv4': 4, 'tcp': 6, 'udp': 17}
+IP_PROTO = {'icmp': 1, 'ipv4': 4, 'tcp': 6, 'udp': 17, **tunnels.IP_PROTO}
 PROTO_LAYER = {v: k for k, v in IP_PROTO.items()}
 IPV4_OPT = {'eol': 0, 'nop': 1, 'record-route': 7, 'lsrr': 131, 'ssrr': 137, 'timestamp': 68, 'router-alert': 148}
 IPV4_OPT_NAME = {v: k for k, v in IPV4_OPT.items()}
@@ -295,6 +296,8 @@ def measure(l):
         return len(bytes.fromhex(f.get('data', ''))), None
     if name in link_layers.NAMES:
         return link_layers.measure(name, f), None
+    if name in tunnels.NAMES:
+        return tunnels.measure(name, f), None
 
 
 def encode(layers):
@@ -357,6 +360,8 @@ def encode(layers):
                                         f.get('protocol', 0x0800 if nxt(i) == 'ipv4' else 0x0004 if nxt(i) == 'llc' else 0x88b5))
         elif name == 'raw':
             buf[o:o + lens[i]] = bytes.fromhex(f.get('data', ''))
+        elif name in tunnels.NAMES:
+            buf[o:o + lens[i]] = tunnels.encode(name, f, nxt(i))
         elif name in link_layers.NAMES:
             buf[o:o + lens[i]] = link_layers.encode(name, f, lens[i], nxt(i), {'ipv4': 0x0800, 'arp': 0x0806}.get(nxt(i), 0x88b5), ends[i] - o - lens[i])
         if 'trailer' in l:
@@ -365,6 +370,8 @@ def encode(layers):
     # Checksums, innermost first.
     for i in range(n - 1, -1, -1):
         f, o, name = layers[i].get('fields', {}), offs[i], layers[i]['layer']
+        if name in tunnels.NAMES:
+            tunnels.fill_checksum(name, f, buf, o, ends[i])
         if 'checksum' in f or name not in ('ipv4', 'icmp', 'udp', 'tcp'):
             continue
         if name == 'ipv4':
@@ -434,7 +441,7 @@ def decode(buf, start):
         elif name == 'udp':
             sp, dp, ln, ck = struct.unpack('!HHHH', buf[off:off + 8])
             f = {'srcPort': sp, 'dstPort': dp, 'length': ln, 'checksum': ck}
-            hend, pend, nxt = off + 8, off + ln, 'raw'
+            hend, pend, nxt = off + 8, off + ln, tunnels.UDP_PORTS.get(dp, tunnels.UDP_PORTS.get(sp, 'raw'))
             if pend > end:
                 pend, complete_here = end, False
         elif name == 'tcp':
@@ -446,6 +453,8 @@ def decode(buf, start):
             if len(pad) >= 4 or any(pad):
                 f['padding'] = pad.hex()
             hend, pend, nxt = off + hl, end, 'raw'
+        elif name in tunnels.NAMES:
+            f, hend, pend, nxt = tunnels.decode(name, buf, off, end)
         elif name in link_layers.NAMES:
             f, hend, pend, nxt = link_layers.decode(name, buf, off, end, stack[-1] if stack else None)
             if isinstance(nxt, int):
@@ -470,6 +479,8 @@ def decode(buf, start):
 def checksum_verdict(buf, name, off, hend, pend, f, stack, complete):
     if name in link_layers.NAMES:
         return link_layers.verdict(name, buf, off, hend, pend, f)
+    if name in tunnels.NAMES:
+        return tunnels.verdict(name, buf, off, hend, pend, f)
     if name not in ('ipv4', 'icmp', 'udp', 'tcp'):
         return None
     actual = f['checksum']
@@ -527,6 +538,8 @@ def minimal_build(layers, hexdata):
 
 DEFAULTS.update(link_layers.DEFAULTS)
 COMPUTED.update(link_layers.COMPUTED)
+DEFAULTS.update(tunnels.DEFAULTS)
+COMPUTED.update(tunnels.COMPUTED)
 
 
 def vector(name, source, data, start, known_bug=None, link_type=None, file_byte_order=None):
@@ -865,12 +878,24 @@ llc_vectors = [
         {'layer': 'ethernet', 'fields': {'dst': A2, 'src': A1, 'etherType': 40}}, SNAP] + UDP_LINK(13), 'ethernet'),
 ]
 
+GRE_SPEC = 'Encoded by tools/make_vectors.py from RFC 2784 section 2 and RFC 2890 section 2 (tools/tunnels.py), IP protocol 47: '
+OUTER = {'layer': 'ipv4', 'fields': {'id': 0x4700, 'src': '192.0.2.1', 'dst': '192.0.2.2'}}
+gre_vectors = [
+    built('gre-ipv4-udp', GRE_SPEC + 'the base header (no optional fields), Protocol Type 0x0800: an IPv4/UDP datagram in the tunnel',
+          [OUTER, {'layer': 'gre', 'fields': {}}] + UDP_LINK(30), 'ipv4'),
+    built('gre-key-sequence-icmp', GRE_SPEC + 'Key 0x00010203 and Sequence Number 7 (K and S bits), carrying an IPv4/ICMP echo request',
+          [OUTER, {'layer': 'gre', 'fields': {'key': 0x00010203, 'sequence': 7}}] + ECHO_LINK(31), 'ipv4'),
+    built('gre-checksum-key-ethernet', GRE_SPEC + 'the checksum (C bit, RFC 2784 section 2.5) and a Key, Protocol Type 0x6558 '
+          '(Transparent Ethernet Bridging): an Ethernet frame with IPv4/UDP',
+          [OUTER, {'layer': 'gre', 'fields': {'flags': ['checksum', 'key'], 'key': 42}},
+           {'layer': 'ethernet', 'fields': {'dst': '02:00:00:00:00:02', 'src': '02:00:00:00:00:01'}}] + UDP_LINK(32), 'ipv4'),
+]
 check = '--check' in sys.argv
 stale = []
 for fname, vs in [('ipv4', ipv4_vectors), ('icmp', icmp_vectors), ('udp', udp_vectors), ('tcp', tcp_vectors),
                   ('ethernet', ethernet_vectors), ('linux-sll', sll_vectors), ('linux-sll2', sll2_vectors), ('raw-ip', raw_ip_vectors),
                   ('bsd-loopback', bsd_loopback_vectors), ('ppp', ppp_vectors), ('pktap', pktap_vectors), ('nflog', nflog_vectors), ('ieee80211', ieee80211_vectors), ('radiotap', radiotap_vectors),
-                  ('llc', llc_vectors)]:
+                  ('llc', llc_vectors), ('gre', gre_vectors)]:
     path = os.path.join(VECTORS, fname + '.json')
     text = json.dumps(vs, indent=1) + '\n'
     if check:

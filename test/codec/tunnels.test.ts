@@ -1,0 +1,73 @@
+/**
+ * Tunnel protocols added through the generic machinery (one protocol file and one registry
+ * line each): what the byte vectors do not show. Strict decode throws the RFC's rule with its
+ * offset, lax decode reports it and goes on; a tunnel with an IPv6 datagram inside, which the
+ * independent Python encoder cannot build, is judged by tshark.
+ */
+import { describe, expect, it } from 'vitest';
+import { decode, DeviationError, FieldValueError, ipv4, LengthError } from '../../src/index.js';
+import { dissect, tsharkAvailable } from './tshark.js';
+
+const ci = process.env.CI === 'true';
+// On CI tshark is required: the test runs and fails without it.
+const withTshark = tsharkAvailable || ci ? it : it.skip;
+
+/** An IPv4/GRE packet (no optional fields) with bytes of the GRE header changed. */
+function greWith(patch: (gre: Buffer) => void): Buffer {
+  const bytes = Buffer.from(ipv4({ src: '192.0.2.1', dst: '192.0.2.2' }).gre().ipv4({ src: '198.51.100.1', dst: '198.51.100.2' }).udp().payload('x').encode());
+  patch(bytes.subarray(20));
+  // Keep the outer IPv4 checksum right: only the GRE rule should be reported.
+  return Buffer.from(ipv4({ src: '192.0.2.1', dst: '192.0.2.2', protocol: 47 }).payload(bytes.subarray(20)).encode());
+}
+
+describe('GRE (RFC 2784, RFC 2890)', () => {
+  it.each([
+    ['version 1 (RFC 2784 section 2.3.1)', (g: Buffer) => (g[1] |= 1), 'version', 21],
+    ['a Reserved0 bit (RFC 2784 section 2.3)', (g: Buffer) => (g[0] |= 0x08 >> 3, g[1] |= 0x80), 'reserved0', 20],
+    ['the routing bit (RFC 1701 source routing)', (g: Buffer) => (g[0] |= 0x40), 'routing', 20],
+  ] as const)('strict decode refuses %s at its offset, lax reports it', (_name, patch, rule, offset) => {
+    const bytes = greWith(patch);
+    let thrown: unknown;
+    try {
+      decode(bytes, { from: 'ipv4' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(DeviationError);
+    expect(thrown).toMatchObject({ layer: 'gre', rule, offset });
+    const lax = decode(bytes, { from: 'ipv4', mode: 'lax' });
+    expect(lax.issues.map((i) => [i.layer, (i as DeviationError).rule])).toEqual([['gre', rule]]);
+    expect(lax.layers[1].layer).toBe('gre');
+  });
+
+  it('optional fields the flags announce but the bytes lack: a LengthError, strict and lax', () => {
+    const bytes = greWith((g) => (g[0] |= 0x30)); // K and S set: 8 more bytes expected, but the payload is read as them
+    const cut = Buffer.from(ipv4({ src: '192.0.2.1', dst: '192.0.2.2', protocol: 47 }).payload(bytes.subarray(20, 30)).encode());
+    expect(() => decode(cut, { from: 'ipv4' })).toThrow(LengthError);
+    expect(decode(cut, { from: 'ipv4', mode: 'lax' }).issues[0]).toBeInstanceOf(LengthError);
+  });
+
+  it('a part the explicit flags leave out cannot be given: the error names layer and field', () => {
+    expect(() => ipv4().gre({ flags: ['key'], sequence: 3 }).encode()).toThrow(FieldValueError);
+    expect(() => ipv4().gre({ flags: ['key'], sequence: 3 }).encode()).toThrow(/gre.*sequence/);
+  });
+
+  withTshark('ipv4().gre().ipv6().udp(): tshark dissects the tunnel, the inner checksum is good', async () => {
+    const inner = { src: '2001:db8::1', dst: '2001:db8::2' };
+    const packets = [
+      ipv4({ src: '192.0.2.1', dst: '192.0.2.2' }).gre().ipv6(inner).udp({ srcPort: 40000, dstPort: 40001 }).payload('tunnel').encode(),
+      ipv4({ src: '192.0.2.1', dst: '192.0.2.2' }).gre({ flags: ['checksum', 'key', 'sequence'], key: 9, sequence: 1 }).ipv6(inner).udp({ srcPort: 40000, dstPort: 40001 }).payload('tunnel').encode(),
+    ];
+    const rows = await dissect(packets, 101, ['frame.protocols', 'gre.proto', 'gre.key', 'gre.checksum.status', 'ipv6.dst', 'udp.checksum.status', '_ws.malformed']);
+    for (const row of rows) {
+      expect(row['frame.protocols']).toBe('raw:ip:gre:ipv6:udp:data');
+      expect(row['gre.proto']).toBe('0x86dd');
+      expect(row['ipv6.dst']).toBe('2001:db8::2');
+      expect(row['udp.checksum.status']).toBe('1');
+      expect(row['_ws.malformed']).toBe('');
+    }
+    expect(rows[1]['gre.key']).toBe('0x00000009');
+    expect(rows[1]['gre.checksum.status']).toBe('1');
+    expect(decode(packets[1], { from: 'ipv4' }).layers.map((l) => l.layer)).toEqual(['ipv4', 'gre', 'ipv6', 'udp', 'raw']);
+  });
+});
