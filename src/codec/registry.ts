@@ -31,6 +31,7 @@ import { icmpv6 } from './protocols/icmpv6.js';
 import { sctp } from './protocols/sctp.js';
 import { arp } from './protocols/arp.js';
 import { gre } from './protocols/gre.js';
+import { vxlan } from './protocols/vxlan.js';
 
 export const codecs: readonly LayerCodec[] = [
   ethernet,
@@ -60,6 +61,7 @@ export const codecs: readonly LayerCodec[] = [
   sctp,
   arp,
   gre,
+  vxlan,
   raw,
 ];
 

@@ -22,16 +22,21 @@ describe('typestate: only layers that may follow are offered', () => {
     expect(typeof ipv4().udp).toBe('function');
   });
 
-  it('a binding that carries layers opens stacks without editing them (GRE)', () => {
+  it('a binding that carries layers opens stacks without editing them (GRE, VXLAN)', () => {
     // GRE follows IPv4/IPv6 by its own binding and carries IPv4, IPv6, Ethernet and raw data.
     void (() => ipv4().gre().ipv6().udp().payload('x'));
     void (() => ipv6().gre({ key: 7 }).ethernet().ipv4().icmp());
+    void (() => ipv4().udp({ dstPort: 4789 }).vxlan({ vni: 42 }).ethernet().ipv4());
     // @ts-expect-error GRE carries IPv4, IPv6, Ethernet and raw data: not TCP directly.
     void (() => ipv4().gre().tcp());
     // @ts-expect-error GRE needs an IP layer around it.
     void (() => packet().gre());
     // @ts-expect-error GRE does not follow UDP.
     void (() => ipv4().udp().gre());
+    // @ts-expect-error VXLAN follows UDP only.
+    void (() => ipv4().vxlan());
+    // @ts-expect-error VXLAN carries Ethernet frames, not IP datagrams.
+    void (() => ipv4().udp().vxlan().ipv4());
     // @ts-expect-error `keys` is not a GRE field (key is).
     void (() => ipv4().gre({ keys: 1 }));
     // The same rule at run time, for untyped callers: the error says what GRE's payload may be.

@@ -131,6 +131,8 @@ const cases: Case[] = [
   { layer: 'gre', rule: 'version', offset: 21, bytes: v4(L('gre', { version: 1 }), L('ipv4'), raw('abcd')) },
   { layer: 'gre', rule: 'reserved0', offset: 20, bytes: v4(L('gre', { reserved0: 1 }), L('ipv4'), raw('abcd')) },
   { layer: 'gre', rule: 'routing', offset: 20, bytes: v4(L('gre', { flags: ['routing'] }), raw('abcd')) },
+  // VXLAN (RFC 7348 section 5): the I flag
+  { layer: 'vxlan', rule: 'i-flag', offset: 28, bytes: v4(L('udp', { srcPort: 49152, dstPort: 4789 }), L('vxlan', { flags: 0 }), L('ethernet'), raw('abcd')) },
 ];
 
 describe('RFC deviations in parseable packets', () => {

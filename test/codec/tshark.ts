@@ -66,6 +66,8 @@ const PREFS = [
   // Check an 802.11 FCS when the frame has one (radiotap flags say so); never assume one otherwise.
   'wlan.check_checksum:TRUE',
   'wlan.check_fcs:FALSE',
+  // VXLAN's registered port (RFC 7348), whatever this tshark's default table says.
+  'vxlan.udp.port:4789',
 ];
 
 /** Dissect packets with tshark; one record per packet mapping each field to its '|'-joined values. */
@@ -355,6 +357,11 @@ export function tsharkExpectations(layers: readonly JsonLayer[]): Record<string,
         if (f.sequence !== undefined) push('gre.sequence_number', f.sequence);
         break;
       }
+      case 'vxlan':
+        // RFC 7348 section 5: the I flag is 0x08 of the first byte; tshark shows the 16-bit flags word.
+        push('vxlan.flags', hex(f.flags << 8, 4));
+        push('vxlan.vni', f.vni);
+        break;
       case 'raw':
         break;
       default:
@@ -387,7 +394,7 @@ function tcpOptionLength(o: { kind: unknown; data?: string; blocks?: unknown[] }
 /** tshark's protocol name for each layer (raw data has none of its own: tshark names it by content). */
 export const TSHARK_PROTOCOL: Record<string, string> = {
   ethernet: 'eth', 'linux-sll': 'sll', 'linux-sll2': 'sll', 'bsd-null': 'null', 'bsd-loop': 'null', ppp: 'ppp', 'cisco-hdlc': 'chdlc', pktap: 'pktap', nflog: 'nflog', arp: 'arp', llc: 'llc', ieee80211: 'wlan',
-  radiotap: 'radiotap', ipv4: 'ip', icmp: 'icmp', udp: 'udp', tcp: 'tcp', gre: 'gre',
+  radiotap: 'radiotap', ipv4: 'ip', icmp: 'icmp', udp: 'udp', tcp: 'tcp', gre: 'gre', vxlan: 'vxlan',
 };
 
 /** Every field tsharkExpectations may name, plus the verdict fields. */
@@ -409,7 +416,7 @@ export const TSHARK_FIELDS = [
   'udp.srcport', 'udp.dstport', 'udp.length', 'udp.checksum',
   'tcp.srcport', 'tcp.dstport', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.hdr_len', 'tcp.flags', 'tcp.window_size_value', 'tcp.checksum',
   'tcp.urgent_pointer', 'tcp.option_kind',
-  'gre.flags_and_version', 'gre.proto', 'gre.checksum', 'gre.key', 'gre.sequence_number', 'gre.checksum.status',
+  'gre.flags_and_version', 'gre.proto', 'gre.checksum', 'gre.key', 'gre.sequence_number', 'gre.checksum.status', 'vxlan.flags', 'vxlan.vni',
   'ip.checksum.status', 'icmp.checksum.status', 'udp.checksum.status', 'tcp.checksum.status',
   '_ws.expert.group', '_ws.expert.severity', '_ws.expert.message', '_ws.malformed',
 ] as const;

@@ -71,3 +71,25 @@ describe('GRE (RFC 2784, RFC 2890)', () => {
     expect(decode(packets[1], { from: 'ipv4' }).layers.map((l) => l.layer)).toEqual(['ipv4', 'gre', 'ipv6', 'udp', 'raw']);
   });
 });
+
+describe('VXLAN (RFC 7348)', () => {
+  const frame = (fields: Record<string, number>, ports = { srcPort: 49152, dstPort: 4789 }) =>
+    ipv4({ src: '192.0.2.1', dst: '192.0.2.2' }).udp(ports).vxlan(fields).ethernet({ src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' }).ipv4().udp().payload('x').encode();
+
+  it('UDP port 4789 on either side selects VXLAN, by the binding alone', () => {
+    expect(decode(frame({ vni: 5 }), { from: 'ipv4' }).layers.map((l) => l.layer)).toEqual(['ipv4', 'udp', 'vxlan', 'ethernet', 'ipv4', 'udp', 'raw']);
+    expect(decode(frame({ vni: 5 }, { srcPort: 4789, dstPort: 50000 }), { from: 'ipv4' }).layers[2].layer).toBe('vxlan');
+  });
+
+  it('without the I flag: strict decode throws at the VXLAN header, lax reports it; reserved bits are ignored', () => {
+    const bytes = frame({ flags: 0, vni: 5 });
+    expect(() => decode(bytes, { from: 'ipv4' })).toThrow(DeviationError);
+    expect(decode(bytes, { from: 'ipv4', mode: 'lax' }).issues.map((i) => [i.layer, i.offset])).toEqual([['vxlan', 28]]);
+    // RFC 7348: reserved bits are set to zero on transmission and ignored on receipt.
+    expect(decode(frame({ reserved1: 0xabcdef, reserved2: 0x12, vni: 5 }), { from: 'ipv4' }).issues).toEqual([]);
+  });
+
+  it('a VNI beyond 24 bits is refused, naming layer and field', () => {
+    expect(() => frame({ vni: 0x1000000 })).toThrow(/vxlan.*vni/);
+  });
+});

@@ -298,7 +298,7 @@ export const validPacket: fc.Arbitrary<{ from: string; layers: EncodableLayer[] 
 );
 
 // ---------------------------------------------------------------------------------------------
-// Tunnels (RFC 2784/2890 GRE)
+// Tunnels (RFC 2784/2890 GRE, RFC 7348 VXLAN)
 
 /** GRE with any mix of the optional parts; the checksum flag given explicitly (the checksum then computed). */
 export const greFields: fc.Arbitrary<Record<string, unknown>> = fc
@@ -308,6 +308,7 @@ export const greFields: fc.Arbitrary<Record<string, unknown>> = fc
     ...(key !== undefined ? { key } : {}),
     ...(sequence !== undefined ? { sequence } : {}),
   }));
+export const vxlanFields = fc.record({ vni: fc.integer({ min: 0, max: 0xffffff }) }, { requiredKeys: [] });
 
 /**
  * Valid fields of each layer by name, for the registry-driven properties (registry.test.ts):
@@ -326,4 +327,5 @@ export const LAYER_ARBITRARIES: Readonly<Record<string, fc.Arbitrary<Record<stri
   pktap: pktapFields,
   radiotap: radiotapFields,
   gre: greFields,
+  vxlan: vxlanFields,
 };

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """
-Writes test/vectors/*.json (one file per protocol, e.g. ipv4, icmp, udp, tcp, ethernet, gre).
+Writes test/vectors/*.json (one file per protocol, e.g. ipv4, icmp, udp, tcp, ethernet, gre, vxlan).
 
 Independent of rawcraft: this file has its own small encoder and decoder, written from the
 RFCs with nothing but `struct`, and produces for every vector
@@ -890,12 +890,22 @@ gre_vectors = [
           [OUTER, {'layer': 'gre', 'fields': {'flags': ['checksum', 'key'], 'key': 42}},
            {'layer': 'ethernet', 'fields': {'dst': '02:00:00:00:00:02', 'src': '02:00:00:00:00:01'}}] + UDP_LINK(32), 'ipv4'),
 ]
+VXLAN_SPEC = 'Encoded by tools/make_vectors.py from RFC 7348 section 5 (tools/tunnels.py), UDP destination port 4789: '
+VXLAN_UDP = {'layer': 'udp', 'fields': {'srcPort': 49152, 'dstPort': 4789}}
+INNER_ETH = {'layer': 'ethernet', 'fields': {'dst': '02:00:00:00:00:02', 'src': '02:00:00:00:00:01'}}
+vxlan_vectors = [
+    built('vxlan-vni-42-icmp', VXLAN_SPEC + 'flags 0x08 (I), VNI 42, an Ethernet frame with an IPv4/ICMP echo request',
+          [OUTER, VXLAN_UDP, {'layer': 'vxlan', 'fields': {'vni': 42}}, INNER_ETH] + ECHO_LINK(33), 'ipv4'),
+    built('vxlan-vni-max-udp', VXLAN_SPEC + 'the largest VNI (0xffffff), an Ethernet frame with IPv4/UDP',
+          [OUTER, VXLAN_UDP, {'layer': 'vxlan', 'fields': {'vni': 0xffffff}}, INNER_ETH] + UDP_LINK(34), 'ipv4'),
+]
+
 check = '--check' in sys.argv
 stale = []
 for fname, vs in [('ipv4', ipv4_vectors), ('icmp', icmp_vectors), ('udp', udp_vectors), ('tcp', tcp_vectors),
                   ('ethernet', ethernet_vectors), ('linux-sll', sll_vectors), ('linux-sll2', sll2_vectors), ('raw-ip', raw_ip_vectors),
                   ('bsd-loopback', bsd_loopback_vectors), ('ppp', ppp_vectors), ('pktap', pktap_vectors), ('nflog', nflog_vectors), ('ieee80211', ieee80211_vectors), ('radiotap', radiotap_vectors),
-                  ('llc', llc_vectors), ('gre', gre_vectors)]:
+                  ('llc', llc_vectors), ('gre', gre_vectors), ('vxlan', vxlan_vectors)]:
     path = os.path.join(VECTORS, fname + '.json')
     text = json.dumps(vs, indent=1) + '\n'
     if check:
