@@ -32,6 +32,7 @@ import { sctp } from './protocols/sctp.js';
 import { arp } from './protocols/arp.js';
 import { gre } from './protocols/gre.js';
 import { vxlan } from './protocols/vxlan.js';
+import { igmp } from './protocols/igmp.js';
 
 export const codecs: readonly LayerCodec[] = [
   ethernet,
@@ -62,6 +63,7 @@ export const codecs: readonly LayerCodec[] = [
   arp,
   gre,
   vxlan,
+  igmp,
   raw,
 ];
 

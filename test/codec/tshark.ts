@@ -362,6 +362,34 @@ export function tsharkExpectations(layers: readonly JsonLayer[]): Record<string,
         push('vxlan.flags', hex(f.flags << 8, 4));
         push('vxlan.vni', f.vni);
         break;
+      case 'igmp': {
+        // RFC 1112 / 2236 / 3376 message types and record types, written out again here.
+        const type = num(f.type, { 'membership-query': 0x11, 'v1-membership-report': 0x12, 'v2-membership-report': 0x16, 'leave-group': 0x17, 'v3-membership-report': 0x22 });
+        push('igmp.type', hex(type, 2));
+        // tshark shows no Max Resp field where the message has none (v1 and v3 reports).
+        if (type !== 0x12 && type !== 0x22) push('igmp.max_resp', f.maxRespCode);
+        push('igmp.checksum', hex(f.checksum, 4));
+        if (type === 0x22) {
+          push('igmp.num_grp_recs', f.records.length);
+          const recordType: Record<string, number> = { 'mode-is-include': 1, 'mode-is-exclude': 2, 'change-to-include': 3, 'change-to-exclude': 4, 'allow-new-sources': 5, 'block-old-sources': 6 };
+          for (const r of f.records) {
+            push('igmp.record_type', num(r.type, recordType));
+            push('igmp.num_src', r.sources.length);
+            push('igmp.maddr', r.multicastAddress);
+            for (const s of r.sources) push('igmp.saddr', s);
+          }
+        } else {
+          push('igmp.maddr', f.group);
+          if (f.sources !== undefined) {
+            push('igmp.s', f.suppress ? 1 : 0);
+            push('igmp.qrv', f.qrv);
+            push('igmp.qqic', f.qqic);
+            push('igmp.num_src', f.sources.length);
+            for (const s of f.sources) push('igmp.saddr', s);
+          }
+        }
+        break;
+      }
       case 'raw':
         break;
       default:
@@ -394,7 +422,7 @@ function tcpOptionLength(o: { kind: unknown; data?: string; blocks?: unknown[] }
 /** tshark's protocol name for each layer (raw data has none of its own: tshark names it by content). */
 export const TSHARK_PROTOCOL: Record<string, string> = {
   ethernet: 'eth', 'linux-sll': 'sll', 'linux-sll2': 'sll', 'bsd-null': 'null', 'bsd-loop': 'null', ppp: 'ppp', 'cisco-hdlc': 'chdlc', pktap: 'pktap', nflog: 'nflog', arp: 'arp', llc: 'llc', ieee80211: 'wlan',
-  radiotap: 'radiotap', ipv4: 'ip', icmp: 'icmp', udp: 'udp', tcp: 'tcp', gre: 'gre', vxlan: 'vxlan',
+  radiotap: 'radiotap', ipv4: 'ip', icmp: 'icmp', udp: 'udp', tcp: 'tcp', gre: 'gre', vxlan: 'vxlan', igmp: 'igmp',
 };
 
 /** Every field tsharkExpectations may name, plus the verdict fields. */
@@ -417,6 +445,7 @@ export const TSHARK_FIELDS = [
   'tcp.srcport', 'tcp.dstport', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.hdr_len', 'tcp.flags', 'tcp.window_size_value', 'tcp.checksum',
   'tcp.urgent_pointer', 'tcp.option_kind',
   'gre.flags_and_version', 'gre.proto', 'gre.checksum', 'gre.key', 'gre.sequence_number', 'gre.checksum.status', 'vxlan.flags', 'vxlan.vni',
+  'igmp.type', 'igmp.max_resp', 'igmp.checksum', 'igmp.checksum.status', 'igmp.maddr', 'igmp.s', 'igmp.qrv', 'igmp.qqic', 'igmp.num_src', 'igmp.saddr', 'igmp.num_grp_recs', 'igmp.record_type',
   'ip.checksum.status', 'icmp.checksum.status', 'udp.checksum.status', 'tcp.checksum.status',
   '_ws.expert.group', '_ws.expert.severity', '_ws.expert.message', '_ws.malformed',
 ] as const;

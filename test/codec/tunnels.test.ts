@@ -1,5 +1,5 @@
 /**
- * Tunnel protocols added through the generic machinery (one protocol file and one registry
+ * Protocols added through the generic machinery (GRE, VXLAN, IGMP) (one protocol file and one registry
  * line each): what the byte vectors do not show. Strict decode throws the RFC's rule with its
  * offset, lax decode reports it and goes on; a tunnel with an IPv6 datagram inside, which the
  * independent Python encoder cannot build, is judged by tshark.
@@ -91,5 +91,32 @@ describe('VXLAN (RFC 7348)', () => {
 
   it('a VNI beyond 24 bits is refused, naming layer and field', () => {
     expect(() => frame({ vni: 0x1000000 })).toThrow(/vxlan.*vni/);
+  });
+});
+
+describe('IGMP (RFC 1112, RFC 2236, RFC 3376)', () => {
+  const host = { src: '192.0.2.1', dst: '224.0.0.1', ttl: 1 };
+
+  it('a v3 query is told from a v2 one by its length, as RFC 3376 section 7.1 says; 9 to 11 bytes is a deviation', () => {
+    expect(decode(ipv4(host).igmp({ maxRespCode: 100 }).encode(), { from: 'ipv4' }).layers[1].fields).not.toHaveProperty('sources');
+    const v3 = decode(ipv4(host).igmp({ maxRespCode: 100, qrv: 3 }).encode(), { from: 'ipv4' }).layers[1].fields;
+    expect(v3).toMatchObject({ qrv: 3, qqic: 125, sources: [], suppress: false });
+    const odd = ipv4(host).igmp({ maxRespCode: 100 }).payload('ab').encode();
+    expect(() => decode(odd, { from: 'ipv4' })).toThrow(DeviationError);
+    expect(decode(odd, { from: 'ipv4', mode: 'lax' }).issues.map((i) => [i.layer, i.offset])).toEqual([['igmp', 20]]);
+  });
+
+  it('more sources announced than the query holds: LengthError strict, the sources that fit lax', () => {
+    const bytes = Buffer.from(ipv4(host).igmp({ sources: ['192.0.2.9'] }).encode());
+    bytes[31] = 3; // Number of Sources: 3, one present
+    expect(() => decode(bytes, { from: 'ipv4' })).toThrow(LengthError);
+    const lax = decode(bytes, { from: 'ipv4', mode: 'lax' });
+    expect(lax.layers[1].fields).toMatchObject({ sources: ['192.0.2.9'] });
+  });
+
+  it('bad records and addresses are refused, naming layer and field', () => {
+    expect(() => ipv4().igmp({ type: 'v3-membership-report', records: [{ multicastAddress: '239.1.2.300' }] }).encode()).toThrow(/igmp.*records\[0\]\.multicastAddress/);
+    expect(() => ipv4().igmp({ group: 'x' }).encode()).toThrow(/igmp.*group/);
+    expect(() => ipv4().igmp({ type: 'v3-membership-report', records: [{ multicastAddress: '239.1.2.3', auxData: '00' }] }).encode()).toThrow(/auxData/);
   });
 });

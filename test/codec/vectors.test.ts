@@ -186,7 +186,7 @@ describe('tshark agrees with every vector', () => {
 
       // Checksum verdicts: tshark never finds a bad one (status 0); where the outermost layer of
       // a kind is valid for us it is good for tshark (1), where unverifiable it is unverified (2, 3).
-      for (const [layer, field] of [['ipv4', 'ip'], ['icmp', 'icmp'], ['udp', 'udp'], ['tcp', 'tcp'], ['gre', 'gre']] as const) {
+      for (const [layer, field] of [['ipv4', 'ip'], ['icmp', 'icmp'], ['udp', 'udp'], ['tcp', 'tcp'], ['gre', 'gre'], ['igmp', 'igmp']] as const) {
         const statuses = row[`${field}.checksum.status`] ? row[`${field}.checksum.status`].split('|') : [];
         expect(statuses, `${field}.checksum.status`).not.toContain('0');
         const first = v.layers.find((l) => l.layer === layer);
