@@ -26,9 +26,9 @@ import { compileHeader } from '../header.js';
 import { enumOf, uint } from '../field.js';
 import { LengthError } from '../errors.js';
 import { finishChecksum, sumWords } from '../checksum.js';
-import type { LayerBinding, LayerCodec } from '../layer.js';
+import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
-import type { BindingTypes } from '../types.js';
+import type { BindingTypes, LayerBinding } from '../types.js';
 
 export interface ToyFields {
   /** 'ping' or 'pong' (a number for any other value). */
