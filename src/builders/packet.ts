@@ -2,7 +2,7 @@
  * The fluent, typed packet DSL: `ipv4({ dst: '127.0.0.1' }).udp({ dstPort: 53 }).payload('hi').encode()`.
  *
  * Typestate: each step offers only the layers that may follow the last one, derived from the
- * bindings of the protocol files (`follows` and `carries`, codec/layer.ts LayerBinding), so the compiler rejects
+ * bindings of the protocol files (`follows` and `carries`, codec/types.ts LayerBinding), so the compiler rejects
  * `ipv4().udp().tcp()`. The methods themselves are generated from the codec registry, so a new
  * protocol needs no change here.
  */

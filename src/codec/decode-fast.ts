@@ -7,7 +7,7 @@
  * what the general decoder gives (test/codec/fast-path.test.ts compares them).
  */
 import { finishChecksum, pseudoHeaderTail, sumWords } from './checksum.js';
-import type { DecodedPacket } from './decode.js';
+import type { DecodedPacket } from './types.js';
 import type { FastForm, LayerCodec } from './layer.js';
 import { codecs } from './registry.js';
 

@@ -7,7 +7,7 @@ import { InputError, PacketError, formatValue } from './errors.js';
 import { didYouMean } from './suggest.js';
 import type { DecodeContext, DecodedLayerBase, LayerCodec, NextLayer } from './layer.js';
 import { codecByName, layerNames, resolveNextEntry, type DecodeEntry } from './registry.js';
-import type { Layer } from './types.js';
+import type { DecodedPacket, Layer } from './types.js';
 import { asBuffer } from './bytes.js';
 import { compileFastDecode, type FastDecode } from './decode-fast.js';
 import { fastPath } from './fast-path.js';
@@ -26,12 +26,7 @@ export interface DecodeOptions {
   verifyChecksums?: boolean;
 }
 
-export interface DecodedPacket {
-  /** Outermost first. */
-  readonly layers: Layer[];
-  /** Problems found (lax mode, and always inside ICMP-quoted datagrams). */
-  readonly issues: PacketError[];
-}
+export type { DecodedPacket } from './types.js';
 
 /** The first layer for a capture link type (LINKTYPE_ values), or undefined when unsupported. */
 export function layerForLinkType(linkType: number): string | undefined {

@@ -69,8 +69,9 @@ export function protocolMarkdown(codec: LayerCodec): string {
   return [
     `# \`${codec.name}\`: ${codec.title}`,
     '',
-    `Defined by ${codec.rfc}.${codec.ipProtocol !== undefined ? ` IP protocol ${codec.ipProtocol}.` : ''}${codec.etherType !== undefined ? ` EtherType 0x${codec.etherType.toString(16).padStart(4, '0')}.` : ''}`,
+    `Defined by ${codec.rfc}.${codec.ipProtocol !== undefined ? ` IP protocol ${codec.ipProtocol}.` : ''}${codec.etherType !== undefined ? ` EtherType 0x${codec.etherType.toString(16).padStart(4, '0')}.` : ''}${codec.udpPort !== undefined ? ` UDP port ${codec.udpPort}.` : ''}`,
     `May follow: ${previousLayers(codec).map((f) => (f === 'start' ? '(start of packet)' : `\`${f}\``)).join(', ')}.`,
+    ...(codec.carries?.length ? ['', `Carries (besides the layers that follow it by their own binding): ${codec.carries.map((c) => `\`${c}\``).join(', ')}.`] : []),
     '',
     '```text',
     layerDiagram(codec),

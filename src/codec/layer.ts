@@ -5,7 +5,6 @@
 import type { PacketError } from './errors.js';
 import type { FieldDef } from './field.js';
 import type { CompiledHeader } from './header.js';
-import type { LayerName } from './types.js';
 
 /** Verdict on a layer's checksum after decoding. */
 export interface ChecksumVerdict {
@@ -160,26 +159,6 @@ export interface FastForm {
   decoded?(fields: Record<string, unknown>, buf: Uint8Array, start: number, headerEnd: number): boolean;
 }
 
-/**
- * Where a layer sits in a packet, declared once per protocol file `as const`, so that the
- * builder's typestate (through `BindingTypes` in the file's LayerTypes entry) and the runtime
- * rule (stack-rule.ts, the registry's dispatch) read the same lists:
- *
- *   const binding = { follows: ['ipv4', 'ipv6'], carries: ['ipv4', 'ipv6', 'ethernet', 'raw'], ipProtocol: 47 } as const satisfies LayerBinding;
- *
- * `follows`: the layers this one may come after (`start`: it may begin a packet). `carries`:
- * layers that may come after this one, so a new protocol can sit on or under existing ones
- * without editing their files (like Scapy's bind_layers). The numbers select this layer when
- * the layer before it names what follows by IP protocol, EtherType or UDP port.
- */
-export interface LayerBinding {
-  readonly follows: readonly (LayerName | 'start')[];
-  readonly carries?: readonly LayerName[];
-  readonly ipProtocol?: number;
-  readonly etherType?: number;
-  readonly udpPort?: number;
-}
-
 export interface LayerCodec {
   /** Layer name used by decode output, JSON and builders, e.g. `ipv4`. */
   readonly name: string;
@@ -191,7 +170,7 @@ export interface LayerCodec {
   readonly fields: readonly FieldDef[];
   /** Fields beyond the fixed header (options, variant parts, data), name and description. */
   readonly extraFields?: readonly { readonly name: string; readonly doc: string }[];
-  /** Layers this one may follow (`start` when it may begin a packet): from its LayerBinding. */
+  /** Layers this one may follow (`start` when it may begin a packet): from its LayerBinding (types.ts). */
   readonly follows: readonly string[];
   /** Layers that may follow this one although their own `follows` does not name it: from its LayerBinding. */
   readonly carries?: readonly string[];

@@ -30,6 +30,9 @@ import { esp } from './protocols/esp.js';
 import { icmpv6 } from './protocols/icmpv6.js';
 import { sctp } from './protocols/sctp.js';
 import { arp } from './protocols/arp.js';
+import { gre } from './protocols/gre.js';
+import { vxlan } from './protocols/vxlan.js';
+import { igmp } from './protocols/igmp.js';
 
 export const codecs: readonly LayerCodec[] = [
   ethernet,
@@ -58,6 +61,9 @@ export const codecs: readonly LayerCodec[] = [
   icmpv6,
   sctp,
   arp,
+  gre,
+  vxlan,
+  igmp,
   raw,
 ];
 

@@ -1,7 +1,7 @@
 /**
  * Which layer may follow which: the one rule that the typed builder (through the bindings'
  * `follows` and `carries`, at compile time), the runtime builder and the expression language
- * all apply. Both lists come from each protocol's LayerBinding (layer.ts).
+ * all apply. Both lists come from each protocol's LayerBinding (types.ts).
  */
 import { StackError } from './errors.js';
 import type { LayerCodec } from './layer.js';

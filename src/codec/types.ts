@@ -1,6 +1,6 @@
 /**
  * Type-level registry of layers. Each protocol file adds its entry with declaration merging,
- * its `follows` and `carries` taken from the binding its codec spreads (layer.ts LayerBinding):
+ * its `follows` and `carries` taken from the binding its codec spreads (LayerBinding, below):
  *
  *   const binding = { follows: ['ipv4', 'ipv6'], ipProtocol: 17 } as const satisfies LayerBinding;
  *   declare module '../types.js' {
@@ -9,12 +9,38 @@
  *
  * The decoded-layer union, the builder's typestate and the JSON types are all derived from it.
  */
+import type { PacketError } from './errors.js';
 import type { ChecksumVerdict } from './layer.js';
 
 // eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface LayerTypes {}
 
 export type LayerName = keyof LayerTypes & string;
+
+/** The decoded fields of layer K, e.g. `LayerFields<'gre'>`: every registered protocol's types without an export line each. */
+export type LayerFields<K extends LayerName> = LayerTypes[K] extends { fields: infer F } ? F : never;
+/** What the builder and encodeLayers take for layer K, e.g. `LayerFieldsInput<'vxlan'>`. */
+export type LayerFieldsInput<K extends LayerName> = LayerTypes[K] extends { input: infer I } ? I : never;
+
+/**
+ * Where a layer sits in a packet, declared once per protocol file `as const`, so that the
+ * builder's typestate (through `BindingTypes` in the file's LayerTypes entry) and the runtime
+ * rule (stack-rule.ts, the registry's dispatch) read the same lists:
+ *
+ *   const binding = { follows: ['ipv4', 'ipv6'], carries: ['ipv4', 'ipv6', 'ethernet', 'raw'], ipProtocol: 47 } as const satisfies LayerBinding;
+ *
+ * `follows`: the layers this one may come after (`start`: it may begin a packet). `carries`:
+ * layers that may come after this one, so a new protocol can sit on or under existing ones
+ * without editing their files (like Scapy's bind_layers). The numbers select this layer when
+ * the layer before it names what follows by IP protocol, EtherType or UDP port.
+ */
+export interface LayerBinding {
+  readonly follows: readonly (LayerName | 'start')[];
+  readonly carries?: readonly LayerName[];
+  readonly ipProtocol?: number;
+  readonly etherType?: number;
+  readonly udpPort?: number;
+}
 
 /** The typestate entries of a binding: what a layer follows and carries, as unions of layer names. */
 export type BindingTypes<B extends { readonly follows: readonly string[]; readonly carries?: readonly string[] }> = {
@@ -47,3 +73,11 @@ export type LayerInput = {
 
 /** Bytes in input: a Uint8Array, or hex text (as in the JSON format). */
 export type BytesInput = Uint8Array | string;
+
+/** What decode() returns (decode-fast.ts builds the same). */
+export interface DecodedPacket {
+  /** Outermost first. */
+  readonly layers: Layer[];
+  /** Problems found (lax mode, and always inside ICMP-quoted datagrams). */
+  readonly issues: PacketError[];
+}

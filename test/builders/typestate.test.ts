@@ -22,6 +22,38 @@ describe('typestate: only layers that may follow are offered', () => {
     expect(typeof ipv4().udp).toBe('function');
   });
 
+  it('a binding that carries layers opens stacks without editing them (GRE, VXLAN, IGMP)', () => {
+    // GRE follows IPv4/IPv6 by its own binding and carries IPv4, IPv6, Ethernet and raw data.
+    void (() => ipv4().gre().ipv6().udp().payload('x'));
+    void (() => ipv6().gre({ key: 7 }).ethernet().ipv4().icmp());
+    void (() => ipv4().udp({ dstPort: 4789 }).vxlan({ vni: 42 }).ethernet().ipv4());
+    // @ts-expect-error GRE carries IPv4, IPv6, Ethernet and raw data: not TCP directly.
+    void (() => ipv4().gre().tcp());
+    // @ts-expect-error GRE needs an IP layer around it.
+    void (() => packet().gre());
+    // @ts-expect-error GRE does not follow UDP.
+    void (() => ipv4().udp().gre());
+    // @ts-expect-error VXLAN follows UDP only.
+    void (() => ipv4().vxlan());
+    // @ts-expect-error VXLAN carries Ethernet frames, not IP datagrams.
+    void (() => ipv4().udp().vxlan().ipv4());
+    // @ts-expect-error `keys` is not a GRE field (key is).
+    void (() => ipv4().gre({ keys: 1 }));
+    // IGMP follows IPv4 only (protocol 2), and carries nothing but raw data.
+    void (() => ipv4({ dst: '224.0.0.22' }).igmp({ type: 'v3-membership-report', records: [{ type: 'mode-is-exclude', multicastAddress: '239.1.2.3' }] }));
+    // @ts-expect-error IGMP is IPv4's: not after IPv6.
+    void (() => ipv6().igmp());
+    // @ts-expect-error nothing but raw data follows IGMP.
+    void (() => ipv4().igmp().udp());
+    // @ts-expect-error `groupAddress` is not an IGMP field (group is).
+    void (() => ipv4().igmp({ groupAddress: '239.1.2.3' }));
+    // The same rule at run time, for untyped callers: the error says what GRE's payload may be.
+    const untyped = ipv4().gre() as unknown as { tcp(): unknown };
+    expect(() => untyped.tcp()).toThrow(/tcp: cannot follow gre/);
+    expect(() => (ipv4().udp() as unknown as { gre(): unknown }).gre()).toThrow(/gre: cannot follow udp; it may follow ipv4, ipv6, /);
+    expect(ipv4().gre().ipv6().udp().encode()[9]).toBe(47);
+  });
+
   it('refuses misspelt fields and wrong value types at compile time', () => {
     // @ts-expect-error `tll` is not an IPv4 field (ttl is).
     void (() => ipv4({ tll: 3 }));

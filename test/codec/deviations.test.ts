@@ -127,6 +127,15 @@ const cases: Case[] = [
   { layer: 'sctp', rule: 'causes-padding-missing', offset: 26, from: 'sctp', bytes: sctp([{ type: 'error', causes: [{ code: 'missing-mandatory-parameter', parameterTypes: ['state-cookie'], padding: '00' }] }]) },
   { layer: 'sctp', rule: 'causes-padding-extra', offset: 26, from: 'sctp', bytes: sctp([{ type: 'error', causes: [{ code: 'missing-mandatory-parameter', parameterTypes: ['state-cookie'], padding: '000000' }] }]) },
   { layer: 'sctp', rule: 'causes-last-padding-counted', offset: 26, from: 'sctp', bytes: sctp([{ type: 'error', causes: [{ code: 'missing-mandatory-parameter', parameterTypes: ['state-cookie'], padding: '0000' }] }]) },
+  // GRE (RFC 2784 section 2.3): fields the builder writes as given
+  { layer: 'gre', rule: 'version', offset: 21, bytes: v4(L('gre', { version: 1 }), L('ipv4'), raw('abcd')) },
+  { layer: 'gre', rule: 'reserved0', offset: 20, bytes: v4(L('gre', { reserved0: 1 }), L('ipv4'), raw('abcd')) },
+  { layer: 'gre', rule: 'routing', offset: 20, bytes: v4(L('gre', { flags: ['routing'] }), raw('abcd')) },
+  // IGMP (RFC 3376): a query of 9 to 11 bytes; group records the message cannot hold
+  { layer: 'igmp', rule: 'query-length', offset: 20, bytes: build([L('ipv4', { src: '192.0.2.1', dst: '224.0.0.1' }), L('igmp', { maxRespCode: 10 }), raw('00ff')]) },
+  { layer: 'igmp', rule: 'record-length', offset: 36, bytes: build([L('ipv4', { src: '192.0.2.1', dst: '224.0.0.22' }), L('igmp', { type: 'v3-membership-report', recordCount: 2, records: [{ multicastAddress: '239.1.2.3' }] })]) },
+  // VXLAN (RFC 7348 section 5): the I flag
+  { layer: 'vxlan', rule: 'i-flag', offset: 28, bytes: v4(L('udp', { srcPort: 49152, dstPort: 4789 }), L('vxlan', { flags: 0 }), L('ethernet'), raw('abcd')) },
 ];
 
 describe('RFC deviations in parseable packets', () => {

@@ -66,6 +66,8 @@ const PREFS = [
   // Check an 802.11 FCS when the frame has one (radiotap flags say so); never assume one otherwise.
   'wlan.check_checksum:TRUE',
   'wlan.check_fcs:FALSE',
+  // VXLAN's registered port (RFC 7348), whatever this tshark's default table says.
+  'vxlan.udp.port:4789',
 ];
 
 /** Dissect packets with tshark; one record per packet mapping each field to its '|'-joined values. */
@@ -345,6 +347,53 @@ export function tsharkExpectations(layers: readonly JsonLayer[]): Record<string,
         if (f.options.at(-1)?.kind === 'eol' && !f.padding) for (let i = 20 + optionBytes; i < f.dataOffset * 4; i++) push('tcp.option_kind', 0);
         break;
       }
+      case 'gre': {
+        // RFC 2784 / 2890: C, R, K, S are the top four bits of the first 16-bit word, the version its low three.
+        const bits = ['checksum', 'routing', 'key', 'sequence'].reduce((b, n, i) => b | (f.flags.includes(n) ? 0x8000 >> i : 0), 0);
+        push('gre.flags_and_version', hex(bits | (f.reserved0 << 3) | f.version, 4));
+        push('gre.proto', hex(f.protocolType, 4));
+        if (f.checksum !== undefined) push('gre.checksum', hex(f.checksum, 4));
+        if (f.key !== undefined) push('gre.key', hex(f.key, 8));
+        if (f.sequence !== undefined) push('gre.sequence_number', f.sequence);
+        break;
+      }
+      case 'vxlan':
+        // RFC 7348 section 5: the I flag is 0x08 of the first byte; tshark shows the 16-bit flags word.
+        push('vxlan.flags', hex(f.flags << 8, 4));
+        push('vxlan.vni', f.vni);
+        break;
+      case 'igmp': {
+        // RFC 1112 / 2236 / 3376 message types and record types, written out again here.
+        const type = num(f.type, { 'membership-query': 0x11, 'v1-membership-report': 0x12, 'v2-membership-report': 0x16, 'leave-group': 0x17, 'v3-membership-report': 0x22 });
+        push('igmp.type', hex(type, 2));
+        // tshark shows no Max Resp field where the message has none (v1 and v3 reports).
+        if (type !== 0x12 && type !== 0x22) push('igmp.max_resp', f.maxRespCode);
+        push('igmp.checksum', hex(f.checksum, 4));
+        if (type === 0x22) {
+          push('igmp.num_grp_recs', f.records.length);
+          const recordType: Record<string, number> = { 'mode-is-include': 1, 'mode-is-exclude': 2, 'change-to-include': 3, 'change-to-exclude': 4, 'allow-new-sources': 5, 'block-old-sources': 6 };
+          for (const r of f.records) {
+            push('igmp.record_type', num(r.type, recordType));
+            push('igmp.num_src', r.sources.length);
+            push('igmp.maddr', r.multicastAddress);
+            for (const s of r.sources) push('igmp.saddr', s);
+          }
+        } else {
+          push('igmp.maddr', f.group);
+          if (f.sources !== undefined) {
+            push('igmp.s', f.suppress ? 1 : 0);
+            push('igmp.qrv', f.qrv);
+            push('igmp.qqic', f.qqic);
+            push('igmp.num_src', f.sources.length);
+            for (const s of f.sources) push('igmp.saddr', s);
+          }
+        }
+        break;
+      }
+      case 'raw':
+        break;
+      default:
+        throw new Error(`no tshark mapping for layer '${layer}': add what tshark should print for it to tsharkExpectations in test/codec/tshark.ts`);
     }
   }
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.join('|')]));
@@ -370,6 +419,12 @@ function tcpOptionLength(o: { kind: unknown; data?: string; blocks?: unknown[] }
   }
 }
 
+/** tshark's protocol name for each layer (raw data has none of its own: tshark names it by content). */
+export const TSHARK_PROTOCOL: Record<string, string> = {
+  ethernet: 'eth', 'linux-sll': 'sll', 'linux-sll2': 'sll', 'bsd-null': 'null', 'bsd-loop': 'null', ppp: 'ppp', 'cisco-hdlc': 'chdlc', pktap: 'pktap', nflog: 'nflog', arp: 'arp', llc: 'llc', ieee80211: 'wlan',
+  radiotap: 'radiotap', ipv4: 'ip', icmp: 'icmp', udp: 'udp', tcp: 'tcp', gre: 'gre', vxlan: 'vxlan', igmp: 'igmp',
+};
+
 /** Every field tsharkExpectations may name, plus the verdict fields. */
 export const TSHARK_FIELDS = [
   'eth.dst', 'eth.src', 'eth.type', 'ieee8021ad.priority', 'ieee8021ad.dei', 'ieee8021ad.id', 'vlan.priority', 'vlan.dei', 'vlan.id', 'vlan.etype',
@@ -389,6 +444,8 @@ export const TSHARK_FIELDS = [
   'udp.srcport', 'udp.dstport', 'udp.length', 'udp.checksum',
   'tcp.srcport', 'tcp.dstport', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.hdr_len', 'tcp.flags', 'tcp.window_size_value', 'tcp.checksum',
   'tcp.urgent_pointer', 'tcp.option_kind',
+  'gre.flags_and_version', 'gre.proto', 'gre.checksum', 'gre.key', 'gre.sequence_number', 'gre.checksum.status', 'vxlan.flags', 'vxlan.vni',
+  'igmp.type', 'igmp.max_resp', 'igmp.checksum', 'igmp.checksum.status', 'igmp.maddr', 'igmp.s', 'igmp.qrv', 'igmp.qqic', 'igmp.num_src', 'igmp.saddr', 'igmp.num_grp_recs', 'igmp.record_type',
   'ip.checksum.status', 'icmp.checksum.status', 'udp.checksum.status', 'tcp.checksum.status',
   '_ws.expert.group', '_ws.expert.severity', '_ws.expert.message', '_ws.malformed',
 ] as const;

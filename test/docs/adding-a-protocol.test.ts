@@ -28,6 +28,7 @@ import { LengthError } from '../errors.js';
 import { finishChecksum, sumWords } from '../checksum.js';
 import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
+import type { BindingTypes, LayerBinding } from '../types.js';
 
 export interface ToyFields {
   /** 'ping' or 'pong' (a number for any other value). */
@@ -43,10 +44,13 @@ export interface ToyFields {
 
 export type ToyInput = Partial<ToyFields>;
 
+// Where the layer sits, declared once: after IPv4 or IPv6 on protocol 253, with raw data after it.
+const binding = { follows: ['ipv4', 'ipv6'], carries: ['raw'], ipProtocol: 253 } as const satisfies LayerBinding;
+
 // The types: the decoded-layer union, the builder's .toy() and the JSON types derive from this.
 declare module '../types.js' {
   interface LayerTypes {
-    toy: { fields: ToyFields; input: ToyInput; follows: 'ipv4' | 'ipv6' };
+    toy: { fields: ToyFields; input: ToyInput } & BindingTypes<typeof binding>;
   }
 }
 
@@ -67,8 +71,7 @@ export const toy: LayerCodec = {
   title: 'Toy Echo Protocol',
   rfc: 'RFC 3692 (experimental protocol 253)',
   fields: header.fields,
-  follows: ['ipv4', 'ipv6'],
-  ipProtocol: 253,
+  ...binding,
   writesEveryByte: true,
 
   measure: () => header.length,

@@ -296,3 +296,52 @@ export const validPacket: fc.Arbitrary<{ from: string; layers: EncodableLayer[] 
     layers: [...(radio ? [{ layer: 'radiotap', fields: radio }] : []), ...wlan, { layer: 'ipv4', fields: ip }, ...rest],
   })),
 );
+
+// ---------------------------------------------------------------------------------------------
+// Tunnels (RFC 2784/2890 GRE, RFC 7348 VXLAN)
+
+/** GRE with any mix of the optional parts; the checksum flag given explicitly (the checksum then computed). */
+export const greFields: fc.Arbitrary<Record<string, unknown>> = fc
+  .record({ withChecksum: fc.boolean(), key: fc.option(u32, { nil: undefined }), sequence: fc.option(u32, { nil: undefined }) })
+  .map(({ withChecksum, key, sequence }) => ({
+    ...(withChecksum ? { flags: ['checksum', ...(key !== undefined ? ['key'] : []), ...(sequence !== undefined ? ['sequence'] : [])] } : {}),
+    ...(key !== undefined ? { key } : {}),
+    ...(sequence !== undefined ? { sequence } : {}),
+  }));
+export const vxlanFields = fc.record({ vni: fc.integer({ min: 0, max: 0xffffff }) }, { requiredKeys: [] });
+
+// ---------------------------------------------------------------------------------------------
+// IGMP (RFC 1112, RFC 2236, RFC 3376)
+
+const igmpRecord = fc.record({
+  type: fc.constantFrom('mode-is-include', 'mode-is-exclude', 'change-to-include', 'change-to-exclude', 'allow-new-sources', 'block-old-sources'),
+  multicastAddress: ipv4Address,
+  sources: fc.array(ipv4Address, { maxLength: 3 }),
+  auxData: fc.integer({ min: 0, max: 2 }).chain((words) => hexBytes(4 * words, 4 * words)),
+});
+export const igmpFields: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
+  fc.record({ type: fc.constantFrom('membership-query', 'v1-membership-report', 'v2-membership-report', 'leave-group'), maxRespCode: u8, group: ipv4Address }),
+  fc.record({ type: fc.constant('membership-query'), maxRespCode: u8, group: ipv4Address, reserved: fc.integer({ min: 0, max: 15 }), suppress: fc.boolean(), qrv: fc.integer({ min: 0, max: 7 }), qqic: u8, sources: fc.array(ipv4Address, { maxLength: 4 }) }),
+  fc.record({ type: fc.constant('v3-membership-report'), reserved2: u16, records: fc.array(igmpRecord, { maxLength: 3 }) }),
+);
+
+/**
+ * Valid fields of each layer by name, for the registry-driven properties (registry.test.ts):
+ * a protocol added to the registry needs its entry here, or that test names it.
+ */
+export const LAYER_ARBITRARIES: Readonly<Record<string, fc.Arbitrary<Record<string, unknown>>>> = {
+  ipv4: ipv4Fields,
+  udp: udpFields,
+  tcp: tcpFields,
+  icmp: icmpFields.filter((f) => !ICMP_ERROR_TYPES.has(f.type as string)),
+  ethernet: ethernetFields,
+  'linux-sll': linuxSllFields,
+  'linux-sll2': linuxSll2Fields,
+  'bsd-null': bsdNullFields,
+  ppp: pppFields,
+  pktap: pktapFields,
+  radiotap: radiotapFields,
+  gre: greFields,
+  vxlan: vxlanFields,
+  igmp: igmpFields,
+};

@@ -11,7 +11,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FieldValueError, InputError, StackError, UnknownFieldError, decode, encodeLayers, packet, type EncodableLayer } from '../../src/index.js';
+import { FieldValueError, InputError, StackError, UnknownFieldError, codecs, decode, encodeLayers, packet, type EncodableLayer } from '../../src/index.js';
+import { fieldNames } from '../../src/codec/registry.js';
 import { ipv4Address, macAddress, u16 } from './arbitraries.js';
 
 const RUNS = { numRuns: 400 };
@@ -61,25 +62,8 @@ const tcpOption = fc.oneof(
 );
 const vlan = fc.record({ tpid: fc.oneof(nestedJunk, fc.constant(0x8100)), pcp: nestedJunk, dei: nestedJunk, vid: fc.oneof(nestedJunk, fc.nat(4095)) }, { requiredKeys: ['vid'] });
 
-const FIELDS: Record<string, string[]> = {
-  ipv4: ['version', 'ihl', 'dscp', 'ecn', 'totalLength', 'id', 'flags', 'fragmentOffset', 'ttl', 'protocol', 'checksum', 'src', 'dst', 'options', 'padding'],
-  udp: ['srcPort', 'dstPort', 'length', 'checksum'],
-  tcp: ['srcPort', 'dstPort', 'seq', 'ack', 'dataOffset', 'reserved', 'flags', 'window', 'checksum', 'urgentPointer', 'options', 'padding'],
-  icmp: ['type', 'code', 'checksum', 'id', 'seq', 'unused', 'length', 'nextHopMtu', 'gateway', 'pointer', 'originate', 'mask', 'rest'],
-  ethernet: ['dst', 'src', 'vlans', 'etherType'],
-  'linux-sll': ['packetType', 'arphrdType', 'addressLength', 'address', 'protocol'],
-  'linux-sll2': ['protocol', 'reserved', 'interfaceIndex', 'arphrdType', 'packetType', 'addressLength', 'address'],
-  'bsd-null': ['family', 'byteOrder'],
-  'bsd-loop': ['family'],
-  ppp: ['addressControl', 'protocol', 'protocolCompressed'],
-  'cisco-hdlc': ['address', 'control', 'protocol'],
-  nflog: ['family', 'version', 'resourceId', 'byteOrder', 'tlvs', 'payload', 'payloadLength'],
-  pktap: ['length', 'recordType', 'dlt', 'rest', 'interfaceName', 'flags', 'pid', 'command', 'interfaceType'],
-  llc: ['dsap', 'ssap', 'format', 'control', 'oui', 'pid'],
-  ieee80211: ['subtype', 'type', 'version', 'flags', 'duration', 'addresses', 'sequence', 'fragment', 'qosControl', 'htControl'],
-  radiotap: ['version', 'pad', 'length', 'present', 'data', 'tsft', 'flags', 'rate', 'channelFrequency', 'channelFlags', 'antennaSignal', 'antennaNoise', 'antenna'],
-  raw: ['data'],
-};
+/** Each layer's fields, from the registry (fixed header and extra fields): a new protocol's are found, not listed. */
+const FIELDS: Record<string, string[]> = Object.fromEntries(codecs.map((c) => [c.name, [...fieldNames(c)]]));
 
 const valueFor = (layer: string, field: string): fc.Arbitrary<unknown> => {
   if (field === 'options') return fc.oneof(fc.array(layer === 'tcp' ? tcpOption : ipv4Option, { maxLength: 4 }), fc.constantFrom('00', 'x', 5, null));

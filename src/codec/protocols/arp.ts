@@ -8,12 +8,12 @@
  *   ...arp({ operation: 'reply', senderIp: ip, targetIp: ip, targetMac: 'ff:ff:ff:ff:ff:ff' })  // gratuitous
  */
 import { compileHeader } from '../header.js';
-import type { BindingTypes } from '../types.js';
+import type { BindingTypes, LayerBinding } from '../types.js';
 import { enumOf, uint } from '../field.js';
 import { bytesInput, parseIpv4, parseMac, readIpv4, readMac, toHex } from '../bytes.js';
 import { FieldValueError, LengthError } from '../errors.js';
 import type { EnumValue } from '../field.js';
-import type { LayerBinding, LayerCodec } from '../layer.js';
+import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 
 const OPERATIONS = { request: 1, reply: 2, 'rarp-request': 3, 'rarp-reply': 4, 'inarp-request': 8, 'inarp-reply': 9 } as const;

@@ -4,8 +4,8 @@
  * byte order. Every capture on macOS `lo0` is LINKTYPE_NULL.
  */
 import { FieldValueError, LengthError } from '../errors.js';
-import type { BindingTypes } from '../types.js';
-import type { LayerBinding, LayerCodec, NextLayer } from '../layer.js';
+import type { BindingTypes, LayerBinding } from '../types.js';
+import type { LayerCodec, NextLayer } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { checkUint } from '../option-list.js';
 import { uint } from '../field.js';

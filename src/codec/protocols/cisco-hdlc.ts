@@ -4,10 +4,10 @@
  * when a frame starts with 0x0f or 0x8f instead of PPP's 0xff.
  */
 import { compileHeader } from '../header.js';
-import type { BindingTypes } from '../types.js';
+import type { BindingTypes, LayerBinding } from '../types.js';
 import { uint } from '../field.js';
 import { LengthError } from '../errors.js';
-import type { LayerBinding, LayerCodec } from '../layer.js';
+import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 
 export interface CiscoHdlcFields {

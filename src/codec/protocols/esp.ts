@@ -4,10 +4,10 @@
  * least unknowable without the SA, so it is a raw layer that the ESP header's length covers.
  */
 import { compileHeader } from '../header.js';
-import type { BindingTypes } from '../types.js';
+import type { BindingTypes, LayerBinding } from '../types.js';
 import { uint } from '../field.js';
 import { LengthError } from '../errors.js';
-import type { LayerBinding, LayerCodec } from '../layer.js';
+import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
 

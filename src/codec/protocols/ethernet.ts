@@ -1,9 +1,9 @@
 /** Ethernet II framing (IEEE 802.3 clause 3) with IEEE 802.1Q / 802.1ad VLAN tags. */
 import { compileHeader } from '../header.js';
-import type { BindingTypes } from '../types.js';
+import type { BindingTypes, LayerBinding } from '../types.js';
 import { macAddr } from '../field.js';
 import { FieldValueError, LengthError } from '../errors.js';
-import type { LayerBinding, LayerCodec } from '../layer.js';
+import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { checkObject, checkUint, putBe16 } from '../option-list.js';
 

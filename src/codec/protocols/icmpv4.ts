@@ -4,13 +4,13 @@
  * Error messages quote the offending datagram; it is decoded as IPv4 in lax mode.
  */
 import { compileHeader, type CompiledHeader } from '../header.js';
-import type { BindingTypes } from '../types.js';
+import type { BindingTypes, LayerBinding } from '../types.js';
 import { enumOf, ipv4Addr, uint, type FieldDef } from '../field.js';
 import { finishChecksum, sumWords } from '../checksum.js';
 import { FieldValueError, LengthError, UnknownFieldError } from '../errors.js';
 import { closest } from '../suggest.js';
 import { keyChecker } from '../key-check.js';
-import type { DecodeContext, LayerBinding, LayerCodec } from '../layer.js';
+import type { DecodeContext, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { deviationRules } from '../deviation.js';
 

@@ -6,12 +6,12 @@
  * IPv6 in lax mode. The checksum covers the IPv6 pseudo-header (RFC 4443 section 2.3).
  */
 import { compileHeader, type CompiledHeader } from '../header.js';
-import type { BindingTypes } from '../types.js';
+import type { BindingTypes, LayerBinding } from '../types.js';
 import { enumOf, flags, ipv6Addr, uint, type FieldDef, type FlagsValue } from '../field.js';
 import { bytesInput } from '../bytes.js';
 import { FieldValueError, LengthError, UnknownFieldError } from '../errors.js';
 import { closest } from '../suggest.js';
-import type { DecodeContext, LayerBinding, LayerCodec } from '../layer.js';
+import type { DecodeContext, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { deviationRules } from '../deviation.js';
 import { fillUpperLayerChecksum, verifyUpperLayerChecksum } from '../upper-checksum.js';

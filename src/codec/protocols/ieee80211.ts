@@ -5,11 +5,11 @@
  * (encrypted) bodies and A-MSDUs stay raw. Multi-byte fields are little-endian.
  */
 import { compileHeader } from '../header.js';
-import type { BindingTypes } from '../types.js';
+import type { BindingTypes, LayerBinding } from '../types.js';
 import { enumOf, flags, uint } from '../field.js';
 import { bytesInput, parseMac, readMac } from '../bytes.js';
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
-import type { LayerBinding, LayerCodec, NextLayer } from '../layer.js';
+import type { LayerCodec, NextLayer } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { checkList, checkUint } from '../option-list.js';
 import { le16, le32, putLe16, putLe32 } from './link-layers.js';

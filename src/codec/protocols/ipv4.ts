@@ -1,11 +1,11 @@
 /** Internet Protocol version 4: RFC 791 (header), RFC 2474/3168 (DSCP/ECN), RFC 3514 (the evil bit). */
 import { compileHeader } from '../header.js';
-import type { BindingTypes } from '../types.js';
+import type { BindingTypes, LayerBinding } from '../types.js';
 import { enumOf, flags, ipv4Addr, uint, type FlagsValue } from '../field.js';
 import { finishChecksum, sumWords } from '../checksum.js';
 import { bytesInput } from '../bytes.js';
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
-import type { ChecksumVerdict, LayerBinding, LayerCodec } from '../layer.js';
+import type { ChecksumVerdict, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { deviationRules } from '../deviation.js';
 import { finalDestination, ipv4Options, type Ipv4OptionInput } from './ipv4-options.js';

@@ -1,6 +1,6 @@
 /** IPv6 Destination Options header: RFC 8200 section 4.6 (may appear before a Routing header and before the upper layer). */
-import type { LayerBinding, LayerCodec } from '../layer.js';
-import type { BindingTypes } from '../types.js';
+import type { LayerCodec } from '../layer.js';
+import type { BindingTypes, LayerBinding } from '../types.js';
 import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
 import { optionsHeaderCodec, type Ipv6OptionsHeaderFields, type Ipv6OptionsHeaderInput } from './ipv6-options-header.js';
 

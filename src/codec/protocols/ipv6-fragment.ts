@@ -4,10 +4,10 @@
  * M clear; RFC 6946) is a whole packet and decodes on.
  */
 import { compileHeader } from '../header.js';
-import type { BindingTypes } from '../types.js';
+import type { BindingTypes, LayerBinding } from '../types.js';
 import { flags, uint, type FlagsValue } from '../field.js';
 import { LengthError } from '../errors.js';
-import type { LayerBinding, LayerCodec } from '../layer.js';
+import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { deviationRules } from '../deviation.js';
 import { hasJumbo } from './ipv6-options.js';

@@ -1,6 +1,6 @@
 /** IPv6 Hop-by-Hop Options header: RFC 8200 section 4.3; only ever immediately after the IPv6 header. */
-import type { LayerBinding, LayerCodec } from '../layer.js';
-import type { BindingTypes } from '../types.js';
+import type { LayerCodec } from '../layer.js';
+import type { BindingTypes, LayerBinding } from '../types.js';
 import { IP_PROTOCOL } from './ipv6-chain.js';
 import { optionsHeaderCodec, type Ipv6OptionsHeaderFields, type Ipv6OptionsHeaderInput } from './ipv6-options-header.js';
 

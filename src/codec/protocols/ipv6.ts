@@ -4,10 +4,10 @@
  * RFC 4291/5952 (address text forms).
  */
 import { compileHeader } from '../header.js';
-import type { BindingTypes } from '../types.js';
+import type { BindingTypes, LayerBinding } from '../types.js';
 import { enumOf, ipv6Addr, uint } from '../field.js';
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
-import type { LayerBinding, LayerCodec, LayerRef } from '../layer.js';
+import type { LayerCodec, LayerRef } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { deviationRules } from '../deviation.js';
 import { ECN, type EcnName } from './ipv4.js';

@@ -1,10 +1,10 @@
 /** Linux "cooked" capture header, version 1 (LINKTYPE_LINUX_SLL, 113): what `tcpdump -i any` writes. */
 import { compileHeader } from '../header.js';
-import type { BindingTypes } from '../types.js';
+import type { BindingTypes, LayerBinding } from '../types.js';
 import { uint } from '../field.js';
 import { bytesInput, toHex } from '../bytes.js';
 import { FieldValueError, LengthError } from '../errors.js';
-import type { LayerBinding, LayerCodec } from '../layer.js';
+import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { checkUint, putBe16 } from '../option-list.js';
 import { cookedNext } from './linux-sll2.js';

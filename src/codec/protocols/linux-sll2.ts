@@ -4,11 +4,11 @@
  * type, address length, 8 address bytes (https://www.tcpdump.org/linktypes/LINKTYPE_LINUX_SLL2.html).
  */
 import { compileHeader } from '../header.js';
-import type { BindingTypes } from '../types.js';
+import type { BindingTypes, LayerBinding } from '../types.js';
 import { uint } from '../field.js';
 import { bytesInput, toHex } from '../bytes.js';
 import { FieldValueError, LengthError } from '../errors.js';
-import type { LayerBinding, LayerCodec, NextLayer } from '../layer.js';
+import type { LayerCodec, NextLayer } from '../layer.js';
 import { decodeStep } from '../layer.js';
 
 export interface LinuxSll2Fields {

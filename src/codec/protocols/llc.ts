@@ -7,8 +7,8 @@
  * protocol id an EtherType.
  */
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
-import type { BindingTypes } from '../types.js';
-import type { LayerBinding, LayerCodec, NextLayer } from '../layer.js';
+import type { BindingTypes, LayerBinding } from '../types.js';
+import type { LayerCodec, NextLayer } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { checkUint, putBe16 } from '../option-list.js';
 import { uint } from '../field.js';

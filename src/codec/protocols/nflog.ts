@@ -8,9 +8,9 @@
  * https://www.tcpdump.org/linktypes/LINKTYPE_NFLOG.html
  */
 import { bytesInput } from '../bytes.js';
-import type { BindingTypes } from '../types.js';
+import type { BindingTypes, LayerBinding } from '../types.js';
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
-import type { LayerBinding, LayerCodec, NextLayer } from '../layer.js';
+import type { LayerCodec, NextLayer } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { checkList, checkObject, checkUint, putBe16 } from '../option-list.js';
 import { uint } from '../field.js';

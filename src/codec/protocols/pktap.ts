@@ -10,10 +10,10 @@
  * when given, written over it (strings with one NUL after them), so re-encoding is exact.
  */
 import { uint } from '../field.js';
-import type { BindingTypes } from '../types.js';
+import type { BindingTypes, LayerBinding } from '../types.js';
 import { bytesInput } from '../bytes.js';
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
-import type { LayerBinding, LayerCodec, NextLayer } from '../layer.js';
+import type { LayerCodec, NextLayer } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { checkUint } from '../option-list.js';
 import { FIRST_LAYERS, le32, putLe32 } from './link-layers.js';

@@ -6,8 +6,8 @@
  * protocols (LCP, IPCP...) stay raw.
  */
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
-import type { BindingTypes } from '../types.js';
-import type { LayerBinding, LayerCodec } from '../layer.js';
+import type { BindingTypes, LayerBinding } from '../types.js';
+import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { checkUint, putBe16 } from '../option-list.js';
 import { uint } from '../field.js';

@@ -8,10 +8,10 @@
  * it becomes this layer's trailer, checked as a CRC-32 (IEEE 802.11-2020 clause 9.2.4.8).
  */
 import { uint } from '../field.js';
-import type { BindingTypes } from '../types.js';
+import type { BindingTypes, LayerBinding } from '../types.js';
 import { bytesInput } from '../bytes.js';
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
-import type { ChecksumVerdict, LayerBinding, LayerCodec } from '../layer.js';
+import type { ChecksumVerdict, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { checkList, checkUint } from '../option-list.js';
 import { le16, le32, putLe16, putLe32 } from './link-layers.js';

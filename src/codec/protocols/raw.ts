@@ -1,7 +1,7 @@
 /** Raw payload: bytes no other layer claims (unknown protocols, application data, fragments). */
 import { bytesInput } from '../bytes.js';
-import type { BindingTypes } from '../types.js';
-import type { LayerBinding, LayerCodec } from '../layer.js';
+import type { BindingTypes, LayerBinding } from '../types.js';
+import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
 import { IP_LINK_LAYERS } from './link-layers.js';

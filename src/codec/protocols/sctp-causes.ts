@@ -5,6 +5,8 @@
  */
 import { enumOf, uint } from '../field.js';
 import { ListCodec, SCTP_HMAC_IDS, bytesTail, listTail, numberListTail, type KindSpec, type Loose, type SctpHmacName } from './sctp-tlv.js';
+// An import circle on purpose: RFC 9260 nests these TLVs in one another (an ERROR chunk holds causes, a
+// cause may hold parameters or a chunk, a parameter may hold causes or chunks), and each file decodes its kind.
 import { sctpParams, type SctpParam, type SctpParamTypeName } from './sctp-params.js';
 
 type Cause<C extends string, F = unknown> = { code: C } & F & {

@@ -24,6 +24,8 @@ import {
   type SctpHmacName,
   type Tail,
 } from './sctp-tlv.js';
+// An import circle on purpose: RFC 9260 nests these TLVs in one another (an ERROR chunk holds causes, a
+// cause may hold parameters or a chunk, a parameter may hold causes or chunks), and each file decodes its kind.
 import { sctpCauses, type SctpCause } from './sctp-causes.js';
 import { sctpChunks, type SctpChunkTypeName } from './sctp-chunks.js';
 import { ContentError } from '../errors.js';

@@ -8,11 +8,11 @@
  * is computed; given, including 0, it is written as given.
  */
 import { compileHeader } from '../header.js';
-import type { BindingTypes } from '../types.js';
+import type { BindingTypes, LayerBinding } from '../types.js';
 import { uint } from '../field.js';
 import { BundlingError, LengthError } from '../errors.js';
 import { sctpChecksum } from '../crc32c.js';
-import type { ChecksumVerdict, LayerBinding, LayerCodec } from '../layer.js';
+import type { ChecksumVerdict, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { bundlingViolations, chunkSummary, sctpChunks, type SctpChunk, type SctpChunkInput } from './sctp-chunks.js';
 import type { Item } from './sctp-tlv.js';

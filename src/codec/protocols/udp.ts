@@ -6,8 +6,8 @@
 import { compileHeader } from '../header.js';
 import { uint } from '../field.js';
 import { FieldValueError, LengthError } from '../errors.js';
-import type { LayerBinding, LayerCodec } from '../layer.js';
-import type { BindingTypes } from '../types.js';
+import type { LayerCodec } from '../layer.js';
+import type { BindingTypes, LayerBinding } from '../types.js';
 import { decodeStep } from '../layer.js';
 import { deviationRules } from '../deviation.js';
 import { udpPortBindings, udpPortBound } from '../udp-ports.js';

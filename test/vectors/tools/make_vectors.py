@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """
-Writes test/vectors/{ipv4,icmp,udp,tcp,ethernet,linux-sll}.json.
+Writes test/vectors/*.json (one file per protocol, e.g. ipv4, icmp, udp, tcp, ethernet, gre, vxlan, igmp).
 
 Independent of rawcraft: this file has its own small encoder and decoder, written from the
 RFCs with nothing but `struct`, and produces for every vector
@@ -21,7 +21,15 @@ import socket
 import struct
 import sys
 
+import igmp
 import link_layers
+import tunnels
+
+# Layers written in their own modules, each with NAMES, IP_PROTO, UDP_PORTS, DEFAULTS, COMPUTED,
+# measure, encode, fill_checksum, decode and verdict.
+MODULES = (tunnels, igmp)
+BY_NAME = {n: m for m in MODULES for n in m.NAMES}
+UDP_PORT_LAYER = {p: n for m in MODULES for p, n in m.UDP_PORTS.items()}
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 VECTORS = os.path.dirname(HERE)
@@ -112,7 +120,7 @@ ICMP_LAYOUT = {
 for a, b in [(8, 0), (15, 0), (16, 0), (14, 13), (18, 17)]:
     ICMP_LAYOUT[a] = ICMP_LAYOUT[b]
 ICMP_UNKNOWN = [('rest', 4, 'u')]
-IP_PROTO = {'icmp': 1, 'ipv4': 4, 'tcp': 6, 'udp': 17}
+IP_PROTO = {'icmp': 1, 'ipv4': 4, 'tcp': 6, 'udp': 17, **{k: v for m in MODULES for k, v in m.IP_PROTO.items()}}
 PROTO_LAYER = {v: k for k, v in IP_PROTO.items()}
 IPV4_OPT = {'eol': 0, 'nop': 1, 'record-route': 7, 'lsrr': 131, 'ssrr': 137, 'timestamp': 68, 'router-alert': 148}
 IPV4_OPT_NAME = {v: k for k, v in IPV4_OPT.items()}
@@ -295,6 +303,8 @@ def measure(l):
         return len(bytes.fromhex(f.get('data', ''))), None
     if name in link_layers.NAMES:
         return link_layers.measure(name, f), None
+    if name in BY_NAME:
+        return BY_NAME[name].measure(name, f), None
 
 
 def encode(layers):
@@ -357,6 +367,8 @@ def encode(layers):
                                         f.get('protocol', 0x0800 if nxt(i) == 'ipv4' else 0x0004 if nxt(i) == 'llc' else 0x88b5))
         elif name == 'raw':
             buf[o:o + lens[i]] = bytes.fromhex(f.get('data', ''))
+        elif name in BY_NAME:
+            buf[o:o + lens[i]] = BY_NAME[name].encode(name, f, nxt(i))
         elif name in link_layers.NAMES:
             buf[o:o + lens[i]] = link_layers.encode(name, f, lens[i], nxt(i), {'ipv4': 0x0800, 'arp': 0x0806}.get(nxt(i), 0x88b5), ends[i] - o - lens[i])
         if 'trailer' in l:
@@ -365,6 +377,8 @@ def encode(layers):
     # Checksums, innermost first.
     for i in range(n - 1, -1, -1):
         f, o, name = layers[i].get('fields', {}), offs[i], layers[i]['layer']
+        if name in BY_NAME:
+            BY_NAME[name].fill_checksum(name, f, buf, o, ends[i])
         if 'checksum' in f or name not in ('ipv4', 'icmp', 'udp', 'tcp'):
             continue
         if name == 'ipv4':
@@ -434,7 +448,7 @@ def decode(buf, start):
         elif name == 'udp':
             sp, dp, ln, ck = struct.unpack('!HHHH', buf[off:off + 8])
             f = {'srcPort': sp, 'dstPort': dp, 'length': ln, 'checksum': ck}
-            hend, pend, nxt = off + 8, off + ln, 'raw'
+            hend, pend, nxt = off + 8, off + ln, UDP_PORT_LAYER.get(dp, UDP_PORT_LAYER.get(sp, 'raw'))
             if pend > end:
                 pend, complete_here = end, False
         elif name == 'tcp':
@@ -446,6 +460,8 @@ def decode(buf, start):
             if len(pad) >= 4 or any(pad):
                 f['padding'] = pad.hex()
             hend, pend, nxt = off + hl, end, 'raw'
+        elif name in BY_NAME:
+            f, hend, pend, nxt = BY_NAME[name].decode(name, buf, off, end)
         elif name in link_layers.NAMES:
             f, hend, pend, nxt = link_layers.decode(name, buf, off, end, stack[-1] if stack else None)
             if isinstance(nxt, int):
@@ -470,6 +486,8 @@ def decode(buf, start):
 def checksum_verdict(buf, name, off, hend, pend, f, stack, complete):
     if name in link_layers.NAMES:
         return link_layers.verdict(name, buf, off, hend, pend, f)
+    if name in BY_NAME:
+        return BY_NAME[name].verdict(name, buf, off, hend, pend, f)
     if name not in ('ipv4', 'icmp', 'udp', 'tcp'):
         return None
     actual = f['checksum']
@@ -527,6 +545,9 @@ def minimal_build(layers, hexdata):
 
 DEFAULTS.update(link_layers.DEFAULTS)
 COMPUTED.update(link_layers.COMPUTED)
+for m in MODULES:
+    DEFAULTS.update(m.DEFAULTS)
+    COMPUTED.update(m.COMPUTED)
 
 
 def vector(name, source, data, start, known_bug=None, link_type=None, file_byte_order=None):
@@ -865,12 +886,56 @@ llc_vectors = [
         {'layer': 'ethernet', 'fields': {'dst': A2, 'src': A1, 'etherType': 40}}, SNAP] + UDP_LINK(13), 'ethernet'),
 ]
 
+GRE_SPEC = 'Encoded by tools/make_vectors.py from RFC 2784 section 2 and RFC 2890 section 2 (tools/tunnels.py), IP protocol 47: '
+OUTER = {'layer': 'ipv4', 'fields': {'id': 0x4700, 'src': '192.0.2.1', 'dst': '192.0.2.2'}}
+gre_vectors = [
+    built('gre-ipv4-udp', GRE_SPEC + 'the base header (no optional fields), Protocol Type 0x0800: an IPv4/UDP datagram in the tunnel',
+          [OUTER, {'layer': 'gre', 'fields': {}}] + UDP_LINK(30), 'ipv4'),
+    built('gre-key-sequence-icmp', GRE_SPEC + 'Key 0x00010203 and Sequence Number 7 (K and S bits), carrying an IPv4/ICMP echo request',
+          [OUTER, {'layer': 'gre', 'fields': {'key': 0x00010203, 'sequence': 7}}] + ECHO_LINK(31), 'ipv4'),
+    built('gre-checksum-key-ethernet', GRE_SPEC + 'the checksum (C bit, RFC 2784 section 2.5) and a Key, Protocol Type 0x6558 '
+          '(Transparent Ethernet Bridging): an Ethernet frame with IPv4/UDP',
+          [OUTER, {'layer': 'gre', 'fields': {'flags': ['checksum', 'key'], 'key': 42}},
+           {'layer': 'ethernet', 'fields': {'dst': '02:00:00:00:00:02', 'src': '02:00:00:00:00:01'}}] + UDP_LINK(32), 'ipv4'),
+]
+VXLAN_SPEC = 'Encoded by tools/make_vectors.py from RFC 7348 section 5 (tools/tunnels.py), UDP destination port 4789: '
+VXLAN_UDP = {'layer': 'udp', 'fields': {'srcPort': 49152, 'dstPort': 4789}}
+INNER_ETH = {'layer': 'ethernet', 'fields': {'dst': '02:00:00:00:00:02', 'src': '02:00:00:00:00:01'}}
+vxlan_vectors = [
+    built('vxlan-vni-42-icmp', VXLAN_SPEC + 'flags 0x08 (I), VNI 42, an Ethernet frame with an IPv4/ICMP echo request',
+          [OUTER, VXLAN_UDP, {'layer': 'vxlan', 'fields': {'vni': 42}}, INNER_ETH] + ECHO_LINK(33), 'ipv4'),
+    built('vxlan-vni-max-udp', VXLAN_SPEC + 'the largest VNI (0xffffff), an Ethernet frame with IPv4/UDP',
+          [OUTER, VXLAN_UDP, {'layer': 'vxlan', 'fields': {'vni': 0xffffff}}, INNER_ETH] + UDP_LINK(34), 'ipv4'),
+]
+
+IGMP_SPEC = 'Encoded by tools/make_vectors.py from RFC 1112 appendix I, RFC 2236 section 2 and RFC 3376 section 4 (tools/igmp.py), IP protocol 2: '
+ALL_HOSTS = {'id': 0x4900, 'ttl': 1, 'src': '192.0.2.1', 'dst': '224.0.0.1'}
+igmp_vectors = [
+    built('igmp-v2-general-query', IGMP_SPEC + 'a version 2 general query (group 0.0.0.0), Max Resp Time 100 (10 s), to all hosts',
+          [{'layer': 'ipv4', 'fields': ALL_HOSTS}, {'layer': 'igmp', 'fields': {'maxRespCode': 100}}], 'ipv4'),
+    built('igmp-v3-group-source-query', IGMP_SPEC + 'a version 3 group-and-source-specific query: S flag, QRV 2, QQIC 125, two sources',
+          [{'layer': 'ipv4', 'fields': dict(ALL_HOSTS, dst='239.1.2.3')},
+           {'layer': 'igmp', 'fields': {'maxRespCode': 20, 'group': '239.1.2.3', 'suppress': True, 'sources': ['192.0.2.9', '192.0.2.10']}}], 'ipv4'),
+    built('igmp-v3-report-records', IGMP_SPEC + 'a version 3 report to 224.0.0.22 with two group records: MODE_IS_EXCLUDE with no '
+          'source (a join), ALLOW_NEW_SOURCES with one source',
+          [{'layer': 'ipv4', 'fields': dict(ALL_HOSTS, dst='224.0.0.22')},
+           {'layer': 'igmp', 'fields': {'type': 'v3-membership-report', 'records': [
+               {'type': 'mode-is-exclude', 'multicastAddress': '239.1.2.3', 'sources': [], 'auxData': ''},
+               {'type': 'allow-new-sources', 'multicastAddress': '239.4.5.6', 'sources': ['198.51.100.7'], 'auxData': ''}]}}], 'ipv4'),
+    built('igmp-v2-report', IGMP_SPEC + 'a version 2 membership report for 239.1.2.3',
+          [{'layer': 'ipv4', 'fields': dict(ALL_HOSTS, dst='239.1.2.3')}, {'layer': 'igmp', 'fields': {'type': 'v2-membership-report', 'group': '239.1.2.3'}}], 'ipv4'),
+    built('igmp-v2-leave', IGMP_SPEC + 'a version 2 leave group for 239.1.2.3, to all routers',
+          [{'layer': 'ipv4', 'fields': dict(ALL_HOSTS, dst='224.0.0.2')}, {'layer': 'igmp', 'fields': {'type': 'leave-group', 'group': '239.1.2.3'}}], 'ipv4'),
+    built('igmp-v1-report', IGMP_SPEC + 'a version 1 host membership report for 239.1.2.3',
+          [{'layer': 'ipv4', 'fields': dict(ALL_HOSTS, dst='239.1.2.3')}, {'layer': 'igmp', 'fields': {'type': 'v1-membership-report', 'group': '239.1.2.3'}}], 'ipv4'),
+]
+
 check = '--check' in sys.argv
 stale = []
 for fname, vs in [('ipv4', ipv4_vectors), ('icmp', icmp_vectors), ('udp', udp_vectors), ('tcp', tcp_vectors),
                   ('ethernet', ethernet_vectors), ('linux-sll', sll_vectors), ('linux-sll2', sll2_vectors), ('raw-ip', raw_ip_vectors),
                   ('bsd-loopback', bsd_loopback_vectors), ('ppp', ppp_vectors), ('pktap', pktap_vectors), ('nflog', nflog_vectors), ('ieee80211', ieee80211_vectors), ('radiotap', radiotap_vectors),
-                  ('llc', llc_vectors)]:
+                  ('llc', llc_vectors), ('gre', gre_vectors), ('vxlan', vxlan_vectors), ('igmp', igmp_vectors)]:
     path = os.path.join(VECTORS, fname + '.json')
     text = json.dumps(vs, indent=1) + '\n'
     if check:

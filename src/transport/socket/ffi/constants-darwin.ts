@@ -2,7 +2,7 @@
  * macOS values (<sys/socket.h>, <netinet/in.h>, <netinet6/in6.h>, <sys/errno.h>).
  * Written from the headers; not exercised by the test suite, which runs on Linux.
  */
-import type { PosixConstants } from './constants.js';
+import type { PosixConstants } from './constants-types.js';
 
 export const DARWIN: PosixConstants = {
   os: 'darwin',

@@ -1,5 +1,5 @@
 /** Linux values (glibc/kernel UAPI headers, x86_64 and arm64 alike). */
-import type { PosixConstants } from './constants.js';
+import type { PosixConstants } from './constants-types.js';
 
 export const LINUX: PosixConstants = {
   os: 'linux',
