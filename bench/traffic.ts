@@ -80,7 +80,7 @@ export function run(options: { packets?: number; json?: boolean } = {}): Traffic
   const log = (s: string) => (options.json ? process.stderr : process.stdout).write(s + '\n');
   log(`traffic to pcapng (target >= 1,000,000 packets/s, flat memory), ${packets.toLocaleString('en-US')} packets per case, each case in its own process`);
   for (const r of results) {
-    if (options.json) process.stdout.write(JSON.stringify(r) + '\n');
+    if (options.json) process.stdout.write(JSON.stringify({ ...r, targetPacketsPerSec: 1_000_000 }) + '\n');
     else log(`${r.case.padEnd(40)}  ${r.packetsPerSec.toLocaleString('en-US').padStart(12)} packets/s  peak RSS ${r.peakRssMiB} MiB  (file ${r.fileMiB} MiB)${r.packetsPerSec < 1e6 ? '  < target' : ''}`);
   }
   return results;
