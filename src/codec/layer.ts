@@ -171,6 +171,8 @@ export interface FastForm {
    * fields exactly as the codec's decode would (e.g. an empty `options` list), or return false
    * when the codec's decode must run (anything it would report, or that it would decode
    * differently: a fragment, a bound UDP port...). Without it the fields are taken as read.
+   * The fast decoder only runs on packets whose lengths are all exact, so every layer's message
+   * runs to `buf.length`.
    */
   decoded?(fields: Record<string, unknown>, buf: Uint8Array, start: number, headerEnd: number): boolean;
 }
@@ -251,7 +253,11 @@ export interface LayerCodec {
   finalDestination?(fields: Record<string, unknown>): Uint8Array | undefined;
   /** One-line summary for printing (like tcpdump), given decoded fields. */
   summary?(fields: Record<string, unknown>): string;
-  /** The layer's common case for encoders compiled per stack; optional, purely for speed. */
+  /**
+   * The layer's common case for the encoders and decoders compiled per stack; optional. When
+   * present it is also the one declaration of the layer's automatic fields and checksum, from
+   * which `write`, `fillChecksum` and `verifyChecksum` can be derived (fast-form.ts).
+   */
   readonly fast?: FastForm;
   /** Further common cases (other message types, each with its `when`), tried after `fast`. */
   readonly fastVariants?: readonly FastForm[];
