@@ -308,7 +308,7 @@ export class ListCodec {
     let body: Uint8Array;
     if (typeof tagValue === 'number') {
       code = uintAt(`${path}.${tag}`, tagValue, this.typeBits);
-      this.checkKeys(it, this.rawKeys, `raw ${this.config.item} ${code}`, path);
+      this.checkKeys(it, this.rawKeys, () => `raw ${this.config.item} ${code}`, path);
       if (it.action !== undefined && this.config.actionBits) {
         const action = actionOf(code, this.typeBits);
         if (it.action !== action) fail(`${path}.action`, it.action, `${JSON.stringify(action)}, the action bits of ${tag} ${code} (or leave it out)`);
@@ -320,7 +320,7 @@ export class ListCodec {
     } else {
       const kind = typeof tagValue === 'string' ? this.byName.get(tagValue) : undefined;
       if (!kind) fail(`${path}.${tag}`, tagValue, `one of ${[...this.byName.keys()].join(', ')}, or a number`);
-      this.checkKeys(it, kind.fieldNames, `${kind.spec.name} ${this.config.item}`, path);
+      this.checkKeys(it, kind.fieldNames, () => `${kind.spec.name} ${this.config.item}`, path);
       code = kind.spec.code;
       if (chunkHeader) flags = this.flagsIn(kind, it.flags, path);
       body = kind.encodeBody(it, path, flags);
@@ -341,9 +341,10 @@ export class ListCodec {
     return { tlv, padding };
   }
 
-  private checkKeys(item: Item, allowed: ReadonlySet<string>, what: string, path: string): void {
+  /** `what` names the item for the message: made only when there is one. */
+  private checkKeys(item: Item, allowed: ReadonlySet<string>, what: () => string, path: string): void {
     for (const key in item) {
-      if (!allowed.has(key) && item[key] !== undefined) throw new UnknownFieldError(`sctp ${path} (${what})`, key, closest(key, allowed), [...allowed]);
+      if (!allowed.has(key) && item[key] !== undefined) throw new UnknownFieldError(`sctp ${path} (${what()})`, key, closest(key, allowed), [...allowed]);
     }
   }
 
