@@ -67,12 +67,12 @@ export function fold(acc: number): number {
   return ~acc & 0xffff;
 }
 
-function put16(b: Buffer, o: number, v: number): void {
+export function put16(b: Buffer, o: number, v: number): void {
   b[o] = v >>> 8;
   b[o + 1] = v & 255;
 }
 
-function put32(b: Buffer, o: number, v: number): void {
+export function put32(b: Buffer, o: number, v: number): void {
   b[o] = v >>> 24;
   b[o + 1] = (v >>> 16) & 255;
   b[o + 2] = (v >>> 8) & 255;
@@ -200,29 +200,40 @@ function tcpOptionsLength(options: readonly TcpOpt[]): number {
   return n;
 }
 
+/** The TCP header length for these options (zero-padded to 32 bits). */
+export function tcpHeaderLength(tcp: TcpIn): number {
+  const tcpHeader = 20 + ((tcpOptionsLength(tcp.options) + 3) & ~3);
+  if (tcpHeader > 60) throw new RangeError('TCP options exceed 40 bytes');
+  return tcpHeader;
+}
+
 /** IPv4 + TCP (with options, zero-padded to 32 bits) + payload, both checksums computed. */
 export function encodeTcp(ip: IpIn, tcp: TcpIn, payload: Uint8Array): Buffer {
-  const options = tcp.options;
-  const optLength = tcpOptionsLength(options);
-  const tcpHeader = 20 + ((optLength + 3) & ~3);
-  if (tcpHeader > 60) throw new RangeError('TCP options exceed 40 bytes');
+  const tcpHeader = tcpHeaderLength(tcp);
   const segment = tcpHeader + payload.length;
   const total = 20 + segment;
   const b = Buffer.allocUnsafe(total);
   const pseudo = writeIpv4(b, ip, 6, total);
+  writeTcp(b, 20, tcp, tcpHeader, payload, pseudo + segment);
+  return b;
+}
+
+/** A TCP segment at `at` (header of `tcpHeader` bytes, then the payload), its checksum from `pseudo`. */
+export function writeTcp(b: Buffer, at: number, tcp: TcpIn, tcpHeader: number, payload: Uint8Array, pseudo: number): void {
+  const options = tcp.options;
   let flags = 0;
   for (let i = 0; i < tcp.flags.length; i++) flags |= TCP_FLAG_BITS[tcp.flags[i]];
-  put16(b, 20, tcp.srcPort);
-  put16(b, 22, tcp.dstPort);
-  put32(b, 24, tcp.seq);
-  put32(b, 28, tcp.ack);
-  put16(b, 32, ((tcpHeader >>> 2) << 12) | flags);
-  put16(b, 34, tcp.window);
-  b[36] = 0; // checksum, filled below
-  b[37] = 0;
-  b[38] = 0; // urgent pointer
-  b[39] = 0;
-  let o = 40;
+  put16(b, at, tcp.srcPort);
+  put16(b, at + 2, tcp.dstPort);
+  put32(b, at + 4, tcp.seq);
+  put32(b, at + 8, tcp.ack);
+  put16(b, at + 12, ((tcpHeader >>> 2) << 12) | flags);
+  put16(b, at + 14, tcp.window);
+  b[at + 16] = 0; // checksum, filled below
+  b[at + 17] = 0;
+  b[at + 18] = 0; // urgent pointer
+  b[at + 19] = 0;
+  let o = at + 20;
   for (let i = 0; i < options.length; i++) {
     const opt = options[i];
     switch (opt.kind) {
@@ -258,12 +269,10 @@ export function encodeTcp(ip: IpIn, tcp: TcpIn, payload: Uint8Array): Buffer {
         break;
     }
   }
-  const headerEnd = 20 + tcpHeader;
+  const headerEnd = at + tcpHeader;
   while (o < headerEnd) b[o++] = 0;
   b.set(payload, headerEnd);
-  const ck = fold(sum16(b, 20, total, pseudo + segment));
-  put16(b, 36, ck);
-  return b;
+  put16(b, at + 16, fold(sum16(b, at, headerEnd + payload.length, pseudo)));
 }
 
 /** IPv4 + ICMP echo request/reply + payload, both checksums computed. */
@@ -350,11 +359,11 @@ export interface BaselinePacket {
   payload: Uint8Array;
 }
 
-const be16 = (b: Uint8Array, o: number): number => (b[o] << 8) | b[o + 1];
-const be32 = (b: Uint8Array, o: number): number => b[o] * 0x1000000 + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]);
+export const be16 = (b: Uint8Array, o: number): number => (b[o] << 8) | b[o + 1];
+export const be32 = (b: Uint8Array, o: number): number => b[o] * 0x1000000 + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]);
 const addr = (b: Uint8Array, o: number): string => `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
 
-function decodeTcpOptions(b: Uint8Array, start: number, end: number): TcpOptOut[] {
+export function decodeTcpOptions(b: Uint8Array, start: number, end: number): TcpOptOut[] {
   const out: TcpOptOut[] = [];
   let i = start;
   while (i < end) {

@@ -36,6 +36,11 @@ export class StreamSink {
     }
   }
 
+  /** The wait for 'drain' when the stream is full, else null: what a caller that writes with writeNow awaits. */
+  get pending(): Promise<void> | null {
+    return this.drain;
+  }
+
   /** End the stream and resolve once everything is flushed (and a file stream is closed). */
   async close(): Promise<void> {
     this.check();

@@ -39,10 +39,16 @@ export class PcapWriter {
   }
 }
 
+/** Bytes of packet blocks gathered before one write to the destination (writePacket). */
+const CHUNK = 256 * 1024;
+
 /** Streams a single-section pcapng file to a Writable. The SHB (and any given IDBs) are written at construction. */
 export class PcapngWriter {
   private readonly encoder: PcapngEncoder;
   private readonly sink: StreamSink;
+  /** Packet blocks from writePacket not yet handed to the destination: chunk[0, used). */
+  private chunk: Buffer | undefined = undefined;
+  private used = 0;
 
   /** `file`: the atomic file `destination` writes to, committed by close() and discarded by abort(). */
   constructor(destination: Writable, options: PcapngWriteOptions = {}, private readonly file?: AtomicFile) {
@@ -56,22 +62,61 @@ export class PcapngWriter {
   addInterface(linkType: number, options: PcapngInterfaceOptions = {}): number {
     const { id, block } = this.encoder.addInterface(linkType, options);
     // Not awaited (this method is sync): any backpressure is waited for by the next write() or close().
+    this.flushChunk();
     this.sink.writeNow(block);
     return id;
   }
 
   /** Append one packet. Resolves when the destination can take more (waits for 'drain' if needed). */
   async write(record: CaptureRecordInput): Promise<void> {
-    await this.sink.write(this.encoder.record(record));
+    const block = this.encoder.record(record);
+    this.flushChunk();
+    await this.sink.write(block);
+  }
+
+  /**
+   * Append one packet without options, its timestamp in nanoseconds as two 32-bit halves, for
+   * writers of millions of packets: blocks are gathered into large chunks written at once.
+   * Returns a promise only when the destination is full (await it before the next packet), else
+   * undefined. Interfaces with another if_tsresol or a snap length take the `write` path.
+   */
+  writePacket(interfaceId: number, tsHigh: number, tsLow: number, data: Uint8Array): Promise<void> | undefined {
+    if (!this.encoder.canWritePacketsOf(interfaceId)) {
+      return this.write({ data, timestampNs: BigInt(tsHigh) * 0x100000000n + BigInt(tsLow), interfaceId });
+    }
+    const need = 32 + ((data.length + 3) & ~3);
+    let chunk = this.chunk;
+    if (chunk === undefined || this.used + need > chunk.length) {
+      this.flushChunk();
+      chunk = this.chunk = Buffer.allocUnsafe(Math.max(CHUNK, need));
+    }
+    this.used = this.encoder.packetInto(chunk, this.used, interfaceId, tsHigh, tsLow, data);
+    return this.sink.pending ?? undefined;
+  }
+
+  /** Hand the gathered packet blocks to the destination (not waiting: the next write waits). */
+  private flushChunk(): void {
+    if (this.chunk === undefined || this.used === 0) return;
+    const full = this.chunk.subarray(0, this.used);
+    this.chunk = undefined;
+    this.used = 0;
+    this.sink.writeNow(full);
   }
 
   /** Flush and end the destination; resolves when the file is complete (and, for a path, in place). */
   close(): Promise<void> {
+    try {
+      this.flushChunk();
+    } catch (error) {
+      this.file?.discard();
+      return Promise.reject(error);
+    }
     return closeWriter(this.sink, this.file);
   }
 
   /** Give up: a file created for a path is removed (nothing is left behind); a stream is destroyed. */
   abort(): void {
+    this.chunk = undefined;
     this.sink.abort();
     this.file?.discard();
   }

@@ -112,44 +112,66 @@ export function parseIpv6(text: string): Uint8Array | undefined {
 
 /** 16 bytes to the RFC 5952 canonical text form (lower case, longest zero run compressed). */
 export function readIpv6(buf: Uint8Array, off: number): string {
-  const groups: number[] = [];
-  for (let i = 0; i < 8; i++) groups.push((buf[off + i * 2] << 8) | buf[off + i * 2 + 1]);
-  // IPv4-mapped addresses print with a dotted quad, as RFC 5952 section 5 recommends.
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    return `::ffff:${readIpv4(buf, off + 12)}`;
-  }
+  // The longest run of two or more zero groups (the first of equal ones) becomes "::" (RFC 5952 section 4.2).
   let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
+  let bestLen = 1;
+  let runStart = -1;
+  for (let i = 0; i < 8; i++) {
+    if ((buf[off + 2 * i] | buf[off + 2 * i + 1]) === 0) {
+      if (runStart < 0) runStart = i;
+      if (i - runStart + 1 > bestLen) {
+        bestStart = runStart;
+        bestLen = i - runStart + 1;
+      }
+    } else runStart = -1;
+  }
+  // IPv4-mapped addresses print with a dotted quad, as RFC 5952 section 5 recommends.
+  if (bestStart === 0 && bestLen === 5 && buf[off + 10] === 0xff && buf[off + 11] === 0xff) return `::ffff:${readIpv4(buf, off + 12)}`;
+  let text = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      text += '::';
+      i += bestLen - 1;
       continue;
     }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
+    const hi = buf[off + 2 * i];
+    const group = hi === 0 ? HEX[buf[off + 2 * i + 1]] : HEX[hi] + HEX2[buf[off + 2 * i + 1]];
+    text += i === 0 || i === bestStart + bestLen ? group : `:${group}`;
   }
-  const hexes = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hexes.join(':');
-  return `${hexes.slice(0, bestStart).join(':')}::${hexes.slice(bestStart + bestLen).join(':')}`;
+  return text;
 }
+
+/** Hex text of a byte without and with a leading zero: group text without arrays or toString per call. */
+const HEX = Array.from({ length: 256 }, (_, n) => n.toString(16));
+const HEX2 = Array.from({ length: 256 }, (_, n) => n.toString(16).padStart(2, '0'));
 
 /** `aa:bb:cc:dd:ee:ff` (or with '-') to 6 bytes. */
 export function parseMac(text: string): Uint8Array | undefined {
-  const parts = text.split(/[:-]/);
-  if (parts.length !== 6 || !parts.every((p) => /^[0-9a-fA-F]{2}$/.test(p))) return undefined;
-  return Uint8Array.from(parts.map((p) => parseInt(p, 16)));
+  // Six pairs of hex digits, each pair after the first preceded by ':' or '-' (by character codes: no regex, no split).
+  if (typeof text !== 'string' || text.length !== 17) return undefined;
+  const out = new Uint8Array(6);
+  for (let i = 0; i < 6; i++) {
+    const at = 3 * i;
+    if (i > 0 && text.charCodeAt(at - 1) !== 58 && text.charCodeAt(at - 1) !== 45) return undefined;
+    const hi = hexDigit(text.charCodeAt(at));
+    const lo = hexDigit(text.charCodeAt(at + 1));
+    if (hi < 0 || lo < 0) return undefined;
+    out[i] = hi * 16 + lo;
+  }
+  return out;
+}
+
+/** The value of a hex digit's character code, or -1. */
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
 }
 
 /** Read a MAC address as lower-case colon-separated text. */
 export function readMac(buf: Uint8Array, off: number): string {
-  const parts: string[] = [];
-  for (let i = 0; i < 6; i++) parts.push(buf[off + i].toString(16).padStart(2, '0'));
-  return parts.join(':');
+  return `${HEX2[buf[off]]}:${HEX2[buf[off + 1]]}:${HEX2[buf[off + 2]]}:${HEX2[buf[off + 3]]}:${HEX2[buf[off + 4]]}:${HEX2[buf[off + 5]]}`;
 }
 
 /** Coerce a bytes input (Uint8Array, or hex text as in the JSON format) or throw a FieldValueError naming the field. */

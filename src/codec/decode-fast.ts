@@ -7,9 +7,11 @@
  * what the general decoder gives (test/codec/fast-path.test.ts compares them).
  */
 import { finishChecksum, pseudoHeaderTail, sumWords } from './checksum.js';
+import { sctpChecksum } from './crc32c.js';
 import type { DecodedPacket } from './types.js';
 import type { FastForm, LayerCodec } from './layer.js';
 import { codecs } from './registry.js';
+import { firstOf, formCombinations } from './fast-form.js';
 
 /** Decode a whole packet as the stack compiled for, or undefined. */
 export type FastDecode = (buf: Buffer) => DecodedPacket | undefined;
@@ -22,15 +24,16 @@ const NO_LAYERS: readonly never[] = [];
 
 /** Generate the fast decoder of a stack, or undefined when some layer has no fast form (or the stack needs the general decoder). */
 export function compileFastDecode(stack: readonly LayerCodec[]): FastDecode | undefined {
+  const combos = stack.length ? formCombinations(stack) : undefined;
+  if (combos === undefined) return undefined;
+  return firstOf(combos.flatMap((forms) => compileForms(stack, forms) ?? []));
+}
+
+/** The fast decoder of a stack for one choice of form per layer. */
+function compileForms(stack: readonly LayerCodec[], forms: readonly FastForm[]): FastDecode | undefined {
   const n = stack.length;
-  const forms: FastForm[] = [];
-  for (const codec of stack) {
-    if (codec.fast === undefined) return undefined;
-    forms.push(codec.fast);
-  }
-  if (n === 0) return undefined;
-  const env: Record<string, unknown> = { sumWords, fold: finishChecksum, tail: pseudoHeaderTail, bound: boundIpProtocol, NO_LAYERS };
-  const consts = ['const sumWords = env.sumWords, fold = env.fold, tail = env.tail, bound = env.bound, NO_LAYERS = env.NO_LAYERS;'];
+  const env: Record<string, unknown> = { sumWords, fold: finishChecksum, crc: sctpChecksum, tail: pseudoHeaderTail, bound: boundIpProtocol, NO_LAYERS };
+  const consts = ['const sumWords = env.sumWords, fold = env.fold, crc = env.crc, tail = env.tail, bound = env.bound, NO_LAYERS = env.NO_LAYERS;'];
   const body: string[] = ['const end = buf.length;', 'const o0 = 0;'];
   const layers: string[] = [];
 
@@ -66,6 +69,9 @@ export function compileFastDecode(stack: readonly LayerCodec[]): FastDecode | un
     const words = Object.entries(form.auto ?? {}).find(([, how]) => how === 'headerWords')?.[0];
     if (words !== undefined && form.tail) {
       body.push(`const hl${i} = ${f}[${JSON.stringify(words)}] * 4;`, `if (hl${i} < ${header.length} || ${o} + hl${i} > end) return undefined;`);
+    } else if (form.tail) {
+      // No length field: the tail (SCTP's chunks) runs to the end of the packet.
+      body.push(`const hl${i} = end - ${o};`);
     } else {
       if (words !== undefined) body.push(`if (${f}[${JSON.stringify(words)}] !== ${header.length / 4}) return undefined;`);
       body.push(`const hl${i} = ${header.length};`);
@@ -74,6 +80,7 @@ export function compileFastDecode(stack: readonly LayerCodec[]): FastDecode | un
       const value = `${f}[${JSON.stringify(field)}]`;
       // Exact lengths only: a shorter one leaves a trailer, a longer one a truncated packet.
       if (how === 'length') body.push(`if (${value} !== end - ${o}) return undefined;`);
+      else if (how === 'payloadLength') body.push(`if (${value} !== end - ${o} - hl${i}) return undefined;`);
       else if (typeof how === 'object') {
         const next = stack[i + 1];
         if (next === undefined) return undefined;
@@ -97,7 +104,9 @@ export function compileFastDecode(stack: readonly LayerCodec[]): FastDecode | un
     // Nothing after the last layer; otherwise the next layer starts where this header ends.
     body.push(last ? `if (${o} + hl${i} !== end) return undefined;` : `const o${i + 1} = ${o} + hl${i};`);
     // A layer that names no next protocol is followed by raw data (UDP's bound ports were refused above).
-    if (!last && !Object.values(form.auto ?? {}).some((how) => typeof how === 'object') && !forms[i + 1].bytes) return undefined;
+    if (!last && !Object.values(form.auto ?? {}).some((how) => typeof how === 'object') && !forms[i + 1].bytes && form.next !== stack[i + 1].name) return undefined;
+    // A form that names its next layer is followed by nothing else (an ICMP error by its quote).
+    if (form.next !== undefined && (last || form.next !== stack[i + 1].name)) return undefined;
 
     // The checksum verdict, as the codec's verifyChecksum gives it for a complete layer.
     const sum = form.checksum;
@@ -106,6 +115,11 @@ export function compileFastDecode(stack: readonly LayerCodec[]): FastDecode | un
       continue;
     }
     const actual = `${f}.checksum`;
+    if (sum.kind === 'crc32c') {
+      body.push(`const e${i} = crc(buf, ${o}, end);`, `const v${i} = { status: e${i} === ${actual} ? 'valid' : 'invalid', expected: e${i}, actual: ${actual} };`);
+      layers.push(`{ layer: ${JSON.stringify(codec.name)}, fields: ${f}, checksum: v${i} }`);
+      continue;
+    }
     let covered: string;
     let zeroAs = 0;
     if (sum.kind === 'header') covered = `sumWords(buf, ${o}, ${o} + hl${i})`;
@@ -127,6 +141,7 @@ export function compileFastDecode(stack: readonly LayerCodec[]): FastDecode | un
     layers.push(`{ layer: ${JSON.stringify(codec.name)}, fields: ${f}, checksum: v${i} }`);
   }
   body.push(`return { layers: [${layers.join(', ')}], issues: [] };`);
-  const name = `fastDecode_${stack.map((c) => c.name.replace(/\W/g, '_')).join('_')}`;
-  return new Function('env', `${consts.join('\n')}\nreturn function ${name}(buf) {\n${body.join('\n')}\n};`)(env) as FastDecode;
+  const layerNames = stack.map((c) => c.name.replace(/\W/g, '_')).join('_');
+  const src = `${consts.join('\n')}\nreturn function fastDecode_${layerNames}(buf) {\n${body.join('\n')}\n};\n//# sourceURL=rawcraft/decode/${layerNames}.js`;
+  return new Function('env', src)(env) as FastDecode;
 }

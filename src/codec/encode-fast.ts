@@ -5,13 +5,19 @@
  * locals), with no frames and no per-layer calls. Whenever a packet does not fit (an unknown
  * field, a variable part, a value to reject), it returns undefined and the general encoder
  * (encode-plan.ts) does the work, so errors and unusual packets come out exactly as before.
+ * The "not fast-able" signals are: a check in the generated code returning undefined, and a
+ * PacketError thrown by a value check (header.ts helpers, a tail's measure); any other exception
+ * is a bug and is not swallowed.
  */
 import { finishChecksum, sumWords } from './checksum.js';
+import { sctpChecksum } from './crc32c.js';
 import type { FieldDef } from './field.js';
 import type { WriteCode } from './header.js';
 import type { FastForm, LayerCodec } from './layer.js';
 import { fieldNames } from './registry.js';
 import { keyChecker } from './key-check.js';
+import { PacketError } from './errors.js';
+import { firstOf, formCombinations } from './fast-form.js';
 
 /**
  * Encode one packet, or return undefined to leave it to the general path. The input is a list
@@ -26,22 +32,26 @@ export type FastInput = 'list' | 'chain';
 const EMPTY = new Uint8Array(0);
 const EMPTY_FIELDS = Object.freeze({});
 
-/** The RFC 1071 sum of an address local (a number for IPv4, bytes otherwise). */
-function addressSum(def: FieldDef | undefined, local: string, helpers: string): string {
-  return def?.kind === 'ipv4' ? `((${local} >>> 16) + (${local} & 65535))` : `${helpers}.sumBytes(${local}, false)`;
+/** The RFC 1071 sum of an address local (a number for IPv4, 16 bytes for IPv6), as inline code. */
+function addressSum(def: FieldDef | undefined, local: string): string {
+  if (def?.kind === 'ipv4') return `((${local} >>> 16) + (${local} & 65535))`;
+  if (def?.kind !== 'ipv6') throw new Error(`fast form: pseudo-header field ${def?.name} is no IP address`);
+  const words = Array.from({ length: 8 }, (_, k) => `((${local}[${2 * k}] << 8) | ${local}[${2 * k + 1}])`);
+  return `(${words.join(' + ')})`;
 }
 
 /** Generate the fast encoder of a stack, or undefined when some layer has no fast form or the stack needs the general path's care. */
 export function compileFast(codecs: readonly LayerCodec[], input: FastInput): FastRun | undefined {
+  const combos = codecs.length ? formCombinations(codecs) : undefined;
+  if (combos === undefined) return undefined;
+  return firstOf(combos.flatMap((forms) => compileForms(codecs, forms, input) ?? []));
+}
+
+/** The fast encoder of a stack for one choice of form per layer. */
+function compileForms(codecs: readonly LayerCodec[], forms: readonly FastForm[], input: FastInput): FastRun | undefined {
   const n = codecs.length;
-  const forms: FastForm[] = [];
-  for (const codec of codecs) {
-    if (codec.fast === undefined) return undefined;
-    forms.push(codec.fast);
-  }
-  if (n === 0) return undefined;
-  const env: Record<string, unknown> = { sumWords, fold: finishChecksum, Buffer, EMPTY, EMPTY_FIELDS };
-  const consts: string[] = ['const sumWords = env.sumWords, fold = env.fold, Buffer = env.Buffer, EMPTY = env.EMPTY, EMPTY_FIELDS = env.EMPTY_FIELDS;'];
+  const env: Record<string, unknown> = { sumWords, fold: finishChecksum, crc: sctpChecksum, Buffer, EMPTY, EMPTY_FIELDS };
+  const consts: string[] = ['const sumWords = env.sumWords, fold = env.fold, crc = env.crc, Buffer = env.Buffer, EMPTY = env.EMPTY, EMPTY_FIELDS = env.EMPTY_FIELDS;'];
   const check: string[] = [];
   const measure: string[] = [];
   const write: string[] = [];
@@ -69,7 +79,11 @@ export function compileFast(codecs: readonly LayerCodec[], input: FastInput): Fa
     check.push(`if (k${i}(${x}) !== undefined) return undefined;`);
     for (const [field, values] of Object.entries(form.when ?? {})) {
       const local = `${x}_${field.replace(/\W/g, '_')}`;
-      check.push(`const ${local} = ${x}[${JSON.stringify(field)}];`, `if (${local} !== undefined && ${values.map((v) => `${local} !== ${JSON.stringify(v)}`).join(' && ')}) return undefined;`);
+      // Left out, the field takes its default: enough only when the default is one of the values.
+      const def = form.header?.fields.find((f) => f.name === field);
+      const defaultFits = def !== undefined && 'default' in def && values.includes(def.default as number);
+      const missing = defaultFits ? `${local} !== undefined && ` : '';
+      check.push(`const ${local} = ${x}[${JSON.stringify(field)}];`, `if (${missing}${values.map((v) => `${local} !== ${JSON.stringify(v)}`).join(' && ')}) return undefined;`);
     }
     // Header lengths.
     if (form.bytes) {
@@ -106,17 +120,20 @@ export function compileFast(codecs: readonly LayerCodec[], input: FastInput): Fa
       const how = form.auto?.[name];
       const def = header.fields.find((f) => f.name === name)!;
       if (how === 'headerWords') return `(hl${i} >>> 2)`;
-      if (how === 'length') {
-        // Too long for the field: the general path reports it (or, for UDP over IPv6, makes a jumbogram).
-        measure.push(`if (total - o${i} > ${2 ** def.bits - 1} && ${x}[${JSON.stringify(name)}] === undefined) return undefined;`);
-        return `(total - o${i})`;
+      if (how === 'length' || how === 'payloadLength') {
+        const value = how === 'length' ? `(total - o${i})` : `(total - o${i} - hl${i})`;
+        // Too long for the field: the general path reports it (or makes a jumbogram).
+        measure.push(`if (${value} > ${2 ** def.bits - 1} && ${x}[${JSON.stringify(name)}] === undefined) return undefined;`);
+        return value;
       }
       if (how !== undefined) return String(codecs[i + 1]?.ipProtocol ?? how.nextProtocol);
       throw new Error(`${codecs[i].name}: fast form has no value for automatic field ${name}`);
     };
     const code = header.writeCode({ fields: x, offset: `o${i}`, helpers: `h${i}`, prefix: `p${i}_`, auto });
     written.push(code);
-    write.push(code.code, `const s${i} = ${code.sum};`);
+    write.push(code.code);
+    // The header's sum from the values, for a checksum that covers the header.
+    if (form.checksum !== undefined) write.push(`const s${i} = ${code.sum};`);
     if (form.tail) {
       const field = JSON.stringify(form.tail.field);
       write.push(
@@ -134,6 +151,13 @@ export function compileFast(codecs: readonly LayerCodec[], input: FastInput): Fa
     if (at === undefined) throw new Error(`${codecs[i].name}: fast form has a checksum but no checksumOffset`);
     const x = `x${i}`;
     const rest = `o${i} + ${fixedLength(i)}`;
+    if (sum.kind === 'crc32c') {
+      // SCTP: CRC32c over the message, the 32-bit field read as zero (sctpChecksum), written big-endian.
+      checksums.push(
+        `if (${x}.checksum === undefined) { const c = crc(buf, o${i}, total); const at = o${i} + ${at}; buf[at] = c >>> 24; buf[at + 1] = (c >>> 16) & 255; buf[at + 2] = (c >>> 8) & 255; buf[at + 3] = c & 255; }`,
+      );
+      continue;
+    }
     let value: string;
     if (sum.kind === 'header') {
       // Over the header only (IPv4): the fixed part is summed already, an option tail is read back.
@@ -147,8 +171,8 @@ export function compileFast(codecs: readonly LayerCodec[], input: FastInput): Fa
       const ipCode = ip >= 0 ? written[ip] : undefined;
       if (pseudo === undefined || ipCode === undefined) return undefined;
       const defs = forms[ip].header!.fields;
-      const src = addressSum(defs.find((f) => f.name === pseudo.src), ipCode.locals[pseudo.src], `h${ip}`);
-      const dst = addressSum(defs.find((f) => f.name === pseudo.dst), ipCode.locals[pseudo.dst], `h${ip}`);
+      const src = addressSum(defs.find((f) => f.name === pseudo.src), ipCode.locals[pseudo.src]);
+      const dst = addressSum(defs.find((f) => f.name === pseudo.dst), ipCode.locals[pseudo.dst]);
       checksums.push(`const len${i} = total - o${i};`);
       value = `fold(sumWords(buf, ${rest}, total, s${i} + ${src} + ${dst} + ${sum.protocol} + (len${i} >>> 16) + (len${i} & 65535)))`;
       if (sum.zeroAs) value = `(${value} || ${sum.zeroAs})`;
@@ -156,9 +180,19 @@ export function compileFast(codecs: readonly LayerCodec[], input: FastInput): Fa
     checksums.push(`if (${x}.checksum === undefined) { const c = ${value}; buf[o${i} + ${at}] = c >>> 8; buf[o${i} + ${at + 1}] = c & 255; }`);
   }
 
-  const name = `fast_${input}_${codecs.map((c) => c.name.replace(/\W/g, '_')).join('_')}`;
+  const layers = codecs.map((c) => c.name.replace(/\W/g, '_')).join('_');
+  const name = `fast_${input}_${layers}`;
   const body = [...check, ...measure, 'const buf = Buffer.allocUnsafe(total);', ...write, ...checksums, 'return buf;'];
-  // Any exception (an invalid value) means: let the general path do it and report it its way.
-  const src = `${consts.join('\n')}\nreturn function ${name}(X) {\ntry {\n${body.join('\n')}\n} catch { return undefined; }\n};`;
-  return new Function('env', src)(env) as FastRun;
+  // A PacketError is the one expected exception: an invalid value, which the general path reports
+  // its own way (in its order, with its context). Anything else is a bug here and propagates.
+  const src = [
+    `${consts.join('\n')}`,
+    `return function ${name}(X) {`,
+    'try {',
+    ...body,
+    '} catch (error) { if (error instanceof PacketError) return undefined; throw error; }',
+    '};',
+    `//# sourceURL=rawcraft/encode-${input}/${layers}.js`,
+  ].join('\n');
+  return new Function('env', 'PacketError', src)(env, PacketError) as FastRun;
 }

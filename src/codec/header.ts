@@ -139,7 +139,11 @@ function makeHelpers(layer: string, defs: readonly FieldDef[]): Helpers {
     readMac,
     sumBytes(bytes, odd) {
       let sum = 0;
-      for (let i = 0; i < bytes.length; i++) sum += (i % 2 === 0) !== odd ? bytes[i] << 8 : bytes[i];
+      const n = bytes.length;
+      // Whole words first (an address's 4, 6 or 16 bytes), then an odd last byte.
+      let i = 0;
+      for (; i + 1 < n; i += 2) sum += odd ? bytes[i] + (bytes[i + 1] << 8) : (bytes[i] << 8) | bytes[i + 1];
+      if (i < n) sum += odd ? bytes[i] : bytes[i] << 8;
       return sum;
     },
     enumNames,
@@ -387,8 +391,10 @@ export function compileHeader<F>(layer: string, defs: readonly FieldDef[], readS
   for (const name of readSlots) readProps.push(`${JSON.stringify(name)}: undefined`);
   const length = groups.reduce((n, g) => n + g.bits / 8, 0);
   const own = writeCode({ fields: 'f', offset: 'o', helpers: 'h', prefix: '', auto: (name) => `a[${JSON.stringify(name)}]` });
-  const writeSrc = `return function write_${layer.replace(/\W/g, '_')}(buf, o, f, a) {\n${own.code}\nreturn ${own.sum};\n}`;
-  const readSrc = `${readConsts.join('\n')}\nreturn function read_${layer.replace(/\W/g, '_')}(buf, o) {\n${readPre.join('\n')}\nreturn { ${readProps.join(', ')} };\n}`;
+  const id = layer.replace(/\W/g, '_');
+  // Named sources: profiles and stack traces show which layout the code came from.
+  const writeSrc = `return function write_${id}(buf, o, f, a) {\n${own.code}\nreturn ${own.sum};\n}\n//# sourceURL=rawcraft/${id}-write.js`;
+  const readSrc = `${readConsts.join('\n')}\nreturn function read_${id}(buf, o) {\n${readPre.join('\n')}\nreturn { ${readProps.join(', ')} };\n}\n//# sourceURL=rawcraft/${id}-read.js`;
   const write = new Function('h', writeSrc)(helpers) as CompiledHeader<F>['write'];
   const read = new Function('h', readSrc)(helpers) as CompiledHeader<F>['read'];
   return { layer, fields: defs, placements, length, write, read, helpers, writeCode };

@@ -116,6 +116,8 @@ export type FastAuto =
   | 'headerWords'
   /** Bytes from the start of this layer to the end of the packet (IPv4 total length, UDP length). */
   | 'length'
+  /** Bytes after this layer's header to the end of the packet (IPv6 payload length). */
+  | 'payloadLength'
   /** The next layer's protocol number, or this number when it has none or nothing follows. */
   | { readonly nextProtocol: number };
 
@@ -136,7 +138,10 @@ export interface FastForm {
   readonly when?: Readonly<Record<string, readonly (string | number)[]>>;
   /** The automatic fields of `header`, by name. */
   readonly auto?: Readonly<Record<string, FastAuto>>;
-  /** An option list after the fixed header, written in place and padded with zeros to 32 bits. */
+  /**
+   * An option list after the fixed header, written in place and padded with zeros to 32 bits.
+   * Decoding, its end is the header-words field's (`auto`), or the end of the packet without one.
+   */
   readonly tail?: {
     readonly field: string;
     /** Encoded length, or -1 for anything the fast path should leave to the codec. */
@@ -146,8 +151,18 @@ export interface FastForm {
     /** Largest header length with the tail. */
     readonly maxHeader: number;
   };
-  /** Which checksum the layer carries at `checksumOffset`: over its header, over the whole message, or an upper-layer one with a pseudo-header. */
-  readonly checksum?: { readonly kind: 'header' } | { readonly kind: 'message' } | { readonly kind: 'upper'; readonly protocol: number; readonly zeroAs: number };
+  /**
+   * Which checksum the layer carries at `checksumOffset`: an RFC 1071 sum over its header, over
+   * the whole message, or an upper-layer one with a pseudo-header; or SCTP's CRC32c over the
+   * whole message (32 bits, crc32c.ts).
+   */
+  readonly checksum?:
+    | { readonly kind: 'header' }
+    | { readonly kind: 'message' }
+    | { readonly kind: 'upper'; readonly protocol: number; readonly zeroAs: number }
+    | { readonly kind: 'crc32c' };
+  /** The layer that always follows, for a form that names no next protocol (ICMP errors quote `ipv4`). */
+  readonly next?: string;
   /** IP layers: the address fields whose values make the pseudo-header. */
   readonly pseudo?: { readonly src: string; readonly dst: string };
   /**
@@ -155,6 +170,8 @@ export interface FastForm {
    * fields exactly as the codec's decode would (e.g. an empty `options` list), or return false
    * when the codec's decode must run (anything it would report, or that it would decode
    * differently: a fragment, a bound UDP port...). Without it the fields are taken as read.
+   * The fast decoder only runs on packets whose lengths are all exact, so every layer's message
+   * runs to `buf.length`.
    */
   decoded?(fields: Record<string, unknown>, buf: Uint8Array, start: number, headerEnd: number): boolean;
 }
@@ -215,6 +232,12 @@ export interface LayerCodec {
   finalDestination?(fields: Record<string, unknown>): Uint8Array | undefined;
   /** One-line summary for printing (like tcpdump), given decoded fields. */
   summary?(fields: Record<string, unknown>): string;
-  /** The layer's common case for encoders compiled per stack; optional, purely for speed. */
+  /**
+   * The layer's common case for the encoders and decoders compiled per stack; optional. When
+   * present it is also the one declaration of the layer's automatic fields and checksum, from
+   * which `write`, `fillChecksum` and `verifyChecksum` can be derived (fast-form.ts).
+   */
   readonly fast?: FastForm;
+  /** Further common cases (other message types, each with its `when`), tried after `fast`. */
+  readonly fastVariants?: readonly FastForm[];
 }

@@ -1,6 +1,7 @@
 /**
  * Generating a scenario's packets: flows merged in timestamp order (a k-way merge that holds one
  * pending packet per flow: bounded memory), each packet a function of (seed, flow, index) only,
+ * made by a compiled template patcher when its varying fields allow (patch-compile.ts),
  * so `shard` (packet number modulo N) yields disjoint parts whose union is the whole.
  * Timestamps come from the scenario's epoch and each flow's rate, never the clock.
  */
@@ -11,6 +12,7 @@ import { AtomicFile } from '../capture/atomic-file.js';
 import { LinkType } from '../capture/link-types.js';
 import { Rng } from './random.js';
 import { PatchableTemplate } from './patch.js';
+import type { Patcher } from './patch-compile.js';
 import { BREAK_KINDS, applyValue, type BreakKind, type Flow, type FlowTemplate, type Scenario } from './scenario.js';
 
 export interface TrafficOptions {
@@ -34,47 +36,113 @@ export interface TrafficPacket {
   readonly patched: boolean;
 }
 
+interface TemplateState {
+  readonly t: FlowTemplate;
+  readonly compiled: PatchableTemplate;
+  /** The compiled patcher when every variation patches in place, else undefined (a full encode). */
+  readonly patcher: Patcher | undefined;
+  /** Reused for each packet's values (the patcher keeps none of them). */
+  readonly values: unknown[];
+}
+
 interface FlowState {
   readonly flow: Flow;
   readonly number: number;
   next: number;
-  nextTs: bigint;
+  /** The next packet's time after the epoch, in ns (exact: flows start and run for less than 104 days). */
+  nextAt: number;
+  readonly startNs: number;
   readonly intervalNs: number;
-  readonly templates: { readonly t: FlowTemplate; readonly compiled: PatchableTemplate; readonly patchAll: boolean }[];
+  readonly templates: TemplateState[];
   readonly totalWeight: number;
 }
 
-const timestampOf = (epochNs: bigint, s: FlowState, i: number): bigint => epochNs + s.flow.startNs + BigInt(Math.floor(i * s.intervalNs));
+/** A packet's time after the epoch, in ns, as a number (exact below 2^53 ns). */
+const offsetOf = (s: FlowState, i: number): number => s.startNs + Math.floor(i * s.intervalNs);
 
-/** Every packet of the scenario (or of one shard), in timestamp order. */
-export function* generateTraffic(scenario: Scenario, options: TrafficOptions = {}): Generator<TrafficPacket> {
+/** One packet made, before it is handed out: the flow state, its index, number and bytes. */
+interface Made {
+  readonly s: FlowState;
+  readonly i: number;
+  readonly number: number;
+  readonly atNs: number;
+  readonly data: Buffer;
+  readonly broken: BreakKind | undefined;
+  readonly patched: boolean;
+}
+
+/** A TrafficPacket whose bigint timestamp is made only when read (most writers never do). */
+class Packet implements TrafficPacket {
+  constructor(
+    readonly number: number,
+    readonly flow: string,
+    readonly flowIndex: number,
+    private readonly epochNs: bigint,
+    private readonly atNs: number,
+    readonly data: Buffer,
+    readonly broken: BreakKind | undefined,
+    readonly patched: boolean,
+  ) {}
+
+  get timestampNs(): bigint {
+    return this.epochNs + BigInt(this.atNs);
+  }
+}
+
+/**
+ * The scenario's packets in timestamp order (or one shard's), each handed to `visit`; a promise
+ * `visit` returns is awaited before the next packet, so writers wait only when they must.
+ */
+async function eachPacket(scenario: Scenario, options: TrafficOptions, visit: (p: Made) => Promise<void> | undefined): Promise<void> {
+  for (const p of made(scenario, options)) {
+    const wait = visit(p);
+    if (wait !== undefined) await wait;
+  }
+}
+
+/** The packets, made one at a time (a k-way merge holding one pending packet per flow). */
+function* made(scenario: Scenario, options: TrafficOptions): Generator<Made> {
   const seed = options.seed ?? scenario.seed;
   const shard = options.shard ?? { index: 0, count: 1 };
+  const rng = new Rng(0);
   const states: FlowState[] = scenario.flows.map((flow, number) => {
-    const templates = flow.templates.map((t) => {
+    const templates = flow.templates.map((t): TemplateState => {
       const compiled = new PatchableTemplate(t.layers);
       const patchAll = compiled.patchable && t.variations.every((v) => compiled.canPatch(v.layerIndex, v.field));
-      return { t, compiled, patchAll };
+      const patcher = patchAll && t.variations.length ? compiled.patcherFor(t.variations.map((v) => [v.layerIndex, v.field] as const)) : undefined;
+      return { t, compiled, patcher: patchAll ? (patcher ?? (() => compiled.bytes)) : undefined, values: new Array<unknown>(t.variations.length) };
     });
-    const s: FlowState = { flow, number, next: 0, nextTs: 0n, intervalNs: 1e9 / flow.rate, templates, totalWeight: flow.templates.reduce((a, t) => a + t.weight, 0) };
-    s.nextTs = timestampOf(scenario.epochNs, s, 0);
+    const startNs = Number(flow.startNs);
+    if (!Number.isSafeInteger(startNs)) throw new RangeError(`flow ${flow.name}: start ${flow.startNs} ns is too far from the epoch`);
+    const s: FlowState = { flow, number, next: 0, nextAt: 0, startNs, intervalNs: 1e9 / flow.rate, templates, totalWeight: flow.templates.reduce((a, t) => a + t.weight, 0) };
+    s.nextAt = offsetOf(s, 0);
     return s;
   });
   let number = 0;
   for (;;) {
     let best: FlowState | undefined;
-    for (const s of states) if (s.next < s.flow.count && (!best || s.nextTs < best.nextTs)) best = s;
-    if (!best) return;
+    for (let k = 0; k < states.length; k++) {
+      const s = states[k];
+      if (s.next < s.flow.count && (best === undefined || s.nextAt < best.nextAt)) best = s;
+    }
+    if (best === undefined) return;
     const i = best.next++;
-    const ts = best.nextTs;
-    best.nextTs = timestampOf(scenario.epochNs, best, best.next);
+    const atNs = best.nextAt;
+    best.nextAt = offsetOf(best, best.next);
     if (number++ % shard.count !== shard.index) continue;
-    yield makePacket(best, i, ts, number - 1, seed);
+    yield makePacket(best, i, atNs, number - 1, seed, rng);
   }
 }
 
-function makePacket(s: FlowState, i: number, timestampNs: bigint, number: number, seed: number): TrafficPacket {
-  const rng = new Rng(seed, s.number, i);
+/** Every packet of the scenario (or of one shard), in timestamp order. */
+export function* generateTraffic(scenario: Scenario, options: TrafficOptions = {}): Generator<TrafficPacket> {
+  for (const p of made(scenario, options)) yield toPacket(scenario, p);
+}
+
+const toPacket = (scenario: Scenario, p: Made): TrafficPacket => new Packet(p.number, p.s.flow.name, p.i, scenario.epochNs, p.atNs, p.data, p.broken, p.patched);
+
+function makePacket(s: FlowState, i: number, atNs: number, number: number, seed: number, rng: Rng): Made {
+  rng.seed(seed, s.number, i);
   let tpl = s.templates[0];
   if (s.templates.length > 1) {
     let r = rng.float() * s.totalWeight;
@@ -89,13 +157,12 @@ function makePacket(s: FlowState, i: number, timestampNs: bigint, number: number
       break;
     }
   }
-  const values = tpl.t.variations.map((v) => v.generate(i, rng));
-  if (!broken && tpl.patchAll) {
-    const data = tpl.t.variations.length ? tpl.compiled.patch(tpl.t.variations.map((v, k) => [v.layerIndex, v.field, values[k]] as const)) : tpl.compiled.bytes;
-    return { number, flow: s.flow.name, flowIndex: i, timestampNs, data, broken, patched: true };
-  }
+  const variations = tpl.t.variations;
+  const values = tpl.values;
+  for (let k = 0; k < variations.length; k++) values[k] = variations[k].generate(i, rng);
+  if (broken === undefined && tpl.patcher !== undefined) return { s, i, number, atNs, data: tpl.patcher(values), broken, patched: true };
   let layers: EncodableLayer[] = tpl.t.layers.slice();
-  tpl.t.variations.forEach((v, k) => {
+  variations.forEach((v, k) => {
     if (v.field === 'content' && values[k] === 'random') {
       const cur = layers[v.layerIndex].fields as { data?: Uint8Array | string } | undefined;
       const len = cur?.data === undefined ? 0 : typeof cur.data === 'string' ? cur.data.length / 2 : cur.data.length;
@@ -104,7 +171,7 @@ function makePacket(s: FlowState, i: number, timestampNs: bigint, number: number
   });
   let data: Buffer;
   [data, broken] = breakPacket(layers, broken, rng);
-  return { number, flow: s.flow.name, flowIndex: i, timestampNs, data, broken, patched: false };
+  return { s, i, number, atNs, data, broken, patched: false };
 }
 
 const quiet = { onWarning: () => {} };
@@ -176,19 +243,27 @@ export async function writeTraffic(scenario: Scenario, path: string, options: Tr
   const file = new AtomicFile(path);
   const writer = new PcapngWriter(file.stream, { interfaces: [{ linkType: LinkType.RAW }] }, file);
   const summary = newSummary(scenario, options);
-  const seen = new Set<string>();
+  const seen = new Set<FlowState>();
+  // Timestamps as two 32-bit halves of nanoseconds: the epoch's, plus each packet's offset (a number).
+  const epochHigh = Number(scenario.epochNs / 0x100000000n);
+  const epochLow = Number(scenario.epochNs % 0x100000000n);
   try {
-    for (const p of generateTraffic(scenario, options)) {
-      const comments: string[] = [];
-      if (!seen.has(p.flow)) {
-        seen.add(p.flow);
-        comments.push(flowComment(scenario.flows.find((f) => f.name === p.flow)!));
+    await eachPacket(scenario, options, (p) => {
+      count(summary, p.s.flow.name, p.data.length, p.broken, p.patched);
+      if (onPacket !== undefined) onPacket(toPacket(scenario, p));
+      if (p.broken !== undefined || !seen.has(p.s)) {
+        const comments: string[] = [];
+        if (!seen.has(p.s)) {
+          seen.add(p.s);
+          comments.push(flowComment(p.s.flow));
+        }
+        if (p.broken) comments.push(`broken: ${p.broken}`);
+        return writer.write({ data: p.data, timestampNs: scenario.epochNs + BigInt(p.atNs), interfaceId: 0, comment: comments.join('; ') });
       }
-      if (p.broken) comments.push(`broken: ${p.broken}`);
-      await writer.write({ data: p.data, timestampNs: p.timestampNs, interfaceId: 0, ...(comments.length && { comment: comments.join('; ') }) });
-      count(summary, p);
-      onPacket?.(p);
-    }
+      const low = epochLow + p.atNs;
+      const carry = Math.floor(low / 0x100000000);
+      return writer.writePacket(0, epochHigh + carry, low - carry * 0x100000000, p.data);
+    });
   } catch (error) {
     // A failed run leaves no half-written file.
     writer.abort();
@@ -205,13 +280,17 @@ export function newSummary(scenario: Scenario, options: TrafficOptions): Mutable
   return { packets: 0, bytes: 0, broken: 0, patched: 0, flows: [...byFlow.values()], seed: options.seed ?? scenario.seed, shard: options.shard ?? { index: 0, count: 1 }, byFlow };
 }
 
-export function count(s: MutableSummary, p: TrafficPacket): void {
+/** Count a packet into the summary (a TrafficPacket, or its parts). */
+export function count(s: MutableSummary, p: TrafficPacket): void;
+export function count(s: MutableSummary, flow: string, bytes: number, broken: BreakKind | undefined, patched: boolean): void;
+export function count(s: MutableSummary, p: TrafficPacket | string, bytes?: number, broken?: BreakKind, patched?: boolean): void {
+  if (typeof p !== 'string') return count(s, p.flow, p.data.length, p.broken, p.patched);
   s.packets++;
-  s.bytes += p.data.length;
-  if (p.patched) s.patched++;
-  const f = s.byFlow.get(p.flow)!;
+  s.bytes += bytes!;
+  if (patched) s.patched++;
+  const f = s.byFlow.get(p)!;
   f.packets++;
-  if (p.broken) {
+  if (broken) {
     s.broken++;
     f.broken++;
   }

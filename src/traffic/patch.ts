@@ -1,45 +1,56 @@
 /**
  * Re-encoding a template by patching: the template is encoded once; for each packet only the
  * varying fixed-header fields are written at their placements (compileHeader's byte and bit
- * offsets) and the checksums recomputed. Stacks or fields this cannot handle (length changes,
+ * offsets) and the checksums updated, by code compiled per field list (patch-compile.ts). Stacks or fields this cannot handle (length changes,
  * variant headers such as ICMP's, options) fall back to a full encode, which is always right.
  */
 import { encodeLayers, type EncodableLayer } from '../codec/encode.js';
-import { compileHeader, type FieldPlacement } from '../codec/header.js';
-import { finishChecksum, pseudoHeaderTail, sumWords } from '../codec/checksum.js';
-import { sctpChecksum } from '../codec/crc32c.js';
+import { compileHeader, type CompiledHeader, type FieldPlacement } from '../codec/header.js';
 import { codecByName } from '../codec/registry.js';
 import type { LayerCodec } from '../codec/layer.js';
-import { FieldValueError } from '../codec/errors.js';
+import { compilePatcher, type PatchSlot, type Patcher } from './patch-compile.js';
 
 /** Layers whose `fields` are exactly one compiled fixed header at the start of the layer. */
 const PATCHABLE_LAYERS = new Set(['ipv4', 'ipv6', 'udp', 'tcp', 'sctp']);
+/** Layers whose fixed header depends on the message type: patchable in their fast form's layout (echo). */
+const PATCHABLE_IN_FAST_FORM = new Set(['icmp', 'icmpv6']);
 /** Layers whose bytes patching keeps right (checksums recomputed here). */
-const SUPPORTED_LAYERS = new Set([...PATCHABLE_LAYERS, 'raw', 'icmp', 'icmpv6']);
+const SUPPORTED_LAYERS = new Set([...PATCHABLE_LAYERS, ...PATCHABLE_IN_FAST_FORM, 'raw']);
 
-const placementCache = new Map<LayerCodec, Map<string, FieldPlacement>>();
-function placementsOf(codec: LayerCodec): Map<string, FieldPlacement> {
-  let m = placementCache.get(codec);
+interface Placements {
+  readonly header: CompiledHeader<unknown>;
+  readonly byName: ReadonlyMap<string, FieldPlacement>;
+}
+
+const placementCache = new Map<CompiledHeader<unknown> | LayerCodec, Placements>();
+function placementsOf(codec: LayerCodec, fields: Record<string, unknown> | undefined): Placements | undefined {
+  let key: CompiledHeader<unknown> | LayerCodec = codec;
+  if (PATCHABLE_IN_FAST_FORM.has(codec.name)) {
+    // ICMP and ICMPv6: the layout is the fast form's (echo) when the template's type selects it.
+    const form = codec.fast;
+    if (form?.header === undefined) return undefined;
+    for (const [field, values] of Object.entries(form.when ?? {})) {
+      const value = fields?.[field];
+      if (value !== undefined && !values.includes(value as string | number)) return undefined;
+    }
+    key = form.header;
+  } else if (!PATCHABLE_LAYERS.has(codec.name)) return undefined;
+  let m = placementCache.get(key);
   if (!m) {
-    const compiled = compileHeader(codec.name, codec.fields);
-    m = new Map(compiled.placements.map((p) => [p.def.name, p]));
-    placementCache.set(codec, m);
+    const header = key === codec ? compileHeader(codec.name, codec.fields) : (key as CompiledHeader<unknown>);
+    m = { header, byName: new Map(header.placements.map((p) => [p.def.name, p])) };
+    placementCache.set(key, m);
   }
   return m;
 }
 
-interface LayerSlot {
-  readonly codec: LayerCodec;
-  readonly offset: number;
-  readonly end: number;
-  /** The user gave the checksum: leave it alone. */
-  readonly checksumGiven: boolean;
-}
+type LayerSlot = PatchSlot;
 
 /** A template encoded once, with the offsets needed to patch it. */
 export class PatchableTemplate {
   readonly bytes: Buffer;
   private readonly slots: LayerSlot[] | undefined;
+  private readonly patchers: { readonly fields: readonly (readonly [number, string])[]; readonly patcher: Patcher }[] = [];
 
   constructor(readonly layers: readonly EncodableLayer[]) {
     this.bytes = encodeLayers(layers, { onWarning: () => {} });
@@ -66,71 +77,49 @@ export class PatchableTemplate {
     return slots;
   }
 
+  private fieldsOf(layerIndex: number): Record<string, unknown> | undefined {
+    return this.layers[layerIndex]?.fields as Record<string, unknown> | undefined;
+  }
+
   /** Whether `layer.field` (first layer of that name) can be patched in place. */
   canPatch(layerIndex: number, field: string): boolean {
     const slot = this.slots?.[layerIndex];
-    if (!slot || !PATCHABLE_LAYERS.has(slot.codec.name)) return false;
-    const p = placementsOf(slot.codec).get(field);
+    if (!slot) return false;
+    const p = placementsOf(slot.codec, this.fieldsOf(layerIndex))?.byName.get(field);
     return !!p && p.def.role === undefined;
   }
 
   /**
    * A copy of the template with `changes` ([layerIndex, field, value]) written in place and the
-   * checksums recomputed. Every change must satisfy `canPatch`.
+   * checksums brought up to date. Every change must satisfy `canPatch`.
    */
   patch(changes: readonly (readonly [number, string, unknown])[]): Buffer {
-    const buf = Buffer.from(this.bytes);
+    const patcher = this.patcherFor(changes);
+    const values = new Array<unknown>(changes.length);
+    for (let k = 0; k < changes.length; k++) values[k] = changes[k][2];
+    return patcher(values);
+  }
+
+  /**
+   * The compiled patcher for these fields ([layerIndex, field], in this order): call it with the
+   * values, in the same order, once per packet. Compiled once per field list (patch-compile.ts).
+   */
+  patcherFor(fields: readonly (readonly [number, string, ...unknown[]])[]): Patcher {
+    for (const known of this.patchers) {
+      if (known.fields.length === fields.length && known.fields.every(([i, f], k) => fields[k][0] === i && fields[k][1] === f)) return known.patcher;
+    }
     const slots = this.slots!;
-    for (const [index, field, value] of changes) {
+    const compiled = fields.map(([index, field]) => {
       const slot = slots[index];
-      const p = placementsOf(slot.codec).get(field)!;
-      writeField(buf, slot.offset, p, value, slot.codec.name);
-    }
-    for (let i = slots.length - 1; i >= 0; i--) this.fixChecksum(buf, i);
-    return buf;
-  }
-
-  private fixChecksum(buf: Buffer, i: number): void {
-    const slot = this.slots![i];
-    if (slot.checksumGiven) return;
-    const o = slot.offset;
-    switch (slot.codec.name) {
-      case 'ipv4': {
-        const ihl = (buf[o] & 15) * 4;
-        buf[o + 10] = buf[o + 11] = 0;
-        buf.writeUInt16BE(finishChecksum(sumWords(buf, o, o + ihl)), o + 10);
-        return;
-      }
-      case 'udp':
-        return this.upper(buf, i, 17, 6, 0xffff);
-      case 'tcp':
-        return this.upper(buf, i, 6, 16, 0);
-      case 'icmpv6':
-        return this.upper(buf, i, 58, 2, 0);
-      case 'icmp':
-        buf[o + 2] = buf[o + 3] = 0;
-        buf.writeUInt16BE(finishChecksum(sumWords(buf, o, slot.end)), o + 2);
-        return;
-      case 'sctp':
-        buf.writeUInt32BE(0, o + 8);
-        buf.writeUInt32BE(sctpChecksum(buf, o, slot.end), o + 8);
-        return;
-    }
-  }
-
-  /** Upper-layer checksum over the pseudo-header of the IP layer just before it. */
-  private upper(buf: Buffer, i: number, protocol: number, at: number, zeroAs: number): void {
-    const slot = this.slots![i];
-    const ip = this.slots![i - 1];
-    const o = slot.offset;
-    buf[o + at] = buf[o + at + 1] = 0;
-    let sum = pseudoHeaderTail(protocol, slot.end - o) + sumWords(buf, o, slot.end);
-    if (ip?.codec.name === 'ipv4') sum += sumWords(buf, ip.offset + 12, ip.offset + 20);
-    else if (ip?.codec.name === 'ipv6') sum += sumWords(buf, ip.offset + 8, ip.offset + 40);
-    else return;
-    let value = finishChecksum(sum);
-    if (value === 0 && zeroAs) value = zeroAs;
-    buf.writeUInt16BE(value, o + at);
+      const placements = placementsOf(slot.codec, this.fieldsOf(index));
+      const placement = placements?.byName.get(field);
+      if (placement === undefined || !this.canPatch(index, field)) throw new Error(`patch: ${slot.codec.name}.${field} cannot be patched (check canPatch first)`);
+      return { slot: index, placement, header: placements!.header };
+    });
+    const patcher = compilePatcher(this.bytes, slots, compiled);
+    if (this.patchers.length >= 16) this.patchers.shift();
+    this.patchers.push({ fields: fields.map(([i, f]) => [i, f] as const), patcher });
+    return patcher;
   }
 
   /** Whether patching is possible at all for this template (and for the change set's layers). */
@@ -139,65 +128,4 @@ export class PatchableTemplate {
     // Upper-layer checksums need their IP layer right before them (no extension headers).
     return this.slots.every((s, i) => !['udp', 'tcp', 'icmpv6'].includes(s.codec.name) || s.checksumGiven || ['ipv4', 'ipv6'].includes(this.slots![i - 1]?.codec.name ?? ''));
   }
-}
-
-function writeField(buf: Buffer, layerOffset: number, p: FieldPlacement, value: unknown, layer: string): void {
-  const def = p.def;
-  const at = layerOffset + Math.floor(p.bitOffset / 8);
-  if (def.kind === 'ipv4' || def.kind === 'ipv6' || def.kind === 'mac') {
-    // Reuse the encoder's parsing through a one-field header.
-    const one = single(layer, def);
-    one.write(buf, at, { [def.name]: value }, {});
-    return;
-  }
-  let n: number;
-  if (typeof value === 'number') n = value;
-  else if (def.kind === 'enum' && typeof value === 'string' && Object.hasOwn(def.values, value)) n = def.values[value];
-  else if (def.kind === 'flags' && Array.isArray(value)) {
-    n = 0;
-    for (const name of value) {
-      const bit = def.names.indexOf(String(name));
-      if (bit < 0 || name === '') throw new FieldValueError(layer, def.name, value, `flags from ${def.names.filter(Boolean).join(', ')}`);
-      n |= 1 << (def.bits - 1 - bit);
-    }
-  } else throw new FieldValueError(layer, def.name, value, `an integer 0..${2 ** def.bits - 1}${def.kind === 'enum' ? ' or a name' : ''}`);
-  const max = 2 ** def.bits - 1;
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new FieldValueError(layer, def.name, value, `an integer 0..${max}`);
-  // Read-modify-write the bits [bitOffset, bitOffset + bits) over up to 7 bytes.
-  const first = p.bitOffset % 8;
-  const span = Math.ceil((first + def.bits) / 8);
-  if (span <= 4) {
-    // Up to 32 bits: plain arithmetic (multiplications keep it unsigned).
-    let w = 0;
-    for (let k = 0; k < span; k++) w = w * 256 + buf[at + k];
-    const shift = span * 8 - first - def.bits;
-    const unit = 2 ** shift;
-    const old = Math.floor(w / unit) % 2 ** def.bits;
-    w = w - old * unit + n * unit;
-    for (let k = span - 1; k >= 0; k--) {
-      buf[at + k] = w % 256;
-      w = Math.floor(w / 256);
-    }
-    return;
-  }
-  let word = 0n;
-  for (let k = 0; k < span; k++) word = (word << 8n) | BigInt(buf[at + k]);
-  const shift = BigInt(span * 8 - first - def.bits);
-  const mask = ((1n << BigInt(def.bits)) - 1n) << shift;
-  word = (word & ~mask) | (BigInt(n) << shift);
-  for (let k = span - 1; k >= 0; k--) {
-    buf[at + k] = Number(word & 255n);
-    word >>= 8n;
-  }
-}
-
-const singles = new Map<string, ReturnType<typeof compileHeader>>();
-function single(layer: string, def: Parameters<typeof compileHeader>[1][number]): ReturnType<typeof compileHeader> {
-  const key = `${layer}.${def.name}.${def.bits}`;
-  let h = singles.get(key);
-  if (!h) {
-    h = compileHeader(layer, [def]);
-    singles.set(key, h);
-  }
-  return h;
 }

@@ -22,6 +22,11 @@ function fmix(h: number): number {
   return h >>> 0;
 }
 
+/** Mix one key, a whole number up to 2^53: both 32-bit halves count. */
+function mixKey(h: number, k: number): number {
+  return mix(mix(h, k >>> 0), Math.floor(k / 0x100000000) >>> 0);
+}
+
 /** A small, fast, seeded generator (sfc32). */
 export class Rng {
   private a: number;
@@ -32,11 +37,17 @@ export class Rng {
   /** Seeded by any number of integers, e.g. `new Rng(seed, flow, index)`. */
   constructor(...keys: number[]) {
     let h = 0x9e3779b9;
-    for (const k of keys) {
-      // Whole numbers up to 2^53: both halves count.
-      h = mix(h, k >>> 0);
-      h = mix(h, Math.floor(k / 0x100000000) >>> 0);
-    }
+    for (const k of keys) h = mixKey(h, k);
+    this.a = this.b = this.c = this.d = 0;
+    this.start(h);
+  }
+
+  /** Seed again, as `new Rng(seed, flow, index)` would, without a new object (one per packet adds up). */
+  seed(seed: number, flow: number, index: number): void {
+    this.start(mixKey(mixKey(mixKey(0x9e3779b9, seed), flow), index));
+  }
+
+  private start(h: number): void {
     this.a = fmix(h ^ 0x243f6a88);
     this.b = fmix(h ^ 0x85a308d3);
     this.c = fmix(h ^ 0x13198a2e);

@@ -323,6 +323,8 @@ function checkSpec(spec: unknown, path: Path, c: Checker, family: 4 | 6 | undefi
       if (span <= 2n ** 52n) {
         const loN = Number(lo);
         const spanN = Number(span);
+        // Plain numbers stay numbers: no BigInt per packet.
+        if (family === undefined) return (_i, rng) => loN + Math.floor(rng.float() * spanN);
         return (_i, rng) => fromNum(BigInt(loN + Math.floor(rng.float() * spanN)));
       }
       return (_i, rng) => fromNum(lo + ((BigInt(rng.u32()) << 32n) | BigInt(rng.u32())) % span);
@@ -343,13 +345,25 @@ function checkSpec(spec: unknown, path: Path, c: Checker, family: 4 | 6 | undefi
         const period = step === 0n ? undefined : (end - start) / step + 1n;
         return (i) => fromNum(start + step * (period === undefined ? BigInt(i) : BigInt(i) % period));
       }
-      if (range === undefined) return (i) => fromNum(start + step * BigInt(i));
       const last = start + step * BigInt(Math.max(0, flow.count - 1));
+      // Plain numbers that stay exact as doubles: the same values without BigInt per packet.
+      const exact = family === undefined && last < 2n ** 53n;
+      if (range === undefined) {
+        if (exact) {
+          const [startN, stepN] = [Number(start), Number(step)];
+          return (i) => startN + stepN * i;
+        }
+        return (i) => fromNum(start + step * BigInt(i));
+      }
       if (s.wrap === false && last >= range.size) {
         const first = (range.size - start + step - 1n) / step;
         c.fail(p, `flow ${flow.flow}: packet ${first} of ${flow.count} would set ${range.name} to ${start + step * first}, past its largest value ${range.size - 1n}; give end, fewer packets, or drop wrap: false to wrap modulo ${range.size}`);
       }
       // Like a counter: modulo the number of values the field holds (ipv4.id 65535 -> 0).
+      if (exact) {
+        const [startN, stepN, sizeN] = [Number(start), Number(step), Number(range.size)];
+        return (i) => (startN + stepN * i) % sizeN;
+      }
       return (i) => fromNum((start + step * BigInt(i)) % range.size);
     }
     case 'choice': {

@@ -241,3 +241,60 @@ describe('writers', () => {
     expect(Buffer.concat(sink.chunks)).toHaveLength(24);
   });
 });
+
+describe('PcapngWriter.writePacket (packet blocks gathered into chunks)', () => {
+  /** A Writable that keeps what it is given, taking `delayMs` per chunk (so backpressure happens). */
+  function sinkStream(delayMs: number): { stream: Writable; bytes: () => Buffer } {
+    const parts: Buffer[] = [];
+    const stream = new Writable({
+      highWaterMark: 1024,
+      write(chunk: Buffer, _enc, done) {
+        parts.push(Buffer.from(chunk));
+        setTimeout(done, delayMs);
+      },
+    });
+    return { stream, bytes: () => Buffer.concat(parts) };
+  }
+
+  for (const byteOrder of ['little', 'big'] as const) {
+    it(`writes the bytes write() writes, across chunks and interleaved with write() (${byteOrder} endian)`, async () => {
+      // Enough packets for several 256 KiB chunks; odd lengths exercise the padding.
+      const many = Array.from({ length: 6000 }, (_, i) => ({ data: Buffer.alloc(100 + (i % 7), i & 255), timestampNs: T0 + BigInt(i) * 1_234_567n, comment: i % 2500 === 0 ? `c${i}` : undefined }));
+      const expected = encodePcapng(many, { byteOrder, interfaces: [{ linkType: LinkType.RAW }] });
+      const { stream, bytes } = sinkStream(0);
+      const writer = new PcapngWriter(stream, { byteOrder, interfaces: [{ linkType: LinkType.RAW }] });
+      let waits = 0;
+      for (const r of many) {
+        if (r.comment !== undefined) {
+          await writer.write({ ...r, interfaceId: 0 });
+          continue;
+        }
+        const wait = writer.writePacket(0, Number(r.timestampNs >> 32n), Number(r.timestampNs & 0xffffffffn), r.data);
+        if (wait) {
+          waits++;
+          await wait;
+        }
+      }
+      await writer.close();
+      expect(waits).toBeGreaterThan(0);
+      expect(bytes().equals(expected)).toBe(true);
+    });
+  }
+
+  it('takes the record path for an interface with another timestamp resolution', async () => {
+    const r = { data: PACKET_A, timestampNs: T0 + 1_500n };
+    const expected = encodePcapng([{ ...r, interfaceId: 0 }], { interfaces: [{ linkType: LinkType.RAW, tsresol: 6 }] });
+    const { stream, bytes } = sinkStream(0);
+    const writer = new PcapngWriter(stream, { interfaces: [{ linkType: LinkType.RAW, tsresol: 6 }] });
+    await writer.writePacket(0, Number(r.timestampNs >> 32n), Number(r.timestampNs & 0xffffffffn), r.data);
+    await writer.close();
+    expect(bytes().equals(expected)).toBe(true);
+  });
+
+  it('reports a failed destination instead of losing the gathered packets silently', async () => {
+    const stream = new Writable({ write: (_c, _e, done) => done(new Error('disk full')) });
+    const writer = new PcapngWriter(stream, { interfaces: [{ linkType: LinkType.RAW }] });
+    writer.writePacket(0, 0, 0, PACKET_A);
+    await expect(writer.close()).rejects.toThrow(CaptureWriteError);
+  });
+});

@@ -12,7 +12,9 @@ import { decode, type DecodeOptions } from '../../src/codec/decode.js';
 import { setFastPath } from '../../src/codec/fast-path.js';
 import { encodeLayers, type EncodableLayer } from '../../src/codec/encode.js';
 import { codecByName } from '../../src/codec/registry.js';
-import { ipv4 } from '../../src/builders/packet.js';
+import { ipv4, ipv6 } from '../../src/builders/packet.js';
+import { FieldValueError } from '../../src/codec/errors.js';
+import { bundleArb, validBundleArb } from '../sctp/arbitraries.js';
 import { ipv4Address, optionList, tcpOption, tcpOptionSize, u16, u32, u8 } from '../property/arbitraries.js';
 
 afterEach(() => setFastPath(true));
@@ -87,7 +89,47 @@ const icmpFields = partial({
   seq: maybe(u16),
   checksum: maybe(u16),
 });
+const ipv6Address = fc.oneof(
+  fc.constantFrom('2001:db8::1', '::1', '::', 'fe80::1', '2001:db8:0:1::', '::ffff:192.0.2.1', '2001:DB8::A'),
+  fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => Array.from({ length: 8 }, (_, k) => ((b[2 * k] << 8) | b[2 * k + 1]).toString(16)).join(':')),
+);
+const ipv6Fields = partial({
+  dscp: maybe(fc.integer({ min: 0, max: 63 })),
+  ecn: maybe(fc.constantFrom('not-ect', 'ect1', 'ect0', 'ce', 3)),
+  flowLabel: maybe(fc.integer({ min: 0, max: 0xfffff })),
+  hopLimit: maybe(u8),
+  src: maybe(ipv6Address),
+  dst: maybe(ipv6Address),
+  // Explicit values, right or wrong, are written as given on both paths.
+  payloadLength: maybe(u16),
+  nextHeader: maybe(u8),
+  version: maybe(fc.constantFrom(6, 4)),
+});
+const icmpv6Fields = partial({
+  type: maybe(fc.constantFrom('echo-request', 'echo-reply', 128, 129)),
+  code: maybe(u8),
+  id: maybe(u16),
+  seq: maybe(u16),
+  checksum: maybe(u16),
+});
+const ndOption = fc.oneof(
+  fc.record({ kind: fc.constantFrom('source-link-layer-address', 'target-link-layer-address'), address: fc.uint8Array({ minLength: 6, maxLength: 6 }).map((b) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(':')) }),
+  fc.record({ kind: fc.constant('mtu'), mtu: u32 }),
+  fc.record({ kind: fc.integer({ min: 0, max: 255 }), data: fc.uint8Array({ maxLength: 14 }) }),
+);
+const ndCommon = { code: maybe(u8), target: maybe(ipv6Address), checksum: maybe(u16), options: maybe(fc.array(ndOption, { maxLength: 3 })) };
+const ndFields = fc.oneof(
+  partial({ type: fc.constantFrom('neighbor-solicitation', 135), reserved: maybe(u32), ...ndCommon }),
+  partial({ type: fc.constantFrom('neighbor-advertisement', 136), reserved: maybe(fc.integer({ min: 0, max: 0x1fffffff })), flags: maybe(fc.constantFrom(['s', 'o'], ['r'], [], 7)), ...ndCommon }),
+);
+const icmpErrorFields = fc.oneof(
+  partial({ type: fc.constantFrom('destination-unreachable', 3), code: maybe(fc.constantFrom('port-unreachable', 'fragmentation-needed', 13)), nextHopMtu: maybe(u16), length: maybe(fc.constantFrom(0, 2, 40)), checksum: maybe(u16) }),
+  partial({ type: fc.constantFrom('time-exceeded', 11), code: maybe(fc.constantFrom('ttl-exceeded', 1)), rest: maybe(u16), unused: maybe(u8) }),
+);
 const payload = fc.uint8Array({ maxLength: 300 });
+const sctpFields = fc
+  .tuple(partial({ srcPort: maybe(u16), dstPort: maybe(u16), verificationTag: maybe(u32), checksum: maybe(u32) }), fc.oneof(validBundleArb, bundleArb, fc.constant(undefined)))
+  .map(([fields, chunks]) => (chunks === undefined ? fields : { ...fields, chunks }));
 
 const stacks: fc.Arbitrary<EncodableLayer[]> = fc.oneof(
   fc.tuple(ipv4Fields, udpFields, payload).map(([ip, udp, data]) => [{ layer: 'ipv4', fields: ip }, { layer: 'udp', fields: udp }, { layer: 'raw', fields: { data } }]),
@@ -100,6 +142,41 @@ const stacks: fc.Arbitrary<EncodableLayer[]> = fc.oneof(
     { layer: 'ipv4', fields: outer },
     { layer: 'ipv4', fields: inner },
     { layer: 'udp', fields: udp },
+    { layer: 'raw', fields: { data } },
+  ]),
+  fc.tuple(ipv6Fields, udpFields, payload).map(([ip, udp, data]) => [{ layer: 'ipv6', fields: ip }, { layer: 'udp', fields: udp }, { layer: 'raw', fields: { data } }]),
+  fc.tuple(ipv6Fields, tcpFields, payload).map(([ip, tcp, data]) => [{ layer: 'ipv6', fields: ip }, { layer: 'tcp', fields: tcp }, { layer: 'raw', fields: { data } }]),
+  fc.tuple(ipv6Fields, icmpv6Fields, payload).map(([ip, icmp, data]) => [{ layer: 'ipv6', fields: ip }, { layer: 'icmpv6', fields: icmp }, { layer: 'raw', fields: { data } }]),
+  fc.tuple(ipv6Fields, icmpv6Fields).map(([ip, icmp]) => [{ layer: 'ipv6', fields: ip }, { layer: 'icmpv6', fields: icmp }]),
+  fc.tuple(ipv6Fields, ndFields).map(([ip, nd]) => [{ layer: 'ipv6', fields: ip }, { layer: 'icmpv6', fields: nd }]),
+  fc.tuple(ipv6Fields, payload).map(([ip, data]) => [{ layer: 'ipv6', fields: ip }, { layer: 'raw', fields: { data } }]),
+  fc.tuple(ipv4Fields, sctpFields).map(([ip, sctp]) => [{ layer: 'ipv4', fields: ip }, { layer: 'sctp', fields: sctp }]),
+  fc.tuple(ipv6Fields, sctpFields).map(([ip, sctp]) => [{ layer: 'ipv6', fields: ip }, { layer: 'sctp', fields: sctp }]),
+  // ICMP errors quoting a datagram (whole, or its start: a lax quote for the decoder).
+  fc.tuple(ipv4Fields, icmpErrorFields, ipv4Fields, udpFields, payload).map(([outer, icmp, inner, udp, data]) => [
+    { layer: 'ipv4', fields: outer },
+    { layer: 'icmp', fields: icmp },
+    { layer: 'ipv4', fields: inner },
+    { layer: 'udp', fields: udp },
+    { layer: 'raw', fields: { data } },
+  ]),
+  fc.tuple(ipv4Fields, icmpErrorFields, ipv4Fields, icmpFields).map(([outer, icmp, inner, echo]) => [
+    { layer: 'ipv4', fields: outer },
+    { layer: 'icmp', fields: icmp },
+    { layer: 'ipv4', fields: inner },
+    { layer: 'icmp', fields: echo },
+  ]),
+  // IPv6 in IPv4 (6in4) and IPv4 in IPv6.
+  fc.tuple(ipv4Fields, ipv6Fields, udpFields, payload).map(([outer, inner, udp, data]) => [
+    { layer: 'ipv4', fields: outer },
+    { layer: 'ipv6', fields: inner },
+    { layer: 'udp', fields: udp },
+    { layer: 'raw', fields: { data } },
+  ]),
+  fc.tuple(ipv6Fields, ipv4Fields, icmpFields, payload).map(([outer, inner, icmp, data]) => [
+    { layer: 'ipv6', fields: outer },
+    { layer: 'ipv4', fields: inner },
+    { layer: 'icmp', fields: icmp },
     { layer: 'raw', fields: { data } },
   ]),
 );
@@ -133,16 +210,19 @@ describe('fast path', () => {
       udp: ['srcPort', 'length', 'checksum', 'dport'],
       tcp: ['seq', 'flags', 'options', 'window', 'padding'],
       icmp: ['type', 'id', 'gateway', 'pointer'],
+      ipv6: ['hopLimit', 'src', 'dst', 'flowLabel', 'ecn', 'payloadLength', 'nextHeader', 'hoplimit'],
+      icmpv6: ['type', 'code', 'id', 'seq', 'mtu', 'target', 'options'],
       raw: ['data', 'datta'],
     };
     fc.assert(
-      fc.property(fc.constantFrom('udp', 'tcp', 'icmp', 'raw'), fc.constantFrom('ipv4', 'upper'), fc.constantFrom(...bad), fc.nat(), (upper, where, value, pick) => {
-        const layer = where === 'ipv4' ? 'ipv4' : upper;
+      fc.property(fc.constantFrom('udp', 'tcp', 'icmp', 'icmpv6', 'raw'), fc.constantFrom('ip', 'upper'), fc.constantFrom(...bad), fc.nat(), fc.boolean(), (upper, where, value, pick, six) => {
+        const ip = upper === 'icmpv6' || (six && upper !== 'icmp') ? 'ipv6' : 'ipv4';
+        const layer = where === 'ip' ? ip : upper;
         const names = fieldsOf[layer];
         const field = names[pick % names.length];
-        const fields = [{ ttl: 9 } as Record<string, unknown>, {} as Record<string, unknown>, { data: Buffer.from('hi') } as Record<string, unknown>];
-        fields[where === 'ipv4' ? 0 : 1][field] = value;
-        const layers: EncodableLayer[] = [{ layer: 'ipv4', fields: fields[0] }, { layer: upper, fields: fields[1] }];
+        const fields = [{} as Record<string, unknown>, {} as Record<string, unknown>, { data: Buffer.from('hi') } as Record<string, unknown>];
+        fields[where === 'ip' ? 0 : 1][field] = value;
+        const layers: EncodableLayer[] = [{ layer: ip, fields: fields[0] }, { layer: upper, fields: fields[1] }];
         if (upper !== 'raw') layers.push({ layer: 'raw', fields: fields[2] });
         expect(outcome(() => encodeLayers(layers))).toBe(outcome(() => general(layers)));
       }),
@@ -215,6 +295,14 @@ describe('fast path', () => {
       ipv4().tcp({ flags: ['syn'], options: [{ kind: 'mss', value: 1460 }, { kind: 'sack-permitted' }, { kind: 'timestamps', value: 1, echo: 0 }, { kind: 'nop' }, { kind: 'window-scale', shift: 7 }] }),
       ipv4().icmp({ type: 'echo-request', id: 7, seq: 1 }).payload('ping'),
       ipv4().ipv4().udp().payload('tunnelled'),
+      ipv6({ src: '2001:db8::1', dst: '2001:db8::2' }).udp({ srcPort: 40000, dstPort: 53 }).payload('query'),
+      ipv6({ src: '2001:db8::1', dst: '2001:db8::2' }).tcp({ flags: ['syn'], options: [{ kind: 'mss', value: 1440 }] }).payload('data'),
+      ipv6({ src: '2001:db8::1', dst: '2001:db8::2' }).icmpv6({ type: 'echo-request', id: 7, seq: 1 }).payload('ping'),
+      ipv6().icmpv6({ type: 'echo-reply', id: 7, seq: 1 }),
+      ipv4({ src: '198.51.100.2', dst: '192.0.2.1' }).icmp({ type: 'destination-unreachable', code: 'port-unreachable' }).ipv4({ src: '192.0.2.1', dst: '198.51.100.2' }).udp({ srcPort: 1234, dstPort: 5678 }).payload('quoted'),
+      ipv6({ src: '2001:db8::1', dst: 'ff02::1:ff00:2', hopLimit: 255 }).icmpv6({ type: 'neighbor-solicitation', target: '2001:db8::2', options: [{ kind: 'source-link-layer-address', address: '02:00:00:00:00:01' }] }),
+      ipv4().sctp({ srcPort: 5000, dstPort: 5001, verificationTag: 7, chunks: [{ type: 'data', tsn: 1, streamId: 0, streamSeq: 0, ppid: 0, data: Buffer.alloc(100, 1) }] }),
+      ipv4().sctp({ chunks: [{ type: 'init', initiateTag: 1, arwnd: 65536, outboundStreams: 10, inboundStreams: 10, initialTsn: 1, params: [{ type: 'ipv4-address', address: '192.0.2.1' }, { type: 'supported-address-types', addressTypes: ['ipv4-address', 'ipv6-address'] }, { type: 'ecn-capable' }, { type: 'forward-tsn-supported' }] }] }),
     ]) {
       const bytes = built.encode();
       const stack = decode(bytes).layers.map((l) => codecByName(l.layer)!);
@@ -222,6 +310,19 @@ describe('fast path', () => {
       expect(direct).toBeDefined();
       expect(outcome2(() => direct)).toBe(outcome2(() => decode(bytes)));
     }
+  });
+
+  it('does not swallow its own bugs: only a PacketError (an invalid value) falls back to the general path', () => {
+    const udp = codecByName('udp')!;
+    const broken = (thrown: Error) => ({
+      ...udp,
+      fast: { ...udp.fast!, tail: { field: 'srcPort', measure: () => 4, maxHeader: 12, write: () => { throw thrown; } } },
+    });
+    const layers: EncodableLayer[] = [{ layer: 'ipv4' }, { layer: 'udp', fields: { srcPort: 1 } }];
+    const bug = compileFast([codecByName('ipv4')!, broken(new TypeError('a bug in a fast form'))], 'list')!;
+    expect(() => bug(layers)).toThrow(TypeError);
+    const invalid = compileFast([codecByName('ipv4')!, broken(new FieldValueError('udp', 'srcPort', 1, 'a test value'))], 'list')!;
+    expect(invalid(layers)).toBeUndefined();
   });
 
   it('has no fast path for stacks the general encoder must handle (no IP layer for a pseudo-header)', () => {

@@ -7,10 +7,11 @@ import { compileHeader, type CompiledHeader } from '../header.js';
 import type { BindingTypes, LayerBinding } from '../types.js';
 import { enumOf, ipv4Addr, uint, type FieldDef } from '../field.js';
 import { finishChecksum, sumWords } from '../checksum.js';
-import { FieldValueError, LengthError, UnknownFieldError } from '../errors.js';
+import { FieldValueError, LengthError, UnknownFieldError, type PacketError } from '../errors.js';
 import { closest } from '../suggest.js';
 import { keyChecker } from '../key-check.js';
-import type { DecodeContext, LayerCodec } from '../layer.js';
+import type { DecodeContext, FastForm, LayerCodec } from '../layer.js';
+import { fillChecksumOf } from '../fast-form.js';
 import { decodeStep } from '../layer.js';
 import { deviationRules } from '../deviation.js';
 
@@ -111,8 +112,13 @@ const deviations = deviationRules('icmp', {
 function checkQuote(ctx: DecodeContext, off: number, start: number, end: number, lengthWords: number | undefined): void {
   // In a fragment or a truncated capture the rest of the message is simply elsewhere.
   if (ctx.stack[ctx.stack.length - 1]?.complete === false) return;
-  const buf = ctx.buf;
+  quoteProblems(ctx.buf, off, start, end, lengthWords, (e) => ctx.report(e));
+}
+
+/** The problems of a quote in [start, end) of a complete error message at `off`, each to `report`. */
+function quoteProblems(buf: Uint8Array, off: number, start: number, end: number, lengthWords: number | undefined, report: (e: PacketError) => void): void {
   const available = end - start;
+  const ctx = { report };
   if (lengthWords) {
     if (lengthWords * 4 > available) ctx.report(deviations.error('length', off + 5, lengthWords, { expected: `at most ${available >> 2}, the 32-bit words quoted` }));
     else if (lengthWords < 32 && lengthWords * 4 < available) ctx.report(deviations.error('length-extended', off + 5, lengthWords));
@@ -189,6 +195,38 @@ function checkFieldsFit(fields: Record<string, unknown>, type: number, variant: 
 
 const binding = { follows: ['ipv4', 'ah'], ipProtocol: PROTOCOL } as const satisfies LayerBinding;
 
+/**
+ * The common form: echo and information messages share one fixed layout. Its checksum, over the
+ * whole message, is the one declaration `fillChecksum` is derived from (fast-form.ts).
+ */
+const form: FastForm = {
+  header: echo,
+  when: { type: [0, 8, 15, 16, 'echo-reply', 'echo-request', 'information-request', 'information-reply'] },
+  checksum: { kind: 'message' },
+};
+
+/**
+ * The common form of an error message (destination unreachable, time exceeded) quoting an IPv4
+ * datagram: its fixed header, then the quote as the next layers. Decoding takes it only for a
+ * complete message whose quote draws no report; a quote inside a quote is checked too, which the
+ * codec skips, so such packets may take the general path, never a different result.
+ */
+function errorForm(type: number, name: IcmpTypeName): FastForm {
+  return {
+    header: variantByType[type],
+    when: { type: [type, name] },
+    checksum: { kind: 'message' },
+    next: 'ipv4',
+    decoded(fields, buf, start, headerEnd) {
+      let clean = true;
+      quoteProblems(buf, start, headerEnd, buf.length, fields.length as number, () => {
+        clean = false;
+      });
+      return clean;
+    },
+  };
+}
+
 export const icmp: LayerCodec = {
   name: 'icmp',
   title: 'Internet Control Message Protocol',
@@ -216,13 +254,7 @@ export const icmp: LayerCodec = {
 
   checksumOffset: 2,
 
-  fillChecksum(buf, frames, index) {
-    const frame = frames[index];
-    if (frame.fields.checksum !== undefined) return;
-    const value = finishChecksum(sumWords(buf, frame.offset + frame.summedLength, frame.payloadEnd, frame.headerSum));
-    buf[frame.offset + 2] = value >>> 8;
-    buf[frame.offset + 3] = value & 255;
-  },
+  fillChecksum: fillChecksumOf(form, 2),
 
   decode(ctx, off, end) {
     if (end - off < 8) throw new LengthError('icmp', off, 8, end - off, 'buffer');
@@ -243,12 +275,8 @@ export const icmp: LayerCodec = {
     return { status: finishChecksum(sum) === 0 ? 'valid' : 'invalid', expected: finishChecksum(sum - actual), actual };
   },
 
-  // Echo and information messages share one fixed layout.
-  fast: {
-    header: echo,
-    when: { type: [0, 8, 15, 16, 'echo-reply', 'echo-request', 'information-request', 'information-reply'] },
-    checksum: { kind: 'message' },
-  },
+  fast: form,
+  fastVariants: [errorForm(3, 'destination-unreachable'), errorForm(11, 'time-exceeded')],
 
   summary(f) {
     const idSeqText = f.id !== undefined ? ` id ${f.id} seq ${f.seq}` : '';

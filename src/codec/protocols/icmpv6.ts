@@ -11,10 +11,10 @@ import { enumOf, flags, ipv6Addr, uint, type FieldDef, type FlagsValue } from '.
 import { bytesInput } from '../bytes.js';
 import { FieldValueError, LengthError, UnknownFieldError } from '../errors.js';
 import { closest } from '../suggest.js';
-import type { DecodeContext, LayerCodec } from '../layer.js';
+import type { DecodeContext, FastForm, LayerCodec } from '../layer.js';
+import { fillChecksumOf, verifyUpperOf } from '../fast-form.js';
 import { decodeStep } from '../layer.js';
 import { deviationRules } from '../deviation.js';
-import { fillUpperLayerChecksum, verifyUpperLayerChecksum } from '../upper-checksum.js';
 import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
 import { decodeNdOptions, encodeNdOptions, type NdOptionInput } from './icmpv6-ndp.js';
 import { decodeAddresses, decodeRecords, encodeAddresses, encodeRecords, mldDeviations, type MldRecord, type MldRecordInput } from './icmpv6-mld.js';
@@ -283,6 +283,59 @@ function checkQuote(ctx: DecodeContext, off: number, start: number, end: number,
   }
 }
 
+/** The checksum, over the IPv6 pseudo-header and the message (RFC 4443 section 2.3). */
+const CHECKSUM = { kind: 'upper', protocol: IP_PROTOCOL.icmpv6, zeroAs: 0 } as const;
+
+/**
+ * The common form: echo request and reply. The checksum is declared once; `fillChecksum` and
+ * `verifyChecksum` are derived from it (fast-form.ts).
+ */
+const form: FastForm = {
+  header: echo.header,
+  when: { type: [128, 129, 'echo-request', 'echo-reply'] },
+  checksum: CHECKSUM,
+};
+
+/** The options the ND form's `measure` encoded, for its `write` right after (encoding is synchronous). */
+let encodedOptions: Uint8Array = new Uint8Array(0);
+
+/**
+ * A Neighbor Discovery message's common form: its fixed header, and its options as the tail
+ * (8-octet units, so never padded further). Decoding takes it when the options decode cleanly
+ * with nothing after them; link-layer addresses are read as on a non-Ethernet link, which is
+ * right, since no fast-path stack starts with a link layer.
+ */
+function ndForm(type: number, name: Icmpv6TypeName): FastForm {
+  const v = variants.get(type)!;
+  return {
+    header: v.header,
+    when: { type: [type, name] },
+    tail: {
+      field: 'options',
+      measure(options) {
+        if (!Array.isArray(options)) return -1;
+        encodedOptions = encodeNdOptions(LAYER, options);
+        return encodedOptions.length % 8 === 0 ? encodedOptions.length : -1;
+      },
+      write(_options, buf, at) {
+        buf.set(encodedOptions, at);
+        return at + encodedOptions.length;
+      },
+      maxHeader: 0xffff,
+    },
+    checksum: CHECKSUM,
+    decoded(fields, buf, start, end) {
+      let clean = true;
+      const { options, padding } = decodeNdOptions(LAYER, buf, start + v.header.length, end, () => {
+        clean = false;
+      });
+      if (!clean || padding.length) return false;
+      fields.options = options;
+      return true;
+    },
+  };
+}
+
 interface State {
   variant: Variant;
   body: Uint8Array;
@@ -336,9 +389,7 @@ export const icmpv6: LayerCodec = {
 
   checksumOffset: 2,
 
-  fillChecksum(buf, frames, index) {
-    fillUpperLayerChecksum(buf, frames, index, IP_PROTOCOL.icmpv6, 2);
-  },
+  fillChecksum: fillChecksumOf(form, 2),
 
   decode(ctx, off, end) {
     const buf = ctx.buf;
@@ -385,7 +436,10 @@ export const icmpv6: LayerCodec = {
     return { fields: fields as unknown as Record<string, unknown>, headerEnd, payloadEnd: end, next: 'raw' };
   },
 
-  verifyChecksum: (ctx, off, end, fields, complete) => verifyUpperLayerChecksum(ctx, off, end, IP_PROTOCOL.icmpv6, fields.checksum as number, complete),
+  verifyChecksum: verifyUpperOf(form),
+
+  fast: form,
+  fastVariants: [ndForm(135, 'neighbor-solicitation'), ndForm(136, 'neighbor-advertisement')],
 
   summary(f) {
     const extra =

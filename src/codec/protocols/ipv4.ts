@@ -5,7 +5,8 @@ import { enumOf, flags, ipv4Addr, uint, type FlagsValue } from '../field.js';
 import { finishChecksum, sumWords } from '../checksum.js';
 import { bytesInput } from '../bytes.js';
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
-import type { ChecksumVerdict, LayerCodec } from '../layer.js';
+import type { ChecksumVerdict, FastForm, LayerCodec } from '../layer.js';
+import { autoValues, fillChecksumOf } from '../fast-form.js';
 import { decodeStep } from '../layer.js';
 import { deviationRules } from '../deviation.js';
 import { finalDestination, ipv4Options, type Ipv4OptionInput } from './ipv4-options.js';
@@ -112,8 +113,23 @@ const deviations = deviationRules('ipv4', {
 /** One shared `{ ipProtocol }` per protocol number: decoding allocates none. */
 const NEXT_BY_PROTOCOL: readonly { readonly ipProtocol: number }[] = Array.from({ length: 256 }, (_, ipProtocol) => Object.freeze({ ipProtocol }));
 
-// Scratch for computed values; write() is synchronous and not re-entered, so one object serves.
-const auto = { ihl: 0, totalLength: 0, protocol: 0 };
+/**
+ * The common form, the one declaration of the automatic fields and the header checksum: the fast
+ * paths compile it, and `write` and `fillChecksum` are derived from it (fast-form.ts).
+ */
+const form: FastForm = {
+  header,
+  auto: { ihl: 'headerWords', totalLength: 'length', protocol: { nextProtocol: EXPERIMENTAL_PROTOCOL } },
+  checksum: { kind: 'header' },
+  pseudo: { src: 'src', dst: 'dst' },
+  // A fragment, or another version, is the codec's to decode (and report).
+  decoded(fields, buf, start) {
+    if (fields.version !== 4 || fields.fragmentOffset !== 0 || (buf[start + 6] & 0x20) !== 0) return false;
+    fields.options = [];
+    return true;
+  },
+};
+const automatic = autoValues(form);
 
 const binding = { follows: ['start', 'ethernet', 'linux-sll', ...IP_LINK_LAYERS, 'ipv4', 'icmp', 'ipv6', ...IPV6_EXTENSION_LAYERS], ipProtocol: 4, etherType: 0x0800 } as const satisfies LayerBinding;
 
@@ -151,9 +167,7 @@ export const ipv4: LayerCodec = {
   write(buf, frames, index) {
     const frame = frames[index];
     const o = frame.offset;
-    auto.ihl = frame.headerLength >>> 2;
-    auto.totalLength = frame.payloadEnd - o;
-    auto.protocol = frames[index + 1]?.codec.ipProtocol ?? EXPERIMENTAL_PROTOCOL;
+    const auto = automatic(frames, index);
     const f = frame.fields as Ipv4Input;
     if (auto.totalLength > 0xffff && f.totalLength === undefined) {
       throw new FieldValueError('ipv4', 'totalLength', auto.totalLength, 'at most 65535 bytes of header and payload: fragment the packet');
@@ -173,14 +187,7 @@ export const ipv4: LayerCodec = {
 
   checksumOffset: 10,
 
-  fillChecksum(buf, frames, index) {
-    const frame = frames[index];
-    if ((frame.fields as Ipv4Input).checksum !== undefined) return;
-    const o = frame.offset;
-    const value = finishChecksum(sumWords(buf, o + frame.summedLength, o + frame.headerLength, frame.headerSum));
-    buf[o + 10] = value >>> 8;
-    buf[o + 11] = value & 255;
-  },
+  fillChecksum: fillChecksumOf(form, 10),
 
   decode(ctx, off, end) {
     const buf = ctx.buf;
@@ -236,18 +243,7 @@ export const ipv4: LayerCodec = {
     return sum;
   },
 
-  fast: {
-    header,
-    auto: { ihl: 'headerWords', totalLength: 'length', protocol: { nextProtocol: EXPERIMENTAL_PROTOCOL } },
-    checksum: { kind: 'header' },
-    pseudo: { src: 'src', dst: 'dst' },
-    // A fragment, or another version, is the codec's to decode (and report).
-    decoded(fields, buf, start) {
-      if (fields.version !== 4 || fields.fragmentOffset !== 0 || (buf[start + 6] & 0x20) !== 0) return false;
-      fields.options = [];
-      return true;
-    },
-  },
+  fast: form,
 
   summary(f) {
     const flagText = (f.flags as string[]).length ? ` [${(f.flags as string[]).join(',')}]` : '';

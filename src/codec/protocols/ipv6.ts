@@ -7,11 +7,12 @@ import { compileHeader } from '../header.js';
 import type { BindingTypes, LayerBinding } from '../types.js';
 import { enumOf, ipv6Addr, uint } from '../field.js';
 import { ContentError, FieldValueError, LengthError } from '../errors.js';
-import type { LayerCodec, LayerRef } from '../layer.js';
+import type { FastForm, LayerCodec, LayerRef } from '../layer.js';
+import { autoValues } from '../fast-form.js';
 import { decodeStep } from '../layer.js';
 import { deviationRules } from '../deviation.js';
 import { ECN, type EcnName } from './ipv4.js';
-import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, NO_NEXT_HEADER, nextHeaderAfter } from './ipv6-chain.js';
+import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, NO_NEXT_HEADER } from './ipv6-chain.js';
 import { hasJumbo } from './ipv6-options.js';
 import { IP_LINK_LAYERS } from './link-layers.js';
 
@@ -75,7 +76,19 @@ const header = compileHeader<Ipv6Fields>(LAYER, [
   ipv6Addr('dst', { doc: 'Destination address', default: '::1' }),
 ]);
 
-const auto = { payloadLength: 0, nextHeader: 0 };
+/**
+ * The common form, the one declaration of the automatic fields (payload length, next header: 59,
+ * No Next Header, when nothing or raw data follows) and of the pseudo-header's addresses: the fast
+ * paths compile it, and `write` is derived from it (fast-form.ts).
+ */
+const form: FastForm = {
+  header,
+  auto: { payloadLength: 'payloadLength', nextHeader: { nextProtocol: NO_NEXT_HEADER } },
+  pseudo: { src: 'src', dst: 'dst' },
+  // Another version is the codec's to decode (and report).
+  decoded: (fields) => fields.version === 6,
+};
+const automatic = autoValues(form);
 
 /**
  * Payload length rules. A length shorter than the bytes present leaves a trailer (Ethernet pads
@@ -127,8 +140,7 @@ export const ipv6: LayerCodec = {
   write(buf, frames, index) {
     const frame = frames[index];
     const f = frame.fields as Ipv6Input;
-    auto.nextHeader = nextHeaderAfter(frames, index);
-    auto.payloadLength = frame.payloadEnd - frame.offset - 40;
+    const auto = automatic(frames, index);
     if (auto.payloadLength > 0xffff && f.payloadLength === undefined) {
       const next = frames[index + 1];
       if (next?.codec.name !== 'ipv6-hop-by-hop' || !hasJumbo(next.fields.options)) {
@@ -171,6 +183,8 @@ export const ipv6: LayerCodec = {
     for (const layer of between) final = layer.codec.finalDestination?.(layer.fields) ?? final;
     return sumAddress(buf, offset + 8) + (final ? sumAddress(final, 0) : sumAddress(buf, offset + 24));
   },
+
+  fast: form,
 
   summary(f) {
     const flow = f.flowLabel ? ` flow 0x${(f.flowLabel as number).toString(16).padStart(5, '0')}` : '';

@@ -388,15 +388,16 @@ export function bundlingViolations(types: readonly number[]): BundlingViolation[
   const out: BundlingViolation[] = [];
   let seenData = -1;
   types.forEach((type, index) => {
-    const name = String(sctpChunks.nameOf(type)).toUpperCase();
+    // The name only for a message: most packets break no rule, and encoding checks every one.
+    const name = (): string => String(sctpChunks.nameOf(type)).toUpperCase();
     if (ALONE.has(type) && types.length > 1) {
-      out.push({ index, message: `${name} must be the only chunk in its packet (RFC 9260 section 6.10), but the packet has ${types.length} chunks` });
+      out.push({ index, message: `${name()} must be the only chunk in its packet (RFC 9260 section 6.10), but the packet has ${types.length} chunks` });
     }
-    if (FIRST.has(type) && index > 0) out.push({ index, message: `${name} must be the first chunk in its packet (RFC 9260 section 5.1)` });
+    if (FIRST.has(type) && index > 0) out.push({ index, message: `${name()} must be the first chunk in its packet (RFC 9260 section 5.1)` });
     if (DATA_TYPES.has(type)) {
       if (seenData < 0) seenData = index;
     } else if (seenData >= 0 && !ALONE.has(type)) {
-      out.push({ index, message: `control chunk ${name} follows data chunk ${seenData}; control chunks must come first (RFC 9260 section 6.10)` });
+      out.push({ index, message: `control chunk ${name()} follows data chunk ${seenData}; control chunks must come first (RFC 9260 section 6.10)` });
     }
   });
   return out;

@@ -82,6 +82,12 @@ export interface Tail {
   encode(item: Item, path: string, flags: number): Uint8Array;
   /** Fields from buf[start, end), or undefined (after reporting why) when the bytes do not fit. */
   decode(buf: Uint8Array, start: number, end: number, fixed: Item, flags: number, path: string, report: Report): Item | undefined;
+  /**
+   * True when whatever `decode` returns without a report encodes back to exactly those bytes
+   * (raw bytes, lists of items that are themselves checked): the decoder may then skip encoding
+   * the item again to make sure (ListCodec.decodeItem).
+   */
+  readonly exact?: boolean;
 }
 
 /** One chunk, parameter or cause kind: the single declaration encoding, decoding and printing use. */
@@ -111,6 +117,12 @@ export class CompiledKind {
   readonly header: CompiledHeader<Item>;
   readonly fieldNames: ReadonlySet<string>;
   readonly flagMask: number;
+  /**
+   * Whether a cleanly decoded item always encodes back to its bytes: fixed fields that read and
+   * write symmetrically (numbers, enums, addresses; no flag lists, whose unnamed bits would not),
+   * quiet fields that default to the 0 they are left out for, and an exact tail (or none).
+   */
+  readonly exact: boolean;
 
   constructor(
     readonly spec: KindSpec,
@@ -128,6 +140,14 @@ export class CompiledKind {
       if (n) mask |= 0x80 >> i;
     });
     this.flagMask = mask;
+    const fixed = spec.fixed ?? [];
+    this.exact =
+      (spec.tail === undefined || spec.tail.exact === true) &&
+      fixed.every((f) => f.kind === 'uint' || f.kind === 'enum' || f.kind === 'ipv4' || f.kind === 'ipv6') &&
+      (spec.quiet ?? []).every((name) => {
+        const def = fixed.find((f) => f.name === name);
+        return def !== undefined && (def.default ?? 0) === 0;
+      });
   }
 
   /** The value bytes (after type and length). */
@@ -288,7 +308,7 @@ export class ListCodec {
     let body: Uint8Array;
     if (typeof tagValue === 'number') {
       code = uintAt(`${path}.${tag}`, tagValue, this.typeBits);
-      this.checkKeys(it, this.rawKeys, `raw ${this.config.item} ${code}`, path);
+      this.checkKeys(it, this.rawKeys, () => `raw ${this.config.item} ${code}`, path);
       if (it.action !== undefined && this.config.actionBits) {
         const action = actionOf(code, this.typeBits);
         if (it.action !== action) fail(`${path}.action`, it.action, `${JSON.stringify(action)}, the action bits of ${tag} ${code} (or leave it out)`);
@@ -300,7 +320,7 @@ export class ListCodec {
     } else {
       const kind = typeof tagValue === 'string' ? this.byName.get(tagValue) : undefined;
       if (!kind) fail(`${path}.${tag}`, tagValue, `one of ${[...this.byName.keys()].join(', ')}, or a number`);
-      this.checkKeys(it, kind.fieldNames, `${kind.spec.name} ${this.config.item}`, path);
+      this.checkKeys(it, kind.fieldNames, () => `${kind.spec.name} ${this.config.item}`, path);
       code = kind.spec.code;
       if (chunkHeader) flags = this.flagsIn(kind, it.flags, path);
       body = kind.encodeBody(it, path, flags);
@@ -321,9 +341,10 @@ export class ListCodec {
     return { tlv, padding };
   }
 
-  private checkKeys(item: Item, allowed: ReadonlySet<string>, what: string, path: string): void {
+  /** `what` names the item for the message: made only when there is one. */
+  private checkKeys(item: Item, allowed: ReadonlySet<string>, what: () => string, path: string): void {
     for (const key in item) {
-      if (!allowed.has(key) && item[key] !== undefined) throw new UnknownFieldError(`sctp ${path} (${what})`, key, closest(key, allowed), [...allowed]);
+      if (!allowed.has(key) && item[key] !== undefined) throw new UnknownFieldError(`sctp ${path} (${what()})`, key, closest(key, allowed), [...allowed]);
     }
   }
 
@@ -361,12 +382,17 @@ export class ListCodec {
     const flags = chunkHeader ? buf[i + 1] : 0;
     const kind = this.byCode.get(code);
     if (kind) {
-      const fields = kind.decodeBody(buf, i + 4, i + length, flags, path, report);
+      let clean = true;
+      const fields = kind.decodeBody(buf, i + 4, i + length, flags, path, (e) => {
+        clean = false;
+        report(e);
+      });
       if (fields) {
         const item: Item = { [tag]: kind.spec.name };
         if (chunkHeader && (kind.spec.flags || flags)) item.flags = kind.spec.flags ? this.flagsOut(kind, flags) : flags;
         Object.assign(item, fields);
-        if (this.reproduces(item, buf, i, length)) return item;
+        // An exact kind decoded without a report encodes back to these bytes: no need to try.
+        if ((clean && kind.exact) || this.reproduces(item, buf, i, length)) return item;
       }
     }
     const raw: Item = { [tag]: code };
@@ -472,6 +498,7 @@ export function bytesTail(field: string): Tail {
     fields: [field],
     encode: (item, path) => (item[field] === undefined ? EMPTY : bytesInput('sctp', `${path}.${field}`, item[field])),
     decode: (buf, start, end) => ({ [field]: buf.subarray(start, end) }),
+    exact: true,
   };
 }
 
@@ -517,6 +544,8 @@ export function listTail(field: string, list: () => ListCodec): Tail {
       const items = list().decode(buf, start, end, `${path}.${field}`, report);
       return items && { [field]: items };
     },
+    // Each item is checked (or exact) as it is decoded; default paddings are left out, others kept.
+    exact: true,
   };
 }
 

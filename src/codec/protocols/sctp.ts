@@ -11,8 +11,8 @@ import { compileHeader } from '../header.js';
 import type { BindingTypes, LayerBinding } from '../types.js';
 import { uint } from '../field.js';
 import { BundlingError, LengthError } from '../errors.js';
-import { sctpChecksum } from '../crc32c.js';
-import type { ChecksumVerdict, LayerCodec } from '../layer.js';
+import type { FastForm, LayerCodec } from '../layer.js';
+import { fillChecksumOf, verifyCrcOf } from '../fast-form.js';
 import { decodeStep } from '../layer.js';
 import { bundlingViolations, chunkSummary, sctpChunks, type SctpChunk, type SctpChunkInput } from './sctp-chunks.js';
 import type { Item } from './sctp-tlv.js';
@@ -63,6 +63,45 @@ const chunkTypes = (chunks: readonly Item[]): number[] => chunks.map((c) => sctp
 
 const binding = { follows: ['ipv4', 'ipv6', ...IPV6_EXTENSION_LAYERS, 'udp'], ipProtocol: PROTOCOL, udpPort: SCTP_UDP_PORT } as const satisfies LayerBinding;
 
+/** The chunks the fast form's `measure` encoded, for its `write` right after (encoding is synchronous). */
+let encodedChunks: Uint8Array = new Uint8Array(0);
+
+/**
+ * The common form: the common header, the chunks as its tail, and the CRC32c over the packet,
+ * declared once: the fast paths compile it, `fillChecksum` and `verifyChecksum` are derived from
+ * it (fast-form.ts). Chunks that draw a bundling warning, or padding that leaves the packet off
+ * a 4-byte boundary, are the codec's.
+ */
+const form: FastForm = {
+  header,
+  tail: {
+    field: 'chunks',
+    measure(chunks) {
+      if (!Array.isArray(chunks)) return -1;
+      const bytes = sctpChunks.encode(chunks, 'chunks');
+      if (bytes.length % 4 !== 0 || bundlingViolations(chunkTypes(chunks as Item[])).length) return -1;
+      encodedChunks = bytes;
+      return bytes.length;
+    },
+    write(_chunks, buf, at) {
+      buf.set(encodedChunks, at);
+      return at + encodedChunks.length;
+    },
+    maxHeader: 0xffff,
+  },
+  checksum: { kind: 'crc32c' },
+  decoded(fields, buf, start, end) {
+    if (end - start > 12 && end - start < 16) return false;
+    let clean = true;
+    const chunks = sctpChunks.decode(buf, start + 12, end, 'chunks', () => {
+      clean = false;
+    });
+    if (!clean || chunks === undefined || bundlingViolations(chunkTypes(chunks)).length) return false;
+    fields.chunks = chunks;
+    return true;
+  },
+};
+
 export const sctp: LayerCodec = {
   name: 'sctp',
   title: 'Stream Control Transmission Protocol',
@@ -94,16 +133,7 @@ export const sctp: LayerCodec = {
 
   checksumOffset: 8,
 
-  fillChecksum(buf, frames, index) {
-    const frame = frames[index];
-    if (frame.fields.checksum !== undefined) return;
-    const o = frame.offset;
-    const value = sctpChecksum(buf, o, frame.payloadEnd);
-    buf[o + 8] = value >>> 24;
-    buf[o + 9] = (value >>> 16) & 255;
-    buf[o + 10] = (value >>> 8) & 255;
-    buf[o + 11] = value & 255;
-  },
+  fillChecksum: fillChecksumOf(form, 8),
 
   decode(ctx, off, end) {
     if (end - off < 12) throw new LengthError('sctp', off, 12, end - off, 'buffer');
@@ -116,12 +146,9 @@ export const sctp: LayerCodec = {
     return decodeStep(fields, end, end, undefined);
   },
 
-  verifyChecksum(ctx, off, end, fields, complete): ChecksumVerdict {
-    const actual = fields.checksum as number;
-    if (!complete) return { status: 'unverifiable', actual };
-    const expected = sctpChecksum(ctx.buf, off, end);
-    return { status: expected === actual ? 'valid' : 'invalid', expected, actual };
-  },
+  verifyChecksum: verifyCrcOf(form),
+
+  fast: form,
 
   summary(f) {
     const chunks = (f.chunks as Item[]).map(chunkSummary).join(', ');

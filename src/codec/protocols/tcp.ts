@@ -4,10 +4,10 @@ import type { BindingTypes, LayerBinding } from '../types.js';
 import { flags, uint, type FlagsValue } from '../field.js';
 import { bytesInput } from '../bytes.js';
 import { FieldValueError, LengthError, type PacketError } from '../errors.js';
-import type { LayerCodec } from '../layer.js';
+import type { FastForm, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { deviationRules } from '../deviation.js';
-import { fillUpperLayerChecksum, verifyUpperLayerChecksum } from '../upper-checksum.js';
+import { autoValues, fillChecksumOf, verifyUpperOf } from '../fast-form.js';
 import { tcpOptions, type TcpOptionInput } from './tcp-options.js';
 import { IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
 
@@ -72,7 +72,6 @@ const header = compileHeader<TcpFields>('tcp', [
   uint('urgentPointer', 16, { doc: 'Urgent pointer' }),
 ], ['options']);
 
-const auto = { dataOffset: 5 };
 
 /** The header's length rule (RFC 9293 section 3.1); the options' rules are the option list's (tcp-options.ts). */
 const deviations = deviationRules('tcp', {
@@ -89,6 +88,30 @@ function readOptions(fields: TcpFields, buf: Uint8Array, start: number, end: num
   fields.options = options;
   if (padding.length !== 0 && (padding.length >= 4 || padding.some((b) => b !== 0))) fields.padding = Buffer.from(padding);
 }
+
+/**
+ * The common form, the one declaration of the data offset and the checksum: the fast paths
+ * compile it, and `write`, `fillChecksum` and `verifyChecksum` are derived from it (fast-form.ts).
+ */
+const form: FastForm = {
+  header,
+  auto: { dataOffset: 'headerWords' },
+  tail: {
+    field: 'options',
+    measure: (options) => tcpOptions.measure(options as TcpOptionInput[]),
+    write: (options, buf, at) => tcpOptions.write(options as TcpOptionInput[], buf, at),
+    maxHeader: 60,
+  },
+  checksum: { kind: 'upper', protocol: PROTOCOL, zeroAs: 0 },
+  decoded(fields, buf, start, headerEnd) {
+    let clean = true;
+    readOptions(fields as unknown as TcpFields, buf, start + 20, headerEnd, () => {
+      clean = false;
+    });
+    return clean;
+  },
+};
+const automatic = autoValues(form);
 
 /** frame.state when the options are written in place by write() (see measure). */
 const IN_PLACE = Symbol('in place');
@@ -144,8 +167,7 @@ export const tcp: LayerCodec = {
 
   write(buf, frames, index) {
     const frame = frames[index];
-    auto.dataOffset = frame.headerLength >>> 2;
-    frame.headerSum = header.write(buf, frame.offset, frame.fields as unknown as TcpFields, auto);
+    frame.headerSum = header.write(buf, frame.offset, frame.fields as unknown as TcpFields, automatic(frames, index));
     frame.summedLength = 20;
     const state = frame.state as TcpState | typeof IN_PLACE | undefined;
     if (state === IN_PLACE) {
@@ -164,9 +186,7 @@ export const tcp: LayerCodec = {
 
   checksumOffset: 16,
 
-  fillChecksum(buf, frames, index) {
-    fillUpperLayerChecksum(buf, frames, index, PROTOCOL, 16);
-  },
+  fillChecksum: fillChecksumOf(form, 16),
 
   decode(ctx, off, end) {
     const buf = ctx.buf;
@@ -182,26 +202,9 @@ export const tcp: LayerCodec = {
     return decodeStep(fields as unknown as Record<string, unknown>, off + headerLength, end, 'raw');
   },
 
-  verifyChecksum: (ctx, off, end, fields, complete) => verifyUpperLayerChecksum(ctx, off, end, PROTOCOL, fields.checksum as number, complete),
+  verifyChecksum: verifyUpperOf(form),
 
-  fast: {
-    header,
-    auto: { dataOffset: 'headerWords' },
-    tail: {
-      field: 'options',
-      measure: (options) => tcpOptions.measure(options as TcpOptionInput[]),
-      write: (options, buf, at) => tcpOptions.write(options as TcpOptionInput[], buf, at),
-      maxHeader: 60,
-    },
-    checksum: { kind: 'upper', protocol: PROTOCOL, zeroAs: 0 },
-    decoded(fields, buf, start, headerEnd) {
-      let clean = true;
-      readOptions(fields as unknown as TcpFields, buf, start + 20, headerEnd, () => {
-        clean = false;
-      });
-      return clean;
-    },
-  },
+  fast: form,
 
   summary(f) {
     const flagText = (f.flags as string[]).map((n) => n.toUpperCase()).join(',');

@@ -6,12 +6,12 @@
 import { compileHeader } from '../header.js';
 import { uint } from '../field.js';
 import { FieldValueError, LengthError } from '../errors.js';
-import type { LayerCodec } from '../layer.js';
+import type { FastForm, LayerCodec } from '../layer.js';
 import type { BindingTypes, LayerBinding } from '../types.js';
 import { decodeStep } from '../layer.js';
 import { deviationRules } from '../deviation.js';
 import { udpPortBindings, udpPortBound } from '../udp-ports.js';
-import { fillUpperLayerChecksum, verifyUpperLayerChecksum } from '../upper-checksum.js';
+import { autoValues, fillChecksumOf, verifyUpperOf } from '../fast-form.js';
 import { IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
 
 export interface UdpFields {
@@ -40,7 +40,20 @@ const header = compileHeader<UdpFields>('udp', [
   uint('checksum', 16, { doc: 'Checksum over pseudo-header, header and payload (0: none, IPv4 only)', role: 'checksum' }),
 ]);
 
-const auto = { length: 0 };
+/**
+ * The common form, the one declaration of UDP's automatic length and its checksum (a computed 0
+ * is sent as 0xffff): the fast paths compile it, and `write`, `fillChecksum` and
+ * `verifyChecksum` below are derived from it (fast-form.ts).
+ */
+const form: FastForm = {
+  header,
+  auto: { length: 'length' },
+  checksum: { kind: 'upper', protocol: PROTOCOL, zeroAs: 0xffff },
+  // A bound port (SCTP over UDP) selects another layer; a zero checksum has its own verdicts.
+  decoded: (fields) => udpPortBound[fields.dstPort as number] !== 1 && udpPortBound[fields.srcPort as number] !== 1 && fields.checksum !== 0,
+};
+const automatic = autoValues(form);
+const verifyUpper = verifyUpperOf(form);
 
 /**
  * The length rule of RFC 768. A length shorter than the IP payload leaves the rest as a trailer
@@ -73,7 +86,7 @@ export const udp: LayerCodec = {
 
   write(buf, frames, index) {
     const frame = frames[index];
-    auto.length = frame.payloadEnd - frame.offset;
+    const auto = automatic(frames, index);
     if (auto.length > 0xffff && frame.fields.length === undefined) {
       if (frames[frame.ipIndex]?.codec.name !== 'ipv6') throw new FieldValueError('udp', 'length', auto.length, 'at most 65535 bytes of header and payload (over IPv6, a jumbogram)');
       auto.length = 0; // A UDP jumbogram (RFC 2675 section 4): the length comes from the Jumbo Payload option.
@@ -84,9 +97,7 @@ export const udp: LayerCodec = {
 
   checksumOffset: 6,
 
-  fillChecksum(buf, frames, index) {
-    fillUpperLayerChecksum(buf, frames, index, PROTOCOL, 6, 0xffff);
-  },
+  fillChecksum: fillChecksumOf(form, 6),
 
   decode(ctx, off, end) {
     if (end - off < 8) throw new LengthError('udp', off, 8, end - off, 'buffer');
@@ -115,20 +126,14 @@ export const udp: LayerCodec = {
     const ip = ctx.ipIndex < 0 ? undefined : ctx.stack[ctx.ipIndex].codec.name;
     // Over IPv4 a zero checksum means the sender computed none (RFC 768); there is nothing to check.
     if (actual === 0 && ip === 'ipv4') return { status: 'unverifiable', actual };
-    const verdict = verifyUpperLayerChecksum(ctx, off, end, PROTOCOL, actual, complete, 0xffff);
+    const verdict = verifyUpper(ctx, off, end, fields, complete);
     // Over IPv6 the checksum is mandatory and a sender never writes 0 (RFC 8200 section 8.1): 0 is wrong,
     // even where one's-complement arithmetic would accept it as 0xffff.
     if (actual === 0 && ip === 'ipv6') return { status: 'invalid', expected: verdict.expected, actual };
     return verdict;
   },
 
-  fast: {
-    header,
-    auto: { length: 'length' },
-    checksum: { kind: 'upper', protocol: PROTOCOL, zeroAs: 0xffff },
-    // A bound port (SCTP over UDP) selects another layer; a zero checksum has its own verdicts.
-    decoded: (fields) => udpPortBound[fields.dstPort as number] !== 1 && udpPortBound[fields.srcPort as number] !== 1 && fields.checksum !== 0,
-  },
+  fast: form,
 
   summary: (f) => `UDP ${f.srcPort} > ${f.dstPort} len ${f.length}`,
 };
