@@ -35,6 +35,12 @@ export interface EthernetInput {
   vlans?: readonly VlanTag[];
   /** Default: from the next layer (0x0800 IPv4...), 0x88b5 (IEEE local experimental) for raw data. */
   etherType?: number;
+  /**
+   * Pad the frame with zero bytes to the Ethernet minimum: `true` for 60 bytes (64 on the wire
+   * with the FCS, which the interface adds), or a number of bytes. The padding follows the
+   * payload, so decoding shows it as the last layer's trailer. Default: no padding.
+   */
+  pad?: boolean | number;
 }
 
 declare module '../types.js' {
@@ -44,6 +50,8 @@ declare module '../types.js' {
 }
 
 const TAG_TPIDS = new Set([0x8100, 0x88a8, 0x9100]);
+/** IEEE 802.3 minimum frame size without the 4-byte FCS (Linux ETH_ZLEN). */
+export const ETHERNET_MINIMUM = 60;
 const LOCAL_EXPERIMENTAL = 0x88b5;
 
 const macs = compileHeader<EthernetFields>('ethernet', [
@@ -62,6 +70,7 @@ export const ethernet: LayerCodec = {
   extraFields: [
     { name: 'vlans', doc: 'VLAN tags: { tpid, pcp, dei, vid }' },
     { name: 'etherType', doc: 'EtherType of the payload (auto from the next layer)' },
+    { name: 'pad', doc: 'Encode only: `true` pads the frame with zeros to 60 bytes (the minimum without FCS), a number to that many; decoded padding is the last layer\'s trailer' },
   ],
   ...binding,
 
@@ -90,6 +99,15 @@ export const ethernet: LayerCodec = {
     });
     const etherType = f.etherType ?? frames[index + 1]?.codec.etherType ?? LOCAL_EXPERIMENTAL;
     putBe16(buf, at, checkUint(etherType, 16, 'etherType', fail));
+  },
+
+  padTo(fields) {
+    const pad = fields.pad;
+    if (pad === undefined || pad === false) return 0;
+    if (pad === true) return ETHERNET_MINIMUM;
+    return checkUint(pad, 16, 'pad', (field, value, allowed) => {
+      throw new FieldValueError('ethernet', field, value, `true, false or ${allowed}`);
+    });
   },
 
   decode(ctx, off, end) {

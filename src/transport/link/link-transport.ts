@@ -18,10 +18,13 @@ import { parseMac } from '../../codec/bytes.js';
 import { TransportArgumentError, TransportClosedError } from '../errors.js';
 import { nowNs, outgoing, type Outgoing } from '../transports/outgoing.js';
 import { compileFilter, decodeReceived, releasing } from '../request/received.js';
-import type { ReceivedPacket, Sendable, SendManyResult, SendOptions, SendResult, Transport, TransportReceiveOptions } from '../transport.js';
+import { ETHERNET_MINIMUM } from '../../codec/protocols/ethernet.js';
+import type { NotHonoured, ReceivedPacket, Sendable, SendManyResult, SendOptions, SendResult, Transport, TransportReceiveOptions } from '../transport.js';
 import type { StepBase } from '../../builders/packet.js';
 import { SourceCache } from '../transports/route.js';
 import { leavesSourceOutOf, withSourceFilled } from '../transports/source.js';
+import { LinkPreflightGuard, type LinkPreflightInput } from '../preflight/link.js';
+import type { Finding } from '../preflight/types.js';
 import { LinkError } from './errors.js';
 import type { Libpcap } from './libpcap.js';
 import { NeighbourCache, type NeighbourOptions } from './neighbours.js';
@@ -35,7 +38,7 @@ export interface LinkTransportOptions {
   readonly kind: 'link';
   /** The interface to send and receive on; default: the route's interface for each destination. */
   readonly interface?: string;
-  /** Picks interface and next hop for a destination; default `kernelRouteLookup` (Linux tables). */
+  /** Picks interface and next hop for a destination; default `kernelRouteLookup` (the kernel's lookup, policy rules included, on Linux). */
   readonly route?: RouteLookup;
   /** Send IP packets to this MAC instead of resolving the next hop. */
   readonly nextHopMac?: string;
@@ -47,6 +50,16 @@ export interface LinkTransportOptions {
   readonly snaplen?: number;
   /** Receive frames for other hosts too; default false. */
   readonly promiscuous?: boolean;
+  /**
+   * Pad Ethernet frames shorter than 60 bytes with zeros, as a network card does (a veth or a
+   * bridge does not); default true, noted in each result's `notHonoured`. false: send short
+   * frames exactly as built (a runt).
+   */
+  readonly pad?: boolean;
+  /** Send even when pre-flight finds errors (default false); a single send: `send(p, { force: true })`. */
+  readonly force?: boolean;
+  /** What pre-flight checks against (default this machine, detected): platform, privileges, interface facts. */
+  readonly context?: Omit<LinkPreflightInput, 'interface'>;
   /** Test seam: another libpcap binding. */
   readonly libpcap?: Libpcap;
   /**
@@ -68,6 +81,14 @@ export interface LinkReceiveOptions extends TransportReceiveOptions {
   readonly onStats?: (stats: CaptureStats) => void;
 }
 
+/** A packet's frame, ready to go, with what the send result reports about it. */
+interface Prepared {
+  readonly iface: string;
+  readonly frame: Uint8Array;
+  readonly notHonoured: readonly NotHonoured[];
+  readonly findings: readonly Finding[];
+}
+
 const ETHERNET = 1;
 const NULL_BSD = 0;
 const LOOP_BSD = 108;
@@ -85,6 +106,7 @@ export class LinkTransport implements Transport {
   readonly #receivers = new Set<PcapHandle>();
   readonly #neighbours: NeighbourCache;
   readonly #sources = new SourceCache();
+  readonly #preflight: LinkPreflightGuard;
   /** Route and link header per destination, kept briefly: a burst to one host reads the tables once. */
   readonly #paths = new Map<string, { readonly iface: string; readonly header: Uint8Array | undefined; readonly until: number }>();
   #lastInterface: string | undefined;
@@ -95,6 +117,7 @@ export class LinkTransport implements Transport {
     if (options.sourceMac !== undefined && !parseMac(options.sourceMac)) throw new TransportArgumentError('sourceMac', options.sourceMac, 'a MAC address such as 02:00:00:00:00:01');
     this.#options = options;
     this.#policy = backpressurePolicy(options.backpressure);
+    this.#preflight = new LinkPreflightGuard({ ...options.context, link: { ...options.context?.link, pad: options.pad !== false } });
     this.#neighbours = new NeighbourCache(options.neighbours, { ...(options.libpcap && { libpcap: options.libpcap }) });
   }
 
@@ -104,7 +127,7 @@ export class LinkTransport implements Transport {
 
   async send(packet: Sendable, options?: SendOptions): Promise<SendResult> {
     if (this.#closed) throw new TransportClosedError(this.kind, 'send');
-    const { out, iface, frame } = await this.#prepare(packet, options?.destination);
+    const { out, iface, frame, notHonoured, findings } = await this.#prepare(packet, options?.destination, !!(this.#options.force || options?.force));
     const sentAt = nowNs();
     const fast = this.#fastSender(iface);
     let sent: number;
@@ -115,7 +138,7 @@ export class LinkTransport implements Transport {
     } else {
       sent = this.#sender(iface).inject(frame);
     }
-    return { bytes: frame, sentBytes: sent, destination: out.ip?.dst, family: out.ip?.family, sentAt, retries, notHonoured: [] };
+    return { bytes: frame, sentBytes: sent, destination: out.ip?.dst, family: out.ip?.family, sentAt, retries, notHonoured, ...(findings.length && { findings }) };
   }
 
   /**
@@ -129,10 +152,13 @@ export class LinkTransport implements Transport {
     const startedAt = nowNs();
     const frames: Uint8Array[] = [];
     const ifaces: string[] = [];
-    const known = new Map<object, { iface: string; frame: Uint8Array }>();
+    const known = new Map<object, Prepared>();
     let lastPacket: Sendable | undefined;
-    let last: { iface: string; frame: Uint8Array } | undefined;
+    let last: Prepared | undefined;
     let bytes = 0;
+    const force = !!(this.#options.force || options?.force);
+    const notHonoured: (NotHonoured & { index: number })[] = [];
+    const findings: (Finding & { index: number })[] = [];
     for (const p of packets) {
       let d = p === lastPacket ? last : undefined;
       if (d === undefined) {
@@ -140,8 +166,7 @@ export class LinkTransport implements Transport {
         d = step ? undefined : known.get(p);
         if (d === undefined) {
           try {
-            const { iface, frame } = await this.#prepare(p, options?.destination);
-            d = { iface, frame };
+            d = await this.#prepare(p, options?.destination, force);
           } catch (error) {
             if (error instanceof LinkError) throw new LinkError(error.code, `${error.operation} (packet ${frames.length}; 0 sent before it)`, error.detail, error.remedy, error.iface);
             throw error;
@@ -151,6 +176,9 @@ export class LinkTransport implements Transport {
         lastPacket = step ? undefined : p;
         last = d;
       }
+      // Notes and findings for every packet, a shared frame's too (as one send() each would report them).
+      for (const n of d.notHonoured) notHonoured.push({ ...n, index: frames.length });
+      for (const f of d.findings) findings.push({ ...f, index: frames.length });
       frames.push(d.frame);
       ifaces.push(d.iface);
       bytes += d.frame.length;
@@ -179,13 +207,14 @@ export class LinkTransport implements Transport {
       }
       start = end;
     }
-    return { sent: frames.length, bytes, retries, calls, notHonoured: [], startedAt, endedAt: nowNs() };
+    return { sent: frames.length, bytes, retries, calls, notHonoured, ...(findings.length && { findings }), startedAt, endedAt: nowNs() };
   }
 
   /** Frames as they arrive on the interface, decoded from its link type; listening starts at this call. */
   receive(options: LinkReceiveOptions = {}): AsyncIterableIterator<ReceivedPacket> {
     if (this.#closed) throw new TransportClosedError(this.kind, 'receive');
-    const iface = options.interface ?? this.#options.interface ?? this.#lastInterface;
+    // Nothing named or sent yet (request() listens before it sends): every interface, where libpcap has "any" (Linux).
+    const iface = options.interface ?? this.#options.interface ?? this.#lastInterface ?? (process.platform === 'linux' ? 'any' : undefined);
     if (iface === undefined) throw new TransportArgumentError('interface', undefined, 'an interface to capture on (give it to openTransport or receive)');
     const handle = PcapHandle.open(iface, {
       ...(options.captureFilter !== undefined && { filter: options.captureFilter }),
@@ -254,11 +283,16 @@ export class LinkTransport implements Transport {
   }
 
   /** The packet's bytes (a left-out IP source filled in) and its frame, and where it goes. */
-  async #prepare(packet: Sendable, destination: string | undefined): Promise<{ out: Outgoing; iface: string; frame: Uint8Array }> {
+  /** The frame for a packet (source filled, link header added), checked by pre-flight (errors throw unless forced), then padded. */
+  async #prepare(packet: Sendable, destination: string | undefined, force: boolean): Promise<Prepared & { out: Outgoing }> {
     // A left-out IP source is the one the kernel would use towards the destination, as on the raw transport.
     const out = outgoing(leavesSourceOutOf(packet) ? await withSourceFilled(packet as StepBase, (d, f) => this.#sources.get(d, f)) : packet);
-    return { out, ...(await this.#frame(out, destination)) };
+    const { iface, frame: built } = await this.#frame(out, destination, force);
+    // Pre-flight sees the frame as built (its padding is one of the findings).
+    const findings = this.#preflight.checkSend(iface, built, force).filter((f) => f.severity !== 'info');
+    return { out, iface, ...this.#padded(iface, built), findings };
   }
+
 
   /** The AF_PACKET socket for `iface`, or undefined: not Linux, turned off, or it cannot be opened (libpcap then says why). */
   #fastSender(iface: string): AfPacketSocket | undefined {
@@ -312,8 +346,17 @@ export class LinkTransport implements Transport {
     return h;
   }
 
+  /** An Ethernet frame under 60 bytes with the zero padding a network card would add (unless `pad: false`). */
+  #padded(iface: string, frame: Uint8Array): { frame: Uint8Array; notHonoured: NotHonoured[] } {
+    if (this.#options.pad === false || frame.length >= ETHERNET_MINIMUM || this.#sender(iface).linkType !== ETHERNET) return { frame, notHonoured: [] };
+    const padded = new Uint8Array(ETHERNET_MINIMUM);
+    padded.set(frame);
+    const reason = `the ${frame.length}-byte frame is padded with ${ETHERNET_MINIMUM - frame.length} zero bytes to the Ethernet minimum of ${ETHERNET_MINIMUM} (pad: false sends it short)`;
+    return { frame: padded, notHonoured: [{ layer: 'ethernet', field: 'pad', value: frame.length, reason }] };
+  }
+
   /** The frame to send and where: link-layer packets as they are, IP packets with the interface's link header. */
-  async #frame(out: Outgoing, destination: string | undefined): Promise<{ iface: string; frame: Uint8Array }> {
+  async #frame(out: Outgoing, destination: string | undefined, force: boolean): Promise<{ iface: string; frame: Uint8Array }> {
     if (!out.ip) {
       const iface = this.#options.interface;
       if (iface === undefined) throw new TransportArgumentError('interface', undefined, `an interface to send a ${out.firstLayer} frame on (give it to openTransport: { kind: 'link', interface })`);
@@ -323,7 +366,7 @@ export class LinkTransport implements Transport {
     const key = `${out.ip.family}|${dst}|${out.ip.src}`;
     let path = this.#paths.get(key);
     if (!path || path.until < Date.now()) {
-      path = { ...(await this.#path(out, dst)), until: Date.now() + PATH_CACHE_MS };
+      path = { ...(await this.#path(out, dst, force)), until: Date.now() + PATH_CACHE_MS };
       this.#paths.set(key, path);
     }
     if (path.header === undefined) return { iface: path.iface, frame: out.bytes };
@@ -334,9 +377,9 @@ export class LinkTransport implements Transport {
   }
 
   /** The interface and the link header for IP packets of this family from this source to `dst`. */
-  async #path(out: Outgoing, dst: string): Promise<{ iface: string; header: Uint8Array | undefined }> {
+  async #path(out: Outgoing, dst: string, force: boolean): Promise<{ iface: string; header: Uint8Array | undefined }> {
     const ip = out.ip!;
-    const route = (this.#options.route ?? kernelRouteLookup)(dst);
+    const route = (this.#options.route ?? kernelRouteLookup)(dst, ip.src);
     const iface = this.#options.interface ?? route?.interface;
     if (iface === undefined) throw new LinkError('E_LINK_RESOLVE', `route to ${dst}`, 'no route to this destination', 'give the interface ({ interface } or --iface) and the next hop\'s MAC ({ nextHopMac } or --dst-mac)');
     const linkType = this.#sender(iface).linkType;
