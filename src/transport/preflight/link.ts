@@ -7,7 +7,7 @@
  */
 import { match } from 'ts-pattern';
 import { permissionRemedy } from '../link/pcap-handle.js';
-import { platformName, resolveContext } from './context.js';
+import { detectPlatform, platformName, resolveContext } from './context.js';
 import { detectLinkFacts, givenLinkFacts, type LinkFacts } from './link-facts.js';
 import { PreflightError, hasErrors } from './preflight.js';
 import { findingOf, type RuleOs } from './rules.js';
@@ -201,7 +201,8 @@ export interface LinkPreflightContext {
 /** Resolve platform, privileges and the interface's facts. */
 export function resolveLinkContext(input: LinkPreflightInput = {}): LinkPreflightContext {
   const context = resolveContext(input);
-  const here = context.origin.platform === 'detected';
+  // Facts of this machine's interfaces apply when the platform is this machine's OS (given or not).
+  const here = context.origin.platform === 'detected' || context.platform.os === detectPlatform().os;
   return { context, link: here ? detectLinkFacts(input.interface, input.link) : givenLinkFacts(input.interface, input.link) };
 }
 
