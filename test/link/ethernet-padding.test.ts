@@ -33,7 +33,7 @@ describe('ethernet({ pad })', () => {
     const padded = echo(true).encode();
     expect(padded).toHaveLength(60);
     const d = decode(padded, { from: 'ethernet' });
-    expect(d.layers[1].fields.totalLength).toBe(28);
+    expect((d.layers[1].fields as { totalLength?: number }).totalLength).toBe(28);
     expect(d.layers[1].checksum?.status).toBe('valid');
     expect(d.layers[2].checksum?.status).toBe('valid');
     expect(d.layers[1].trailer).toEqual(Buffer.alloc(18));
