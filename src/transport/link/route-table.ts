@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { isIPv4 } from 'node:net';
-import { parseIpv4, parseIpv6 } from '../../codec/bytes.js';
+import { parseIpv4, parseIpv6, readIpv6 } from '../../codec/bytes.js';
 import { netlinkRoute } from './netlink-route.js';
 
 /** Where a datagram for one destination goes. */
@@ -108,7 +108,7 @@ function ipv4Table(): Entry[] {
     });
 }
 
-/** /proc/net/ipv6_route: dest plen src plen nexthop metric refcnt use flags iface; hex, network order. */
+/** /proc/net/ipv6_route: dest plen src plen nexthop metric refcnt use flags iface; hex, network order. It lists the routes of every table, without saying which. */
 function ipv6Table(): Entry[] {
   const RTF_UP = 1;
   return read('/proc/net/ipv6_route')
@@ -129,7 +129,8 @@ function ipv6Table(): Entry[] {
 
 const littleEndianHex = (hex: string): number => Buffer.from(hex.padStart(8, '0'), 'hex').readUInt32LE(0);
 const dotted = (n: number): string => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-const ipv6Text = (hex: string): string => hex.match(/.{4}/g)!.map((g) => g.replace(/^0+(?=.)/, '')).join(':');
+/** RFC 5952 text, as the codec writes addresses (so a next hop compares equal to decoded fields). */
+const ipv6Text = (hex: string): string => readIpv6(Buffer.from(hex, 'hex'), 0);
 const toBigInt = (bytes: Uint8Array): bigint => BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
 
 function popcount(n: number): number {
