@@ -147,4 +147,12 @@ describe('rawcraft preflight --transport link', () => {
     expect(bad.err).toMatch(/apply to --transport raw only/);
     expect((await runCli(['preflight', 'ipv4(dst=127.0.0.1)/icmp()', '--iface', 'lo'])).err).toMatch(/--transport link only/);
   });
+
+  it('send --transport link runs them: a missing interface ends the command before libpcap opens it, for IP packets and frames alike', async () => {
+    for (const expr of ['ipv4(dst=127.0.0.1)/icmp()', 'ethernet()/arp()']) {
+      const r = await runCli(['send', expr, '--transport', 'link', '--iface', 'rc-no-such0']);
+      expect(r.code, expr).toBe(2);
+      expect(r.err).toMatch(/\[LINK_NO_INTERFACE\] There is no interface rc-no-such0.*--force/);
+    }
+  });
 });

@@ -382,6 +382,8 @@ export class LinkTransport implements Transport {
     const route = (this.#options.route ?? kernelRouteLookup)(dst, ip.src);
     const iface = this.#options.interface ?? route?.interface;
     if (iface === undefined) throw new LinkError('E_LINK_RESOLVE', `route to ${dst}`, 'no route to this destination', 'give the interface ({ interface } or --iface) and the next hop\'s MAC ({ nextHopMac } or --dst-mac)');
+    // The interface's own findings (missing, down, no rights) before libpcap opens it.
+    this.#preflight.checkInterface(iface, force);
     const linkType = this.#sender(iface).linkType;
     if (RAW_IP.has(linkType)) return { iface, header: undefined };
     if (linkType === NULL_BSD || linkType === LOOP_BSD) return { iface, header: bsdLoopbackHeader(ip.family, linkType) };

@@ -247,18 +247,30 @@ export class LinkPreflightGuard {
 
   constructor(private readonly input: Omit<LinkPreflightInput, 'interface'> = {}) {}
 
+  /** Findings about `iface` alone (libpcap, the interface, privileges); throws PreflightError on errors unless `force`. */
+  checkInterface(iface: string, force = false): Finding[] {
+    const known = this.#known(iface);
+    if (!force && hasErrors(known.findings)) throw new PreflightError(known.findings, `${platformName(known.resolved.context.platform)}, link transport on ${iface}`, 'the interface');
+    return known.findings;
+  }
+
   /** Findings for sending `frame` on `iface`; throws PreflightError on errors unless `force`. */
   checkSend(iface: string, frame: Uint8Array, force = false): Finding[] {
+    const known = this.#known(iface);
+    const forFrame = runLinkRules(frame, known.resolved, ['frame']);
+    const findings = forFrame.length ? sortFindings([...known.findings, ...forFrame]) : known.findings;
+    if (!force && hasErrors(findings)) throw new PreflightError(findings, `${platformName(known.resolved.context.platform)}, link transport on ${iface}`, 'the frame');
+    return findings;
+  }
+
+  #known(iface: string): { resolved: LinkPreflightContext; findings: Finding[] } {
     let known = this.#interfaces.get(iface);
     if (!known) {
       const resolved = resolveLinkContext({ ...this.input, interface: iface });
       known = { resolved, findings: runLinkRules(undefined, resolved, ['interface']) };
       this.#interfaces.set(iface, known);
     }
-    const forFrame = runLinkRules(frame, known.resolved, ['frame']);
-    const findings = forFrame.length ? sortFindings([...known.findings, ...forFrame]) : known.findings;
-    if (!force && hasErrors(findings)) throw new PreflightError(findings, `${platformName(known.resolved.context.platform)}, link transport on ${iface}`, 'the frame');
-    return findings;
+    return known;
   }
 }
 
