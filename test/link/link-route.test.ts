@@ -93,6 +93,13 @@ describe('the kernel route lookup sees policy rules', () => {
     expect(trace.status, trace.stderr).toBe(0);
     const hops = trace.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; probes?: { from: string | null }[] }).filter((e) => e.event === 'hop');
     expect(hops.map((h) => h.probes![0].from)).toEqual([ADDR.r4a, ADDR.b4]);
+    // --dst-mac skips resolution: R's own MAC reaches B, a MAC nobody has gets no answer.
+    const rMac = /link\/ether ([0-9a-f:]{17})/.exec(spawnSync('ip', ['-n', t.r, 'link', 'show', 'ra'], { encoding: 'utf8' }).stdout)![1];
+    const given = await cli(['ping', ADDR.b4, '--transport', 'link', '--dst-mac', rMac, '-c', '1']);
+    expect(given.status, given.stderr).toBe(0);
+    const nobody = await cli(['ping', ADDR.b4, '--transport', 'link', '--dst-mac', '02:00:00:00:00:99', '-c', '1', '-W', '0.3']);
+    expect(nobody.status).toBe(1);
+    expect(nobody.stdout).toMatch(/1 packets transmitted, 0 received/);
     // Flags that need the link transport are refused without it.
     const bad = await cli(['ping', ADDR.b4, '--dst-mac', '02:00:00:00:00:01']);
     expect(bad.status).toBe(2);
