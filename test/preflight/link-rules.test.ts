@@ -4,7 +4,8 @@
  * What the kernel does with the same frames is checked in test/link/link-preflight.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { LINK_RULES, preflight, preflightLink, ipv4, type LinkFacts, type LinkPreflightInput } from '../../src/index.js';
+import { LINK_RULES, LinkPreflightGuard, preflight, preflightLink, ipv4, type LinkFacts, type LinkPreflightInput } from '../../src/index.js';
+import { framePasses } from '../../src/transport/preflight/link.js';
 import { runInProcess } from '../cli/in-process.js';
 
 const runCli = async (argv: string[]) => {
@@ -83,6 +84,34 @@ describe('link pre-flight rules', () => {
     expect(codes(frame(60), on('linux', { pad: false }))).toEqual([]);
     // Not Ethernet (a raw-IP tunnel): no Ethernet minimum.
     expect(codes(frame(42), on('linux', { linkType: 12, pad: false }))).toEqual([]);
+  });
+
+  it('the guard\'s shortcut (framePasses) never skips a frame a rule has something to say about', () => {
+    for (const linkType of [1, 12]) {
+      for (const pad of [true, false]) {
+        const input = on('linux', { linkType, pad });
+        const facts = { ...ETHERNET_IF, linkType, pad, interface: 'eth0', bpfAccess: undefined, npcapAdminOnly: undefined } as LinkFacts;
+        for (let length = 0; length <= 1600; length++) {
+          for (const tag of [false, true]) {
+            if (!framePasses(length, facts)) continue;
+            expect(preflightLink(frame(length, tag), input), `${length} ${tag} ${linkType}`).toEqual([]);
+          }
+        }
+      }
+    }
+  });
+
+  it('LinkPreflightGuard: the same findings as preflightLink, per frame; errors throw unless forced', () => {
+    const guard = new LinkPreflightGuard(on('linux'));
+    for (const length of [13, 42, 60, 1514, 1515]) {
+      const expected = preflightLink(frame(length), on('linux'));
+      if (expected.some((f) => f.severity === 'error')) {
+        expect(() => guard.checkSend('eth0', frame(length))).toThrow(expect.objectContaining({ code: 'E_PREFLIGHT' }));
+        expect(guard.checkSend('eth0', frame(length), true)).toEqual(expected);
+      } else {
+        expect(guard.checkSend('eth0', frame(length))).toEqual(expected);
+      }
+    }
   });
 
   it('every rule has a source and a remedy, and its code is unique', () => {

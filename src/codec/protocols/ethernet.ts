@@ -49,7 +49,8 @@ declare module '../types.js' {
   }
 }
 
-const TAG_TPIDS = new Set([0x8100, 0x88a8, 0x9100]);
+/** Tag protocol identifiers of VLAN tags: 802.1Q, 802.1ad, and the older 0x9100. */
+export const VLAN_TPIDS: ReadonlySet<number> = new Set([0x8100, 0x88a8, 0x9100]);
 /** IEEE 802.3 minimum frame size without the 4-byte FCS (Linux ETH_ZLEN). */
 export const ETHERNET_MINIMUM = 60;
 const LOCAL_EXPERIMENTAL = 0x88b5;
@@ -117,7 +118,7 @@ export const ethernet: LayerCodec = {
     const vlans: Required<VlanTag>[] = [];
     let at = off + 12;
     let type = (buf[at] << 8) | buf[at + 1];
-    while (TAG_TPIDS.has(type)) {
+    while (VLAN_TPIDS.has(type)) {
       if (at + 6 > end) throw new LengthError('ethernet', off, at + 6 - off, end - off, 'ethernet.vlans', 'a VLAN tag is cut short');
       const tci = (buf[at + 2] << 8) | buf[at + 3];
       vlans.push({ tpid: type, pcp: tci >> 13, dei: (tci >> 12) & 1, vid: tci & 0xfff });

@@ -6,6 +6,7 @@
  * the transport runs per frame.
  */
 import { match } from 'ts-pattern';
+import { ETHERNET_MINIMUM, VLAN_TPIDS } from '../../codec/protocols/ethernet.js';
 import { permissionRemedy } from '../link/pcap-handle.js';
 import { detectPlatform, platformName, resolveContext } from './context.js';
 import { detectLinkFacts, givenLinkFacts, type LinkFacts } from './link-facts.js';
@@ -40,7 +41,6 @@ export interface LinkRule {
 }
 
 const ETHERNET = 1;
-const ETHERNET_MINIMUM = 60;
 const ETHERNET_HEADER = 14;
 const ALL: readonly RuleOs[] = ['linux', 'macos', 'windows', 'other'];
 
@@ -210,7 +210,7 @@ export function resolveLinkContext(input: LinkPreflightInput = {}): LinkPrefligh
 export function frameFacts(frame: Uint8Array, linkType: number | undefined): FrameFacts {
   if (linkType !== ETHERNET || frame.length < ETHERNET_HEADER) return { length: frame.length, headerLength: undefined, vlanTagged: false };
   let at = 12;
-  while (at + 4 <= frame.length && [0x8100, 0x88a8, 0x9100].includes((frame[at] << 8) | frame[at + 1])) at += 4;
+  while (at + 4 <= frame.length && VLAN_TPIDS.has((frame[at] << 8) | frame[at + 1])) at += 4;
   return { length: frame.length, headerLength: at + 2, vlanTagged: frame[12] === 0x81 && frame[13] === 0x00 };
 }
 
@@ -242,8 +242,8 @@ export function runLinkRules(frame: Uint8Array | undefined, resolved: LinkPrefli
  * against them; error findings throw PreflightError unless forced.
  */
 export class LinkPreflightGuard {
-  /** Per interface: its facts and the findings about it alone (decided once). */
-  readonly #interfaces = new Map<string, { resolved: LinkPreflightContext; findings: Finding[] }>();
+  /** Per interface: its facts, the findings about it alone (decided once), and those per frame shape. */
+  readonly #interfaces = new Map<string, KnownInterface>();
 
   constructor(private readonly input: Omit<LinkPreflightInput, 'interface'> = {}) {}
 
@@ -257,21 +257,50 @@ export class LinkPreflightGuard {
   /** Findings for sending `frame` on `iface`; throws PreflightError on errors unless `force`. */
   checkSend(iface: string, frame: Uint8Array, force = false): Finding[] {
     const known = this.#known(iface);
-    const forFrame = runLinkRules(frame, known.resolved, ['frame']);
-    const findings = forFrame.length ? sortFindings([...known.findings, ...forFrame]) : known.findings;
+    // Most frames get no frame finding, decided without running the rules: a burst of a million
+    // frames would pay for every rule run. The others are decided once per length and header.
+    const findings = framePasses(frame.length, known.resolved.link) ? known.findings : this.#forFrame(known, frame);
     if (!force && hasErrors(findings)) throw new PreflightError(findings, `${platformName(known.resolved.context.platform)}, link transport on ${iface}`, 'the frame');
     return findings;
   }
 
-  #known(iface: string): { resolved: LinkPreflightContext; findings: Finding[] } {
+  #forFrame(known: KnownInterface, frame: Uint8Array): Finding[] {
+    const facts = frameFacts(frame, known.resolved.link.linkType);
+    const shape = facts.length * 1024 + (facts.headerLength ?? 0) * 2 + (facts.vlanTagged ? 1 : 0);
+    let findings = known.byShape.get(shape);
+    if (!findings) {
+      const forFrame = runLinkRules(frame, known.resolved, ['frame']);
+      findings = forFrame.length ? sortFindings([...known.findings, ...forFrame]) : known.findings;
+      known.byShape.set(shape, findings);
+    }
+    return findings;
+  }
+
+  #known(iface: string): KnownInterface {
     let known = this.#interfaces.get(iface);
     if (!known) {
       const resolved = resolveLinkContext({ ...this.input, interface: iface });
-      known = { resolved, findings: runLinkRules(undefined, resolved, ['interface']) };
+      known = { resolved, findings: runLinkRules(undefined, resolved, ['interface']), byShape: new Map() };
       this.#interfaces.set(iface, known);
     }
     return known;
   }
+}
+
+interface KnownInterface {
+  readonly resolved: LinkPreflightContext;
+  readonly findings: Finding[];
+  /** Findings by frame length and link header (the frame rules look at nothing else). */
+  readonly byShape: Map<number, Finding[]>;
+}
+
+/**
+ * A frame of this length gets no finding from the frame rules: not Ethernet (they are about
+ * Ethernet's header, minimum and MTU), or between the 60-byte minimum and MTU + 14 (a tag only
+ * adds room). Kept in step with the rules by a test over every length.
+ */
+export function framePasses(length: number, link: LinkFacts): boolean {
+  return link.linkType !== ETHERNET || (length >= ETHERNET_MINIMUM && (link.mtu === undefined || length <= link.mtu + ETHERNET_HEADER));
 }
 
 function sortFindings(findings: Finding[]): Finding[] {
