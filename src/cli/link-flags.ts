@@ -37,7 +37,7 @@ export function linkTransportFromFlags(command: string, values: LinkFlagValues, 
   });
 }
 
-export const LINK_FLAGS_USAGE = `--transport link      send frames through libpcap (the link transport: IP header as built,
-                             Ethernet header added, replies matched from the capture)
-      --dst-mac MAC, --src-mac MAC  link: the Ethernet destination (default the next hop's, by
-                             ARP / NDP) and source (default the interface's)`;
+export const LINK_FLAGS_USAGE = `--transport raw|link   link: frames through libpcap (IP header as built, Ethernet header
+                             added, replies matched from a capture); raw: raw sockets (default)
+      --dst-mac MAC          link: the Ethernet destination (default: the next hop's, by ARP / NDP)
+      --src-mac MAC          link: the Ethernet source (default: the interface's MAC)`;
