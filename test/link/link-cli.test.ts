@@ -42,11 +42,11 @@ describe('link-layer commands', () => {
     expect(none.stdout).toMatch(/1 requests sent, 0 answered/);
   });
 
-  it('send --transport link sends a broken packet exactly as built', async (ctx) => {
+  it('send --transport link sends a broken packet exactly as built, padded to 60 bytes or, with --no-pad, short', async (ctx) => {
     const { pair, dir } = guard(ctx);
     const file = join(dir, 'broken.pcap');
     const lines: string[] = [];
-    const tcpdump = runInNs(pair.y, ['tcpdump', '-i', PAIR.yIf, '-U', '-w', file, '-c', '1', `ether src ${pair.xMac} and ip proto 253`], 20_000, (l) => lines.push(l));
+    const tcpdump = runInNs(pair.y, ['tcpdump', '-i', PAIR.yIf, '-U', '-w', file, '-c', '2', `ether src ${pair.xMac} and ip proto 253`], 20_000, (l) => lines.push(l));
     while (!lines.length) await new Promise((resolve) => setTimeout(resolve, 20));
     const expr = `ipv4(src=${PAIR.x4},dst=${PAIR.y4},id=0,checksum=0x1234,totalLength=999,protocol=253)/raw(hex=0102)`;
     const sent = await rawcraft(pair.x, ['send', expr, '--transport', 'link', '--json']).done;
@@ -55,8 +55,14 @@ describe('link-layer commands', () => {
     expect(summary).toMatchObject({ sent: 1, failed: 0 });
     // The 36-byte frame went out padded to 60, and the summary says so in flags.
     expect(summary.notHonoured).toEqual([expect.objectContaining({ layer: 'ethernet', field: 'pad', reason: expect.stringMatching(/padded with 24 zero bytes .*--no-pad sends it short/) })]);
+    const short = await rawcraft(pair.x, ['send', expr, '--transport', 'link', '--no-pad', '--json']).done;
+    expect(short.status, short.stderr).toBe(0);
+    expect(JSON.parse(short.stdout.trim().split('\n').pop()!)).toMatchObject({ sent: 1, notHonoured: [], findings: [expect.objectContaining({ code: 'LINK_FRAME_SHORT', severity: 'warning' })] });
     expect((await tcpdump.done).status).toBe(0);
-    const fields = spawnSync('tshark', ['-r', file, '-T', 'fields', '-e', 'ip.id', '-e', 'ip.len', '-e', 'ip.checksum'], { encoding: 'utf8' }).stdout.trim();
-    expect(fields.split('\t')).toEqual(['0x0000', '999', '0x1234']);
+    const fields = spawnSync('tshark', ['-r', file, '-T', 'fields', '-e', 'frame.len', '-e', 'ip.id', '-e', 'ip.len', '-e', 'ip.checksum'], { encoding: 'utf8' }).stdout.trim();
+    expect(fields.split('\n').map((l) => l.split('\t'))).toEqual([
+      ['60', '0x0000', '999', '0x1234'],
+      ['36', '0x0000', '999', '0x1234'],
+    ]);
   });
 });
