@@ -369,6 +369,8 @@ async function send(args: SendArgs, io: CliContext, interrupt: { readonly stop: 
   } else {
     const lines = [`${interrupt.stop ? 'interrupted: ' : ''}sent ${sent} packet${sent === 1 ? '' : 's'} (${bytes} bytes) through ${where} in ${round3(durationMs)} ms (${Math.round(rate)} packets/s${args.rate > 0 ? `, target ${args.rate}` : ''}), ${failed} failed${failed ? ` (${[...failures].map(([kind, n]) => `${kind} ${n}`).join(', ')})` : ''}, ${retries} backpressure retries`];
     for (const n of notes.values()) lines.push(`note: ${n.layer}.${n.field} not as built in ${n.count} packet${n.count === 1 ? '' : 's'}: ${inCliTerms(n.reason)}`);
+    // What the OS rewrote on a raw socket, the link transport sends as built.
+    if (args.transport.kind === 'raw' && [...notes.values()].some((n) => n.layer === 'ipv4' || n.layer === 'ipv6')) lines.push('note: --transport link sends the IP header exactly as built (whole frames through libpcap, no kernel rewrites)');
     for (const f of findings.values()) lines.push(`note: [${f.code}] ${f.severity} in ${f.count} packet${f.count === 1 ? '' : 's'}: ${inCliTerms(f.message)} ${inCliTerms(f.remedy)}`);
     await io.write(lines.join('\n') + '\n');
   }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { LINK_RULES, LinkPreflightGuard, preflight, preflightLink, ipv4, type LinkFacts, type LinkPreflightInput } from '../../src/index.js';
 import { framePasses } from '../../src/transport/preflight/link.js';
 import { runInProcess } from '../cli/in-process.js';
+import { requireRaw } from '../transport/helpers.js';
 
 const runCli = async (argv: string[]) => {
   const r = await runInProcess(argv);
@@ -183,5 +184,15 @@ describe('rawcraft preflight --transport link', () => {
       expect(r.code, expr).toBe(2);
       expect(r.err).toMatch(/\[LINK_NO_INTERFACE\] There is no interface rc-no-such0.*--force/);
     }
+  });
+
+  it('send through raw sockets: what the kernel rewrote comes with the link transport as the way to send it as built (127.0.0.1 only)', async (ctx) => {
+    requireRaw(ctx);
+    const r = await runCli(['send', 'ipv4(src=127.0.0.1,dst=127.0.0.1,checksum=0x1234)/udp(dstPort=9)']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/note: ipv4\.checksum not as built in 1 packet/);
+    expect(r.out).toMatch(/note: --transport link sends the IP header exactly as built/);
+    const plain = await runCli(['send', 'ipv4(src=127.0.0.1,dst=127.0.0.1)/udp(dstPort=9)']);
+    expect(plain.out).not.toMatch(/--transport link/);
   });
 });
