@@ -159,4 +159,15 @@ describe('link pre-flight agrees with the kernel', () => {
     const built = `${pair.yMac}${pair.xMac}`.replace(/:/g, '') + '88b5' + Buffer.from('runt!!').toString('hex');
     expect(seen).toEqual([built + '00'.repeat(40), built]);
   });
+
+  it('send --transport link: a frame over the MTU counts as failed (E_PREFLIGHT) in every repeat, the others go out', async (ctx) => {
+    const { pair } = guard(ctx);
+    const head = `${pair.yMac}${pair.xMac}`.replace(/:/g, '') + '88b5';
+    const small = head + '5a'.repeat(46);
+    const big = head + '5a'.repeat(1600);
+    const r = await runInNs(pair.x, [process.execPath, join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'send', '--hex', small, '--hex', big, '--transport', 'link', '--iface', PAIR.xIf, '--count', '3', '--json']).done;
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toMatchObject({ sent: 3, failed: 3, failures: { E_PREFLIGHT: 3 } });
+    expect(r.stderr).toMatch(/LINK_FRAME_TOO_LARGE/);
+  });
 });

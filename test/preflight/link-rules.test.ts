@@ -4,7 +4,7 @@
  * What the kernel does with the same frames is checked in test/link/link-preflight.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { LINK_RULES, LinkPreflightGuard, preflight, preflightLink, ipv4, type LinkFacts, type LinkPreflightInput } from '../../src/index.js';
+import { LINK_RULES, LinkPreflightGuard, openLinkTransport, preflight, preflightLink, ipv4, type LinkFacts, type LinkPreflightInput } from '../../src/index.js';
 import { framePasses } from '../../src/transport/preflight/link.js';
 import { runInProcess } from '../cli/in-process.js';
 import { requireRaw } from '../transport/helpers.js';
@@ -112,6 +112,18 @@ describe('link pre-flight rules', () => {
       } else {
         expect(guard.checkSend('eth0', frame(length))).toEqual(expected);
       }
+    }
+  });
+
+  it('the transport refuses a frame of a batch before sending any, and says which (as the raw transport does)', async () => {
+    const t = openLinkTransport({ interface: 'lo', context: { link: { mtu: 100, linkType: 1 } } });
+    const ok = { bytes: frame(80), firstLayer: 'ethernet' };
+    const big = { bytes: frame(200), firstLayer: 'ethernet' };
+    try {
+      await expect(t.sendMany([ok, big, ok])).rejects.toMatchObject({ code: 'E_PREFLIGHT', index: 1, errors: [expect.objectContaining({ code: 'LINK_FRAME_TOO_LARGE' })] });
+      await expect(t.send(big)).rejects.toMatchObject({ code: 'E_PREFLIGHT' });
+    } finally {
+      await t.close();
     }
   });
 

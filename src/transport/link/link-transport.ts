@@ -25,6 +25,7 @@ import { SourceCache } from '../transports/route.js';
 import { leavesSourceOutOf, withSourceFilled } from '../transports/source.js';
 import { LinkPreflightGuard, type LinkPreflightInput } from '../preflight/link.js';
 import type { Finding } from '../preflight/types.js';
+import { PreflightError } from '../preflight/preflight.js';
 import { LinkError } from './errors.js';
 import type { Libpcap } from './libpcap.js';
 import { NeighbourCache, type NeighbourOptions } from './neighbours.js';
@@ -169,6 +170,8 @@ export class LinkTransport implements Transport {
             d = await this.#prepare(p, options?.destination, force);
           } catch (error) {
             if (error instanceof LinkError) throw new LinkError(error.code, `${error.operation} (packet ${frames.length}; 0 sent before it)`, error.detail, error.remedy, error.iface);
+            // Which packet pre-flight refused (nothing of the batch was sent), as the raw transport says.
+            if (error instanceof PreflightError && error.index === undefined) throw new PreflightError(error.findings, error.platform, 'a frame of the batch', frames.length);
             throw error;
           }
           if (!step) known.set(p, d);
