@@ -14,7 +14,7 @@ const LIBRARY_OPTIONS: readonly (readonly [RegExp, string])[] = [
   [/\ba larger sendBufferSize \(SO_SNDBUF\)/g, 'a larger --sndbuf BYTES (SO_SNDBUF)'],
   [/\{ ?kind: 'link' ?\}/g, '--transport link'],
   [/\bpad: false\b/g, '--no-pad'],
-  [/\bethernet\(\{ ?pad: true ?\}\)/g, 'ethernet(pad=true)'],
+  [/\bethernet\(\{ ?pad: true ?\}\)/g, 'ethernet(pad=60)'],
 ];
 
 /** `text` with the library options it names replaced by the CLI flags that set them. */

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decode, encodeLayers, encodePcap, ethernet, FieldValueError, LinkType } from '../../src/index.js';
 import { IN_CI } from '../transport/helpers.js';
+import { runInProcess } from '../cli/in-process.js';
 
 const MAC = '02:00:00:00:00:05';
 const arpRequest = (pad?: boolean | number) => ethernet({ src: MAC, ...(pad !== undefined && { pad }) }).arp({ senderMac: MAC, senderIp: '198.18.5.1', targetIp: '198.18.5.2' });
@@ -56,6 +57,12 @@ describe('ethernet({ pad })', () => {
     const frame = ethernet({ src: MAC, pad: true }).trailer('aabb').arp({ senderMac: MAC, senderIp: '198.18.5.1', targetIp: '198.18.5.2' }).encode();
     expect(frame).toHaveLength(60);
     expect(frame.subarray(42).toString('hex')).toBe('aabb' + '00'.repeat(16));
+  });
+
+  it('in an expression: ethernet(pad=60)', async () => {
+    const r = await runInProcess(['build', 'ethernet(src=02:00:00:00:00:05,pad=60)/arp(senderMac=02:00:00:00:00:05,senderIp=198.18.5.1,targetIp=198.18.5.2)', '--hex']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(arpRequest(true).encode().toString('hex'));
   });
 
   it('names the layer and field of a bad value', () => {

@@ -183,7 +183,7 @@ describe('rawcraft preflight --transport link', () => {
     expect(missing.out).toMatch(/error LINK_NO_INTERFACE: There is no interface rc-no-such0/);
     const short = await runCli(['preflight', 'ipv4(src=127.0.0.1,dst=127.0.0.1)/icmp()', '--transport', 'link', '--iface', 'lo', '--no-pad']);
     expect(short.out).toMatch(/warning LINK_FRAME_SHORT/);
-    expect(short.out).toMatch(/remedy: [^\n]*ethernet\(pad=true\)/);
+    expect(short.out).toMatch(/remedy: [^\n]*ethernet\(pad=60\)/);
     const bad = await runCli(['preflight', 'ipv4(dst=127.0.0.1)/icmp()', '--transport', 'link', '--hdrincl']);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/apply to --transport raw only/);

@@ -71,7 +71,7 @@ export const ethernet: LayerCodec = {
   extraFields: [
     { name: 'vlans', doc: 'VLAN tags: { tpid, pcp, dei, vid }' },
     { name: 'etherType', doc: 'EtherType of the payload (auto from the next layer)' },
-    { name: 'pad', doc: 'Encode only: `true` pads the frame with zeros to 60 bytes (the minimum without FCS), a number to that many; decoded padding is the last layer\'s trailer' },
+    { name: 'pad', doc: 'Encode only: `true` (in an expression `pad=60`) pads the frame with zeros to 60 bytes, the minimum without FCS; a number pads to that many; decoded padding is the last layer\'s trailer' },
   ],
   ...binding,
 
