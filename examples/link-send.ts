@@ -23,6 +23,7 @@ try {
   const asSent = decode(datagram.bytes, { from: 'ethernet' });
   console.log(`sent ${datagram.sentBytes} bytes:\n${show(asSent)}`);
   // A whole frame, exactly as built, here with a VLAN tag: the same addresses, one tag more.
+  // (Frames under Ethernet's 60 bytes get zero padding, as a network card adds; pad: false sends them short.)
   const [eth, ip] = asSent.layers;
   if (eth?.layer !== 'ethernet' || ip?.layer !== 'ipv4') throw new Error('not an Ethernet frame holding IPv4');
   const frame = ethernet({ dst: eth.fields.dst, src: eth.fields.src, vlans: [{ vid: 42 }] }).ipv4({ src: ip.fields.src, dst: destination, id: 0x2c2c }).udp({ srcPort: 40301, dstPort: 9 }).payload('tagged');

@@ -12,6 +12,9 @@ const LIBRARY_OPTIONS: readonly (readonly [RegExp, string])[] = [
   [/\bipv6Hdrincl\b(?:: true)?/g, '--ipv6-hdrincl on'],
   [/\buse the (pcapng?) transport\b/g, 'use --transport $1:PATH'],
   [/\ba larger sendBufferSize \(SO_SNDBUF\)/g, 'a larger --sndbuf BYTES (SO_SNDBUF)'],
+  [/\{ ?kind: 'link' ?\}/g, '--transport link'],
+  [/\bpad: false\b/g, '--no-pad'],
+  [/\bethernet\(\{ ?pad: true ?\}\)/g, 'ethernet(pad=60)'],
 ];
 
 /** `text` with the library options it names replaced by the CLI flags that set them. */

@@ -24,7 +24,8 @@ export interface LinkListenArgs {
 
 export async function linkListen(args: LinkListenArgs, io: CliContext, signal?: AbortSignal): Promise<number> {
   if (args.out !== undefined && !/\.pcapng$/i.test(args.out)) throw new CliError(`listen: --out ${JSON.stringify(args.out)}: expected a .pcapng file name`);
-  const handle = PcapHandle.open(args.iface, { ...(args.filter !== undefined && { filter: args.filter }), promiscuous: args.promiscuous });
+  // A bulk capture: the kernel fills whole buffer blocks, so a burst is not dropped while frames are printed.
+  const handle = PcapHandle.open(args.iface, { ...(args.filter !== undefined && { filter: args.filter }), promiscuous: args.promiscuous, immediate: false });
   const firstLayer = layerForLinkType(handle.linkType) ?? 'raw';
   let writer: PcapngWriter | undefined;
   let count = 0;

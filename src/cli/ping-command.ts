@@ -8,8 +8,9 @@ import { ping, type PingOptions, type PingReply, type PingResult } from '../tran
 import { checkFamilyFlags, integer, listOrNone, parseCommandArgs, seconds, usageHint } from './args.js';
 import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';
+import { LINK_FLAG_OPTIONS, LINK_FLAGS_USAGE, linkTransportFromFlags } from './link-flags.js';
 
-export const PING_USAGE = `ping HOST [-4|-6] [-c N] [-i S] [-W S] [-s B] [-p HEX] [-I ADDR|IF] [-R] [-t N] [--json]
+export const PING_USAGE = `ping HOST [-4|-6] [-c N] [-i S] [-W S] [-s B] [-p HEX] [-I ADDR|IF] [-R] [-t N] [--transport raw|link] [--iface IF] [--dst-mac MAC] [--src-mac MAC] [--json]
       ICMP / ICMPv6 echo requests through raw sockets (root or CAP_NET_RAW); output like
       ping(8), or JSON lines. Ctrl-C stops and prints the statistics.
       -c, --count N          requests to send (default 4)
@@ -21,6 +22,8 @@ export const PING_USAGE = `ping HOST [-4|-6] [-c N] [-i S] [-W S] [-s B] [-p HEX
       -R, --record-route     IPv4 Record Route option; print each reply's recorded route
       -t, --ttl N            IPv4 TTL / IPv6 hop limit (default 64)
       -4, -6                 IPv4 or IPv6 when HOST is a name
+      --iface IF             the interface to send through (as -I IF)
+      ${LINK_FLAGS_USAGE}
       Exit 0 when a reply came, 1 when none did.`;
 
 export async function pingCommand(argv: readonly string[], io: CliContext): Promise<number> {
@@ -37,6 +40,8 @@ export async function pingCommand(argv: readonly string[], io: CliContext): Prom
       interface: { type: 'string', short: 'I' },
       'record-route': { type: 'boolean', short: 'R' },
       ttl: { type: 'string', short: 't' },
+      iface: { type: 'string' },
+      ...LINK_FLAG_OPTIONS,
       json: { type: 'boolean' },
     },
   }, 'ping: ', usageHint(PING_USAGE));
@@ -48,6 +53,9 @@ export async function pingCommand(argv: readonly string[], io: CliContext): Prom
   const size = integer('ping', '--size', values.size, 56, 0, 65_000);
   const pattern = values.pattern === undefined ? undefined : hexPattern(values.pattern);
   const through = values.interface;
+  const throughIface = through !== undefined && !isIP(through.replace(/%.*$/, '')) ? through : undefined;
+  if (throughIface !== undefined && values.iface !== undefined && throughIface !== values.iface) throw new CliError(`ping: -I ${throughIface} and --iface ${values.iface} name different interfaces`);
+  const iface = values.iface ?? throughIface;
   const options: PingOptions = {
     count: integer('ping', '--count', values.count, 4, 1, 1e9),
     intervalMs: seconds('ping', '--interval', values.interval, 1000, 0, 3600),
@@ -56,7 +64,8 @@ export async function pingCommand(argv: readonly string[], io: CliContext): Prom
     ttl: integer('ping', '--ttl', values.ttl, 64, 1, 255),
     ...(family && { family }),
     ...(pattern && { pattern }),
-    ...(through !== undefined && (isIP(through.replace(/%.*$/, '')) ? { source: through } : { interface: through })),
+    ...(through !== undefined && throughIface === undefined && { source: through }),
+    ...(iface !== undefined && { interface: iface }),
     ...(values['record-route'] && { recordRoute: true }),
   };
   if (values['record-route'] && (family === 6 || isIP(host) === 6)) throw new CliError('ping: -R (record route) is IPv4 only: IPv6 has no Record Route option');
@@ -73,10 +82,12 @@ export async function pingCommand(argv: readonly string[], io: CliContext): Prom
   const stop = new AbortController();
   const onSigint = () => stop.abort();
   process.once('SIGINT', onSigint);
+  const transport = linkTransportFromFlags('ping', values, iface);
   let result: PingResult;
   try {
     result = await ping(host, {
       ...options,
+      ...(transport && { transport }),
       stopSignal: stop.signal,
       onStart: (start) => {
         const patternLine = pattern ? `PATTERN: 0x${Buffer.from(pattern).toString('hex')}\n` : '';
@@ -92,6 +103,7 @@ export async function pingCommand(argv: readonly string[], io: CliContext): Prom
     });
   } finally {
     process.removeListener('SIGINT', onSigint);
+    await transport?.close();
   }
   if (banner !== undefined) lines.push(io.write(banner + '\n'));
   await Promise.all(lines);

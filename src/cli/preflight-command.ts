@@ -13,19 +13,27 @@ import { formatFinding, hasErrors, preflight } from '../transport/preflight/pref
 import { protocolName } from '../transport/preflight/rules.js';
 import type { Finding, PreflightContextInput, PreflightPacket, SocketSettings } from '../transport/preflight/types.js';
 import { parseCommandArgs, usageHint } from './args.js';
+import { inCliTerms } from './cli-terms.js';
 import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';
 import { readSendInput, type SendInput } from './send-input.js';
 import { SOCKET_FLAG_OPTIONS, SOCKET_FLAGS_USAGE, socketChoice, type SocketChoice } from './socket-flags.js';
 import { includesHeader, sendSocket } from '../transport/transports/send-socket.js';
 import { ipFacts } from '../transport/ip-header.js';
+import { resolveLinkContext, runLinkRules, type LinkPreflightContext } from '../transport/preflight/link.js';
+import { kernelRouteLookup } from '../transport/link/route-table.js';
 
-export const PREFLIGHT_USAGE = `preflight [EXPR|FILE|-] [--hex HEX ...] [--platform NAME] [--elevated | --unprivileged] [--hdrincl | --no-hdrincl] [--ipv6-hdrincl on|off|auto] [--broadcast] [--sndbuf BYTES] [--source-addresses A,B] [--json]
+export const PREFLIGHT_USAGE = `preflight [EXPR|FILE|-] [--hex HEX ...] [--platform NAME] [--elevated | --unprivileged] [--hdrincl | --no-hdrincl] [--ipv6-hdrincl on|off|auto] [--broadcast] [--sndbuf BYTES] [--source-addresses A,B]
+      [--transport raw|link] [--iface IF] [--no-pad] [--json]
       Pre-flight findings for each IP datagram on a platform (this machine unless --platform:
       ${['windows-11', 'windows-10', 'windows-7', 'windows-server-2008r2', 'windows-server-2022', 'linux', 'macos'].join(', ')}, ...),
       for the socket rawcraft send would open with the same flags (send's defaults when none);
       exit 1 when any finding is an error.
-      ${SOCKET_FLAGS_USAGE}`;
+      ${SOCKET_FLAGS_USAGE}
+      --transport link checks each packet as send --transport link would send it: the frame
+      (IP datagrams with an Ethernet header added) on --iface IF (default: the route's interface):
+      libpcap, interface up, privileges (CAP_NET_RAW, /dev/bpf*, Npcap's Administrators-only
+      mode), MTU, Ethernet minimum (padded unless --no-pad).`;
 
 export interface PreflightArgs {
   readonly file: string | undefined;
@@ -37,6 +45,8 @@ export interface PreflightArgs {
   readonly socket: SocketChoice;
   /** --source-addresses: the local interface addresses. */
   readonly sourceAddresses: readonly string[] | undefined;
+  /** --transport link: the link transport's rules, on this interface (undefined: the route's), padding or not. */
+  readonly link: { readonly iface: string | undefined; readonly pad: boolean } | undefined;
   readonly json: boolean;
 }
 
@@ -51,19 +61,28 @@ export function parsePreflightArgs(argv: readonly string[]): PreflightArgs {
       unprivileged: { type: 'boolean' },
       ...SOCKET_FLAG_OPTIONS,
       'source-addresses': { type: 'string' },
+      transport: { type: 'string' },
+      iface: { type: 'string' },
+      'no-pad': { type: 'boolean' },
       json: { type: 'boolean' },
     },
   }, 'preflight: ', usageHint(PREFLIGHT_USAGE));
   if (positionals.length > 1) throw new CliError(`preflight: expected at most one FILE, got ${positionals.join(' ')}`);
   if (values.elevated && values.unprivileged) throw new CliError('preflight: give one of --elevated and --unprivileged');
   const sources = values['source-addresses'];
+  const transport = values.transport ?? 'raw';
+  if (transport !== 'raw' && transport !== 'link') throw new CliError(`preflight: --transport ${JSON.stringify(transport)}: expected raw or link`);
+  const socket = socketChoice('preflight', values);
+  if (transport === 'link' && (Object.keys(socket).length || sources !== undefined)) throw new CliError('preflight: the socket flags and --source-addresses apply to --transport raw only');
+  if (transport === 'raw' && (values.iface !== undefined || values['no-pad'])) throw new CliError('preflight: --iface and --no-pad apply to --transport link only');
   return {
     file: positionals[0],
     hex: values.hex ?? [],
     platform: values.platform,
     elevated: values.elevated ? true : values.unprivileged ? false : undefined,
-    socket: socketChoice('preflight', values),
+    socket,
     sourceAddresses: sources === undefined ? undefined : sources.split(',').map((s) => s.trim()).filter(Boolean),
+    link: transport === 'link' ? { iface: values.iface, pad: !values['no-pad'] } : undefined,
     json: !!values.json,
   };
 }
@@ -138,13 +157,14 @@ export async function preflightCommand(argv: readonly string[] | PreflightArgs, 
     throw error;
   }
 
+  if (args.link) return preflightLinkCommand(file, args, base, io);
   const os = resolveContext(base).platform.os;
   let anyError = false;
   // The packets as send reads them (an expression's left-out source included), for the socket send would use.
   for await (const input of readSendInput(file, args.hex, io.stdin)) {
     const plan = sendPlan(input.index, ipDatagram(input), args.socket, os);
     const context = resolveContext({ ...base, socket: plan.socket });
-    const findings = preflight(plan.packet, context);
+    const findings = preflight(plan.packet, context).map(cliFinding);
     anyError ||= hasErrors(findings);
     const platform = platformName(context.platform);
     if (args.json) {
@@ -164,4 +184,46 @@ export async function preflightCommand(argv: readonly string[] | PreflightArgs, 
     }
   }
   return anyError ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** The frame `send --transport link` would hand to libpcap: Ethernet frames as they are, IP datagrams behind an Ethernet header (MACs not yet known). */
+function linkFrame(input: SendInput, linkType: number | undefined): Uint8Array {
+  if (input.from === 'ethernet' || linkType !== 1) return input.bytes;
+  const datagram = ipDatagram(input);
+  const frame = Buffer.alloc(14 + datagram.length);
+  frame.writeUInt16BE(datagram.length && datagram[0] >> 4 === 6 ? 0x86dd : 0x0800, 12);
+  frame.set(datagram, 14);
+  return frame;
+}
+
+/** `--transport link`: the link transport's rules for each packet, on its interface. */
+async function preflightLinkCommand(file: string | undefined, args: PreflightArgs, base: PreflightContextInput, io: CliContext): Promise<number> {
+  const contexts = new Map<string, LinkPreflightContext>();
+  let anyError = false;
+  for await (const input of readSendInput(file, args.hex, io.stdin)) {
+    const ip = input.from === 'ethernet' ? undefined : ipFacts(ipDatagram(input));
+    const iface = args.link!.iface ?? (ip ? kernelRouteLookup(ip.dst, ip.src)?.interface : undefined);
+    if (iface === undefined) throw new CliError(`packet ${input.index}: ${ip ? `no route to ${ip.dst}` : 'a frame needs an interface'}: name the interface with --iface`);
+    let resolved = contexts.get(iface);
+    if (!resolved) {
+      resolved = resolveLinkContext({ ...base, interface: iface, link: { pad: args.link!.pad } });
+      contexts.set(iface, resolved);
+    }
+    const frame = linkFrame(input, resolved.link.linkType ?? 1);
+    const findings = runLinkRules(frame, resolved).map(cliFinding);
+    anyError ||= hasErrors(findings);
+    const platform = platformName(resolved.context.platform);
+    const summary = `link transport on ${iface}: ${frame.length}-byte frame${ip ? `, IPv${ip.family} ${protocolName(ip.protocol)} ${ip.src} -> ${ip.dst}` : ''}`;
+    if (args.json) {
+      await io.write(JSON.stringify({ index: input.index, platform, privileges: resolved.context.privileges, transport: 'link', interface: iface, summary, findings }) + '\n');
+    } else {
+      await io.write(`#${input.index} ${platform}, ${resolved.context.privileges}: ${summary}: ${counts(findings)}\n${findings.map((f) => formatFinding(f, '  ')).join('\n')}${findings.length ? '\n' : ''}\n`);
+    }
+  }
+  return anyError ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** A finding with the library options it names said as flags (`{ kind: 'link' }` is `--transport link`). */
+function cliFinding(f: Finding): Finding {
+  return { ...f, message: inCliTerms(f.message), remedy: inCliTerms(f.remedy) };
 }

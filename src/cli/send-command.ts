@@ -10,6 +10,7 @@ import { encodeLayers } from '../codec/encode.js';
 import { RawcraftError } from '../codec/errors.js';
 import { TransportError } from '../transport/errors.js';
 import { PreflightError } from '../transport/preflight/index.js';
+import { LINK_RULES } from '../transport/preflight/link.js';
 import { outgoing } from '../transport/transports/outgoing.js';
 import type { FramedBytes, NotHonoured } from '../transport/transport.js';
 import { openTransport, type TransportOptions } from '../transport/transports/open-transport.js';
@@ -25,7 +26,7 @@ import { PLATFORM_NAMES, resolveContext } from '../transport/preflight/context.j
 import type { Finding } from '../transport/preflight/types.js';
 
 export const SEND_USAGE = `send [EXPR|FILE|-] [--hex HEX ...] [--count N] [--rate PPS | --interval MS] [--transport raw|link|pcap:PATH|pcapng:PATH] [--iface IF]
-      [--dst-mac MAC] [--src-mac MAC]
+      [--dst-mac MAC] [--src-mac MAC] [--no-pad]
       [--hdrincl | --no-hdrincl] [--ipv6-hdrincl on|off|auto] [--broadcast] [--sndbuf BYTES] [--platform NAME] [--force] [--mtu N] [--json]
       Send packets from an expression (ipv4(dst=127.0.0.1)/udp(dstPort=9)), pcap, pcapng, hex lines
       or JSON lines (decode --json); print sent, failed and rate. --count repeats the input N times;
@@ -36,7 +37,8 @@ export const SEND_USAGE = `send [EXPR|FILE|-] [--hex HEX ...] [--count N] [--rat
       to the file (a new pcapng section; pcap records of the file's link type). link sends whole
       frames through libpcap exactly as built (IP datagrams get an Ethernet header: --iface or the
       route's interface, --src-mac or its MAC, --dst-mac or the next hop's found by ARP/NDP; no
-      kernel rewrites, no pre-flight). Bytes counted are
+      kernel rewrites; Ethernet frames under 60 bytes are padded with zeros, noted, unless
+      --no-pad; pre-flight checks the interface, privileges and frame size). Bytes counted are
       whole IP datagrams (frames for a file). An expression that leaves the IP source out gets the
       address this host sends from towards the destination.
       ${SOCKET_FLAGS_USAGE}
@@ -71,7 +73,14 @@ const FAILED_CHUNK = 64;
 const FAILURES_SHOWN = 10;
 
 /** Pre-flight findings about the socket or the process, not a packet: they end a send at once. */
-const SOCKET_LEVEL_FINDINGS = new Set(['LINUX_CAP_NET_RAW', 'MACOS_ROOT_REQUIRED', 'WIN_ADMIN_REQUIRED', 'WIN_PROTOCOL_ZERO']);
+const SOCKET_LEVEL_FINDINGS = new Set([
+  'LINUX_CAP_NET_RAW',
+  'MACOS_ROOT_REQUIRED',
+  'WIN_ADMIN_REQUIRED',
+  'WIN_PROTOCOL_ZERO',
+  // The link transport's, about the interface or the process rather than one frame.
+  ...LINK_RULES.filter((r) => r.scope === 'interface').map((r) => r.id),
+]);
 
 /** What the raw transport takes from the command line besides the transport kind. */
 export interface RawFlags {
@@ -85,6 +94,8 @@ export interface RawFlags {
 export interface LinkFlags {
   readonly dstMac?: string;
   readonly srcMac?: string;
+  /** --no-pad: send Ethernet frames under 60 bytes short. */
+  readonly noPad?: boolean;
 }
 
 /** `raw`, `link`, `pcap:PATH` or `pcapng:PATH` to transport options (files are appended to). */
@@ -92,17 +103,20 @@ export function parseTransportSpec(text: string, raw: RawFlags = {}, link: LinkF
   const m = /^(raw|link|pcap|pcapng)(?::(.+))?$/.exec(text);
   if (!m) throw new CliError(`send: --transport ${JSON.stringify(text)}: expected raw, link, pcap:PATH or pcapng:PATH`);
   const [, kind, path] = m;
-  const linkOnly = [link.dstMac !== undefined && '--dst-mac', link.srcMac !== undefined && '--src-mac'].filter(Boolean);
+  const linkOnly = [link.dstMac !== undefined && '--dst-mac', link.srcMac !== undefined && '--src-mac', link.noPad && '--no-pad'].filter(Boolean);
   if (kind !== 'link' && linkOnly.length) throw new CliError(`send: ${linkOnly.join(', ')} apply to --transport link only`);
   if (kind === 'link') {
     if (path !== undefined) throw new CliError('send: --transport link takes no path (name the interface with --iface)');
-    const rawOnly = [raw.platform !== undefined && '--platform', Object.keys(raw.socket ?? {}).length > 0 && 'the socket flags'].filter(Boolean);
-    if (rawOnly.length) throw new CliError(`send: ${rawOnly.join(', ')} apply to --transport raw only (the link transport sends frames exactly as built)`);
+    const rawOnly = Object.keys(raw.socket ?? {}).length > 0 && 'the socket flags';
+    if (rawOnly) throw new CliError(`send: ${rawOnly} apply to --transport raw only (the link transport sends frames exactly as built)`);
     return {
       kind: 'link',
       ...(raw.iface !== undefined && { interface: raw.iface }),
       ...(link.dstMac !== undefined && { nextHopMac: link.dstMac }),
       ...(link.srcMac !== undefined && { sourceMac: link.srcMac }),
+      ...(link.noPad && { pad: false }),
+      ...(raw.force && { force: true }),
+      ...(raw.platform !== undefined && { context: { platform: raw.platform } }),
     };
   }
   if (kind === 'raw') {
@@ -133,6 +147,7 @@ export function parseSendArgs(argv: readonly string[]): SendArgs {
       iface: { type: 'string' },
       'dst-mac': { type: 'string' },
       'src-mac': { type: 'string' },
+      'no-pad': { type: 'boolean' },
       platform: { type: 'string' },
       json: { type: 'boolean' },
       force: { type: 'boolean' },
@@ -163,6 +178,7 @@ export function parseSendArgs(argv: readonly string[]): SendArgs {
     }, {
       ...(values['dst-mac'] !== undefined && { dstMac: values['dst-mac'] }),
       ...(values['src-mac'] !== undefined && { srcMac: values['src-mac'] }),
+      ...(values['no-pad'] && { noPad: true }),
     }),
     json: !!values.json,
     mtu: mtuOption('send', values.mtu),
@@ -353,6 +369,8 @@ async function send(args: SendArgs, io: CliContext, interrupt: { readonly stop: 
   } else {
     const lines = [`${interrupt.stop ? 'interrupted: ' : ''}sent ${sent} packet${sent === 1 ? '' : 's'} (${bytes} bytes) through ${where} in ${round3(durationMs)} ms (${Math.round(rate)} packets/s${args.rate > 0 ? `, target ${args.rate}` : ''}), ${failed} failed${failed ? ` (${[...failures].map(([kind, n]) => `${kind} ${n}`).join(', ')})` : ''}, ${retries} backpressure retries`];
     for (const n of notes.values()) lines.push(`note: ${n.layer}.${n.field} not as built in ${n.count} packet${n.count === 1 ? '' : 's'}: ${inCliTerms(n.reason)}`);
+    // What the OS rewrote on a raw socket, the link transport sends as built.
+    if (args.transport.kind === 'raw' && [...notes.values()].some((n) => n.layer === 'ipv4' || n.layer === 'ipv6')) lines.push('note: --transport link sends the IP header exactly as built (whole frames through libpcap, no kernel rewrites)');
     for (const f of findings.values()) lines.push(`note: [${f.code}] ${f.severity} in ${f.count} packet${f.count === 1 ? '' : 's'}: ${inCliTerms(f.message)} ${inCliTerms(f.remedy)}`);
     await io.write(lines.join('\n') + '\n');
   }

@@ -6,8 +6,9 @@ import { traceroute, type TracerouteHop, type TracerouteOptions, type Traceroute
 import { checkFamilyFlags, integer, listOrNone, parseCommandArgs, seconds, usageHint } from './args.js';
 import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';
+import { LINK_FLAG_OPTIONS, LINK_FLAGS_USAGE, linkTransportFromFlags } from './link-flags.js';
 
-export const TRACEROUTE_USAGE = `traceroute HOST [-I|-T|-U|-P PROTO] [-m N] [-q N] [-w S] [-f N] [-p PORT] [-s ADDR] [-i IF] [-n] [-4|-6] [--json]
+export const TRACEROUTE_USAGE = `traceroute HOST [-I|-T|-U|-P PROTO] [-m N] [-q N] [-w S] [-f N] [-p PORT] [-s ADDR] [-i IF] [-n] [-4|-6] [--transport raw|link] [--dst-mac MAC] [--src-mac MAC] [--json]
       The route to HOST: probes with growing TTL / hop limit through raw sockets; output like
       traceroute(8), or JSON lines (rttMs a number, null for no answer). Ctrl-C stops and
       prints a summary.
@@ -24,6 +25,7 @@ export const TRACEROUTE_USAGE = `traceroute HOST [-I|-T|-U|-P PROTO] [-m N] [-q 
       -i, --interface IF     send and receive only through this interface
       -n                     numeric addresses (always: rawcraft resolves no hop names)
       -4, -6                 IPv4 or IPv6 when HOST is a name
+      ${LINK_FLAGS_USAGE}
       Exit 0 when the destination answered, 1 when it did not.`;
 
 export async function tracerouteCommand(argv: readonly string[], io: CliContext): Promise<number> {
@@ -45,6 +47,7 @@ export async function tracerouteCommand(argv: readonly string[], io: CliContext)
       source: { type: 'string', short: 's' },
       interface: { type: 'string', short: 'i' },
       numeric: { type: 'boolean', short: 'n' },
+      ...LINK_FLAG_OPTIONS,
       json: { type: 'boolean' },
     },
   }, 'traceroute: ', usageHint(TRACEROUTE_USAGE));
@@ -74,10 +77,12 @@ export async function tracerouteCommand(argv: readonly string[], io: CliContext)
   const stop = new AbortController();
   const onSigint = () => stop.abort();
   process.once('SIGINT', onSigint);
+  const transport = linkTransportFromFlags('traceroute', values, values.interface);
   let result: TracerouteResult;
   try {
     result = await traceroute(positionals[0], {
       ...options,
+      ...(transport && { transport }),
       stopSignal: stop.signal,
       onHop: (hop) => {
         if (json) print(JSON.stringify(hopJson(hop)));
@@ -91,6 +96,7 @@ export async function tracerouteCommand(argv: readonly string[], io: CliContext)
     });
   } finally {
     process.removeListener('SIGINT', onSigint);
+    await transport?.close();
   }
   await Promise.all(writes);
   if (!banner) throw new Error('traceroute did not start');

@@ -277,6 +277,15 @@ const helpers = {
     }
     if (frame.trailerInput !== undefined) frame.trailer = bytesInput(codec.name, 'trailer', frame.trailerInput);
   },
+  /** Zero bytes after a frame's payload and trailer up to its codec's minimum length; returns the new end. */
+  pad(frame: Frame, end: number): number {
+    const missing = frame.codec.padTo!(frame.fields) - (end - frame.offset);
+    if (missing <= 0) return end;
+    const trailer = new Uint8Array((frame.trailer?.length ?? 0) + missing);
+    if (frame.trailer !== undefined) trailer.set(frame.trailer);
+    frame.trailer = trailer;
+    return end + missing;
+  },
   /** Write a guaranteed-wrong checksum over the correct one. */
   spoil(buf: Uint8Array, frame: Frame): void {
     const at = frame.offset + frame.codec.checksumOffset!;
@@ -322,7 +331,11 @@ function compileRun(codecs: readonly LayerCodec[]): Run {
   }
   // Innermost content ends where the headers end; each layer's trailer follows its payload.
   body.push(`let end = ${n ? `${f(n - 1)}.offset + ${f(n - 1)}.headerLength` : '0'};`);
-  for (let i = n - 1; i >= 0; i--) body.push(`${f(i)}.payloadEnd = end; if (${f(i)}.trailer !== undefined) end += ${f(i)}.trailer.length;`);
+  for (let i = n - 1; i >= 0; i--) {
+    body.push(`${f(i)}.payloadEnd = end; if (${f(i)}.trailer !== undefined) end += ${f(i)}.trailer.length;`);
+    // A layer with a minimum length (Ethernet's padding) lengthens its trailer with zeros.
+    if (codecs[i].padTo) body.push(`end = h.pad(${f(i)}, end);`);
+  }
   body.push('const buf = h.Buffer.allocUnsafe(end);');
   // Any byte a codec does not write (reserved bits, unused space) must be 0, not pool garbage;
   // zero-filling costs more than the rest of a small packet, so only when some codec needs it.

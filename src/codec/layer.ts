@@ -205,6 +205,11 @@ export interface LayerCodec {
   measure(frame: EncodeFrame): number;
   /** Write the header; every frame's offset and payloadEnd are known. */
   write(buf: Uint8Array, frames: readonly EncodeFrame[], index: number): void;
+  /**
+   * The least length of this layer with its payload and trailer (Ethernet's 60-byte minimum when
+   * asked for): a shorter one gets zero bytes added to its trailer. 0 or less: no padding.
+   */
+  padTo?(fields: Record<string, unknown>): number;
   /** Byte offset of the 16-bit checksum within the header, for `corrupt('checksum')`. */
   readonly checksumOffset?: number;
   /** Fill the checksum field when it was left out; called innermost layer first. */

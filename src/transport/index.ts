@@ -58,6 +58,9 @@ export { PcapHandle, type PcapOpenOptions, type CapturedFrame, type CaptureStats
 export { LinkError, type LinkErrorCode } from './link/errors.js';
 export { loadLibpcap, type Libpcap } from './link/libpcap.js';
 export { NeighbourCache, type Neighbour, type NeighbourOptions, type Asker } from './link/neighbours.js';
-export { kernelRouteLookup, type Route, type RouteLookup } from './link/route-table.js';
+export { kernelRouteLookup, tableRouteLookup, type Route, type RouteLookup } from './link/route-table.js';
+export { netlinkRoute, type KernelRoute } from './link/netlink-route.js';
+export { preflightLink, LinkPreflightGuard, LINK_RULES, resolveLinkContext, type LinkRule, type LinkPreflightInput, type LinkPreflightContext, type FrameFacts } from './preflight/link.js';
+export { type LinkFacts, type LibraryFacts } from './preflight/link-facts.js';
 export { listInterfaces, type InterfaceInfo } from './link/interfaces.js';
 export { arping, type ArpingOptions, type ArpingReply, type ArpingResult } from './link/arping.js';

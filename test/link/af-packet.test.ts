@@ -35,7 +35,7 @@ for (let k = 0; frames.length < Number(count); k++) {
     .udp({ srcPort: 40000, dstPort: 9 }).payload(new Uint8Array(size ? Number(size) : k % 300).fill(k & 255)).encode();
   frames.push(k % 50 === 1 ? eth(0x0806, arp) : k % 50 === 2 ? eth(0x0800, ip, 5) : eth(0x0800, ip));
 }
-const t = openLinkTransport({ interface: iface, afPacket: mode === 'af' });
+const t = openLinkTransport({ interface: iface, afPacket: mode === 'af', pad: false }); // as built: the transport pads nothing
 const r = await t.sendMany(frames.map((bytes) => ({ bytes, firstLayer: 'ethernet' })));
 await t.close();
 console.log(JSON.stringify({ sent: r.sent, retries: r.retries, calls: r.calls, hex: size ? [] : frames.map((f) => f.toString('hex')) }));

@@ -35,6 +35,12 @@ export interface EthernetInput {
   vlans?: readonly VlanTag[];
   /** Default: from the next layer (0x0800 IPv4...), 0x88b5 (IEEE local experimental) for raw data. */
   etherType?: number;
+  /**
+   * Pad the frame with zero bytes to the Ethernet minimum: `true` for 60 bytes (64 on the wire
+   * with the FCS, which the interface adds), or a number of bytes. The padding follows the
+   * payload, so decoding shows it as the last layer's trailer. Default: no padding.
+   */
+  pad?: boolean | number;
 }
 
 declare module '../types.js' {
@@ -43,7 +49,10 @@ declare module '../types.js' {
   }
 }
 
-const TAG_TPIDS = new Set([0x8100, 0x88a8, 0x9100]);
+/** Tag protocol identifiers of VLAN tags: 802.1Q, 802.1ad, and the older 0x9100. */
+export const VLAN_TPIDS: ReadonlySet<number> = new Set([0x8100, 0x88a8, 0x9100]);
+/** IEEE 802.3 minimum frame size without the 4-byte FCS (Linux ETH_ZLEN). */
+export const ETHERNET_MINIMUM = 60;
 const LOCAL_EXPERIMENTAL = 0x88b5;
 
 const macs = compileHeader<EthernetFields>('ethernet', [
@@ -62,6 +71,7 @@ export const ethernet: LayerCodec = {
   extraFields: [
     { name: 'vlans', doc: 'VLAN tags: { tpid, pcp, dei, vid }' },
     { name: 'etherType', doc: 'EtherType of the payload (auto from the next layer)' },
+    { name: 'pad', doc: 'Encode only: `true` (in an expression `pad=60`) pads the frame with zeros to 60 bytes, the minimum without FCS; a number pads to that many; decoded padding is the last layer\'s trailer' },
   ],
   ...binding,
 
@@ -92,6 +102,15 @@ export const ethernet: LayerCodec = {
     putBe16(buf, at, checkUint(etherType, 16, 'etherType', fail));
   },
 
+  padTo(fields) {
+    const pad = fields.pad;
+    if (pad === undefined || pad === false) return 0;
+    if (pad === true) return ETHERNET_MINIMUM;
+    return checkUint(pad, 16, 'pad', (field, value, allowed) => {
+      throw new FieldValueError('ethernet', field, value, `true, false or ${allowed}`);
+    });
+  },
+
   decode(ctx, off, end) {
     const buf = ctx.buf;
     if (end - off < 14) throw new LengthError('ethernet', off, 14, end - off, 'buffer');
@@ -99,7 +118,7 @@ export const ethernet: LayerCodec = {
     const vlans: Required<VlanTag>[] = [];
     let at = off + 12;
     let type = (buf[at] << 8) | buf[at + 1];
-    while (TAG_TPIDS.has(type)) {
+    while (VLAN_TPIDS.has(type)) {
       if (at + 6 > end) throw new LengthError('ethernet', off, at + 6 - off, end - off, 'ethernet.vlans', 'a VLAN tag is cut short');
       const tci = (buf[at + 2] << 8) | buf[at + 3];
       vlans.push({ tpid: type, pcp: tci >> 13, dei: (tci >> 12) & 1, vid: tci & 0xfff });

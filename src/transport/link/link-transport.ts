@@ -19,10 +19,14 @@ import { parseMac } from '../../codec/bytes.js';
 import { TransportArgumentError, TransportClosedError } from '../errors.js';
 import { nowNs, outgoing, type Outgoing } from '../transports/outgoing.js';
 import { compileFilter, decodeReceived, releasing } from '../request/received.js';
-import type { ReceivedPacket, Sendable, SendManyResult, SendOptions, SendResult, Transport, TransportReceiveOptions } from '../transport.js';
+import { ETHERNET_MINIMUM } from '../../codec/protocols/ethernet.js';
+import type { NotHonoured, ReceivedPacket, Sendable, SendManyResult, SendOptions, SendResult, Transport, TransportReceiveOptions } from '../transport.js';
 import { isBuilderStep, type StepBase } from '../../builders/packet.js';
 import { SourceCache } from '../transports/route.js';
 import { leavesSourceOutOf, withSourceFilled } from '../transports/source.js';
+import { LinkPreflightGuard, type LinkPreflightInput } from '../preflight/link.js';
+import type { Finding } from '../preflight/types.js';
+import { PreflightError } from '../preflight/preflight.js';
 import { LinkError } from './errors.js';
 import type { Libpcap } from './libpcap.js';
 import { NeighbourCache, type NeighbourOptions } from './neighbours.js';
@@ -36,7 +40,7 @@ export interface LinkTransportOptions {
   readonly kind: 'link';
   /** The interface to send and receive on; default: the route's interface for each destination. */
   readonly interface?: string;
-  /** Picks interface and next hop for a destination; default `kernelRouteLookup` (Linux tables). */
+  /** Picks interface and next hop for a destination; default `kernelRouteLookup` (the kernel's lookup, policy rules included, on Linux). */
   readonly route?: RouteLookup;
   /** Send IP packets to this MAC instead of resolving the next hop. */
   readonly nextHopMac?: string;
@@ -48,6 +52,16 @@ export interface LinkTransportOptions {
   readonly snaplen?: number;
   /** Receive frames for other hosts too; default false. */
   readonly promiscuous?: boolean;
+  /**
+   * Pad Ethernet frames shorter than 60 bytes with zeros, as a network card does (a veth or a
+   * bridge does not); default true, noted in each result's `notHonoured`. false: send short
+   * frames exactly as built (a runt).
+   */
+  readonly pad?: boolean;
+  /** Send even when pre-flight finds errors (default false); a single send: `send(p, { force: true })`. */
+  readonly force?: boolean;
+  /** What pre-flight checks against (default this machine, detected): platform, privileges, interface facts. */
+  readonly context?: Omit<LinkPreflightInput, 'interface'>;
   /** Test seam: another libpcap binding. */
   readonly libpcap?: Libpcap;
   /**
@@ -69,6 +83,14 @@ export interface LinkReceiveOptions extends TransportReceiveOptions {
   readonly onStats?: (stats: CaptureStats) => void;
 }
 
+/** A packet's frame, ready to go, with what the send result reports about it. */
+interface Prepared {
+  readonly iface: string;
+  readonly frame: Uint8Array;
+  readonly notHonoured: readonly NotHonoured[];
+  readonly findings: readonly Finding[];
+}
+
 const ETHERNET = 1;
 const NULL_BSD = 0;
 const LOOP_BSD = 108;
@@ -86,6 +108,7 @@ export class LinkTransport implements Transport {
   readonly #receivers = new Set<PcapHandle>();
   readonly #neighbours: NeighbourCache;
   readonly #sources = new SourceCache();
+  readonly #preflight: LinkPreflightGuard;
   /** Route and link header per destination, kept briefly: a burst to one host reads the tables once. */
   readonly #paths = new Map<string, { readonly iface: string; readonly header: Uint8Array | undefined; readonly until: number }>();
   #lastInterface: string | undefined;
@@ -96,6 +119,7 @@ export class LinkTransport implements Transport {
     if (options.sourceMac !== undefined && !parseMac(options.sourceMac)) throw new TransportArgumentError('sourceMac', options.sourceMac, 'a MAC address such as 02:00:00:00:00:01');
     this.#options = options;
     this.#policy = backpressurePolicy(options.backpressure);
+    this.#preflight = new LinkPreflightGuard({ ...options.context, link: { ...options.context?.link, pad: options.pad !== false } });
     this.#neighbours = new NeighbourCache(options.neighbours, { ...(options.libpcap && { libpcap: options.libpcap }) });
   }
 
@@ -105,7 +129,7 @@ export class LinkTransport implements Transport {
 
   async send(packet: Sendable, options?: SendOptions): Promise<SendResult> {
     if (this.#closed) throw new TransportClosedError(this.kind, 'send');
-    const { out, iface, frame } = await this.#prepare(packet, options?.destination);
+    const { out, iface, frame, notHonoured, findings } = await this.#prepare(packet, options?.destination, !!(this.#options.force || options?.force));
     const sentAt = nowNs();
     const fast = this.#fastSender(iface);
     let sent: number;
@@ -116,7 +140,7 @@ export class LinkTransport implements Transport {
     } else {
       sent = this.#sender(iface).inject(frame);
     }
-    return { bytes: frame, sentBytes: sent, destination: out.ip?.dst, family: out.ip?.family, sentAt, retries, notHonoured: [] };
+    return { bytes: frame, sentBytes: sent, destination: out.ip?.dst, family: out.ip?.family, sentAt, retries, notHonoured, ...(findings.length && { findings }) };
   }
 
   /**
@@ -136,10 +160,13 @@ export class LinkTransport implements Transport {
     // Where the interface changes: run k starts at starts[k] and goes out on ifaces[k].
     const starts: number[] = [];
     const ifaces: string[] = [];
-    const known = new Map<object, { iface: string; frame: Uint8Array }>();
+    const known = new Map<object, Prepared>();
     let lastPacket: Sendable | undefined;
-    let last: { iface: string; frame: Uint8Array } | undefined;
+    let last: Prepared | undefined;
     let bytes = 0;
+    const force = !!(this.#options.force || options?.force);
+    const notHonoured: (NotHonoured & { index: number })[] = [];
+    const findings: (Finding & { index: number })[] = [];
     const n = list.length;
     for (let i = 0; i < n; i++) {
       const p = list[i];
@@ -150,10 +177,11 @@ export class LinkTransport implements Transport {
         d = step ? undefined : known.get(p);
         if (d === undefined) {
           try {
-            const { iface, frame } = await this.#prepare(p, options?.destination);
-            d = { iface, frame };
+            d = await this.#prepare(p, options?.destination, force);
           } catch (error) {
             if (error instanceof LinkError) throw new LinkError(error.code, `${error.operation} (packet ${i}; 0 sent before it)`, error.detail, error.remedy, error.iface);
+            // Which packet pre-flight refused (nothing of the batch was sent), as the raw transport says.
+            if (error instanceof PreflightError && error.index === undefined) throw new PreflightError(error.findings, error.platform, 'a frame of the batch', i);
             throw error;
           }
           if (step) stepFrames.set(i, d.frame);
@@ -166,6 +194,9 @@ export class LinkTransport implements Transport {
           ifaces.push(d.iface);
         }
       }
+      // Notes and findings for every packet, a shared frame's too (as one send() each would report them).
+      for (const note of d.notHonoured) notHonoured.push({ ...note, index: i });
+      for (const f of d.findings) findings.push({ ...f, index: i });
       bytes += d.frame.length;
     }
     let seen: Sendable | undefined;
@@ -203,13 +234,14 @@ export class LinkTransport implements Transport {
         calls += end - start;
       }
     }
-    return { sent: n, bytes, retries, calls, notHonoured: [], startedAt, endedAt: nowNs() };
+    return { sent: n, bytes, retries, calls, notHonoured, ...(findings.length && { findings }), startedAt, endedAt: nowNs() };
   }
 
   /** Frames as they arrive on the interface, decoded from its link type; listening starts at this call. */
   receive(options: LinkReceiveOptions = {}): AsyncIterableIterator<ReceivedPacket> {
     if (this.#closed) throw new TransportClosedError(this.kind, 'receive');
-    const iface = options.interface ?? this.#options.interface ?? this.#lastInterface;
+    // Nothing named or sent yet (request() listens before it sends): every interface, where libpcap has "any" (Linux).
+    const iface = options.interface ?? this.#options.interface ?? this.#lastInterface ?? (process.platform === 'linux' ? 'any' : undefined);
     if (iface === undefined) throw new TransportArgumentError('interface', undefined, 'an interface to capture on (give it to openTransport or receive)');
     const handle = PcapHandle.open(iface, {
       ...(options.captureFilter !== undefined && { filter: options.captureFilter }),
@@ -278,11 +310,16 @@ export class LinkTransport implements Transport {
   }
 
   /** The packet's bytes (a left-out IP source filled in) and its frame, and where it goes. */
-  async #prepare(packet: Sendable, destination: string | undefined): Promise<{ out: Outgoing; iface: string; frame: Uint8Array }> {
+  /** The frame for a packet (source filled, link header added), checked by pre-flight (errors throw unless forced), then padded. */
+  async #prepare(packet: Sendable, destination: string | undefined, force: boolean): Promise<Prepared & { out: Outgoing }> {
     // A left-out IP source is the one the kernel would use towards the destination, as on the raw transport.
     const out = outgoing(leavesSourceOutOf(packet) ? await withSourceFilled(packet as StepBase, (d, f) => this.#sources.get(d, f)) : packet);
-    return { out, ...(await this.#frame(out, destination)) };
+    const { iface, frame: built } = await this.#frame(out, destination, force);
+    // Pre-flight sees the frame as built (its padding is one of the findings).
+    const findings = this.#preflight.checkSend(iface, built, force).filter((f) => f.severity !== 'info');
+    return { out, iface, ...this.#padded(iface, built), findings };
   }
+
 
   /** The AF_PACKET socket for `iface`, or undefined: not Linux, turned off, or it cannot be opened (libpcap then says why). */
   #fastSender(iface: string): AfPacketSocket | undefined {
@@ -337,8 +374,17 @@ export class LinkTransport implements Transport {
     return h;
   }
 
+  /** An Ethernet frame under 60 bytes with the zero padding a network card would add (unless `pad: false`). */
+  #padded(iface: string, frame: Uint8Array): { frame: Uint8Array; notHonoured: NotHonoured[] } {
+    if (this.#options.pad === false || frame.length >= ETHERNET_MINIMUM || this.#sender(iface).linkType !== ETHERNET) return { frame, notHonoured: [] };
+    const padded = new Uint8Array(ETHERNET_MINIMUM);
+    padded.set(frame);
+    const reason = `the ${frame.length}-byte frame is padded with ${ETHERNET_MINIMUM - frame.length} zero bytes to the Ethernet minimum of ${ETHERNET_MINIMUM} (pad: false sends it short)`;
+    return { frame: padded, notHonoured: [{ layer: 'ethernet', field: 'pad', value: frame.length, reason }] };
+  }
+
   /** The frame to send and where: link-layer packets as they are, IP packets with the interface's link header. */
-  async #frame(out: Outgoing, destination: string | undefined): Promise<{ iface: string; frame: Uint8Array }> {
+  async #frame(out: Outgoing, destination: string | undefined, force: boolean): Promise<{ iface: string; frame: Uint8Array }> {
     if (!out.ip) {
       const iface = this.#options.interface;
       if (iface === undefined) throw new TransportArgumentError('interface', undefined, `an interface to send a ${out.firstLayer} frame on (give it to openTransport: { kind: 'link', interface })`);
@@ -348,7 +394,7 @@ export class LinkTransport implements Transport {
     const key = `${out.ip.family}|${dst}|${out.ip.src}`;
     let path = this.#paths.get(key);
     if (!path || path.until < Date.now()) {
-      path = { ...(await this.#path(out, dst)), until: Date.now() + PATH_CACHE_MS };
+      path = { ...(await this.#path(out, dst, force)), until: Date.now() + PATH_CACHE_MS };
       this.#paths.set(key, path);
     }
     if (path.header === undefined) return { iface: path.iface, frame: out.bytes };
@@ -359,11 +405,13 @@ export class LinkTransport implements Transport {
   }
 
   /** The interface and the link header for IP packets of this family from this source to `dst`. */
-  async #path(out: Outgoing, dst: string): Promise<{ iface: string; header: Uint8Array | undefined }> {
+  async #path(out: Outgoing, dst: string, force: boolean): Promise<{ iface: string; header: Uint8Array | undefined }> {
     const ip = out.ip!;
-    const route = (this.#options.route ?? kernelRouteLookup)(dst);
+    const route = (this.#options.route ?? kernelRouteLookup)(dst, ip.src);
     const iface = this.#options.interface ?? route?.interface;
     if (iface === undefined) throw new LinkError('E_LINK_RESOLVE', `route to ${dst}`, 'no route to this destination', 'give the interface ({ interface } or --iface) and the next hop\'s MAC ({ nextHopMac } or --dst-mac)');
+    // The interface's own findings (missing, down, no rights) before libpcap opens it.
+    this.#preflight.checkInterface(iface, force);
     const linkType = this.#sender(iface).linkType;
     if (RAW_IP.has(linkType)) return { iface, header: undefined };
     if (linkType === NULL_BSD || linkType === LOOP_BSD) return { iface, header: bsdLoopbackHeader(ip.family, linkType) };

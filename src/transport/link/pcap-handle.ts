@@ -20,6 +20,13 @@ export interface PcapOpenOptions {
   readonly promiscuous?: boolean;
   /** Kernel capture buffer in bytes; default 8 MiB, so bursts are not dropped. */
   readonly bufferSize?: number;
+  /**
+   * Deliver each frame at once (default true: replies are matched without delay). false lets
+   * the kernel fill its buffer blocks first (at most ~10 ms late): on Linux (TPACKET_V3) an
+   * immediate capture hands over one frame per buffer block, so a slow reader of a burst
+   * runs out of blocks and the kernel drops frames; a bulk capture (listen) wants false.
+   */
+  readonly immediate?: boolean;
   /** A pcap-filter(7) expression, compiled by libpcap and run in the kernel, e.g. `icmp and host 198.18.0.2`. */
   readonly filter?: string;
   /** Test seam: another libpcap binding (e.g. one that fails to load). */
@@ -95,7 +102,7 @@ export class PcapHandle {
     lib.setSnaplen(p, options.snaplen ?? DEFAULT_SNAPLEN);
     lib.setPromisc(p, options.promiscuous ? 1 : 0);
     // Deliver each frame at once instead of filling a block first (TPACKET_V3, BPF).
-    lib.setImmediateMode(p, 1);
+    lib.setImmediateMode(p, options.immediate === false ? 0 : 1);
     lib.setTimeout(p, 10);
     lib.setBufferSize(p, options.bufferSize ?? DEFAULT_BUFFER);
     const status = lib.activate(p);

@@ -1,14 +1,16 @@
 /**
- * Which interface and next hop the kernel uses for a destination, read from the kernel's own
- * tables: this host's addresses (local delivery through the loopback interface), then the main
- * routing table (Linux /proc/net/route and /proc/net/ipv6_route), longest prefix first, lowest
- * metric among equals. A user with other needs (policy routing, macOS, Windows) passes a
- * `RouteLookup` of their own, or names the interface and the next hop's MAC explicitly.
+ * Which interface and next hop the kernel uses for a destination. On Linux the kernel is asked
+ * (rtnetlink RTM_GETROUTE, as `ip route get`), so policy rules and every table count. Where it
+ * cannot be asked, the tables are read instead: this host's addresses (local delivery through
+ * the loopback interface), then the main routing table (/proc/net/route, /proc/net/ipv6_route),
+ * longest prefix first, lowest metric among equals. A user with other needs (macOS, Windows,
+ * a route of their own) passes a `RouteLookup`, or names the interface and the next hop's MAC.
  */
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { isIPv4 } from 'node:net';
-import { parseIpv4, parseIpv6 } from '../../codec/bytes.js';
+import { parseIpv4, parseIpv6, readIpv6 } from '../../codec/bytes.js';
+import { netlinkRoute } from './netlink-route.js';
 
 /** Where a datagram for one destination goes. */
 export interface Route {
@@ -18,13 +20,28 @@ export interface Route {
   readonly nextHop: string;
   /** True when the destination is an address of this host (sent through the loopback interface). */
   readonly local: boolean;
+  /** The source address the kernel would send from, when it said. */
+  readonly source?: string;
 }
 
-/** Picks the route for a destination; undefined when there is none. */
-export type RouteLookup = (destination: string) => Route | undefined;
+/**
+ * Picks the route for a destination; undefined when there is none. `source` is the packet's
+ * source address when it has one, for policy rules that select by source (`ip rule add from`).
+ */
+export type RouteLookup = (destination: string, source?: string) => Route | undefined;
 
-/** The kernel's choice for `destination`, from this host's addresses and its main routing table (Linux). */
-export const kernelRouteLookup: RouteLookup = (destination) => localRoute(destination) ?? tableRoute(destination);
+/** The kernel's choice for `destination` (from `source`): asked over rtnetlink on Linux, else read from the tables. */
+export const kernelRouteLookup: RouteLookup = (destination, source) => {
+  const asked = netlinkRoute(destination, source !== undefined && !isUnspecified(source) ? source : undefined);
+  if (asked === null) return undefined;
+  if (asked) return { interface: asked.interface, nextHop: asked.gateway ?? destination, local: asked.local, ...(asked.source !== undefined && { source: asked.source }) };
+  return tableRouteLookup(destination);
+};
+
+/** The same choice from this host's addresses and the main routing table alone (what is read where the kernel cannot be asked). */
+export const tableRouteLookup: RouteLookup = (destination) => localRoute(destination) ?? tableRoute(destination);
+
+const isUnspecified = (address: string): boolean => address === '0.0.0.0' || address === '::';
 
 function loopbackName(): string {
   for (const [name, addresses] of Object.entries(networkInterfaces())) {
@@ -91,7 +108,7 @@ function ipv4Table(): Entry[] {
     });
 }
 
-/** /proc/net/ipv6_route: dest plen src plen nexthop metric refcnt use flags iface; hex, network order. */
+/** /proc/net/ipv6_route: dest plen src plen nexthop metric refcnt use flags iface; hex, network order. It lists the routes of every table, without saying which. */
 function ipv6Table(): Entry[] {
   const RTF_UP = 1;
   return read('/proc/net/ipv6_route')
@@ -112,7 +129,8 @@ function ipv6Table(): Entry[] {
 
 const littleEndianHex = (hex: string): number => Buffer.from(hex.padStart(8, '0'), 'hex').readUInt32LE(0);
 const dotted = (n: number): string => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-const ipv6Text = (hex: string): string => hex.match(/.{4}/g)!.map((g) => g.replace(/^0+(?=.)/, '')).join(':');
+/** RFC 5952 text, as the codec writes addresses (so a next hop compares equal to decoded fields). */
+const ipv6Text = (hex: string): string => readIpv6(Buffer.from(hex, 'hex'), 0);
 const toBigInt = (bytes: Uint8Array): bigint => BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
 
 function popcount(n: number): number {

@@ -49,7 +49,7 @@ export const DARWIN_RULES: readonly Rule[] = [
     scope: 'socket',
     source: DARWIN.noIpv6Hdrincl,
     remedy:
-      'Let the kernel build the IPv6 header: open the socket without hdrincl for the upper protocol, set hopLimit / trafficClass as socket options, bind() to choose the source, and send what follows the IPv6 header.',
+      "Send through the link transport ({ kind: 'link' }), which injects the whole frame with libpcap, IPv6 header as built; or let the kernel build the IPv6 header: open the socket without hdrincl for the upper protocol, set hopLimit / trafficClass as socket options, bind() to choose the source, and send what follows the IPv6 header.",
     check: ({ socket }) =>
       socket.family === 6 && socket.hdrincl
         ? { message: 'macOS does not take an IPv6 header from the user: there is no IPV6_HDRINCL (setsockopt fails with ENOPROTOOPT).' }

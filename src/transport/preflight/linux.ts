@@ -99,7 +99,7 @@ export const LINUX_RULES: readonly Rule[] = [
     scope: 'packet',
     source: LINUX.hdrinclRewrites,
     remedy:
-      'To put a wrong checksum or length on the wire, send at layer 2 instead (an AF_PACKET socket, or write the frame to a pcap and replay it with tcpreplay); to keep id and source, set them non-zero.',
+      "To put the header on the wire as built, send through the link transport ({ kind: 'link' }): it injects the whole frame with libpcap, so the kernel rewrites nothing; to keep id and source on a raw socket, set them non-zero.",
     check: ({ packet, socket }) => {
       const h = packet?.header;
       if (!packet?.hdrincl || packet.headerProblem || socket.family !== 4 || !h || h.family !== 4) return undefined;

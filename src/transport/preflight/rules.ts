@@ -53,7 +53,7 @@ export interface Rule {
 }
 
 /** Turn a hit into a finding. */
-export function findingOf(rule: Rule, hit: RuleHit): Finding {
+export function findingOf(rule: Pick<Rule, 'id' | 'severity' | 'remedy' | 'source'>, hit: RuleHit): Finding {
   return {
     code: rule.id,
     severity: hit.severity ?? rule.severity,

@@ -14,7 +14,7 @@ import { platformName } from './context.js';
 export const WINDOWS_MAX_MESSAGE = 65467;
 
 const NPCAP =
-  'inject the frame at layer 2 with Npcap (pcap_sendpacket), which bypasses the raw-socket restrictions';
+  "send through the link transport ({ kind: 'link' }), which injects the whole frame at layer 2 with Npcap (pcap_sendpacket) and so bypasses the raw-socket restrictions";
 
 /**
  * How the "Limitations on Raw Sockets" restrictions apply to a Windows version:

@@ -197,13 +197,16 @@ function toReply(seq: number, result: RequestResult, recordRoute: boolean): Ping
   }
   const v = result.view;
   const ipHeader = result.reply.includesIpHeader ? (v.family === 4 ? ((result.reply.bytes[0] & 0x0f) * 4) : 40) : 0;
+  // A frame from the link transport starts with its link header: count what follows the IP header, as ping(8) does.
+  const ip = result.reply.firstLayer === 'ipv4' || result.reply.firstLayer === 'ipv6' ? undefined : result.reply.packet.layers.find((l) => l.layer === 'ipv4' || l.layer === 'ipv6');
+  const bytes = !ip ? result.reply.bytes.length - ipHeader : ip.layer === 'ipv4' ? Number(ip.fields.totalLength) - Number(ip.fields.ihl) * 4 : Number(ip.fields.payloadLength);
   const u = v.upper;
   const error = result.answer === 'icmp-error' && u && (u.layer === 'icmp' || u.layer === 'icmpv6') ? `${u.typeName}${u.code ? ` code ${u.code}` : ''}` : undefined;
   return {
     seq,
     status: result.answer === 'reply' ? 'reply' : 'error',
     from: v.src ?? result.reply.from,
-    bytes: result.reply.bytes.length - ipHeader,
+    bytes,
     ttl: v.ttl,
     rttMs: result.rttMs,
     error,
