@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseCapture } from '../../src/capture/index.js';
 import { ipv4 } from '../../src/builders/packet.js';
@@ -67,19 +68,27 @@ describe('Ctrl-C', () => {
 
   it('traffic --send: stops, the summary says interrupted and counts what went out', async (ctx) => {
     requireRaw(ctx);
+    // The scenario sends to a UDP socket of this test: its first datagram shows that the child is
+    // in its send loop (the SIGINT handler set), whatever sockets it opened before.
+    const listener = createSocket('udp4');
+    await new Promise<void>((resolve) => listener.bind(0, '127.0.0.1', resolve));
+    const heard = new Promise<void>((resolve) => listener.once('message', () => resolve()));
     const scenario = join(dir, 'slow.yaml');
-    // 200 datagrams at 20 a second to the discard port on 127.0.0.1: ten seconds unless interrupted.
-    writeFileSync(scenario, 'flows:\n  - name: slow\n    template: ipv4(src=127.0.0.1,dst=127.0.0.1)/udp(dstPort=9)/raw(hex=00)\n    count: 200\n    rate: 20\n');
+    // 200 datagrams at 20 a second to 127.0.0.1: ten seconds unless interrupted.
+    writeFileSync(scenario, `flows:\n  - name: slow\n    template: ipv4(src=127.0.0.1,dst=127.0.0.1)/udp(dstPort=${listener.address().port})/raw(hex=00)\n    count: 200\n    rate: 20\n`);
     const child = spawn(process.execPath, [CLI, 'traffic', scenario, '--send', '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-    while (child.exitCode === null && !hasFileOpenUnder(child.pid!, 'socket:')) await sleep(10);
-    await sleep(300);
-    child.kill('SIGINT');
-    expect(await closed, stderr).toBe(0);
+    try {
+      await Promise.race([heard, closed]);
+      child.kill('SIGINT');
+      expect(await closed, stderr).toBe(0);
+    } finally {
+      listener.close();
+    }
     const summary = JSON.parse(stdout) as { packets: number; interrupted: boolean };
     expect(summary.interrupted).toBe(true);
     expect(summary.packets).toBeGreaterThan(0);
