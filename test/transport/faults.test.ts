@@ -438,13 +438,24 @@ describe('request() and an AbortSignal at every stage', () => {
   async function echoRequestsSeen(id: number, during: () => Promise<void>): Promise<number> {
     await using observer = RawSocket.open({ family: 4, protocol: 1 });
     let seen = 0;
+    // A sentinel echo sent after `during`: loopback keeps order, so once the observer has read
+    // it, it has read everything `during` sent (a fixed wait was too short under load).
+    const sentinel = freshId();
+    let sentinelSeen: () => void = () => {};
+    const sentinelRead = new Promise<void>((resolve) => (sentinelSeen = resolve));
     const watching = (async () => {
       for await (const d of observer.receive({ timeoutMs: 60_000 })) {
-        if (d.bytes[20] === 8 && d.bytes.readUInt16BE(24) === id) seen++;
+        if (d.bytes[20] !== 8) continue;
+        if (d.bytes.readUInt16BE(24) === id) seen++;
+        if (d.bytes.readUInt16BE(24) === sentinel) sentinelSeen();
       }
     })();
     await during();
-    await new Promise((r) => setTimeout(r, 200));
+    {
+      await using t = openTransport('raw');
+      await t.send(echo(sentinel));
+    }
+    await Promise.race([sentinelRead, new Promise((r) => setTimeout(r, 10_000))]);
     observer.close();
     await watching;
     return seen;
