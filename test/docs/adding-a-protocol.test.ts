@@ -2,7 +2,7 @@
  * docs/adding-a-protocol.md is true: this test follows it on a copy of src/. It writes the toy
  * protocol below (the guide's first code block mirrors the `toy-protocol` region: mirrors.test.ts)
  * as src/codec/protocols/toy.ts, applies the guide's own ```diff blocks to the copy (each must
- * apply exactly), imports the copy, and runs the guide's usage example (the `toy-usage` region)
+ * apply exactly: the registry line), imports the copy, and runs the guide's usage example (the `toy-usage` region)
  * against it: the builder, decode, the expression language, JSON, checksums and the field
  * table all know the new layer, and its bytes are the ones the header layout says (checked
  * against a checksum computed by the test's own RFC 1071 implementation).
@@ -26,7 +26,8 @@ import { compileHeader } from '../header.js';
 import { enumOf, uint } from '../field.js';
 import { LengthError } from '../errors.js';
 import { finishChecksum, sumWords } from '../checksum.js';
-import type { LayerCodec } from '../layer.js';
+import type { LayerBinding, LayerCodec } from '../layer.js';
+import type { BindingTypes } from '../types.js';
 import { decodeStep } from '../layer.js';
 
 export interface ToyFields {
@@ -46,9 +47,12 @@ export type ToyInput = Partial<ToyFields>;
 // The types: the decoded-layer union, the builder's .toy() and the JSON types derive from this.
 declare module '../types.js' {
   interface LayerTypes {
-    toy: { fields: ToyFields; input: ToyInput; follows: 'ipv4' | 'ipv6' };
+    toy: { fields: ToyFields; input: ToyInput } & BindingTypes<typeof binding>;
   }
 }
+
+// Where it sits: after IPv4 or IPv6 (selected there by protocol number 253), and a raw payload may follow it.
+const binding = { follows: ['ipv4', 'ipv6'], carries: ['raw'], ipProtocol: 253 } as const satisfies LayerBinding;
 
 // The fixed header, in wire order: sizes in bits, defaults, and which fields are computed.
 const header = compileHeader<ToyFields>('toy', [
@@ -67,8 +71,7 @@ export const toy: LayerCodec = {
   title: 'Toy Echo Protocol',
   rfc: 'RFC 3692 (experimental protocol 253)',
   fields: header.fields,
-  follows: ['ipv4', 'ipv6'],
-  ipProtocol: 253,
+  ...binding,
   writesEveryByte: true,
 
   measure: () => header.length,
@@ -157,9 +160,9 @@ describe('docs/adding-a-protocol.md, followed on a copy of src/', () => {
     // 1. The protocol file.
     const file = TOY_PROTOCOL.split('\n').filter((l) => !/^\/\/ #(end)?region/.test(l)).join('\n').trim() + '\n';
     writeFileSync(join(COPY, 'src', 'codec', 'protocols', 'toy.ts'), file);
-    // 2. The registry (and the layers that may follow it), as the guide's diffs say.
+    // 2. The registry line, as the guide's diff says; no other file changes.
     const hunks = diffs();
-    expect(hunks.map((h) => h.path)).toContain('src/codec/registry.ts');
+    expect(hunks.map((h) => h.path)).toEqual(['src/codec/registry.ts', 'src/codec/registry.ts']);
     for (const hunk of hunks) apply(hunk);
 
     const rc = await import(pathToFileURL(join(COPY, 'src', 'index.ts')).href);
