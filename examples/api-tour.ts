@@ -40,7 +40,7 @@ import {
   console.log(udp.encode().toString('hex')); // lengths, protocol and checksums computed
   const echo6 = ipv6({ src: '2001:db8::1', dst: '2001:db8::2' }).icmpv6({ type: 'echo-request', id: 7, seq: 1 });
   console.log(summary(echo6.build())); // build(): the bytes and the layers decoded back
-  // #endregion
+  // #endregion builders
 }
 
 {
@@ -53,7 +53,7 @@ import {
   for (const layer of packet.layers) console.log(layer.layer, layer.checksum?.status ?? '-');
   console.log(show(packet)); // the field tree
   console.log(hexdump(bytes)); // offset, hex, ASCII
-  // #endregion
+  // #endregion decode
 }
 
 {
@@ -64,7 +64,7 @@ import {
     { layer: 'tcp', fields: { dstPort: 443, flags: ['syn'], options: [{ kind: 'mss', value: 1460 }] } },
   ]);
   console.log(`${bytes.length} bytes: ${summary(decode(bytes))}`);
-  // #endregion
+  // #endregion encode-layers
 }
 
 {
@@ -73,7 +73,7 @@ import {
   const json = packetToJson(0, packet); // the `rawcraft decode --json` object
   const again = encodeLayers(layersFromJson(JSON.parse(JSON.stringify(json)), 0));
   console.log(`JSON round trip: ${again.toString('hex')}`);
-  // #endregion
+  // #endregion json
 }
 
 {
@@ -82,7 +82,7 @@ import {
   const fragments = fragment(datagram, { mtu: 44 }); // IPv4 or IPv6, by the version nibble
   const whole = reassemble(fragments);
   console.log(`${fragments.length} fragments; reassembled: ${whole.ok ? whole.packet.equals(datagram.encode()) : whole.error.message}`);
-  // #endregion
+  // #endregion fragment
 }
 
 {
@@ -91,14 +91,14 @@ import {
   console.log(build('ipv4(src=192.0.2.1,dst=198.51.100.2,ttl=3)/udp(dstPort=53)').toString('hex'));
   const ports = expand('ipv4(dst=198.51.100.2)/tcp(dstPort=80-82,flags=[syn])'); // a packet per value
   console.log(`${layers.length} layers; ${ports.count} packets, the last to port ${JSON.stringify(ports.at(2)[1].fields)}`);
-  // #endregion
+  // #endregion expressions
 }
 
 {
   // #region fuzz
   // Always seeded: the same seed gives the same packets.
   for (const p of fuzz('ipv4(dst=198.51.100.2)/udp(dstPort=53)', { seed: 7, count: 3 })) console.log(`fuzzed #${p.index}: ${summary(decode(p.bytes, { mode: 'lax' }))}`);
-  // #endregion
+  // #endregion fuzz
 }
 
 {
@@ -114,7 +114,7 @@ flows:
       udp.srcPort: { range: [1024, 65535] }
 `);
   for (const p of generateTraffic(scenario, { seed: 7, shard: { index: 0, count: 2 } })) console.log(`traffic #${p.number} ${p.flow} at ${p.timestampNs}: ${p.data.length} bytes`);
-  // #endregion
+  // #endregion scenario
 }
 
 {
@@ -125,7 +125,7 @@ flows:
   const writer = createCaptureWriter('tour.pcapng', { format: 'pcapng', linkType: LinkType.RAW }); // streaming, atomic
   for (const r of records) await writer.write(r);
   await writer.close(); // the file appears complete here, or not at all
-  // #endregion
+  // #endregion capture-write
 }
 
 {
@@ -133,7 +133,7 @@ flows:
   for await (const record of readCapture('tour.pcapng')) {
     console.log(`read ${record.data.length} bytes, link type ${record.linkType}: ${summary(decode(record.data))}`);
   }
-  // #endregion
+  // #endregion capture-read
 }
 
 {
@@ -146,7 +146,7 @@ flows:
   } finally {
     await transport.close();
   }
-  // #endregion
+  // #endregion open-transport
 }
 
 {
@@ -154,7 +154,7 @@ flows:
   // What Windows 11 would do with a TCP datagram on a raw socket (it refuses it), before any system call.
   const findings = preflight(ipv4({ src: '192.0.2.1', dst: '198.51.100.2' }).tcp({ dstPort: 80, flags: ['syn'] }), { platform: 'windows-11' });
   for (const f of findings.filter((x) => x.severity === 'error')) console.log(`preflight ${f.code}: ${f.remedy}`);
-  // #endregion
+  // #endregion preflight
 }
 
 {
@@ -166,5 +166,5 @@ flows:
   } finally {
     await transport.close();
   }
-  // #endregion
+  // #endregion request
 }
