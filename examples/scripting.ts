@@ -12,7 +12,7 @@ import { createCaptureWriter, decode, FieldValueError, ipv4, LinkType, openTrans
   const bytes = packet.encode(); // a Buffer: IHL, lengths, protocol and both checksums filled in
   console.log(bytes.toString('hex'));
   console.log(show(decode(bytes))); // the field tree, as `rawcraft decode` prints it
-  // #endregion
+  // #endregion build
 }
 
 {
@@ -21,7 +21,7 @@ import { createCaptureWriter, decode, FieldValueError, ipv4, LinkType, openTrans
   const chosen = ipv4({ dst: '127.0.0.1', id: 7, ttl: 1 }).udp({ dstPort: 9, checksum: 0x1234 }).encode();
   const udp = decode(chosen).layers[1];
   console.log(udp.checksum); // { status: 'invalid', expected: ..., actual: 4660 }: kept, and flagged
-  // #endregion
+  // #endregion override
 }
 
 {
@@ -43,7 +43,7 @@ import { createCaptureWriter, decode, FieldValueError, ipv4, LinkType, openTrans
   } catch (error) {
     if (error instanceof UnknownFieldError) console.log(error.message); // ... did you mean dstPort?
   }
-  // #endregion
+  // #endregion break
 }
 
 {
@@ -56,7 +56,7 @@ import { createCaptureWriter, decode, FieldValueError, ipv4, LinkType, openTrans
   } finally {
     await transport.close();
   }
-  // #endregion
+  // #endregion send
 }
 
 {
@@ -76,7 +76,7 @@ import { createCaptureWriter, decode, FieldValueError, ipv4, LinkType, openTrans
   } finally {
     await transport.close();
   }
-  // #endregion
+  // #endregion match
 }
 
 {
@@ -96,5 +96,5 @@ import { createCaptureWriter, decode, FieldValueError, ipv4, LinkType, openTrans
     await transport.close();
   }
   for await (const record of readCapture('scripting.pcapng')) console.log(`read back ${record.data.length} bytes, link type ${record.linkType}`);
-  // #endregion
+  // #endregion capture
 }

@@ -142,4 +142,4 @@ export class UdpTunnelTransport implements Transport {
     await this.close();
   }
 }
-// #endregion
+// #endregion transport

@@ -30,4 +30,4 @@ try {
   await tunnel.close();
   remote.close();
 }
-// #endregion
+// #endregion use

@@ -147,7 +147,6 @@ codecs.forEach((codec, index) => {
   });
 });
 
-/** Start an empty packet: `packet().ethernet().ipv4()...`. */
 /**
  * Is this a step of rawcraft's builder (not some other object with an encode())? Its encode()
  * gives the same bytes every time, which lets a transport encode and check a step given many
@@ -157,6 +156,15 @@ export function isBuilderStep(value: unknown): boolean {
   return value instanceof PacketBuilder;
 }
 
+/**
+ * Start an empty packet, for stacks that begin with another layer than IPv4 or IPv6:
+ * `packet().ethernet().ipv4()...`. Each step offers only the layers that may follow it.
+ *
+ * @throws {@link StackError} when a JavaScript caller chains a layer that may not follow
+ * (TypeScript refuses it at compile time).
+ * @example
+ * {@includeCode ../../examples/api-tour.ts#builders}
+ */
 export function packet(): Step<'start'> {
   return START;
 }
@@ -164,9 +172,39 @@ export function packet(): Step<'start'> {
 // Builders are immutable, so every packet can start from one empty step.
 const START = new PacketBuilder(undefined, ROOT, EMPTY, undefined) as unknown as Step<'start'>;
 
-/** Start with an IPv4 layer. */
+/**
+ * Start a packet with an IPv4 header (RFC 791). Fields left out are computed (`ihl`,
+ * `totalLength`, `protocol`, `checksum`) or take their defaults (`rawcraft ls ipv4`); fields given
+ * are written as given, even when wrong. Chain what follows (`.udp()`, `.tcp()`, `.icmp()`,
+ * `.sctp()`...), then `.payload()`, and `.encode()` for the bytes or `.build()` for the bytes and
+ * the layers decoded back.
+ *
+ * @throws {@link FieldValueError} from `encode()`: a value the field cannot hold (`ttl: 256`).
+ * @throws {@link UnknownFieldError} from `encode()`: a field the layer does not have, with a suggestion.
+ * @throws {@link StackError} when a JavaScript caller chains a layer that may not follow.
+ * @example
+ * {@includeCode ../../examples/api-tour.ts#builders}
+ */
 export const ipv4 = (fields?: InputOf<'ipv4'>): Step<'ipv4'> => START.ipv4(fields);
-/** Start with an Ethernet layer. */
+/**
+ * Start a frame with an Ethernet II header (VLAN tags in `vlans`). Left out, `type` is computed
+ * from the next layer. Send whole frames with the `link` transport.
+ *
+ * @throws {@link FieldValueError} from `encode()`: a value the field cannot hold.
+ * @throws {@link UnknownFieldError} from `encode()`: a field the layer does not have.
+ * @example
+ * {@includeCode ../../examples/api-tour.ts#builders}
+ */
 export const ethernet = (fields?: InputOf<'ethernet'>): Step<'ethernet'> => START.ethernet(fields);
-/** Start with an IPv6 layer. */
+/**
+ * Start a packet with an IPv6 header (RFC 8200). `payloadLength` and `nextHeader` are computed
+ * when left out; extension headers chain like any layer (`.ipv6HopByHop()`, `.ipv6Routing()`,
+ * `.ipv6Fragment()`, `.ipv6DestOptions()`, `.ah()`, `.esp()`).
+ *
+ * @throws {@link FieldValueError} from `encode()`: a value the field cannot hold.
+ * @throws {@link UnknownFieldError} from `encode()`: a field the layer does not have.
+ * @throws {@link StackError} when a JavaScript caller chains a layer that may not follow.
+ * @example
+ * {@includeCode ../../examples/api-tour.ts#builders}
+ */
 export const ipv6 = (fields?: InputOf<'ipv6'>): Step<'ipv6'> => START.ipv6(fields);

@@ -88,7 +88,13 @@ export class PcapEncoder {
   }
 }
 
-/** Encode a whole pcap file in memory (for tests and small captures). */
+/**
+ * A whole pcap file in memory, for records of one link type (`createCaptureWriter` streams instead).
+ *
+ * @throws {@link InputError} a record of another link type than the file's.
+ * @example
+ * {@includeCode ../../examples/api-tour.ts#capture-write}
+ */
 export function encodePcap(records: Iterable<CaptureRecordInput>, options: PcapWriteOptions): Buffer {
   const encoder = new PcapEncoder(options);
   const parts = [encoder.fileHeader()];

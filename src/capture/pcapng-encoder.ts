@@ -238,7 +238,13 @@ function stringOption(code: number, text: string, what: string, index?: number):
   return { code, value };
 }
 
-/** Encode a whole single-section pcapng file in memory (for tests and small captures). */
+/**
+ * A whole pcapng file in memory (one section; interfaces of any link types; comments).
+ *
+ * @throws {@link InputError} a record for an interface that was not declared.
+ * @example
+ * {@includeCode ../../examples/api-tour.ts#capture-write}
+ */
 export function encodePcapng(records: Iterable<CaptureRecordInput>, options: PcapngWriteOptions = {}): Buffer {
   const encoder = new PcapngEncoder(options);
   const parts = [encoder.sectionHeader()];

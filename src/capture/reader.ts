@@ -75,7 +75,13 @@ export class CaptureDecoder {
   }
 }
 
-/** Parse a whole pcap or pcapng file held in memory. */
+/**
+ * Every packet of a pcap or pcapng file held in memory.
+ *
+ * @throws {@link CaptureFormatError} not a pcap or pcapng file, or a damaged record (with its byte offset).
+ * @example
+ * {@includeCode ../../examples/api-tour.ts#capture-write}
+ */
 export function parseCapture(buf: Uint8Array, options: ReadCaptureOptions = {}): CaptureRecord[] {
   const decoder = new CaptureDecoder(options);
   decoder.push(buf);
@@ -92,6 +98,11 @@ export type CaptureSource = string | Readable | AsyncIterable<Uint8Array>;
  * Stream the packets of a pcap or pcapng file. Reads chunk by chunk, so memory stays bounded by
  * one record plus one chunk. A bad record throws CaptureFormatError when it is reached, after all
  * earlier records have been yielded. Breaking out of the loop destroys the stream.
+ *
+ * @throws {@link CaptureFormatError} when a bad record is reached, after all earlier records were yielded.
+ * @throws {@link InputError} a stream that yields strings instead of bytes; Node's file errors (ENOENT...) for a path.
+ * @example
+ * {@includeCode ../../examples/api-tour.ts#capture-read}
  */
 export async function* readCapture(
   source: CaptureSource,

@@ -142,6 +142,11 @@ export type CreateCaptureWriterOptions =
  * A writer for a file path or a Writable. A path is written to a temporary file next to it and
  * renamed into place by `close()`: the file appears complete or not at all (`abort()`, or a
  * process that ends first, removes it). Throws CaptureWriteError at once when the path cannot be written.
+ *
+ * @throws {@link CaptureWriteError} at once, when the path cannot be written.
+ * @throws {@link InputError} a format other than 'pcap' or 'pcapng'.
+ * @example
+ * {@includeCode ../../examples/api-tour.ts#capture-write}
  */
 export function createCaptureWriter(destination: string | Writable, options: { format: 'pcap' } & PcapWriteOptions): PcapWriter;
 export function createCaptureWriter(

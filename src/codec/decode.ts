@@ -78,7 +78,19 @@ function sumRange(this: MutableContext, start: number, end: number): number {
   return (this.prefixSums = new PrefixSums(this.buf)).sum(start, end);
 }
 
-/** Decode one packet. */
+/**
+ * Decode one packet into typed layers (a union on `layer`, ready for ts-pattern), each with its
+ * checksum verdict. Decoding starts at `options.from` (default: IPv4 or IPv6 by the version
+ * nibble) and follows each layer's binding (protocol numbers, EtherTypes, UDP ports). Strict by
+ * default; with `{ mode: 'lax' }` problems go to `issues` (layer, field and byte offset) and
+ * whatever can be read is kept.
+ *
+ * @throws {@link LengthError} (strict) a header or a length field runs past the bytes.
+ * @throws {@link ContentError} (strict) a field holds a value the format does not allow.
+ * @throws {@link InputError} an unknown `from` layer.
+ * @example
+ * {@includeCode ../../examples/api-tour.ts#decode}
+ */
 export function decode(bytes: Uint8Array, options?: DecodeOptions): DecodedPacket {
   const buf = asBuffer(bytes);
   const from = options?.from;

@@ -42,7 +42,16 @@ function planFor(layers: readonly EncodableLayer[]): StackPlan {
   return plan;
 }
 
-/** Encode layers (outermost first) to bytes: computed fields filled, explicit ones as given. */
+/**
+ * Encode layers (outermost first) to bytes: computed fields filled, explicit ones as given. The
+ * builder's `encode()` for layers held as data (from JSON, expressions, fuzzing).
+ *
+ * @throws {@link FieldValueError} a value a field cannot hold.
+ * @throws {@link UnknownFieldError} a field the layer does not have.
+ * @throws {@link StackError} layers in an order the rules refuse, or a checksum without the IP layer it needs.
+ * @example
+ * {@includeCode ../../examples/api-tour.ts#encode-layers}
+ */
 export function encodeLayers(layers: readonly EncodableLayer[], options?: EncodeOptions): Buffer {
   return planFor(layers).encodeList(layers, options?.onWarning ?? emitWarning);
 }

@@ -332,6 +332,10 @@ function fragmentIpv6(bytes: Buffer, o: FragmentOptions): Buffer[] {
  * first carry only the options whose copied flag is set (RFC 791); IPv6 fragments carry the
  * unfragmentable part (up to the Routing header, else the Hop-by-Hop header) and a Fragment
  * header (RFC 8200 section 4.5). Throws FragmentError.
+ *
+ * @throws {@link FragmentError} not an IP datagram, Don't Fragment set (without `force`), an MTU too small.
+ * @example
+ * {@includeCode ../../examples/api-tour.ts#fragment}
  */
 export function fragment(packet: Uint8Array | { encode(): Uint8Array }, options: FragmentOptions): Buffer[] {
   const bytes = asBuffer(packet instanceof Uint8Array ? packet : packet.encode());
@@ -411,6 +415,9 @@ function parseIpv6Fragment(b: Buffer, index: number): Parse {
  * Reassemble the fragments of one datagram, in the order they arrived. Exact duplicates are
  * dropped; other overlaps refuse an IPv6 datagram (RFC 8200 section 4.5, RFC 5722) and follow
  * `ipv4Overlap` for IPv4. Never throws for bad input: the result says why it failed.
+ *
+ * @example
+ * {@includeCode ../../examples/api-tour.ts#fragment}
  */
 export function reassemble(fragments: readonly Uint8Array[], options: ReassembleOptions = {}): ReassemblyResult {
   const failed = (error: ReassemblyError): ReassemblyResult => ({ ok: false, error });

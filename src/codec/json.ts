@@ -46,7 +46,13 @@ export function issueToJson(error: PacketError): IssueJson {
   return { ...details, code: error.code, layer: error.layer, offset: error.offset, message };
 }
 
-/** A decoded packet as one JSON object. */
+/**
+ * A decoded packet as one JSON object: the `rawcraft decode --json` line (`layersFromJson` and
+ * `rawcraft encode` turn it back into the same bytes).
+ *
+ * @example
+ * {@includeCode ../../examples/api-tour.ts#json}
+ */
 export function packetToJson(index: number, packet: DecodedPacket, timestampNs?: bigint): PacketJson {
   const out: PacketJson = {
     index,
@@ -65,6 +71,10 @@ export function packetToJson(index: number, packet: DecodedPacket, timestampNs?:
 /**
  * Read layers from a parsed JSON packet. `checksum` verdicts are ignored (they are output);
  * everything else is passed to the encoder, which validates each field.
+ *
+ * @throws {@link InputError} the value is not an object with a `layers` list of `{ layer, fields }`.
+ * @example
+ * {@includeCode ../../examples/api-tour.ts#json}
  */
 export function layersFromJson(value: unknown, index: number): EncodableLayer[] {
   const layers = (value as { layers?: unknown } | null)?.layers;

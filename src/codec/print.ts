@@ -21,7 +21,12 @@ function formatField(name: string, value: unknown): string {
   return String(value);
 }
 
-/** A multi-line tree of every layer and field. */
+/**
+ * A multi-line tree of every layer and field, as `rawcraft decode` prints it (Scapy's `show()`).
+ *
+ * @example
+ * {@includeCode ../../examples/api-tour.ts#decode}
+ */
 export function show(packet: DecodedPacket | { layers: readonly Layer[] }): string {
   const lines: string[] = [];
   for (const layer of packet.layers) {
@@ -50,7 +55,12 @@ export function show(packet: DecodedPacket | { layers: readonly Layer[] }): stri
   return lines.join('\n');
 }
 
-/** One line: each layer's summary, separated by ' / '. */
+/**
+ * One line: each layer's summary, separated by ' / ' (like tcpdump).
+ *
+ * @example
+ * {@includeCode ../../examples/api-tour.ts#decode}
+ */
 export function summary(packet: DecodedPacket | { layers: readonly Layer[] }): string {
   const parts = packet.layers.map((layer) => {
     const codec = codecByName(layer.layer);
@@ -61,7 +71,12 @@ export function summary(packet: DecodedPacket | { layers: readonly Layer[] }): s
   return parts.join(' / ') + issues;
 }
 
-/** Classic hexdump: offset, 16 bytes in hex, printable ASCII. */
+/**
+ * Classic hexdump: offset, 16 bytes in hex, printable ASCII (Scapy's `hexdump()`).
+ *
+ * @example
+ * {@includeCode ../../examples/api-tour.ts#decode}
+ */
 export function hexdump(bytes: Uint8Array): string {
   const lines: string[] = [];
   for (let i = 0; i < bytes.length; i += 16) {

@@ -37,6 +37,10 @@ interface Values {
  * Parse an expression that may contain ranges, prefixes and choices. Every value is checked
  * (the first and last of each range, every alternative): errors point at their column.
  * Throws ExpressionError, also when there would be more than MAX_EXPANSION packets.
+ *
+ * @throws {@link ExpressionError} with the column of the culprit, or of the field past the bound.
+ * @example
+ * {@includeCode ../../examples/api-tour.ts#expressions}
  */
 export function expand(expr: string): ExpandedExpression {
   const { layers, column, varying } = analyseExpression(expr);

@@ -502,12 +502,25 @@ export function parseExpression(expr: string): ParsedExpression {
   return { layers, ast, column };
 }
 
-/** Parse an expression to the layers to encode (`encodeLayers(parse(...))`). Throws ExpressionError. */
+/**
+ * The layers of a one-line expression (`ipv4(dst=192.0.2.1)/udp(dstPort=53)`), as `encodeLayers`
+ * takes them. Ranges (`dstPort=80-90`) are refused here: use `expand`.
+ *
+ * @throws {@link ExpressionError} with the column of the culprit, and a suggestion for typos.
+ * @example
+ * {@includeCode ../../examples/api-tour.ts#expressions}
+ */
 export function parse(expr: string): EncodableLayer[] {
   return parseExpression(expr).layers;
 }
 
-/** Parse and encode an expression in one go. */
+/**
+ * The bytes of a one-line expression: `encodeLayers(parse(expr))`.
+ *
+ * @throws {@link ExpressionError} with the column of the culprit.
+ * @example
+ * {@includeCode ../../examples/api-tour.ts#expressions}
+ */
 export function build(expr: string): Buffer {
   return encodeLayers(parse(expr), { onWarning: () => {} });
 }

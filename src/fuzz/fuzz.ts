@@ -42,7 +42,16 @@ function templateLayers(template: string | readonly EncodableLayer[]): readonly 
   return typeof template === 'string' ? parse(template) : template;
 }
 
-/** Fuzz a template (an expression or layers). Deterministic for `seed`. */
+/**
+ * Random values for every header field the template does not fix (addresses from the
+ * documentation ranges), lengths and checksums kept right unless `break` names them. Always
+ * seeded: the same seed gives the same packets.
+ *
+ * @throws {@link InputError} no integer `seed`.
+ * @throws {@link ExpressionError} a template expression that does not parse.
+ * @example
+ * {@includeCode ../../examples/api-tour.ts#fuzz}
+ */
 export function* fuzz(template: string | readonly EncodableLayer[], options: FuzzOptions): Generator<FuzzedPacket> {
   if (!Number.isSafeInteger(options?.seed)) throw new InputError(`fuzz: seed must be an integer (got ${String(options?.seed)}): fuzzing is always seeded`);
   const layers = templateLayers(template);

@@ -134,7 +134,13 @@ function* made(scenario: Scenario, options: TrafficOptions): Generator<Made> {
   }
 }
 
-/** Every packet of the scenario (or of one shard), in timestamp order. */
+/**
+ * Every packet of the scenario (or of one shard), in timestamp order. Deterministic: the same
+ * scenario and seed give the same packets, timestamps included.
+ *
+ * @example
+ * {@includeCode ../../examples/api-tour.ts#scenario}
+ */
 export function* generateTraffic(scenario: Scenario, options: TrafficOptions = {}): Generator<TrafficPacket> {
   for (const p of made(scenario, options)) yield toPacket(scenario, p);
 }
@@ -238,7 +244,14 @@ export function flowComment(flow: Flow): string {
   return `flow ${flow.name}: ${t} (count ${flow.count}, rate ${flow.rate}/s)`;
 }
 
-/** Stream a scenario (or one shard) to a pcapng file, LINKTYPE_RAW, a comment on each flow's first packet and on each broken one. */
+/**
+ * Generate the scenario (or one shard) into a pcapng file (a `.pcap` name: classic pcap), written
+ * atomically; resolves with the summary.
+ *
+ * @throws {@link CaptureWriteError} the file cannot be written.
+ * @example
+ * {@includeCode ../../examples/api-tour.ts#scenario}
+ */
 export async function writeTraffic(scenario: Scenario, path: string, options: TrafficOptions = {}, onPacket?: (p: TrafficPacket) => void): Promise<TrafficSummary> {
   const file = new AtomicFile(path);
   const writer = new PcapngWriter(file.stream, { interfaces: [{ linkType: LinkType.RAW }] }, file);

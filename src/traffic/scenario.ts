@@ -126,7 +126,13 @@ class Checker {
   }
 }
 
-/** Parse and validate a scenario from text (JSON or YAML: JSON is parsed as YAML, which keeps line numbers). */
+/**
+ * A scenario from YAML or JSON text (`file` names it in messages). See docs/traffic.md.
+ *
+ * @throws {@link ScenarioError} naming the file, line and key path of the problem.
+ * @example
+ * {@includeCode ../../examples/api-tour.ts#scenario}
+ */
 export function parseScenario(text: string, file?: string): Scenario {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
@@ -137,7 +143,13 @@ export function parseScenario(text: string, file?: string): Scenario {
   return checkScenario(doc.toJS() as unknown, new Checker(doc, lines, file));
 }
 
-/** Read and validate a scenario file. */
+/**
+ * A scenario from a YAML or JSON file.
+ *
+ * @throws {@link ScenarioError} the file cannot be read, or its content is wrong (file, line, key path).
+ * @example
+ * {@includeCode ../../examples/api-tour.ts#scenario}
+ */
 export function loadScenario(path: string): Scenario {
   let text: string;
   try {

@@ -137,7 +137,13 @@ export interface TransportReceiveOptions {
   readonly protocols?: readonly ListenSpec[];
 }
 
-/** Every way of sending implements this; write your own to plug into request(), ping() and the CLI. */
+/**
+ * Every way of sending implements this; write your own to plug into request(), ping() and the
+ * rest (docs/writing-a-transport.md walks through the example below, a UDP tunnel).
+ *
+ * @example
+ * {@includeCode ../../examples/udp-tunnel-transport.ts#transport}
+ */
 export interface Transport extends AsyncDisposable {
   /** `raw`, `pcap`, `pcapng`, `memory`, or a user-defined name. */
   readonly kind: string;

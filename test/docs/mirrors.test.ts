@@ -42,7 +42,7 @@ function region(path: string, name: string): string {
   const lines = readFileSync(join(ROOT, path), 'utf8').split('\n');
   const start = lines.findIndex((l) => l.trim() === `// #region ${name}`);
   if (start < 0) throw new Error(`${path} has no region ${name}`);
-  const end = lines.findIndex((l, j) => j > start && l.trim() === '// #endregion');
+  const end = lines.findIndex((l, j) => j > start && /^\/\/ #endregion( \S+)?$/.test(l.trim()));
   const body = lines.slice(start + 1, end);
   const indent = Math.min(...body.filter((l) => l.trim() !== '').map((l) => /^ */.exec(l)![0].length));
   return body.map((l) => l.slice(indent)).join('\n').trim();

@@ -59,7 +59,7 @@ const tshark = (file: string, ...args: string[]) => spawnSync('tshark', ['-r', j
 
 describe('examples/', () => {
   it('every example is run here (a new one needs its test)', () => {
-    const covered = ['demo', 'scripting', 'ipv4-icmp', 'ipv6-icmpv6', 'udp', 'tcp', 'ping', 'traceroute', 'scenario', 'link-send', 'sctp-handshake', 'udp-tunnel', 'udp-tunnel-transport'];
+    const covered = ['demo', 'scripting', 'ipv4-icmp', 'ipv6-icmpv6', 'udp', 'tcp', 'ping', 'traceroute', 'scenario', 'link-send', 'sctp-handshake', 'udp-tunnel', 'udp-tunnel-transport', 'api-tour'];
     const scripts = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
     expect(scripts.filter((s) => !covered.includes(s))).toEqual([]);
   });
@@ -80,6 +80,28 @@ describe('examples/', () => {
     expect(tshark('scripting.pcapng', '-T', 'fields', '-e', 'icmp.type', '-e', 'icmp.seq')).toBe('0\t1\n0\t2');
     const decoded = spawnSync(process.execPath, [CLI, 'decode', 'scripting.pcapng'], { cwd: work, encoding: 'utf8' });
     expect(decoded.status, decoded.stderr).toBe(0);
+  });
+
+  it('api-tour.ts (the @examples of the API reference): every region does what its comments say', async (ctx) => {
+    guard(ctx);
+    const out = await run('api-tour');
+    expect(out).toContain('45000021000100000311cb94c0000201c63364020035829a000d4cfb68656c6c6f');
+    expect(out).toContain('IPv6 2001:db8::1 > 2001:db8::2 nh 58 hlim 64 len 8 / ICMPv6 echo-request code 0 id 7 seq 1');
+    expect(out).toMatch(/^IPv4 192\.0\.2\.1 > 198\.51\.100\.2 proto 17 ttl 64 id 1 len 28 \/ UDP 53 > 53 len 8\nipv4 valid\nudp valid$/m);
+    expect(out).toMatch(/^0010  c6 33 64 02 00 35 00 35  00 08 13 3d/m);
+    expect(out).toContain('44 bytes: IPv4 192.0.2.1 > 198.51.100.2 proto 6');
+    expect(out).toContain('JSON round trip: 4500001c0001000040118e99c0000201c6336402003500350008133d');
+    expect(out).toContain('3 fragments; reassembled: true');
+    expect(out).toContain('2 layers; 3 packets, the last to port {"dstPort":82,"flags":["syn"]}');
+    expect(out.match(/^fuzzed #\d: IPv4 .* > 198\.51\.100\.2 proto 17/gm)).toHaveLength(3);
+    expect(out.match(/^traffic #[02] dns at \d+: 28 bytes$/gm)).toHaveLength(2);
+    expect(out).toContain('pcapng in memory: 196 bytes, 2 records');
+    expect(out.match(/^read 28 bytes, link type 101: .*ICMP echo-request code 0 id 1 seq [12]$/gm)).toHaveLength(2);
+    expect(tshark('tour.pcapng', '-T', 'fields', '-e', 'icmp.seq')).toBe('1\n2');
+    expect(out).toContain('written: 28 bytes for 198.51.100.2');
+    expect(tshark('tour-transport.pcapng', '-T', 'fields', '-e', 'ip.dst', '-e', 'udp.dstport')).toBe('198.51.100.2\t9');
+    expect(out).toMatch(/^preflight WIN_TCP_SEND_BLOCKED: /m);
+    expect(out).toMatch(/^request: .*ICMP echo-reply code 0 id 7 seq 1$/m);
   });
 
   it('ipv4-icmp.ts: an echo and a timestamp request, answered', async (ctx) => {

@@ -34,6 +34,10 @@ function effectiveSocket(socket: SocketSettings, packet: PacketFacts | undefined
  * the context left out are detected on this machine. Findings come errors first, then
  * warnings, then infos; within a severity in rule order. Makes no system call beyond what
  * detection needs (os module; on Windows one elevation query, cached).
+ *
+ * @throws {@link InputError} an unknown platform name.
+ * @example
+ * {@includeCode ../../../examples/api-tour.ts#preflight}
  */
 export function preflight(packet: PreflightPacket, context: PreflightContextInput | PreflightContext = {}): Finding[] {
   const ctx = resolveContext(context);

@@ -84,7 +84,20 @@ export type Verdict = { readonly ok: true; readonly answer: 'reply' | 'icmp-erro
 const ok = (answer: 'reply' | 'icmp-error'): Verdict => ({ ok: true, answer });
 const no = (reason: string): Verdict => ({ ok: false, reason });
 
-/** Send `packet` and wait for its answer. Throws only when sending fails (or on abort). */
+/**
+ * Send one packet and wait for its answer (Scapy's `sr1`): a reply of the same protocol (an echo
+ * reply with the same id and sequence, a TCP segment between the same ports...) or an ICMP or
+ * ICMPv6 error quoting the request. Listens before sending, so a fast answer is never missed.
+ * Resolves `answered` with the round-trip time, or `timeout` with an explanation of why each
+ * packet that arrived was not taken for the answer.
+ *
+ * @throws {@link TransportArgumentError} a bad option (`timeoutMs` below 0).
+ * @throws {@link PreflightError} raw transport: the OS would refuse the packet (unless forced).
+ * @throws {@link TransportError} a system call failed (privileges, an interface gone...), with a remedy.
+ * @throws {@link TransportUnsupportedError} a transport that cannot receive (capture files).
+ * @example
+ * {@includeCode ../../../examples/api-tour.ts#request}
+ */
 export async function request(transport: Transport, packet: Sendable, options: RequestOptions = {}): Promise<RequestResult> {
   const timeoutMs = options.timeoutMs ?? 2000;
   if (!(typeof timeoutMs === 'number' && timeoutMs >= 0)) throw new TransportArgumentError('timeoutMs', timeoutMs, 'a number of milliseconds >= 0');

@@ -87,7 +87,16 @@ export interface PingResult {
 /** Record Route with 9 address slots: the most a 60-byte IPv4 header holds (RFC 791), as ping(8) -R. */
 const RECORD_ROUTE = { kind: 'record-route', addresses: Array<string>(9).fill('0.0.0.0') } as const;
 
-/** Ping `host` (an address, or a name). IPv4 or IPv6 from the address; raw sockets need privileges. */
+/**
+ * ICMP or ICMPv6 echo requests to `host`, like ping(8): each reply, error or timeout, and the
+ * statistics. Opens (and closes) a raw transport unless `transport` is given.
+ *
+ * @throws {@link TransportArgumentError} a bad option, or a host name the resolver does not know.
+ * @throws {@link PreflightError} the OS would refuse the requests (no privilege to open raw sockets...).
+ * @throws {@link TransportError} a system call failed, with a remedy.
+ * @example
+ * {@includeCode ../../../examples/ping.ts#ping}
+ */
 export async function ping(host: string, options: PingOptions = {}): Promise<PingResult> {
   const count = options.count ?? 4;
   const intervalMs = options.intervalMs ?? 1000;

@@ -70,7 +70,17 @@ interface Pending {
 
 const TIMED_OUT = Symbol('timed out');
 
-/** Send every packet and match the answers. Throws only when the first send or the receive fails (privileges, a closed transport). */
+/**
+ * Send every packet and match the answers in one wait (Scapy's `sr`), with `request()`'s rules;
+ * the unanswered are sent again `retry` times. Throws only when the first send or the receive
+ * fails: a later failed send leaves that request unanswered, with its `error`.
+ *
+ * @throws {@link TransportArgumentError} a bad option.
+ * @throws {@link PreflightError} raw transport: the OS would refuse the first packet.
+ * @throws {@link TransportError} a system call failed, with a remedy.
+ * @example
+ * {@includeCode ../../../examples/scripting.ts#match}
+ */
 export async function requestMany(transport: Transport, packets: Iterable<Sendable>, options: RequestManyOptions = {}): Promise<RequestManyResult> {
   const timeoutMs = options.timeoutMs ?? 2000;
   if (!(typeof timeoutMs === 'number' && timeoutMs >= 0)) throw new TransportArgumentError('timeoutMs', timeoutMs, 'a number of milliseconds >= 0');

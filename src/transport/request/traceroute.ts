@@ -80,7 +80,17 @@ export interface TracerouteResult {
   readonly interrupted?: boolean;
 }
 
-/** Trace the route to `host`. Raw sockets need privileges. */
+/**
+ * Probes with a growing TTL / hop limit towards `host`, like traceroute(8), by UDP, ICMP or TCP:
+ * routers answer with time exceeded, the destination with a port unreachable, an echo reply, or
+ * a SYN-ACK / RST.
+ *
+ * @throws {@link TransportArgumentError} a bad option, or a host name the resolver does not know.
+ * @throws {@link PreflightError} the OS would refuse the probes.
+ * @throws {@link TransportError} a system call failed, with a remedy.
+ * @example
+ * {@includeCode ../../../examples/traceroute.ts#traceroute}
+ */
 export async function traceroute(host: string, options: TracerouteOptions = {}): Promise<TracerouteResult> {
   const protocol = options.protocol ?? 'udp';
   if (protocol !== 'icmp' && protocol !== 'udp' && protocol !== 'tcp') throw new TransportArgumentError('protocol', protocol, "'icmp', 'udp' or 'tcp'");

@@ -23,6 +23,10 @@ export type TransportOptions = RawTransportOptions | CaptureTransportOptions | L
  * The raw transport runs pre-flight before each send and refuses error-level findings with a
  * PreflightError (`force: true` overrides). `platform` (default `process.platform`) picks its
  * sockets: WindowsRawSocket (Winsock) on win32, RawSocket elsewhere.
+ *
+ * @throws {@link TransportArgumentError} an unknown kind or a bad option.
+ * @example
+ * {@includeCode ../../../examples/api-tour.ts#open-transport}
  */
 export function openTransport(spec: 'raw' | TransportOptions | Transport, platform: string = process.platform): Transport {
   if (spec === 'raw') return new RawTransport({ kind: 'raw' }, platform);
