@@ -455,7 +455,10 @@ describe('request() and an AbortSignal at every stage', () => {
       await using t = openTransport('raw');
       await t.send(echo(sentinel));
     }
-    await Promise.race([sentinelRead, new Promise((r) => setTimeout(r, 10_000))]);
+    // The guard timer is cleared: a pending timer would count as a resource left over.
+    let guardTimer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([sentinelRead, new Promise((r) => (guardTimer = setTimeout(r, 10_000)))]);
+    clearTimeout(guardTimer);
     observer.close();
     await watching;
     return seen;
