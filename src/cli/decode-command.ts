@@ -7,6 +7,7 @@ import { hexdump, show, summary } from '../codec/print.js';
 import { parseCommandArgs, usageHint } from './args.js';
 import { CliError, EXIT_OK } from './cli-error.js';
 import { readPackets } from './input.js';
+import { fromOption, FROM_USAGE } from './from-option.js';
 import type { CliContext } from './context.js';
 
 export interface DecodeArgs {
@@ -15,26 +16,29 @@ export interface DecodeArgs {
   json: boolean;
   lax: boolean;
   dump: boolean;
+  /** First layer of hex input (--from). */
+  from?: string | undefined;
 }
 
-export const DECODE_USAGE = `decode [EXPR|FILE|-] [--hex HEX ...] [--json] [--lax] [--dump]
+export const DECODE_USAGE = `decode [EXPR|FILE|-] [--hex HEX ...] [--from LAYER] [--json] [--lax] [--dump]
       Decode pcap, pcapng, hex lines (one packet per line) or an expression; print a tree (with
-      --dump a hexdump too), or JSON lines. --lax decodes what can be read of a broken packet.`;
+      --dump a hexdump too), or JSON lines. --lax decodes what can be read of a broken packet.
+      ${FROM_USAGE}.`;
 
 export async function decodeCommand(argv: readonly string[], io: CliContext): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     allowPositionals: true,
-    options: { hex: { type: 'string', multiple: true }, json: { type: 'boolean' }, lax: { type: 'boolean' }, dump: { type: 'boolean' } },
+    options: { hex: { type: 'string', multiple: true }, from: { type: 'string' }, json: { type: 'boolean' }, lax: { type: 'boolean' }, dump: { type: 'boolean' } },
   }, 'decode: ', usageHint(DECODE_USAGE));
   if (positionals.length > 1) throw new CliError(`decode: expected at most one FILE, got ${positionals.join(' ')}`);
-  return decodePackets({ file: positionals[0], hex: values.hex ?? [], json: !!values.json, lax: !!values.lax, dump: !!values.dump }, io);
+  return decodePackets({ file: positionals[0], hex: values.hex ?? [], json: !!values.json, lax: !!values.lax, dump: !!values.dump, from: fromOption('decode', values.from) }, io);
 }
 
 export async function decodePackets(args: DecodeArgs, io: CliContext): Promise<number> {
   if (args.file === undefined && !args.hex.length) args.file = '-';
   const mode = args.lax ? 'lax' : 'strict';
   // Lax mode decodes the packets of every interface it can and keeps the others raw, with an issue.
-  for await (const input of readPackets(args.file, args.hex, io.stdin, { strict: !args.lax, keepUnsupportedLinkTypes: true })) {
+  for await (const input of readPackets(args.file, args.hex, io.stdin, { strict: !args.lax, keepUnsupportedLinkTypes: true, ...(args.from !== undefined && { textFrom: args.from }) })) {
     let packet;
     try {
       packet = input.linkType === undefined ? decode(input.bytes, { from: input.from, mode }) : decodeLinkType(input.bytes, input.linkType, { mode, interfaceId: input.interfaceId });

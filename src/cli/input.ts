@@ -31,6 +31,8 @@ export interface ReadOptions {
   readonly strict?: boolean;
   /** Yield packets of link types rawcraft cannot decode (first layer `raw`) instead of failing. */
   readonly keepUnsupportedLinkTypes?: boolean;
+  /** First layer of hex input (--hex, hex lines, hex dumps): `--from`. Default: guessed (`auto`, or Ethernet for a dump that looks like a frame). */
+  readonly textFrom?: string;
 }
 
 const CAPTURE_MAGICS = new Set([0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1, 0x0a0d0d0a]);
@@ -101,8 +103,10 @@ function dumpFirstLayer(bytes: Buffer): string {
  * Packets of text: one per line (read by `readLine`), or an offset-prefixed hex dump when the
  * first packet line is a dump's offset 0 (prose lines before it are skipped, as text2pcap does).
  */
-async function* fromText(lines: AsyncIterable<string>, startIndex: number, readLine: LineReader): AsyncGenerator<InputPacket> {
+async function* fromText(lines: AsyncIterable<string>, startIndex: number, readLine: LineReader, textFrom: string | undefined): AsyncGenerator<InputPacket> {
   let index = startIndex;
+  // Hex lines come back as 'auto' (JSON lines name their own first layer); --from replaces the guess.
+  const named = (packet: { bytes: Buffer; from: string }) => (textFrom !== undefined && packet.from === 'auto' ? { ...packet, from: textFrom } : packet);
   let mode: 'undecided' | 'lines' | 'dump' = 'undecided';
   let firstProse: string | undefined;
   let prose = 0;
@@ -124,15 +128,15 @@ async function* fromText(lines: AsyncIterable<string>, startIndex: number, readL
     }
     if (mode === 'dump') {
       const bytes = dump.line(line, lineNumber);
-      if (bytes) yield { index: index++, bytes, from: dumpFirstLayer(bytes) };
+      if (bytes) yield { index: index++, bytes, from: textFrom ?? dumpFirstLayer(bytes) };
     } else {
       const packet = readLine(line, index);
-      if (packet) yield { index: index++, ...packet };
+      if (packet) yield { index: index++, ...named(packet) };
     }
   }
   if (mode === 'undecided' && firstProse !== undefined) readLine(firstProse, index);
   const last = dump.finish();
-  if (last) yield { index: index++, bytes: last, from: dumpFirstLayer(last) };
+  if (last) yield { index: index++, bytes: last, from: textFrom ?? dumpFirstLayer(last) };
 }
 
 /** Packets from `--hex` arguments, then from a file or stdin (`-`) when given. */
@@ -150,7 +154,7 @@ export async function* readInput(file: string | undefined, hexArgs: readonly str
   for (const hex of hexArgs) {
     const bytes = hexLine(hex, index);
     if (!bytes) throw new CliError(`--hex ${JSON.stringify(hex)}: no bytes, nothing to read`);
-    yield { index: index++, bytes, from: 'auto' };
+    yield { index: index++, bytes, from: options.textFrom ?? 'auto' };
   }
   if (file === undefined) return;
   if (isExpressionArg(file)) {
@@ -171,7 +175,7 @@ function packetsOf(input: OpenedInput, index: number, readLine: LineReader, opti
     input.close();
     throw new CliError(`${input.name}: not a pcap, pcapng or hex file (first bytes: ${firstBytes(input.head)})`);
   }
-  return fromText(linesOf(input.chunks), index, readLine);
+  return fromText(linesOf(input.chunks), index, readLine, options.textFrom);
 }
 
 /** Lines of text from a file or stdin. */

@@ -12,7 +12,7 @@ import { TransportError } from '../transport/errors.js';
 import { PreflightError } from '../transport/preflight/index.js';
 import { LINK_RULES } from '../transport/preflight/link.js';
 import { outgoing } from '../transport/transports/outgoing.js';
-import type { FramedBytes, NotHonoured } from '../transport/transport.js';
+import type { FramedBytes, NotHonoured, Transport } from '../transport/transport.js';
 import { openTransport, type TransportOptions } from '../transport/transports/open-transport.js';
 import { integer, parseCommandArgs, usageHint } from './args.js';
 import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
@@ -21,11 +21,13 @@ import { readSendInput, type SendInput } from './send-input.js';
 import { fragmentForMtu, mtuOption } from './mtu-option.js';
 import { SOCKET_FLAG_OPTIONS, SOCKET_FLAGS_USAGE, socketChoice, type SocketChoice } from './socket-flags.js';
 import { inCliTerms } from './cli-terms.js';
+import { fromOption, FROM_USAGE } from './from-option.js';
+import type { LinkTransport } from '../transport/link/link-transport.js';
 import { InputError } from '../codec/errors.js';
 import { PLATFORM_NAMES, resolveContext } from '../transport/preflight/context.js';
 import type { Finding } from '../transport/preflight/types.js';
 
-export const SEND_USAGE = `send [EXPR|FILE|-] [--hex HEX ...] [--count N] [--rate PPS | --interval MS] [--transport raw|link|pcap:PATH|pcapng:PATH] [--iface IF]
+export const SEND_USAGE = `send [EXPR|FILE|-] [--hex HEX ...] [--from LAYER] [--count N] [--rate PPS | --interval MS] [--transport raw|link|pcap:PATH|pcapng:PATH] [--iface IF]
       [--dst-mac MAC] [--src-mac MAC] [--no-pad]
       [--hdrincl | --no-hdrincl] [--ipv6-hdrincl on|off|auto] [--broadcast] [--sndbuf BYTES] [--platform NAME] [--force] [--mtu N] [--json]
       Send packets from an expression (ipv4(dst=127.0.0.1)/udp(dstPort=9)), pcap, pcapng, hex lines
@@ -41,6 +43,9 @@ export const SEND_USAGE = `send [EXPR|FILE|-] [--hex HEX ...] [--count N] [--rat
       --no-pad; pre-flight checks the interface, privileges and frame size). Bytes counted are
       whole IP datagrams (frames for a file). An expression that leaves the IP source out gets the
       address this host sends from towards the destination.
+      ${FROM_USAGE}; the default is auto for raw and file transports and, for --transport link,
+      frames of the --iface interface's link type (Ethernet), as Scapy's sendp: --from ipv4 or
+      ipv6 sends hex IP datagrams through the link transport with an Ethernet header added.
       ${SOCKET_FLAGS_USAGE}
       Pre-flight checks each packet first, for the socket it will go out on (the same defaults and
       flags as rawcraft preflight; --platform NAME checks as that platform would): it refuses what
@@ -53,6 +58,8 @@ export const SEND_USAGE = `send [EXPR|FILE|-] [--hex HEX ...] [--count N] [--rat
 export interface SendArgs {
   readonly file: string | undefined;
   readonly hex: readonly string[];
+  /** First layer of hex input (--from); undefined: auto, or the interface's frames for the link transport. */
+  readonly from: string | undefined;
   readonly count: number;
   readonly intervalMs: number;
   /** Packets per second (0: unpaced). */
@@ -140,6 +147,7 @@ export function parseSendArgs(argv: readonly string[]): SendArgs {
     allowPositionals: true,
     options: {
       hex: { type: 'string', multiple: true },
+      from: { type: 'string' },
       count: { type: 'string' },
       interval: { type: 'string' },
       rate: { type: 'string' },
@@ -167,6 +175,7 @@ export function parseSendArgs(argv: readonly string[]): SendArgs {
   return {
     file: positionals[0] ?? (hex.length ? undefined : '-'),
     hex,
+    from: fromOption('send', values.from),
     count: integer('send', '--count', values.count, 1, 1, 1e9),
     intervalMs: integer('send', '--interval', values.interval, 0, 0, 3_600_000),
     rate,
@@ -216,19 +225,25 @@ export async function sendCommand(argv: readonly string[], io: CliContext): Prom
 
 async function send(args: SendArgs, io: CliContext, interrupt: { readonly stop: boolean }): Promise<number> {
   const raw = args.transport.kind === 'raw';
+  const transport = openTransport(args.transport);
+  const firstLayerOf = textLayers(args, transport);
   const packets: FramedBytes[] = [];
-  for await (const input of readSendInput(args.file, args.hex, io.stdin)) {
-    const p = raw ? ipDatagram(input) : { bytes: input.bytes, firstLayer: input.from };
-    if (args.mtu === undefined) packets.push(p);
-    else for (const bytes of fragmentForMtu('send', p.bytes, p.firstLayer, args.mtu, { nonZeroId: raw })) packets.push({ bytes, firstLayer: p.firstLayer });
-  }
-  if (packets.length === 0) throw new CliError('send: no packets in the input');
-  if (raw) {
-    const bad = packets.findIndex((p) => outgoing(p).ip === undefined);
-    if (bad >= 0) throw new CliError(`send: packet ${bad}: not an IPv4 or IPv6 datagram; raw sockets send IP (use --transport pcap:PATH or pcapng:PATH for other frames)`);
+  try {
+    for await (const input of readSendInput(args.file, args.hex, io.stdin, args.from)) {
+      const p = raw ? ipDatagram(input) : { bytes: input.bytes, firstLayer: await firstLayerOf(input) };
+      if (args.mtu === undefined) packets.push(p);
+      else for (const bytes of fragmentForMtu('send', p.bytes, p.firstLayer, args.mtu, { nonZeroId: raw })) packets.push({ bytes, firstLayer: p.firstLayer });
+    }
+    if (packets.length === 0) throw new CliError('send: no packets in the input');
+    if (raw) {
+      const bad = packets.findIndex((p) => outgoing(p).ip === undefined);
+      if (bad >= 0) throw new CliError(`send: packet ${bad}: not an IPv4 or IPv6 datagram; raw sockets send IP (use --transport pcap:PATH or pcapng:PATH for other frames)`);
+    }
+  } catch (error) {
+    await transport.close();
+    throw error;
   }
 
-  const transport = openTransport(args.transport);
   let sent = 0;
   let failed = 0;
   let bytes = 0;
@@ -375,6 +390,24 @@ async function send(args: SendArgs, io: CliContext, interrupt: { readonly stop: 
     await io.write(lines.join('\n') + '\n');
   }
   return failed ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/**
+ * The first layer of each input packet: what the input says, or for hex input without --from
+ * (`auto`) through the link transport, a frame of the --iface interface's link type, as Scapy's
+ * sendp reads bytes: a guess from the first nibble would take a MAC beginning with 4 or 6 for
+ * an IP version. Other transports keep `auto` (IPv4 or IPv6 by the version nibble).
+ */
+function textLayers(args: SendArgs, transport: Transport): (input: SendInput) => Promise<string> {
+  if (args.transport.kind !== 'link' || args.from !== undefined) return async (input) => input.from;
+  const iface = args.transport.interface;
+  let frameLayer: string | undefined;
+  return async (input) => {
+    if (input.from !== 'auto') return input.from;
+    if (iface === undefined) throw new CliError(`send: packet ${input.index}: hex input through --transport link is a frame of the interface it goes out on: give --iface IF, or --from ipv4|ipv6|auto for IP datagrams the link transport frames itself`);
+    frameLayer ??= (transport as LinkTransport).frameLayer(iface);
+    return frameLayer;
+  };
 }
 
 /** Raw sockets send IP datagrams: unwrap link-layer frames (Ethernet, cooked, loopback...; the IP layers re-encode to the same bytes). */

@@ -13,7 +13,7 @@ import { hexPacketLine, readInput, type LineReader } from './input.js';
 export interface SendInput {
   readonly index: number;
   readonly bytes: Uint8Array;
-  /** The first layer (`auto`: from the IP version nibble). */
+  /** The first layer (`auto`: hex input with no --from, the first layer still to be decided). */
   readonly from: string;
 }
 
@@ -21,9 +21,9 @@ export interface SendInput {
  * Every packet of the input, in order. An expression that leaves the IP source out gets the
  * source this host would send from towards its destination (withRouteSource), as `build` shows.
  */
-export async function* readSendInput(file: string | undefined, hexArgs: readonly string[], stdin: Readable): AsyncGenerator<SendInput> {
+export async function* readSendInput(file: string | undefined, hexArgs: readonly string[], stdin: Readable, textFrom?: string): AsyncGenerator<SendInput> {
   // readInput takes expressions too (expr-input.ts: ranges expanded, the source filled in).
-  for await (const { index, bytes, from } of readInput(file, hexArgs, stdin, sendLine)) yield { index, bytes, from };
+  for await (const { index, bytes, from } of readInput(file, hexArgs, stdin, sendLine, textFrom === undefined ? {} : { textFrom })) yield { index, bytes, from };
 }
 
 /** A JSON packet line (first character `{`) or a hex line. */

@@ -65,4 +65,34 @@ describe('link-layer commands', () => {
       ['36', '0x0000', '999', '0x1234'],
     ]);
   });
+  it('send --hex through --transport link reads a frame of the interface (a destination MAC beginning with 4 or 6 is not an IP version); --from ipv4 frames an IP datagram', async (ctx) => {
+    const { pair, dir } = guard(ctx);
+    // Regression: the first nibble used to pick the first layer, so this frame was taken for an
+    // IPv4 datagram (0x46...) or an IPv6 one (0x66...) and a next hop was looked up for it.
+    const frames = ['46:00:5e:00:00:01', '66:00:5e:00:00:02'].map((mac) => `${mac}${pair.xMac}`.replace(/:/g, '') + '88b5' + '5a'.repeat(46));
+    const datagram = `ipv4(src=${PAIR.x4},dst=${PAIR.y4},id=7,protocol=253)/raw(hex=0102)`;
+    const built = await rawcraft(pair.x, ['build', datagram, '--hex']).done;
+    expect(built.status, built.stderr).toBe(0);
+    const file = join(dir, 'frames.pcap');
+    const lines: string[] = [];
+    const tcpdump = runInNs(pair.y, ['tcpdump', '-i', PAIR.yIf, '-U', '-w', file, '-c', '3', `ether src ${pair.xMac} and (ether proto 0x88b5 or ip proto 253)`], 20_000, (l) => lines.push(l));
+    while (!lines.length) await new Promise((resolve) => setTimeout(resolve, 20));
+    const sent = await rawcraft(pair.x, ['send', '--hex', frames[0], '--hex', frames[1], '--transport', 'link', '--iface', PAIR.xIf, '--json']).done;
+    expect(sent.status, sent.stderr).toBe(0);
+    expect(JSON.parse(sent.stdout.trim().split('\n').pop()!)).toMatchObject({ sent: 2, failed: 0, bytes: 120 });
+    const ip = await rawcraft(pair.x, ['send', '--hex', built.stdout.trim(), '--from', 'ipv4', '--transport', 'link', '--iface', PAIR.xIf, '--dst-mac', pair.yMac, '--json']).done;
+    expect(ip.status, ip.stderr).toBe(0);
+    expect((await tcpdump.done).status).toBe(0);
+    const seen = spawnSync('tshark', ['-r', file, '-T', 'fields', '-e', 'eth.dst', '-e', 'eth.type', '-e', 'ip.id'], { encoding: 'utf8' }).stdout.trim();
+    expect(seen.split('\n').map((l) => l.split('\t'))).toEqual([
+      ['46:00:5e:00:00:01', '0x88b5', ''],
+      ['66:00:5e:00:00:02', '0x88b5', ''],
+      [pair.yMac, '0x0800', '0x0007'],
+    ]);
+    // Without --iface the bytes could be a frame or a datagram: the error names both flags.
+    const unsure = await rawcraft(pair.x, ['send', '--hex', frames[0], '--transport', 'link']).done;
+    expect(unsure.status).toBe(2);
+    expect(unsure.stderr).toMatch(/give --iface IF, or --from ipv4\|ipv6\|auto/);
+    expect(unsure.stderr).not.toMatch(/\n\s+at /);
+  });
 });

@@ -162,8 +162,8 @@ describe('link pre-flight agrees with the kernel', () => {
 
   it('send --transport link: a frame over the MTU counts as failed (E_PREFLIGHT) in every repeat, the others go out', async (ctx) => {
     const { pair } = guard(ctx);
-    // To the broadcast address: `--hex` is read with the first layer guessed from its first
-    // nibble, and the veth's random MAC made it an IPv4 or IPv6 guess one run in eight.
+    // Hex through the link transport is a frame of --iface's link type (link-cli.test.ts checks
+    // destination MACs that begin with 4 and 6); the broadcast address keeps it off any host.
     const head = `ffffffffffff${pair.xMac}`.replace(/:/g, '') + '88b5';
     const small = head + '5a'.repeat(46);
     const big = head + '5a'.repeat(1600);

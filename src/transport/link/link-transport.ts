@@ -127,6 +127,21 @@ export class LinkTransport implements Transport {
     return this.#closed;
   }
 
+  /**
+   * The first layer of a frame on `iface` (default: the transport's interface): the layer of
+   * the interface's link type, `ethernet` on Ethernet and on Linux loopback. Bytes sent as a
+   * frame start with it. Opens the interface for sending (pre-flight checks it first).
+   *
+   * @throws {@link TransportArgumentError} no interface given here or to the transport.
+   * @throws {@link PreflightError} the interface is missing, down, or may not be opened.
+   */
+  frameLayer(iface: string | undefined = this.#options.interface): string {
+    if (this.#closed) throw new TransportClosedError(this.kind, 'frameLayer');
+    if (iface === undefined) throw new TransportArgumentError('interface', undefined, "an interface whose frames to describe (give it here or to openTransport: { kind: 'link', interface })");
+    this.#preflight.checkInterface(iface, !!this.#options.force);
+    return layerForLinkType(this.#sender(iface).linkType) ?? 'raw';
+  }
+
   async send(packet: Sendable, options?: SendOptions): Promise<SendResult> {
     if (this.#closed) throw new TransportClosedError(this.kind, 'send');
     const { out, iface, frame, notHonoured, findings } = await this.#prepare(packet, options?.destination, !!(this.#options.force || options?.force));
