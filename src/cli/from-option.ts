@@ -18,3 +18,8 @@ export function fromOption(command: string, value: string | undefined): string |
   if (!names.includes(value)) throw new CliError(`${command}: --from ${JSON.stringify(value)}: not a layer${didYouMean(value, names)}; layers: auto, ${names.join(', ')}`);
   return value;
 }
+
+/** Hex through the link transport without --iface or --from: a frame or a datagram? Say how to tell. */
+export function linkHexNeedsInterface(command: string, index: number): string {
+  return `${command}: packet ${index}: hex input through --transport link is a frame of the interface it goes out on: give --iface IF, or --from ipv4|ipv6|auto for IP datagrams the link transport frames itself`;
+}

@@ -17,18 +17,22 @@ import { inCliTerms } from './cli-terms.js';
 import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';
 import { readSendInput, type SendInput } from './send-input.js';
+import { fromOption, FROM_USAGE, linkHexNeedsInterface } from './from-option.js';
+import { layerForLinkType } from '../codec/decode.js';
 import { SOCKET_FLAG_OPTIONS, SOCKET_FLAGS_USAGE, socketChoice, type SocketChoice } from './socket-flags.js';
 import { includesHeader, sendSocket } from '../transport/transports/send-socket.js';
 import { ipFacts } from '../transport/ip-header.js';
 import { resolveLinkContext, runLinkRules, type LinkPreflightContext } from '../transport/preflight/link.js';
 import { kernelRouteLookup } from '../transport/link/route-table.js';
 
-export const PREFLIGHT_USAGE = `preflight [EXPR|FILE|-] [--hex HEX ...] [--platform NAME] [--elevated | --unprivileged] [--hdrincl | --no-hdrincl] [--ipv6-hdrincl on|off|auto] [--broadcast] [--sndbuf BYTES] [--source-addresses A,B]
+export const PREFLIGHT_USAGE = `preflight [EXPR|FILE|-] [--hex HEX ...] [--from LAYER] [--platform NAME] [--elevated | --unprivileged] [--hdrincl | --no-hdrincl] [--ipv6-hdrincl on|off|auto] [--broadcast] [--sndbuf BYTES] [--source-addresses A,B]
       [--transport raw|link] [--iface IF] [--no-pad] [--json]
       Pre-flight findings for each IP datagram on a platform (this machine unless --platform:
       ${['windows-11', 'windows-10', 'windows-7', 'windows-server-2008r2', 'windows-server-2022', 'linux', 'macos'].join(', ')}, ...),
       for the socket rawcraft send would open with the same flags (send's defaults when none);
       exit 1 when any finding is an error.
+      ${FROM_USAGE}; as for send, the default is auto, and with --transport link frames of the
+      --iface interface's link type.
       ${SOCKET_FLAGS_USAGE}
       --transport link checks each packet as send --transport link would send it: the frame
       (IP datagrams with an Ethernet header added) on --iface IF (default: the route's interface):
@@ -38,6 +42,8 @@ export const PREFLIGHT_USAGE = `preflight [EXPR|FILE|-] [--hex HEX ...] [--platf
 export interface PreflightArgs {
   readonly file: string | undefined;
   readonly hex: readonly string[];
+  /** First layer of hex input (--from), as for send. */
+  readonly from: string | undefined;
   readonly platform: string | undefined;
   /** true: --elevated, false: --unprivileged, undefined: detected (or elevated for another platform). */
   readonly elevated: boolean | undefined;
@@ -56,6 +62,7 @@ export function parsePreflightArgs(argv: readonly string[]): PreflightArgs {
     allowPositionals: true,
     options: {
       hex: { type: 'string', multiple: true },
+      from: { type: 'string' },
       platform: { type: 'string' },
       elevated: { type: 'boolean' },
       unprivileged: { type: 'boolean' },
@@ -78,6 +85,7 @@ export function parsePreflightArgs(argv: readonly string[]): PreflightArgs {
   return {
     file: positionals[0],
     hex: values.hex ?? [],
+    from: fromOption('preflight', values.from),
     platform: values.platform,
     elevated: values.elevated ? true : values.unprivileged ? false : undefined,
     socket,
@@ -161,7 +169,7 @@ export async function preflightCommand(argv: readonly string[] | PreflightArgs, 
   const os = resolveContext(base).platform.os;
   let anyError = false;
   // The packets as send reads them (an expression's left-out source included), for the socket send would use.
-  for await (const input of readSendInput(file, args.hex, io.stdin)) {
+  for await (const input of readSendInput(file, args.hex, io.stdin, args.from)) {
     const plan = sendPlan(input.index, ipDatagram(input), args.socket, os);
     const context = resolveContext({ ...base, socket: plan.socket });
     const findings = preflight(plan.packet, context).map(cliFinding);
@@ -200,15 +208,23 @@ function linkFrame(input: SendInput, linkType: number | undefined): Uint8Array {
 async function preflightLinkCommand(file: string | undefined, args: PreflightArgs, base: PreflightContextInput, io: CliContext): Promise<number> {
   const contexts = new Map<string, LinkPreflightContext>();
   let anyError = false;
-  for await (const input of readSendInput(file, args.hex, io.stdin)) {
-    const ip = input.from === 'ethernet' ? undefined : ipFacts(ipDatagram(input));
-    const iface = args.link!.iface ?? (ip ? kernelRouteLookup(ip.dst, ip.src)?.interface : undefined);
-    if (iface === undefined) throw new CliError(`packet ${input.index}: ${ip ? `no route to ${ip.dst}` : 'a frame needs an interface'}: name the interface with --iface`);
+  const contextOf = (iface: string): LinkPreflightContext => {
     let resolved = contexts.get(iface);
     if (!resolved) {
       resolved = resolveLinkContext({ ...base, interface: iface, link: { pad: args.link!.pad } });
       contexts.set(iface, resolved);
     }
+    return resolved;
+  };
+  for await (const read of readSendInput(file, args.hex, io.stdin, args.from)) {
+    // Hex with no --from is a frame of the interface, as send --transport link reads it.
+    const given = args.link!.iface;
+    if (read.from === 'auto' && given === undefined) throw new CliError(linkHexNeedsInterface('preflight', read.index));
+    const input = read.from === 'auto' ? { ...read, from: layerForLinkType(contextOf(given!).link.linkType ?? 1) ?? 'raw' } : read;
+    const ip = input.from === 'ethernet' ? undefined : ipFacts(ipDatagram(input));
+    const iface = given ?? (ip ? kernelRouteLookup(ip.dst, ip.src)?.interface : undefined);
+    if (iface === undefined) throw new CliError(`packet ${input.index}: ${ip ? `no route to ${ip.dst}` : 'a frame needs an interface'}: name the interface with --iface`);
+    const resolved = contextOf(iface);
     const frame = linkFrame(input, resolved.link.linkType ?? 1);
     const findings = runLinkRules(frame, resolved).map(cliFinding);
     anyError ||= hasErrors(findings);

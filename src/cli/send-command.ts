@@ -21,7 +21,7 @@ import { readSendInput, type SendInput } from './send-input.js';
 import { fragmentForMtu, mtuOption } from './mtu-option.js';
 import { SOCKET_FLAG_OPTIONS, SOCKET_FLAGS_USAGE, socketChoice, type SocketChoice } from './socket-flags.js';
 import { inCliTerms } from './cli-terms.js';
-import { fromOption, FROM_USAGE } from './from-option.js';
+import { fromOption, FROM_USAGE, linkHexNeedsInterface } from './from-option.js';
 import type { LinkTransport } from '../transport/link/link-transport.js';
 import { InputError } from '../codec/errors.js';
 import { PLATFORM_NAMES, resolveContext } from '../transport/preflight/context.js';
@@ -404,7 +404,7 @@ function textLayers(args: SendArgs, transport: Transport): (input: SendInput) =>
   let frameLayer: string | undefined;
   return async (input) => {
     if (input.from !== 'auto') return input.from;
-    if (iface === undefined) throw new CliError(`send: packet ${input.index}: hex input through --transport link is a frame of the interface it goes out on: give --iface IF, or --from ipv4|ipv6|auto for IP datagrams the link transport frames itself`);
+    if (iface === undefined) throw new CliError(linkHexNeedsInterface('send', input.index));
     frameLayer ??= (transport as LinkTransport).frameLayer(iface);
     return frameLayer;
   };

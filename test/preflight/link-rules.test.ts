@@ -190,6 +190,19 @@ describe('rawcraft preflight --transport link', () => {
     expect((await runCli(['preflight', 'ipv4(dst=127.0.0.1)/icmp()', '--iface', 'lo'])).err).toMatch(/--transport link only/);
   });
 
+  it('hex input is a frame of --iface, whatever its first nibble; without --iface the command asks for it or --from', async () => {
+    // Ethernet to 46:00:5e:00:00:01 carrying a 20-byte IPv4 header (RFC 894 / RFC 791, written by hand).
+    const frame = '46005e000001' + '020000000001' + '0800' + '450000140001000040fd0000c0000201c0000202';
+    const r = await runCli(['preflight', '--hex', frame, '--transport', 'link', '--iface', 'lo', '--elevated', '--json']);
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ interface: 'lo', summary: 'link transport on lo: 34-byte frame' });
+    const ip = await runCli(['preflight', '--hex', frame.slice(28), '--from', 'ipv4', '--transport', 'link', '--iface', 'lo', '--elevated', '--json']);
+    expect(JSON.parse(ip.out).summary).toMatch(/34-byte frame, IPv4 .* 192\.0\.2\.1 -> 192\.0\.2\.2/);
+    const unsure = await runCli(['preflight', '--hex', frame, '--transport', 'link']);
+    expect(unsure.code).toBe(2);
+    expect(unsure.err).toMatch(/give --iface IF, or --from ipv4\|ipv6\|auto/);
+  });
+
   it('send --transport link runs them: a missing interface ends the command before libpcap opens it, for IP packets and frames alike', async () => {
     for (const expr of ['ipv4(dst=127.0.0.1)/icmp()', 'ethernet()/arp()']) {
       const r = await runCli(['send', expr, '--transport', 'link', '--iface', 'rc-no-such0']);
