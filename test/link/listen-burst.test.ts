@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../transport/helpers.js';
-import { linkFixture, PAIR, runInNs } from './veth-pair.js';
+import { kernelFilterAttached, linkFixture, PAIR, runInNs } from './veth-pair.js';
 
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const BURST = Number(process.env.RAWCRAFT_LINK_BURST ?? 10_000);
@@ -40,7 +40,7 @@ console.log(JSON.stringify({ captured, ...handle.stats() }));
 handle.close();
 `;
 
-const { guard } = linkFixture({ 'burster.mjs': BURSTER, 'slow-reader.mjs': SLOW_READER }, ['tcpdump', 'tshark']);
+const { guard } = linkFixture({ 'burster.mjs': BURSTER, 'slow-reader.mjs': SLOW_READER }, ['tcpdump', 'tshark', 'ss']);
 
 /** The payloads (as text) of the UDP datagrams tshark selects in `file`, in capture order. */
 function payloads(file: string, filter: string): string[] {
@@ -69,8 +69,8 @@ describe(`listen --filter on a burst of ${BURST} frames`, () => {
     const listenLines: string[] = [];
     const timeoutMs = 15_000 + BURST / 5;
     const listen = runInNs(pair.y, [process.execPath, CLI, 'listen', '--iface', PAIR.yIf, '--filter', 'udp and dst port 9', '--out', ours, '--timeout', String(timeoutMs), '--count', String(BURST / 2)], timeoutMs + 30_000, (l) => listenLines.push(l));
-    // listen prints nothing until a frame arrives: give it a moment to attach its filter.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // listen prints nothing until a frame arrives: start the burst once its filter is in the kernel.
+    await kernelFilterAttached(pair.y, listen.pid!, PAIR.yIf, 'udp and dst port 9');
     const burst = await runInNs(pair.x, [process.execPath, join(dir, 'burster.mjs'), PAIR.x4, PAIR.y4, String(BURST)], 120_000).done;
     expect(burst.status, burst.stderr).toBe(0);
     const listened = await listen.done;

@@ -58,7 +58,7 @@ export function createVethPair(): VethPair {
 }
 
 /** Run a command inside `ns` (netns.ts's runInNs); `onLine` also hears `listening` when tcpdump says so on stderr. */
-export function runInNs(ns: string, command: string[], timeoutMs = 30_000, onLine?: (line: string) => void): { done: Promise<ChildResult>; kill: () => void } {
+export function runInNs(ns: string, command: string[], timeoutMs = 30_000, onLine?: (line: string) => void): { done: Promise<ChildResult>; kill: () => void; pid: number | undefined } {
   return commandInNs(ns, command, { timeoutMs, ...(onLine && { onLine, onStderr: (text: string) => /listening on/.test(text) && onLine('listening') }) });
 }
 
@@ -93,4 +93,41 @@ export function linkFixture(scripts: Readonly<Record<string, string>>, tools: re
       return { pair: pair!, dir: dir! };
     },
   };
+}
+
+/** A classic BPF program: [code, jt, jf, k] per instruction. */
+export type BpfProgram = number[][];
+
+/** The BPF programs attached to packet sockets of `pid` in `ns`, from `ss -0 -b -p` ("bpf filter (N):  0x28 0 0 12, ..."). */
+export function attachedPrograms(ns: string, pid: number): BpfProgram[] {
+  const out = spawnSync('ip', ['netns', 'exec', ns, 'ss', '-0', '-b', '-p'], { encoding: 'utf8' }).stdout;
+  const programs: BpfProgram[] = [];
+  const lines = out.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i].includes(`pid=${pid},`)) continue;
+    const m = /bpf filter \((\d+)\):\s*(.*)$/.exec(lines[i + 1] ?? '');
+    if (!m) continue;
+    const program = m[2].split(',').map((s) => s.trim()).filter(Boolean).map((ins) => ins.split(/\s+/).map(Number));
+    if (program.length !== Number(m[1])) throw new Error(`ss -0 -b: ${m[1]} instructions announced, ${program.length} read`);
+    programs.push(program);
+  }
+  return programs;
+}
+
+/** tcpdump's compilation of `filter` for `iface` (`-ddd`: a count line, then "code jt jf k" lines). */
+export function tcpdumpProgram(ns: string, iface: string, filter: string): BpfProgram {
+  const r = spawnSync('ip', ['netns', 'exec', ns, 'tcpdump', '-ddd', '-s', '262144', '-i', iface, filter], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`tcpdump -ddd ${filter}: ${r.stderr}`);
+  const [count, ...rest] = r.stdout.trim().split('\n');
+  if (rest.length !== Number(count)) throw new Error(`tcpdump -ddd: ${count} instructions announced, ${rest.length} read`);
+  return rest.map((l) => l.trim().split(/\s+/).map(Number));
+}
+
+/** Resolves once `pid`'s capture socket in `ns` carries the program tcpdump compiles for `filter` on `iface` (rejects after `timeoutMs`). */
+export async function kernelFilterAttached(ns: string, pid: number, iface: string, filter: string, timeoutMs = 10_000): Promise<void> {
+  const expected = JSON.stringify(tcpdumpProgram(ns, iface, filter));
+  for (const until = Date.now() + timeoutMs; Date.now() < until; await new Promise((resolve) => setTimeout(resolve, 50))) {
+    if (attachedPrograms(ns, pid).some((p) => JSON.stringify(p) === expected)) return;
+  }
+  throw new Error(`no capture of pid ${pid} in ${ns} has the kernel filter "${filter}" after ${timeoutMs} ms`);
 }

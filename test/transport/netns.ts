@@ -128,7 +128,7 @@ export function commandInNs(
   ns: string,
   command: string[],
   options: { cwd?: string; timeoutMs?: number; onLine?: (line: string) => void; onStderr?: (text: string) => void } = {},
-): { done: Promise<ChildResult>; kill: () => void } {
+): { done: Promise<ChildResult>; kill: () => void; pid: number | undefined } {
   const child = spawn('ip', ['netns', 'exec', ns, ...command], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -152,7 +152,8 @@ export function commandInNs(
       resolve({ status, stdout, stderr });
     });
   });
-  return { done, kill: () => child.kill('SIGINT') };
+  // ip netns exec execs the command: this pid is the command's own.
+  return { done, kill: () => child.kill('SIGINT'), pid: child.pid };
 }
 
 /** Run `node script args...` inside namespace `ns`; `onLine` sees stdout lines as they come. */
