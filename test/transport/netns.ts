@@ -47,6 +47,22 @@ export function canCreateNamespaces(): { ok: true } | { ok: false; reason: strin
 }
 
 /** Build A — R — B. On any failure, whatever was made is removed before the error is thrown. */
+/**
+ * Waits until no IPv6 address in `namespaces` is tentative (duplicate address detection of the
+ * link-local addresses, about a second after an interface comes up). Until then the kernels'
+ * neighbour discovery loses the first packets a router forwards: one ping in a fresh
+ * topology went unanswered, through raw sockets and the link transport alike.
+ */
+function waitIpv6Ready(namespaces: readonly string[], timeoutMs = 10_000): void {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const tentative = namespaces.filter((ns) => spawnSync('ip', ['-n', ns, '-6', 'addr', 'show', 'tentative'], { encoding: 'utf8' }).stdout.trim() !== '');
+    if (!tentative.length) return;
+    if (Date.now() > until) throw new Error(`IPv6 addresses still tentative after ${timeoutMs} ms in ${tentative.join(', ')}`);
+    spawnSync('sleep', ['0.05']);
+  }
+}
+
 export function createTopology(): Topology {
   const tag = `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
   const a = `rc-${tag}-a`;
@@ -62,6 +78,9 @@ export function createTopology(): Topology {
       made.push(ns);
       ip(['-n', ns, 'link', 'set', 'lo', 'up']);
     }
+    // R forwards from the start: turning forwarding on after the interfaces are up changes
+    // their IPv6 state under packets already in flight.
+    inNs(r, ['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']);
     // veth pairs created inside the namespaces: their names never meet the host's interfaces.
     ip(['-n', a, 'link', 'add', 'va', 'type', 'veth', 'peer', 'name', 'ra', 'netns', r]);
     ip(['-n', b, 'link', 'add', 'vb', 'type', 'veth', 'peer', 'name', 'rb', 'netns', r]);
@@ -78,7 +97,6 @@ export function createTopology(): Topology {
     ip(['-n', a, '-6', 'route', 'add', 'default', 'via', ADDR.r6a]);
     ip(['-n', b, 'route', 'add', 'default', 'via', ADDR.r4b]);
     ip(['-n', b, '-6', 'route', 'add', 'default', 'via', ADDR.r6b]);
-    inNs(r, ['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']);
     // Answer every probe: no ICMP rate limiting in the router and the destination. The ratemasks
     // take the error types out of both limiters (per destination and the kernel's global
     // budget), which other tests running at the same time may otherwise use up.
@@ -86,6 +104,7 @@ export function createTopology(): Topology {
       inNs(ns, ['sysctl', '-q', '-w', 'net.ipv4.icmp_ratelimit=0', 'net.ipv6.icmp.ratelimit=0']);
       inNs(ns, ['sysctl', '-q', '-w', 'net.ipv4.icmp_ratemask=0', 'net.ipv6.icmp.ratemask=127']);
     }
+    waitIpv6Ready([a, r, b]);
   } catch (error) {
     remove();
     throw error;
