@@ -25,7 +25,7 @@ import { TransportArgumentError, TransportError, type TransportErrorContext, typ
 import { decodeSockaddr, encodeSockaddr, parseIp, SOCKADDR_STORAGE_SIZE, type IpFamily } from './sockaddr.js';
 import { SocketFd } from './socket-fd.js';
 import { POLL_SLICE_MS } from './poller.js';
-import { validateCommonOptions, type CommonSocketOptions } from './socket-options.js';
+import { plainIntOptions, validateCommonOptions, type CommonSocketOptions } from './socket-options.js';
 import { raceWake, receiveLoop, RECEIVE_BUFFER_SIZE, wakeAll, wallClockNs } from './receive-loop.js';
 import { canUseSendmmsg, MmsgBatch, SENDMMSG_MAX } from './send-many.js';
 import { ArrivalClock } from './ffi/arrival-time.js';
@@ -206,14 +206,7 @@ export class RawSocket implements Disposable, AsyncDisposable {
         else if (c.IPV6_HDRINCL !== undefined) setInt(c.IPPROTO_IPV6, c.IPV6_HDRINCL, 'IPV6_HDRINCL', hdrincl ? 1 : 0, hdrincl);
         else if (hdrincl) unsupported('IPV6_HDRINCL');
       }
-      if (opts.broadcast !== undefined) setInt(c.SOL_SOCKET, c.SO_BROADCAST, 'SO_BROADCAST', opts.broadcast ? 1 : 0, opts.broadcast);
-      if (opts.sendBufferSize !== undefined) setInt(c.SOL_SOCKET, c.SO_SNDBUF, 'SO_SNDBUF', opts.sendBufferSize);
-      if (opts.receiveBufferSize !== undefined) setInt(c.SOL_SOCKET, c.SO_RCVBUF, 'SO_RCVBUF', opts.receiveBufferSize);
-      if (opts.ttl !== undefined) setInt(c.IPPROTO_IP, c.IP_TTL, 'IP_TTL', opts.ttl);
-      if (opts.tos !== undefined) setInt(c.IPPROTO_IP, c.IP_TOS, 'IP_TOS', opts.tos);
-      if (opts.hopLimit !== undefined) setInt(c.IPPROTO_IPV6, c.IPV6_UNICAST_HOPS, 'IPV6_UNICAST_HOPS', opts.hopLimit);
-      if (opts.trafficClass !== undefined) setInt(c.IPPROTO_IPV6, c.IPV6_TCLASS, 'IPV6_TCLASS', opts.trafficClass);
-      if (opts.checksumOffset !== undefined) setInt(c.IPPROTO_IPV6, c.IPV6_CHECKSUM, 'IPV6_CHECKSUM', opts.checksumOffset);
+      for (const o of plainIntOptions(opts, c)) setInt(o.level, o.name, o.option, o.value, o.shown);
       if (opts.dontFragment !== undefined) {
         const on = opts.dontFragment;
         if (family === 6) setInt(c.IPPROTO_IPV6, c.IPV6_DONTFRAG, 'IPV6_DONTFRAG', on ? 1 : 0, on);

@@ -79,3 +79,48 @@ export function validateCommonOptions(opts: CommonSocketOptions): void {
   onlyFor('trafficClass', 6);
   onlyFor('checksumOffset', 6);
 }
+
+/** The option numbers `plainIntOptions` needs: each platform's constant table has them. */
+export interface PlainOptionNumbers {
+  readonly SOL_SOCKET: number;
+  readonly SO_BROADCAST: number;
+  readonly SO_SNDBUF: number;
+  readonly SO_RCVBUF: number;
+  readonly IPPROTO_IP: number;
+  readonly IP_TTL: number;
+  readonly IP_TOS: number;
+  readonly IPPROTO_IPV6: number;
+  readonly IPV6_UNICAST_HOPS: number;
+  readonly IPV6_TCLASS: number;
+  readonly IPV6_CHECKSUM: number;
+}
+
+/** One integer setsockopt: level, name, the name errors show, the value, and the value as the user gave it. */
+export interface IntOption {
+  readonly level: number;
+  readonly name: number;
+  readonly option: string;
+  readonly value: number;
+  readonly shown: number | boolean;
+}
+
+/**
+ * The options every platform sets the same way, one integer each, in the order they are set
+ * (POSIX and Winsock alike). HDRINCL, don't-fragment and the others differ per platform and stay
+ * with each socket.
+ */
+export function plainIntOptions(opts: CommonSocketOptions, c: PlainOptionNumbers): IntOption[] {
+  const out: IntOption[] = [];
+  const add = (level: number, name: number, option: string, value: number | boolean | undefined) => {
+    if (value !== undefined) out.push({ level, name, option, value: typeof value === 'boolean' ? (value ? 1 : 0) : value, shown: value });
+  };
+  add(c.SOL_SOCKET, c.SO_BROADCAST, 'SO_BROADCAST', opts.broadcast);
+  add(c.SOL_SOCKET, c.SO_SNDBUF, 'SO_SNDBUF', opts.sendBufferSize);
+  add(c.SOL_SOCKET, c.SO_RCVBUF, 'SO_RCVBUF', opts.receiveBufferSize);
+  add(c.IPPROTO_IP, c.IP_TTL, 'IP_TTL', opts.ttl);
+  add(c.IPPROTO_IP, c.IP_TOS, 'IP_TOS', opts.tos);
+  add(c.IPPROTO_IPV6, c.IPV6_UNICAST_HOPS, 'IPV6_UNICAST_HOPS', opts.hopLimit);
+  add(c.IPPROTO_IPV6, c.IPV6_TCLASS, 'IPV6_TCLASS', opts.trafficClass);
+  add(c.IPPROTO_IPV6, c.IPV6_CHECKSUM, 'IPV6_CHECKSUM', opts.checksumOffset);
+  return out;
+}

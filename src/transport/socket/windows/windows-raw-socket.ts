@@ -16,7 +16,7 @@
  */
 import { impliesHdrincl } from '../ip-hdrincl.js';
 import { TransportArgumentError } from '../../errors.js';
-import { validateCommonOptions, type CommonSocketOptions } from '../socket-options.js';
+import { plainIntOptions, validateCommonOptions, type CommonSocketOptions } from '../socket-options.js';
 import { raceWake, receiveLoop, RECEIVE_BUFFER_SIZE, wakeAll, wallClockNs } from '../receive-loop.js';
 import { decodeSockaddr, encodeSockaddr, parseIp, SOCKADDR_STORAGE_SIZE, type SockaddrLayout } from '../sockaddr.js';
 import { PreflightGuard } from '../../preflight/preflight.js';
@@ -166,14 +166,7 @@ export class WindowsRawSocket implements Disposable, AsyncDisposable {
         if (family === 4) setInt(WIN.IPPROTO_IP, WIN.IP_HDRINCL, 'IP_HDRINCL', hdrincl ? 1 : 0);
         else setInt(WIN.IPPROTO_IPV6, WIN.IPV6_HDRINCL, 'IPV6_HDRINCL', hdrincl ? 1 : 0);
       }
-      if (opts.broadcast !== undefined) setInt(WIN.SOL_SOCKET, WIN.SO_BROADCAST, 'SO_BROADCAST', opts.broadcast ? 1 : 0);
-      if (opts.sendBufferSize !== undefined) setInt(WIN.SOL_SOCKET, WIN.SO_SNDBUF, 'SO_SNDBUF', opts.sendBufferSize);
-      if (opts.receiveBufferSize !== undefined) setInt(WIN.SOL_SOCKET, WIN.SO_RCVBUF, 'SO_RCVBUF', opts.receiveBufferSize);
-      if (opts.ttl !== undefined) setInt(WIN.IPPROTO_IP, WIN.IP_TTL, 'IP_TTL', opts.ttl);
-      if (opts.tos !== undefined) setInt(WIN.IPPROTO_IP, WIN.IP_TOS, 'IP_TOS', opts.tos);
-      if (opts.hopLimit !== undefined) setInt(WIN.IPPROTO_IPV6, WIN.IPV6_UNICAST_HOPS, 'IPV6_UNICAST_HOPS', opts.hopLimit);
-      if (opts.trafficClass !== undefined) setInt(WIN.IPPROTO_IPV6, WIN.IPV6_TCLASS, 'IPV6_TCLASS', opts.trafficClass);
-      if (opts.checksumOffset !== undefined) setInt(WIN.IPPROTO_IPV6, WIN.IPV6_CHECKSUM, 'IPV6_CHECKSUM', opts.checksumOffset);
+      for (const o of plainIntOptions(opts, WIN)) setInt(o.level, o.name, o.option, o.value);
       if (opts.dontFragment !== undefined) {
         if (family === 4) setInt(WIN.IPPROTO_IP, WIN.IP_DONTFRAGMENT, 'IP_DONTFRAGMENT', opts.dontFragment ? 1 : 0);
         else setInt(WIN.IPPROTO_IPV6, WIN.IPV6_DONTFRAG, 'IPV6_DONTFRAG', opts.dontFragment ? 1 : 0);
