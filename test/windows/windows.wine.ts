@@ -136,6 +136,23 @@ describe('Winsock under Wine (Windows node.exe, koffi win32, ws2_32.dll)', () =>
     expect(got[0].bytes.toString('hex')).toBe(packet.toString('hex'));
   });
 
+  it('socket options reach the wire: IP_TTL and IP_TOS set through Winsock are in the datagram Linux receives', async (ctx) => {
+    requireWine(ctx);
+    const id = unique();
+    using watcher = RawSocket.open({ family: 4, protocol: 1 });
+    const seen = collect(watcher, (d) => d.bytes[20] === 8 && d.bytes.readUInt16BE(24) === id, 15_000);
+    const r = await runScenario('options', { id });
+    watcher.close();
+    expect(r.ok, JSON.stringify(r.error) + r.output).toBe(true);
+    expect(at(r.data, 'result')).toBe(32);
+    // The four options of plainIntOptions, one setsockopt each (FIONBIO goes through ioctlsocket).
+    expect(at(r.data, 'calls.setsockopt')).toBe(4);
+    const got = await seen;
+    expect(got.length).toBe(1);
+    expect(got[0].bytes[8]).toBe(7); // TTL
+    expect(got[0].bytes[1]).toBe(0x20); // TOS
+  });
+
   it('a TCP segment is refused by pre-flight before any Winsock call (Wine presents a Windows 10 client); forced, it leaves', async (ctx) => {
     requireWine(ctx);
     const port = 40000 + (unique() % 20000);

@@ -116,6 +116,20 @@ const scenarios: Record<string, (args: Args) => Promise<Json>> = {
     return { sent, request: request.toString('hex'), reply, idleMs, ticks, findings: JSON.parse(JSON.stringify(sock.findings)) as Json };
   },
 
+  /** The options Winsock and POSIX set from one table (plainIntOptions): IP_TTL 7, IP_TOS 0x20, SO_SNDBUF, SO_BROADCAST on an ICMP socket; the Linux side reads the TTL and TOS off the wire. */
+  async options(args) {
+    const id = args.id ?? 0x4f50;
+    const opened = counted(() => {
+      const sock = WindowsRawSocket.open({ family: 4, protocol: 1, ttl: 7, tos: 0x20, sendBufferSize: 65536, broadcast: true });
+      try {
+        return sock.send(echoRequest(id, 4), '127.0.0.1');
+      } finally {
+        sock.close();
+      }
+    });
+    return opened as Json;
+  },
+
   /** A hand-built IPv4 datagram sent with IP_HDRINCL: the Linux side checks it arrives byte for byte. */
   async 'hdrincl-send'(args) {
     const packet = Buffer.from(args.packet ?? '', 'hex');
