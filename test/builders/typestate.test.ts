@@ -40,13 +40,13 @@ describe('typestate: only layers that may follow are offered', () => {
     // @ts-expect-error `keys` is not a GRE field (key is).
     void (() => ipv4().gre({ keys: 1 }));
     // IGMP follows IPv4 only (protocol 2), and carries nothing but raw data.
-    void (() => ipv4({ dst: '224.0.0.22' }).igmp({ type: 'v3-membership-report', records: [{ type: 'mode-is-exclude', multicastAddress: '239.1.2.3' }] }));
+    void (() => ipv4({ dst: '224.0.0.22' }).igmp({ type: 'v3-membership-report', records: [{ type: 'mode-is-exclude', multicastAddress: '233.252.0.1' }] }));
     // @ts-expect-error IGMP is IPv4's: not after IPv6.
     void (() => ipv6().igmp());
     // @ts-expect-error nothing but raw data follows IGMP.
     void (() => ipv4().igmp().udp());
     // @ts-expect-error `groupAddress` is not an IGMP field (group is).
-    void (() => ipv4().igmp({ groupAddress: '239.1.2.3' }));
+    void (() => ipv4().igmp({ groupAddress: '233.252.0.1' }));
     // The same rule at run time, for untyped callers: the error says what GRE's payload may be.
     const untyped = ipv4().gre() as unknown as { tcp(): unknown };
     expect(() => untyped.tcp()).toThrow(/tcp: cannot follow gre/);

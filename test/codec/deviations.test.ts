@@ -133,7 +133,7 @@ const cases: Case[] = [
   { layer: 'gre', rule: 'routing', offset: 20, bytes: v4(L('gre', { flags: ['routing'] }), raw('abcd')) },
   // IGMP (RFC 3376): a query of 9 to 11 bytes; group records the message cannot hold
   { layer: 'igmp', rule: 'query-length', offset: 20, bytes: build([L('ipv4', { src: '192.0.2.1', dst: '224.0.0.1' }), L('igmp', { maxRespCode: 10 }), raw('00ff')]) },
-  { layer: 'igmp', rule: 'record-length', offset: 36, bytes: build([L('ipv4', { src: '192.0.2.1', dst: '224.0.0.22' }), L('igmp', { type: 'v3-membership-report', recordCount: 2, records: [{ multicastAddress: '239.1.2.3' }] })]) },
+  { layer: 'igmp', rule: 'record-length', offset: 36, bytes: build([L('ipv4', { src: '192.0.2.1', dst: '224.0.0.22' }), L('igmp', { type: 'v3-membership-report', recordCount: 2, records: [{ multicastAddress: '233.252.0.1' }] })]) },
   // VXLAN (RFC 7348 section 5): the I flag
   { layer: 'vxlan', rule: 'i-flag', offset: 28, bytes: v4(L('udp', { srcPort: 49152, dstPort: 4789 }), L('vxlan', { flags: 0 }), L('ethernet'), raw('abcd')) },
 ];

@@ -115,8 +115,8 @@ describe('IGMP (RFC 1112, RFC 2236, RFC 3376)', () => {
   });
 
   it('bad records and addresses are refused, naming layer and field', () => {
-    expect(() => ipv4().igmp({ type: 'v3-membership-report', records: [{ multicastAddress: '239.1.2.300' }] }).encode()).toThrow(/igmp.*records\[0\]\.multicastAddress/);
+    expect(() => ipv4().igmp({ type: 'v3-membership-report', records: [{ multicastAddress: '233.252.0.300' }] }).encode()).toThrow(/igmp.*records\[0\]\.multicastAddress/);
     expect(() => ipv4().igmp({ group: 'x' }).encode()).toThrow(/igmp.*group/);
-    expect(() => ipv4().igmp({ type: 'v3-membership-report', records: [{ multicastAddress: '239.1.2.3', auxData: '00' }] }).encode()).toThrow(/auxData/);
+    expect(() => ipv4().igmp({ type: 'v3-membership-report', records: [{ multicastAddress: '233.252.0.1', auxData: '00' }] }).encode()).toThrow(/auxData/);
   });
 });

@@ -182,7 +182,7 @@ export const igmp: LayerCodec = {
       const records = (f.records ?? []).map((item, i) => {
         const r = checkObject<IgmpRecordInput>(item, `records[${i}]`, fail);
         const rt = r.type === undefined ? 1 : typeof r.type === 'string' && r.type in IGMP_RECORD_TYPES ? IGMP_RECORD_TYPES[r.type as IgmpRecordTypeName] : checkUint(r.type, 8, `records[${i}].type`, fail);
-        if (typeof r.multicastAddress !== 'string' || parseIpv4(r.multicastAddress) === undefined) fail(`records[${i}].multicastAddress`, r.multicastAddress, 'an IPv4 address in dotted-quad form, e.g. 239.1.2.3');
+        if (typeof r.multicastAddress !== 'string' || parseIpv4(r.multicastAddress) === undefined) fail(`records[${i}].multicastAddress`, r.multicastAddress, 'an IPv4 address in dotted-quad form, e.g. 233.252.0.1');
         return { type: rt, address: r.multicastAddress, sources: addressList(r.sources, `records[${i}].sources`), aux: auxBytes(r.auxData, `records[${i}].auxData`) };
       });
       if (records.length > 0xffff) fail('records', f.records, 'at most 65535 group records');

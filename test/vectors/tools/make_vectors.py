@@ -914,20 +914,20 @@ igmp_vectors = [
     built('igmp-v2-general-query', IGMP_SPEC + 'a version 2 general query (group 0.0.0.0), Max Resp Time 100 (10 s), to all hosts',
           [{'layer': 'ipv4', 'fields': ALL_HOSTS}, {'layer': 'igmp', 'fields': {'maxRespCode': 100}}], 'ipv4'),
     built('igmp-v3-group-source-query', IGMP_SPEC + 'a version 3 group-and-source-specific query: S flag, QRV 2, QQIC 125, two sources',
-          [{'layer': 'ipv4', 'fields': dict(ALL_HOSTS, dst='239.1.2.3')},
-           {'layer': 'igmp', 'fields': {'maxRespCode': 20, 'group': '239.1.2.3', 'suppress': True, 'sources': ['192.0.2.9', '192.0.2.10']}}], 'ipv4'),
+          [{'layer': 'ipv4', 'fields': dict(ALL_HOSTS, dst='233.252.0.1')},
+           {'layer': 'igmp', 'fields': {'maxRespCode': 20, 'group': '233.252.0.1', 'suppress': True, 'sources': ['192.0.2.9', '192.0.2.10']}}], 'ipv4'),
     built('igmp-v3-report-records', IGMP_SPEC + 'a version 3 report to 224.0.0.22 with two group records: MODE_IS_EXCLUDE with no '
           'source (a join), ALLOW_NEW_SOURCES with one source',
           [{'layer': 'ipv4', 'fields': dict(ALL_HOSTS, dst='224.0.0.22')},
            {'layer': 'igmp', 'fields': {'type': 'v3-membership-report', 'records': [
-               {'type': 'mode-is-exclude', 'multicastAddress': '239.1.2.3', 'sources': [], 'auxData': ''},
-               {'type': 'allow-new-sources', 'multicastAddress': '239.4.5.6', 'sources': ['198.51.100.7'], 'auxData': ''}]}}], 'ipv4'),
-    built('igmp-v2-report', IGMP_SPEC + 'a version 2 membership report for 239.1.2.3',
-          [{'layer': 'ipv4', 'fields': dict(ALL_HOSTS, dst='239.1.2.3')}, {'layer': 'igmp', 'fields': {'type': 'v2-membership-report', 'group': '239.1.2.3'}}], 'ipv4'),
-    built('igmp-v2-leave', IGMP_SPEC + 'a version 2 leave group for 239.1.2.3, to all routers',
-          [{'layer': 'ipv4', 'fields': dict(ALL_HOSTS, dst='224.0.0.2')}, {'layer': 'igmp', 'fields': {'type': 'leave-group', 'group': '239.1.2.3'}}], 'ipv4'),
-    built('igmp-v1-report', IGMP_SPEC + 'a version 1 host membership report for 239.1.2.3',
-          [{'layer': 'ipv4', 'fields': dict(ALL_HOSTS, dst='239.1.2.3')}, {'layer': 'igmp', 'fields': {'type': 'v1-membership-report', 'group': '239.1.2.3'}}], 'ipv4'),
+               {'type': 'mode-is-exclude', 'multicastAddress': '233.252.0.1', 'sources': [], 'auxData': ''},
+               {'type': 'allow-new-sources', 'multicastAddress': '233.252.0.2', 'sources': ['198.51.100.7'], 'auxData': ''}]}}], 'ipv4'),
+    built('igmp-v2-report', IGMP_SPEC + 'a version 2 membership report for 233.252.0.1',
+          [{'layer': 'ipv4', 'fields': dict(ALL_HOSTS, dst='233.252.0.1')}, {'layer': 'igmp', 'fields': {'type': 'v2-membership-report', 'group': '233.252.0.1'}}], 'ipv4'),
+    built('igmp-v2-leave', IGMP_SPEC + 'a version 2 leave group for 233.252.0.1, to all routers',
+          [{'layer': 'ipv4', 'fields': dict(ALL_HOSTS, dst='224.0.0.2')}, {'layer': 'igmp', 'fields': {'type': 'leave-group', 'group': '233.252.0.1'}}], 'ipv4'),
+    built('igmp-v1-report', IGMP_SPEC + 'a version 1 host membership report for 233.252.0.1',
+          [{'layer': 'ipv4', 'fields': dict(ALL_HOSTS, dst='233.252.0.1')}, {'layer': 'igmp', 'fields': {'type': 'v1-membership-report', 'group': '233.252.0.1'}}], 'ipv4'),
 ]
 
 check = '--check' in sys.argv
