@@ -225,8 +225,10 @@ export async function sendCommand(argv: readonly string[], io: CliContext): Prom
 
 async function send(args: SendArgs, io: CliContext, interrupt: { readonly stop: boolean }): Promise<number> {
   const raw = args.transport.kind === 'raw';
-  const transport = openTransport(args.transport);
-  const firstLayerOf = textLayers(args, transport);
+  // The link transport tells what a frame on --iface starts with, so it opens before the input
+  // is read; the others open after it (a failed read must leave no output file behind).
+  const link = args.transport.kind === 'link' ? openTransport(args.transport) : undefined;
+  const firstLayerOf = textLayers(args, link);
   const packets: FramedBytes[] = [];
   try {
     for await (const input of readSendInput(args.file, args.hex, io.stdin, args.from)) {
@@ -240,9 +242,10 @@ async function send(args: SendArgs, io: CliContext, interrupt: { readonly stop: 
       if (bad >= 0) throw new CliError(`send: packet ${bad}: not an IPv4 or IPv6 datagram; raw sockets send IP (use --transport pcap:PATH or pcapng:PATH for other frames)`);
     }
   } catch (error) {
-    await transport.close();
+    await link?.close();
     throw error;
   }
+  const transport = link ?? openTransport(args.transport);
 
   let sent = 0;
   let failed = 0;
@@ -398,8 +401,8 @@ async function send(args: SendArgs, io: CliContext, interrupt: { readonly stop: 
  * sendp reads bytes: a guess from the first nibble would take a MAC beginning with 4 or 6 for
  * an IP version. Other transports keep `auto` (IPv4 or IPv6 by the version nibble).
  */
-function textLayers(args: SendArgs, transport: Transport): (input: SendInput) => Promise<string> {
-  if (args.transport.kind !== 'link' || args.from !== undefined) return async (input) => input.from;
+function textLayers(args: SendArgs, transport: Transport | undefined): (input: SendInput) => Promise<string> {
+  if (args.transport.kind !== 'link' || args.from !== undefined || transport === undefined) return async (input) => input.from;
   const iface = args.transport.interface;
   let frameLayer: string | undefined;
   return async (input) => {
