@@ -1,7 +1,8 @@
 /**
  * The per-OS pages (docs/windows.md, linux.md, macos.md; issue 15) point at pre-flight rules by
  * their codes, and those pointers hold:
- * - every rule code a page names exists (PREFLIGHT_RULES, LINK_RULES: src/transport/preflight/);
+ * - every rule code a page names exists (PREFLIGHT_RULES, LINK_RULES: src/transport/preflight/),
+ *   and so does every one README.md and the other pages of docs/ name;
  * - every rule that applies to the page's OS is named on it (a new rule needs its line);
  * - every `rawcraft preflight ...` command of the page's sh blocks whose comment says what it
  *   answers (`# error: CODE; warning: CODE; info: CODE`, `# no error`) answers that: the
@@ -9,7 +10,7 @@
  * The commands themselves also run, verbatim, in commands.test.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LINK_RULES, PREFLIGHT_RULES } from '../../src/index.js';
@@ -20,8 +21,11 @@ const PAGES = { windows: 'docs/windows.md', linux: 'docs/linux.md', macos: 'docs
 const RULES = [...PREFLIGHT_RULES.map((r) => ({ id: r.id, platforms: r.platforms as readonly string[] })), ...LINK_RULES.map((r) => ({ id: r.id, platforms: r.platforms as readonly string[] }))];
 const KNOWN = new Set(RULES.map((r) => r.id));
 
+/** Socket options, which look like rule codes. */
+const SOCKET_OPTIONS = new Set(['IP_HDRINCL', 'IP_TTL', 'IP_TOS', 'IP_DONTFRAG', 'IP_DONTFRAGMENT', 'IP_RECVERR', 'IP_PMTUDISC_DO']);
+
 /** Rule codes named in a page: upper-case words with an underscore, in backticks, with a rule's prefix. */
-const codesIn = (text: string) => new Set([...text.matchAll(/`((?:WIN|LINUX|MACOS|LINK|IP|PLATFORM)_[A-Z0-9_]+)`/g)].map((m) => m[1]));
+const codesIn = (text: string) => new Set([...text.matchAll(/`((?:WIN|LINUX|MACOS|LINK|IP|PLATFORM)_[A-Z0-9_]+)`/g)].map((m) => m[1]).filter((c) => !SOCKET_OPTIONS.has(c)));
 
 interface Claim {
   readonly line: number;
@@ -58,6 +62,12 @@ function claimsIn(text: string): Claim[] {
 }
 
 describe('the per-OS pages point at pre-flight rules that exist (issue 15)', () => {
+  it('every rule code README.md and docs/ name exists (socket options such as IP_HDRINCL aside)', () => {
+    const files = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+    const unknown = files.flatMap((f) => [...codesIn(readFileSync(join(ROOT, f), 'utf8'))].filter((c) => !KNOWN.has(c)).map((c) => `${f}: ${c}`));
+    expect(unknown).toEqual([]);
+  });
+
   for (const [os, page] of Object.entries(PAGES)) {
     const text = readFileSync(join(ROOT, page), 'utf8');
 
