@@ -44,8 +44,8 @@ export interface DecodeRecordOptions extends Omit<DecodeOptions, 'from'> {
 /**
  * The first layer of captured bytes of a link type: layerForLinkType, except where the bytes
  * decide (LINKTYPE_PPP_HDLC holds Cisco HDLC frames too, told apart by their first byte).
-  * @example
-  * {@includeCode ../../examples/api-capture.ts#link-types}
+ * @example
+ * {@includeCode ../../examples/api-capture.ts#link-types}
  */
 export function firstLayerFor(linkType: number, data: Uint8Array): string | undefined {
   if (linkType === LinkType.PPP_HDLC && data.length > 0 && CISCO_HDLC_ADDRESSES.has(data[0])) return 'cisco-hdlc';

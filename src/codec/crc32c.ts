@@ -219,8 +219,8 @@ export const byteSwap32 = (v: number): number => (((v & 255) << 24) | ((v & 0xff
  * The SCTP checksum of the packet buf[start, end) (common header first), computed as if its
  * checksum field (bytes 8..11) were zero, as the field's value: the 32-bit number read
  * big-endian from the four bytes RFC 9260 appendix B writes there.
-  * @example
-  * {@includeCode ../../examples/api-codec.ts#checksums}
+ * @example
+ * {@includeCode ../../examples/api-codec.ts#checksums}
  */
 export function sctpChecksum(buf: Uint8Array, start: number, end: number): number {
   const n = end - start;

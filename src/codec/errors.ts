@@ -174,8 +174,8 @@ const MAX_VALUE_DEPTH = 3;
  * Render a value for an error message without ever throwing: at most 80 characters and three
  * levels of nesting, whatever the value (a list nested 5,000 deep, a megabyte string, a getter
  * that throws), without recursing deeper than that.
-  * @example
-  * {@includeCode ../../examples/api-codec.ts#errors}
+ * @example
+ * {@includeCode ../../examples/api-codec.ts#errors}
  */
 export function formatValue(value: unknown): string {
   let text: string;
@@ -214,8 +214,8 @@ function render(value: unknown, depth: number): string {
  * Chunks bundled in a way the SCTP rules forbid (RFC 9260 sections 5.1 and 6.10: INIT, INIT ACK
  * and SHUTDOWN COMPLETE alone, COOKIE ECHO and COOKIE ACK first, control chunks before DATA):
  * a warning when crafting, an issue when decoding.
-  * @example
-  * {@includeCode ../../examples/api-codec.ts#sctp-bundling}
+ * @example
+ * {@includeCode ../../examples/api-codec.ts#sctp-bundling}
  */
 export class BundlingError extends PacketError {
   readonly code = 'E_BUNDLING';

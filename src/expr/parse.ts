@@ -496,9 +496,9 @@ export function checkEncodes(layers: readonly EncodableLayer[], column: ParsedEx
  * Parse an expression of ONE packet to layers, checking names, the stack and (by encoding it
  * once) every value, so errors point at the column of the culprit. Ranges, prefixes and
  * choices make several packets: they are refused here; `expand()` takes them.
-  * @throws {@link ExpressionError} with the column of the culprit, and a suggestion for typos.
-  * @example
-  * {@includeCode ../../examples/api-traffic.ts#expression-errors}
+ * @throws {@link ExpressionError} with the column of the culprit, and a suggestion for typos.
+ * @example
+ * {@includeCode ../../examples/api-traffic.ts#expression-errors}
  */
 export function parseExpression(expr: string): ParsedExpression {
   const { layers, ast, column, varying } = analyseExpression(expr);

@@ -140,7 +140,7 @@ function* made(scenario: Scenario, options: TrafficOptions): Generator<Made> {
  * Every packet of the scenario (or of one shard), in timestamp order. Deterministic: the same
  * scenario and seed give the same packets, timestamps included.
  *
-  * @throws {@link ScenarioError} a varied `raw.size` that is not a byte count (possible in a Scenario built by hand; parseScenario checks it).
+ * @throws {@link ScenarioError} a varied `raw.size` that is not a byte count (possible in a Scenario built by hand; parseScenario checks it).
  * @example
  * {@includeCode ../../examples/api-tour.ts#scenario}
  */

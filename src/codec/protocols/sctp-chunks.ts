@@ -384,8 +384,8 @@ export interface BundlingViolation {
  * The bundling rules a list of chunk types breaks: INIT, INIT ACK and SHUTDOWN COMPLETE
  * alone (RFC 9260 section 6.10); COOKIE ECHO and COOKIE ACK first (section 5.1); control
  * chunks before DATA and I-DATA chunks (section 6.10).
-  * @example
-  * {@includeCode ../../../examples/api-codec.ts#sctp-bundling}
+ * @example
+ * {@includeCode ../../../examples/api-codec.ts#sctp-bundling}
  */
 export function bundlingViolations(types: readonly number[]): BundlingViolation[] {
   const out: BundlingViolation[] = [];

@@ -226,9 +226,9 @@ const ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 /**
  * Every link-transport finding for sending `frame` (a whole frame; undefined: the interface
  * alone) in the context, detected where left out; errors first.
-  * @throws {@link InputError} an unknown platform name.
-  * @example
-  * {@includeCode ../../../examples/api-preflight.ts#link-preflight}
+ * @throws {@link InputError} an unknown platform name.
+ * @example
+ * {@includeCode ../../../examples/api-preflight.ts#link-preflight}
  */
 export function preflightLink(frame: Uint8Array | undefined, input: LinkPreflightInput = {}): Finding[] {
   return runLinkRules(frame, resolveLinkContext(input));
@@ -250,9 +250,9 @@ export function runLinkRules(frame: Uint8Array | undefined, resolved: LinkPrefli
 /**
  * The link transport's pre-flight: facts per interface detected once, each frame checked
  * against them; error findings throw PreflightError unless forced.
-  * @throws {@link PreflightError} from `checkInterface` / `checkSend`: error-level findings, unless forced.
-  * @example
-  * {@includeCode ../../../examples/api-preflight.ts#link-preflight}
+ * @throws {@link PreflightError} from `checkInterface` / `checkSend`: error-level findings, unless forced.
+ * @example
+ * {@includeCode ../../../examples/api-preflight.ts#link-preflight}
  */
 export class LinkPreflightGuard {
   /** Per interface: its facts, the findings about it alone (decided once), and those per frame shape. */

@@ -117,10 +117,10 @@ export class PreflightError extends RawcraftError {
  * Pre-flight for one socket: the context is resolved once (detection cached), then each send
  * is checked against it. A transport calls `checkOpen()` before socket() and `checkSend()`
  * before each sendto; both throw PreflightError on error-level findings unless forced.
-  * @throws {@link PreflightError} from `checkOpen` / `checkSend`: error-level findings (all of them attached), unless forced.
-  * @throws {@link InputError} an unknown platform name in the context.
-  * @example
-  * {@includeCode ../../../examples/api-preflight.ts#guard}
+ * @throws {@link PreflightError} from `checkOpen` / `checkSend`: error-level findings (all of them attached), unless forced.
+ * @throws {@link InputError} an unknown platform name in the context.
+ * @example
+ * {@includeCode ../../../examples/api-preflight.ts#guard}
  */
 export class PreflightGuard {
   readonly context: PreflightContext;

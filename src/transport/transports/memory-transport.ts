@@ -169,7 +169,6 @@ export class MemoryTransport implements Transport {
 
 /**
  * Two connected in-process transports: `const [a, b] = createMemoryPair(); await a.send(p); for await (const r of b.receive()) ...`.
- * @throws {@link TransportArgumentError} a delay that is not a number of milliseconds >= 0.
  * @example
  * {@includeCode ../../../examples/api-transport.ts#memory-transport}
  */

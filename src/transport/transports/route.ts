@@ -12,9 +12,9 @@ import { TransportArgumentError } from '../errors.js';
 /**
  * The address to send to for `host` (an address, or a name resolved by the system resolver),
  * of `family` when given. There is no default host: callers must always name one.
-  * @throws {@link TransportArgumentError} a host name the resolver does not know, or no address of the family asked for.
-  * @example
-  * {@includeCode ../../../examples/api-transport.ts#routes}
+ * @throws {@link TransportArgumentError} a host name the resolver does not know, or no address of the family asked for.
+ * @example
+ * {@includeCode ../../../examples/api-transport.ts#routes}
  */
 export async function resolveHost(host: string, family?: 4 | 6): Promise<{ address: string; family: 4 | 6 }> {
   if (typeof host !== 'string' || host.trim() === '') throw new TransportArgumentError('host', host, 'a host name or an IP address (there is no default)');
