@@ -163,7 +163,7 @@ export function isBuilderStep(value: unknown): boolean {
  * @throws {@link StackError} when a JavaScript caller chains a layer that may not follow
  * (TypeScript refuses it at compile time).
  * @example
- * {@includeCode ../../examples/api-tour.ts#builders}
+ * {@includeCode ../../examples/api-codec.ts#packet-start}
  */
 export function packet(): Step<'start'> {
   return START;
@@ -193,7 +193,7 @@ export const ipv4 = (fields?: InputOf<'ipv4'>): Step<'ipv4'> => START.ipv4(field
  * @throws {@link FieldValueError} from `encode()`: a value the field cannot hold.
  * @throws {@link UnknownFieldError} from `encode()`: a field the layer does not have.
  * @example
- * {@includeCode ../../examples/api-tour.ts#builders}
+ * {@includeCode ../../examples/api-codec.ts#packet-start}
  */
 export const ethernet = (fields?: InputOf<'ethernet'>): Step<'ethernet'> => START.ethernet(fields);
 /**

@@ -51,6 +51,12 @@ function installHandlers(): void {
   }
 }
 
+/**
+ * A file written under a temporary name and renamed when complete: a failed run leaves no half-written file.
+ * @throws {@link CaptureWriteError} the path cannot be written (at construction) or the file cannot be moved into place (`commit()`).
+ * @example
+ * {@includeCode ../../examples/api-capture.ts#atomic-file}
+ */
 export class AtomicFile {
   /** Where the bytes go until `commit()`: a temporary file, or the target itself when it cannot be replaced. */
   readonly writePath: string;

@@ -3,6 +3,8 @@ import { PacketError, RawcraftError } from '../codec/errors.js';
 /**
  * A capture file is corrupt or truncated. The message is one line:
  * `record 3 at byte 1044: block length 12 is smaller than the 28-byte minimum`.
+ * @example
+ * {@includeCode ../../examples/api-capture.ts#capture-errors}
  */
 export class CaptureFormatError extends RawcraftError {
   readonly code = 'E_CAPTURE';
@@ -21,7 +23,11 @@ export class CaptureFormatError extends RawcraftError {
   }
 }
 
-/** The destination of a capture writer failed, or the writer was used after `close()`. */
+/**
+ * The destination of a capture writer failed, or the writer was used after `close()`.
+ * @example
+ * {@includeCode ../../examples/api-capture.ts#writers}
+ */
 export class CaptureWriteError extends RawcraftError {
   readonly code = 'E_CAPTURE_WRITE';
   constructor(message: string, cause?: unknown) {
@@ -34,6 +40,8 @@ export class CaptureWriteError extends RawcraftError {
  * interface): the file contradicts itself. Readers keep the bytes and attach this to the
  * record's `issues`; a strict consumer refuses the record. The offset is where, in the packet,
  * the bytes beyond the snap length start.
+ * @example
+ * {@includeCode ../../examples/api-capture.ts#capture-errors}
  */
 export class SnapLengthError extends PacketError {
   readonly code = 'E_SNAPLEN';

@@ -36,18 +36,27 @@ export const LinkType = {
   LINUX_SLL2: 276,
 } as const;
 
+/** The name of a link type rawcraft knows (`RAW`, `ETHERNET`, `LINUX_SLL`...), a key of `LinkType`. */
 export type LinkTypeName = keyof typeof LinkType;
 
 const names = new Map<number, LinkTypeName>(
   (Object.keys(LinkType) as LinkTypeName[]).map((name) => [LinkType[name], name]),
 );
 
-/** Name of a link type (`101` → `'RAW'`), or undefined when rawcraft has no name for it. */
+/**
+ * Name of a link type (`101` → `'RAW'`), or undefined when rawcraft has no name for it.
+ * @example
+ * {@includeCode ../../examples/api-capture.ts#link-types}
+ */
 export function linkTypeName(linkType: number): LinkTypeName | undefined {
   return names.get(linkType);
 }
 
-/** The link type a file needs for packets that start with `layer` (raw IP, 101, for IP and anything else). */
+/**
+ * The link type a file needs for packets that start with `layer` (raw IP, 101, for IP and anything else).
+ * @example
+ * {@includeCode ../../examples/api-capture.ts#link-types}
+ */
 export function linkTypeForLayer(layer: string | undefined): number {
   return (layer === undefined ? undefined : LINK_TYPE_OF_LAYER.get(layer)) ?? LinkType.RAW;
 }
@@ -66,7 +75,11 @@ const LINK_TYPE_OF_LAYER = new Map<string, number>([
   ['linux-sll2', LinkType.LINUX_SLL2],
 ]);
 
-/** `0 (NULL)`, or just the number when rawcraft has no name for it: for messages. */
+/**
+ * `0 (NULL)`, or just the number when rawcraft has no name for it: for messages.
+ * @example
+ * {@includeCode ../../examples/api-capture.ts#link-types}
+ */
 export function describeLinkType(linkType: number): string {
   const name = names.get(linkType);
   return name === undefined ? String(linkType) : `${linkType} (${name})`;

@@ -14,6 +14,7 @@ import { roundedDivide } from './pcapng-format.js';
 import type { CaptureRecordInput } from './record.js';
 import { checkInteger, checkRecord } from './validate.js';
 
+/** How a pcap file is written: link type, byte order, timestamp resolution, snap length. */
 export interface PcapWriteOptions {
   /** LINKTYPE_* of every packet in the file (see `LinkType`). */
   linkType: number;
@@ -93,7 +94,7 @@ export class PcapEncoder {
  *
  * @throws {@link InputError} a record of another link type than the file's.
  * @example
- * {@includeCode ../../examples/api-tour.ts#capture-write}
+ * {@includeCode ../../examples/api-capture.ts#writers}
  */
 export function encodePcap(records: Iterable<CaptureRecordInput>, options: PcapWriteOptions): Buffer {
   const encoder = new PcapEncoder(options);

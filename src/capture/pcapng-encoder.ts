@@ -11,6 +11,7 @@ import {
 import type { CaptureRecordInput } from './record.js';
 import { checkInteger, checkRecord } from './validate.js';
 
+/** The options of a pcapng interface: name, timestamp resolution, snap length. */
 export interface PcapngInterfaceOptions {
   /** if_name option. */
   name?: string;
@@ -23,10 +24,12 @@ export interface PcapngInterfaceOptions {
   snapLen?: number;
 }
 
+/** One interface of a pcapng file (an Interface Description Block): its link type and options. */
 export interface PcapngInterface extends PcapngInterfaceOptions {
   linkType: number;
 }
 
+/** How a pcapng file is written: its byte order and interfaces. */
 export interface PcapngWriteOptions {
   /** Default `'little'`. */
   byteOrder?: ByteOrder;

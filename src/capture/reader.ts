@@ -15,6 +15,9 @@ import { checkInteger } from './validate.js';
 /**
  * Push-style reader of pcap or pcapng, detected from the first 4 bytes. Feed it chunks of any size
  * with `push()`, pull records with `next()` until it returns null, and call `end()` at end of input.
+ * @throws {@link CaptureFormatError} from `next()` or `end()`: not a pcap or pcapng file, a damaged record, a file cut inside a record (with its byte offset).
+ * @example
+ * {@includeCode ../../examples/api-capture.ts#capture-decoder}
  */
 export class CaptureDecoder {
   private readonly queue = new ByteQueue();

@@ -1,6 +1,10 @@
 import type { SnapLengthError } from './errors.js';
 
-/** One packet read from a capture file. */
+/**
+ * One packet read from a capture file.
+ * @example
+ * {@includeCode ../../examples/api-capture.ts#capture-record}
+ */
 export interface CaptureRecord {
   /** LINKTYPE_* value of the interface the packet was captured on (see `LinkType`). */
   linkType: number;

@@ -6,7 +6,13 @@ import type { CaptureRecordInput } from './record.js';
 import { StreamSink } from './stream-sink.js';
 import { AtomicFile } from './atomic-file.js';
 
-/** Streams a classic pcap file to a Writable. The file header is written at construction. */
+/**
+ * Streams a classic pcap file to a Writable. The file header is written at construction.
+ * @throws {@link CaptureWriteError} the destination failed, or a write after `close()`.
+ * @throws {@link InputError} a record of another link type than the file's.
+ * @example
+ * {@includeCode ../../examples/api-capture.ts#writers}
+ */
 export class PcapWriter {
   private readonly encoder: PcapEncoder;
   private readonly sink: StreamSink;
@@ -42,7 +48,13 @@ export class PcapWriter {
 /** Bytes of packet blocks gathered before one write to the destination (writePacket). */
 const CHUNK = 256 * 1024;
 
-/** Streams a single-section pcapng file to a Writable. The SHB (and any given IDBs) are written at construction. */
+/**
+ * Streams a single-section pcapng file to a Writable. The SHB (and any given IDBs) are written at construction.
+ * @throws {@link CaptureWriteError} the destination failed, or a write after `close()`.
+ * @throws {@link InputError} a record for an interface that was not declared.
+ * @example
+ * {@includeCode ../../examples/api-capture.ts#writers}
+ */
 export class PcapngWriter {
   private readonly encoder: PcapngEncoder;
   private readonly sink: StreamSink;
@@ -132,8 +144,10 @@ async function closeWriter(sink: StreamSink, file: AtomicFile | undefined): Prom
   }
 }
 
+/** A capture file format: `pcap` or `pcapng`. */
 export type CaptureFormat = 'pcap' | 'pcapng';
 
+/** Options of `createCaptureWriter()`: the format and that format's write options. */
 export type CreateCaptureWriterOptions =
   | ({ format: 'pcap' } & PcapWriteOptions)
   | ({ format: 'pcapng'; /** Registered as interface 0 when given. */ linkType?: number } & PcapngWriteOptions);

@@ -24,7 +24,11 @@ export function finishChecksum(acc: number): number {
   return ~acc & 0xffff;
 }
 
-/** Checksum of a byte range in one call. */
+/**
+ * Checksum of a byte range in one call.
+ * @example
+ * {@includeCode ../../examples/api-codec.ts#checksums}
+ */
 export function internetChecksum(buf: Uint8Array, start = 0, end = buf.length): number {
   return finishChecksum(sumWords(buf, start, end));
 }

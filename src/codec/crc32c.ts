@@ -201,7 +201,11 @@ export function crc32cUpdate(state: number, buf: Uint8Array, start: number, end:
   return crc;
 }
 
-/** CRC32c of bytes[start, end) as the standard register value (0xE3069283 for "123456789"). */
+/**
+ * CRC32c of bytes[start, end) as the standard register value (0xE3069283 for "123456789").
+ * @example
+ * {@includeCode ../../examples/api-codec.ts#checksums}
+ */
 export function crc32c(bytes: Uint8Array, start = 0, end = bytes.length): number {
   return ~crc32cUpdate(-1, bytes, start, end) >>> 0;
 }
@@ -215,6 +219,8 @@ export const byteSwap32 = (v: number): number => (((v & 255) << 24) | ((v & 0xff
  * The SCTP checksum of the packet buf[start, end) (common header first), computed as if its
  * checksum field (bytes 8..11) were zero, as the field's value: the 32-bit number read
  * big-endian from the four bytes RFC 9260 appendix B writes there.
+ * @example
+ * {@includeCode ../../examples/api-codec.ts#checksums}
  */
 export function sctpChecksum(buf: Uint8Array, start: number, end: number): number {
   const n = end - start;

@@ -14,6 +14,7 @@ import { fastPath } from './fast-path.js';
 import { PrefixSums, directSum } from './range-sum.js';
 import { FIRST_LAYERS } from './protocols/link-layers.js';
 
+/** How `decode()` reads: strict or lax, the layer to start from, whether to verify checksums. */
 export interface DecodeOptions {
   /**
    * The first layer: a layer name, or `auto` (the default) to pick IPv4 or IPv6 from the
@@ -28,7 +29,11 @@ export interface DecodeOptions {
 
 export type { DecodedPacket } from './types.js';
 
-/** The first layer for a capture link type (LINKTYPE_ values), or undefined when unsupported. */
+/**
+ * The first layer for a capture link type (LINKTYPE_ values), or undefined when unsupported.
+ * @example
+ * {@includeCode ../../examples/api-codec.ts#registry}
+ */
 export function layerForLinkType(linkType: number): string | undefined {
   return FIRST_LAYERS.get(linkType);
 }

@@ -17,7 +17,11 @@ export interface DeviationRule {
   readonly rfc: string;
 }
 
-/** A field deviates from its RFC (a ContentError, so existing handlers treat it as one), citing the rule. */
+/**
+ * A field deviates from its RFC (a ContentError, so existing handlers treat it as one), citing the rule.
+ * @example
+ * {@includeCode ../../examples/api-codec.ts#deviations}
+ */
 export class DeviationError extends ContentError {
   constructor(
     layer: string,
@@ -64,7 +68,11 @@ export function deviationRules<K extends string>(layer: string, rules: Readonly<
   };
 }
 
-/** Every rule declared so far, for documentation and for the test that each one has a test. */
+/**
+ * Every rule declared so far, for documentation and for the test that each one has a test.
+ * @example
+ * {@includeCode ../../examples/api-codec.ts#deviations}
+ */
 export function allDeviationRules(): readonly { readonly layer: string; readonly name: string; readonly rule: DeviationRule }[] {
   return registered;
 }

@@ -16,6 +16,7 @@ export interface EncodableLayer {
   readonly corrupt?: readonly string[];
 }
 
+/** Options of `encodeLayers()`: where warnings about values sent as given (but unusual) go. */
 export interface EncodeOptions {
   /**
    * Called with each warning: something the RFCs forbid that is crafted anyway (e.g. an SCTP

@@ -4,7 +4,11 @@
  * with a stable `code` for machines.
  */
 
-/** Base class of every error rawcraft throws on purpose. */
+/**
+ * Base class of every error rawcraft throws on purpose.
+ * @example
+ * {@includeCode ../../examples/api-codec.ts#errors}
+ */
 export abstract class RawcraftError extends Error {
   abstract readonly code: string;
   override get name(): string {
@@ -12,7 +16,11 @@ export abstract class RawcraftError extends Error {
   }
 }
 
-/** Base class of errors about packet contents (building or decoding). */
+/**
+ * Base class of errors about packet contents (building or decoding).
+ * @example
+ * {@includeCode ../../examples/api-codec.ts#errors}
+ */
 export abstract class PacketError extends RawcraftError {
   constructor(
     message: string,
@@ -28,7 +36,11 @@ export abstract class PacketError extends RawcraftError {
 /** Where a length that turned out too long or too short came from. */
 export type LengthSource = 'buffer' | string;
 
-/** The bytes are shorter than a header or a length field says they must be. */
+/**
+ * The bytes are shorter than a header or a length field says they must be.
+ * @example
+ * {@includeCode ../../examples/api-codec.ts#errors}
+ */
 export class LengthError extends PacketError {
   readonly code = 'E_LENGTH';
   constructor(
@@ -50,7 +62,11 @@ export class LengthError extends PacketError {
   }
 }
 
-/** A field holds a value the format does not allow (when decoding). */
+/**
+ * A field holds a value the format does not allow (when decoding).
+ * @example
+ * {@includeCode ../../examples/api-codec.ts#errors}
+ */
 export class ContentError extends PacketError {
   readonly code = 'E_CONTENT';
   constructor(
@@ -64,7 +80,11 @@ export class ContentError extends PacketError {
   }
 }
 
-/** A value given to a builder does not fit the field (out of range, wrong type, bad address...). */
+/**
+ * A value given to a builder does not fit the field (out of range, wrong type, bad address...).
+ * @example
+ * {@includeCode ../../examples/api-codec.ts#errors}
+ */
 export class FieldValueError extends PacketError {
   readonly code = 'E_FIELD';
   constructor(
@@ -78,7 +98,11 @@ export class FieldValueError extends PacketError {
   }
 }
 
-/** A field name the layer does not have (usually a typo): refusing it beats losing it silently. */
+/**
+ * A field name the layer does not have (usually a typo): refusing it beats losing it silently.
+ * @example
+ * {@includeCode ../../examples/api-codec.ts#errors}
+ */
 export class UnknownFieldError extends PacketError {
   readonly code = 'E_UNKNOWN_FIELD';
   constructor(
@@ -92,7 +116,11 @@ export class UnknownFieldError extends PacketError {
   }
 }
 
-/** Layers stacked in a way the formats cannot express (e.g. a TCP layer with no IP layer around it). */
+/**
+ * Layers stacked in a way the formats cannot express (e.g. a TCP layer with no IP layer around it).
+ * @example
+ * {@includeCode ../../examples/api-codec.ts#errors}
+ */
 export class StackError extends PacketError {
   readonly code = 'E_STACK';
   constructor(layer: string, message: string) {
@@ -100,7 +128,12 @@ export class StackError extends PacketError {
   }
 }
 
-/** A checksum did not verify (only thrown when the caller asks for checksum enforcement). */
+/**
+ * A checksum did not verify. rawcraft itself does not throw it: `decode()` gives each layer's
+ * checksum verdict (`layer.checksum.status`) instead; it is for callers that enforce checksums.
+ * @example
+ * {@includeCode ../../examples/api-codec.ts#checksum-error}
+ */
 export class ChecksumError extends PacketError {
   readonly code = 'E_CHECKSUM';
   constructor(
@@ -113,7 +146,11 @@ export class ChecksumError extends PacketError {
   }
 }
 
-/** Input that is not a packet at all: bad hex, bad JSON, an unknown layer name. */
+/**
+ * Input that is not a packet at all: bad hex, bad JSON, an unknown layer name.
+ * @example
+ * {@includeCode ../../examples/api-codec.ts#errors}
+ */
 export class InputError extends RawcraftError {
   readonly code = 'E_INPUT';
   constructor(
@@ -137,6 +174,8 @@ const MAX_VALUE_DEPTH = 3;
  * Render a value for an error message without ever throwing: at most 80 characters and three
  * levels of nesting, whatever the value (a list nested 5,000 deep, a megabyte string, a getter
  * that throws), without recursing deeper than that.
+ * @example
+ * {@includeCode ../../examples/api-codec.ts#errors}
  */
 export function formatValue(value: unknown): string {
   let text: string;
@@ -175,6 +214,8 @@ function render(value: unknown, depth: number): string {
  * Chunks bundled in a way the SCTP rules forbid (RFC 9260 sections 5.1 and 6.10: INIT, INIT ACK
  * and SHUTDOWN COMPLETE alone, COOKIE ECHO and COOKIE ACK first, control chunks before DATA):
  * a warning when crafting, an issue when decoding.
+ * @example
+ * {@includeCode ../../examples/api-codec.ts#sctp-bundling}
  */
 export class BundlingError extends PacketError {
   readonly code = 'E_BUNDLING';

@@ -33,6 +33,11 @@ export type FragmentFailure =
   /** An option that cannot be honoured (e.g. an overlap not smaller than the fragment size). */
   | 'bad-option';
 
+/**
+ * Fragmentation refused: not an IP datagram, Don't Fragment set, an MTU too small (the `reason` says which).
+ * @example
+ * {@includeCode ../../examples/api-codec.ts#fragment-errors}
+ */
 export class FragmentError extends PacketError {
   readonly code = 'E_FRAGMENT';
   constructor(
@@ -73,6 +78,11 @@ export type ReassemblyFailure =
   /** The reassembled datagram would exceed 65535 octets. */
   | 'too-long';
 
+/**
+ * Reassembly failed: a missing fragment, an overlap, a datagram too long (the `reason` says which).
+ * @example
+ * {@includeCode ../../examples/api-codec.ts#fragment-errors}
+ */
 export class ReassemblyError extends PacketError {
   readonly code = 'E_REASSEMBLY';
   constructor(
@@ -88,6 +98,7 @@ export class ReassemblyError extends PacketError {
   }
 }
 
+/** How `fragment()` splits: the MTU or fragment size, despite Don't Fragment or not, and on purpose overlapping, reordered, duplicated fragments. */
 export interface FragmentOptions {
   /** Largest fragment in octets, IP header included: the link MTU. */
   readonly mtu: number;
@@ -111,6 +122,7 @@ export interface FragmentOptions {
   readonly atomic?: boolean;
 }
 
+/** How `reassemble()` treats overlapping IPv4 fragments (IPv6 overlaps are always refused, RFC 5722). */
 export interface ReassembleOptions {
   /**
    * IPv4 overlaps: `last` (default) lets later data overwrite earlier data, as RFC 791's
@@ -120,6 +132,7 @@ export interface ReassembleOptions {
   readonly ipv4Overlap?: 'last' | 'first' | 'reject';
 }
 
+/** The outcome of `reassemble()`: the datagram, or why it could not be put back together. */
 export type ReassemblyResult =
   | {
       readonly ok: true;

@@ -18,6 +18,7 @@ export interface IssueJson {
   [detail: string]: unknown;
 }
 
+/** A decoded packet as JSON (one line of `rawcraft decode --json`): its layers, fields and issues. */
 export interface PacketJson {
   index: number;
   layers: { layer: string; fields: Record<string, unknown>; checksum?: unknown; trailer?: string }[];
@@ -26,7 +27,11 @@ export interface PacketJson {
   timestampNs?: string;
 }
 
-/** Convert any value for JSON: bytes become hex, bigints decimal strings. */
+/**
+ * Convert any value for JSON: bytes become hex, bigints decimal strings.
+ * @example
+ * {@includeCode ../../examples/api-codec.ts#json-values}
+ */
 export function toJsonValue(value: unknown): unknown {
   if (value instanceof Uint8Array) return toHex(value);
   if (typeof value === 'bigint') return value.toString();
@@ -39,6 +44,11 @@ export function toJsonValue(value: unknown): unknown {
   return value;
 }
 
+/**
+ * A decoding problem (a PacketError of lax decoding) as JSON: its message, code, layer, field and offset.
+ * @example
+ * {@includeCode ../../examples/api-codec.ts#json-values}
+ */
 export function issueToJson(error: PacketError): IssueJson {
   const { message } = error;
   const details: Record<string, unknown> = {};

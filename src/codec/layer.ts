@@ -176,6 +176,7 @@ export interface FastForm {
   decoded?(fields: Record<string, unknown>, buf: Uint8Array, start: number, headerEnd: number): boolean;
 }
 
+/** How one protocol is encoded, decoded and bound to its neighbours: one per file of src/codec/protocols. */
 export interface LayerCodec {
   /** Layer name used by decode output, JSON and builders, e.g. `ipv4`. */
   readonly name: string;

@@ -34,6 +34,7 @@ import { gre } from './protocols/gre.js';
 import { vxlan } from './protocols/vxlan.js';
 import { igmp } from './protocols/igmp.js';
 
+/** Every layer codec rawcraft knows, in registration order: what `rawcraft ls` lists. */
 export const codecs: readonly LayerCodec[] = [
   ethernet,
   linuxSll,
@@ -137,7 +138,11 @@ for (const c of codecs) {
   }
 }
 
-/** The codec for a layer name, or undefined. */
+/**
+ * The codec for a layer name, or undefined.
+ * @example
+ * {@includeCode ../../examples/api-codec.ts#registry}
+ */
 export function codecByName(name: string): LayerCodec | undefined {
   return byName.get(name);
 }

@@ -13,8 +13,10 @@ import type { PacketError } from './errors.js';
 import type { ChecksumVerdict } from './layer.js';
 
 // eslint-disable-next-line @typescript-eslint/no-empty-interface
+/** Every layer's field types, by layer name: each protocol file adds its own entry (declaration merging). */
 export interface LayerTypes {}
 
+/** The name of a layer rawcraft knows: `ipv4`, `udp`, `tcp`, `ethernet`... */
 export type LayerName = keyof LayerTypes & string;
 
 /** The decoded fields of layer K, e.g. `LayerFields<'gre'>`: every registered protocol's types without an export line each. */
@@ -48,7 +50,11 @@ export type BindingTypes<B extends { readonly follows: readonly string[]; readon
   carries: B extends { readonly carries: readonly (infer C)[] } ? C : never;
 };
 
-/** A decoded layer: a discriminated union on `layer`, ready for ts-pattern's `match`. */
+/**
+ * A decoded layer: a discriminated union on `layer`, ready for ts-pattern's `match`.
+ * @example
+ * {@includeCode ../../examples/api-codec.ts#layers}
+ */
 export type Layer = {
   [K in LayerName]: {
     readonly layer: K;
@@ -74,7 +80,11 @@ export type LayerInput = {
 /** Bytes in input: a Uint8Array, or hex text (as in the JSON format). */
 export type BytesInput = Uint8Array | string;
 
-/** What decode() returns (decode-fast.ts builds the same). */
+/**
+ * What decode() returns (decode-fast.ts builds the same).
+ * @example
+ * {@includeCode ../../examples/api-codec.ts#layers}
+ */
 export interface DecodedPacket {
   /** Outermost first. */
   readonly layers: Layer[];

@@ -21,7 +21,11 @@ import { mayFollow, stackError } from '../codec/stack-rule.js';
 import { sctpChunks } from '../codec/protocols/sctp-chunks.js';
 import { parseIpv4, parseIpv6, toHex } from '../codec/bytes.js';
 
-/** A syntax or content error in an expression, with the 1-based column it points at. */
+/**
+ * A syntax or content error in an expression, with the 1-based column it points at.
+ * @example
+ * {@includeCode ../../examples/api-traffic.ts#expression-errors}
+ */
 export class ExpressionError extends RawcraftError {
   readonly code = 'E_EXPRESSION';
   constructor(
@@ -56,6 +60,7 @@ export interface ExprArg {
   readonly at: number;
 }
 
+/** One layer of a parsed expression: its name, column and arguments. */
 export interface ExprLayer {
   readonly name: string;
   readonly at: number;
@@ -491,6 +496,9 @@ export function checkEncodes(layers: readonly EncodableLayer[], column: ParsedEx
  * Parse an expression of ONE packet to layers, checking names, the stack and (by encoding it
  * once) every value, so errors point at the column of the culprit. Ranges, prefixes and
  * choices make several packets: they are refused here; `expand()` takes them.
+ * @throws {@link ExpressionError} with the column of the culprit, and a suggestion for typos.
+ * @example
+ * {@includeCode ../../examples/api-traffic.ts#expression-errors}
  */
 export function parseExpression(expr: string): ParsedExpression {
   const { layers, ast, column, varying } = analyseExpression(expr);
@@ -525,7 +533,11 @@ export function build(expr: string): Buffer {
   return encodeLayers(parse(expr), { onWarning: () => {} });
 }
 
-/** Write layers back as an expression (hex for bytes); `parse(format(x))` encodes like `x`. */
+/**
+ * Write layers back as an expression (hex for bytes); `parse(format(x))` encodes like `x`.
+ * @example
+ * {@includeCode ../../examples/api-traffic.ts#expression-errors}
+ */
 export function formatExpression(layers: readonly EncodableLayer[]): string {
   const val = (v: unknown): string => {
     if (v instanceof Uint8Array) return /^\d*$/.test(toHex(v)) ? `'${toHex(v)}'` : toHex(v);

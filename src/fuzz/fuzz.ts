@@ -21,6 +21,7 @@ export { randomFieldValue } from './values.js';
 /** What may be deliberately broken: checksums (written wrong) and lengths (random length fields). */
 export type FuzzBreak = 'checksums' | 'lengths';
 
+/** Options of `fuzz()`: the seed (required), the number of packets, and what to break. */
 export interface FuzzOptions {
   /** Required: the same seed gives the same packets. */
   readonly seed: number;
@@ -29,6 +30,7 @@ export interface FuzzOptions {
   readonly break?: readonly FuzzBreak[];
 }
 
+/** One packet of `fuzz()`: its index, its layers and its bytes. */
 export interface FuzzedPacket {
   readonly index: number;
   /** The layers as fuzzed (random values filled in), ready for `encodeLayers` or `formatExpression`. */

@@ -8,7 +8,11 @@ const INTERESTING = (bits: number): number[] => {
   return [0, 1, max, max - 1, 2 ** (bits - 1), 2 ** (bits - 1) - 1].filter((v) => v >= 0 && v <= max);
 };
 
-/** A random value for a field: boundary values half of the time for integers. */
+/**
+ * A random value for a field: boundary values half of the time for integers.
+ * @example
+ * {@includeCode ../../examples/api-traffic.ts#random-values}
+ */
 export function randomFieldValue(def: FieldDef, rng: Rng): unknown {
   switch (def.kind) {
     case 'uint':

@@ -15,6 +15,7 @@ import { PatchableTemplate } from './patch.js';
 import type { Patcher } from './patch-compile.js';
 import { BREAK_KINDS, applyValue, type BreakKind, type Flow, type FlowTemplate, type Scenario } from './scenario.js';
 
+/** Options of `generateTraffic()`: a seed that overrides the scenario's, and the shard to generate. */
 export interface TrafficOptions {
   /** Overrides the scenario's seed. */
   readonly seed?: number;
@@ -22,6 +23,7 @@ export interface TrafficOptions {
   readonly shard?: { readonly index: number; readonly count: number };
 }
 
+/** One packet `generateTraffic()` yields: number, flow, timestamp, bytes, and whether it was broken on purpose. */
 export interface TrafficPacket {
   /** Number in the whole scenario's output (timestamp order), before sharding. */
   readonly number: number;
@@ -138,6 +140,7 @@ function* made(scenario: Scenario, options: TrafficOptions): Generator<Made> {
  * Every packet of the scenario (or of one shard), in timestamp order. Deterministic: the same
  * scenario and seed give the same packets, timestamps included.
  *
+ * @throws {@link ScenarioError} a varied `raw.size` that is not a byte count (possible in a Scenario built by hand; parseScenario checks it).
  * @example
  * {@includeCode ../../examples/api-tour.ts#scenario}
  */
@@ -228,6 +231,7 @@ function breakPacket(layers: EncodableLayer[], kind: BreakKind | undefined, rng:
   return [good, kind === 'truncated' ? undefined : kind];
 }
 
+/** What `writeTraffic()` wrote: packets, bytes, broken and patched packets, per flow, with the seed and shard. */
 export interface TrafficSummary {
   readonly packets: number;
   readonly bytes: number;
@@ -250,7 +254,7 @@ export function flowComment(flow: Flow): string {
  *
  * @throws {@link CaptureWriteError} the file cannot be written.
  * @example
- * {@includeCode ../../examples/api-tour.ts#scenario}
+ * {@includeCode ../../examples/api-traffic.ts#scenario-file}
  */
 export async function writeTraffic(scenario: Scenario, path: string, options: TrafficOptions = {}, onPacket?: (p: TrafficPacket) => void): Promise<TrafficSummary> {
   const file = new AtomicFile(path);

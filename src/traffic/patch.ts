@@ -46,7 +46,12 @@ function placementsOf(codec: LayerCodec, fields: Record<string, unknown> | undef
 
 type LayerSlot = PatchSlot;
 
-/** A template encoded once, with the offsets needed to patch it. */
+/**
+ * A template encoded once, with the offsets needed to patch it.
+ * @throws {@link FieldValueError} a patched value the field cannot hold.
+ * @example
+ * {@includeCode ../../examples/api-traffic.ts#patchable-template}
+ */
 export class PatchableTemplate {
   readonly bytes: Buffer;
   private readonly slots: LayerSlot[] | undefined;

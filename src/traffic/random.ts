@@ -27,7 +27,11 @@ function mixKey(h: number, k: number): number {
   return mix(mix(h, k >>> 0), Math.floor(k / 0x100000000) >>> 0);
 }
 
-/** A small, fast, seeded generator (sfc32). */
+/**
+ * A small, fast, seeded generator (sfc32).
+ * @example
+ * {@includeCode ../../examples/api-traffic.ts#random-values}
+ */
 export class Rng {
   private a: number;
   private b: number;

@@ -14,7 +14,11 @@ import { parseExpression } from '../expr/parse.js';
 import { layersFromJson } from '../codec/json.js';
 import type { Rng } from './random.js';
 
-/** A scenario file that is not valid: names the key path and (when known) the line. */
+/**
+ * A scenario file that is not valid: names the key path and (when known) the line.
+ * @example
+ * {@includeCode ../../examples/api-traffic.ts#scenario-file}
+ */
 export class ScenarioError extends RawcraftError {
   readonly code = 'E_SCENARIO';
   constructor(
@@ -36,6 +40,7 @@ export const BREAK_KINDS: readonly BreakKind[] = ['checksum', 'truncated', 'leng
 /** A value generator: packet index and its random stream to a value. */
 export type Generator = (index: number, rng: Rng) => unknown;
 
+/** How one field of a template varies (a range, a list, a sequence...): the layer, field and value generator. */
 export interface Variation {
   /** Index into the template's layers. */
   readonly layerIndex: number;
@@ -46,6 +51,7 @@ export interface Variation {
   readonly key: string;
 }
 
+/** A flow's template, parsed: the expression, its layers, its weight and its variations. */
 export interface FlowTemplate {
   readonly layers: EncodableLayer[];
   readonly weight: number;
@@ -53,6 +59,7 @@ export interface FlowTemplate {
   readonly variations: Variation[];
 }
 
+/** One flow of a scenario: its templates, count, rate, start, and what it breaks on purpose. */
 export interface Flow {
   readonly name: string;
   readonly templates: FlowTemplate[];
@@ -64,6 +71,11 @@ export interface Flow {
   readonly broken: Readonly<Partial<Record<BreakKind, number>>>;
 }
 
+/**
+ * A traffic scenario (a YAML file): seed, flows, and how each varies and breaks.
+ * @example
+ * {@includeCode ../../examples/api-traffic.ts#scenario-file}
+ */
 export interface Scenario {
   readonly seed: number;
   /** Timestamps start here (nanoseconds since the Unix epoch); never the clock. */
@@ -148,7 +160,7 @@ export function parseScenario(text: string, file?: string): Scenario {
  *
  * @throws {@link ScenarioError} the file cannot be read, or its content is wrong (file, line, key path).
  * @example
- * {@includeCode ../../examples/api-tour.ts#scenario}
+ * {@includeCode ../../examples/api-traffic.ts#scenario-file}
  */
 export function loadScenario(path: string): Scenario {
   let text: string;
@@ -160,7 +172,12 @@ export function loadScenario(path: string): Scenario {
   return parseScenario(text, path);
 }
 
-/** Validate a scenario given as an object (from a script). */
+/**
+ * Validate a scenario given as an object (from a script).
+ * @throws {@link ScenarioError} naming the key path of the problem (`flows[0].count`).
+ * @example
+ * {@includeCode ../../examples/api-traffic.ts#scenario-file}
+ */
 export function scenarioFromObject(value: unknown): Scenario {
   return checkScenario(value, new Checker(undefined, undefined, undefined));
 }

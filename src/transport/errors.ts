@@ -79,7 +79,11 @@ export function socketErrorJson<T extends object, K extends keyof T>(fields: Rec
 
 const OPTIONAL_FIELDS = ['option', 'address', 'interface', 'size', 'mtu', 'index'] as const;
 
-/** A system call on a raw socket failed. */
+/**
+ * A system call on a raw socket failed.
+ * @example
+ * {@includeCode ../../examples/api-transport.ts#transport-errors}
+ */
 export class TransportError extends RawcraftError {
   readonly code = 'E_TRANSPORT';
   readonly syscall: TransportSyscall;
@@ -114,7 +118,11 @@ export class TransportError extends RawcraftError {
   }
 }
 
-/** A value passed to the transport API is unusable (bad address text, out-of-range TTL...). */
+/**
+ * A value passed to the transport API is unusable (bad address text, out-of-range TTL...).
+ * @example
+ * {@includeCode ../../examples/api-transport.ts#transport-errors}
+ */
 export class TransportArgumentError extends RawcraftError {
   readonly code = 'E_TRANSPORT_ARGUMENT';
   constructor(
@@ -251,7 +259,11 @@ function remedyFor(e: TransportErrorInit, isSend: boolean): string {
   }
 }
 
-/** The transport cannot do this at all (e.g. receive from a pcap file transport). */
+/**
+ * The transport cannot do this at all (e.g. receive from a pcap file transport).
+ * @example
+ * {@includeCode ../../examples/api-transport.ts#capture-transport}
+ */
 export class TransportUnsupportedError extends RawcraftError {
   readonly code = 'E_TRANSPORT_UNSUPPORTED';
   constructor(
@@ -266,7 +278,11 @@ export class TransportUnsupportedError extends RawcraftError {
   }
 }
 
-/** The transport was closed before or during the call. */
+/**
+ * The transport was closed before or during the call.
+ * @example
+ * {@includeCode ../../examples/api-transport.ts#raw-transport}
+ */
 export class TransportClosedError extends RawcraftError {
   readonly code = 'E_TRANSPORT_CLOSED';
   constructor(

@@ -33,6 +33,7 @@ export interface NotHonoured {
   readonly reason: string;
 }
 
+/** Per-send options of a transport: the destination, and `force` past pre-flight errors. */
 export interface SendOptions {
   /** Where to send; default: the destination address in the packet's IP header. Allows a zone (`fe80::1%eth0`). */
   readonly destination?: string;
@@ -40,6 +41,7 @@ export interface SendOptions {
   readonly force?: boolean;
 }
 
+/** Options of `sendMany`: `force` past pre-flight errors. */
 export interface SendManyOptions {
   /** Raw transport: send even when pre-flight finds errors in some packets. */
   readonly force?: boolean;
@@ -120,6 +122,7 @@ export interface ListenSpec {
   readonly protocol: number;
 }
 
+/** How a transport's `receive()` waits: a filter, timeout, abort signal, and how many packets to take. */
 export interface TransportReceiveOptions {
   /** Keep only the packets this accepts; the rest are dropped. */
   readonly filter?: PacketFilter;

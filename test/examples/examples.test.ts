@@ -7,7 +7,7 @@
  * test/docs/commands.test.ts (the reader's demo.pcap). Needs root: skipped without, failing with CI=true.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,7 +59,7 @@ const tshark = (file: string, ...args: string[]) => spawnSync('tshark', ['-r', j
 
 describe('examples/', () => {
   it('every example is run here (a new one needs its test)', () => {
-    const covered = ['demo', 'scripting', 'ipv4-icmp', 'ipv6-icmpv6', 'udp', 'tcp', 'ping', 'traceroute', 'scenario', 'link-send', 'sctp-handshake', 'udp-tunnel', 'udp-tunnel-transport', 'api-tour'];
+    const covered = ['demo', 'scripting', 'ipv4-icmp', 'ipv6-icmpv6', 'udp', 'tcp', 'ping', 'traceroute', 'scenario', 'link-send', 'sctp-handshake', 'udp-tunnel', 'udp-tunnel-transport', 'api-tour', 'api-codec', 'api-capture', 'api-preflight', 'api-transport', 'api-link', 'api-traffic'];
     const scripts = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
     expect(scripts.filter((s) => !covered.includes(s))).toEqual([]);
   });
@@ -102,6 +102,111 @@ describe('examples/', () => {
     expect(tshark('tour-transport.pcapng', '-T', 'fields', '-e', 'ip.dst', '-e', 'udp.dstport')).toBe('198.51.100.2\t9');
     expect(out).toMatch(/^preflight WIN_TCP_SEND_BLOCKED: /m);
     expect(out).toMatch(/^request: .*ICMP echo-reply code 0 id 7 seq 1$/m);
+  });
+
+  it('api-codec.ts (more @examples): layers, errors, checksums, JSON', async (ctx) => {
+    guard(ctx);
+    const out = await run('api-codec');
+    expect(out).toContain('ethernet: Ethernet 02:00:00:00:00:01 > 02:00:00:00:00:02 type 0x0800 vlan 42 / IPv4 192.0.2.1 > 198.51.100.2');
+    expect(out).toContain('packet(): true');
+    expect(out).toMatch(/^ipv4 ttl 64, checksum valid\ntcp to 80, flags syn$/m);
+    expect(out).toContain('codec udp: udp; link type 1 starts with ethernet, 101 with auto');
+    expect(out).toContain('internetChecksum of a valid header: 0');
+    expect(out).toContain('crc32c: 0xe3069283'); // RFC 9260 appendix B's check value for "123456789"
+    expect(out).toContain('sctpChecksum matches the field: true');
+    for (const line of ['ttl 256: E_FIELD FieldValueError ttl (layer ipv4', 'a typo: E_UNKNOWN_FIELD UnknownFieldError dport, did you mean dstPort', 'tcp first: E_STACK StackError', '3 bytes: E_LENGTH LengthError needs 20, has 3', 'version 5: E_CONTENT ContentError version', 'an unknown layer: E_INPUT InputError']) expect(out).toContain(line);
+    expect(out).toContain('ChecksumError: ipv4 at offset 10: checksum 0x1234 is wrong, expected 0x');
+    expect(out).toContain('deviation padding-after-end (RFC 791 section 3.1)');
+    expect(out).toContain('toJsonValue: {"data":"cafe","big":"18446744073709551616"}');
+    expect(out).toMatch(/issueToJson: \{"layer":"ipv4","offset":0,.*"code":"E_LENGTH"/);
+    expect(out).toContain('FragmentError dont-fragment');
+    expect(out).toContain('ReassemblyError missing-first');
+    expect(out).toContain('encode warning: BundlingError, chunk 0');
+    expect(out).toContain('lax decoding: 1 BundlingError');
+  });
+
+  it('api-capture.ts (more @examples): link types, readers, writers; tshark reads the files', async (ctx) => {
+    guard(ctx);
+    const out = await run('api-capture');
+    expect(out).toContain('1 is ETHERNET: 1 (ETHERNET); ipv4 goes in 101');
+    expect(out).toMatch(/^decodeLinkType: IPv4 192\.0\.2\.1 > 198\.51\.100\.2 proto 1 .* ICMP echo-request code 0 id 1 seq 1$/m);
+    expect(out).toContain('UnsupportedLinkTypeError: interface 0 has link type 147');
+    expect(out).toContain('record: link type 101, 28 of 28 bytes at 1700000000123456000 ns, interface 0');
+    expect(out).toContain('CaptureDecoder: pcap, 3 records');
+    expect(out).toMatch(/CaptureFormatError at byte 24, record 0: /);
+    expect(out).toContain('SnapLengthError: 28 > 16');
+    expect(out).toContain('CaptureWriteError: capture writer: already closed');
+    expect(out).toContain('encodePcap: 68 bytes'); // 24-byte file header, 16-byte record header, 28 bytes
+    expect(tshark('api.pcap', '-T', 'fields', '-e', 'icmp.seq')).toBe('1');
+    expect(tshark('api.pcapng', '-T', 'fields', '-e', 'frame.interface_name', '-e', 'icmp.seq')).toBe('documentation\t2');
+    expect(readFileSync(join(work, 'atomic.txt'), 'utf8')).toBe('complete\n');
+    expect(readdirSync(work).filter((f) => f.includes('never'))).toEqual([]);
+  });
+
+  it('api-preflight.ts (more @examples): findings, guards, platforms, probe, Winsock codes', async (ctx) => {
+    guard(ctx);
+    const out = await run('api-preflight');
+    expect(out).toContain('hasErrors: true');
+    expect(out).toMatch(/^error WIN_TCP_SEND_BLOCKED: On windows-10, TCP data cannot be sent over raw sockets/m);
+    expect(out).toContain('preflightSocket: LINUX_CAP_NET_RAW');
+    expect(out).toContain('PreflightError: WIN_TCP_SEND_BLOCKED');
+    expect(out).toContain('parsePlatform: windows-server-2022; restrictionStatus: unnamed-server');
+    expect(out).toContain('platformFromOs: windows-11');
+    expect(out).toContain('resolveContext: linux, privileges elevated; detectContext: linux');
+    expect(out).toContain('preflightLink: LINK_FRAME_NO_HEADER');
+    expect(out).toContain('resolveLinkContext: npcapAdminOnly true');
+    expect(out).toContain('LinkPreflightGuard: LINK_NO_INTERFACE');
+    expect(out).toMatch(/^probe: 9 of 9 raw sockets open$/m); // as root
+    expect(out).toContain('wsaError 10013: WSAEACCES');
+  });
+
+  it('api-transport.ts (more @examples): a raw socket answered on 127.0.0.1, the transports and their errors', async (ctx) => {
+    guard(ctx);
+    const out = await run('api-transport');
+    expect(out).toMatch(/^RawSocket: 28 bytes from 127\.0\.0\.1: IPv4 127\.0\.0\.1 > 127\.0\.0\.1 proto 1 .*ICMP echo-reply code 0 id 256 seq 1$/m);
+    expect(out).toContain('rawSocketBackend: posix, posixConstants: AF_INET6 = 10');
+    expect(out).toContain('RawTransport: sent 28 bytes to 127.0.0.1');
+    expect(out).toContain('TransportClosedError: the raw transport is closed');
+    expect(out).toContain('MemoryTransport: IPv4 192.0.2.1 > 198.51.100.2 proto 17');
+    expect(out).toContain('TransportUnsupportedError: the pcap transport cannot receive');
+    expect(out).toContain('TransportArgumentError: intervalMs');
+    expect(out).toContain('TransportError: bind EADDRNOTAVAIL');
+    expect(out).toContain('matchAnswer: {"ok":true,"answer":"reply"}');
+    expect(out).toContain('resolveHost: 127.0.0.1 (IPv4); sourceAddressFor: 127.0.0.1');
+    expect(tshark('api-transport.pcap', '-T', 'fields', '-e', 'ip.dst', '-e', 'udp.dstport')).toBe('198.51.100.2\t9');
+  });
+
+  it('api-traffic.ts (more @examples): expressions, random values, templates, a scenario file', async (ctx) => {
+    guard(ctx);
+    const out = await run('api-traffic');
+    expect(out).toContain('parseExpression: ipv4/udp; formatExpression: ipv4(dst=198.51.100.2,ttl=3)/udp');
+    expect(out).toMatch(/ExpressionError at column 28: udp has no field 'dport' \(did you mean dstPort\?\)/);
+    expect(out).toContain('randomFieldValue ttl: true; same seed, same values: true');
+    expect(out).toContain('PatchableTemplate: srcPort 40000, patchable: true');
+    expect(out).toContain('writeTraffic: 5 packets, 200 bytes, seed 3');
+    expect(out).toContain('scenarioFromObject: dns x2');
+    expect(out).toContain('ScenarioError at flows[0].count: ');
+    expect(tshark('api-traffic.pcapng', '-T', 'fields', '-e', 'tcp.flags.syn')).toBe('1\n1\n1\n1\n1');
+  });
+
+  it('api-link.ts (more @examples): libpcap, routes, arping, neighbours, the link transport on a veth pair; tcpdump sees the frame', async (ctx) => {
+    guard(ctx);
+    const file = join(work, 'api-link.pcap');
+    let listening!: () => void;
+    const ready = new Promise<void>((resolve) => (listening = resolve));
+    const dump = runInNs(pair!.y, ['tcpdump', '-i', PAIR.yIf, '-U', '-c', '1', '-w', file, 'udp port 9'], 20_000, (l) => l === 'listening' && listening());
+    await Promise.race([ready, dump.done]);
+    const out = await run('api-link', [PAIR.xIf, PAIR.y4], pair!.x);
+    expect(out).toMatch(/^listInterfaces: vx up true, link type 1, libpcap loaded$/m);
+    expect(out).toContain('LinkError E_LINK_NO_DEVICE');
+    expect(out).toContain('kernelRouteLookup: vx next hop 198.18.5.2; tableRouteLookup: vx; netlinkRoute: vx');
+    expect(out).toContain('arping: 1 of 1 answered, with a MAC');
+    expect(out).toContain('NeighbourCache: 198.18.5.2 is at a MAC: true');
+    expect(out).toMatch(/^PcapHandle: link type 1, \d+ frames seen$/m);
+    expect(out).toContain('LinkTransport: 60 bytes as a ethernet frame');
+    expect((await dump.done).status).toBe(0);
+    const seen = spawnSync('tcpdump', ['-r', file, '-nn', '-e'], { encoding: 'utf8' }).stdout;
+    expect(seen).toMatch(new RegExp(`${pair!.xMac} > ${pair!.yMac}, ethertype IPv4 .*198\\.18\\.5\\.1\\.40400 > 198\\.18\\.5\\.2\\.9: UDP, length 8`));
   });
 
   it('ipv4-icmp.ts: an echo and a timestamp request, answered', async (ctx) => {

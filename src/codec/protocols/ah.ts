@@ -12,6 +12,7 @@ import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, NO_NEXT_HEADER, nextHeaderAfter } from './ipv6-chain.js';
 
+/** The fields of a decoded IP Authentication Header (RFC 4302) header, as `decode()` gives them. */
 export interface AhFields {
   nextHeader: number;
   /** Header length in 32-bit words, minus 2. */
@@ -25,6 +26,7 @@ export interface AhFields {
   icv: Uint8Array;
 }
 
+/** What the builders and `encodeLayers` take for IP Authentication Header (RFC 4302): any field may be left out (defaults, computed lengths and checksums). */
 export interface AhInput {
   /** Default: from the next layer; 59 when raw data or nothing follows. */
   nextHeader?: number;

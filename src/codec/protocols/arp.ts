@@ -17,8 +17,10 @@ import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 
 const OPERATIONS = { request: 1, reply: 2, 'rarp-request': 3, 'rarp-reply': 4, 'inarp-request': 8, 'inarp-reply': 9 } as const;
+/** An ARP operation by name (`request`, `reply`, and the RARP / InARP ones). */
 export type ArpOperation = keyof typeof OPERATIONS;
 
+/** The fields of a decoded ARP (RFC 826) header, as `decode()` gives them. */
 export interface ArpFields {
   /** 1 Ethernet (RFC 826's `ar$hrd`). */
   hardwareType: number;
@@ -35,6 +37,7 @@ export interface ArpFields {
   targetIp: string | Uint8Array;
 }
 
+/** What the builders and `encodeLayers` take for ARP (RFC 826): any field may be left out (defaults, computed lengths and checksums). */
 export interface ArpInput {
   /** Default 1 (Ethernet). */
   hardwareType?: number;

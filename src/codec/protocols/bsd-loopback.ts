@@ -10,6 +10,7 @@ import { decodeStep } from '../layer.js';
 import { checkUint } from '../option-list.js';
 import { uint } from '../field.js';
 
+/** The fields of a BSD loopback header in host byte order (LINKTYPE_NULL: macOS lo0 captures). */
 export interface BsdNullFields {
   /** Address family: 2 AF_INET; 24, 28, 30 AF_INET6 (NetBSD/OpenBSD, FreeBSD, macOS); 10 AF_INET6 on Linux. */
   family: number;
@@ -17,6 +18,7 @@ export interface BsdNullFields {
   byteOrder: 'little' | 'big';
 }
 
+/** What the builders and `encodeLayers` take for a BSD NULL header: the address family, in host byte order. */
 export interface BsdNullInput {
   /** Default: 2 before IPv4, 30 (macOS) before IPv6. */
   family?: number;
@@ -24,10 +26,12 @@ export interface BsdNullInput {
   byteOrder?: 'little' | 'big';
 }
 
+/** The fields of a BSD loopback header in network byte order (LINKTYPE_LOOP: OpenBSD). */
 export interface BsdLoopFields {
   family: number;
 }
 
+/** What the builders and `encodeLayers` take for a BSD LOOP header: the address family, in network byte order. */
 export interface BsdLoopInput {
   /** Default: 2 before IPv4, 24 (OpenBSD) before IPv6. */
   family?: number;

@@ -10,6 +10,7 @@ import { LengthError } from '../errors.js';
 import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 
+/** The fields of a decoded Cisco HDLC header, as `decode()` gives them. */
 export interface CiscoHdlcFields {
   /** 0x0f unicast, 0x8f broadcast. */
   address: number;
@@ -18,6 +19,7 @@ export interface CiscoHdlcFields {
   protocol: number;
 }
 
+/** What the builders and `encodeLayers` take for Cisco HDLC: any field may be left out (defaults, computed lengths and checksums). */
 export interface CiscoHdlcInput {
   address?: number;
   control?: number;

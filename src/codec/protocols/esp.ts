@@ -11,6 +11,7 @@ import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
 
+/** The fields of a decoded IP Encapsulating Security Payload (RFC 4303) header, as `decode()` gives them. */
 export interface EspFields {
   /** Security Parameters Index. */
   spi: number;
@@ -18,6 +19,7 @@ export interface EspFields {
   seq: number;
 }
 
+/** What the builders and `encodeLayers` take for IP Encapsulating Security Payload (RFC 4303): any field may be left out (defaults, computed lengths and checksums). */
 export type EspInput = Partial<EspFields>;
 
 declare module '../types.js' {

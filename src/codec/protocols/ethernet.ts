@@ -7,6 +7,7 @@ import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { checkObject, checkUint, putBe16 } from '../option-list.js';
 
+/** One IEEE 802.1Q (or 802.1ad) tag of an Ethernet header: priority, drop eligibility, VLAN id. */
 export interface VlanTag {
   /** Tag protocol identifier: 0x8100 (802.1Q, default), 0x88a8 (802.1ad), 0x9100. */
   tpid?: number;
@@ -18,6 +19,7 @@ export interface VlanTag {
   vid: number;
 }
 
+/** The fields of a decoded Ethernet II (IEEE 802.3), with its 802.1Q tags header, as `decode()` gives them. */
 export interface EthernetFields {
   dst: string;
   src: string;
@@ -27,6 +29,7 @@ export interface EthernetFields {
   etherType: number;
 }
 
+/** What the builders and `encodeLayers` take for Ethernet II (IEEE 802.3), with its 802.1Q tags: any field may be left out (defaults, computed lengths and checksums). */
 export interface EthernetInput {
   /** Default ff:ff:ff:ff:ff:ff. */
   dst?: string;

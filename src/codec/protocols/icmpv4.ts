@@ -32,6 +32,7 @@ export const ICMP_TYPES = {
   'address-mask-request': 17,
   'address-mask-reply': 18,
 } as const;
+/** An ICMP message type by name (`echo-request`, `dest-unreachable`...), as `type` takes it. */
 export type IcmpTypeName = keyof typeof ICMP_TYPES;
 
 export const UNREACHABLE_CODES = {
@@ -89,6 +90,7 @@ export interface IcmpFields {
   rest?: number;
 }
 
+/** What the builders and `encodeLayers` take for ICMP (RFC 792): any field may be left out (the checksum is computed). */
 export type IcmpInput = { [K in keyof IcmpFields]?: IcmpFields[K] };
 
 declare module '../types.js' {

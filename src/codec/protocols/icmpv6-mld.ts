@@ -15,6 +15,7 @@ export const MLD_RECORD_TYPES = {
   'allow-new-sources': 5,
   'block-old-sources': 6,
 } as const;
+/** An MLDv2 record type by name (`mode-is-include`, `change-to-exclude`...). */
 export type MldRecordTypeName = keyof typeof MLD_RECORD_TYPES;
 
 /** One Multicast Address Record of an MLDv2 report, as decoded. */
@@ -29,6 +30,7 @@ export interface MldRecord {
   auxData?: Uint8Array;
 }
 
+/** An MLDv2 multicast address record as the builder takes it (RFC 3810 section 5.2.4). */
 export interface MldRecordInput {
   /** Default mode-is-exclude (a join, as RFC 3810 section 6.1 reports it). */
   recordType?: MldRecordTypeName | number;

@@ -18,6 +18,7 @@ export const PREFIX_FLAGS = ['l', 'a', 'r'] as const;
 /** Prefix information flags: `l` on-link, `a` autonomous address configuration (RFC 4861), `r` router address (RFC 6275). */
 export type PrefixFlag = (typeof PREFIX_FLAGS)[number];
 
+/** A Neighbor Discovery option as decoded (RFC 4861 section 4.6): a named kind with its fields, or raw bytes. */
 export type NdOption =
   /** Type 1: the sender's link-layer address (an Ethernet MAC). */
   | { readonly kind: 'source-link-layer-address'; readonly address: string; readonly length?: number }
@@ -56,6 +57,7 @@ export interface NdRawOption {
   readonly length?: number;
 }
 
+/** A Neighbor Discovery option as the builder takes it: a named kind, or raw bytes. */
 export type NdOptionInput = NdOption | NdRawOption;
 
 export const ND_OPTION_TYPES = {

@@ -36,6 +36,7 @@ export const ICMPV6_TYPES = {
   redirect: 137,
   'mldv2-report': 143,
 } as const;
+/** An ICMPv6 message type by name (`echo-request`, `neighbor-solicitation`...), as `type` takes it. */
 export type Icmpv6TypeName = keyof typeof ICMPV6_TYPES;
 
 export const ICMPV6_UNREACHABLE_CODES = {
@@ -64,6 +65,7 @@ export const ICMPV6_PARAMETER_PROBLEM_CODES = {
   'option-too-big': 10,
 } as const;
 export const ROUTER_PREFERENCES = { medium: 0, high: 1, reserved: 2, low: 3 } as const;
+/** A Default Router Preference by name (RFC 4191): `low`, `medium`, `high`, `reserved`. */
 export type RouterPreference = keyof typeof ROUTER_PREFERENCES;
 
 /** ICMPv6 fields as decoded. Which of the optional ones are present depends on `type`. */

@@ -14,9 +14,12 @@ import { decodeStep } from '../layer.js';
 import { checkList, checkUint } from '../option-list.js';
 import { le16, le32, putLe16, putLe32 } from './link-layers.js';
 
+/** The type of an IEEE 802.11 frame: management, control, data or extension. */
 export type FrameType = 'management' | 'control' | 'data' | 'extension';
+/** A flag of the IEEE 802.11 Frame Control field by name. */
 export type Ieee80211Flag = 'order' | 'protected' | 'more-data' | 'power-management' | 'retry' | 'more-fragments' | 'from-ds' | 'to-ds';
 
+/** The fields of a decoded IEEE 802.11 header, as `decode()` gives them. */
 export interface Ieee80211Fields {
   subtype: number;
   type: FrameType | number;
@@ -37,6 +40,7 @@ export interface Ieee80211Fields {
   padding?: Uint8Array;
 }
 
+/** What the builders and `encodeLayers` take for IEEE 802.11: any field may be left out (defaults, computed lengths and checksums). */
 export interface Ieee80211Input {
   subtype?: number;
   /** Default `data`. */

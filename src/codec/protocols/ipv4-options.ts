@@ -9,6 +9,7 @@ export type RouteOptionKind = 'record-route' | 'lsrr' | 'ssrr';
 export const TIMESTAMP_FLAGS = { 'timestamps-only': 0, 'with-addresses': 1, prespecified: 3 } as const;
 export type TimestampFlag = keyof typeof TIMESTAMP_FLAGS;
 
+/** An IPv4 option as decoded (RFC 791 section 3.1): a named kind with its fields, or raw bytes. */
 export type Ipv4Option =
   | { readonly kind: 'eol'; readonly length?: number }
   | { readonly kind: 'nop'; readonly length?: number }

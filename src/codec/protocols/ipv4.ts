@@ -14,7 +14,9 @@ import { IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
 import { IP_LINK_LAYERS } from './link-layers.js';
 
 export const ECN = { 'not-ect': 0, ect1: 1, ect0: 2, ce: 3 } as const;
+/** An ECN codepoint by name (RFC 3168): `not-ect`, `ect1`, `ect0`, `ce`. */
 export type EcnName = keyof typeof ECN;
+/** A flag of the IPv4 header: `df` (Don't Fragment), `mf` (More Fragments) or `evil` (RFC 3514's reserved bit). */
 export type Ipv4Flag = 'evil' | 'df' | 'mf';
 
 /** IPv4 header fields as decoded: every field present. */

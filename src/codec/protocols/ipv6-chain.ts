@@ -7,6 +7,7 @@ import type { EncodeFrame } from '../layer.js';
 
 /** Layers that may sit between an IPv6 header and the upper layer, in the order RFC 8200 section 4.1 recommends. */
 export const IPV6_EXTENSION_LAYERS = ['ipv6-hop-by-hop', 'ipv6-dest-options', 'ipv6-routing', 'ipv6-fragment', 'ah'] as const;
+/** The layer names of the IPv6 extension headers rawcraft decodes and builds. */
 export type Ipv6ExtensionLayer = (typeof IPV6_EXTENSION_LAYERS)[number];
 
 /** Next Header 59: nothing follows; octets after the header are ignored by receivers (RFC 8200 section 4.7). */

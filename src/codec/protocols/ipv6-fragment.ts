@@ -13,6 +13,7 @@ import { deviationRules } from '../deviation.js';
 import { hasJumbo } from './ipv6-options.js';
 import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, NO_NEXT_HEADER, nextHeaderAfter } from './ipv6-chain.js';
 
+/** The fields of a decoded IPv6 Fragment header (RFC 8200 section 4.5) header, as `decode()` gives them. */
 export interface Ipv6FragmentFields {
   /** Protocol of the fragmentable part (in every fragment, not only the first). */
   nextHeader: number;
@@ -27,6 +28,7 @@ export interface Ipv6FragmentFields {
   id: number;
 }
 
+/** What the builders and `encodeLayers` take for IPv6 Fragment header (RFC 8200 section 4.5): any field may be left out (defaults, computed lengths and checksums). */
 export interface Ipv6FragmentInput {
   /** Default: from the next layer; 59 when raw data or nothing follows (give it for non-first fragments). */
   nextHeader?: number;

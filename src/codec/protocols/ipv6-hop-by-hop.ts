@@ -4,7 +4,9 @@ import type { BindingTypes, LayerBinding } from '../types.js';
 import { IP_PROTOCOL } from './ipv6-chain.js';
 import { optionsHeaderCodec, type Ipv6OptionsHeaderFields, type Ipv6OptionsHeaderInput } from './ipv6-options-header.js';
 
+/** The fields of a decoded IPv6 Hop-by-Hop Options header (RFC 8200 section 4.3) header, as `decode()` gives them. */
 export type Ipv6HopByHopFields = Ipv6OptionsHeaderFields;
+/** What the builders and `encodeLayers` take for IPv6 Hop-by-Hop Options header (RFC 8200 section 4.3): any field may be left out (defaults, computed lengths and checksums). */
 export type Ipv6HopByHopInput = Ipv6OptionsHeaderInput;
 
 declare module '../types.js' {

@@ -27,6 +27,7 @@ export interface Ipv6OptionsHeaderFields {
   padding?: Uint8Array;
 }
 
+/** What the Hop-by-Hop and Destination Options headers take: next header, length and options, all optional. */
 export interface Ipv6OptionsHeaderInput {
   /** Default: from the next layer; 59 (No Next Header) when raw data or nothing follows. */
   nextHeader?: number;

@@ -22,6 +22,7 @@ type Fail = (field: string, value: unknown, allowed: string) => never;
  * Problem, or discard and send one unless the destination was multicast.
  */
 export const OPTION_ACTIONS = ['skip', 'discard', 'discard-icmp', 'discard-icmp-unless-multicast'] as const;
+/** What a node does with an option type it does not know (RFC 8200 section 4.2: the two high-order bits). */
 export type Ipv6OptionAction = (typeof OPTION_ACTIONS)[number];
 
 /** A TLV option kept as bytes: any type number, with its data and optionally an explicit (maybe wrong) length octet. */
@@ -39,6 +40,7 @@ export interface Ipv6RawOption {
 }
 
 export const ROUTER_ALERT_VALUES = { mld: 0, rsvp: 1, 'active-networks': 2 } as const;
+/** A Router Alert value by name (RFC 2711: `mld`, `rsvp`, `active-networks`). */
 export type RouterAlertName = keyof typeof ROUTER_ALERT_VALUES;
 
 /** Options of the Hop-by-Hop and Destination Options headers. */
@@ -56,6 +58,7 @@ export type Ipv6Option =
   /** Home Address (type 0xC9, RFC 6275 section 6.3), in Destination Options. */
   | { readonly kind: 'home-address'; readonly address: string; readonly length?: number };
 
+/** An IPv6 Hop-by-Hop / Destination option as the builder takes it: a named option, or raw bytes. */
 export type Ipv6OptionInput = Ipv6Option | Ipv6RawOption;
 
 /** TLVs of the Segment Routing Header (RFC 8754 section 2.1). */
@@ -65,6 +68,7 @@ export type SrhTlv =
   /** HMAC TLV (type 5, RFC 8754 section 2.1.2): D flag, key id and the HMAC itself. */
   | { readonly kind: 'hmac'; readonly d?: number; readonly keyId: number; readonly hmac: Uint8Array | string; readonly length?: number };
 
+/** A Segment Routing Header TLV as the builder takes it: a named TLV, or raw bytes. */
 export type SrhTlvInput = SrhTlv | Ipv6RawOption;
 
 /** How one named TLV kind is written and read. */

@@ -19,6 +19,7 @@ import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, NO_NEXT_HEADER, nextHeaderAfter } f
 import { srhTlvList, type SrhTlvInput } from './ipv6-options.js';
 
 export const ROUTING_TYPES = { 'source-route': 0, nimrod: 1, 'mobile-ipv6': 2, rpl: 3, 'segment-routing': 4 } as const;
+/** A Routing header type by name (`source-route`, `nimrod`, `mobile-ipv6`, `rpl`, `segment-routing`). */
 export type RoutingTypeName = keyof typeof ROUTING_TYPES;
 
 /** Routing header fields as decoded. Which of the optional ones are present depends on the type. */
@@ -51,6 +52,7 @@ export interface Ipv6RoutingFields {
   data?: Uint8Array;
 }
 
+/** What the builders and `encodeLayers` take for IPv6 Routing header (RFC 8200 section 4.4): any field may be left out (defaults, computed lengths and checksums). */
 export interface Ipv6RoutingInput {
   /** Default: from the next layer; 59 when raw data or nothing follows. */
   nextHeader?: number;

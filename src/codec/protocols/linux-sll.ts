@@ -9,6 +9,7 @@ import { decodeStep } from '../layer.js';
 import { checkUint, putBe16 } from '../option-list.js';
 import { cookedNext } from './linux-sll2.js';
 
+/** The fields of a decoded Linux cooked capture v1 (LINKTYPE_LINUX_SLL) header, as `decode()` gives them. */
 export interface LinuxSllFields {
   /** 0 to us, 1 broadcast, 2 multicast, 3 to someone else, 4 sent by us. */
   packetType: number;
@@ -21,6 +22,7 @@ export interface LinuxSllFields {
   protocol: number;
 }
 
+/** What the builders and `encodeLayers` take for Linux cooked capture v1 (LINKTYPE_LINUX_SLL): any field may be left out (defaults, computed lengths and checksums). */
 export interface LinuxSllInput {
   packetType?: number;
   /** Default 772 (loopback). */

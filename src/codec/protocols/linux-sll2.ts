@@ -11,6 +11,7 @@ import { FieldValueError, LengthError } from '../errors.js';
 import type { LayerCodec, NextLayer } from '../layer.js';
 import { decodeStep } from '../layer.js';
 
+/** The fields of a decoded Linux cooked capture v2 (LINKTYPE_LINUX_SLL2) header, as `decode()` gives them. */
 export interface LinuxSll2Fields {
   /** EtherType of the payload (0x0004: an 802.2 LLC frame). */
   protocol: number;
@@ -27,6 +28,7 @@ export interface LinuxSll2Fields {
   address: Uint8Array;
 }
 
+/** What the builders and `encodeLayers` take for Linux cooked capture v2 (LINKTYPE_LINUX_SLL2): any field may be left out (defaults, computed lengths and checksums). */
 export interface LinuxSll2Input {
   protocol?: number;
   reserved?: number;

@@ -13,8 +13,10 @@ import { decodeStep } from '../layer.js';
 import { checkUint, putBe16 } from '../option-list.js';
 import { uint } from '../field.js';
 
+/** The format of an LLC control field: information, supervisory or unnumbered. */
 export type LlcFormat = 'information' | 'supervisory' | 'unnumbered';
 
+/** The fields of a decoded IEEE 802.2 LLC header, as `decode()` gives them. */
 export interface LlcFields {
   dsap: number;
   ssap: number;
@@ -28,6 +30,7 @@ export interface LlcFields {
   pid?: number;
 }
 
+/** What the builders and `encodeLayers` take for IEEE 802.2 LLC: any field may be left out (defaults, computed lengths and checksums). */
 export interface LlcInput {
   /** Default 0xaa (SNAP). */
   dsap?: number;

@@ -15,6 +15,7 @@ import { decodeStep } from '../layer.js';
 import { checkList, checkObject, checkUint, putBe16 } from '../option-list.js';
 import { uint } from '../field.js';
 
+/** One NFLOG attribute (TLV): its type and data bytes. */
 export interface NflogTlv {
   /** NFULA_ attribute: 1 packet header, 2 mark, 3 timestamp, 4/5 in/out interface, 8 hardware address... */
   type: number;
@@ -23,6 +24,7 @@ export interface NflogTlv {
   padding?: Uint8Array;
 }
 
+/** The fields of a decoded Linux NFLOG (LINKTYPE_NFLOG) header, as `decode()` gives them. */
 export interface NflogFields {
   /** 2 AF_INET, 10 AF_INET6 (Linux numbers). */
   family: number;
@@ -39,6 +41,7 @@ export interface NflogFields {
   payloadLength?: number;
 }
 
+/** What the builders and `encodeLayers` take for Linux NFLOG (LINKTYPE_NFLOG): any field may be left out (defaults, computed lengths and checksums). */
 export interface NflogInput {
   /** Default: 2 before IPv4, 10 before IPv6. */
   family?: number;

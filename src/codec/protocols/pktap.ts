@@ -18,6 +18,7 @@ import { decodeStep } from '../layer.js';
 import { checkUint } from '../option-list.js';
 import { FIRST_LAYERS, le32, putLe32 } from './link-layers.js';
 
+/** The fields of a decoded Apple's PKTAP capture header, as `decode()` gives them. */
 export interface PktapFields {
   /** Header length. */
   length: number;
@@ -41,6 +42,7 @@ export interface PktapFields {
   effectiveCommand: string;
 }
 
+/** What the builders and `encodeLayers` take for Apple's PKTAP capture: any field may be left out (defaults, computed lengths and checksums). */
 export type PktapInput = Partial<Omit<PktapFields, 'rest'>> & { rest?: Uint8Array | string };
 
 declare module '../types.js' {

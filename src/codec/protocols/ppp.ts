@@ -12,6 +12,7 @@ import { decodeStep } from '../layer.js';
 import { checkUint, putBe16 } from '../option-list.js';
 import { uint } from '../field.js';
 
+/** The fields of a decoded PPP in HDLC-like framing (RFC 1662) header, as `decode()` gives them. */
 export interface PppFields {
   /** The frame starts with address 0xff and control 0x03 (RFC 1662 section 3.1). */
   addressControl: boolean;
@@ -21,6 +22,7 @@ export interface PppFields {
   protocolCompressed: boolean;
 }
 
+/** What the builders and `encodeLayers` take for PPP in HDLC-like framing (RFC 1662): any field may be left out (defaults, computed lengths and checksums). */
 export interface PppInput {
   /** Default true. */
   addressControl?: boolean;

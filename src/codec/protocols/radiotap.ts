@@ -16,6 +16,7 @@ import { decodeStep } from '../layer.js';
 import { checkList, checkUint } from '../option-list.js';
 import { le16, le32, putLe16, putLe32 } from './link-layers.js';
 
+/** The fields of a decoded Radiotap header, as `decode()` gives them. */
 export interface RadiotapFields {
   version: number;
   pad: number;
@@ -42,6 +43,7 @@ export interface RadiotapFields {
   antenna?: number;
 }
 
+/** What the builders and `encodeLayers` take for Radiotap: any field may be left out (defaults, computed lengths and checksums). */
 export interface RadiotapInput {
   version?: number;
   pad?: number;

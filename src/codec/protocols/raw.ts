@@ -6,10 +6,12 @@ import { decodeStep } from '../layer.js';
 import { IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
 import { IP_LINK_LAYERS } from './link-layers.js';
 
+/** The fields of a decoded Raw (payload bytes no protocol claims) header, as `decode()` gives them. */
 export interface RawFields {
   data: Uint8Array;
 }
 
+/** What the builders and `encodeLayers` take for Raw (payload bytes no protocol claims): any field may be left out (defaults, computed lengths and checksums). */
 export interface RawInput {
   /** Bytes, or hex text. */
   data?: Uint8Array | string;

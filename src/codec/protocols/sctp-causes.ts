@@ -47,7 +47,9 @@ export interface SctpRawCause {
   padding?: Uint8Array;
 }
 
+/** An SCTP error cause as the builder takes it: a named cause, or raw bytes. */
 export type SctpCauseInput = Loose<SctpCause>;
+/** An SCTP error cause code by name (`invalid-stream-identifier`, `protocol-violation`...). */
 export type SctpCauseName = Exclude<SctpCause['code'], number>;
 
 const params = () => sctpParams;

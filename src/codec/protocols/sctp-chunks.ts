@@ -133,6 +133,7 @@ export interface SctpRawChunk {
 
 /** A chunk to encode: any field may be left out (defaults, computed lengths and counts), bytes also as hex. */
 export type SctpChunkInput = Loose<SctpChunk>;
+/** An SCTP chunk type by name (`data`, `init`, `init-ack`, `sack`...), as a chunk's `type` takes it. */
 export type SctpChunkTypeName = Exclude<SctpChunk['type'], number>;
 
 const DATA_FLAGS = ['', '', '', '', 'immediate', 'unordered', 'beginning', 'ending'] as const;
@@ -383,6 +384,8 @@ export interface BundlingViolation {
  * The bundling rules a list of chunk types breaks: INIT, INIT ACK and SHUTDOWN COMPLETE
  * alone (RFC 9260 section 6.10); COOKIE ECHO and COOKIE ACK first (section 5.1); control
  * chunks before DATA and I-DATA chunks (section 6.10).
+ * @example
+ * {@includeCode ../../../examples/api-codec.ts#sctp-bundling}
  */
 export function bundlingViolations(types: readonly number[]): BundlingViolation[] {
   const out: BundlingViolation[] = [];

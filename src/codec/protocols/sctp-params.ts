@@ -40,6 +40,7 @@ export const SCTP_RECONFIG_RESULTS = {
   'error-bad-sequence-number': 5,
   'in-progress': 6,
 } as const;
+/** A Re-configuration Response result by name (RFC 6525 section 4.4). */
 export type SctpReconfigResult = keyof typeof SCTP_RECONFIG_RESULTS;
 
 type Tlv<T extends string, F = unknown> = { type: T } & F & {
@@ -92,6 +93,7 @@ export interface SctpRawParam {
 
 /** A parameter to encode: any field may be left out (defaults, computed lengths), bytes also as hex. */
 export type SctpParamInput = Loose<SctpParam>;
+/** An SCTP parameter type by name (`ipv4-address`, `state-cookie`...). */
 export type SctpParamTypeName = Exclude<SctpParam['type'], number>;
 
 const chunkNames = () => sctpChunks;

@@ -58,6 +58,7 @@ export function actionOf(type: number, bits: 8 | 16): SctpAction {
 
 /** HMAC identifiers (RFC 4895 section 3.3), used by AUTH, Requested HMAC Algorithm and Unsupported HMAC Identifier. */
 export const SCTP_HMAC_IDS = { 'sha-1': 1, 'sha-256': 3 } as const;
+/** An HMAC identifier by name (RFC 4895 section 3.3: `sha-1`, `sha-256`). */
 export type SctpHmacName = keyof typeof SCTP_HMAC_IDS;
 
 export const EMPTY = new Uint8Array(0);

@@ -18,6 +18,7 @@ import { bundlingViolations, chunkSummary, sctpChunks, type SctpChunk, type Sctp
 import type { Item } from './sctp-tlv.js';
 import { IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
 
+/** The fields of a decoded SCTP common header (RFC 9260) header, as `decode()` gives them. */
 export interface SctpFields {
   srcPort: number;
   dstPort: number;
@@ -27,6 +28,7 @@ export interface SctpFields {
   chunks: SctpChunk[];
 }
 
+/** What the builders and `encodeLayers` take for SCTP common header (RFC 9260): any field may be left out (defaults, computed lengths and checksums). */
 export interface SctpInput {
   /** Default 9. */
   srcPort?: number;

@@ -1,6 +1,7 @@
 /** TCP options: RFC 9293 section 3.2 (EOL, NOP, MSS), RFC 7323 (window scale, timestamps), RFC 2018 (SACK). */
 import { be16, be32, checkList, checkObject, checkUint, isUint, optionListCodec, putBe16, putBe32, type OptionKind, type RawOption } from '../option-list.js';
 
+/** A TCP option as decoded (`mss`, `window-scale`, `sack-permitted`, `sack`, `timestamps`...), or raw bytes. */
 export type TcpOption =
   | { readonly kind: 'eol'; readonly length?: number }
   | { readonly kind: 'nop'; readonly length?: number }
@@ -10,6 +11,7 @@ export type TcpOption =
   | { readonly kind: 'sack'; readonly blocks: readonly { readonly left: number; readonly right: number }[]; readonly length?: number }
   | { readonly kind: 'timestamps'; readonly value: number; readonly echo: number; readonly length?: number };
 
+/** A TCP option as the builder takes it: a named kind, or raw bytes with an optional (maybe wrong) length. */
 export type TcpOptionInput = TcpOption | RawOption;
 
 type Body<K extends TcpOption['kind']> = Omit<Extract<TcpOption, { kind: K }>, 'kind' | 'length'>;

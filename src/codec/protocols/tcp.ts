@@ -11,8 +11,10 @@ import { autoValues, fillChecksumOf, verifyUpperOf } from '../fast-form.js';
 import { tcpOptions, type TcpOptionInput } from './tcp-options.js';
 import { IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
 
+/** A TCP flag by name, as the `flags` list holds them (RFC 9293, RFC 3168, RFC 9768's AE). */
 export type TcpFlag = 'ae' | 'cwr' | 'ece' | 'urg' | 'ack' | 'psh' | 'rst' | 'syn' | 'fin';
 
+/** The fields of a decoded TCP (RFC 9293) header, as `decode()` gives them. */
 export interface TcpFields {
   srcPort: number;
   dstPort: number;
@@ -31,6 +33,7 @@ export interface TcpFields {
   padding?: Uint8Array;
 }
 
+/** What the builders and `encodeLayers` take for TCP (RFC 9293): any field may be left out (defaults, computed lengths and checksums). */
 export interface TcpInput {
   /** Default 20. */
   srcPort?: number;

@@ -14,6 +14,7 @@ import { udpPortBindings, udpPortBound } from '../udp-ports.js';
 import { autoValues, fillChecksumOf, verifyUpperOf } from '../fast-form.js';
 import { IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
 
+/** The fields of a decoded UDP (RFC 768) header, as `decode()` gives them. */
 export interface UdpFields {
   srcPort: number;
   dstPort: number;
@@ -23,6 +24,7 @@ export interface UdpFields {
   checksum: number;
 }
 
+/** What the builders and `encodeLayers` take for UDP (RFC 768): any field may be left out (defaults, computed lengths and checksums). */
 export type UdpInput = Partial<UdpFields>;
 
 declare module '../types.js' {

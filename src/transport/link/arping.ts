@@ -12,6 +12,7 @@ import type { Libpcap } from './libpcap.js';
 import { answerFilter, answerFrom, solicitation } from './neighbours.js';
 import { PcapHandle } from './pcap-handle.js';
 
+/** Options of `arping()`: interface (required), count, timeout, interval, source. */
 export interface ArpingOptions {
   readonly interface: string;
   /** Requests to send; default 3. */
@@ -29,6 +30,7 @@ export interface ArpingOptions {
   readonly libpcap?: Libpcap;
 }
 
+/** One ARP reply of `arping()`: who answered, with which MAC, after how long. */
 export interface ArpingReply {
   readonly seq: number;
   readonly status: 'reply' | 'timeout';
@@ -36,6 +38,7 @@ export interface ArpingReply {
   readonly rttMs?: number;
 }
 
+/** What `arping()` gives: the replies, how many requests were sent and answered. */
 export interface ArpingResult {
   readonly address: string;
   readonly interface: string;
@@ -45,6 +48,13 @@ export interface ArpingResult {
   readonly replies: readonly ArpingReply[];
 }
 
+/**
+ * ARP requests for an IPv4 address on an Ethernet interface, like arping(8): who has it, and its MAC.
+ * @throws {@link TransportArgumentError} not an IP address, or a bad option.
+ * @throws {@link LinkError} no such interface, or one without an address or MAC to ask from; libpcap missing.
+ * @example
+ * {@includeCode ../../../examples/api-link.ts#arping}
+ */
 export async function arping(address: string, options: ArpingOptions): Promise<ArpingResult> {
   const v4 = isIPv4(address);
   if (!v4 && !isIPv6(address)) throw new TransportArgumentError('address', address, 'an IPv4 or IPv6 address');

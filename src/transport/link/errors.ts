@@ -1,6 +1,7 @@
 /** Errors of the link layer (libpcap): what failed, libpcap's own words, and what to do. */
 import { RawcraftError } from '../../codec/errors.js';
 
+/** What went wrong in the link transport: libpcap missing, no such interface, no permission... */
 export type LinkErrorCode =
   /** libpcap is not installed (or not loadable). */
   | 'E_LINK_UNAVAILABLE'
@@ -17,6 +18,11 @@ export type LinkErrorCode =
   /** Any other libpcap failure. */
   | 'E_LINK';
 
+/**
+ * A failure of the link transport (libpcap): its code, what was being done, and a remedy.
+ * @example
+ * {@includeCode ../../../examples/api-link.ts#interfaces}
+ */
 export class LinkError extends RawcraftError {
   constructor(
     readonly code: LinkErrorCode,

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { ERRBUF_SIZE, loadLibpcap, PCAP_IF, type Libpcap } from './libpcap.js';
 
+/** A network interface as listed: name, description, state, MTU, MAC, link type, addresses. */
 export interface InterfaceInfo {
   readonly name: string;
   /** libpcap's description (Windows adapter names), when it has one. */
@@ -45,7 +46,12 @@ function sysNumber(name: string, file: string): number | undefined {
   }
 }
 
-/** Every interface, in libpcap's order when it is available (`libpcap: null` to skip it). */
+/**
+ * Every interface, in libpcap's order when it is available (`libpcap: null` to skip it).
+ * @throws {@link LinkError} libpcap cannot be loaded.
+ * @example
+ * {@includeCode ../../../examples/api-link.ts#interfaces}
+ */
 export function listInterfaces(libpcap?: Libpcap | null): InterfaceInfo[] {
   const os = networkInterfaces();
   let lib = libpcap;

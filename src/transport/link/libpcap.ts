@@ -74,7 +74,12 @@ export function installRemedy(platform: string): string {
 
 const loaded = new Map<string, Libpcap>();
 
-/** Load libpcap on first call; throws LinkError (code E_LINK_UNAVAILABLE) naming what to install. */
+/**
+ * Load libpcap on first call; throws LinkError (code E_LINK_UNAVAILABLE) naming what to install.
+ * @throws {@link LinkError} `E_LINK_UNAVAILABLE`: libpcap (Npcap on Windows) cannot be loaded; the remedy names what to install.
+ * @example
+ * {@includeCode ../../../examples/api-link.ts#interfaces}
+ */
 export function loadLibpcap(platform: string = process.platform): Libpcap {
   const known = loaded.get(platform);
   if (known) return known;

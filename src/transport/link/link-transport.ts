@@ -36,6 +36,7 @@ import { AfPacketSocket, afPacketAvailable, isLinkBackpressure } from './af-pack
 import { backoff, backpressurePolicy, type BackpressurePolicy } from '../transports/backpressure.js';
 import { loadLibc } from '../socket/ffi/libc.js';
 
+/** Options of the link transport: interface, route lookup or next-hop MAC, source MAC, padding, pre-flight. */
 export interface LinkTransportOptions {
   readonly kind: 'link';
   /** The interface to send and receive on; default: the route's interface for each destination. */
@@ -74,6 +75,7 @@ export interface LinkTransportOptions {
   readonly backpressure?: Partial<BackpressurePolicy>;
 }
 
+/** How the link transport captures: a pcap filter (in the kernel), the interface, statistics. */
 export interface LinkReceiveOptions extends TransportReceiveOptions {
   /** A pcap-filter(7) expression run in the kernel (tcpdump's syntax), e.g. `icmp and host 198.18.0.2`. */
   readonly captureFilter?: string;
@@ -98,6 +100,15 @@ const RAW_IP = new Set([12, 14, 101, 228, 229]);
 /** How long a destination's route and next-hop MAC are reused before the tables are read again. */
 const PATH_CACHE_MS = 1000;
 
+/**
+ * The link-layer transport: sends and captures whole frames through libpcap (Npcap on Windows), nothing rewritten.
+ * @throws {@link LinkError} libpcap is missing, the interface cannot be opened, a send failed (with a remedy).
+ * @throws {@link PreflightError} the interface or frame would be refused (missing, down, no privilege, too large), unless `force`.
+ * @throws {@link TransportArgumentError} no interface given, a bad option.
+ * @throws {@link TransportClosedError} a send or receive after `close()`.
+ * @example
+ * {@includeCode ../../../examples/api-link.ts#link-transport}
+ */
 export class LinkTransport implements Transport {
   readonly kind = 'link';
   readonly #options: LinkTransportOptions;
@@ -447,7 +458,14 @@ export class LinkTransport implements Transport {
   }
 }
 
-/** Open the link transport (libpcap is loaded at the first send or receive). */
+/**
+ * Open the link transport (libpcap is loaded at the first send or receive).
+ * @throws {@link LinkError} libpcap is missing, or the interface cannot be opened.
+ * @throws {@link PreflightError} the interface would be refused (missing, down, no privilege), unless `force`.
+ * @throws {@link TransportArgumentError} a bad option.
+ * @example
+ * {@includeCode ../../../examples/api-link.ts#link-transport}
+ */
 export function openLinkTransport(options: Omit<LinkTransportOptions, 'kind'> = {}): LinkTransport {
   return new LinkTransport({ kind: 'link', ...options });
 }

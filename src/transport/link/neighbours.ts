@@ -12,6 +12,7 @@ import { decode } from '../../codec/decode.js';
 import { LinkError } from './errors.js';
 import { PcapHandle, type PcapOpenOptions } from './pcap-handle.js';
 
+/** How a `NeighbourCache` asks: per-try timeout, tries, how long an answer is kept, the kernel's cache. */
 export interface NeighbourOptions {
   /** Wait for an answer this long per try; default 1000 ms. */
   readonly timeoutMs?: number;
@@ -39,6 +40,12 @@ export interface Neighbour {
   readonly source: 'kernel' | 'arp' | 'ndp' | 'cache';
 }
 
+/**
+ * Resolves next-hop MAC addresses with ARP / Neighbor Discovery and remembers them for a while.
+ * @throws {@link LinkError} `E_LINK_RESOLVE` from `resolve()`: nobody answered; or the interface cannot be opened.
+ * @example
+ * {@includeCode ../../../examples/api-link.ts#neighbours}
+ */
 export class NeighbourCache {
   readonly #entries = new Map<string, { mac: string; until: number }>();
 

@@ -45,6 +45,8 @@ let sequence = 1;
 /**
  * The kernel's route to `destination` (from `source` when given, for `from` policy rules);
  * `null` when the kernel has none; undefined when it could not be asked (not Linux, no libc).
+ * @example
+ * {@includeCode ../../../examples/api-link.ts#routes-link}
  */
 export function netlinkRoute(destination: string, source?: string): KernelRoute | null | undefined {
   if (process.platform !== 'linux') return undefined;

@@ -13,6 +13,7 @@ import { SocketFd } from '../socket/socket-fd.js';
 import { LinkError } from './errors.js';
 import { BPF_PROGRAM_SIZE, ERRBUF_SIZE, loadLibpcap, NETMASK_UNKNOWN, PCAP_ERROR, type Libpcap, type PcapPointer } from './libpcap.js';
 
+/** How a libpcap handle is opened: snap length, promiscuous mode, buffer size, immediate mode, filter. */
 export interface PcapOpenOptions {
   /** Largest number of bytes kept of each frame; default 262144 (tcpdump's). */
   readonly snaplen?: number;
@@ -66,6 +67,12 @@ export function permissionRemedy(platform: string): string {
   return 'run as root, or grant the capabilities: sudo setcap cap_net_raw,cap_net_admin+ep $(readlink -f $(which node))';
 }
 
+/**
+ * An open libpcap capture handle on one interface: send frames, set a filter, read frames.
+ * @throws {@link LinkError} no such interface, no permission, a filter that does not compile, a failed send (code, detail and remedy).
+ * @example
+ * {@includeCode ../../../examples/api-link.ts#pcap-handle}
+ */
 export class PcapHandle {
   /** The link type (LINKTYPE_/DLT_ value) of the interface: 1 Ethernet, 113 Linux cooked... */
   readonly linkType: number;

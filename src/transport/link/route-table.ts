@@ -30,7 +30,11 @@ export interface Route {
  */
 export type RouteLookup = (destination: string, source?: string) => Route | undefined;
 
-/** The kernel's choice for `destination` (from `source`): asked over rtnetlink on Linux, else read from the tables. */
+/**
+ * The kernel's choice for `destination` (from `source`): asked over rtnetlink on Linux, else read from the tables.
+ * @example
+ * {@includeCode ../../../examples/api-link.ts#routes-link}
+ */
 export const kernelRouteLookup: RouteLookup = (destination, source) => {
   const asked = netlinkRoute(destination, source !== undefined && !isUnspecified(source) ? source : undefined);
   if (asked === null) return undefined;
@@ -38,7 +42,11 @@ export const kernelRouteLookup: RouteLookup = (destination, source) => {
   return tableRouteLookup(destination);
 };
 
-/** The same choice from this host's addresses and the main routing table alone (what is read where the kernel cannot be asked). */
+/**
+ * The same choice from this host's addresses and the main routing table alone (what is read where the kernel cannot be asked).
+ * @example
+ * {@includeCode ../../../examples/api-link.ts#routes-link}
+ */
 export const tableRouteLookup: RouteLookup = (destination) => localRoute(destination) ?? tableRoute(destination);
 
 const isUnspecified = (address: string): boolean => address === '0.0.0.0' || address === '::';

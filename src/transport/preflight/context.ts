@@ -46,6 +46,9 @@ export const PLATFORM_NAMES = [
  * A platform from its name: `windows-11`, `windows-10`, `windows-7-sp1`, `windows-xp-sp2`,
  * `windows-server-2008r2`, `windows-server-2022`, `linux`, `linux-5.15`, `macos`, `macos-14.4`.
  * Throws InputError for anything else.
+ * @throws {@link InputError} a name that is no platform (the message lists the known ones).
+ * @example
+ * {@includeCode ../../../examples/api-preflight.ts#platforms}
  */
 export function parsePlatform(name: string): TargetPlatform {
   const text = name.trim().toLowerCase();
@@ -70,7 +73,11 @@ export function parsePlatform(name: string): TargetPlatform {
   );
 }
 
-/** Short display name: `windows-10`, `windows-server-2022`, `windows-xp-sp2`, `linux 6.1.0`, `macos 14.4`. */
+/**
+ * Short display name: `windows-10`, `windows-server-2022`, `windows-xp-sp2`, `linux 6.1.0`, `macos 14.4`.
+ * @example
+ * {@includeCode ../../../examples/api-preflight.ts#platforms}
+ */
 export function platformName(p: TargetPlatform): string {
   return match(p)
     .with({ os: 'windows' }, (w) => `windows-${w.edition === 'server' ? 'server-' : ''}${w.release}${w.servicePack ? `-sp${w.servicePack}` : ''}${w.wine ? ` (Wine ${w.wine})` : ''}`)
@@ -84,6 +91,8 @@ export function platformName(p: TargetPlatform): string {
  * The platform from what the `os` module reports. Windows: NT version and build from
  * `os.release()` (10.0 builds from 22000 on are Windows 11), client or server and service pack
  * from `os.version()`.
+ * @example
+ * {@includeCode ../../../examples/api-preflight.ts#platforms}
  */
 export function platformFromOs(facts: OsFacts): TargetPlatform {
   switch (facts.platform) {
@@ -278,7 +287,11 @@ export function clearDetectedContext(): void {
   cache = undefined;
 }
 
-/** The detected context of this machine (no socket options). */
+/**
+ * The detected context of this machine (no socket options).
+ * @example
+ * {@includeCode ../../../examples/api-preflight.ts#platforms}
+ */
 export function detectContext(): Detected {
   return { platform: detectPlatform(), privileges: detectPrivilegesCached(), interfaces: detectInterfaces() };
 }
@@ -287,6 +300,9 @@ export function detectContext(): Detected {
  * A full context from a partial one: every part not given is detected. A `platform` naming
  * another system than this one makes privileges default to elevated and the interfaces to
  * loopback (this machine's would mean nothing there).
+ * @throws {@link InputError} an unknown platform name.
+ * @example
+ * {@includeCode ../../../examples/api-preflight.ts#platforms}
  */
 export function resolveContext(input: PreflightContextInput | PreflightContext = {}): PreflightContext {
   if (isResolved(input)) return input;

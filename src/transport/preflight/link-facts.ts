@@ -13,6 +13,7 @@ import { loadLibpcap } from '../link/libpcap.js';
 /** Whether libpcap loads, and if not what to install. */
 export type LibraryFacts = { readonly ok: true; readonly version: string } | { readonly ok: false; readonly detail: string; readonly remedy: string };
 
+/** What the link pre-flight knows about the interface and the system: existence, state, MTU, link type, libpcap, BPF and Npcap access. */
 export interface LinkFacts {
   /** The interface to send on; undefined when the route picks it per destination. */
   readonly interface: string | undefined;

@@ -30,6 +30,7 @@ export interface LinkRuleInput {
   readonly frame: FrameFacts | undefined;
 }
 
+/** One pre-flight rule of the link transport: its code, platforms, severity and check. */
 export interface LinkRule {
   readonly id: string;
   readonly platforms: readonly RuleOs[];
@@ -60,6 +61,7 @@ const IEEE_MINIMUM: FindingSource = {
   summary: 'An Ethernet frame is at least 64 bytes with its 4-byte FCS; a MAC client pads shorter data with zeros, and receivers discard shorter frames as runts.',
 };
 
+/** The pre-flight rules of the link transport (libpcap), by code: `LINK_LIBPCAP_MISSING`, `LINK_CAP_NET_RAW`... */
 export const LINK_RULES: readonly LinkRule[] = [
   {
     id: 'LINK_LIBPCAP_MISSING',
@@ -198,7 +200,12 @@ export interface LinkPreflightContext {
   readonly link: LinkFacts;
 }
 
-/** Resolve platform, privileges and the interface's facts. */
+/**
+ * Resolve platform, privileges and the interface's facts.
+ * @throws {@link InputError} an unknown platform name.
+ * @example
+ * {@includeCode ../../../examples/api-preflight.ts#link-preflight}
+ */
 export function resolveLinkContext(input: LinkPreflightInput = {}): LinkPreflightContext {
   const context = resolveContext(input);
   // Facts of this machine's interfaces apply when the platform is this machine's OS (given or not).
@@ -219,6 +226,9 @@ const ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 /**
  * Every link-transport finding for sending `frame` (a whole frame; undefined: the interface
  * alone) in the context, detected where left out; errors first.
+ * @throws {@link InputError} an unknown platform name.
+ * @example
+ * {@includeCode ../../../examples/api-preflight.ts#link-preflight}
  */
 export function preflightLink(frame: Uint8Array | undefined, input: LinkPreflightInput = {}): Finding[] {
   return runLinkRules(frame, resolveLinkContext(input));
@@ -240,6 +250,9 @@ export function runLinkRules(frame: Uint8Array | undefined, resolved: LinkPrefli
 /**
  * The link transport's pre-flight: facts per interface detected once, each frame checked
  * against them; error findings throw PreflightError unless forced.
+ * @throws {@link PreflightError} from `checkInterface` / `checkSend`: error-level findings, unless forced.
+ * @example
+ * {@includeCode ../../../examples/api-preflight.ts#link-preflight}
  */
 export class LinkPreflightGuard {
   /** Per interface: its facts, the findings about it alone (decided once), and those per frame shape. */

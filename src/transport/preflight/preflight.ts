@@ -45,7 +45,12 @@ export function preflight(packet: PreflightPacket, context: PreflightContextInpu
   return sortFindings(runRules(RULES, { context: ctx, socket: effectiveSocket(ctx.socket, facts, ctx.platform.os), packet: facts }));
 }
 
-/** The findings that can be decided when the socket is opened (privileges, protocol 0, binding TCP, IPV6_HDRINCL...). */
+/**
+ * The findings that can be decided when the socket is opened (privileges, protocol 0, binding TCP, IPV6_HDRINCL...).
+ * @throws {@link InputError} an unknown platform name.
+ * @example
+ * {@includeCode ../../../examples/api-preflight.ts#findings}
+ */
 export function preflightSocket(context: PreflightContextInput | PreflightContext = {}): Finding[] {
   const ctx = resolveContext(context);
   return sortFindings(runRules(RULES, { context: ctx, socket: effectiveSocket(ctx.socket, undefined, ctx.platform.os), packet: undefined }));
@@ -55,17 +60,30 @@ function sortFindings(findings: Finding[]): Finding[] {
   return findings.map((f, i) => ({ f, i })).sort((a, b) => ORDER[a.f.severity] - ORDER[b.f.severity] || a.i - b.i).map(({ f }) => f);
 }
 
+/**
+ * Whether any finding is an error (what makes pre-flight refuse a send).
+ * @example
+ * {@includeCode ../../../examples/api-preflight.ts#findings}
+ */
 export function hasErrors(findings: readonly Finding[]): boolean {
   return findings.some((f) => f.severity === 'error');
 }
 
-/** One finding as text: `error WIN_TCP_SEND_BLOCKED: message` with the remedy and source on following lines. */
+/**
+ * One finding as text: `error WIN_TCP_SEND_BLOCKED: message` with the remedy and source on following lines.
+ * @example
+ * {@includeCode ../../../examples/api-preflight.ts#findings}
+ */
 export function formatFinding(f: Finding, indent = ''): string {
   const src = `${f.source.document}, ${f.source.section}${f.basis === 'documented' ? '' : ` [${f.basis}]`}`;
   return `${indent}${f.severity} ${f.code}: ${f.message}\n${indent}  remedy: ${f.remedy}\n${indent}  source: ${src}`;
 }
 
-/** Pre-flight found errors: the datagram (or socket) was refused before any system call. */
+/**
+ * Pre-flight found errors: the datagram (or socket) was refused before any system call.
+ * @example
+ * {@includeCode ../../../examples/api-preflight.ts#guard}
+ */
 export class PreflightError extends RawcraftError {
   readonly code = 'E_PREFLIGHT';
   /** Every finding, errors first (warnings and infos included). */
@@ -99,6 +117,10 @@ export class PreflightError extends RawcraftError {
  * Pre-flight for one socket: the context is resolved once (detection cached), then each send
  * is checked against it. A transport calls `checkOpen()` before socket() and `checkSend()`
  * before each sendto; both throw PreflightError on error-level findings unless forced.
+ * @throws {@link PreflightError} from `checkOpen` / `checkSend`: error-level findings (all of them attached), unless forced.
+ * @throws {@link InputError} an unknown platform name in the context.
+ * @example
+ * {@includeCode ../../../examples/api-preflight.ts#guard}
  */
 export class PreflightGuard {
   readonly context: PreflightContext;

@@ -38,6 +38,7 @@ export interface RuleHit {
   readonly basis?: Basis;
 }
 
+/** One pre-flight rule: its code, the platforms it applies to, and the check producing its findings. */
 export interface Rule {
   /** Stable code of the findings it produces. */
   readonly id: string;

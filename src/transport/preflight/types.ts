@@ -28,7 +28,11 @@ export interface FindingSource {
  */
 export type Basis = 'documented' | 'observed' | 'inferred';
 
-/** One finding of the pre-flight checks. */
+/**
+ * One finding of the pre-flight checks.
+ * @example
+ * {@includeCode ../../../examples/api-preflight.ts#findings}
+ */
 export interface Finding {
   /** Stable identifier of the rule, e.g. `WIN_TCP_SEND_BLOCKED`. */
   readonly code: string;
@@ -41,7 +45,9 @@ export interface Finding {
   readonly basis: Basis;
 }
 
+/** A Windows client release (`xp`, `7`, `10`, `11`...). */
 export type WindowsClientRelease = '2000' | 'xp' | 'vista' | '7' | '8' | '8.1' | '10' | '11';
+/** A Windows Server release (`2003` ... `2025`). */
 export type WindowsServerRelease =
   | '2003'
   | '2003r2'
@@ -74,6 +80,7 @@ export interface WindowsServerPlatform extends WindowsCommon {
   readonly release: WindowsServerRelease;
 }
 
+/** A Windows version: client or server edition, release and service pack. */
 export type WindowsPlatform = WindowsClientPlatform | WindowsServerPlatform;
 
 export interface LinuxPlatform {
@@ -96,6 +103,7 @@ export interface OtherPlatform {
   readonly name: string;
 }
 
+/** The platform pre-flight judges for: a Windows release, a Linux kernel, a macOS release, or another OS. */
 export type TargetPlatform = WindowsPlatform | LinuxPlatform | MacosPlatform | OtherPlatform;
 
 /** Can this process open raw sockets as far as the OS's permission model goes. */

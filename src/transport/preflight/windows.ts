@@ -23,6 +23,11 @@ const NPCAP =
  */
 export type RestrictionStatus = 'documented' | 'observed' | 'exempt' | 'unnamed-server';
 
+/**
+ * Whether the raw-socket restrictions (TCP, spoofed UDP, raw TCP bind) are documented, observed, lifted or unknown on a Windows version.
+ * @example
+ * {@includeCode ../../../examples/api-preflight.ts#platforms}
+ */
 export function restrictionStatus(p: WindowsPlatform): RestrictionStatus {
   return match(p)
     .with({ edition: 'client', release: P.union('vista', '7') }, () => 'documented' as const)

@@ -64,6 +64,7 @@ export type UpperView =
     }
   | { readonly layer: 'other'; readonly protocol: number | undefined; readonly head: Uint8Array };
 
+/** The parts of a datagram that request matching looks at: family, addresses, protocol, IP id, TTL, the upper layer. */
 export interface DatagramView {
   readonly family: 4 | 6 | undefined;
   /** Undefined when the IP header was not delivered (IPv6 raw sockets) and nobody said. */
@@ -109,6 +110,11 @@ function withoutLinkHeader(list: readonly LooseLayer[]): readonly LooseLayer[] {
   return linkOnly ? list.slice(ip) : list;
 }
 
+/**
+ * The view of decoded layers that request matching uses (addresses, protocol, ports, ICMP ids).
+ * @example
+ * {@includeCode ../../../examples/api-transport.ts#matching}
+ */
 export function viewOf(
   layers: readonly Layer[] | readonly LooseLayer[],
   known: { family?: 4 | 6 | undefined; src?: string; protocol?: number | undefined } = {},

@@ -24,6 +24,7 @@ import { describe, isIcmpError, viewOf, type DatagramView, type UpperView } from
 import { queryRule } from './icmp-answers.js';
 import type { ListenSpec, ReceivedPacket, Sendable, SendResult, Transport } from '../transport.js';
 
+/** How `request()` waits: timeout, abort signal, destination, how many non-answers to skip. */
 export interface RequestOptions {
   /** How long to wait for the answer, in milliseconds (default 2000). */
   readonly timeoutMs?: number;
@@ -43,6 +44,7 @@ export interface Rejection {
   readonly reason: string;
 }
 
+/** A request that was answered: the reply (or ICMP error quoting it) and the time it took. */
 export interface Answered {
   readonly status: 'answered';
   /** `reply`: an answer of the request's own protocol; `icmp-error`: an ICMP/ICMPv6 error quoting the request. */
@@ -57,6 +59,7 @@ export interface Answered {
   readonly rejected: readonly Rejection[];
 }
 
+/** A request that drew no answer before its timeout. */
 export interface TimedOut {
   readonly status: 'timeout';
   readonly sent: SendResult;
@@ -68,6 +71,7 @@ export interface TimedOut {
   readonly explanation: string;
 }
 
+/** What `request()` gives: answered or timed out. */
 export type RequestResult = Answered | TimedOut;
 
 /** What a request is matched against: its view, and which of its fields went out as built. */
@@ -79,6 +83,7 @@ export interface SentProbe {
   readonly idAsBuilt: boolean;
 }
 
+/** Whether a received datagram answers a request (and how), or why not. */
 export type Verdict = { readonly ok: true; readonly answer: 'reply' | 'icmp-error' } | { readonly ok: false; readonly reason: string };
 
 const ok = (answer: 'reply' | 'icmp-error'): Verdict => ({ ok: true, answer });
@@ -166,7 +171,11 @@ export function listenFor(view: DatagramView): ListenSpec[] {
   return specs;
 }
 
-/** Does `got` answer the request? If not, why not. */
+/**
+ * Does `got` answer the request? If not, why not.
+ * @example
+ * {@includeCode ../../../examples/api-transport.ts#matching}
+ */
 export function matchAnswer(sent: SentProbe, got: DatagramView): Verdict {
   const s = sent.view;
   if (!s.upper) return no('the request has no transport header to match against');

@@ -13,6 +13,7 @@ import { resolveHost, sourceAddressFor } from '../transports/route.js';
 import type { Transport } from '../transport.js';
 import { openTransport } from '../transports/open-transport.js';
 
+/** Options of `ping()`: count, interval, timeout, size, TTL, source, family, transport (ping(8)'s flags). */
 export interface PingOptions {
   /** Echo requests to send (default 4). */
   readonly count?: number;
@@ -48,6 +49,7 @@ export interface PingOptions {
   readonly onReply?: (reply: PingReply) => void;
 }
 
+/** One echo of `ping()`: its sequence number, whether it was answered, and the round trip. */
 export interface PingReply {
   readonly seq: number;
   /** `reply`: an echo reply; `error`: an ICMP error about the request; `timeout`: nothing. */
@@ -65,6 +67,7 @@ export interface PingReply {
   readonly result: RequestResult;
 }
 
+/** What `ping()` gives: every echo, and transmitted / received / loss like ping(8)'s summary. */
 export interface PingResult {
   readonly host: string;
   readonly address: string;

@@ -13,6 +13,7 @@ import { listenFor, matchAnswer, type SentProbe } from './match.js';
 import { outgoing } from '../transports/outgoing.js';
 import type { ListenSpec, ReceivedPacket, Sendable, SendResult, Transport } from '../transport.js';
 
+/** Options of `requestMany()`: timeout, retries, abort signal, a callback per answer. */
 export interface RequestManyOptions {
   /** How long to wait for answers after the last packet of a round was sent, in ms (default 2000). */
   readonly timeoutMs?: number;
@@ -40,6 +41,7 @@ export interface AnsweredRequest {
   readonly attempts: number;
 }
 
+/** A request of `requestMany()` that drew no answer. */
 export interface UnansweredRequest {
   readonly index: number;
   readonly request: DatagramView;
@@ -50,6 +52,7 @@ export interface UnansweredRequest {
   readonly attempts: number;
 }
 
+/** What `requestMany()` gives: the answered requests and the unanswered ones. */
 export interface RequestManyResult {
   /** In the order the requests were given. */
   readonly answered: readonly AnsweredRequest[];

@@ -13,11 +13,13 @@ import { resolveHost, sourceAddressFor } from '../transports/route.js';
 import type { Transport } from '../transport.js';
 import { openTransport } from '../transports/open-transport.js';
 
+/** What `traceroute()` probes with: `udp` (like traceroute(8)), `icmp` (-I) or `tcp` (-T). */
 export type TracerouteProtocol = 'icmp' | 'udp' | 'tcp';
 
 /** Payload bytes of ICMP and UDP probes (a 60-byte IPv4 probe, as traceroute(8) sends). */
 const PROBE_DATA = 32;
 
+/** Options of `traceroute()`: protocol, first and last hop, probes per hop, timeout, port (traceroute(8)'s flags). */
 export interface TracerouteOptions {
   /** Probe with ICMP echo requests, UDP datagrams (default, like traceroute(8)) or TCP SYNs. */
   readonly protocol?: TracerouteProtocol;
@@ -49,6 +51,7 @@ export interface TracerouteOptions {
   readonly onHop?: (hop: TracerouteHop) => void;
 }
 
+/** One probe of `traceroute()`: who answered, and the round trip. */
 export interface TracerouteProbe {
   readonly ttl: number;
   /**
@@ -63,11 +66,13 @@ export interface TracerouteProbe {
   readonly result: RequestResult;
 }
 
+/** One hop of `traceroute()`: its TTL and probes. */
 export interface TracerouteHop {
   readonly ttl: number;
   readonly probes: readonly TracerouteProbe[];
 }
 
+/** What `traceroute()` gives: the hops, and whether the destination was reached. */
 export interface TracerouteResult {
   readonly host: string;
   readonly address: string;

@@ -26,6 +26,7 @@ export interface ProbeFailure {
   readonly remedy: string;
 }
 
+/** One raw socket `probe()` tried: family, protocol, whether it opened (or why not) and took IP_HDRINCL / IPV6_HDRINCL. */
 export interface ProbeSocketResult {
   readonly family: 4 | 6;
   readonly protocol: number;
@@ -38,6 +39,7 @@ export interface ProbeSocketResult {
   readonly hdrincl?: { readonly supported: boolean; readonly error?: ProbeFailure };
 }
 
+/** The Winsock catalog as `probe()` read it on Windows, with its RAW entries. */
 export interface ProbeCatalog {
   /** Every entry of the catalog. */
   readonly entries: readonly CatalogEntry[];
@@ -46,6 +48,7 @@ export interface ProbeCatalog {
   readonly error?: ProbeFailure;
 }
 
+/** What `probe()` found: per family and protocol, whether a raw socket opens and takes header inclusion. */
 export interface ProbeReport {
   readonly platform: TargetPlatform;
   /** `windows-10 (Wine 8.0)`, `linux 6.1.0`... */
@@ -157,7 +160,11 @@ function firstError(sockets: readonly ProbeSocketResult[], family: 4 | 6): strin
   return e ? `${e.name}` : 'no error recorded';
 }
 
-/** Probe this machine (opens and closes a few raw sockets; sends nothing). */
+/**
+ * Probe this machine (opens and closes a few raw sockets; sends nothing).
+ * @example
+ * {@includeCode ../../../examples/api-preflight.ts#probe}
+ */
 export function probe(): ProbeReport {
   const detected = detectContext();
   const windows = process.platform === 'win32';
@@ -174,7 +181,11 @@ export function probe(): ProbeReport {
   };
 }
 
-/** The report as text, for the CLI. */
+/**
+ * The report as text, for the CLI.
+ * @example
+ * {@includeCode ../../../examples/api-preflight.ts#probe}
+ */
 export function formatProbe(r: ProbeReport): string {
   const lines: string[] = [];
   lines.push(`platform: ${r.platformName}`);

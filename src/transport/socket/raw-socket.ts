@@ -86,6 +86,7 @@ export interface ReceivedDatagram {
   readonly receivedAt: bigint;
 }
 
+/** How `RawSocket.receive()` waits: timeout, abort signal, filter. */
 export interface ReceiveOptions {
   /** End the iteration (normally, no error) this many milliseconds after receive() was called. */
   timeoutMs?: number;
@@ -110,6 +111,14 @@ interface CachedSockaddr {
   address: bigint | undefined;
 }
 
+/**
+ * A raw IP socket on Linux or macOS (SOCK_RAW through koffi and libc): send and receive datagrams byte for byte.
+ * @throws {@link TransportError} a system call failed: `syscall`, `errnoName` and a remedy (EPERM: the setcap command).
+ * @throws {@link TransportArgumentError} a bad option or address.
+ * @throws {@link PreflightError} opened with `{ preflight: true }`: error-level findings, unless forced.
+ * @example
+ * {@includeCode ../../../examples/api-transport.ts#raw-socket}
+ */
 export class RawSocket implements Disposable, AsyncDisposable {
   readonly family: 4 | 6;
   readonly protocol: number;

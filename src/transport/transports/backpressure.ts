@@ -6,6 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TransportArgumentError, TransportError } from '../errors.js';
 
+/** How a send retries when the kernel's queue is full (ENOBUFS, EAGAIN): retries and delays. */
 export interface BackpressurePolicy {
   /** Retries per send before giving up (default 8). */
   readonly maxRetries: number;
@@ -15,6 +16,7 @@ export interface BackpressurePolicy {
   readonly maxDelayMs: number;
 }
 
+/** The default retry policy on a full queue: 8 retries, from 1 ms doubling up to 64 ms. */
 export const DEFAULT_BACKPRESSURE: BackpressurePolicy = { maxRetries: 8, initialDelayMs: 1, maxDelayMs: 64 };
 
 /** True for the errors that mean "the queue is full, try again shortly". */

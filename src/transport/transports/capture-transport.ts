@@ -11,6 +11,7 @@ import { nowNs, outgoing, type Outgoing } from './outgoing.js';
 import { appendPcap, appendPcapng, existingCapture, PcapAppender } from './capture-append.js';
 import type { ReceivedPacket, Sendable, SendManyResult, SendResult, Transport } from '../transport.js';
 
+/** Where a capture transport writes: the format, the file or stream, appending or not, the link type. */
 export interface CaptureTransportOptions {
   readonly kind: 'pcap' | 'pcapng';
   /** File to create (or truncate; with `append`, to add to). Give this or `stream`. */
@@ -34,6 +35,14 @@ export function linkTypeOf(layer: string): number {
   return linkTypeForLayer(layer);
 }
 
+/**
+ * A transport that writes what it sends to a pcap or pcapng file: no privileges, nothing on the network.
+ * @throws {@link TransportUnsupportedError} `receive()`: a capture file only takes packets.
+ * @throws {@link CaptureWriteError} the file cannot be written.
+ * @throws {@link TransportArgumentError} a bad option.
+ * @example
+ * {@includeCode ../../../examples/api-transport.ts#capture-transport}
+ */
 export class CaptureTransport implements Transport {
   readonly kind: 'pcap' | 'pcapng';
   readonly #options: CaptureTransportOptions;

@@ -9,6 +9,7 @@ import { nowNs, outgoing } from './outgoing.js';
 import { compileFilter, decodeReceived, releasing, type Delivered } from '../request/received.js';
 import type { ReceivedPacket, Sendable, SendManyResult, SendResult, Transport, TransportReceiveOptions } from '../transport.js';
 
+/** Options of `createMemoryPair()`: a delivery delay. */
 export interface MemoryPairOptions {
   /** Simulated one-way delay in milliseconds (default 0: delivered before send resolves). */
   readonly delayMs?: number;
@@ -19,6 +20,13 @@ interface Receiver {
   wake: (() => void) | undefined;
 }
 
+/**
+ * One end of an in-memory pair of transports: what one sends, the other receives (tests, examples).
+ * @throws {@link TransportClosedError} a send or receive after either end was closed.
+ * @throws {@link TransportArgumentError} a bad receive option.
+ * @example
+ * {@includeCode ../../../examples/api-transport.ts#memory-transport}
+ */
 export class MemoryTransport implements Transport {
   readonly kind = 'memory';
   #peer!: MemoryTransport;
@@ -159,7 +167,11 @@ export class MemoryTransport implements Transport {
   }
 }
 
-/** Two connected in-process transports: `const [a, b] = createMemoryPair(); await a.send(p); for await (const r of b.receive()) ...`. */
+/**
+ * Two connected in-process transports: `const [a, b] = createMemoryPair(); await a.send(p); for await (const r of b.receive()) ...`.
+ * @example
+ * {@includeCode ../../../examples/api-transport.ts#memory-transport}
+ */
 export function createMemoryPair(options: MemoryPairOptions = {}): [MemoryTransport, MemoryTransport] {
   const delayMs = options.delayMs ?? 0;
   if (!(typeof delayMs === 'number' && delayMs >= 0)) throw new TransportArgumentError('delayMs', delayMs, 'a number of milliseconds >= 0');

@@ -55,6 +55,7 @@ import type {
   TransportReceiveOptions,
 } from '../transport.js';
 
+/** Options of the raw-socket transport: header inclusion, interface, broadcast, buffers, backpressure, pre-flight context and `force`. */
 export interface RawTransportOptions {
   readonly kind: 'raw';
   /** IPv4: send the header as built through IP_HDRINCL (default true), or let the kernel write it (false). */
@@ -100,6 +101,7 @@ export interface RawReceiveStats {
   readonly dropped: number | undefined;
 }
 
+/** What the raw transport's `receive()` adds to a transport's: a callback with the receive statistics. */
 export interface RawReceiveOptions extends TransportReceiveOptions {
   /** Called once when the iteration ends (normally, by break, or by an error), before the sockets close. */
   readonly onStats?: (stats: RawReceiveStats) => void;
@@ -119,7 +121,11 @@ function droppedOn(sockets: readonly { socket: TransportSocket }[]): number | un
 /** Which raw sockets a RawTransport uses: POSIX ones (RawSocket) or Winsock ones (WindowsRawSocket). */
 export type RawSocketBackend = 'posix' | 'winsock';
 
-/** The backend for a `process.platform` value: Winsock on win32, POSIX everywhere else. */
+/**
+ * The backend for a `process.platform` value: Winsock on win32, POSIX everywhere else.
+ * @example
+ * {@includeCode ../../../examples/api-transport.ts#raw-transport}
+ */
 export function rawSocketBackend(platform: string = process.platform): RawSocketBackend {
   return platform === 'win32' ? 'winsock' : 'posix';
 }
@@ -196,6 +202,15 @@ function sendRange(socket: TransportSocket, datagrams: readonly OutgoingDatagram
   return socket.sendMany(start === 0 && end === datagrams.length ? datagrams : datagrams.slice(start, end));
 }
 
+/**
+ * The raw-socket transport: sends datagrams through the OS's raw sockets, after pre-flight.
+ * @throws {@link PreflightError} the OS would refuse the datagram (every finding attached), unless `force`.
+ * @throws {@link TransportError} a system call failed, with a remedy.
+ * @throws {@link TransportArgumentError} a bad option or destination.
+ * @throws {@link TransportClosedError} a send or receive after `close()`.
+ * @example
+ * {@includeCode ../../../examples/api-transport.ts#raw-transport}
+ */
 export class RawTransport implements Transport {
   readonly kind = 'raw';
   /** `winsock` on Windows (WindowsRawSocket), `posix` elsewhere (RawSocket). */

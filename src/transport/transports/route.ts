@@ -12,6 +12,9 @@ import { TransportArgumentError } from '../errors.js';
 /**
  * The address to send to for `host` (an address, or a name resolved by the system resolver),
  * of `family` when given. There is no default host: callers must always name one.
+ * @throws {@link TransportArgumentError} a host name the resolver does not know, or no address of the family asked for.
+ * @example
+ * {@includeCode ../../../examples/api-transport.ts#routes}
  */
 export async function resolveHost(host: string, family?: 4 | 6): Promise<{ address: string; family: 4 | 6 }> {
   if (typeof host !== 'string' || host.trim() === '') throw new TransportArgumentError('host', host, 'a host name or an IP address (there is no default)');
@@ -29,7 +32,11 @@ export async function resolveHost(host: string, family?: 4 | 6): Promise<{ addre
   }
 }
 
-/** The local address the route to `destination` uses, or undefined when there is no route. */
+/**
+ * The local address the route to `destination` uses, or undefined when there is no route.
+ * @example
+ * {@includeCode ../../../examples/api-transport.ts#routes}
+ */
 export function sourceAddressFor(destination: string, family: 4 | 6): Promise<string | undefined> {
   return new Promise((resolve) => {
     const socket = createSocket(family === 6 ? 'udp6' : 'udp4');

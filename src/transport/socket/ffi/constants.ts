@@ -9,7 +9,11 @@ import { DARWIN } from './constants-darwin.js';
 export type { PosixOs, PosixConstants, ErrnoName } from './constants-types.js';
 import type { PosixConstants } from './constants-types.js';
 
-/** The table for `platform`, or undefined where there are no raw-socket bindings (Windows...). */
+/**
+ * The table for `platform`, or undefined where there are no raw-socket bindings (Windows...).
+ * @example
+ * {@includeCode ../../../../examples/api-transport.ts#raw-transport}
+ */
 export function posixConstants(platform: string = process.platform): PosixConstants | undefined {
   if (platform === 'linux') return LINUX;
   if (platform === 'darwin') return DARWIN;

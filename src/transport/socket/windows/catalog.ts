@@ -9,6 +9,7 @@ import type { Ws2 } from './ws2_32.js';
 /** sizeof(WSAPROTOCOL_INFOW): 116 bytes of fields, then WCHAR szProtocol[256]. */
 export const WSAPROTOCOL_INFOW_SIZE = 628;
 
+/** One entry of the Winsock catalog (`WSAEnumProtocolsW`, like `netsh winsock show catalog`). */
 export interface CatalogEntry {
   /** szProtocol, e.g. `MSAFD Tcpip [RAW/IP]`. */
   readonly description: string;

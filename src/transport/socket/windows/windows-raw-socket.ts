@@ -38,12 +38,14 @@ export interface WindowsRawSocketOptions extends CommonSocketOptions {
   context?: PreflightContextInput;
 }
 
+/** One datagram for `WindowsRawSocket.sendMany`: its bytes and destination. */
 export interface WindowsDatagram {
   readonly bytes: Uint8Array;
   /** Omit on a socket opened with `connect`. */
   readonly destination?: string;
 }
 
+/** A datagram a `WindowsRawSocket` received: its bytes, sender, and whether the IP header is included. */
 export interface WindowsReceivedDatagram {
   /** A copy of the datagram (IPv4: from the IPv4 header on; IPv6: what follows the IPv6 headers). */
   readonly bytes: Buffer;
@@ -54,6 +56,7 @@ export interface WindowsReceivedDatagram {
   readonly receivedAt: bigint;
 }
 
+/** How `WindowsRawSocket.receive()` waits: timeout, abort signal, filter. */
 export interface WindowsReceiveOptions {
   /** End the iteration (normally) this many milliseconds after receive() was called. */
   timeoutMs?: number;
@@ -92,6 +95,14 @@ function loadOrThrow(ctx: WinsockContext): Ws2 {
   }
 }
 
+/**
+ * A raw IP socket on Windows (Winsock through koffi), checked by pre-flight before each call.
+ * @throws {@link PreflightError} at `open` or a send: error-level findings, unless `force`.
+ * @throws {@link WinsockError} a Winsock call failed (WSA code, name and a remedy).
+ * @throws {@link TransportArgumentError} a bad option or address.
+ * @example
+ * {@includeCode ../../../../examples/api-preflight.ts#winsock}
+ */
 export class WindowsRawSocket implements Disposable, AsyncDisposable {
   readonly family: 4 | 6;
   readonly protocol: number;

@@ -44,6 +44,11 @@ function describe(init: WinsockErrorInit): string {
 
 const OPTIONAL_FIELDS = ['option', 'address', 'size', 'family', 'protocol'] as const;
 
+/**
+ * A failed Winsock call: the call, the WSA error code and name, and a remedy for the raw-socket cases.
+ * @example
+ * {@includeCode ../../../../examples/api-preflight.ts#winsock}
+ */
 export class WinsockError extends RawcraftError {
   readonly code = 'E_WINSOCK';
   /** The Winsock function that failed. */

@@ -119,7 +119,11 @@ export const WSA_ERRORS: readonly WsaErrorInfo[] = [
 
 const BY_CODE = new Map(WSA_ERRORS.map((e) => [e.code, e]));
 
-/** The entry for a code; unknown codes get a generic one named `WSA_<code>`. */
+/**
+ * The entry for a code; unknown codes get a generic one named `WSA_<code>`.
+ * @example
+ * {@includeCode ../../../../examples/api-preflight.ts#winsock}
+ */
 export function wsaError(code: number): WsaErrorInfo {
   return (
     BY_CODE.get(code) ?? {
