@@ -57,6 +57,15 @@ async function run(name: string, args: string[] = [], where = ns!.ns): Promise<s
 
 const tshark = (file: string, ...args: string[]) => spawnSync('tshark', ['-r', join(work, file), ...args], { encoding: 'utf8' }).stdout.trim();
 
+
+/** tcpdump on the veth pair's far end, resolved once it is listening (or has exited). */
+async function tcpdumpOnY(args: string[]): Promise<ReturnType<typeof runInNs>> {
+  let listening!: () => void;
+  const ready = new Promise<void>((resolve) => (listening = resolve));
+  const dump = runInNs(pair!.y, args, 20_000, (l) => l === 'listening' && listening());
+  await Promise.race([ready, dump.done]);
+  return dump;
+}
 describe('examples/', () => {
   it('every example is run here (a new one needs its test)', () => {
     const covered = ['demo', 'scripting', 'ipv4-icmp', 'ipv6-icmpv6', 'udp', 'tcp', 'ping', 'traceroute', 'scenario', 'link-send', 'sctp-handshake', 'udp-tunnel', 'udp-tunnel-transport', 'api-tour', 'api-codec', 'api-capture', 'api-preflight', 'api-transport', 'api-link', 'api-traffic'];
@@ -192,10 +201,7 @@ describe('examples/', () => {
   it('api-link.ts (more @examples): libpcap, routes, arping, neighbours, the link transport on a veth pair; tcpdump sees the frame', async (ctx) => {
     guard(ctx);
     const file = join(work, 'api-link.pcap');
-    let listening!: () => void;
-    const ready = new Promise<void>((resolve) => (listening = resolve));
-    const dump = runInNs(pair!.y, ['tcpdump', '-i', PAIR.yIf, '-U', '-c', '1', '-w', file, 'udp port 9'], 20_000, (l) => l === 'listening' && listening());
-    await Promise.race([ready, dump.done]);
+    const dump = await tcpdumpOnY(['tcpdump', '-i', PAIR.yIf, '-U', '-c', '1', '-w', file, 'udp port 9']);
     const out = await run('api-link', [PAIR.xIf, PAIR.y4], pair!.x);
     expect(out).toMatch(/^listInterfaces: vx up true, link type 1, libpcap loaded$/m);
     expect(out).toContain('LinkError E_LINK_NO_DEVICE');
@@ -261,10 +267,7 @@ describe('examples/', () => {
   it('link-send.ts: two frames through libpcap on a veth pair, seen by tcpdump on the other end as built', async (ctx) => {
     guard(ctx);
     const file = join(work, 'link.pcap');
-    let listening!: () => void;
-    const ready = new Promise<void>((resolve) => (listening = resolve));
-    const dump = runInNs(pair!.y, ['tcpdump', '-i', PAIR.yIf, '-U', '-c', '2', '-w', file, 'udp port 9 or (vlan and udp port 9)'], 20_000, (l) => l === 'listening' && listening());
-    await Promise.race([ready, dump.done]);
+    const dump = await tcpdumpOnY(['tcpdump', '-i', PAIR.yIf, '-U', '-c', '2', '-w', file, 'udp port 9 or (vlan and udp port 9)']);
     const out = await run('link-send', [PAIR.xIf, PAIR.y4], pair!.x);
     expect(out).toContain('sent a frame with VLAN tag 42');
     expect((await dump.done).status).toBe(0);
