@@ -129,6 +129,20 @@ describe('Ctrl-C', () => {
       expect(r.stdout).toMatch(new RegExp(`\\n--- 198\\.18\\.9\\.5 arp statistics ---\\n${sent} requests sent, 0 answered\\n$`));
     });
 
+    it('arp --json: every line has every field (null for no value), and a summary line, interrupted or not', async (ctx) => {
+      const ns = namespace(ctx);
+      const args = [process.execPath, CLI, 'arp', '198.18.9.5', '--iface', 'v0', '-w', '0.1', '-i', '0.05', '--json'];
+      const parse = (out: string) => out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const whole = parse((await commandInNs(ns, [...args, '-c', '2'], { cwd: ROOT }).done).stdout);
+      const timeout = { event: 'reply', address: '198.18.9.5', status: 'timeout', mac: null, rttMs: null };
+      expect(whole).toEqual([{ ...timeout, seq: 0 }, { ...timeout, seq: 1 }, { event: 'summary', address: '198.18.9.5', interface: 'v0', sent: 2, received: 0, interrupted: false }]);
+      const run = commandInNs(ns, [...args, '-c', '1000'], { cwd: ROOT, onLine: (line) => line.includes('"seq":1,') && run.kill() });
+      const stopped = parse((await run.done).stdout);
+      const replies = stopped.filter((e) => e.event === 'reply').length;
+      expect(replies).toBeLessThan(1000);
+      expect(stopped.at(-1)).toEqual({ event: 'summary', address: '198.18.9.5', interface: 'v0', sent: replies, received: 0, interrupted: true });
+    });
+
     it('listen --iface --filter (libpcap capture): stops, says interrupted and what it captured on stderr, exit 0', async (ctx) => {
       const ns = namespace(ctx);
       let stdout = '';
