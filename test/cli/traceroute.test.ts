@@ -6,6 +6,8 @@
  */
 import { spawn } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { onPath } from '../interop/tools.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireRaw, IN_CI } from '../transport/helpers.js';
 import { ADDR, canCreateNamespaces, createShapedNamespace, createTopology, nodeInNs, type Topology } from '../transport/netns.js';
@@ -123,6 +125,46 @@ describe('rawcraft traceroute on loopback: -p, -q, -w, -i, -n', () => {
     expect(none.code).toBe(2);
     expect(none.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(none.stderr).toMatch(/^rawcraft: .*"nosuch0".*no network interface named "nosuch0"/);
+  });
+});
+
+describe('rawcraft traceroute on loopback: PACKET_LEN, -t TOS, -F (traceroute(8))', () => {
+  it('the probes tcpdump sees have the length, TOS / traffic class and DF asked for', async (ctx) => {
+    requireRaw(ctx);
+    if (!onPath('tcpdump')) {
+      if (IN_CI) throw new Error('CI runs with tcpdump');
+      ctx.skip('no tcpdump');
+    }
+    for (const [host, args, expected] of [
+      ['127.0.0.1', ['100', '-t', '16', '-F'], /\(tos 0x10, ttl 1, .*flags \[DF\], proto UDP \(17\), length 100\)/],
+      ['::1', ['120', '-t', '184'], /\(class 0xb8, (flowlabel \S+, )?hlim 1, next-header UDP \(17\) payload length: 80\)/],
+    ] as const) {
+      const port = 40000 + Math.floor(Math.random() * 20000);
+      const tcpdump = spawn('tcpdump', ['-U', '-n', '-v', '-i', 'lo', '-c', '1', `udp dst port ${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      tcpdump.stdout.on('data', (c: Buffer) => (text += c.toString()));
+      await new Promise<void>((resolve) => tcpdump.stderr.once('data', () => resolve()));
+      const closed = new Promise((resolve) => tcpdump.on('close', resolve));
+      const r = await cli(['traceroute', host, ...args, '-U', '-p', String(port), '-q', '1', '-m', '1', '-w', '0.5', '--json']);
+      await Promise.race([closed, sleep(3000)]);
+      tcpdump.kill();
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout.split('\n')[0])).toMatchObject({ event: 'start', packetSize: Number(args[0]) });
+      expect(text).toMatch(expected);
+    }
+  });
+
+  it('bad values are one line in CLI words', async () => {
+    for (const [args, pattern] of [
+      [['127.0.0.1', '10'], /^rawcraft: PACKET_LEN: 10 is not allowed; expected an integer 28\.\.65535$/],
+      [['127.0.0.1', '100', '-T'], /^rawcraft: PACKET_LEN: 100 is not allowed; expected no length: TCP probes are SYNs without data$/],
+      [['127.0.0.1', '-t', '256'], /^rawcraft: traceroute: --tos: must be <= 255/],
+    ] as const) {
+      const r = await cli(['traceroute', ...args]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(r.stderr.trimEnd()).toMatch(pattern);
+    }
   });
 });
 
