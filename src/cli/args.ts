@@ -1,6 +1,7 @@
 /** Argument parsing shared by the CLI commands: node:util's parseArgs with one-line CliErrors, and option checks. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError } from './cli-error.js';
+import { didYouMean } from '../codec/suggest.js';
 
 /** After a command's bad-argument message: where to read about it. */
 export const SEE_HELP = ' (see rawcraft help)';
@@ -61,8 +62,20 @@ export function parseCommandArgs<T extends Omit<ParseArgsConfig, 'args' | 'stric
   try {
     return parseArgs({ ...config, args: attachNegativeNumbers(argv, config.options ?? {}), strict: true });
   } catch (error) {
-    throw new CliError(`${prefix}${(error as Error).message.split('\n')[0]}${suffix}`);
+    throw new CliError(`${prefix}${argsMessage(error as Error, Object.keys(config.options ?? {}))}${suffix}`);
   }
+}
+
+/**
+ * The first line of node's message; for an unknown option, without its advice about '--' (a
+ * mistyped flag is the likely cause, not a positional starting with a dash) and with the
+ * closest long option, if any.
+ */
+function argsMessage(error: Error, optionNames: readonly string[]): string {
+  const unknown = /^Unknown option '([^']+)'/.exec(error.message);
+  if (!unknown) return error.message.split('\n')[0];
+  const flag = unknown[1];
+  return `Unknown option '${flag}'${flag.startsWith('--') ? didYouMean(flag, optionNames.map((n) => `--${n}`)) : ''}`;
 }
 
 /** Positional arguments for a message: joined, or `none`. */

@@ -37,7 +37,8 @@ export async function arpCommand(argv: readonly string[], io: CliContext): Promi
   process.once('SIGINT', onSigint);
   const lines: Promise<void>[] = [];
   const show = (r: ArpingReply) => {
-    if (values.json) lines.push(io.write(JSON.stringify({ address, ...r }) + '\n'));
+    // JSON as ping's: every field on every line (null where there is no value), then a summary.
+    if (values.json) lines.push(io.write(JSON.stringify({ event: 'reply', address, seq: r.seq, status: r.status, mac: r.mac ?? null, rttMs: r.rttMs ?? null }) + '\n'));
     else if (r.status === 'reply') lines.push(io.write(`reply from ${address} [${r.mac}] seq ${r.seq} ${r.rttMs!.toFixed(3)} ms\n`));
     else lines.push(io.write(`no reply from ${address} seq ${r.seq} within ${timeoutMs / 1000} s\n`));
   };
@@ -53,6 +54,7 @@ export async function arpCommand(argv: readonly string[], io: CliContext): Promi
     process.removeListener('SIGINT', onSigint);
   }
   await Promise.all(lines);
-  if (!values.json) await io.write(`--- ${address} ${address.includes(':') ? 'ndp' : 'arp'} statistics ---\n${sent} requests sent, ${received} answered\n`);
+  if (values.json) await io.write(JSON.stringify({ event: 'summary', address, interface: values.iface, sent, received, interrupted: stop.signal.aborted }) + '\n');
+  else await io.write(`--- ${address} ${address.includes(':') ? 'ndp' : 'arp'} statistics ---\n${sent} requests sent, ${received} answered\n`);
   return received > 0 ? EXIT_OK : EXIT_FINDINGS;
 }

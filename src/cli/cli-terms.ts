@@ -15,6 +15,7 @@ const LIBRARY_OPTIONS: readonly (readonly [RegExp, string])[] = [
   [/\{ ?kind: 'link' ?\}/g, '--transport link'],
   [/\bpad: false\b/g, '--no-pad'],
   [/\bethernet\(\{ ?pad: true ?\}\)/g, 'ethernet(pad=60)'],
+  [/\bpacketLength\b/g, 'PACKET_LEN'],
 ];
 
 /** `text` with the library options it names replaced by the CLI flags that set them. */

@@ -69,7 +69,6 @@ export async function encodePackets(args: EncodeArgs, io: CliContext): Promise<n
   let index = 0;
   try {
     for await (const line of readLines(args.file, io.stdin)) {
-      if (!line.trim()) continue;
       let value: unknown;
       try {
         value = JSON.parse(line);

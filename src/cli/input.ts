@@ -178,12 +178,19 @@ function packetsOf(input: OpenedInput, index: number, readLine: LineReader, opti
   return fromText(linesOf(input.chunks), index, readLine, options.textFrom);
 }
 
-/** Lines of text from a file or stdin. */
+/** The non-blank lines of a text file or stdin; none at all is an input error. */
 export async function* readLines(file: string | undefined, stdin: Readable): AsyncGenerator<string> {
   const input = await openInput(file ?? '-', stdin);
   if (!looksLikeText(input.head)) {
     input.close();
     throw new CliError(`${input.name}: not a text file (first bytes: ${firstBytes(input.head)})`);
   }
-  yield* linesOf(input.chunks);
+  let lines = 0;
+  for await (const line of linesOf(input.chunks)) {
+    if (!line.trim()) continue;
+    lines++;
+    yield line;
+  }
+  // As the packet readers: an input with nothing in it is a mistake (a wrong file, a filter that kept nothing), not success.
+  if (lines === 0) throw new CliError(`${input.name}: no packets in the input${input.head.length ? '' : ' (it is empty)'}: nothing to read`);
 }

@@ -51,7 +51,7 @@ export async function linkListen(args: LinkListenArgs, io: CliContext, signal?: 
       count++;
     }
     const stats = handle.stats();
-    io.error(`${count} frame${count === 1 ? '' : 's'} captured on ${args.iface}, ${stats.received} received by filter, ${stats.dropped} dropped by kernel${stats.interfaceDropped ? `, ${stats.interfaceDropped} dropped by interface` : ''}`);
+    io.error(`${stop.signal.aborted ? 'interrupted: ' : ''}${count} frame${count === 1 ? '' : 's'} captured on ${args.iface}, ${stats.received} received by filter, ${stats.dropped} dropped by kernel${stats.interfaceDropped ? `, ${stats.interfaceDropped} dropped by interface` : ''}`);
     if (writer) await writer.close();
   } catch (error) {
     writer?.abort();

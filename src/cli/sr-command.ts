@@ -15,7 +15,7 @@ import type { CliContext } from './context.js';
 import { parseTransportSpec, type RawFlags } from './send-command.js';
 import { SOCKET_FLAG_OPTIONS, SOCKET_FLAGS_USAGE, socketChoice } from './socket-flags.js';
 
-export const SR_USAGE = `sr EXPR [--timeout S] [--retry N] [--iface IF] [--hdrincl | --no-hdrincl] [--ipv6-hdrincl on|off|auto] [--force] [--json]
+export const SR_USAGE = `sr EXPR [--timeout S] [--retry N] [--iface IF] [--hdrincl | --no-hdrincl] [--ipv6-hdrincl on|off|auto] [--broadcast] [--sndbuf BYTES] [--force] [--json]
       Send each packet of EXPR (ranges expanded: dstPort=20-25) through raw sockets and match
       the answers (a reply of the same protocol, or an ICMP error quoting the request), like
       Scapy's sr(): answered and unanswered packets, and for TCP SYNs a port summary: open
@@ -107,7 +107,8 @@ function answeredJson(a: AnsweredRequest): Record<string, unknown> {
 }
 
 function unansweredJson(u: UnansweredRequest): Record<string, unknown> {
-  return { event: 'unanswered', index: u.index, request: oneLine(u.request), attempts: u.attempts, ...(u.error && { error: u.error.message }) };
+  // error: null when the request went out (JSON fields are never left out, one type each).
+  return { event: 'unanswered', index: u.index, request: oneLine(u.request), attempts: u.attempts, error: u.error?.message ?? null };
 }
 
 export interface PortState {

@@ -8,7 +8,7 @@ import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';
 import { LINK_FLAG_OPTIONS, LINK_FLAGS_USAGE, linkTransportFromFlags } from './link-flags.js';
 
-export const TRACEROUTE_USAGE = `traceroute HOST [-I|-T|-U|-P PROTO] [-m N] [-q N] [-w S] [-f N] [-p PORT] [-s ADDR] [-i IF] [-n] [-4|-6] [--transport raw|link] [--dst-mac MAC] [--src-mac MAC] [--json]
+export const TRACEROUTE_USAGE = `traceroute HOST [PACKET_LEN] [-I|-T|-U|-P PROTO] [-m N] [-q N] [-w S] [-f N] [-p PORT] [-s ADDR] [-i IF] [-t TOS] [-F] [-n] [-4|-6] [--transport raw|link] [--dst-mac MAC] [--src-mac MAC] [--json]
       The route to HOST: probes with growing TTL / hop limit through raw sockets; output like
       traceroute(8), or JSON lines (rttMs a number, null for no answer). Ctrl-C stops and
       prints a summary.
@@ -23,6 +23,10 @@ export const TRACEROUTE_USAGE = `traceroute HOST [-I|-T|-U|-P PROTO] [-m N] [-q 
       -p, --port PORT        UDP: first destination port; TCP: the destination port
       -s, --source ADDR      source address of the probes
       -i, --interface IF     send and receive only through this interface
+      -t, --tos TOS          IPv4 TOS / IPv6 traffic class byte of the probes, 0..255 (default 0)
+      -F, --dont-fragment    IPv4 Don't Fragment on the probes
+      PACKET_LEN             whole probe length in bytes, IP header included (ICMP and UDP
+                             probes; default 60 for IPv4, 80 for IPv6)
       -n                     numeric addresses (always: rawcraft resolves no hop names)
       -4, -6                 IPv4 or IPv6 when HOST is a name
       ${LINK_FLAGS_USAGE}
@@ -46,12 +50,14 @@ export async function tracerouteCommand(argv: readonly string[], io: CliContext)
       port: { type: 'string', short: 'p' },
       source: { type: 'string', short: 's' },
       interface: { type: 'string', short: 'i' },
+      tos: { type: 'string', short: 't' },
+      'dont-fragment': { type: 'boolean', short: 'F' },
       numeric: { type: 'boolean', short: 'n' },
       ...LINK_FLAG_OPTIONS,
       json: { type: 'boolean' },
     },
   }, 'traceroute: ', usageHint(TRACEROUTE_USAGE));
-  if (positionals.length !== 1) throw new CliError(`traceroute: expected one HOST (there is no default), got ${listOrNone(positionals)}${usageHint(TRACEROUTE_USAGE)}`);
+  if (positionals.length < 1 || positionals.length > 2) throw new CliError(`traceroute: expected HOST and at most a PACKET_LEN (there is no default host), got ${listOrNone(positionals)}${usageHint(TRACEROUTE_USAGE)}`);
   checkFamilyFlags('traceroute', values);
   const protocol = protocolOf(values);
   const family: 4 | 6 | undefined = values['6'] ? 6 : values['4'] ? 4 : undefined;
@@ -68,6 +74,9 @@ export async function tracerouteCommand(argv: readonly string[], io: CliContext)
     ...(values.port !== undefined && { port: integer('traceroute', '--port', values.port, 0, 1, 65535) }),
     ...(values.source !== undefined && { source: values.source }),
     ...(values.interface !== undefined && { interface: values.interface }),
+    ...(values.tos !== undefined && { tos: integer('traceroute', '--tos', values.tos, 0, 0, 255) }),
+    ...(values['dont-fragment'] && { dontFragment: true }),
+    ...(positionals[1] !== undefined && { packetLength: integer('traceroute', 'PACKET_LEN', positionals[1], 0, 1, 65535) }),
   };
   const json = !!values.json;
   const writes: Promise<void>[] = [];

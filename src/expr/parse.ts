@@ -221,6 +221,9 @@ class Parser {
       return { kind: 'object', entries, at };
     }
     if (c === '(') return this.choice();
+    // hping3's `-p ++80` (one more each packet sent) has no end: name the range that says it.
+    const increment = /^\+\+(\d+)/.exec(this.src.slice(this.i));
+    if (increment) this.fail(this.i, `'++${increment[1]}' (hping3's increasing port) is written as a range here: ${increment[1]}-65535 for a port (a packet per value)`);
     const w = this.word('a value');
     // Inside parentheses a '/' cannot end the layer: `192.0.2.0/28` is a prefix.
     if (this.src[this.i] === '/' && /\d/.test(this.src[this.i + 1] ?? '')) return this.prefix(w.text, w.at);

@@ -1,8 +1,9 @@
 /**
  * Ctrl-C summaries of long-running commands (issue 14): fuzz stops with a valid file and says
  * "interrupted"; listen counts what it received; traffic --send says interrupted. (ping and traceroute: test/cli/ping.test.ts,
- * test/cli/traceroute.test.ts; send: test/expr/cli.test.ts.) listen hears one datagram sent
- * to 127.0.0.1; nothing else is sent.
+ * test/cli/traceroute.test.ts; send: test/expr/cli.test.ts; sr: test/cli/sr.test.ts.) listen hears
+ * one datagram sent to 127.0.0.1; arp and listen --iface run in a namespace this test creates
+ * (the shaped one of netns.ts), where packets go out v0 to its other end v1 and nowhere else.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseCapture } from '../../src/capture/index.js';
 import { ipv4 } from '../../src/builders/packet.js';
 import { openTransport } from '../../src/transport/index.js';
-import { requireRaw } from '../transport/helpers.js';
+import { IN_CI, requireRaw } from '../transport/helpers.js';
+import { canCreateNamespaces, commandInNs, createShapedNamespace, nodeInNs } from '../transport/netns.js';
 import { CLI, cli, ROOT } from '../expr/run-cli.js';
 import { hasFileOpenUnder, interruptWhenSending } from './interrupt.js';
 
@@ -93,6 +95,70 @@ describe('Ctrl-C', () => {
     expect(summary.interrupted).toBe(true);
     expect(summary.packets).toBeGreaterThan(0);
     expect(summary.packets).toBeLessThan(200);
+  });
+
+  describe('in a namespace this test creates (v0 198.18.9.1 — v1, no address)', () => {
+    const namespaces = canCreateNamespaces();
+    let shaped: { ns: string; remove: () => void } | undefined;
+    afterAll(() => shaped?.remove());
+    function namespace(ctx: { skip: (note?: string) => void }): string {
+      requireRaw(ctx);
+      if (!namespaces.ok) {
+        if (IN_CI) throw new Error(`CI=true but network namespaces cannot be created: ${namespaces.reason}`);
+        ctx.skip(`no network namespaces: ${namespaces.reason}`);
+      }
+      shaped ??= createShapedNamespace();
+      return shaped.ns;
+    }
+
+    it('arp: stops after the requests so far and prints the statistics, exit 1 with no answer', async (ctx) => {
+      const ns = namespace(ctx);
+      // 198.18.9.5: nobody has it (v1, the only other end, has no address).
+      let noReplies = 0;
+      const run = commandInNs(ns, [process.execPath, CLI, 'arp', '198.18.9.5', '--iface', 'v0', '-c', '1000', '-w', '0.1', '-i', '0.05'], {
+        cwd: ROOT,
+        onLine: (line) => {
+          if (/^no reply from 198\.18\.9\.5 seq \d+/.test(line) && ++noReplies === 2) run.kill();
+        },
+      });
+      const r = await run.done;
+      expect(r.status, r.stderr).toBe(1);
+      const sent = r.stdout.match(/^no reply/gm)?.length ?? 0;
+      expect(sent).toBeGreaterThanOrEqual(2);
+      expect(sent).toBeLessThan(1000);
+      expect(r.stdout).toMatch(new RegExp(`\\n--- 198\\.18\\.9\\.5 arp statistics ---\\n${sent} requests sent, 0 answered\\n$`));
+    });
+
+    it('arp --json: every line has every field (null for no value), and a summary line, interrupted or not', async (ctx) => {
+      const ns = namespace(ctx);
+      const args = [process.execPath, CLI, 'arp', '198.18.9.5', '--iface', 'v0', '-w', '0.1', '-i', '0.05', '--json'];
+      const parse = (out: string) => out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const whole = parse((await commandInNs(ns, [...args, '-c', '2'], { cwd: ROOT }).done).stdout);
+      const timeout = { event: 'reply', address: '198.18.9.5', status: 'timeout', mac: null, rttMs: null };
+      expect(whole).toEqual([{ ...timeout, seq: 0 }, { ...timeout, seq: 1 }, { event: 'summary', address: '198.18.9.5', interface: 'v0', sent: 2, received: 0, interrupted: false }]);
+      const run = commandInNs(ns, [...args, '-c', '1000'], { cwd: ROOT, onLine: (line) => line.includes('"seq":1,') && run.kill() });
+      const stopped = parse((await run.done).stdout);
+      const replies = stopped.filter((e) => e.event === 'reply').length;
+      expect(replies).toBeLessThan(1000);
+      expect(stopped.at(-1)).toEqual({ event: 'summary', address: '198.18.9.5', interface: 'v0', sent: replies, received: 0, interrupted: true });
+    });
+
+    it('listen --iface --filter (libpcap capture): stops, says interrupted and what it captured on stderr, exit 0', async (ctx) => {
+      const ns = namespace(ctx);
+      let stdout = '';
+      const run = commandInNs(ns, [process.execPath, CLI, 'listen', '--iface', 'v1', '--filter', 'udp', '--count', '1000', '--json'], { cwd: ROOT, onLine: (line) => (stdout += line + '\n') });
+      // Send through v0 (198.18.9.2 is a static neighbour there) until the capture on v1 prints one.
+      for (let i = 0; i < 100 && stdout === ''; i++) {
+        await nodeInNs(ns, ROOT, CLI, ['send', 'ipv4(dst=198.18.9.2)/udp(dstPort=9)/raw(hex=01)']);
+        await sleep(50);
+      }
+      run.kill();
+      const r = await run.done;
+      expect(r.status, r.stderr).toBe(0);
+      const heard = r.stdout.trim().split('\n').length;
+      expect(heard).toBeGreaterThanOrEqual(1);
+      expect(r.stderr).toMatch(new RegExp(`^interrupted: ${heard} frames? captured on v1, \\d+ received by filter, 0 dropped by kernel\n$`));
+    });
   });
 });
 

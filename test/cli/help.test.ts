@@ -75,6 +75,9 @@ describe('mistakes get one line that helps', () => {
 
   it('an unknown option: one line naming the command help', async () => {
     expectOneLineError(await cli(['ping', '127.0.0.1', '--bogus']), /^rawcraft: ping: Unknown option '--bogus'.*see rawcraft ping --help\)$/);
+    // Without node's advice about '--' (a mistyped flag, not a positional), with the closest flag.
+    expectOneLineError(await cli(['ping', '127.0.0.1', '--coutn', '2']), /^rawcraft: ping: Unknown option '--coutn' \(did you mean --count\?\) \(usage: rawcraft ping HOST/);
+    expectOneLineError(await cli(['traceroute', '127.0.0.1', '-Z', '16']), /^rawcraft: traceroute: Unknown option '-Z' \(usage: /);
   });
 
   it('an unknown field in an expression: did you mean', async () => {

@@ -120,6 +120,13 @@ describe('empty input says there is nothing to read (issues 14, 16)', () => {
     writeFileSync(file, '# nothing here\n\n   \n');
     expectInputError(await runInProcess(['decode', file]), /comments\.txt: no packets in the input: nothing to read/);
   });
+  it('encode of nothing (empty stdin, /dev/null, blank lines): exit 2, and --pcap writes no file', async () => {
+    expectInputError(await runInProcess(['encode', '-'], ''), /^rawcraft: stdin: no packets in the input \(it is empty\): nothing to read$/);
+    expectInputError(await runInProcess(['encode', '/dev/null', '--json']), /\/dev\/null: no packets .*empty/);
+    const out = join(dir, 'nothing.pcap');
+    expectInputError(await runInProcess(['encode', '-', '--pcap', out], '\n  \n'), /stdin: no packets in the input: nothing to read/);
+    expect(existsSync(out)).toBe(false);
+  });
   it("--hex '' and --hex 0x", async () => {
     expectInputError(await runInProcess(['decode', '--hex', '']), /--hex "": no bytes/);
     expectInputError(await runInProcess(['decode', '--hex', '0x']), /"0x" has no hex digits/);

@@ -7,6 +7,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT, cli } from '../expr/run-cli.js';
 import { IN_CI, rawAccess } from '../transport/helpers.js';
@@ -139,6 +140,26 @@ describe('rawcraft sr on loopback', () => {
     expect(r.stdout).toMatch(/^unanswered 0: protocol 254 packet from 127\.0\.0\.1 to 127\.0\.0\.1$/m);
     expect(r.stdout).toMatch(/^sent 1, answered 0, unanswered 1/m);
   }, 30_000);
+});
+
+describe('rawcraft sr --json on loopback', () => {
+  it('every event has its fields, one type each: rttMs a number, error null when the request went out', async (ctx) => {
+    if (!rawAccess.ok) {
+      if (IN_CI) throw new Error(`CI=true but ${rawAccess.reason}`);
+      return ctx.skip(rawAccess.reason);
+    }
+    // UDP to port 9 gets the kernel's port unreachable; to a port this test's socket holds, nothing.
+    const quiet = createSocket('udp4');
+    await new Promise<void>((resolve) => quiet.bind(0, '127.0.0.1', resolve));
+    const port = quiet.address().port;
+    const r = await cli(['sr', `ipv4(src=127.0.0.1,dst=127.0.0.1)/udp(dstPort=(9|${port}))/raw(hex=00)`, '--timeout', '0.3', '--json']).finally(() => quiet.close());
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const answered = events.find((e) => e.event === 'answered');
+    const unanswered = events.find((e) => e.event === 'unanswered');
+    expect(answered, r.stdout).toMatchObject({ index: 0, kind: 'icmp-error', rttMs: expect.any(Number), attempts: 1 });
+    expect(unanswered, r.stdout).toEqual({ event: 'unanswered', index: 1, request: expect.any(String), attempts: 1, error: null });
+    expect(events.at(-1)).toMatchObject({ event: 'summary', sent: 2, answered: 1, unanswered: 1, timeoutMs: 300 });
+  });
 });
 
 describe('rawcraft sr: usage', () => {

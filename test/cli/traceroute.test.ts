@@ -5,6 +5,9 @@
  * Skips without the rights, fails instead with CI=true.
  */
 import { spawn } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { onPath } from '../interop/tools.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireRaw, IN_CI } from '../transport/helpers.js';
 import { ADDR, canCreateNamespaces, createShapedNamespace, createTopology, nodeInNs, type Topology } from '../transport/netns.js';
@@ -79,6 +82,89 @@ describe('rawcraft traceroute on loopback', () => {
     const both = await cli(['traceroute', '127.0.0.1', '-I', '-T']);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/^rawcraft: traceroute: give one of -I, -T, -U and --proto/);
+  });
+});
+
+describe('rawcraft traceroute on loopback: -p, -q, -w, -i, -n', () => {
+  it('-U -p PORT: probe k goes to PORT+k (a UDP socket there receives them); -q probes; -w seconds per probe', async (ctx) => {
+    requireRaw(ctx);
+    // A bound socket keeps the kernel from answering port unreachable: every probe times out.
+    const bound = (port: number) => new Promise<Socket>((resolve, reject) => {
+      const s = createSocket('udp4');
+      s.once('error', reject);
+      s.bind(port, '127.0.0.1', () => resolve(s));
+    });
+    const sockets = [await bound(0)];
+    try {
+      // Two consecutive ports: the first free one the kernel gives, and the next.
+      const first = sockets[0].address().port;
+      sockets.push(await bound(first + 1).catch(() => ctx.skip(`port ${first + 1} is taken`)));
+      const arrived: number[] = [];
+      sockets.forEach((s, i) => s.on('message', () => arrived.push(first + i)));
+      const started = performance.now();
+      const r = await cli(['traceroute', '127.0.0.1', '-U', '-p', String(first), '-q', '2', '-w', '0.3', '-m', '1', '-n', '--json']);
+      const elapsed = performance.now() - started;
+      expect(r.code, r.stderr).toBe(1);
+      const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Event);
+      expect(hops(events)[0].probes.map((p) => [p.status, p.rttMs])).toEqual([['timeout', null], ['timeout', null]]);
+      expect(arrived.sort()).toEqual([first, first + 1]);
+      // Two probes of 0.3 s (the default -w 1 would take 2 s), plus node's start-up.
+      expect(elapsed).toBeGreaterThan(550);
+      expect(elapsed).toBeLessThan(1900);
+    } finally {
+      for (const s of sockets) s.close();
+    }
+  });
+
+  it('-i IF sends through that interface (SO_BINDTODEVICE): lo reaches 127.0.0.1, an unknown name is refused in one line', async (ctx) => {
+    requireRaw(ctx);
+    const lo = await cli(['traceroute', '127.0.0.1', '-I', '-i', 'lo', '-q', '1', '--json']);
+    expect(lo.code, lo.stderr).toBe(0);
+    expect(lo.stdout.trim().split('\n').at(-1)).toMatch(/"reached":true/);
+    const none = await cli(['traceroute', '127.0.0.1', '-I', '-i', 'nosuch0', '-q', '1']);
+    expect(none.code).toBe(2);
+    expect(none.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(none.stderr).toMatch(/^rawcraft: .*"nosuch0".*no network interface named "nosuch0"/);
+  });
+});
+
+describe('rawcraft traceroute on loopback: PACKET_LEN, -t TOS, -F (traceroute(8))', () => {
+  it('the probes tcpdump sees have the length, TOS / traffic class and DF asked for', async (ctx) => {
+    requireRaw(ctx);
+    if (!onPath('tcpdump')) {
+      if (IN_CI) throw new Error('CI runs with tcpdump');
+      ctx.skip('no tcpdump');
+    }
+    for (const [host, args, expected] of [
+      ['127.0.0.1', ['100', '-t', '16', '-F'], /\(tos 0x10, ttl 1, .*flags \[DF\], proto UDP \(17\), length 100\)/],
+      ['::1', ['120', '-t', '184'], /\(class 0xb8, (flowlabel \S+, )?hlim 1, next-header UDP \(17\) payload length: 80\)/],
+    ] as const) {
+      const port = 40000 + Math.floor(Math.random() * 20000);
+      const tcpdump = spawn('tcpdump', ['-U', '-n', '-v', '-i', 'lo', '-c', '1', `udp dst port ${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      tcpdump.stdout.on('data', (c: Buffer) => (text += c.toString()));
+      await new Promise<void>((resolve) => tcpdump.stderr.once('data', () => resolve()));
+      const closed = new Promise((resolve) => tcpdump.on('close', resolve));
+      const r = await cli(['traceroute', host, ...args, '-U', '-p', String(port), '-q', '1', '-m', '1', '-w', '0.5', '--json']);
+      await Promise.race([closed, sleep(3000)]);
+      tcpdump.kill();
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout.split('\n')[0])).toMatchObject({ event: 'start', packetSize: Number(args[0]) });
+      expect(text).toMatch(expected);
+    }
+  });
+
+  it('bad values are one line in CLI words', async () => {
+    for (const [args, pattern] of [
+      [['127.0.0.1', '10'], /^rawcraft: PACKET_LEN: 10 is not allowed; expected an integer 28\.\.65535$/],
+      [['127.0.0.1', '100', '-T'], /^rawcraft: PACKET_LEN: 100 is not allowed; expected no length: TCP probes are SYNs without data$/],
+      [['127.0.0.1', '-t', '256'], /^rawcraft: traceroute: --tos: must be <= 255/],
+    ] as const) {
+      const r = await cli(['traceroute', ...args]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(r.stderr.trimEnd()).toMatch(pattern);
+    }
   });
 });
 

@@ -3,12 +3,15 @@
  * binary. Anything sent goes to 127.0.0.1 only (raw sockets when root), or to a pcapng file.
  */
 import { spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { build, parseCapture } from '../../src/index.js';
 import { interruptWhenSending } from '../cli/interrupt.js';
+import { requireRaw } from '../transport/helpers.js';
 import { cli, expectOneLineError } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rawcraft-expr-'));
@@ -94,6 +97,26 @@ describe('rawcraft send EXPR', () => {
     const r = await cli(['send', 'ipv4(src=127.0.0.1,dst=127.0.0.1)/udp(dstPort=9)/raw(hex=00)', '--count', '20', '--rate', '1000', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ sent: 20, failed: 0 });
+  });
+});
+
+describe('rawcraft send --mtu', () => {
+  it('fragments each datagram; the kernel reassembles them for a UDP socket on 127.0.0.1', async (ctx) => {
+    requireRaw(ctx);
+    const socket = createSocket('udp4');
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    const received = new Promise<Buffer>((resolve) => socket.once('message', resolve));
+    try {
+      const port = socket.address().port;
+      const r = await cli(['send', `ipv4(src=127.0.0.1,dst=127.0.0.1)/udp(dstPort=${port})/raw(size=3000)`, '--mtu', '1280', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      // A 3,028-byte datagram in fragments of at most 1,280 bytes: 1,276 + 1,276 + 516, each with its own header.
+      expect(JSON.parse(r.stdout)).toMatchObject({ sent: 3, failed: 0, bytes: 3068 });
+      const payload = await Promise.race([received, sleep(5000).then(() => undefined)]);
+      expect(payload?.length).toBe(3000);
+    } finally {
+      socket.close();
+    }
   });
 });
 

@@ -77,6 +77,11 @@ describe('expand', () => {
     expect(errorOf(() => expand('ipv4/sctp/init(initiateTag=1-2)')).detail).toMatch(/can only be the whole value/);
   });
 
+  it("hping3's ++80 is refused with the range that says it", () => {
+    expect(() => expand('ipv4(dst=192.0.2.1)/tcp(dstPort=++80)')).toThrow(/^expression column 33: '\+\+80' \(hping3's increasing port\) is written as a range here: 80-65535 for a port/);
+    expect(expand('ipv4(dst=192.0.2.1)/tcp(dstPort=65530-65535)').count).toBe(6);
+  });
+
   it('parse() (one packet) refuses ranges instead of picking one', () => {
     expect(errorOf(() => parse('ipv4/tcp(dstPort=80-90)'))).toMatchObject({ column: 18, detail: expect.stringMatching(/gives several packets/) });
   });

@@ -33,8 +33,10 @@ describe('link-layer commands', () => {
     for (const address of [PAIR.y4, PAIR.y6]) {
       const r = await rawcraft(pair.x, ['arp', address, '--iface', PAIR.xIf, '-c', '2', '-i', '0.05', '--json']).done;
       expect(r.status, r.stderr).toBe(0);
-      const replies = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { status: string; mac: string; rttMs: number });
+      const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; status: string; mac: string; rttMs: number; received: number });
+      const replies = lines.filter((l) => l.event === 'reply');
       expect(replies).toHaveLength(2);
+      expect(lines.at(-1)).toMatchObject({ event: 'summary', sent: 2, received: 2 });
       for (const reply of replies) expect(reply).toMatchObject({ status: 'reply', mac: pair.yMac });
     }
     const none = await rawcraft(pair.x, ['arp', '198.18.5.77', '--iface', PAIR.xIf, '-c', '1', '-w', '0.2']).done;

@@ -39,6 +39,12 @@ export interface TracerouteOptions {
   readonly source?: string;
   /** Send and receive only through this interface (SO_BINDTODEVICE). Ignored with `transport`. */
   readonly interface?: string;
+  /** IPv4 TOS / IPv6 traffic class byte of the probes, 0..255 (traceroute -t; default 0). */
+  readonly tos?: number;
+  /** IPv4 Don't Fragment on the probes (traceroute -F). */
+  readonly dontFragment?: boolean;
+  /** Whole probe datagram length in bytes, IP header included (traceroute's packet_len); ICMP and UDP probes. */
+  readonly packetLength?: number;
   /** Default: a raw transport opened and closed by traceroute(). */
   readonly transport?: Transport;
   /** Abort: traceroute() rejects. */
@@ -109,6 +115,12 @@ export async function traceroute(host: string, options: TracerouteOptions = {}):
   const port = options.port ?? (protocol === 'tcp' ? 80 : 33434);
   checkInt('port', port, 1, 0xffff);
   const { address, family } = await resolveHost(host, options.family);
+  const tos = options.tos ?? 0;
+  checkInt('tos', tos, 0, 255);
+  const headers = (family === 4 ? 20 : 40) + (protocol === 'tcp' ? 20 : 8);
+  if (options.packetLength !== undefined && protocol === 'tcp') throw new TransportArgumentError('packetLength', options.packetLength, 'no length: TCP probes are SYNs without data');
+  const dataLength = options.packetLength === undefined ? (protocol === 'tcp' ? 0 : PROBE_DATA) : options.packetLength - headers;
+  checkInt('packetLength', headers + dataLength, headers, 65535);
   const src = options.source ?? (await sourceAddressFor(address, family)) ?? (family === 4 ? '0.0.0.0' : '::');
   if (isIP(src.replace(/%.*$/, '')) !== family) throw new TransportArgumentError('source', src, `an IPv${family} address (the destination is IPv${family})`);
   const transport = options.transport ?? openTransport({ kind: 'raw', ...(options.interface !== undefined && { interface: options.interface }) });
@@ -116,7 +128,7 @@ export async function traceroute(host: string, options: TracerouteOptions = {}):
   const basePort = randomInt(32768, 60000);
   const hops: TracerouteHop[] = [];
   let reached = false;
-  const packetSize = (family === 4 ? 20 : 40) + (protocol === 'tcp' ? 20 : 8 + PROBE_DATA);
+  const packetSize = headers + dataLength;
   options.onStart?.({ host, address, family, protocol, packetSize, source: src });
   // One signal for the waits: either the caller's abort or the stop request.
   const waits = new AbortController();
@@ -130,7 +142,7 @@ export async function traceroute(host: string, options: TracerouteOptions = {}):
         probes = await Promise.all(
           Array.from({ length: queries }, async (_, q) => {
             const n = (ttl - firstHop) * queries + q;
-            const probe = buildProbe(protocol, family, src, address.replace(/%.*$/, ''), ttl, n, { id, basePort, port });
+            const probe = buildProbe(protocol, family, src, address.replace(/%.*$/, ''), ttl, n, { id, basePort, port }, { tos, dontFragment: !!options.dontFragment, dataLength });
             const result = await request(transport, probe, { timeoutMs, signal: waits.signal, ...(address.includes('%') && { destination: address }) });
             return classify(ttl, protocol, family, address, result);
           }),
@@ -166,15 +178,17 @@ function buildProbe(
   ttl: number,
   n: number,
   ids: { id: number; basePort: number; port: number },
+  shape: { tos: number; dontFragment: boolean; dataLength: number },
 ): StepBase {
-  const data = Buffer.alloc(PROBE_DATA, 0x40 + (n % 26));
+  const data = Buffer.alloc(shape.dataLength, 0x40 + (n % 26));
+  const trafficClass = { dscp: shape.tos >> 2, ecn: shape.tos & 3 };
   if (family === 4) {
-    const ip = ipv4({ src, dst, ttl, id: randomInt(1, 0x10000) });
+    const ip = ipv4({ src, dst, ttl, id: randomInt(1, 0x10000), ...trafficClass, ...(shape.dontFragment && { flags: ['df' as const] }) });
     if (protocol === 'icmp') return ip.icmp({ type: 'echo-request', id: ids.id, seq: n + 1 }).payload(data);
     if (protocol === 'udp') return ip.udp({ srcPort: ids.basePort, dstPort: (ids.port + n) & 0xffff }).payload(data);
     return ip.tcp({ srcPort: (ids.basePort + n) & 0xffff, dstPort: ids.port, seq: randomInt(0, 2 ** 31), flags: ['syn'], window: 64240 });
   }
-  const ip = packet().ipv6({ src, dst, hopLimit: ttl });
+  const ip = packet().ipv6({ src, dst, hopLimit: ttl, ...trafficClass });
   if (protocol === 'icmp') return ip.icmpv6({ type: 'echo-request', id: ids.id, seq: n + 1 }).payload(data);
   if (protocol === 'udp') return ip.udp({ srcPort: ids.basePort, dstPort: (ids.port + n) & 0xffff }).payload(data);
   return ip.tcp({ srcPort: (ids.basePort + n) & 0xffff, dstPort: ids.port, seq: randomInt(0, 2 ** 31), flags: ['syn'], window: 64240 });
