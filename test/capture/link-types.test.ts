@@ -242,6 +242,16 @@ describe('PKTAP (LINKTYPE_PKTAP 258)', () => {
     expect(d.layers[0].fields).toMatchObject({ interfaceName: 'lo0', pid: 7, command: 'nc', recordType: 1 });
   });
 
+  it('the default DLT names the frame that follows: LOOP (lo0) is 108, not raw IP; a layer with no DLT must be given one', () => {
+    // tcpdump -i pktap on macOS: lo0's frames are DLT_LOOP (108) behind the PKTAP header (print-pktap.c).
+    const loop = encodeLayers([{ layer: 'pktap', fields: { interfaceName: 'lo0' } }, { layer: 'bsd-loop', fields: {} }, ...UDP]);
+    expect(loop.readUInt32LE(8)).toBe(108);
+    expect(names(decode(loop, { from: 'pktap' }).layers)).toEqual(['pktap', 'bsd-loop', 'ipv4', 'udp', 'raw']);
+    expect(encodeLayers([{ layer: 'pktap', fields: {} }, { layer: 'raw', fields: { data: 'ab' } }]).readUInt32LE(8)).toBe(12);
+    expect(() => encodeLayers([{ layer: 'pktap', fields: {} }, { layer: 'linux-sll', fields: {} }, ...UDP])).toThrow(/pktap\.dlt.*no DLT is known for a following linux-sll layer/);
+    expect(encodeLayers([{ layer: 'pktap', fields: { dlt: 113 } }, { layer: 'linux-sll', fields: {} }, ...UDP]).readUInt32LE(8)).toBe(113);
+  });
+
   it('names with bytes after their NUL, or filling their field, re-encode exactly', () => {
     const frame = encodeLayers([{ layer: 'pktap', fields: { interfaceName: 'x'.repeat(24), command: 'ab' } }, ...UDP]);
     frame[56 + 5] = 0x41; // after "ab\0": leftover bytes a kernel may leave
