@@ -92,6 +92,16 @@ const CASES: Case[] = [
   })),
   { name: 'NULL written big-endian, AF_INET6 30', linkType: 0, layers: [{ layer: 'bsd-null', fields: { family: 30, byteOrder: 'big' } }, ...UDP6], expect: { 'null.family': '30', ...IPV6_SEEN } },
   { name: 'LOOP, IPv6 (default family 24)', linkType: 108, layers: [{ layer: 'bsd-loop', fields: {} }, ...UDP6], expect: { 'null.family': '24', ...IPV6_SEEN } },
+  // DLT_RAW in files: 12 where most systems define it, 14 as OpenBSD does (wiretap reads both as raw IP).
+  { name: 'raw IP as link type 12, IPv6', linkType: 12, layers: UDP6, expect: IPV6_SEEN },
+  { name: 'raw IP as link type 14, IPv6', linkType: 14, layers: UDP6, expect: IPV6_SEEN },
+  // PKTAP (macOS `tcpdump -i pktap` and its `-i any`): the header names the process and the DLT of the frame after it.
+  {
+    name: 'PKTAP around LOOP, IPv6, process nc',
+    linkType: 258,
+    layers: [{ layer: 'pktap', fields: { interfaceName: 'gif0', pid: 7, command: 'nc' } }, { layer: 'bsd-loop', fields: {} }, ...UDP6],
+    expect: { 'pktap.hdrlen': '108', 'pktap.dlt': '108', 'pktap.ifname': 'gif0', 'pktap.pid': '7', 'pktap.cmdname': 'nc', 'null.family': '24', ...IPV6_SEEN },
+  },
   { name: 'PPP, IPv6', linkType: 9, layers: [{ layer: 'ppp', fields: {} }, ...UDP6], expect: { 'ppp.protocol': '0x0057', ...IPV6_SEEN } },
   { name: 'PPP_HDLC, IPv6', linkType: 50, layers: [{ layer: 'ppp', fields: {} }, ...UDP6], expect: { 'ppp.address': '0xff', 'ppp.protocol': '0x0057', ...IPV6_SEEN } },
   {

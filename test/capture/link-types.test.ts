@@ -19,6 +19,8 @@ import {
   packet,
   type EncodableLayer,
 } from '../../src/index.js';
+import { mayFollow } from '../../src/codec/stack-rule.js';
+import { codecByName } from '../../src/codec/registry.js';
 
 const UDP: EncodableLayer[] = [
   { layer: 'ipv4', fields: { src: '192.0.2.1', dst: '192.0.2.2', id: 7 } },
@@ -240,6 +242,22 @@ describe('PKTAP (LINKTYPE_PKTAP 258)', () => {
     const d = decode(frame, { from: 'pktap' });
     expect(names(d.layers)).toEqual(['pktap', 'bsd-null', 'ipv4', 'udp', 'raw']);
     expect(d.layers[0].fields).toMatchObject({ interfaceName: 'lo0', pid: 7, command: 'nc', recordType: 1 });
+  });
+
+  it('the default DLT names the frame that follows: LOOP is 108, not raw IP; a layer with no DLT must be given one', () => {
+    // The DLT numbers of the frame after the header (print-pktap.c): DLT_LOOP is 108.
+    const loop = encodeLayers([{ layer: 'pktap', fields: { interfaceName: 'gif0' } }, { layer: 'bsd-loop', fields: {} }, ...UDP]);
+    expect(loop.readUInt32LE(8)).toBe(108);
+    expect(names(decode(loop, { from: 'pktap' }).layers)).toEqual(['pktap', 'bsd-loop', 'ipv4', 'udp', 'raw']);
+    expect(encodeLayers([{ layer: 'pktap', fields: {} }, { layer: 'raw', fields: { data: 'ab' } }]).readUInt32LE(8)).toBe(12);
+    expect(() => encodeLayers([{ layer: 'pktap', fields: {} }, { layer: 'linux-sll', fields: {} }, ...UDP])).toThrow(/pktap\.dlt.*no DLT is known for a following linux-sll layer/);
+    expect(encodeLayers([{ layer: 'pktap', fields: { dlt: 113 } }, { layer: 'linux-sll', fields: {} }, ...UDP]).readUInt32LE(8)).toBe(113);
+  });
+
+  it('every layer PKTAP has a default DLT for may follow it in the builder, as decoding puts it there', () => {
+    for (const layer of ['bsd-null', 'bsd-loop', 'ethernet', 'ppp', 'cisco-hdlc', 'ieee80211', 'radiotap', 'ipv4', 'ipv6']) {
+      expect(mayFollow(codecByName(layer)!, 'pktap'), layer).toBe(true);
+    }
   });
 
   it('names with bytes after their NUL, or filling their field, re-encode exactly', () => {

@@ -81,6 +81,9 @@ const cases: Case[] = [
   { layer: 'ipv6-fragment', rule: 'reserved', offset: 41, bytes: v6({}, L('ipv6-fragment', { reserved: 1 }), L('udp'), raw('ab')) },
   { layer: 'ipv6-fragment', rule: 'reserved2', offset: 43, bytes: v6({}, L('ipv6-fragment', { reserved2: 1 }), L('udp'), raw('ab')) },
   { layer: 'ipv6-fragment', rule: 'jumbo', offset: 48, bytes: v6({}, L('ipv6-hop-by-hop', { options: [{ kind: 'jumbo' }] }), L('ipv6-fragment'), raw(jumboData)) },
+  // Authentication Header (RFC 4302 section 2.2): 12 octets at least, a multiple of 8 over IPv6
+  { layer: 'ah', rule: 'payloadLength', offset: 21, bytes: v4(L('ah', { payloadLength: 0, icv: '' }), raw('abcd')) },
+  { layer: 'ah', rule: 'ipv6-length', offset: 41, bytes: v6({}, L('ah', { icv: '' }), raw('abcd')) },
   // Routing headers (RFC 8200 section 4.4, RFC 2460, RFC 6275, RFC 8754)
   { layer: 'ipv6-routing', rule: 'source-route-length', offset: 41, bytes: v6({}, L('ipv6-routing', { routingType: 0, segmentsLeft: 0, data: '00'.repeat(12) })) },
   { layer: 'ipv6-routing', rule: 'mobile-ipv6-length', offset: 41, bytes: v6({}, L('ipv6-routing', { routingType: 2, segmentsLeft: 1, data: '00'.repeat(36) })) },
@@ -210,6 +213,9 @@ describe('RFC deviations in parseable packets', () => {
       // Not on Ethernet (here a raw IPv6 capture), the address length is the link's business: no rule.
       nd('neighbor-solicitation', { kind: 1, data: '0200000000010000000000000000' }),
       v6({}, L('ipv6-hop-by-hop', { options: [{ kind: 'jumbo' }] }), raw(jumboData)),
+      // AH of 24 octets (the default 12-octet ICV) over IPv6; of 20 octets over IPv4, where 4 is the unit.
+      v6({}, L('ah'), raw('abcd')),
+      v4(L('ah', { icv: '00000000000000000000000000000000' }), raw('abcd')),
       // An empty payload with a next header is consistent (nothing follows): no jumbo needed.
       v6({ nextHeader: 253 }),
       sctp([{ ...INIT, params: [{ type: 'ecn-capable' }, { type: 'supported-address-types', addressTypes: ['ipv4-address'] }] }]),

@@ -7,7 +7,8 @@ import { compileHeader } from '../header.js';
 import type { BindingTypes, LayerBinding } from '../types.js';
 import { uint } from '../field.js';
 import { bytesInput } from '../bytes.js';
-import { ContentError, FieldValueError, LengthError } from '../errors.js';
+import { FieldValueError, LengthError } from '../errors.js';
+import { deviationRules } from '../deviation.js';
 import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS, NO_NEXT_HEADER, nextHeaderAfter } from './ipv6-chain.js';
@@ -59,6 +60,12 @@ const header = compileHeader<AhFields>(LAYER, [
 
 const auto = { nextHeader: 0, payloadLength: 0 };
 
+/** Length rules of RFC 4302 section 2.2 that a parseable header may still break. */
+const deviations = deviationRules(LAYER, {
+  payloadLength: { field: 'payloadLength', expected: 'at least 1 (the 12-octet fixed part)', rfc: 'RFC 4302 section 2.2' },
+  'ipv6-length': { field: 'payloadLength', expected: 'a header of a multiple of 8 octets over IPv6', rfc: 'RFC 4302 section 2.2' },
+});
+
 const binding = { follows: ['ipv4', 'ipv6', ...IPV6_EXTENSION_LAYERS], ipProtocol: IP_PROTOCOL.ah } as const satisfies LayerBinding;
 
 export const ah: LayerCodec = {
@@ -94,8 +101,10 @@ export const ah: LayerCodec = {
     const fields = header.read(buf, off);
     let length = (fields.payloadLength + 2) * 4;
     if (length < 12) {
-      ctx.report(new ContentError(LAYER, off + 1, 'payloadLength', fields.payloadLength, 'at least 1 (the 12-octet fixed part)'));
+      ctx.report(deviations.error('payloadLength', off + 1, fields.payloadLength));
       length = 12;
+    } else if (length % 8 !== 0 && ctx.ipIndex >= 0 && ctx.stack[ctx.ipIndex].codec.name === 'ipv6') {
+      ctx.report(deviations.error('ipv6-length', off + 1, fields.payloadLength, { expected: `a header of a multiple of 8 octets over IPv6, not ${length}` }));
     }
     if (off + length > end) throw new LengthError(LAYER, off, length, end - off, 'ah.payloadLength');
     fields.icv = Buffer.from(buf.subarray(off + 12, off + length));

@@ -101,7 +101,7 @@ export const bsdNull: LayerCodec = {
   summary: (f) => `Null family ${f.family as number}`,
 };
 
-const bsdLoopBinding = { follows: ['start'] } as const satisfies LayerBinding;
+const bsdLoopBinding = { follows: ['start', 'pktap'] } as const satisfies LayerBinding;
 
 export const bsdLoop: LayerCodec = {
   name: 'bsd-loop',

@@ -41,7 +41,7 @@ const head = compileHeader<CiscoHdlcFields>('cisco-hdlc', [
   uint('protocol', 16, { doc: 'EtherType of the payload (auto from the next layer; 0x8035 SLARP)', role: 'auto' }),
 ]);
 
-const binding = { follows: ['start'] } as const satisfies LayerBinding;
+const binding = { follows: ['start', 'pktap'] } as const satisfies LayerBinding;
 
 export const ciscoHdlc: LayerCodec = {
   name: 'cisco-hdlc',

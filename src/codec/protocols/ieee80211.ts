@@ -119,7 +119,7 @@ function frameControlOf(buf: Uint8Array, off: number, f: Ieee80211Input): { type
   return { type: (buf[off] >> 2) & 3, subtype: buf[off] >> 4, flagBits: buf[off + 1] };
 }
 
-const binding = { follows: ['start', 'radiotap'] } as const satisfies LayerBinding;
+const binding = { follows: ['start', 'radiotap', 'pktap'] } as const satisfies LayerBinding;
 
 export const ieee80211: LayerCodec = {
   name: 'ieee80211',

@@ -69,8 +69,16 @@ const LAYOUT: readonly { name: Named; at: number; kind: 'u32' | 'u16' | 'text'; 
   { name: 'effectivePid', at: 84, kind: 'u32', size: 4 },
   { name: 'effectiveCommand', at: 88, kind: 'text', size: 20 },
 ];
-/** DLT numbers of the layers that can follow, for the default. */
-const DLT_OF: Record<string, number> = { 'bsd-null': 0, ethernet: 1, ppp: 9, ipv4: 12, ipv6: 12, ieee80211: 105, radiotap: 127 };
+/** macOS DLT numbers of the layers that can follow, for the default (raw IP is DLT_RAW, 12, there). */
+const DLT_OF: Record<string, number> = { 'bsd-null': 0, ethernet: 1, ppp: 9, ipv4: 12, ipv6: 12, 'cisco-hdlc': 104, ieee80211: 105, 'bsd-loop': 108, radiotap: 127 };
+
+/** The DLT a following layer implies: raw IP for raw data or nothing; no guess for a layer without one (it would name the wrong frame). */
+function defaultDlt(next: string | undefined): number {
+  if (next === undefined || next === 'raw') return 12;
+  const dlt = DLT_OF[next];
+  if (dlt === undefined) fail('dlt', undefined, `a value: no DLT is known for a following ${next} layer (give dlt explicitly)`);
+  return dlt;
+}
 
 function fail(field: string, value: unknown, allowed: string): never {
   throw new FieldValueError('pktap', field, value, allowed);
@@ -146,7 +154,7 @@ export const pktap: LayerCodec = {
     const rest = frame.state as Uint8Array;
     putLe32(buf, frame.offset, checkUint(f.length ?? 12 + rest.length, 32, 'length', fail));
     putLe32(buf, frame.offset + 4, checkUint(f.recordType ?? 1, 32, 'recordType', fail));
-    putLe32(buf, frame.offset + 8, checkUint(f.dlt ?? DLT_OF[frames[index + 1]?.codec.name ?? ''] ?? 12, 32, 'dlt', fail));
+    putLe32(buf, frame.offset + 8, checkUint(f.dlt ?? defaultDlt(frames[index + 1]?.codec.name), 32, 'dlt', fail));
     buf.set(rest, frame.offset + 12);
   },
 

@@ -52,7 +52,7 @@ function flag(value: unknown, name: string, fallback: boolean): boolean {
   return value as boolean;
 }
 
-const binding = { follows: ['start'] } as const satisfies LayerBinding;
+const binding = { follows: ['start', 'pktap'] } as const satisfies LayerBinding;
 
 export const ppp: LayerCodec = {
   name: 'ppp',

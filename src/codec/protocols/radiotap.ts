@@ -186,7 +186,7 @@ export function crc32(bytes: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-const binding = { follows: ['start'] } as const satisfies LayerBinding;
+const binding = { follows: ['start', 'pktap'] } as const satisfies LayerBinding;
 
 export const radiotap: LayerCodec = {
   name: 'radiotap',
