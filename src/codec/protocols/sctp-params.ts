@@ -104,12 +104,13 @@ const correlationId = uint('correlationId', 32, { doc: 'ASCONF-Request Correlati
 /** Sender's and Receiver's Next TSN of a Re-configuration Response: both present or both absent. */
 const nextTsns: Tail = {
   fields: ['senderNextTsn', 'receiverNextTsn'],
-  encode(item, path) {
-    if (item.senderNextTsn === undefined && item.receiverNextTsn === undefined) return new Uint8Array(0);
-    const out = new Uint8Array(8);
-    putBe32(out, 0, uintAt(`${path}.senderNextTsn`, item.senderNextTsn ?? 0, 32));
-    putBe32(out, 4, uintAt(`${path}.receiverNextTsn`, item.receiverNextTsn ?? 0, 32));
-    return out;
+  write(item, path, _flags, w) {
+    if (item.senderNextTsn === undefined && item.receiverNextTsn === undefined) return;
+    const sender = uintAt(`${path}.senderNextTsn`, item.senderNextTsn ?? 0, 32);
+    const receiver = uintAt(`${path}.receiverNextTsn`, item.receiverNextTsn ?? 0, 32);
+    const start = w.take(8);
+    putBe32(w.buf, start, sender);
+    putBe32(w.buf, start + 4, receiver);
   },
   decode(buf, start, end, _fixed, _flags, path, report) {
     if (end === start) return {};

@@ -24,8 +24,9 @@
 import { compileHeader, type CompiledHeader } from '../header.js';
 import type { FieldDef } from '../field.js';
 import { ContentError, FieldValueError, LengthError, UnknownFieldError, type PacketError } from '../errors.js';
-import { bytesInput, parseIpv4, parseIpv6, readIpv4, readIpv6 } from '../bytes.js';
+import { bytesInput, parseIpv4, parseIpv6, putBe16, putBe32, readIpv4, readIpv6 } from '../bytes.js';
 import { closest } from '../suggest.js';
+import { keyChecker } from '../key-check.js';
 import { deviationRules, type DeviationRule, type DeviationRules } from '../deviation.js';
 
 /** A decoded or given item: plain fields, discriminated by `type` or `code`. */
@@ -64,23 +65,72 @@ export type SctpHmacName = keyof typeof SCTP_HMAC_IDS;
 export const EMPTY = new Uint8Array(0);
 export const pad4 = (n: number): number => (4 - (n & 3)) & 3;
 
+/**
+ * Where an item is while it is encoded, e.g. `chunks[1].params[0]`: the text is made only when
+ * a message needs it (template literals and `String()` call `toString`), not once per item.
+ */
+export class ItemPath {
+  constructor(
+    readonly parent: Path,
+    readonly key: string | number,
+  ) {}
+
+  toString(): string {
+    return typeof this.key === 'number' ? `${String(this.parent)}[${this.key}]` : `${String(this.parent)}.${this.key}`;
+  }
+}
+export type Path = string | ItemPath;
+
 /** Throw a FieldValueError naming the item path, e.g. `chunks[1].params[0].address`. */
-export function fail(path: string, value: unknown, allowed: string): never {
-  throw new FieldValueError('sctp', path, value, allowed);
+export function fail(path: Path, value: unknown, allowed: string): never {
+  throw new FieldValueError('sctp', String(path), value, allowed);
 }
 
-export function uintAt(path: string, value: unknown, bits: number): number {
+export function uintAt(path: Path, value: unknown, bits: number): number {
   const max = 2 ** bits - 1;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) fail(path, value, `an integer 0..${max}`);
   return value as number;
+}
+
+/**
+ * Where a list is encoded: one growing buffer that each item, its value and its nested lists
+ * are written into in place, one after another (no array per item, no copies of parts).
+ */
+export class Writer {
+  buf = new Uint8Array(256);
+  /** The end of what is written. */
+  at = 0;
+
+  /** Room for `n` more bytes: returns where they start and moves `at` past them (`buf` may be replaced). */
+  take(n: number): number {
+    const start = this.at;
+    const end = start + n;
+    if (end > this.buf.length) {
+      const bigger = new Uint8Array(Math.max(end, 2 * this.buf.length));
+      bigger.set(this.buf.subarray(0, start));
+      this.buf = bigger;
+    }
+    this.at = end;
+    return start;
+  }
+
+  put(bytes: Uint8Array): void {
+    const start = this.take(bytes.length);
+    this.buf.set(bytes, start);
+  }
+
+  zeros(n: number): void {
+    const start = this.take(n);
+    for (let k = start; k < start + n; k++) this.buf[k] = 0;
+  }
 }
 
 /** The variable part of an item after its fixed fields. */
 export interface Tail {
   /** Field names this tail reads and writes (for the unknown-field check and docs). */
   readonly fields: readonly string[];
-  /** `flags` is the chunk's flags byte (0 for parameters and causes). */
-  encode(item: Item, path: string, flags: number): Uint8Array;
+  /** Write the tail at `w.at`. `flags` is the chunk's flags byte (0 for parameters and causes). */
+  write(item: Item, path: Path, flags: number, w: Writer): void;
   /** Fields from buf[start, end), or undefined (after reporting why) when the bytes do not fit. */
   decode(buf: Uint8Array, start: number, end: number, fixed: Item, flags: number, path: string, report: Report): Item | undefined;
   /**
@@ -117,6 +167,8 @@ const NO_AUTO: Record<string, number> = {};
 export class CompiledKind {
   readonly header: CompiledHeader<Item>;
   readonly fieldNames: ReadonlySet<string>;
+  /** The first key of an item that is not one of `fieldNames` (generated, key-check.ts). */
+  readonly unknownKey: (item: Item) => string | undefined;
   readonly flagMask: number;
   /**
    * Whether a cleanly decoded item always encodes back to its bytes: fixed fields that read and
@@ -136,6 +188,7 @@ export class CompiledKind {
     const names = [tag, 'length', 'padding', ...(spec.fixed ?? []).map((f) => f.name), ...(spec.tail?.fields ?? [])];
     if (chunk) names.push('flags');
     this.fieldNames = new Set(names);
+    this.unknownKey = keyChecker(names);
     let mask = 0;
     spec.flags?.forEach((n, i) => {
       if (n) mask |= 0x80 >> i;
@@ -151,19 +204,17 @@ export class CompiledKind {
       });
   }
 
-  /** The value bytes (after type and length). */
-  encodeBody(item: Item, path: string, flags: number): Uint8Array {
-    const tail = this.spec.tail ? this.spec.tail.encode(item, path, flags) : EMPTY;
-    const n = this.header.length;
-    const out = new Uint8Array(n + tail.length);
+  /** Write the value (after type and length) at `w.at`: the tail first, so its errors come first, then the fixed fields before it. */
+  writeBody(item: Item, path: Path, flags: number, w: Writer): void {
+    const at = w.take(this.header.length);
+    if (this.spec.tail) this.spec.tail.write(item, path, flags, w);
+    if (this.header.length === 0) return;
     try {
-      this.header.write(out, 0, item, this.spec.auto ? this.spec.auto(item) : NO_AUTO);
+      this.header.write(w.buf, at, item, this.spec.auto ? this.spec.auto(item) : NO_AUTO);
     } catch (error) {
       if (error instanceof FieldValueError) fail(`${path}.${error.field}`, error.value, error.allowed);
       throw error;
     }
-    out.set(tail, n);
-    return out;
   }
 
   /** Fields from the value buf[start, end), or undefined (reported) when it does not fit this kind. */
@@ -219,10 +270,8 @@ type ListRule = 'length' | 'value-length' | 'padding-zero' | 'padding-missing' |
 /** Lists directly in a chunk (`chunks[2].params`), as opposed to lists nested in a parameter or cause. */
 const IN_CHUNK = /^chunks\[\d+\]\.\w+$/;
 
-interface Encoded {
-  readonly tlv: Uint8Array;
-  readonly padding: Uint8Array | undefined;
-}
+/** Where `reproduces` encodes a decoded item again (decoding is synchronous, and encoding never decodes). */
+const again = new Writer();
 
 const RAW_KEYS_TLV = new Set(['length', 'padding', 'data', 'action']);
 
@@ -232,6 +281,7 @@ export class ListCodec {
   readonly byCode: ReadonlyMap<number, CompiledKind>;
   private readonly typeBits: 8 | 16;
   private readonly rawKeys: ReadonlySet<string>;
+  private readonly unknownRawKey: (item: Item) => string | undefined;
   private readonly deviations: DeviationRules<ListRule>;
 
   constructor(readonly config: ListConfig) {
@@ -256,6 +306,7 @@ export class ListCodec {
     this.byCode = new Map(compiled.map((k) => [k.spec.code, k]));
     this.typeBits = config.chunkHeader ? 8 : 16;
     this.rawKeys = new Set([config.tag, ...RAW_KEYS_TLV, ...(config.chunkHeader ? ['flags'] : [])]);
+    this.unknownRawKey = keyChecker(this.rawKeys);
   }
 
   /** The number of a kind name, or the number itself; undefined for an unknown name. */
@@ -269,7 +320,7 @@ export class ListCodec {
     return this.byCode.get(code)?.spec.name ?? code;
   }
 
-  private flagsIn(kind: CompiledKind | undefined, value: unknown, path: string): number {
+  private flagsIn(kind: CompiledKind | undefined, value: unknown, path: Path): number {
     if (value === undefined) return 0;
     if (Array.isArray(value) && kind?.spec.flags) {
       let bits = 0;
@@ -296,20 +347,23 @@ export class ListCodec {
     return out;
   }
 
-  private encodeItem(item: unknown, path: string): Encoded {
+  /**
+   * Write one item (type, length, value; no padding) at `w.at` and return its explicit
+   * `padding`, if it gives one.
+   */
+  private writeItem(item: unknown, path: Path, w: Writer): Uint8Array | undefined {
     const { tag, chunkHeader } = this.config;
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
       fail(path, item, `an object with a "${tag}"`);
     }
     const it = item as Item;
     const tagValue = it[tag];
-    const hs = 4;
+    const start = w.take(4);
     let code: number;
     let flags = 0;
-    let body: Uint8Array;
     if (typeof tagValue === 'number') {
       code = uintAt(`${path}.${tag}`, tagValue, this.typeBits);
-      this.checkKeys(it, this.rawKeys, () => `raw ${this.config.item} ${code}`, path);
+      this.checkKeys(it, undefined, code, path);
       if (it.action !== undefined && this.config.actionBits) {
         const action = actionOf(code, this.typeBits);
         if (it.action !== action) fail(`${path}.action`, it.action, `${JSON.stringify(action)}, the action bits of ${tag} ${code} (or leave it out)`);
@@ -317,35 +371,38 @@ export class ListCodec {
         fail(`${path}.action`, it.action, 'nothing: error causes have no action bits');
       }
       if (chunkHeader) flags = this.flagsIn(undefined, it.flags, path);
-      body = it.data === undefined ? EMPTY : bytesInput('sctp', `${path}.data`, it.data);
+      if (it.data !== undefined) w.put(bytesInput('sctp', `${path}.data`, it.data));
     } else {
       const kind = typeof tagValue === 'string' ? this.byName.get(tagValue) : undefined;
       if (!kind) fail(`${path}.${tag}`, tagValue, `one of ${[...this.byName.keys()].join(', ')}, or a number`);
-      this.checkKeys(it, kind.fieldNames, () => `${kind.spec.name} ${this.config.item}`, path);
+      this.checkKeys(it, kind, kind.spec.code, path);
       code = kind.spec.code;
       if (chunkHeader) flags = this.flagsIn(kind, it.flags, path);
-      body = kind.encodeBody(it, path, flags);
+      kind.writeBody(it, path, flags, w);
     }
-    const length = it.length === undefined ? hs + body.length : uintAt(`${path}.length`, it.length, 16);
-    const tlv = new Uint8Array(hs + body.length);
+    const length = it.length === undefined ? w.at - start : uintAt(`${path}.length`, it.length, 16);
+    const buf = w.buf;
     if (chunkHeader) {
-      tlv[0] = code;
-      tlv[1] = flags;
+      buf[start] = code;
+      buf[start + 1] = flags;
     } else {
-      tlv[0] = code >>> 8;
-      tlv[1] = code & 255;
+      buf[start] = code >>> 8;
+      buf[start + 1] = code & 255;
     }
-    tlv[2] = length >>> 8;
-    tlv[3] = length & 255;
-    tlv.set(body, hs);
-    const padding = it.padding === undefined ? undefined : bytesInput('sctp', `${path}.padding`, it.padding);
-    return { tlv, padding };
+    buf[start + 2] = length >>> 8;
+    buf[start + 3] = length & 255;
+    return it.padding === undefined ? undefined : bytesInput('sctp', `${path}.padding`, it.padding);
   }
 
   /** `what` names the item for the message: made only when there is one. */
-  private checkKeys(item: Item, allowed: ReadonlySet<string>, what: () => string, path: string): void {
+  /** Reject a key the item's kind (or a raw item of type `code`) does not know; the message is made only then. */
+  private checkKeys(item: Item, kind: CompiledKind | undefined, code: number, path: Path): void {
+    // The generated check finds the first unknown key; a key given as undefined counts as left out.
+    if ((kind ? kind.unknownKey : this.unknownRawKey)(item) === undefined) return;
+    const allowed = kind ? kind.fieldNames : this.rawKeys;
+    const what = kind ? `${kind.spec.name} ${this.config.item}` : `raw ${this.config.item} ${code}`;
     for (const key in item) {
-      if (!allowed.has(key) && item[key] !== undefined) throw new UnknownFieldError(`sctp ${path} (${what()})`, key, closest(key, allowed), [...allowed]);
+      if (!allowed.has(key) && item[key] !== undefined) throw new UnknownFieldError(`sctp ${String(path)} (${what})`, key, closest(key, allowed), [...allowed]);
     }
   }
 
@@ -355,25 +412,22 @@ export class ListCodec {
    * container pads instead (parameters and causes).
    */
   encode(items: unknown, path: string): Uint8Array {
-    const padLast = this.config.padLast;
-    if (items === undefined) return EMPTY;
+    const w = new Writer();
+    this.write(items, path, w);
+    return w.buf.slice(0, w.at);
+  }
+
+  /** Encode a list at `w.at`, as `encode` does. */
+  write(items: unknown, path: Path, w: Writer): void {
+    if (items === undefined) return;
     if (!Array.isArray(items)) fail(path, items, `a list of ${this.config.what}`);
-    const parts = items.map((item, i) => this.encodeItem(item, `${path}[${i}]`));
-    let total = 0;
-    const pads = parts.map((p, i) => {
-      const n = p.padding ? p.padding.length : i === parts.length - 1 && !padLast ? 0 : pad4(p.tlv.length);
-      total += p.tlv.length + n;
-      return n;
-    });
-    const out = new Uint8Array(total);
-    let at = 0;
-    parts.forEach((p, i) => {
-      out.set(p.tlv, at);
-      at += p.tlv.length;
-      if (p.padding) out.set(p.padding, at);
-      at += pads[i];
-    });
-    return out;
+    const n = items.length;
+    for (let i = 0; i < n; i++) {
+      const start = w.at;
+      const padding = this.writeItem(items[i], new ItemPath(path, i), w);
+      if (padding !== undefined) w.put(padding);
+      else if (i < n - 1 || this.config.padLast) w.zeros(pad4(w.at - start));
+    }
   }
 
   /** One item from valid framing: named when its value fits and re-encodes exactly, raw otherwise. */
@@ -404,14 +458,15 @@ export class ListCodec {
   }
 
   private reproduces(item: Item, buf: Uint8Array, i: number, length: number): boolean {
-    let again: Encoded;
+    const w = again;
+    w.at = 0;
     try {
-      again = this.encodeItem(item, '');
+      this.writeItem(item, '', w);
     } catch {
       return false;
     }
-    if (again.tlv.length !== length) return false;
-    for (let k = 0; k < length; k++) if (again.tlv[k] !== buf[i + k]) return false;
+    if (w.at !== length) return false;
+    for (let k = 0; k < length; k++) if (w.buf[k] !== buf[i + k]) return false;
     return true;
   }
 
@@ -497,7 +552,10 @@ function allZero(buf: Uint8Array, start: number, end: number): boolean {
 export function bytesTail(field: string): Tail {
   return {
     fields: [field],
-    encode: (item, path) => (item[field] === undefined ? EMPTY : bytesInput('sctp', `${path}.${field}`, item[field])),
+    write(item, path, _flags, w) {
+      const value = item[field];
+      if (value !== undefined) w.put(value instanceof Uint8Array ? value : bytesInput('sctp', `${path}.${field}`, value));
+    },
     decode: (buf, start, end) => ({ [field]: buf.subarray(start, end) }),
     exact: true,
   };
@@ -506,19 +564,23 @@ export function bytesTail(field: string): Tail {
 /** A list of 8-, 16- or 32-bit numbers to the end of the value; known values by name. */
 export function numberListTail(field: string, bits: 8 | 16 | 32, names?: () => { codeOf(v: unknown): number | undefined; nameOf(c: number): string | number }): Tail {
   const size = bits / 8;
+  const max = 2 ** bits - 1;
   return {
     fields: [field],
-    encode(item, path) {
+    write(item, path, _flags, w) {
       const list = item[field] ?? [];
       if (!Array.isArray(list)) fail(`${path}.${field}`, list, 'a list');
-      const out = new Uint8Array(size * list.length);
-      list.forEach((v: unknown, k) => {
+      const start = w.take(size * list.length);
+      for (let k = 0; k < list.length; k++) {
+        const v: unknown = list[k];
         const n = typeof v === 'string' && names ? names().codeOf(v) : v;
         if (n === undefined) fail(`${path}.${field}[${k}]`, v, `a known name or an integer 0..${2 ** bits - 1}`);
-        const x = uintAt(`${path}.${field}[${k}]`, n, bits);
-        for (let b = 0; b < size; b++) out[size * k + b] = Math.floor(x / 2 ** (8 * (size - 1 - b))) & 255;
-      });
-      return out;
+        const x = typeof n === 'number' && n >= 0 && n <= max && Number.isInteger(n) ? n : uintAt(`${path}.${field}[${k}]`, n, bits);
+        const at = start + size * k;
+        if (size === 1) w.buf[at] = x;
+        else if (size === 2) putBe16(w.buf, at, x);
+        else putBe32(w.buf, at, x);
+      }
     },
     decode(buf, start, end, _fixed, _flags, path, report) {
       if ((end - start) % size) {
@@ -540,7 +602,7 @@ export function numberListTail(field: string, bits: 8 | 16 | 32, names?: () => {
 export function listTail(field: string, list: () => ListCodec): Tail {
   return {
     fields: [field],
-    encode: (item, path) => list().encode(item[field], `${path}.${field}`),
+    write: (item, path, _flags, w) => list().write(item[field], new ItemPath(path, field), w),
     decode(buf, start, end, _fixed, _flags, path, report) {
       const items = list().decode(buf, start, end, `${path}.${field}`, report);
       return items && { [field]: items };
@@ -556,21 +618,20 @@ export function recordsTail(field: string, defs: readonly FieldDef[]): Tail {
   const n = record.length;
   return {
     fields: [field],
-    encode(item, path) {
+    write(item, path, _flags, w) {
       const list = item[field] ?? [];
       if (!Array.isArray(list)) fail(`${path}.${field}`, list, 'a list');
-      const out = new Uint8Array(n * list.length);
+      const start = w.take(n * list.length);
       list.forEach((r: unknown, k) => {
         const p = `${path}.${field}[${k}]`;
         if (r === null || typeof r !== 'object') fail(p, r, `an object with ${defs.map((d) => d.name).join(', ')}`);
         try {
-          record.write(out, n * k, r as Item, NO_AUTO);
+          record.write(w.buf, start + n * k, r as Item, NO_AUTO);
         } catch (error) {
           if (error instanceof FieldValueError) fail(`${p}.${error.field}`, error.value, error.allowed);
           throw error;
         }
       });
-      return out;
     },
     decode(buf, start, end, _fixed, _flags, path, report) {
       if ((end - start) % n) {
@@ -588,13 +649,11 @@ export function recordsTail(field: string, defs: readonly FieldDef[]): Tail {
 export function textTail(field: string): Tail {
   return {
     fields: [field],
-    encode(item, path) {
+    write(item, path, _flags, w) {
       const text = item[field] ?? '';
       if (typeof text !== 'string' || text.includes('\0')) fail(`${path}.${field}`, text, 'text without NUL characters');
-      const bytes = Buffer.from(text as string, 'utf8');
-      const out = new Uint8Array(bytes.length + 1);
-      out.set(bytes);
-      return out;
+      w.put(Buffer.from(text as string, 'utf8'));
+      w.zeros(1);
     },
     decode(buf, start, end, _fixed, _flags, path, report) {
       const nul = buf.subarray(start, end).indexOf(0);
@@ -614,7 +673,7 @@ export function textTail(field: string): Tail {
 export function addressTail(field: string): Tail {
   return {
     fields: [field],
-    encode(item, path) {
+    write(item, path, _flags, w) {
       const text = item[field];
       const v4 = typeof text === 'string' ? parseIpv4(text) : undefined;
       const v6 = v4 === undefined && typeof text === 'string' ? parseIpv6(text) : undefined;
@@ -628,7 +687,7 @@ export function addressTail(field: string): Tail {
         out[6] = (v4 >>> 8) & 255;
         out[7] = v4 & 255;
       } else out.set(v6!, 4);
-      return out;
+      w.put(out);
     },
     decode(buf, start, end, _fixed, _flags, path, report) {
       const type = (buf[start] << 8) | buf[start + 1];
