@@ -175,18 +175,20 @@ const sackTail: Tail = {
     dups.forEach((d: unknown, k) => putBe32(out, 4 * gaps.length + 4 * k, uintAt(`${path}.duplicateTsns[${k}]`, d, 32)));
     w.put(out);
   },
-  decode(buf, start, end, fixed, _flags, path, report) {
-    const gaps = fixed.gapBlockCount as number;
-    const dups = fixed.duplicateCount as number;
+  decode(buf, start, end, item, _flags, path, report) {
+    const gaps = item.gapBlockCount as number;
+    const dups = item.duplicateCount as number;
     if (4 * gaps + 4 * dups !== end - start) {
       report(chunkDeviations.error('sack-counts', start, `${gaps} gap blocks and ${dups} duplicate TSNs`, { field: `${path}.gapBlockCount`, expected: `counts that fill the ${end - start} bytes after the fixed fields` }));
-      return undefined;
+      return false;
     }
     const gapBlocks: { start: number; end: number }[] = [];
     for (let k = 0; k < gaps; k++) gapBlocks.push({ start: be16(buf, start + 4 * k), end: be16(buf, start + 4 * k + 2) });
     const duplicateTsns: number[] = [];
     for (let k = 0; k < dups; k++) duplicateTsns.push(be32(buf, start + 4 * gaps + 4 * k));
-    return { gapBlocks, duplicateTsns };
+    item.gapBlocks = gapBlocks;
+    item.duplicateTsns = duplicateTsns;
+    return true;
   },
 };
 
@@ -204,13 +206,14 @@ const iDataTail: Tail = {
     putBe32(w.buf, start, uintAt(`${path}.${use}`, item[use] ?? 0, 32));
     w.put(data);
   },
-  decode(buf, start, end, _fixed, flags, path, report) {
+  decode(buf, start, end, item, flags, path, report) {
     if (end - start < 4) {
-      report(new ContentError('sctp', start, path, `${end - start + 12} value bytes`, 'at least 16 for an i-data chunk'));
-      return undefined;
+      report(new ContentError('sctp', start, String(path), `${end - start + 12} value bytes`, 'at least 16 for an i-data chunk'));
+      return false;
     }
-    const value = be32(buf, start);
-    return { [(flags & B_BIT) !== 0 ? 'ppid' : 'fsn']: value, data: buf.subarray(start + 4, end) };
+    item[(flags & B_BIT) !== 0 ? 'ppid' : 'fsn'] = be32(buf, start);
+    item.data = buf.subarray(start + 4, end);
+    return true;
   },
 };
 
@@ -231,10 +234,10 @@ const iForwardTail: Tail = {
     });
     w.put(out);
   },
-  decode(buf, start, end, _fixed, _flags, path, report) {
+  decode(buf, start, end, item, _flags, path, report) {
     if ((end - start) % 8) {
       report(new ContentError('sctp', start, `${path}.streams`, `${end - start} bytes`, 'a multiple of 8 (8-byte entries)'));
-      return undefined;
+      return false;
     }
     const streams: Item[] = [];
     for (let k = start; k < end; k += 8) {
@@ -243,7 +246,8 @@ const iForwardTail: Tail = {
       if (word >>> 1) entry.reserved = word >>> 1;
       streams.push(entry);
     }
-    return { streams };
+    item.streams = streams;
+    return true;
   },
 };
 

@@ -112,11 +112,15 @@ const nextTsns: Tail = {
     putBe32(w.buf, start, sender);
     putBe32(w.buf, start + 4, receiver);
   },
-  decode(buf, start, end, _fixed, _flags, path, report) {
-    if (end === start) return {};
-    if (end - start === 8) return { senderNextTsn: be32(buf, start), receiverNextTsn: be32(buf, start + 4) };
+  decode(buf, start, end, item, _flags, path, report) {
+    if (end === start) return true;
+    if (end - start === 8) {
+      item.senderNextTsn = be32(buf, start);
+      item.receiverNextTsn = be32(buf, start + 4);
+      return true;
+    }
     report(new ContentError('sctp', start, `${path}.senderNextTsn`, `${end - start} bytes`, "0 or 8 (Sender's and Receiver's Next TSN)"));
-    return undefined;
+    return false;
   },
 };
 

@@ -24,7 +24,7 @@
 import { compileHeader, type CompiledHeader } from '../header.js';
 import type { FieldDef } from '../field.js';
 import { ContentError, FieldValueError, LengthError, UnknownFieldError, type PacketError } from '../errors.js';
-import { bytesInput, parseIpv4, parseIpv6, putBe16, putBe32, readIpv4, readIpv6 } from '../bytes.js';
+import { be16, be32, bytesInput, parseIpv4, parseIpv6, putBe16, putBe32, readIpv4, readIpv6 } from '../bytes.js';
 import { closest } from '../suggest.js';
 import { keyChecker } from '../key-check.js';
 import { deviationRules, type DeviationRule, type DeviationRules } from '../deviation.js';
@@ -131,8 +131,11 @@ export interface Tail {
   readonly fields: readonly string[];
   /** Write the tail at `w.at`. `flags` is the chunk's flags byte (0 for parameters and causes). */
   write(item: Item, path: Path, flags: number, w: Writer): void;
-  /** Fields from buf[start, end), or undefined (after reporting why) when the bytes do not fit. */
-  decode(buf: Uint8Array, start: number, end: number, fixed: Item, flags: number, path: string, report: Report): Item | undefined;
+  /**
+   * Add the fields of buf[start, end) to `item` (which holds the fixed fields already); false
+   * (after reporting why) when the bytes do not fit.
+   */
+  decode(buf: Uint8Array, start: number, end: number, item: Item, flags: number, path: Path, report: Report): boolean;
   /**
    * True when whatever `decode` returns without a report encodes back to exactly those bytes
    * (raw bytes, lists of items that are themselves checked): the decoder may then skip encoding
@@ -217,31 +220,34 @@ export class CompiledKind {
     }
   }
 
-  /** Fields from the value buf[start, end), or undefined (reported) when it does not fit this kind. */
-  decodeBody(buf: Uint8Array, start: number, end: number, flags: number, path: string, report: Report): Item | undefined {
+  /** Add the fields of the value buf[start, end) to `item`; false (reported) when it does not fit this kind. */
+  decodeBody(buf: Uint8Array, start: number, end: number, flags: number, item: Item, path: Path, report: Report): boolean {
     const n = this.header.length;
     if (end - start < n) {
       report(this.valueLength(start, end - start, path, `at least ${n}`));
-      return undefined;
+      return false;
     }
-    const fixed = n ? this.header.read(buf, start) : {};
-    let rest: Item | undefined;
-    if (this.spec.tail) rest = this.spec.tail.decode(buf, start + n, end, fixed, flags, path, report);
-    else if (end === start + n) rest = {};
-    else report(this.valueLength(start + n, end - start, path, `exactly ${n}`));
-    if (!rest) return undefined;
-    const item: Item = Object.assign(fixed, rest);
+    if (n) {
+      const fixed = this.header.read(buf, start);
+      for (const k in fixed) item[k] = fixed[k];
+    }
+    if (this.spec.tail) {
+      if (!this.spec.tail.decode(buf, start + n, end, item, flags, path, report)) return false;
+    } else if (end !== start + n) {
+      report(this.valueLength(start + n, end - start, path, `exactly ${n}`));
+      return false;
+    }
     if (this.spec.auto) {
       for (const [k, v] of Object.entries(this.spec.auto(item))) if (item[k] === v) delete item[k];
     }
-    for (const k of this.spec.quiet ?? []) if (item[k] === 0) delete item[k];
-    return item;
+    if (this.spec.quiet) for (const k of this.spec.quiet) if (item[k] === 0) delete item[k];
+    return true;
   }
 
   /** A value of `size` bytes where the kind's RFC section fixes `allowed`. */
-  private valueLength(offset: number, size: number, path: string, allowed: string): PacketError {
+  private valueLength(offset: number, size: number, path: Path, allowed: string): PacketError {
     const expected = `${allowed} for ${article(this.spec.name)} ${this.spec.name}`;
-    return this.deviations.error('value-length', offset, `${size} value bytes`, { field: path, expected, rfc: this.spec.rfc });
+    return this.deviations.error('value-length', offset, `${size} value bytes`, { field: String(path), expected, rfc: this.spec.rfc });
   }
 }
 
@@ -272,6 +278,11 @@ const IN_CHUNK = /^chunks\[\d+\]\.\w+$/;
 
 /** Where `reproduces` encodes a decoded item again (decoding is synchronous, and encoding never decodes). */
 const again = new Writer();
+
+/** How many reports a list's items have made so far. */
+interface Tally {
+  reports: number;
+}
 
 const RAW_KEYS_TLV = new Set(['length', 'padding', 'data', 'action']);
 
@@ -431,23 +442,18 @@ export class ListCodec {
   }
 
   /** One item from valid framing: named when its value fits and re-encodes exactly, raw otherwise. */
-  private decodeItem(buf: Uint8Array, i: number, length: number, path: string, report: Report): Item {
+  private decodeItem(buf: Uint8Array, i: number, length: number, path: Path, report: Report, tally: Tally): Item {
     const { tag, chunkHeader, actionBits } = this.config;
     const code = chunkHeader ? buf[i] : (buf[i] << 8) | buf[i + 1];
     const flags = chunkHeader ? buf[i + 1] : 0;
     const kind = this.byCode.get(code);
     if (kind) {
-      let clean = true;
-      const fields = kind.decodeBody(buf, i + 4, i + length, flags, path, (e) => {
-        clean = false;
-        report(e);
-      });
-      if (fields) {
-        const item: Item = { [tag]: kind.spec.name };
-        if (chunkHeader && (kind.spec.flags || flags)) item.flags = kind.spec.flags ? this.flagsOut(kind, flags) : flags;
-        Object.assign(item, fields);
+      const reportsBefore = tally.reports;
+      const item: Item = tag === 'type' ? { type: kind.spec.name } : { code: kind.spec.name };
+      if (chunkHeader && (kind.spec.flags || flags)) item.flags = kind.spec.flags ? this.flagsOut(kind, flags) : flags;
+      if (kind.decodeBody(buf, i + 4, i + length, flags, item, path, report)) {
         // An exact kind decoded without a report encodes back to these bytes: no need to try.
-        if ((clean && kind.exact) || this.reproduces(item, buf, i, length)) return item;
+        if ((tally.reports === reportsBefore && kind.exact) || this.reproduces(item, buf, i, length)) return item;
       }
     }
     const raw: Item = { [tag]: code };
@@ -471,7 +477,7 @@ export class ListCodec {
   }
 
   /** Report the padding in [start, end) after an item of `length` when it is not the RFC's. */
-  private checkPadding(buf: Uint8Array, start: number, end: number, length: number, last: boolean, field: string, path: string, report: Report): void {
+  private checkPadding(buf: Uint8Array, start: number, end: number, length: number, last: boolean, field: string, path: Path, report: Report): void {
     const nonZero = firstNonZero(buf, start, end);
     if (nonZero >= 0) report(this.deviations.error('padding-zero', nonZero, buf[nonZero], { field }));
     const size = end - start;
@@ -481,7 +487,7 @@ export class ListCodec {
     // parameter or cause, where Linux counts it and usrsctp does not.
     const lastInside = last && !this.config.padLast;
     if (lastInside && size === due) {
-      if (IN_CHUNK.test(path)) report(this.deviations.error('last-padding-counted', start, `${size} bytes`, { field }));
+      if (IN_CHUNK.test(String(path))) report(this.deviations.error('last-padding-counted', start, `${size} bytes`, { field }));
     } else if (size < due) report(this.deviations.error('padding-missing', start, `${size} bytes`, { field, expected: `${due} zero bytes` }));
     else if (size > due) report(this.deviations.error('padding-extra', start, `${size} bytes`, { field, expected: `${lastInside ? `0 or ${due}` : due} bytes` }));
   }
@@ -492,16 +498,22 @@ export class ListCodec {
    * another item become the previous item's `padding`. Returns undefined (reported) only when
    * the list is 1 to 3 bytes long, too short for any item. `offsets` receives each item's offset.
    */
-  decode(buf: Uint8Array, start: number, end: number, path: string, report: Report, offsets?: number[]): Item[] | undefined {
+  decode(buf: Uint8Array, start: number, end: number, path: Path, report: Report, offsets?: number[]): Item[] | undefined {
     const { tag, chunkHeader, actionBits, padLast } = this.config;
     const items: Item[] = [];
+    // Counts the reports, so that an item can tell whether it decoded cleanly (one closure per list, not per item).
+    const tally: Tally = { reports: 0 };
+    const counted: Report = (e) => {
+      tally.reports++;
+      report(e);
+    };
     let i = start;
     if (end - start > 0 && end - start < 4) {
       report(new LengthError('sctp', start, 4, end - start, `sctp.${path}`, `${this.config.what} need at least 4 bytes each`));
       return undefined;
     }
     while (i < end) {
-      const p = `${path}[${items.length}]`;
+      const p = new ItemPath(path, items.length);
       offsets?.push(i);
       const length = (buf[i + 2] << 8) | buf[i + 3];
       if (length < 4 || i + length > end) {
@@ -517,7 +529,7 @@ export class ListCodec {
         items.push(raw);
         break;
       }
-      const item = this.decodeItem(buf, i, length, p, report);
+      const item = this.decodeItem(buf, i, length, p, counted, tally);
       const padStart = i + length;
       let padEnd = Math.min(padStart + pad4(length), end);
       if (end - padEnd < 4) padEnd = end; // too few bytes for another item: they are this one's padding
@@ -556,7 +568,10 @@ export function bytesTail(field: string): Tail {
       const value = item[field];
       if (value !== undefined) w.put(value instanceof Uint8Array ? value : bytesInput('sctp', `${path}.${field}`, value));
     },
-    decode: (buf, start, end) => ({ [field]: buf.subarray(start, end) }),
+    decode(buf, start, end, item) {
+      item[field] = buf.subarray(start, end);
+      return true;
+    },
     exact: true,
   };
 }
@@ -582,19 +597,21 @@ export function numberListTail(field: string, bits: 8 | 16 | 32, names?: () => {
         else putBe32(w.buf, at, x);
       }
     },
-    decode(buf, start, end, _fixed, _flags, path, report) {
+    decode(buf, start, end, item, _flags, path, report) {
       if ((end - start) % size) {
         report(new ContentError('sctp', start, `${path}.${field}`, `${end - start} bytes`, `a multiple of ${size} (${bits}-bit values)`));
-        return undefined;
+        return false;
       }
       const list: (string | number)[] = [];
       for (let k = start; k < end; k += size) {
-        let x = 0;
-        for (let b = 0; b < size; b++) x = x * 256 + buf[k + b];
+        const x = size === 1 ? buf[k] : size === 2 ? be16(buf, k) : be32(buf, k);
         list.push(names ? names().nameOf(x) : x);
       }
-      return { [field]: list };
+      item[field] = list;
+      return true;
     },
+    // Each number is read whole and written back whole; a name is that of exactly its number.
+    exact: true,
   };
 }
 
@@ -603,9 +620,11 @@ export function listTail(field: string, list: () => ListCodec): Tail {
   return {
     fields: [field],
     write: (item, path, _flags, w) => list().write(item[field], new ItemPath(path, field), w),
-    decode(buf, start, end, _fixed, _flags, path, report) {
-      const items = list().decode(buf, start, end, `${path}.${field}`, report);
-      return items && { [field]: items };
+    decode(buf, start, end, item, _flags, path, report) {
+      const items = list().decode(buf, start, end, new ItemPath(path, field), report);
+      if (items === undefined) return false;
+      item[field] = items;
+      return true;
     },
     // Each item is checked (or exact) as it is decoded; default paddings are left out, others kept.
     exact: true,
@@ -633,14 +652,15 @@ export function recordsTail(field: string, defs: readonly FieldDef[]): Tail {
         }
       });
     },
-    decode(buf, start, end, _fixed, _flags, path, report) {
+    decode(buf, start, end, item, _flags, path, report) {
       if ((end - start) % n) {
         report(new ContentError('sctp', start, `${path}.${field}`, `${end - start} bytes`, `a multiple of ${n} (${n}-byte entries)`));
-        return undefined;
+        return false;
       }
       const list: Item[] = [];
       for (let k = start; k < end; k += n) list.push(record.read(buf, k));
-      return { [field]: list };
+      item[field] = list;
+      return true;
     },
   };
 }
@@ -655,13 +675,14 @@ export function textTail(field: string): Tail {
       w.put(Buffer.from(text as string, 'utf8'));
       w.zeros(1);
     },
-    decode(buf, start, end, _fixed, _flags, path, report) {
+    decode(buf, start, end, item, _flags, path, report) {
       const nul = buf.subarray(start, end).indexOf(0);
       if (nul < 0) {
         report(new ContentError('sctp', start, `${path}.${field}`, `${end - start} bytes without a NUL`, 'text ending in a NUL byte'));
-        return undefined;
+        return false;
       }
-      return { [field]: Buffer.from(buf.buffer, buf.byteOffset + start, nul).toString('utf8') };
+      item[field] = Buffer.from(buf.buffer, buf.byteOffset + start, nul).toString('utf8');
+      return true;
     },
   };
 }
@@ -689,13 +710,16 @@ export function addressTail(field: string): Tail {
       } else out.set(v6!, 4);
       w.put(out);
     },
-    decode(buf, start, end, _fixed, _flags, path, report) {
+    decode(buf, start, end, item, _flags, path, report) {
       const type = (buf[start] << 8) | buf[start + 1];
       const length = (buf[start + 2] << 8) | buf[start + 3];
-      if (end - start === 8 && type === 5 && length === 8) return { [field]: readIpv4(buf, start + 4) };
-      if (end - start === 20 && type === 6 && length === 20) return { [field]: readIpv6(buf, start + 4) };
-      report(new ContentError('sctp', start, `${path}.${field}`, `${end - start} bytes`, 'one IPv4 Address (8 bytes) or IPv6 Address (20 bytes) parameter'));
-      return undefined;
+      if (end - start === 8 && type === 5 && length === 8) item[field] = readIpv4(buf, start + 4);
+      else if (end - start === 20 && type === 6 && length === 20) item[field] = readIpv6(buf, start + 4);
+      else {
+        report(new ContentError('sctp', start, `${path}.${field}`, `${end - start} bytes`, 'one IPv4 Address (8 bytes) or IPv6 Address (20 bytes) parameter'));
+        return false;
+      }
+      return true;
     },
   };
 }

@@ -71,6 +71,12 @@ const binding = { follows: ['ipv4', 'ipv6', ...IPV6_EXTENSION_LAYERS, 'udp'], ip
  */
 const encodedChunks = new Writer();
 
+/** Whether the chunks the fast form's `decoded` read drew a report: then the codec decodes the packet (decoding is synchronous). */
+let reported = false;
+const noteReport = (): void => {
+  reported = true;
+};
+
 /**
  * The common form: the common header, the chunks as its tail, and the CRC32c over the packet,
  * declared once: the fast paths compile it, `fillChecksum` and `verifyChecksum` are derived from
@@ -101,11 +107,9 @@ const form: FastForm = {
   checksum: { kind: 'crc32c' },
   decoded(fields, buf, start, end) {
     if (end - start > 12 && end - start < 16) return false;
-    let clean = true;
-    const chunks = sctpChunks.decode(buf, start + 12, end, 'chunks', () => {
-      clean = false;
-    });
-    if (!clean || chunks === undefined || bundlingViolations(chunkTypes(chunks)).length) return false;
+    reported = false;
+    const chunks = sctpChunks.decode(buf, start + 12, end, 'chunks', noteReport);
+    if (reported || chunks === undefined || bundlingViolations(chunkTypes(chunks)).length) return false;
     fields.chunks = chunks;
     return true;
   },
