@@ -172,7 +172,7 @@ const sightings = new Map<string, number>();
 /** Bounds: odd inputs (a fuzzer) must not grow the caches without limit. */
 const MAX_STACKS = 64;
 const MAX_DEPTH = 8;
-const PER_FIRST_LAYER = 4;
+const PER_FIRST_LAYER = 8;
 
 /** After a packet the fast decoders did not take: count its stack, and compile one for it when it comes again. */
 function learn(first: DecodeEntry, layers: readonly DecodedLayerBase[]): void {

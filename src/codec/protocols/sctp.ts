@@ -14,7 +14,7 @@ import { BundlingError, LengthError } from '../errors.js';
 import type { FastForm, LayerCodec } from '../layer.js';
 import { fillChecksumOf, verifyCrcOf } from '../fast-form.js';
 import { decodeStep } from '../layer.js';
-import { bundlingViolations, chunkSummary, sctpChunks, type SctpChunk, type SctpChunkInput } from './sctp-chunks.js';
+import { bundlingViolations, chunkSummary, sctpChunks, type BundlingViolation, type SctpChunk, type SctpChunkInput } from './sctp-chunks.js';
 import { Writer, type Item } from './sctp-tlv.js';
 import { IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
 
@@ -62,6 +62,9 @@ const header = compileHeader<SctpFields>('sctp', [
 
 const NO_AUTO = {};
 const chunkTypes = (chunks: readonly Item[]): number[] => chunks.map((c) => sctpChunks.codeOf(c.type) ?? -1);
+const NO_VIOLATIONS: readonly BundlingViolation[] = [];
+/** The bundling rules the chunks break; a packet of one chunk (most) breaks none, and needs no list of types to say so. */
+const bundling = (chunks: readonly Item[]): readonly BundlingViolation[] => (chunks.length < 2 ? NO_VIOLATIONS : bundlingViolations(chunkTypes(chunks)));
 
 const binding = { follows: ['ipv4', 'ipv6', ...IPV6_EXTENSION_LAYERS, 'udp'], ipProtocol: PROTOCOL, udpPort: SCTP_UDP_PORT } as const satisfies LayerBinding;
 
@@ -92,7 +95,7 @@ const form: FastForm = {
       encodedChunks.at = 0;
       sctpChunks.write(chunks, 'chunks', encodedChunks);
       const length = encodedChunks.at;
-      if (length % 4 !== 0 || bundlingViolations(chunkTypes(chunks as Item[])).length) return -1;
+      if (length % 4 !== 0 || bundling(chunks as Item[]).length) return -1;
       return length;
     },
     write(_chunks, buf, at) {
@@ -109,7 +112,7 @@ const form: FastForm = {
     if (end - start > 12 && end - start < 16) return false;
     reported = false;
     const chunks = sctpChunks.decode(buf, start + 12, end, 'chunks', noteReport);
-    if (reported || chunks === undefined || bundlingViolations(chunkTypes(chunks)).length) return false;
+    if (reported || chunks === undefined || bundling(chunks).length) return false;
     fields.chunks = chunks;
     return true;
   },
@@ -132,7 +135,7 @@ export const sctp: LayerCodec = {
     const chunks = frame.fields.chunks;
     const bytes = sctpChunks.encode(chunks, 'chunks');
     if (Array.isArray(chunks) && frame.warn) {
-      for (const v of bundlingViolations(chunkTypes(chunks as Item[]))) frame.warn(new BundlingError('sctp', -1, v.index, v.message));
+      for (const v of bundling(chunks as Item[])) frame.warn(new BundlingError('sctp', -1, v.index, v.message));
     }
     frame.state = bytes;
     return 12 + bytes.length;
@@ -155,7 +158,7 @@ export const sctp: LayerCodec = {
     const offsets: number[] = [];
     const chunks = sctpChunks.decode(ctx.buf, off + 12, end, 'chunks', (e) => ctx.report(e), offsets)!;
     fields.chunks = chunks;
-    for (const v of bundlingViolations(chunkTypes(chunks))) ctx.report(new BundlingError('sctp', offsets[v.index] ?? off, v.index, v.message));
+    for (const v of bundling(chunks)) ctx.report(new BundlingError('sctp', offsets[v.index] ?? off, v.index, v.message));
     return decodeStep(fields, end, end, undefined);
   },
 
