@@ -227,10 +227,7 @@ export class CompiledKind {
       report(this.valueLength(start, end - start, path, `at least ${n}`));
       return false;
     }
-    if (n) {
-      const fixed = this.header.read(buf, start);
-      for (const k in fixed) item[k] = fixed[k];
-    }
+    if (n) this.header.readInto(buf, start, item);
     if (this.spec.tail) {
       if (!this.spec.tail.decode(buf, start + n, end, item, flags, path, report)) return false;
     } else if (end !== start + n) {
