@@ -166,12 +166,27 @@ export interface KindSpec {
 
 const NO_AUTO: Record<string, number> = {};
 
+const GIVEN_LENGTH = 1;
+const GIVEN_PADDING = 2;
+const GIVEN_FLAGS = 4;
+const GIVEN_ALL = GIVEN_LENGTH | GIVEN_PADDING | GIVEN_FLAGS;
+
+/**
+ * A generated scan of an item's keys (a string switch, as key-check.ts makes): -1 at the first
+ * key not in `names`, else which of `length`, `padding` and `flags` it gives.
+ */
+function keyScanner(names: readonly string[]): (item: Item) => number {
+  const bits: Record<string, number> = { length: GIVEN_LENGTH, padding: GIVEN_PADDING, flags: GIVEN_FLAGS };
+  const cases = names.map((n) => `case ${JSON.stringify(n)}:${bits[n] ? ` s |= ${bits[n]};` : ''} break;`).join(' ');
+  return new Function('f', `let s = 0; for (const k in f) { switch (k) { ${cases} default: return -1; } } return s;`) as (item: Item) => number;
+}
+
 /** A kind, compiled: its fixed header, the field names it accepts, and its body codec. */
 export class CompiledKind {
   readonly header: CompiledHeader<Item>;
   readonly fieldNames: ReadonlySet<string>;
-  /** The first key of an item that is not one of `fieldNames` (generated, key-check.ts). */
-  readonly unknownKey: (item: Item) => string | undefined;
+  /** Which of `length`, `padding` and `flags` an item gives (GIVEN_* bits), or -1 for a key not in `fieldNames`. */
+  readonly scan: (item: Item) => number;
   readonly flagMask: number;
   /**
    * Whether a cleanly decoded item always encodes back to its bytes: fixed fields that read and
@@ -191,7 +206,7 @@ export class CompiledKind {
     const names = [tag, 'length', 'padding', ...(spec.fixed ?? []).map((f) => f.name), ...(spec.tail?.fields ?? [])];
     if (chunk) names.push('flags');
     this.fieldNames = new Set(names);
-    this.unknownKey = keyChecker(names);
+    this.scan = keyScanner(names);
     let mask = 0;
     spec.flags?.forEach((n, i) => {
       if (n) mask |= 0x80 >> i;
@@ -369,6 +384,8 @@ export class ListCodec {
     const start = w.take(4);
     let code: number;
     let flags = 0;
+    // Which of the rarely given keys to read (each read of a key an item lacks is a slow lookup).
+    let given = GIVEN_ALL;
     if (typeof tagValue === 'number') {
       code = uintAt(`${path}.${tag}`, tagValue, this.typeBits);
       this.checkKeys(it, undefined, code, path);
@@ -383,12 +400,16 @@ export class ListCodec {
     } else {
       const kind = typeof tagValue === 'string' ? this.byName.get(tagValue) : undefined;
       if (!kind) fail(`${path}.${tag}`, tagValue, `one of ${[...this.byName.keys()].join(', ')}, or a number`);
-      this.checkKeys(it, kind, kind.spec.code, path);
+      given = kind.scan(it);
+      if (given < 0) {
+        this.checkKeys(it, kind, kind.spec.code, path);
+        given = GIVEN_ALL; // an unknown key given as undefined: left out
+      }
       code = kind.spec.code;
-      if (chunkHeader) flags = this.flagsIn(kind, it.flags, path);
+      if (chunkHeader && given & GIVEN_FLAGS) flags = this.flagsIn(kind, it.flags, path);
       kind.writeBody(it, path, flags, w);
     }
-    const length = it.length === undefined ? w.at - start : uintAt(`${path}.length`, it.length, 16);
+    const length = !(given & GIVEN_LENGTH) || it.length === undefined ? w.at - start : uintAt(`${path}.length`, it.length, 16);
     const buf = w.buf;
     if (chunkHeader) {
       buf[start] = code;
@@ -399,14 +420,14 @@ export class ListCodec {
     }
     buf[start + 2] = length >>> 8;
     buf[start + 3] = length & 255;
-    return it.padding === undefined ? undefined : bytesInput('sctp', `${path}.padding`, it.padding);
+    return !(given & GIVEN_PADDING) || it.padding === undefined ? undefined : bytesInput('sctp', `${path}.padding`, it.padding);
   }
 
   /** `what` names the item for the message: made only when there is one. */
   /** Reject a key the item's kind (or a raw item of type `code`) does not know; the message is made only then. */
   private checkKeys(item: Item, kind: CompiledKind | undefined, code: number, path: Path): void {
     // The generated check finds the first unknown key; a key given as undefined counts as left out.
-    if ((kind ? kind.unknownKey : this.unknownRawKey)(item) === undefined) return;
+    if (kind ? kind.scan(item) >= 0 : this.unknownRawKey(item) === undefined) return;
     const allowed = kind ? kind.fieldNames : this.rawKeys;
     const what = kind ? `${kind.spec.name} ${this.config.item}` : `raw ${this.config.item} ${code}`;
     for (const key in item) {
