@@ -175,10 +175,11 @@ const GIVEN_ALL = GIVEN_LENGTH | GIVEN_PADDING | GIVEN_FLAGS;
  * A generated scan of an item's keys (a string switch, as key-check.ts makes): -1 at the first
  * key not in `names`, else which of `length`, `padding` and `flags` it gives.
  */
-function keyScanner(names: readonly string[]): (item: Item) => number {
+function keyScanner(kind: string, names: readonly string[]): (item: Item) => number {
   const bits: Record<string, number> = { length: GIVEN_LENGTH, padding: GIVEN_PADDING, flags: GIVEN_FLAGS };
   const cases = names.map((n) => `case ${JSON.stringify(n)}:${bits[n] ? ` s |= ${bits[n]};` : ''} break;`).join(' ');
-  return new Function('f', `let s = 0; for (const k in f) { switch (k) { ${cases} default: return -1; } } return s;`) as (item: Item) => number;
+  const id = kind.replace(/\W/g, '_');
+  return new Function(`return function keys_${id}(f) { let s = 0; for (const k in f) { switch (k) { ${cases} default: return -1; } } return s; };\n//# sourceURL=rawcraft/sctp-keys/${id}.js`)() as (item: Item) => number;
 }
 
 /** A kind, compiled: its fixed header, the field names it accepts, and its body codec. */
@@ -206,7 +207,7 @@ export class CompiledKind {
     const names = [tag, 'length', 'padding', ...(spec.fixed ?? []).map((f) => f.name), ...(spec.tail?.fields ?? [])];
     if (chunk) names.push('flags');
     this.fieldNames = new Set(names);
-    this.scan = keyScanner(names);
+    this.scan = keyScanner(spec.name, names);
     let mask = 0;
     spec.flags?.forEach((n, i) => {
       if (n) mask |= 0x80 >> i;
