@@ -109,6 +109,7 @@ export class Writer {
       const bigger = new Uint8Array(Math.max(end, 2 * this.buf.length));
       bigger.set(this.buf.subarray(0, start));
       this.buf = bigger;
+      this.view = undefined;
     }
     this.at = end;
     return start;
@@ -118,6 +119,14 @@ export class Writer {
     const start = this.take(bytes.length);
     this.buf.set(bytes, start);
   }
+
+  /** What is written, [0, at): a view of `buf`, made again only when the length changes (packets of a stream tend to keep theirs). */
+  written(): Uint8Array {
+    if (this.view === undefined || this.view.length !== this.at) this.view = this.buf.subarray(0, this.at);
+    return this.view;
+  }
+
+  private view: Uint8Array | undefined;
 
   zeros(n: number): void {
     const start = this.take(n);
