@@ -10,7 +10,7 @@
  *   options: --filter=<text> (cases whose name contains it), --rounds=N, --round-ms=N, --warmup-ms=N,
  *            --traffic-packets=N (the traffic section's packets per case, default 2 M)
  *
- * Cases: encode and decode (target 0.5x the hand-written baseline), templates
+ * Cases: encode and decode (target 0.5x the hand-written baseline; also a mixed stream of two stacks), templates
  * (PatchableTemplate.patch against a full hand-written encode, target 1.0x), the Internet checksum
  * (0.9x a plain loop), then CRC32c (bench/crc32c.ts, 1.0x slice-by-8) and traffic files
  * (bench/traffic.ts, 1 M packets/s).
@@ -383,6 +383,23 @@ function counted(run: (k: number) => Buffer): Op {
   return () => run(k++);
 }
 
+/** A decode case over several of the pairs' datagrams in turn (same family: the same baseline decoder). */
+function mixedDecode(name: string, pairNames: readonly string[], encoded: readonly Buffer[]): Case[] {
+  const picked = pairNames.map((n) => pairs.findIndex((p) => p.name === n));
+  const stream = picked.map((i) => encoded[i]);
+  const theirs = pairs[picked[0]].family.decode;
+  let k = 0;
+  let j = 0;
+  return [
+    {
+      name: `decode ${name}`,
+      rawcraft: () => decode(stream[k++ % stream.length]),
+      baseline: () => theirs(stream[j++ % stream.length]),
+      target: 0.5,
+    },
+  ];
+}
+
 function option(name: string, fallback: number): number {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
   if (!arg) return fallback;
@@ -423,6 +440,9 @@ function main(): void {
       const theirs = p.family.decode;
       return { name: `decode ${p.name}`, rawcraft: () => decode(bytes), baseline: () => theirs(bytes), target: 0.5 };
     }),
+    // A mixed stream: echo requests and neighbour solicitations in turn. Decoding must not slow
+    // down with the mix of stacks (each stack's fast decoder turns the other's packets away cheaply).
+    ...mixedDecode('ipv6-mixed-echo-ns', ['ipv6-icmpv6-echo', 'icmpv6-ns-lladdr'], encoded),
     // PatchableTemplate.patch against the hand-written full encode of the same values.
     ...templates.map((t) => ({ name: `template ${t.name}`, rawcraft: counted(t.rawcraft), baseline: counted(t.baseline), target: 1 })),
     { name: 'internet checksum 1500 B', rawcraft: () => internetChecksum(mtu), baseline: () => plainChecksum(mtu), target: 0.9 },

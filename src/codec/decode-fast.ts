@@ -29,12 +29,45 @@ export function compileFastDecode(stack: readonly LayerCodec[]): FastDecode | un
   return firstOf(combos.flatMap((forms) => compileForms(stack, forms) ?? []));
 }
 
+/**
+ * Checks that turn a packet of another stack away before any header is read: the byte-wide
+ * fields a form fixes (`when`: ICMP's message types) at offsets known in advance (after headers
+ * of fixed length). The stack of an echo request and that of a neighbour solicitation differ
+ * only there, and reading the IPv6 header first (two addresses as text) cost a rejected try as
+ * much as a whole decode. So does the packet's length when every header has a fixed one. The
+ * checks after each header read stay: these only decide sooner.
+ */
+function earlyChecks(forms: readonly FastForm[]): string[] {
+  const checks: string[] = [];
+  let at = 0;
+  for (const form of forms) {
+    // Raw data (last): something must follow the headers.
+    if (form.bytes) return [...checks, `if (end <= ${at}) return undefined;`];
+    const header = form.header;
+    if (header === undefined) return checks;
+    for (const [field, values] of Object.entries(form.when ?? {})) {
+      const place = header.placements.find((p) => p.def.name === field);
+      if (place === undefined || place.def.bits !== 8 || place.bitOffset % 8 !== 0) continue;
+      const def = place.def;
+      // Every number the field may hold: the numbers listed, and those of the names listed.
+      const codes = new Set(values.map((v) => (typeof v === 'number' ? v : def.kind === 'enum' ? def.values[v] : undefined)));
+      if (codes.has(undefined)) continue;
+      const byte = `buf[${at + place.bitOffset / 8}]`;
+      checks.push(`if (${[...codes].map((c) => `${byte} !== ${c}`).join(' && ')}) return undefined;`);
+    }
+    if (form.tail) return checks;
+    at += header.length;
+  }
+  // Headers of fixed length only: the packet is exactly as long as they are.
+  return [...checks, `if (end !== ${at}) return undefined;`];
+}
+
 /** The fast decoder of a stack for one choice of form per layer. */
 function compileForms(stack: readonly LayerCodec[], forms: readonly FastForm[]): FastDecode | undefined {
   const n = stack.length;
   const env: Record<string, unknown> = { sumWords, fold: finishChecksum, crc: sctpChecksum, tail: pseudoHeaderTail, bound: boundIpProtocol, NO_LAYERS };
   const consts = ['const sumWords = env.sumWords, fold = env.fold, crc = env.crc, tail = env.tail, bound = env.bound, NO_LAYERS = env.NO_LAYERS;'];
-  const body: string[] = ['const end = buf.length;', 'const o0 = 0;'];
+  const body: string[] = ['const end = buf.length;', 'const o0 = 0;', ...earlyChecks(forms)];
   const layers: string[] = [];
 
   for (let i = 0; i < n; i++) {
@@ -70,7 +103,9 @@ function compileForms(stack: readonly LayerCodec[], forms: readonly FastForm[]):
     if (words !== undefined && form.tail) {
       body.push(`const hl${i} = ${f}[${JSON.stringify(words)}] * 4;`, `if (hl${i} < ${header.length} || ${o} + hl${i} > end) return undefined;`);
     } else if (form.tail) {
-      // No length field: the tail (SCTP's chunks) runs to the end of the packet.
+      // No length field: the tail (SCTP's chunks, ND options) runs to the end of the packet, so
+      // nothing can follow it (a stack with more layers is never this form's).
+      if (i < n - 1) return undefined;
       body.push(`const hl${i} = end - ${o};`);
     } else {
       if (words !== undefined) body.push(`if (${f}[${JSON.stringify(words)}] !== ${header.length / 4}) return undefined;`);

@@ -172,7 +172,7 @@ const sightings = new Map<string, number>();
 /** Bounds: odd inputs (a fuzzer) must not grow the caches without limit. */
 const MAX_STACKS = 64;
 const MAX_DEPTH = 8;
-const PER_FIRST_LAYER = 4;
+const PER_FIRST_LAYER = 8;
 
 /** After a packet the fast decoders did not take: count its stack, and compile one for it when it comes again. */
 function learn(first: DecodeEntry, layers: readonly DecodedLayerBase[]): void {
@@ -196,7 +196,10 @@ function learn(first: DecodeEntry, layers: readonly DecodedLayerBase[]): void {
     compiledStacks.set(key, fast);
   }
   if (fast === null) return;
+  // Already listed (it turned this packet down: a bad checksum, an option it does not cover):
+  // the order stays. Moving it to the front on every such packet made a mixed stream rebuild
+  // the list and try the other stacks' decoders first, packet after packet.
   const list = fastDecoders.get(first) ?? [];
-  if (list[0] === fast) return;
-  fastDecoders.set(first, [fast, ...list.filter((f) => f !== fast)].slice(0, PER_FIRST_LAYER));
+  if (list.includes(fast)) return;
+  fastDecoders.set(first, [fast, ...list].slice(0, PER_FIRST_LAYER));
 }

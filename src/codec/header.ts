@@ -31,6 +31,11 @@ export interface CompiledHeader<F> {
   write(buf: Uint8Array, off: number, values: F, auto: Record<string, number>): number;
   /** Read every field at `off` (the caller has checked the length). */
   read(buf: Uint8Array, off: number): F;
+  /**
+   * Read every field at `off` into `target`, after the properties it has (SCTP's chunks and
+   * parameters: their type first), and return it. Slots are not added.
+   */
+  readInto(buf: Uint8Array, off: number, target: Record<string, unknown>): Record<string, unknown>;
   /** What the write code calls (value checks, typed errors), for code that embeds `writeCode`. */
   readonly helpers: object;
   /** The write code as source with chosen names, for encoders compiled per layer stack. */
@@ -395,7 +400,14 @@ export function compileHeader<F>(layer: string, defs: readonly FieldDef[], readS
   // Named sources: profiles and stack traces show which layout the code came from.
   const writeSrc = `return function write_${id}(buf, o, f, a) {\n${own.code}\nreturn ${own.sum};\n}\n//# sourceURL=rawcraft/${id}-write.js`;
   const readSrc = `${readConsts.join('\n')}\nreturn function read_${id}(buf, o) {\n${readPre.join('\n')}\nreturn { ${readProps.join(', ')} };\n}\n//# sourceURL=rawcraft/${id}-read.js`;
+  // The same reads as stores into a given object, one named property each (no slots).
+  const stores = readProps.slice(0, readProps.length - readSlots.length).map((prop) => {
+    const colon = prop.indexOf(': ');
+    return `t[${prop.slice(0, colon)}] = ${prop.slice(colon + 2)};`;
+  });
+  const readIntoSrc = `${readConsts.join('\n')}\nreturn function readInto_${id}(buf, o, t) {\n${readPre.join('\n')}\n${stores.join('\n')}\nreturn t;\n}\n//# sourceURL=rawcraft/${id}-read-into.js`;
   const write = new Function('h', writeSrc)(helpers) as CompiledHeader<F>['write'];
   const read = new Function('h', readSrc)(helpers) as CompiledHeader<F>['read'];
-  return { layer, fields: defs, placements, length, write, read, helpers, writeCode };
+  const readInto = new Function('h', readIntoSrc)(helpers) as CompiledHeader<F>['readInto'];
+  return { layer, fields: defs, placements, length, write, read, readInto, helpers, writeCode };
 }

@@ -318,6 +318,15 @@ describe('errors name the place and what is allowed', () => {
   it('a value out of range, deep in the list', () => {
     expect(() => sctpBytes({ chunks: [{ type: 'init', params: [{ type: 'cookie-preservative', lifespanIncrement: -1 }] }] })).toThrow(/sctp\.chunks\[0\]\.params\[0\]\.lifespanIncrement: -1 is not allowed/);
   });
+  it('paths through nested lists and tails, made only when thrown, and the value\'s error before a fixed field\'s', () => {
+    const ok = { type: 'data', data: '00' } as const;
+    expect(() => sctpBytes({ chunks: [ok, { type: 'data', tsn: 1, data: 'zz' }] })).toThrow(/sctp\.chunks\[1\]\.data: "zz" is not allowed/);
+    expect(() => sctpBytes({ chunks: [{ type: 'init', params: [{ type: 'ecn-capable' }, { type: 'supported-address-types', addressTypes: ['ipv4-address', 70000] }] }] })).toThrow(
+      /sctp\.chunks\[0\]\.params\[1\]\.addressTypes\[1\]: 70000 is not allowed/,
+    );
+    expect(() => sctpBytes({ chunks: [{ type: 'init', params: [{ type: 'ecn-capable' }, { type: 'ipv4-address', address: '192.0.2.300' }] }] })).toThrow(/sctp\.chunks\[0\]\.params\[1\]\.address: "192\.0\.2\.300"/);
+    expect(() => sctpBytes({ chunks: [ok, { type: 'data', tsn: -1, data: 'zz' }] })).toThrow(/chunks\[1\]\.data/);
+  });
   it('I-DATA: ppid on first fragments, fsn on the others', () => {
     expect(() => sctpBytes({ chunks: [{ type: 'i-data', flags: ['beginning'], fsn: 3 }] })).toThrow(/fsn/);
     expect(() => sctpBytes({ chunks: [{ type: 'i-data', flags: ['ending'], ppid: 3 }] })).toThrow(/ppid/);

@@ -78,6 +78,8 @@ interface NdKind {
   readonly lengthRule?: { valid(units: number): boolean; readonly expected: string; readonly rfc: string };
   encodeBody(o: Record<string, unknown>, fail: Fail): Uint8Array;
   decodeBody(body: Uint8Array): Record<string, unknown> | undefined;
+  /** True when whatever `decodeBody` returns always encodes back to the same option bytes: decoding need not try. */
+  readonly exact?: boolean;
 }
 
 function v6(value: unknown, name: string, fail: Fail): Uint8Array {
@@ -98,6 +100,8 @@ const linkLayer = (code: number): NdKind => ({
     return mac ?? fail('address', o.address, 'a MAC address such as 02:00:00:00:00:01 (other link layers: a raw option)');
   },
   decodeBody: (b) => (b.length === 6 ? ({ address: readMac(b, 0) } satisfies Body<'source-link-layer-address'>) : undefined),
+  // Six bytes in one 8-octet unit, read as text and parsed back: the same bytes, always.
+  exact: true,
 });
 
 function prefixFlags(value: unknown, fail: Fail): number {
@@ -245,24 +249,25 @@ export function decodeNdOptions(
   let i = start;
   while (i < end) {
     const length = i + 1 < end ? buf[i + 1] : -1;
-    const field = `options[${options.length}].length`;
+    // The field's name for a report only: most options draw none.
+    const field = (): string => `options[${options.length}].length`;
     // Length 0 would never advance: the rest stays undecoded (as padding) rather than loop.
     if (length <= 0 || i + 8 * length > end) {
-      report(deviations.error('option-length', i + 1, length < 0 ? 'missing' : length, { field, expected: `1..${Math.floor((end - i) / 8)} (8-octet units; the option must fit in the message)` }));
+      report(deviations.error('option-length', i + 1, length < 0 ? 'missing' : length, { field: field(), expected: `1..${Math.floor((end - i) / 8)} (8-octet units; the option must fit in the message)` }));
       break;
     }
     const code = buf[i];
     const name = byCode.get(code);
     const rule = name && kinds[name].lengthRule;
-    if (rule && !rule.valid(length)) report(deviations.error(`${name}-length`, i + 1, length, { field }));
-    if (ethernet && (code === 1 || code === 2) && length !== 1) report(deviations.error('link-layer-address-length', i + 1, length, { field }));
-    const bytes = buf.subarray(i, i + 8 * length);
-    const body = bytes.subarray(2);
+    if (rule && !rule.valid(length)) report(deviations.error(`${name}-length`, i + 1, length, { field: field() }));
+    if (ethernet && (code === 1 || code === 2) && length !== 1) report(deviations.error('link-layer-address-length', i + 1, length, { field: field() }));
+    const body = buf.subarray(i + 2, i + 8 * length);
     let option: NdOptionInput | undefined;
     const parsed = name ? kinds[name].decodeBody(body) : undefined;
     if (name && parsed) {
       const named = { kind: name, ...parsed } as NdOption;
-      if (Buffer.compare(encodeOne(layer, named, options.length), bytes) === 0) option = named;
+      // A named form is kept only when it encodes back to these bytes (exact kinds always do).
+      if (kinds[name].exact || Buffer.compare(encodeOne(layer, named, options.length), buf.subarray(i, i + 8 * length)) === 0) option = named;
     }
     options.push(option ?? { kind: code, data: Buffer.from(body) });
     i += 8 * length;

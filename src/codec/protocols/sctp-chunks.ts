@@ -161,7 +161,7 @@ const count = (v: unknown): number => (Array.isArray(v) ? v.length : 0);
 /** Gap Ack Blocks then Duplicate TSNs; their counts are fixed fields before them. */
 const sackTail: Tail = {
   fields: ['gapBlocks', 'duplicateTsns'],
-  encode(item, path) {
+  write(item, path, _flags, w) {
     const gaps = item.gapBlocks ?? [];
     const dups = item.duplicateTsns ?? [];
     if (!Array.isArray(gaps)) fail(`${path}.gapBlocks`, gaps, 'a list of { start, end }');
@@ -173,52 +173,54 @@ const sackTail: Tail = {
       putBe16(out, 4 * k + 2, uintAt(`${path}.gapBlocks[${k}].end`, g.end, 16));
     });
     dups.forEach((d: unknown, k) => putBe32(out, 4 * gaps.length + 4 * k, uintAt(`${path}.duplicateTsns[${k}]`, d, 32)));
-    return out;
+    w.put(out);
   },
-  decode(buf, start, end, fixed, _flags, path, report) {
-    const gaps = fixed.gapBlockCount as number;
-    const dups = fixed.duplicateCount as number;
+  decode(buf, start, end, item, _flags, path, report) {
+    const gaps = item.gapBlockCount as number;
+    const dups = item.duplicateCount as number;
     if (4 * gaps + 4 * dups !== end - start) {
       report(chunkDeviations.error('sack-counts', start, `${gaps} gap blocks and ${dups} duplicate TSNs`, { field: `${path}.gapBlockCount`, expected: `counts that fill the ${end - start} bytes after the fixed fields` }));
-      return undefined;
+      return false;
     }
     const gapBlocks: { start: number; end: number }[] = [];
     for (let k = 0; k < gaps; k++) gapBlocks.push({ start: be16(buf, start + 4 * k), end: be16(buf, start + 4 * k + 2) });
     const duplicateTsns: number[] = [];
     for (let k = 0; k < dups; k++) duplicateTsns.push(be32(buf, start + 4 * gaps + 4 * k));
-    return { gapBlocks, duplicateTsns };
+    item.gapBlocks = gapBlocks;
+    item.duplicateTsns = duplicateTsns;
+    return true;
   },
 };
 
 /** I-DATA: PPID on a first fragment (B bit set), FSN on the others, then the user data (RFC 8260 section 2.1). */
 const iDataTail: Tail = {
   fields: ['ppid', 'fsn', 'data'],
-  encode(item, path, flags) {
+  write(item, path, flags, w) {
     const first = (flags & B_BIT) !== 0;
     const [use, other] = first ? ['ppid', 'fsn'] : ['fsn', 'ppid'];
     if (item[other] !== undefined) {
       fail(`${path}.${other}`, item[other], first ? 'nothing: a first fragment (flag beginning) carries ppid, not fsn' : 'nothing: only a first fragment (flag beginning) carries ppid; the others carry fsn');
     }
     const data = item.data === undefined ? new Uint8Array(0) : bytesInput('sctp', `${path}.data`, item.data);
-    const out = new Uint8Array(4 + data.length);
-    putBe32(out, 0, uintAt(`${path}.${use}`, item[use] ?? 0, 32));
-    out.set(data, 4);
-    return out;
+    const start = w.take(4);
+    putBe32(w.buf, start, uintAt(`${path}.${use}`, item[use] ?? 0, 32));
+    w.put(data);
   },
-  decode(buf, start, end, _fixed, flags, path, report) {
+  decode(buf, start, end, item, flags, path, report) {
     if (end - start < 4) {
-      report(new ContentError('sctp', start, path, `${end - start + 12} value bytes`, 'at least 16 for an i-data chunk'));
-      return undefined;
+      report(new ContentError('sctp', start, String(path), `${end - start + 12} value bytes`, 'at least 16 for an i-data chunk'));
+      return false;
     }
-    const value = be32(buf, start);
-    return { [(flags & B_BIT) !== 0 ? 'ppid' : 'fsn']: value, data: buf.subarray(start + 4, end) };
+    item[(flags & B_BIT) !== 0 ? 'ppid' : 'fsn'] = be32(buf, start);
+    item.data = buf.subarray(start + 4, end);
+    return true;
   },
 };
 
 /** I-FORWARD TSN entries: stream, 15 reserved bits and the U bit, message identifier (RFC 8260 section 2.3.1). */
 const iForwardTail: Tail = {
   fields: ['streams'],
-  encode(item, path) {
+  write(item, path, _flags, w) {
     const list = item.streams ?? [];
     if (!Array.isArray(list)) fail(`${path}.streams`, list, 'a list of { streamId, unordered, mid }');
     const out = new Uint8Array(8 * list.length);
@@ -230,12 +232,12 @@ const iForwardTail: Tail = {
       putBe16(out, 8 * k + 2, (uintAt(`${p}.reserved`, s.reserved ?? 0, 15) << 1) | (s.unordered ? 1 : 0));
       putBe32(out, 8 * k + 4, uintAt(`${p}.mid`, s.mid ?? 0, 32));
     });
-    return out;
+    w.put(out);
   },
-  decode(buf, start, end, _fixed, _flags, path, report) {
+  decode(buf, start, end, item, _flags, path, report) {
     if ((end - start) % 8) {
       report(new ContentError('sctp', start, `${path}.streams`, `${end - start} bytes`, 'a multiple of 8 (8-byte entries)'));
-      return undefined;
+      return false;
     }
     const streams: Item[] = [];
     for (let k = start; k < end; k += 8) {
@@ -244,7 +246,8 @@ const iForwardTail: Tail = {
       if (word >>> 1) entry.reserved = word >>> 1;
       streams.push(entry);
     }
-    return { streams };
+    item.streams = streams;
+    return true;
   },
 };
 
@@ -389,6 +392,7 @@ export interface BundlingViolation {
  */
 export function bundlingViolations(types: readonly number[]): BundlingViolation[] {
   const out: BundlingViolation[] = [];
+  if (types.length < 2) return out; // every rule is about a chunk among others
   let seenData = -1;
   types.forEach((type, index) => {
     // The name only for a message: most packets break no rule, and encoding checks every one.

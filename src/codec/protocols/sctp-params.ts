@@ -104,18 +104,23 @@ const correlationId = uint('correlationId', 32, { doc: 'ASCONF-Request Correlati
 /** Sender's and Receiver's Next TSN of a Re-configuration Response: both present or both absent. */
 const nextTsns: Tail = {
   fields: ['senderNextTsn', 'receiverNextTsn'],
-  encode(item, path) {
-    if (item.senderNextTsn === undefined && item.receiverNextTsn === undefined) return new Uint8Array(0);
-    const out = new Uint8Array(8);
-    putBe32(out, 0, uintAt(`${path}.senderNextTsn`, item.senderNextTsn ?? 0, 32));
-    putBe32(out, 4, uintAt(`${path}.receiverNextTsn`, item.receiverNextTsn ?? 0, 32));
-    return out;
+  write(item, path, _flags, w) {
+    if (item.senderNextTsn === undefined && item.receiverNextTsn === undefined) return;
+    const sender = uintAt(`${path}.senderNextTsn`, item.senderNextTsn ?? 0, 32);
+    const receiver = uintAt(`${path}.receiverNextTsn`, item.receiverNextTsn ?? 0, 32);
+    const start = w.take(8);
+    putBe32(w.buf, start, sender);
+    putBe32(w.buf, start + 4, receiver);
   },
-  decode(buf, start, end, _fixed, _flags, path, report) {
-    if (end === start) return {};
-    if (end - start === 8) return { senderNextTsn: be32(buf, start), receiverNextTsn: be32(buf, start + 4) };
+  decode(buf, start, end, item, _flags, path, report) {
+    if (end === start) return true;
+    if (end - start === 8) {
+      item.senderNextTsn = be32(buf, start);
+      item.receiverNextTsn = be32(buf, start + 4);
+      return true;
+    }
     report(new ContentError('sctp', start, `${path}.senderNextTsn`, `${end - start} bytes`, "0 or 8 (Sender's and Receiver's Next TSN)"));
-    return undefined;
+    return false;
   },
 };
 

@@ -24,8 +24,9 @@
 import { compileHeader, type CompiledHeader } from '../header.js';
 import type { FieldDef } from '../field.js';
 import { ContentError, FieldValueError, LengthError, UnknownFieldError, type PacketError } from '../errors.js';
-import { bytesInput, parseIpv4, parseIpv6, readIpv4, readIpv6 } from '../bytes.js';
+import { be16, be32, bytesInput, parseIpv4, parseIpv6, putBe16, putBe32, readIpv4, readIpv6 } from '../bytes.js';
 import { closest } from '../suggest.js';
+import { keyChecker } from '../key-check.js';
 import { deviationRules, type DeviationRule, type DeviationRules } from '../deviation.js';
 
 /** A decoded or given item: plain fields, discriminated by `type` or `code`. */
@@ -64,25 +65,86 @@ export type SctpHmacName = keyof typeof SCTP_HMAC_IDS;
 export const EMPTY = new Uint8Array(0);
 export const pad4 = (n: number): number => (4 - (n & 3)) & 3;
 
+/**
+ * Where an item is while it is encoded, e.g. `chunks[1].params[0]`: the text is made only when
+ * a message needs it (template literals and `String()` call `toString`), not once per item.
+ */
+export class ItemPath {
+  constructor(
+    readonly parent: Path,
+    readonly key: string | number,
+  ) {}
+
+  toString(): string {
+    return typeof this.key === 'number' ? `${String(this.parent)}[${this.key}]` : `${String(this.parent)}.${this.key}`;
+  }
+}
+export type Path = string | ItemPath;
+
 /** Throw a FieldValueError naming the item path, e.g. `chunks[1].params[0].address`. */
-export function fail(path: string, value: unknown, allowed: string): never {
-  throw new FieldValueError('sctp', path, value, allowed);
+export function fail(path: Path, value: unknown, allowed: string): never {
+  throw new FieldValueError('sctp', String(path), value, allowed);
 }
 
-export function uintAt(path: string, value: unknown, bits: number): number {
+export function uintAt(path: Path, value: unknown, bits: number): number {
   const max = 2 ** bits - 1;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) fail(path, value, `an integer 0..${max}`);
   return value as number;
+}
+
+/**
+ * Where a list is encoded: one growing buffer that each item, its value and its nested lists
+ * are written into in place, one after another (no array per item, no copies of parts).
+ */
+export class Writer {
+  buf = new Uint8Array(256);
+  /** The end of what is written. */
+  at = 0;
+
+  /** Room for `n` more bytes: returns where they start and moves `at` past them (`buf` may be replaced). */
+  take(n: number): number {
+    const start = this.at;
+    const end = start + n;
+    if (end > this.buf.length) {
+      const bigger = new Uint8Array(Math.max(end, 2 * this.buf.length));
+      bigger.set(this.buf.subarray(0, start));
+      this.buf = bigger;
+      this.view = undefined;
+    }
+    this.at = end;
+    return start;
+  }
+
+  put(bytes: Uint8Array): void {
+    const start = this.take(bytes.length);
+    this.buf.set(bytes, start);
+  }
+
+  /** What is written, [0, at): a view of `buf`, made again only when the length changes (packets of a stream tend to keep theirs). */
+  written(): Uint8Array {
+    if (this.view === undefined || this.view.length !== this.at) this.view = this.buf.subarray(0, this.at);
+    return this.view;
+  }
+
+  private view: Uint8Array | undefined;
+
+  zeros(n: number): void {
+    const start = this.take(n);
+    for (let k = start; k < start + n; k++) this.buf[k] = 0;
+  }
 }
 
 /** The variable part of an item after its fixed fields. */
 export interface Tail {
   /** Field names this tail reads and writes (for the unknown-field check and docs). */
   readonly fields: readonly string[];
-  /** `flags` is the chunk's flags byte (0 for parameters and causes). */
-  encode(item: Item, path: string, flags: number): Uint8Array;
-  /** Fields from buf[start, end), or undefined (after reporting why) when the bytes do not fit. */
-  decode(buf: Uint8Array, start: number, end: number, fixed: Item, flags: number, path: string, report: Report): Item | undefined;
+  /** Write the tail at `w.at`. `flags` is the chunk's flags byte (0 for parameters and causes). */
+  write(item: Item, path: Path, flags: number, w: Writer): void;
+  /**
+   * Add the fields of buf[start, end) to `item` (which holds the fixed fields already); false
+   * (after reporting why) when the bytes do not fit.
+   */
+  decode(buf: Uint8Array, start: number, end: number, item: Item, flags: number, path: Path, report: Report): boolean;
   /**
    * True when whatever `decode` returns without a report encodes back to exactly those bytes
    * (raw bytes, lists of items that are themselves checked): the decoder may then skip encoding
@@ -113,10 +175,28 @@ export interface KindSpec {
 
 const NO_AUTO: Record<string, number> = {};
 
+const GIVEN_LENGTH = 1;
+const GIVEN_PADDING = 2;
+const GIVEN_FLAGS = 4;
+const GIVEN_ALL = GIVEN_LENGTH | GIVEN_PADDING | GIVEN_FLAGS;
+
+/**
+ * A generated scan of an item's keys (a string switch, as key-check.ts makes): -1 at the first
+ * key not in `names`, else which of `length`, `padding` and `flags` it gives.
+ */
+function keyScanner(kind: string, names: readonly string[]): (item: Item) => number {
+  const bits: Record<string, number> = { length: GIVEN_LENGTH, padding: GIVEN_PADDING, flags: GIVEN_FLAGS };
+  const cases = names.map((n) => `case ${JSON.stringify(n)}:${bits[n] ? ` s |= ${bits[n]};` : ''} break;`).join(' ');
+  const id = kind.replace(/\W/g, '_');
+  return new Function(`return function keys_${id}(f) { let s = 0; for (const k in f) { switch (k) { ${cases} default: return -1; } } return s; };\n//# sourceURL=rawcraft/sctp-keys/${id}.js`)() as (item: Item) => number;
+}
+
 /** A kind, compiled: its fixed header, the field names it accepts, and its body codec. */
 export class CompiledKind {
   readonly header: CompiledHeader<Item>;
   readonly fieldNames: ReadonlySet<string>;
+  /** Which of `length`, `padding` and `flags` an item gives (GIVEN_* bits), or -1 for a key not in `fieldNames`. */
+  readonly scan: (item: Item) => number;
   readonly flagMask: number;
   /**
    * Whether a cleanly decoded item always encodes back to its bytes: fixed fields that read and
@@ -136,6 +216,7 @@ export class CompiledKind {
     const names = [tag, 'length', 'padding', ...(spec.fixed ?? []).map((f) => f.name), ...(spec.tail?.fields ?? [])];
     if (chunk) names.push('flags');
     this.fieldNames = new Set(names);
+    this.scan = keyScanner(spec.name, names);
     let mask = 0;
     spec.flags?.forEach((n, i) => {
       if (n) mask |= 0x80 >> i;
@@ -151,46 +232,44 @@ export class CompiledKind {
       });
   }
 
-  /** The value bytes (after type and length). */
-  encodeBody(item: Item, path: string, flags: number): Uint8Array {
-    const tail = this.spec.tail ? this.spec.tail.encode(item, path, flags) : EMPTY;
-    const n = this.header.length;
-    const out = new Uint8Array(n + tail.length);
+  /** Write the value (after type and length) at `w.at`: the tail first, so its errors come first, then the fixed fields before it. */
+  writeBody(item: Item, path: Path, flags: number, w: Writer): void {
+    const at = w.take(this.header.length);
+    if (this.spec.tail) this.spec.tail.write(item, path, flags, w);
+    if (this.header.length === 0) return;
     try {
-      this.header.write(out, 0, item, this.spec.auto ? this.spec.auto(item) : NO_AUTO);
+      this.header.write(w.buf, at, item, this.spec.auto ? this.spec.auto(item) : NO_AUTO);
     } catch (error) {
       if (error instanceof FieldValueError) fail(`${path}.${error.field}`, error.value, error.allowed);
       throw error;
     }
-    out.set(tail, n);
-    return out;
   }
 
-  /** Fields from the value buf[start, end), or undefined (reported) when it does not fit this kind. */
-  decodeBody(buf: Uint8Array, start: number, end: number, flags: number, path: string, report: Report): Item | undefined {
+  /** Add the fields of the value buf[start, end) to `item`; false (reported) when it does not fit this kind. */
+  decodeBody(buf: Uint8Array, start: number, end: number, flags: number, item: Item, path: Path, report: Report): boolean {
     const n = this.header.length;
     if (end - start < n) {
       report(this.valueLength(start, end - start, path, `at least ${n}`));
-      return undefined;
+      return false;
     }
-    const fixed = n ? this.header.read(buf, start) : {};
-    let rest: Item | undefined;
-    if (this.spec.tail) rest = this.spec.tail.decode(buf, start + n, end, fixed, flags, path, report);
-    else if (end === start + n) rest = {};
-    else report(this.valueLength(start + n, end - start, path, `exactly ${n}`));
-    if (!rest) return undefined;
-    const item: Item = Object.assign(fixed, rest);
+    if (n) this.header.readInto(buf, start, item);
+    if (this.spec.tail) {
+      if (!this.spec.tail.decode(buf, start + n, end, item, flags, path, report)) return false;
+    } else if (end !== start + n) {
+      report(this.valueLength(start + n, end - start, path, `exactly ${n}`));
+      return false;
+    }
     if (this.spec.auto) {
       for (const [k, v] of Object.entries(this.spec.auto(item))) if (item[k] === v) delete item[k];
     }
-    for (const k of this.spec.quiet ?? []) if (item[k] === 0) delete item[k];
-    return item;
+    if (this.spec.quiet) for (const k of this.spec.quiet) if (item[k] === 0) delete item[k];
+    return true;
   }
 
   /** A value of `size` bytes where the kind's RFC section fixes `allowed`. */
-  private valueLength(offset: number, size: number, path: string, allowed: string): PacketError {
+  private valueLength(offset: number, size: number, path: Path, allowed: string): PacketError {
     const expected = `${allowed} for ${article(this.spec.name)} ${this.spec.name}`;
-    return this.deviations.error('value-length', offset, `${size} value bytes`, { field: path, expected, rfc: this.spec.rfc });
+    return this.deviations.error('value-length', offset, `${size} value bytes`, { field: String(path), expected, rfc: this.spec.rfc });
   }
 }
 
@@ -219,9 +298,12 @@ type ListRule = 'length' | 'value-length' | 'padding-zero' | 'padding-missing' |
 /** Lists directly in a chunk (`chunks[2].params`), as opposed to lists nested in a parameter or cause. */
 const IN_CHUNK = /^chunks\[\d+\]\.\w+$/;
 
-interface Encoded {
-  readonly tlv: Uint8Array;
-  readonly padding: Uint8Array | undefined;
+/** Where `reproduces` encodes a decoded item again (decoding is synchronous, and encoding never decodes). */
+const again = new Writer();
+
+/** How many reports a list's items have made so far. */
+interface Tally {
+  reports: number;
 }
 
 const RAW_KEYS_TLV = new Set(['length', 'padding', 'data', 'action']);
@@ -232,6 +314,7 @@ export class ListCodec {
   readonly byCode: ReadonlyMap<number, CompiledKind>;
   private readonly typeBits: 8 | 16;
   private readonly rawKeys: ReadonlySet<string>;
+  private readonly unknownRawKey: (item: Item) => string | undefined;
   private readonly deviations: DeviationRules<ListRule>;
 
   constructor(readonly config: ListConfig) {
@@ -256,6 +339,7 @@ export class ListCodec {
     this.byCode = new Map(compiled.map((k) => [k.spec.code, k]));
     this.typeBits = config.chunkHeader ? 8 : 16;
     this.rawKeys = new Set([config.tag, ...RAW_KEYS_TLV, ...(config.chunkHeader ? ['flags'] : [])]);
+    this.unknownRawKey = keyChecker(this.rawKeys);
   }
 
   /** The number of a kind name, or the number itself; undefined for an unknown name. */
@@ -269,7 +353,7 @@ export class ListCodec {
     return this.byCode.get(code)?.spec.name ?? code;
   }
 
-  private flagsIn(kind: CompiledKind | undefined, value: unknown, path: string): number {
+  private flagsIn(kind: CompiledKind | undefined, value: unknown, path: Path): number {
     if (value === undefined) return 0;
     if (Array.isArray(value) && kind?.spec.flags) {
       let bits = 0;
@@ -296,20 +380,25 @@ export class ListCodec {
     return out;
   }
 
-  private encodeItem(item: unknown, path: string): Encoded {
+  /**
+   * Write one item (type, length, value; no padding) at `w.at` and return its explicit
+   * `padding`, if it gives one.
+   */
+  private writeItem(item: unknown, path: Path, w: Writer): Uint8Array | undefined {
     const { tag, chunkHeader } = this.config;
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
       fail(path, item, `an object with a "${tag}"`);
     }
     const it = item as Item;
     const tagValue = it[tag];
-    const hs = 4;
+    const start = w.take(4);
     let code: number;
     let flags = 0;
-    let body: Uint8Array;
+    // Which of the rarely given keys to read (each read of a key an item lacks is a slow lookup).
+    let given = GIVEN_ALL;
     if (typeof tagValue === 'number') {
       code = uintAt(`${path}.${tag}`, tagValue, this.typeBits);
-      this.checkKeys(it, this.rawKeys, () => `raw ${this.config.item} ${code}`, path);
+      this.checkKeys(it, undefined, code, path);
       if (it.action !== undefined && this.config.actionBits) {
         const action = actionOf(code, this.typeBits);
         if (it.action !== action) fail(`${path}.action`, it.action, `${JSON.stringify(action)}, the action bits of ${tag} ${code} (or leave it out)`);
@@ -317,35 +406,42 @@ export class ListCodec {
         fail(`${path}.action`, it.action, 'nothing: error causes have no action bits');
       }
       if (chunkHeader) flags = this.flagsIn(undefined, it.flags, path);
-      body = it.data === undefined ? EMPTY : bytesInput('sctp', `${path}.data`, it.data);
+      if (it.data !== undefined) w.put(bytesInput('sctp', `${path}.data`, it.data));
     } else {
       const kind = typeof tagValue === 'string' ? this.byName.get(tagValue) : undefined;
       if (!kind) fail(`${path}.${tag}`, tagValue, `one of ${[...this.byName.keys()].join(', ')}, or a number`);
-      this.checkKeys(it, kind.fieldNames, () => `${kind.spec.name} ${this.config.item}`, path);
+      given = kind.scan(it);
+      if (given < 0) {
+        this.checkKeys(it, kind, kind.spec.code, path);
+        given = GIVEN_ALL; // an unknown key given as undefined: left out
+      }
       code = kind.spec.code;
-      if (chunkHeader) flags = this.flagsIn(kind, it.flags, path);
-      body = kind.encodeBody(it, path, flags);
+      if (chunkHeader && given & GIVEN_FLAGS) flags = this.flagsIn(kind, it.flags, path);
+      kind.writeBody(it, path, flags, w);
     }
-    const length = it.length === undefined ? hs + body.length : uintAt(`${path}.length`, it.length, 16);
-    const tlv = new Uint8Array(hs + body.length);
+    const length = !(given & GIVEN_LENGTH) || it.length === undefined ? w.at - start : uintAt(`${path}.length`, it.length, 16);
+    const buf = w.buf;
     if (chunkHeader) {
-      tlv[0] = code;
-      tlv[1] = flags;
+      buf[start] = code;
+      buf[start + 1] = flags;
     } else {
-      tlv[0] = code >>> 8;
-      tlv[1] = code & 255;
+      buf[start] = code >>> 8;
+      buf[start + 1] = code & 255;
     }
-    tlv[2] = length >>> 8;
-    tlv[3] = length & 255;
-    tlv.set(body, hs);
-    const padding = it.padding === undefined ? undefined : bytesInput('sctp', `${path}.padding`, it.padding);
-    return { tlv, padding };
+    buf[start + 2] = length >>> 8;
+    buf[start + 3] = length & 255;
+    return !(given & GIVEN_PADDING) || it.padding === undefined ? undefined : bytesInput('sctp', `${path}.padding`, it.padding);
   }
 
   /** `what` names the item for the message: made only when there is one. */
-  private checkKeys(item: Item, allowed: ReadonlySet<string>, what: () => string, path: string): void {
+  /** Reject a key the item's kind (or a raw item of type `code`) does not know; the message is made only then. */
+  private checkKeys(item: Item, kind: CompiledKind | undefined, code: number, path: Path): void {
+    // The generated check finds the first unknown key; a key given as undefined counts as left out.
+    if (kind ? kind.scan(item) >= 0 : this.unknownRawKey(item) === undefined) return;
+    const allowed = kind ? kind.fieldNames : this.rawKeys;
+    const what = kind ? `${kind.spec.name} ${this.config.item}` : `raw ${this.config.item} ${code}`;
     for (const key in item) {
-      if (!allowed.has(key) && item[key] !== undefined) throw new UnknownFieldError(`sctp ${path} (${what()})`, key, closest(key, allowed), [...allowed]);
+      if (!allowed.has(key) && item[key] !== undefined) throw new UnknownFieldError(`sctp ${String(path)} (${what})`, key, closest(key, allowed), [...allowed]);
     }
   }
 
@@ -355,45 +451,37 @@ export class ListCodec {
    * container pads instead (parameters and causes).
    */
   encode(items: unknown, path: string): Uint8Array {
-    const padLast = this.config.padLast;
-    if (items === undefined) return EMPTY;
+    const w = new Writer();
+    this.write(items, path, w);
+    return w.buf.slice(0, w.at);
+  }
+
+  /** Encode a list at `w.at`, as `encode` does. */
+  write(items: unknown, path: Path, w: Writer): void {
+    if (items === undefined) return;
     if (!Array.isArray(items)) fail(path, items, `a list of ${this.config.what}`);
-    const parts = items.map((item, i) => this.encodeItem(item, `${path}[${i}]`));
-    let total = 0;
-    const pads = parts.map((p, i) => {
-      const n = p.padding ? p.padding.length : i === parts.length - 1 && !padLast ? 0 : pad4(p.tlv.length);
-      total += p.tlv.length + n;
-      return n;
-    });
-    const out = new Uint8Array(total);
-    let at = 0;
-    parts.forEach((p, i) => {
-      out.set(p.tlv, at);
-      at += p.tlv.length;
-      if (p.padding) out.set(p.padding, at);
-      at += pads[i];
-    });
-    return out;
+    const n = items.length;
+    for (let i = 0; i < n; i++) {
+      const start = w.at;
+      const padding = this.writeItem(items[i], new ItemPath(path, i), w);
+      if (padding !== undefined) w.put(padding);
+      else if (i < n - 1 || this.config.padLast) w.zeros(pad4(w.at - start));
+    }
   }
 
   /** One item from valid framing: named when its value fits and re-encodes exactly, raw otherwise. */
-  private decodeItem(buf: Uint8Array, i: number, length: number, path: string, report: Report): Item {
+  private decodeItem(buf: Uint8Array, i: number, length: number, path: Path, report: Report, tally: Tally): Item {
     const { tag, chunkHeader, actionBits } = this.config;
     const code = chunkHeader ? buf[i] : (buf[i] << 8) | buf[i + 1];
     const flags = chunkHeader ? buf[i + 1] : 0;
     const kind = this.byCode.get(code);
     if (kind) {
-      let clean = true;
-      const fields = kind.decodeBody(buf, i + 4, i + length, flags, path, (e) => {
-        clean = false;
-        report(e);
-      });
-      if (fields) {
-        const item: Item = { [tag]: kind.spec.name };
-        if (chunkHeader && (kind.spec.flags || flags)) item.flags = kind.spec.flags ? this.flagsOut(kind, flags) : flags;
-        Object.assign(item, fields);
+      const reportsBefore = tally.reports;
+      const item: Item = tag === 'type' ? { type: kind.spec.name } : { code: kind.spec.name };
+      if (chunkHeader && (kind.spec.flags || flags)) item.flags = kind.spec.flags ? this.flagsOut(kind, flags) : flags;
+      if (kind.decodeBody(buf, i + 4, i + length, flags, item, path, report)) {
         // An exact kind decoded without a report encodes back to these bytes: no need to try.
-        if ((clean && kind.exact) || this.reproduces(item, buf, i, length)) return item;
+        if ((tally.reports === reportsBefore && kind.exact) || this.reproduces(item, buf, i, length)) return item;
       }
     }
     const raw: Item = { [tag]: code };
@@ -404,19 +492,20 @@ export class ListCodec {
   }
 
   private reproduces(item: Item, buf: Uint8Array, i: number, length: number): boolean {
-    let again: Encoded;
+    const w = again;
+    w.at = 0;
     try {
-      again = this.encodeItem(item, '');
+      this.writeItem(item, '', w);
     } catch {
       return false;
     }
-    if (again.tlv.length !== length) return false;
-    for (let k = 0; k < length; k++) if (again.tlv[k] !== buf[i + k]) return false;
+    if (w.at !== length) return false;
+    for (let k = 0; k < length; k++) if (w.buf[k] !== buf[i + k]) return false;
     return true;
   }
 
   /** Report the padding in [start, end) after an item of `length` when it is not the RFC's. */
-  private checkPadding(buf: Uint8Array, start: number, end: number, length: number, last: boolean, field: string, path: string, report: Report): void {
+  private checkPadding(buf: Uint8Array, start: number, end: number, length: number, last: boolean, field: string, path: Path, report: Report): void {
     const nonZero = firstNonZero(buf, start, end);
     if (nonZero >= 0) report(this.deviations.error('padding-zero', nonZero, buf[nonZero], { field }));
     const size = end - start;
@@ -426,7 +515,7 @@ export class ListCodec {
     // parameter or cause, where Linux counts it and usrsctp does not.
     const lastInside = last && !this.config.padLast;
     if (lastInside && size === due) {
-      if (IN_CHUNK.test(path)) report(this.deviations.error('last-padding-counted', start, `${size} bytes`, { field }));
+      if (IN_CHUNK.test(String(path))) report(this.deviations.error('last-padding-counted', start, `${size} bytes`, { field }));
     } else if (size < due) report(this.deviations.error('padding-missing', start, `${size} bytes`, { field, expected: `${due} zero bytes` }));
     else if (size > due) report(this.deviations.error('padding-extra', start, `${size} bytes`, { field, expected: `${lastInside ? `0 or ${due}` : due} bytes` }));
   }
@@ -437,16 +526,22 @@ export class ListCodec {
    * another item become the previous item's `padding`. Returns undefined (reported) only when
    * the list is 1 to 3 bytes long, too short for any item. `offsets` receives each item's offset.
    */
-  decode(buf: Uint8Array, start: number, end: number, path: string, report: Report, offsets?: number[]): Item[] | undefined {
+  decode(buf: Uint8Array, start: number, end: number, path: Path, report: Report, offsets?: number[]): Item[] | undefined {
     const { tag, chunkHeader, actionBits, padLast } = this.config;
     const items: Item[] = [];
+    // Counts the reports, so that an item can tell whether it decoded cleanly (one closure per list, not per item).
+    const tally: Tally = { reports: 0 };
+    const counted: Report = (e) => {
+      tally.reports++;
+      report(e);
+    };
     let i = start;
     if (end - start > 0 && end - start < 4) {
       report(new LengthError('sctp', start, 4, end - start, `sctp.${path}`, `${this.config.what} need at least 4 bytes each`));
       return undefined;
     }
     while (i < end) {
-      const p = `${path}[${items.length}]`;
+      const p = new ItemPath(path, items.length);
       offsets?.push(i);
       const length = (buf[i + 2] << 8) | buf[i + 3];
       if (length < 4 || i + length > end) {
@@ -462,7 +557,7 @@ export class ListCodec {
         items.push(raw);
         break;
       }
-      const item = this.decodeItem(buf, i, length, p, report);
+      const item = this.decodeItem(buf, i, length, p, counted, tally);
       const padStart = i + length;
       let padEnd = Math.min(padStart + pad4(length), end);
       if (end - padEnd < 4) padEnd = end; // too few bytes for another item: they are this one's padding
@@ -497,8 +592,14 @@ function allZero(buf: Uint8Array, start: number, end: number): boolean {
 export function bytesTail(field: string): Tail {
   return {
     fields: [field],
-    encode: (item, path) => (item[field] === undefined ? EMPTY : bytesInput('sctp', `${path}.${field}`, item[field])),
-    decode: (buf, start, end) => ({ [field]: buf.subarray(start, end) }),
+    write(item, path, _flags, w) {
+      const value = item[field];
+      if (value !== undefined) w.put(value instanceof Uint8Array ? value : bytesInput('sctp', `${path}.${field}`, value));
+    },
+    decode(buf, start, end, item) {
+      item[field] = buf.subarray(start, end);
+      return true;
+    },
     exact: true,
   };
 }
@@ -506,33 +607,39 @@ export function bytesTail(field: string): Tail {
 /** A list of 8-, 16- or 32-bit numbers to the end of the value; known values by name. */
 export function numberListTail(field: string, bits: 8 | 16 | 32, names?: () => { codeOf(v: unknown): number | undefined; nameOf(c: number): string | number }): Tail {
   const size = bits / 8;
+  const max = 2 ** bits - 1;
   return {
     fields: [field],
-    encode(item, path) {
+    write(item, path, _flags, w) {
       const list = item[field] ?? [];
       if (!Array.isArray(list)) fail(`${path}.${field}`, list, 'a list');
-      const out = new Uint8Array(size * list.length);
-      list.forEach((v: unknown, k) => {
+      const start = w.take(size * list.length);
+      for (let k = 0; k < list.length; k++) {
+        const v: unknown = list[k];
         const n = typeof v === 'string' && names ? names().codeOf(v) : v;
         if (n === undefined) fail(`${path}.${field}[${k}]`, v, `a known name or an integer 0..${2 ** bits - 1}`);
-        const x = uintAt(`${path}.${field}[${k}]`, n, bits);
-        for (let b = 0; b < size; b++) out[size * k + b] = Math.floor(x / 2 ** (8 * (size - 1 - b))) & 255;
-      });
-      return out;
+        const x = typeof n === 'number' && n >= 0 && n <= max && Number.isInteger(n) ? n : uintAt(`${path}.${field}[${k}]`, n, bits);
+        const at = start + size * k;
+        if (size === 1) w.buf[at] = x;
+        else if (size === 2) putBe16(w.buf, at, x);
+        else putBe32(w.buf, at, x);
+      }
     },
-    decode(buf, start, end, _fixed, _flags, path, report) {
+    decode(buf, start, end, item, _flags, path, report) {
       if ((end - start) % size) {
         report(new ContentError('sctp', start, `${path}.${field}`, `${end - start} bytes`, `a multiple of ${size} (${bits}-bit values)`));
-        return undefined;
+        return false;
       }
       const list: (string | number)[] = [];
       for (let k = start; k < end; k += size) {
-        let x = 0;
-        for (let b = 0; b < size; b++) x = x * 256 + buf[k + b];
+        const x = size === 1 ? buf[k] : size === 2 ? be16(buf, k) : be32(buf, k);
         list.push(names ? names().nameOf(x) : x);
       }
-      return { [field]: list };
+      item[field] = list;
+      return true;
     },
+    // Each number is read whole and written back whole; a name is that of exactly its number.
+    exact: true,
   };
 }
 
@@ -540,10 +647,12 @@ export function numberListTail(field: string, bits: 8 | 16 | 32, names?: () => {
 export function listTail(field: string, list: () => ListCodec): Tail {
   return {
     fields: [field],
-    encode: (item, path) => list().encode(item[field], `${path}.${field}`),
-    decode(buf, start, end, _fixed, _flags, path, report) {
-      const items = list().decode(buf, start, end, `${path}.${field}`, report);
-      return items && { [field]: items };
+    write: (item, path, _flags, w) => list().write(item[field], new ItemPath(path, field), w),
+    decode(buf, start, end, item, _flags, path, report) {
+      const items = list().decode(buf, start, end, new ItemPath(path, field), report);
+      if (items === undefined) return false;
+      item[field] = items;
+      return true;
     },
     // Each item is checked (or exact) as it is decoded; default paddings are left out, others kept.
     exact: true,
@@ -556,30 +665,30 @@ export function recordsTail(field: string, defs: readonly FieldDef[]): Tail {
   const n = record.length;
   return {
     fields: [field],
-    encode(item, path) {
+    write(item, path, _flags, w) {
       const list = item[field] ?? [];
       if (!Array.isArray(list)) fail(`${path}.${field}`, list, 'a list');
-      const out = new Uint8Array(n * list.length);
+      const start = w.take(n * list.length);
       list.forEach((r: unknown, k) => {
         const p = `${path}.${field}[${k}]`;
         if (r === null || typeof r !== 'object') fail(p, r, `an object with ${defs.map((d) => d.name).join(', ')}`);
         try {
-          record.write(out, n * k, r as Item, NO_AUTO);
+          record.write(w.buf, start + n * k, r as Item, NO_AUTO);
         } catch (error) {
           if (error instanceof FieldValueError) fail(`${p}.${error.field}`, error.value, error.allowed);
           throw error;
         }
       });
-      return out;
     },
-    decode(buf, start, end, _fixed, _flags, path, report) {
+    decode(buf, start, end, item, _flags, path, report) {
       if ((end - start) % n) {
         report(new ContentError('sctp', start, `${path}.${field}`, `${end - start} bytes`, `a multiple of ${n} (${n}-byte entries)`));
-        return undefined;
+        return false;
       }
       const list: Item[] = [];
       for (let k = start; k < end; k += n) list.push(record.read(buf, k));
-      return { [field]: list };
+      item[field] = list;
+      return true;
     },
   };
 }
@@ -588,21 +697,20 @@ export function recordsTail(field: string, defs: readonly FieldDef[]): Tail {
 export function textTail(field: string): Tail {
   return {
     fields: [field],
-    encode(item, path) {
+    write(item, path, _flags, w) {
       const text = item[field] ?? '';
       if (typeof text !== 'string' || text.includes('\0')) fail(`${path}.${field}`, text, 'text without NUL characters');
-      const bytes = Buffer.from(text as string, 'utf8');
-      const out = new Uint8Array(bytes.length + 1);
-      out.set(bytes);
-      return out;
+      w.put(Buffer.from(text as string, 'utf8'));
+      w.zeros(1);
     },
-    decode(buf, start, end, _fixed, _flags, path, report) {
+    decode(buf, start, end, item, _flags, path, report) {
       const nul = buf.subarray(start, end).indexOf(0);
       if (nul < 0) {
         report(new ContentError('sctp', start, `${path}.${field}`, `${end - start} bytes without a NUL`, 'text ending in a NUL byte'));
-        return undefined;
+        return false;
       }
-      return { [field]: Buffer.from(buf.buffer, buf.byteOffset + start, nul).toString('utf8') };
+      item[field] = Buffer.from(buf.buffer, buf.byteOffset + start, nul).toString('utf8');
+      return true;
     },
   };
 }
@@ -614,7 +722,7 @@ export function textTail(field: string): Tail {
 export function addressTail(field: string): Tail {
   return {
     fields: [field],
-    encode(item, path) {
+    write(item, path, _flags, w) {
       const text = item[field];
       const v4 = typeof text === 'string' ? parseIpv4(text) : undefined;
       const v6 = v4 === undefined && typeof text === 'string' ? parseIpv6(text) : undefined;
@@ -628,15 +736,18 @@ export function addressTail(field: string): Tail {
         out[6] = (v4 >>> 8) & 255;
         out[7] = v4 & 255;
       } else out.set(v6!, 4);
-      return out;
+      w.put(out);
     },
-    decode(buf, start, end, _fixed, _flags, path, report) {
+    decode(buf, start, end, item, _flags, path, report) {
       const type = (buf[start] << 8) | buf[start + 1];
       const length = (buf[start + 2] << 8) | buf[start + 3];
-      if (end - start === 8 && type === 5 && length === 8) return { [field]: readIpv4(buf, start + 4) };
-      if (end - start === 20 && type === 6 && length === 20) return { [field]: readIpv6(buf, start + 4) };
-      report(new ContentError('sctp', start, `${path}.${field}`, `${end - start} bytes`, 'one IPv4 Address (8 bytes) or IPv6 Address (20 bytes) parameter'));
-      return undefined;
+      if (end - start === 8 && type === 5 && length === 8) item[field] = readIpv4(buf, start + 4);
+      else if (end - start === 20 && type === 6 && length === 20) item[field] = readIpv6(buf, start + 4);
+      else {
+        report(new ContentError('sctp', start, `${path}.${field}`, `${end - start} bytes`, 'one IPv4 Address (8 bytes) or IPv6 Address (20 bytes) parameter'));
+        return false;
+      }
+      return true;
     },
   };
 }

@@ -14,8 +14,8 @@ import { BundlingError, LengthError } from '../errors.js';
 import type { FastForm, LayerCodec } from '../layer.js';
 import { fillChecksumOf, verifyCrcOf } from '../fast-form.js';
 import { decodeStep } from '../layer.js';
-import { bundlingViolations, chunkSummary, sctpChunks, type SctpChunk, type SctpChunkInput } from './sctp-chunks.js';
-import type { Item } from './sctp-tlv.js';
+import { bundlingViolations, chunkSummary, sctpChunks, type BundlingViolation, type SctpChunk, type SctpChunkInput } from './sctp-chunks.js';
+import { Writer, type Item } from './sctp-tlv.js';
 import { IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
 
 /** The fields of a decoded SCTP common header (RFC 9260) header, as `decode()` gives them. */
@@ -62,11 +62,23 @@ const header = compileHeader<SctpFields>('sctp', [
 
 const NO_AUTO = {};
 const chunkTypes = (chunks: readonly Item[]): number[] => chunks.map((c) => sctpChunks.codeOf(c.type) ?? -1);
+const NO_VIOLATIONS: readonly BundlingViolation[] = [];
+/** The bundling rules the chunks break; a packet of one chunk (most) breaks none, and needs no list of types to say so. */
+const bundling = (chunks: readonly Item[]): readonly BundlingViolation[] => (chunks.length < 2 ? NO_VIOLATIONS : bundlingViolations(chunkTypes(chunks)));
 
 const binding = { follows: ['ipv4', 'ipv6', ...IPV6_EXTENSION_LAYERS, 'udp'], ipProtocol: PROTOCOL, udpPort: SCTP_UDP_PORT } as const satisfies LayerBinding;
 
-/** The chunks the fast form's `measure` encoded, for its `write` right after (encoding is synchronous). */
-let encodedChunks: Uint8Array = new Uint8Array(0);
+/**
+ * The chunks the fast form's `measure` encoded, for its `write` right after (encoding is
+ * synchronous, and SCTP is the last layer of a stack: one per packet).
+ */
+const encodedChunks = new Writer();
+
+/** Whether the chunks the fast form's `decoded` read drew a report: then the codec decodes the packet (decoding is synchronous). */
+let reported = false;
+const noteReport = (): void => {
+  reported = true;
+};
 
 /**
  * The common form: the common header, the chunks as its tail, and the CRC32c over the packet,
@@ -80,25 +92,25 @@ const form: FastForm = {
     field: 'chunks',
     measure(chunks) {
       if (!Array.isArray(chunks)) return -1;
-      const bytes = sctpChunks.encode(chunks, 'chunks');
-      if (bytes.length % 4 !== 0 || bundlingViolations(chunkTypes(chunks as Item[])).length) return -1;
-      encodedChunks = bytes;
-      return bytes.length;
+      encodedChunks.at = 0;
+      sctpChunks.write(chunks, 'chunks', encodedChunks);
+      const length = encodedChunks.at;
+      if (length % 4 !== 0 || bundling(chunks as Item[]).length) return -1;
+      return length;
     },
     write(_chunks, buf, at) {
-      buf.set(encodedChunks, at);
-      return at + encodedChunks.length;
+      const chunks = encodedChunks.written();
+      buf.set(chunks, at);
+      return at + chunks.length;
     },
     maxHeader: 0xffff,
   },
   checksum: { kind: 'crc32c' },
   decoded(fields, buf, start, end) {
     if (end - start > 12 && end - start < 16) return false;
-    let clean = true;
-    const chunks = sctpChunks.decode(buf, start + 12, end, 'chunks', () => {
-      clean = false;
-    });
-    if (!clean || chunks === undefined || bundlingViolations(chunkTypes(chunks)).length) return false;
+    reported = false;
+    const chunks = sctpChunks.decode(buf, start + 12, end, 'chunks', noteReport);
+    if (reported || chunks === undefined || bundling(chunks).length) return false;
     fields.chunks = chunks;
     return true;
   },
@@ -121,7 +133,7 @@ export const sctp: LayerCodec = {
     const chunks = frame.fields.chunks;
     const bytes = sctpChunks.encode(chunks, 'chunks');
     if (Array.isArray(chunks) && frame.warn) {
-      for (const v of bundlingViolations(chunkTypes(chunks as Item[]))) frame.warn(new BundlingError('sctp', -1, v.index, v.message));
+      for (const v of bundling(chunks as Item[])) frame.warn(new BundlingError('sctp', -1, v.index, v.message));
     }
     frame.state = bytes;
     return 12 + bytes.length;
@@ -144,7 +156,7 @@ export const sctp: LayerCodec = {
     const offsets: number[] = [];
     const chunks = sctpChunks.decode(ctx.buf, off + 12, end, 'chunks', (e) => ctx.report(e), offsets)!;
     fields.chunks = chunks;
-    for (const v of bundlingViolations(chunkTypes(chunks))) ctx.report(new BundlingError('sctp', offsets[v.index] ?? off, v.index, v.message));
+    for (const v of bundling(chunks)) ctx.report(new BundlingError('sctp', offsets[v.index] ?? off, v.index, v.message));
     return decodeStep(fields, end, end, undefined);
   },
 
