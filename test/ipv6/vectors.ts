@@ -128,6 +128,26 @@ export const VECTORS: readonly Vector[] = [
     upper: { layer: 2, protocol: 17, destination: '2001:db8::4' },
   },
   {
+    name: 'Destination Options header with a Tunnel Encapsulation Limit; UDP',
+    source: 'RFC 8200 section 4.6 (Destination Options header, PadN), RFC 2473 section 5.1 (Tunnel Encapsulation Limit option, type 4); UDP checksum as in the first vector: the extension header is not in the RFC 8200 section 8.1 pseudo-header',
+    hex: [
+      '60000000 0018 3c 40', // payload length 24, next header 60 (Destination Options), hop limit 64
+      '20010db8000000000000000000000001',
+      '20010db8000000000000000000000002',
+      '11 00 040104 010100', // next header 17, length 0 (8 octets); option type 4, length 1, limit 4; PadN (type 1, length 1, one zero octet)
+      'c000 0007 0010 21b7', // UDP 49152 -> 7, length 16, checksum 0x21b7
+      '7261776372616674', // "rawcraft"
+    ],
+    layers: ['ipv6', 'ipv6-dest-options', 'udp', 'raw'],
+    fields: {
+      0: { payloadLength: 24, nextHeader: 60 },
+      1: { nextHeader: 17, length: 0, options: [{ kind: 'tunnel-encapsulation-limit', limit: 4 }, { kind: 'padn', length: 1 }] },
+      2: { length: 16, checksum: 0x21b7 },
+    },
+    build: () => ipv6({ src: '2001:db8::1', dst: '2001:db8::2' }).ipv6DestOptions({ options: [{ kind: 'tunnel-encapsulation-limit', limit: 4 }] }).udp({ srcPort: 49152, dstPort: 7 }).payload('rawcraft'),
+    upper: { layer: 2, protocol: 17, destination: '2001:db8::2' },
+  },
+  {
     name: 'First fragment of a UDP datagram',
     source: 'RFC 8200 section 4.5 (Fragment header: offset 0, M set, identification)',
     hex: [
