@@ -93,7 +93,7 @@ function compileForms(stack: readonly LayerCodec[], forms: readonly FastForm[]):
     for (const [field, how] of Object.entries(form.auto ?? {})) {
       const place = header.placements.find((p) => p.def.name === field);
       const number = stack[i + 1]?.ipProtocol;
-      if (typeof how === 'object' && number !== undefined && place && place.def.bits === 8 && place.bitOffset % 8 === 0) {
+      if (typeof how === 'object' && 'nextProtocol' in how && number !== undefined && place && place.def.bits === 8 && place.bitOffset % 8 === 0) {
         body.push(`if (buf[${o} + ${place.bitOffset / 8}] !== ${number}) return undefined;`);
       }
     }
@@ -116,7 +116,7 @@ function compileForms(stack: readonly LayerCodec[], forms: readonly FastForm[]):
       // Exact lengths only: a shorter one leaves a trailer, a longer one a truncated packet.
       if (how === 'length') body.push(`if (${value} !== end - ${o}) return undefined;`);
       else if (how === 'payloadLength') body.push(`if (${value} !== end - ${o} - hl${i}) return undefined;`);
-      else if (typeof how === 'object') {
+      else if (typeof how === 'object' && 'nextProtocol' in how) {
         const next = stack[i + 1];
         if (next === undefined) return undefined;
         const number = next.ipProtocol;
@@ -139,7 +139,7 @@ function compileForms(stack: readonly LayerCodec[], forms: readonly FastForm[]):
     // Nothing after the last layer; otherwise the next layer starts where this header ends.
     body.push(last ? `if (${o} + hl${i} !== end) return undefined;` : `const o${i + 1} = ${o} + hl${i};`);
     // A layer that names no next protocol is followed by raw data (UDP's bound ports were refused above).
-    if (!last && !Object.values(form.auto ?? {}).some((how) => typeof how === 'object') && !forms[i + 1].bytes && form.next !== stack[i + 1].name) return undefined;
+    if (!last && !Object.values(form.auto ?? {}).some((how) => typeof how === 'object' && 'nextProtocol' in how) && !forms[i + 1].bytes && form.next !== stack[i + 1].name) return undefined;
     // A form that names its next layer is followed by nothing else (an ICMP error by its quote).
     if (form.next !== undefined && (last || form.next !== stack[i + 1].name)) return undefined;
 

@@ -126,6 +126,7 @@ function compileForms(codecs: readonly LayerCodec[], forms: readonly FastForm[],
         measure.push(`if (${value} > ${2 ** def.bits - 1} && ${x}[${JSON.stringify(name)}] === undefined) return undefined;`);
         return value;
       }
+      if (how !== undefined && 'nextUdpPort' in how) return String(codecs[i + 1]?.udpPort ?? how.nextUdpPort);
       if (how !== undefined) return String(codecs[i + 1]?.ipProtocol ?? how.nextProtocol);
       throw new Error(`${codecs[i].name}: fast form has no value for automatic field ${name}`);
     };

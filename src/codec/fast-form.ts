@@ -14,6 +14,7 @@ function autoCode(how: FastAuto): string {
   if (how === 'headerWords') return 'f.headerLength >>> 2';
   if (how === 'length') return 'f.payloadEnd - f.offset';
   if (how === 'payloadLength') return 'f.payloadEnd - f.offset - f.headerLength';
+  if ('nextUdpPort' in how) return `frames[index + 1]?.codec.udpPort ?? ${how.nextUdpPort}`;
   return `frames[index + 1]?.codec.ipProtocol ?? ${how.nextProtocol}`;
 }
 

@@ -26,6 +26,7 @@ function whenLeftOut(def: FieldDef): string {
   if (def.role === 'auto') return 'computed';
   if (def.role === 'checksum') return 'computed (checksum)';
   const d = 'default' in def ? def.default : undefined;
+  if (def.defaultFromNext) return `${d ?? 0}, or the port the next layer is bound to`;
   if (def.kind === 'flags') return def.default ? `[${def.names.filter((_, i) => def.default! & (1 << (def.bits - 1 - i))).join(', ')}]` : '[]';
   return d === undefined ? '0' : String(d);
 }

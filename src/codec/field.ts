@@ -13,6 +13,12 @@ export interface FieldBase {
    * `checksum`: written as 0 first, then computed innermost-first when left out.
    */
   readonly role?: 'auto' | 'checksum';
+  /**
+   * Left out, the value comes from the layer's fast form `auto` (a default that depends on the
+   * layer that follows: UDP's destination port is the port the next layer is bound to). Unlike
+   * `role: 'auto'` the field stays an ordinary one: listed with its default, fuzzed, patched.
+   */
+  readonly defaultFromNext?: boolean;
 }
 
 /** Unsigned integer of 1 to 32 bits. */
@@ -60,7 +66,7 @@ export interface MacField extends FieldBase {
 
 export type FieldDef = UintField | FlagsField | EnumField | Ipv4AddrField | Ipv6AddrField | MacField;
 
-type Extra = { doc: string; role?: 'auto' | 'checksum' };
+type Extra = { doc: string; role?: 'auto' | 'checksum'; defaultFromNext?: boolean };
 
 export const uint = (name: string, bits: number, extra: Extra & { default?: number }): UintField => ({
   kind: 'uint',

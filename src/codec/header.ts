@@ -224,7 +224,7 @@ function valueCode(def: FieldDef, i: number, n: WriteNames): string {
   // Defaults that are numbers (IPv4 addresses included) are written into the code as literals.
   const fallback = def.kind === 'ipv4' ? parseIpv4(def.default ?? '0.0.0.0') : def.kind === 'ipv6' || def.kind === 'mac' ? undefined : (def.default ?? 0);
   const missing =
-    def.role === 'auto' ? n.auto(def.name) : def.role === 'checksum' ? '0' : fallback === undefined ? `${h}.defaults[${i}]` : String(fallback);
+    def.role === 'auto' || def.defaultFromNext ? n.auto(def.name) : def.role === 'checksum' ? '0' : fallback === undefined ? `${h}.defaults[${i}]` : String(fallback);
   let check: string;
   switch (def.kind) {
     case 'uint': {

@@ -119,7 +119,9 @@ export type FastAuto =
   /** Bytes after this layer's header to the end of the packet (IPv6 payload length). */
   | 'payloadLength'
   /** The next layer's protocol number, or this number when it has none or nothing follows. */
-  | { readonly nextProtocol: number };
+  | { readonly nextProtocol: number }
+  /** The UDP port the next layer is bound to (its codec's `udpPort`), or this number (a `defaultFromNext` field). */
+  | { readonly nextUdpPort: number };
 
 /**
  * The common, fixed-layout case of a layer, described so that the encoder and the decoder of a

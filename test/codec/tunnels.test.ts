@@ -5,7 +5,8 @@
  * independent Python encoder cannot build, is judged by tshark.
  */
 import { describe, expect, it } from 'vitest';
-import { decode, DeviationError, FieldValueError, ipv4, LengthError } from '../../src/index.js';
+import { build, decode, DeviationError, encodeLayers, FieldValueError, ipv4, ipv6, LengthError, type EncodableLayer } from '../../src/index.js';
+import { setFastPath } from '../../src/codec/fast-path.js';
 import { dissect, tsharkAvailable } from './tshark.js';
 
 const ci = process.env.CI === 'true';
@@ -118,5 +119,39 @@ describe('IGMP (RFC 1112, RFC 2236, RFC 3376)', () => {
     expect(() => ipv4().igmp({ type: 'v3-membership-report', records: [{ multicastAddress: '233.252.0.300' }] }).encode()).toThrow(/igmp.*records\[0\]\.multicastAddress/);
     expect(() => ipv4().igmp({ group: 'x' }).encode()).toThrow(/igmp.*group/);
     expect(() => ipv4().igmp({ type: 'v3-membership-report', records: [{ multicastAddress: '233.252.0.1', auxData: '00' }] }).encode()).toThrow(/auxData/);
+  });
+});
+
+describe("UDP's destination port left out is the port the next layer is bound to (Scapy's bind_layers dport)", () => {
+  const dstPortOf = (bytes: Uint8Array, udpAt: number): number => (bytes[udpAt + 2] << 8) | bytes[udpAt + 3];
+  const layerNames = (bytes: Uint8Array, from: 'ipv4' | 'ipv6'): string[] => decode(bytes, { from }).layers.map((l) => l.layer);
+
+  it('VXLAN 4789 (RFC 7348 section 5), SCTP over UDP 9899 (RFC 6951 section 5.1), raw data 53; decoding finds the same stack', () => {
+    const vxlan = ipv4({ src: '192.0.2.1', dst: '192.0.2.2' }).udp().vxlan({ vni: 5 }).ethernet().ipv4().udp().payload('x').encode();
+    expect(dstPortOf(vxlan, 20)).toBe(4789);
+    expect(layerNames(vxlan, 'ipv4')).toEqual(['ipv4', 'udp', 'vxlan', 'ethernet', 'ipv4', 'udp', 'raw']);
+    const sctp = ipv6({ src: '2001:db8::1', dst: '2001:db8::2' }).udp().sctp({ chunks: [{ type: 'data', tsn: 1, data: 'aa' }] }).encode();
+    expect(dstPortOf(sctp, 40)).toBe(9899);
+    expect(layerNames(sctp, 'ipv6')).toEqual(['ipv6', 'udp', 'sctp']);
+    expect(dstPortOf(ipv4().udp().payload('x').encode(), 20)).toBe(53);
+  });
+
+  it('a port given is written as given, even one that binds nothing', () => {
+    const given = ipv4({ src: '192.0.2.1', dst: '192.0.2.2' }).udp({ dstPort: 7 }).vxlan().encode();
+    expect(dstPortOf(given, 20)).toBe(7);
+    expect(layerNames(given, 'ipv4')).toEqual(['ipv4', 'udp', 'raw']);
+  });
+
+  it('expressions and encodeLayers take the same default, on the fast and the general encoder', () => {
+    const layers: EncodableLayer[] = [{ layer: 'ipv4', fields: { src: '192.0.2.1', dst: '192.0.2.2' } }, { layer: 'udp' }, { layer: 'vxlan' }, { layer: 'ethernet' }];
+    const fast = encodeLayers(layers);
+    setFastPath(false);
+    try {
+      expect(encodeLayers(layers).toString('hex')).toBe(fast.toString('hex'));
+    } finally {
+      setFastPath(true);
+    }
+    expect(dstPortOf(fast, 20)).toBe(4789);
+    expect(build('ipv4(src=192.0.2.1,dst=192.0.2.2)/udp()/vxlan()/ethernet()').toString('hex')).toBe(fast.toString('hex'));
   });
 });

@@ -37,7 +37,8 @@ const PROTOCOL = 17;
 
 const header = compileHeader<UdpFields>('udp', [
   uint('srcPort', 16, { doc: 'Source port', default: 53 }),
-  uint('dstPort', 16, { doc: 'Destination port', default: 53 }),
+  // Left out, the port that selects the next layer (Scapy's bind_layers dport): VXLAN 4789, SCTP 9899 (RFC 6951).
+  uint('dstPort', 16, { doc: 'Destination port', default: 53, defaultFromNext: true }),
   uint('length', 16, { doc: 'Length of header and payload in bytes', role: 'auto' }),
   uint('checksum', 16, { doc: 'Checksum over pseudo-header, header and payload (0: none, IPv4 only)', role: 'checksum' }),
 ]);
@@ -49,7 +50,7 @@ const header = compileHeader<UdpFields>('udp', [
  */
 const form: FastForm = {
   header,
-  auto: { length: 'length' },
+  auto: { length: 'length', dstPort: { nextUdpPort: 53 } },
   checksum: { kind: 'upper', protocol: PROTOCOL, zeroAs: 0xffff },
   // A bound port (SCTP over UDP) selects another layer; a zero checksum has its own verdicts.
   decoded: (fields) => udpPortBound[fields.dstPort as number] !== 1 && udpPortBound[fields.srcPort as number] !== 1 && fields.checksum !== 0,
