@@ -365,7 +365,9 @@ describe('the interface taken down mid-send', () => {
     const dir = guard(ctx);
     const ns = vethNamespace();
     const base = linkStats(ns);
-    const count = 50_000;
+    // Enough packets that sending outlasts the poll below by far (50,000 once all went out before the
+    // interface went down, at load 8); each failure after it costs about 30 us, so not many more.
+    const count = 200_000;
     const child = spawn('ip', ['netns', 'exec', ns, process.execPath, join('src', 'cli', 'main.js'), 'send', 'ipv4(src=198.18.9.1,dst=198.18.9.2,protocol=253)/raw(size=100)', '--count', String(count), '--json'], { cwd: dir });
     let stdout = '';
     let stderr = '';
