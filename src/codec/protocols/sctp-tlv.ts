@@ -151,7 +151,23 @@ export interface Tail {
    * the item again to make sure (ListCodec.decodeItem).
    */
   readonly exact?: boolean;
+  /**
+   * What the tail is, for the list code compiled per shape (sctp-compiled.ts), which writes
+   * and reads these kinds inline; a tail without it is called as it is.
+   */
+  readonly shape?: TailShape;
 }
+
+/** The tails the compiled lists inline: opaque bytes, a nested list, a list of numbers. */
+export type TailShape =
+  | { readonly kind: 'bytes'; readonly field: string }
+  | { readonly kind: 'list'; readonly field: string; readonly list: () => ListCodec }
+  | {
+      readonly kind: 'numbers';
+      readonly field: string;
+      readonly bits: 8 | 16 | 32;
+      readonly names?: () => { codeOf(v: unknown): number | undefined; nameOf(c: number): string | number };
+    };
 
 /** One chunk, parameter or cause kind: the single declaration encoding, decoding and printing use. */
 export interface KindSpec {
@@ -175,9 +191,10 @@ export interface KindSpec {
 
 const NO_AUTO: Record<string, number> = {};
 
-const GIVEN_LENGTH = 1;
-const GIVEN_PADDING = 2;
-const GIVEN_FLAGS = 4;
+/** What a kind's `scan` says an item gives, besides its fields (exported for the compiled lists, sctp-compiled.ts). */
+export const GIVEN_LENGTH = 1;
+export const GIVEN_PADDING = 2;
+export const GIVEN_FLAGS = 4;
 const GIVEN_ALL = GIVEN_LENGTH | GIVEN_PADDING | GIVEN_FLAGS;
 
 /**
@@ -601,6 +618,7 @@ export function bytesTail(field: string): Tail {
       return true;
     },
     exact: true,
+    shape: { kind: 'bytes', field },
   };
 }
 
@@ -640,6 +658,7 @@ export function numberListTail(field: string, bits: 8 | 16 | 32, names?: () => {
     },
     // Each number is read whole and written back whole; a name is that of exactly its number.
     exact: true,
+    shape: { kind: 'numbers', field, bits, names },
   };
 }
 
@@ -656,6 +675,7 @@ export function listTail(field: string, list: () => ListCodec): Tail {
     },
     // Each item is checked (or exact) as it is decoded; default paddings are left out, others kept.
     exact: true,
+    shape: { kind: 'list', field, list },
   };
 }
 
