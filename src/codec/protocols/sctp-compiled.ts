@@ -186,9 +186,17 @@ function emitWriteItem(s: Source, out: string[], list: ListCodec, shape: ItemSha
   }
   const code = spec.code;
   const typeBytes = chunkHeader ? `b[${at}] = ${code}; b[${at} + 1] = ${flags};` : `b[${at}] = ${code >>> 8}; b[${at} + 1] = ${code & 255};`;
-  out.push(`{ const n = w.at - ${at}; const b = w.buf; ${typeBytes} b[${at} + 2] = n >>> 8; b[${at} + 3] = n & 255;`);
   // Padding after every item but a parameter's or cause's last, whose padding is the container's.
-  if (!last || padLast) out.push('const p = (4 - (n & 3)) & 3; if (p !== 0) w.zeros(p);');
+  const padded = !last || padLast;
+  if (tail === undefined) {
+    // No tail: the length, and so the padding, is known now.
+    const n = 4 + fixed;
+    out.push(`{ const b = w.buf; ${typeBytes} b[${at} + 2] = ${n >>> 8}; b[${at} + 3] = ${n & 255}; }`);
+    if (padded && pad4(n)) out.push(`w.zeros(${pad4(n)});`);
+    return;
+  }
+  out.push(`{ const n = w.at - ${at}; const b = w.buf; ${typeBytes} b[${at} + 2] = n >>> 8; b[${at} + 3] = n & 255;`);
+  if (padded) out.push('const p = (4 - (n & 3)) & 3; if (p !== 0) w.zeros(p);');
   out.push('}');
 }
 
