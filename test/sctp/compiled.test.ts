@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decode, encodeLayers, ipv4, toJsonValue, type EncodableLayer } from '../../src/index.js';
-import { CompiledList } from '../../src/codec/protocols/sctp-compiled.js';
+import { COMPILE_AFTER, CompiledList, MAX_SHAPES } from '../../src/codec/protocols/sctp-compiled.js';
 import { sctpChunks } from '../../src/codec/protocols/sctp-chunks.js';
 import { Writer } from '../../src/codec/protocols/sctp-tlv.js';
 import type { PacketError } from '../../src/codec/errors.js';
@@ -27,11 +27,18 @@ function generic(items: unknown): Outcome {
   }
 }
 
-/** Encode with `list`; `compiled` tells whether its compiled form took the items. */
+/**
+ * Encode with `list`, meeting the shape as often as it takes to compile it; `compiled` tells
+ * whether the compiled form took the items.
+ */
 function viaCompiled(list: CompiledList, items: unknown): Outcome & { compiled: boolean } {
   const w = new Writer();
   try {
-    const compiled = list.tryWrite(items, w);
+    let compiled = false;
+    for (let k = 0; k < COMPILE_AFTER && !compiled; k++) {
+      w.at = 0;
+      compiled = list.tryWrite(items, w);
+    }
     if (!compiled) {
       w.at = 0;
       list.write(items, w);
@@ -112,7 +119,8 @@ describe('sctp chunk lists compiled per shape', () => {
         const expected = genericDecode(input);
         if (expected.reports === 0) clean++;
         for (const list of [new CompiledList(sctpChunks, 'chunks'), shared]) {
-          const items = list.decode(input, 0, input.length);
+          let items = list.decode(input, 0, input.length);
+          for (let k = 1; k < COMPILE_AFTER && items === undefined; k++) items = list.decode(input, 0, input.length);
           if (items === undefined) continue;
           if (list !== shared) compiled++;
           expect(expected.reports).toBe(0);
@@ -129,9 +137,25 @@ describe('sctp chunk lists compiled per shape', () => {
     const list = new CompiledList(sctpChunks, 'chunks');
     const data = (n: number): unknown[] => Array.from({ length: n }, (_, k) => ({ type: 'data', flags: ['beginning', 'ending'], tsn: k, streamId: 0, streamSeq: 0, ppid: 0, data: new Uint8Array(3) }));
     const took = Array.from({ length: 20 }, (_, n) => viaCompiled(list, data(n + 1)).compiled);
-    expect(took.filter(Boolean).length).toBe(16);
+    expect(took.filter(Boolean).length).toBe(MAX_SHAPES);
+    expect(list.compiled.encoders).toBe(MAX_SHAPES);
     // Beyond the bound, the same bytes all the same.
     expect(viaCompiled(list, data(20))).toEqual({ ...generic(data(20)), compiled: false });
+  });
+
+  it('compiles a shape only once it has been met COMPILE_AFTER times (a stream of random bundles stays generic)', () => {
+    const list = new CompiledList(sctpChunks, 'chunks');
+    const chunks = [{ type: 'cookie-ack' }];
+    const w = new Writer();
+    for (let k = 1; k < COMPILE_AFTER; k++) expect(list.tryWrite(chunks, w)).toBe(false);
+    expect(list.compiled.encoders).toBe(0);
+    w.at = 0;
+    expect(list.tryWrite(chunks, w)).toBe(true);
+    expect(Buffer.from(w.buf.subarray(0, w.at)).toString('hex')).toBe('0b000004');
+    const bytes = Uint8Array.from([11, 0, 0, 4]);
+    for (let k = 1; k < COMPILE_AFTER; k++) expect(list.decode(bytes, 0, 4)).toBeUndefined();
+    expect(list.decode(bytes, 0, 4)).toEqual([{ type: 'cookie-ack' }]);
+    expect(list.compiled).toEqual({ encoders: 1, decoders: 1 });
   });
 });
 

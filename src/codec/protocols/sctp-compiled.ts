@@ -14,14 +14,51 @@
  * not restated: the fixed fields are the kind's CompiledHeader (its write code and readInto),
  * the key checks its generated scanner, the tails those of sctp-tlv.ts (TailShape says which).
  *
- * A bounded cache holds the compiled forms: at most MAX_SHAPES per first item kind, tried in
- * turn after the one used last.
+ * A bounded cache holds the compiled forms: a shape is compiled once it has been met
+ * COMPILE_AFTER times, at most MAX_SHAPES per first item kind and MAX_FORMS in all; while the
+ * forms take few of the lists met (random bundles), only a sample of the others is looked up.
  */
 import { PacketError } from '../errors.js';
 import { GIVEN_LENGTH, GIVEN_PADDING, ListCodec, pad4, type CompiledKind, type Item, type Writer } from './sctp-tlv.js';
 
 /** Most shapes compiled per list and first item kind; others take the generic path. */
 export const MAX_SHAPES = 16;
+/** Most shapes compiled per list, whatever their first kinds. */
+export const MAX_FORMS = 64;
+/** How often a shape is met before it is compiled. */
+export const COMPILE_AFTER = 4;
+/** Most shapes counted while not compiled yet. */
+const MAX_SIGHTINGS = 256;
+/** Lists per window over which the share the compiled forms took is counted. */
+const WINDOW = 64;
+/** While they took fewer than half of a window's lists, only every SAMPLE-th other list has its shape worked out. */
+const SAMPLE = 16;
+
+/**
+ * Whether to work out the shape of a list the last form did not take. In a stream of shapes that
+ * do not repeat (random bundles, fuzzing) that costs more than it gains, so when the compiled
+ * forms took fewer than half of the last window's lists, only a sample is looked at; a stream
+ * that settles on a shape gets it compiled all the same, a little later.
+ */
+class Lookups {
+  private calls = 0;
+  private hits = 0;
+  private misses = 0;
+  private sampling = false;
+
+  /** Count one list, taken by a compiled form or not. */
+  count(hit: boolean): void {
+    if (hit) this.hits++;
+    if (++this.calls < WINDOW) return;
+    this.sampling = this.hits < WINDOW / 2;
+    this.calls = this.hits = 0;
+  }
+
+  /** Whether this list (one the last form did not take) is to have its shape looked up. */
+  due(): boolean {
+    return !this.sampling || ++this.misses % SAMPLE === 0;
+  }
+}
 /** Most items in a compiled shape (nested ones included), and how deep lists may nest in it. */
 const MAX_ITEMS = 24;
 const MAX_DEPTH = 3;
@@ -323,21 +360,69 @@ function emitReadList(s: Source, out: string[], list: ListCodec, shapes: readonl
 // ---------------------------------------------------------------------------------------------
 // The cache
 
-/** The compiled forms of one list (SCTP's chunk list): tried per first item, the last used first. */
+/**
+ * Compiled forms by shape key, made when a shape has been met COMPILE_AFTER times (a stream of
+ * random bundles, whose shapes rarely repeat, stays on the generic code, which is faster than
+ * code run a few times), at most MAX_SHAPES per first item kind and MAX_FORMS in all.
+ */
+class ShapeCache<F> {
+  private readonly forms = new Map<string, F>();
+  /** How often each shape not compiled yet was met (forgotten wholesale when it grows large). */
+  private readonly sightings = new Map<string, number>();
+  private readonly perFirst = new Map<string | number, number>();
+
+  /** The form of shape `key`, made by `make` when it is due; undefined while the generic code is to serve it. */
+  get(key: string, first: string | number, make: () => F): F | undefined {
+    const form = this.forms.get(key);
+    if (form !== undefined) return form;
+    const seen = (this.sightings.get(key) ?? 0) + 1;
+    if (seen < COMPILE_AFTER) {
+      if (this.sightings.size >= MAX_SIGHTINGS) this.sightings.clear();
+      this.sightings.set(key, seen);
+      return undefined;
+    }
+    const count = this.perFirst.get(first) ?? 0;
+    if (count >= MAX_SHAPES || this.forms.size >= MAX_FORMS) return undefined;
+    this.sightings.delete(key);
+    this.perFirst.set(first, count + 1);
+    const made = make();
+    this.forms.set(key, made);
+    return made;
+  }
+
+  /** How many forms are compiled. */
+  get size(): number {
+    return this.forms.size;
+  }
+}
+
+/**
+ * The compiled forms of one list (SCTP's chunk list). The form used last is tried first (a
+ * stream of packets tends to keep its shape, and trying it reads no property of an item before
+ * the form's own checks, where each read sees one kind); otherwise the items' shape is worked
+ * out and its form looked up.
+ */
 export class CompiledList {
-  private readonly encoders = new Map<string, Encode[]>();
+  private readonly encoders = new ShapeCache<Encode>();
+  private readonly decoders = new ShapeCache<Decode>();
   private lastEncoder: Encode | undefined;
+  /** The first item's kind and the number of items the last encoder took. */
+  private lastName: unknown;
+  private lastLength = 0;
   private lastDecoder: Decode | undefined;
-  private readonly decoders = new Map<number, Decode[]>();
-  /** Shapes compiled so far (a shape whose form turned an input away is not compiled again). */
-  private readonly encodeKeys = new Set<string>();
-  private readonly decodeKeys = new Set<string>();
+  private readonly encodeLookups = new Lookups();
+  private readonly decodeLookups = new Lookups();
 
   constructor(
     readonly list: ListCodec,
     /** The list's path in error messages, e.g. `chunks`. */
     readonly path: string,
   ) {}
+
+  /** How many encoders and decoders are compiled. */
+  get compiled(): { encoders: number; decoders: number } {
+    return { encoders: this.encoders.size, decoders: this.decoders.size };
+  }
 
   /** Write `items` at `w.at` as `list.write(items, path, w)` does, compiled for their shape when it can. */
   write(items: unknown, w: Writer): void {
@@ -347,69 +432,62 @@ export class CompiledList {
     this.list.write(items, this.path, w);
   }
 
-  /** Decode buf[start, end) as `list.decode` does when it reports nothing; undefined when the generic code must decode it. */
-  decode(buf: Uint8Array, start: number, end: number): Item[] | undefined {
-    if (end - start < 4) return undefined;
-    // The form used last, first (as for encoding).
-    if (this.lastDecoder !== undefined) {
-      const items = this.lastDecoder(buf, start, end);
-      if (items !== undefined) return items;
-    }
-    const first = this.list.config.chunkHeader ? buf[start] : (buf[start] << 8) | buf[start + 1];
-    const tried = this.decoders.get(first);
-    if (tried !== undefined) {
-      for (let k = 0; k < tried.length; k++) {
-        const items = tried[k] === this.lastDecoder ? undefined : tried[k](buf, start, end);
-        if (items !== undefined) {
-          this.lastDecoder = tried[k];
-          return items;
-        }
-      }
-      if (tried.length >= MAX_SHAPES) return undefined;
-    }
-    const shapes = byteShape(this.list, buf, start, end, 0, { items: MAX_ITEMS });
-    if (shapes === undefined) return undefined;
-    const key = keyOf(shapes);
-    if (this.decodeKeys.has(key)) return undefined;
-    this.decodeKeys.add(key);
-    const decode = compileDecode(this.list, shapes, key);
-    this.decoders.set(first, [...(tried ?? []), decode]);
-    this.lastDecoder = decode;
-    return decode(buf, start, end);
-  }
-
   /** Write `items` at `w.at` with their shape's compiled form: false (with `w.at` anywhere) when there is none or it does not take them. */
   tryWrite(items: unknown, w: Writer): boolean {
     if (!Array.isArray(items) || items.length === 0) return false;
-    // The form used last, first: a stream of packets tends to keep its shape, and this way no
-    // property of the first item is read here (items of many kinds make that read slow).
     const start = w.at;
-    if (this.lastEncoder !== undefined) {
-      if (this.lastEncoder(items, w)) return true;
-      w.at = start;
-    }
+    // Only lists that start as the last one did and are as long: a form given items of another
+    // shape would read them at places it has only seen one kind at, and V8 would throw its
+    // optimized code away (a stream alternating shapes would run unoptimized forms).
     const first = items[0] as Item | null;
     const name = first !== null && typeof first === 'object' ? first[this.list.config.tag] : undefined;
-    if (typeof name !== 'string') return false;
-    const tried = this.encoders.get(name);
-    if (tried !== undefined) {
-      for (let k = 0; k < tried.length; k++) {
-        if (tried[k] !== this.lastEncoder && tried[k](items, w)) {
-          this.lastEncoder = tried[k];
-          return true;
-        }
-        w.at = start;
+    if (this.lastEncoder !== undefined && name === this.lastName && items.length === this.lastLength) {
+      if (this.lastEncoder(items, w)) {
+        this.encodeLookups.count(true);
+        return true;
       }
-      if (tried.length >= MAX_SHAPES) return false;
+      w.at = start;
     }
-    const shapes = inputShape(this.list, items, 0, { items: MAX_ITEMS });
-    if (shapes === undefined) return false;
-    const key = keyOf(shapes);
-    if (this.encodeKeys.has(key)) return false;
-    this.encodeKeys.add(key);
-    const encode = compileEncode(this.list, shapes, key, this.path);
-    this.encoders.set(name, [...(tried ?? []), encode]);
+    const encode = this.encoderFor(items);
+    const hit = encode !== undefined && encode !== this.lastEncoder && encode(items, w);
+    this.encodeLookups.count(hit);
+    if (!hit) return false;
     this.lastEncoder = encode;
-    return encode(items, w);
+    this.lastName = name;
+    this.lastLength = items.length;
+    return true;
+  }
+
+  private encoderFor(items: readonly unknown[]): Encode | undefined {
+    if (!this.encodeLookups.due()) return undefined;
+    const shapes = inputShape(this.list, items, 0, { items: MAX_ITEMS });
+    if (shapes === undefined) return undefined;
+    const key = keyOf(shapes);
+    return this.encoders.get(key, shapes[0].kind.spec.name, () => compileEncode(this.list, shapes, key, this.path));
+  }
+
+  /** Decode buf[start, end) as `list.decode` does when it reports nothing; undefined when the generic code must decode it. */
+  decode(buf: Uint8Array, start: number, end: number): Item[] | undefined {
+    if (end - start < 4) return undefined;
+    if (this.lastDecoder !== undefined) {
+      const items = this.lastDecoder(buf, start, end);
+      if (items !== undefined) {
+        this.decodeLookups.count(true);
+        return items;
+      }
+    }
+    const decode = this.decoderFor(buf, start, end);
+    const items = decode === undefined || decode === this.lastDecoder ? undefined : decode(buf, start, end);
+    this.decodeLookups.count(items !== undefined);
+    if (items !== undefined) this.lastDecoder = decode;
+    return items;
+  }
+
+  private decoderFor(buf: Uint8Array, start: number, end: number): Decode | undefined {
+    if (!this.decodeLookups.due()) return undefined;
+    const shapes = byteShape(this.list, buf, start, end, 0, { items: MAX_ITEMS });
+    if (shapes === undefined || shapes.length === 0) return undefined;
+    const key = keyOf(shapes);
+    return this.decoders.get(key, shapes[0].kind.spec.code, () => compileDecode(this.list, shapes, key));
   }
 }
