@@ -2,6 +2,7 @@
  * The contract between the codec engine and one protocol. A protocol file exports one
  * LayerCodec; the registry lists them; encode.ts and decode.ts drive them.
  */
+import type { AnswerRule } from './answers.js';
 import type { PacketError } from './errors.js';
 import type { FieldDef } from './field.js';
 import type { CompiledHeader } from './header.js';
@@ -248,4 +249,10 @@ export interface LayerCodec {
   readonly fast?: FastForm;
   /** Further common cases (other message types, each with its `when`), tried after `fast`. */
   readonly fastVariants?: readonly FastForm[];
+  /**
+   * Which packets of this protocol answer which (replies to requests, errors quoting them), for
+   * request() and requestMany(): see answers.ts. Typed in the protocol's file; `never` here
+   * because each rule reads its own protocol's fields.
+   */
+  readonly answers?: AnswerRule<object, never>;
 }

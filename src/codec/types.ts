@@ -91,3 +91,12 @@ export interface DecodedPacket {
   /** Problems found (lax mode, and always inside ICMP-quoted datagrams). */
   readonly issues: PacketError[];
 }
+
+/**
+ * The view of every layer with an answer rule, by layer name: a union on `layer`, for ts-pattern
+ * and narrowing (`view.layer === 'tcp' && view.flags`). Each protocol file with an
+ * `answers` rule (answers.ts) adds its `answerView` to its LayerTypes entry.
+ */
+export type AnswerView = {
+  [K in LayerName]: LayerTypes[K] extends { answerView: infer V } ? { readonly layer: K } & V : never;
+}[LayerName];

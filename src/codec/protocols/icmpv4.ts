@@ -14,6 +14,7 @@ import type { DecodeContext, FastForm, LayerCodec } from '../layer.js';
 import { fillChecksumOf } from '../fast-form.js';
 import { decodeStep } from '../layer.js';
 import { deviationRules } from '../deviation.js';
+import { icmpAnswerRule, sameIdSeq, type IcmpAnswerView, type QueryRule } from '../icmp-answers.js';
 
 export const ICMP_TYPES = {
   'echo-reply': 0,
@@ -95,7 +96,7 @@ export type IcmpInput = { [K in keyof IcmpFields]?: IcmpFields[K] };
 
 declare module '../types.js' {
   interface LayerTypes {
-    icmp: { fields: IcmpFields; input: IcmpInput } & BindingTypes<typeof binding>;
+    icmp: { fields: IcmpFields; input: IcmpInput; answerView: IcmpAnswerView } & BindingTypes<typeof binding>;
   }
 }
 
@@ -229,6 +230,24 @@ function errorForm(type: number, name: IcmpTypeName): FastForm {
   };
 }
 
+/** Which replies answer which queries (RFC 792, RFC 950): query type → rule. */
+export const ICMP_QUERIES: ReadonlyMap<number, QueryRule> = new Map([
+  [8, { name: 'echo request', replies: [0], differs: sameIdSeq }],
+  [13, { name: 'timestamp request', replies: [14], differs: sameIdSeq }],
+  [15, { name: 'information request', replies: [16], differs: sameIdSeq }],
+  [17, { name: 'address mask request', replies: [18], differs: sameIdSeq }],
+]);
+
+/** Queries answered by their replies; errors (unreachable, time exceeded...) quote the request. */
+const answers = icmpAnswerRule({
+  layer: 'icmp',
+  types: ICMP_TYPES,
+  codes: { 3: UNREACHABLE_CODES, 5: REDIRECT_CODES, 11: TIME_EXCEEDED_CODES, 12: PARAMETER_PROBLEM_CODES },
+  errors: ERROR_TYPES,
+  idSeqTypes: [0, 8, 13, 14, 15, 16, 17, 18],
+  queries: ICMP_QUERIES,
+});
+
 export const icmp: LayerCodec = {
   name: 'icmp',
   title: 'Internet Control Message Protocol',
@@ -279,6 +298,8 @@ export const icmp: LayerCodec = {
 
   fast: form,
   fastVariants: [errorForm(3, 'destination-unreachable'), errorForm(11, 'time-exceeded')],
+
+  answers,
 
   summary(f) {
     const idSeqText = f.id !== undefined ? ` id ${f.id} seq ${f.seq}` : '';

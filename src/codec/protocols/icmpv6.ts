@@ -15,6 +15,7 @@ import type { DecodeContext, FastForm, LayerCodec } from '../layer.js';
 import { fillChecksumOf, verifyUpperOf } from '../fast-form.js';
 import { decodeStep } from '../layer.js';
 import { deviationRules } from '../deviation.js';
+import { icmpAnswerRule, sameIdSeq, type IcmpAnswerView, type QueryRule } from '../icmp-answers.js';
 import { IP_PROTOCOL, IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
 import { decodeNdOptions, encodeNdOptions, type NdOptionInput } from './icmpv6-ndp.js';
 import { decodeAddresses, decodeRecords, encodeAddresses, encodeRecords, mldDeviations, type MldRecord, type MldRecordInput } from './icmpv6-mld.js';
@@ -138,7 +139,7 @@ export type Icmpv6Input = {
 
 declare module '../types.js' {
   interface LayerTypes {
-    icmpv6: { fields: Icmpv6Fields; input: Icmpv6Input } & BindingTypes<typeof binding>;
+    icmpv6: { fields: Icmpv6Fields; input: Icmpv6Input; answerView: IcmpAnswerView } & BindingTypes<typeof binding>;
   }
 }
 
@@ -346,6 +347,61 @@ interface State {
 
 const binding = { follows: ['ipv6', ...IPV6_EXTENSION_LAYERS], ipProtocol: IP_PROTOCOL.icmpv6 } as const satisfies LayerBinding;
 
+/** Which replies answer which queries (RFC 4443, RFC 4620, RFC 2710 / 3810, RFC 4861): query type → rule. */
+export const ICMPV6_QUERIES: ReadonlyMap<number, QueryRule> = new Map<number, QueryRule>([
+  [128, { name: 'echo request', replies: [129], differs: sameIdSeq }],
+  // RFC 4620 section 4: the reply copies the query's Nonce (and its Qtype).
+  [139, { name: 'node information query', replies: [140], differs: (q, r) => bytesDiffer('nonce', r.nonce, q.nonce) ?? (r.qtype !== q.qtype ? `qtype ${r.qtype} differs (expected ${q.qtype})` : undefined) }],
+  // RFC 2710 / 3810: a general query (::) is answered by any report; a specific one by a report on its group.
+  [130, { name: 'MLD query', replies: [131, 143], differs: (q, r) => reportsGroup(q.group, r), anySource: true }],
+  // RFC 4861: solicitations usually go to a multicast group; the advertisement names what was asked.
+  [133, { name: 'router solicitation', replies: [134], differs: () => undefined, anySource: true }],
+  [135, { name: 'neighbor solicitation', replies: [136], differs: (q, r) => (r.target !== q.target ? `target ${r.target} differs (expected ${q.target})` : undefined), anySource: true }],
+]);
+
+function reportsGroup(group: string | undefined, report: IcmpAnswerView): string | undefined {
+  if (group === undefined || group === '::') return undefined;
+  const groups = report.groups ?? [];
+  return groups.includes(group) ? undefined : `reports ${groups.join(', ') || 'no group'} (expected ${group})`;
+}
+
+function bytesDiffer(name: string, got: Uint8Array | undefined, expected: Uint8Array | undefined): string | undefined {
+  if (expected === undefined) return undefined;
+  const hex = (b: Uint8Array | undefined) => (b ? Buffer.from(b).toString('hex') : 'none');
+  return got !== undefined && Buffer.from(got).equals(Buffer.from(expected)) ? undefined : `${name} ${hex(got)} differs (expected ${hex(expected)})`;
+}
+
+/** What ICMPv6 queries other than echo, and their answers, are matched on. */
+function queryDetails(type: number, f: Readonly<Record<string, unknown>>, body: Uint8Array | undefined): Partial<IcmpAnswerView> {
+  switch (type) {
+    case 130:
+    case 131:
+      return { group: f.multicastAddress as string | undefined, groups: f.multicastAddress !== undefined ? [f.multicastAddress as string] : [] };
+    case 143:
+      return { groups: ((f.records as readonly { multicastAddress: string }[] | undefined) ?? []).map((r) => r.multicastAddress) };
+    case 135:
+    case 136:
+      return { target: f.target as string | undefined };
+    case 139:
+    case 140:
+      // The codec leaves the node information body undecoded: Qtype (2), Flags (2), Nonce (8).
+      return body && body.length >= 12 ? { qtype: (body[0] << 8) | body[1], nonce: body.slice(4, 12) } : {};
+    default:
+      return {};
+  }
+}
+
+/** Queries answered by their replies; errors (unreachable, too big, time exceeded, parameter problem) quote the request. */
+const answers = icmpAnswerRule({
+  layer: LAYER,
+  types: ICMPV6_TYPES,
+  codes: { 1: ICMPV6_UNREACHABLE_CODES, 3: ICMPV6_TIME_EXCEEDED_CODES, 4: ICMPV6_PARAMETER_PROBLEM_CODES },
+  errors: new Set([1, 2, 3, 4]),
+  idSeqTypes: [128, 129],
+  queries: ICMPV6_QUERIES,
+  details: queryDetails,
+});
+
 export const icmpv6: LayerCodec = {
   name: LAYER,
   title: 'Internet Control Message Protocol for IPv6',
@@ -442,6 +498,8 @@ export const icmpv6: LayerCodec = {
 
   fast: form,
   fastVariants: [ndForm(135, 'neighbor-solicitation'), ndForm(136, 'neighbor-advertisement')],
+
+  answers,
 
   summary(f) {
     const extra =

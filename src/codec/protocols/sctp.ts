@@ -18,6 +18,7 @@ import { bundlingViolations, chunkSummary, sctpChunks, type BundlingViolation, t
 import { Writer, type Item } from './sctp-tlv.js';
 import { IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
 import { CompiledList } from './sctp-compiled.js';
+import { sctpAnswers, type SctpAnswerView } from './sctp-answers.js';
 
 /** The fields of a decoded SCTP common header (RFC 9260) header, as `decode()` gives them. */
 export interface SctpFields {
@@ -45,7 +46,7 @@ export interface SctpInput {
 
 declare module '../types.js' {
   interface LayerTypes {
-    sctp: { fields: SctpFields; input: SctpInput } & BindingTypes<typeof binding>;
+    sctp: { fields: SctpFields; input: SctpInput; answerView: SctpAnswerView } & BindingTypes<typeof binding>;
   }
 }
 
@@ -175,6 +176,8 @@ export const sctp: LayerCodec = {
   verifyChecksum: verifyCrcOf(form),
 
   fast: form,
+
+  answers: sctpAnswers,
 
   summary(f) {
     const chunks = (f.chunks as Item[]).map(chunkSummary).join(', ');

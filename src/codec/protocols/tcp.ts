@@ -10,6 +10,7 @@ import { deviationRules } from '../deviation.js';
 import { autoValues, fillChecksumOf, verifyUpperOf } from '../fast-form.js';
 import { tcpOptions, type TcpOptionInput } from './tcp-options.js';
 import { IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
+import { firstDifference, portsSwapped, rawAfter, readU16, readU32, type Answer, type AnswerRule } from '../answers.js';
 
 /** A TCP flag by name, as the `flags` list holds them (RFC 9293, RFC 3168, RFC 9768's AE). */
 export type TcpFlag = 'ae' | 'cwr' | 'ece' | 'urg' | 'ack' | 'psh' | 'rst' | 'syn' | 'fin';
@@ -55,7 +56,7 @@ export interface TcpInput {
 
 declare module '../types.js' {
   interface LayerTypes {
-    tcp: { fields: TcpFields; input: TcpInput } & BindingTypes<typeof binding>;
+    tcp: { fields: TcpFields; input: TcpInput; answerView: TcpAnswerView } & BindingTypes<typeof binding>;
   }
 }
 
@@ -125,6 +126,49 @@ interface TcpState {
 }
 
 const binding = { follows: ['ipv4', 'icmp', 'ipv6', ...IPV6_EXTENSION_LAYERS, 'icmpv6'], ipProtocol: PROTOCOL } as const satisfies LayerBinding;
+
+/** What reply matching reads of a TCP segment. */
+export interface TcpAnswerView {
+  readonly srcPort: number;
+  readonly dstPort: number;
+  readonly seq: number;
+  /** Undefined when a quote cut the header short. */
+  readonly ack: number | undefined;
+  readonly flags: readonly TcpFlag[];
+  /** Bytes of data after the header (undefined inside a quote). */
+  readonly segmentLength: number | undefined;
+}
+
+/** A TCP answer acknowledges our segment (seq + data length, +1 for SYN and for FIN), or resets it. */
+function acknowledges(r: TcpAnswerView, u: TcpAnswerView): Answer {
+  const expectedAck = (r.seq + (r.segmentLength ?? 0) + (r.flags.includes('syn') ? 1 : 0) + (r.flags.includes('fin') ? 1 : 0)) >>> 0;
+  if (u.flags.includes('ack')) {
+    if (u.ack === expectedAck) return { ok: true };
+    return { ok: false, reason: `ack ${u.ack} differs (expected ${expectedAck})` };
+  }
+  if (u.flags.includes('rst')) {
+    // RFC 9293 3.10.7.1: a RST without ACK answers a segment that had one, with seq = its ack.
+    if (!r.flags.includes('ack') || u.seq === r.ack) return { ok: true };
+    return { ok: false, reason: `RST seq ${u.seq} differs (expected ${r.ack})` };
+  }
+  return { ok: false, reason: 'neither acknowledges nor resets the request' };
+}
+
+/** A TCP reply: same ports swapped, acknowledging or resetting the request; an ICMP error quotes ports and seq (the first 8 bytes). */
+const answers = {
+  what: 'a TCP segment',
+  view: (f, after) => ({ srcPort: f.srcPort, dstPort: f.dstPort, seq: f.seq, ack: f.ack, flags: f.flags ?? [], segmentLength: rawAfter(after)?.length ?? 0 }),
+  viewOfHead: (b) =>
+    b.length >= 8 ? { srcPort: readU16(b, 0), dstPort: readU16(b, 2), seq: readU32(b, 4), ack: b.length >= 12 ? readU32(b, 8) : undefined, flags: [], segmentLength: undefined } : undefined,
+  answers: (request, reply) => portsSwapped(request, reply) ?? acknowledges(request, reply),
+  quoteDiffers: (r, q) =>
+    firstDifference([
+      ['source port', q.srcPort, r.srcPort],
+      ['destination port', q.dstPort, r.dstPort],
+      ['seq', q.seq, r.seq],
+    ]),
+  describe: (v) => `tcp ${v.srcPort} > ${v.dstPort}${v.flags.length ? ` [${v.flags.map((f) => f.toUpperCase()).join(',')}]` : ''} seq ${v.seq}${v.ack !== undefined ? ` ack ${v.ack}` : ''}`,
+} satisfies AnswerRule<TcpAnswerView, TcpFields>;
 
 export const tcp: LayerCodec = {
   name: 'tcp',
@@ -208,6 +252,8 @@ export const tcp: LayerCodec = {
   verifyChecksum: verifyUpperOf(form),
 
   fast: form,
+
+  answers,
 
   summary(f) {
     const flagText = (f.flags as string[]).map((n) => n.toUpperCase()).join(',');

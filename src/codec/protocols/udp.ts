@@ -13,6 +13,7 @@ import { deviationRules } from '../deviation.js';
 import { udpPortBindings, udpPortBound } from '../udp-ports.js';
 import { autoValues, fillChecksumOf, verifyUpperOf } from '../fast-form.js';
 import { IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
+import { firstDifference, portsSwapped, readU16, type AnswerRule } from '../answers.js';
 
 /** The fields of a decoded UDP (RFC 768) header, as `decode()` gives them. */
 export interface UdpFields {
@@ -29,7 +30,7 @@ export type UdpInput = Partial<UdpFields>;
 
 declare module '../types.js' {
   interface LayerTypes {
-    udp: { fields: UdpFields; input: UdpInput } & BindingTypes<typeof binding>;
+    udp: { fields: UdpFields; input: UdpInput; answerView: UdpAnswerView } & BindingTypes<typeof binding>;
   }
 }
 
@@ -75,6 +76,29 @@ function nextByPort(dstPort: number, srcPort: number): string {
 }
 
 const binding = { follows: ['ipv4', 'icmp', 'ipv6', ...IPV6_EXTENSION_LAYERS, 'icmpv6'], ipProtocol: PROTOCOL } as const satisfies LayerBinding;
+
+/** What reply matching reads of a UDP header. */
+export interface UdpAnswerView {
+  readonly srcPort: number;
+  readonly dstPort: number;
+  /** Undefined when a quote cut the header short. */
+  readonly length: number | undefined;
+}
+
+/** A UDP reply comes back between the same ports, swapped; an ICMP error quotes the header as sent. */
+const answers = {
+  what: 'a UDP datagram',
+  view: (f) => ({ srcPort: f.srcPort, dstPort: f.dstPort, length: f.length }),
+  viewOfHead: (b) => (b.length >= 8 ? { srcPort: readU16(b, 0), dstPort: readU16(b, 2), length: readU16(b, 4) } : undefined),
+  answers: (request, reply) => portsSwapped(request, reply) ?? { ok: true },
+  quoteDiffers: (r, q) =>
+    firstDifference([
+      ['source port', q.srcPort, r.srcPort],
+      ['destination port', q.dstPort, r.dstPort],
+      ['length', q.length, r.length],
+    ]),
+  describe: (v) => `udp ${v.srcPort} > ${v.dstPort}`,
+} satisfies AnswerRule<UdpAnswerView, UdpFields>;
 
 export const udp: LayerCodec = {
   name: 'udp',
@@ -137,6 +161,8 @@ export const udp: LayerCodec = {
   },
 
   fast: form,
+
+  answers,
 
   summary: (f) => `UDP ${f.srcPort} > ${f.dstPort} len ${f.length}`,
 };

@@ -2,26 +2,23 @@
  * Send and match (like Scapy's sr1): `request(transport, packet)` sends one packet and resolves
  * with the first answer, or with a timeout result that says why each candidate was rejected.
  *
- * An answer is either a reply of the same protocol or an ICMP/ICMPv6 error quoting the request:
- * - ICMP / ICMPv6 queries (icmp-answers.ts, a table per protocol): echo, timestamp, information
- *   and address mask replies with the same identifier and sequence number, from the destination;
- *   node information replies with the query's nonce; MLD reports on the queried group; router
- *   advertisements; neighbor advertisements for the solicited target.
- * - UDP: ports swapped, from the destination. TCP: ports swapped and an ACK of seq + segment
- *   length (+1 for SYN, +1 for FIN), or a RST. SCTP (by layer name): ports swapped and the
- *   verification tag the peer must use (our INIT's Initiate Tag, or our own tag reflected by
- *   an ABORT with the T bit).
- * - An ICMP error, for any protocol: the quoted IP header names our destination, protocol (and
- *   our source and IPv4 id when they went out as built), and the first 8 bytes of the quoted
- *   transport header are ours (ports, sequence numbers, echo id/seq; checksums excepted, which
- *   kernels and middleboxes recompute).
+ * An answer is either a reply of the same protocol or an ICMP/ICMPv6 error quoting the request.
+ * Which reply answers which request is each protocol's own rule, its codec's `answers`
+ * (codec/answers.ts), declared in its file: ICMP and ICMPv6 queries and their replies
+ * (icmpv4.ts, icmpv6.ts: echo, timestamp, node information, MLD, neighbor discovery...), UDP
+ * (ports swapped), TCP (ports swapped, an ACK of seq + segment length + SYN + FIN, or a RST),
+ * SCTP (ports swapped and the verification tag the peer must use). This file compares what
+ * is IP: the family, that a reply comes from the request's destination (unless the rule says a
+ * reply may come from anywhere: answers to multicast solicitations), and for an error (a layer
+ * whose rule `quotesRequest`) that the quoted IP header names our destination and protocol (and
+ * our source and IPv4 id when they went out as built); then the rule of the quoted transport
+ * header compares its fields (checksums excepted, which kernels and middleboxes recompute), or,
+ * for a protocol without a rule, its first 8 bytes.
  */
-import { match, P } from 'ts-pattern';
 import { TransportArgumentError } from '../errors.js';
 import { decode } from '../../codec/decode.js';
 import { outgoing } from '../transports/outgoing.js';
-import { describe, isIcmpError, viewOf, type DatagramView, type UpperView } from './datagram-view.js';
-import { queryRule } from './icmp-answers.js';
+import { answerRuleOf, describe, viewOf, type DatagramView, type UpperView } from './datagram-view.js';
 import type { ListenSpec, ReceivedPacket, Sendable, SendResult, Transport } from '../transport.js';
 
 /** How `request()` waits: timeout, abort signal, destination, how many non-answers to skip. */
@@ -172,7 +169,9 @@ export function listenFor(view: DatagramView): ListenSpec[] {
 }
 
 /**
- * Does `got` answer the request? If not, why not.
+ * Does `got` answer the request? If not, why not. The IP parts (family, addresses, what an error
+ * quotes of the IP header) are compared here; the layer after the IP header is judged by its
+ * codec's answer rule (codec/answers.ts), so a protocol that answers requests needs no edit here.
  * @example
  * {@includeCode ../../../examples/api-transport.ts#matching}
  */
@@ -180,52 +179,21 @@ export function matchAnswer(sent: SentProbe, got: DatagramView): Verdict {
   const s = sent.view;
   if (!s.upper) return no('the request has no transport header to match against');
   if (got.family !== undefined && s.family !== undefined && got.family !== s.family) return no(`an IPv${got.family} packet; the request was IPv${s.family}`);
-  return match(got.upper)
-    .with(P.nullish, () => no('nothing after the IP header'))
-    .with({ layer: P.union('icmp', 'icmpv6') }, (u) => (isIcmpError(u.layer, u.type) ? matchQuote(sent, u) : matchIcmp(s, got, u)))
-    .with({ layer: 'udp' }, (u) =>
-      match(s.upper)
-        .with({ layer: 'udp' }, (r) => ports(r, u) ?? fromDestination(s, got) ?? ok('reply'))
-        .otherwise((r) => no(`a UDP datagram; the request was ${r?.layer}`)),
-    )
-    .with({ layer: 'tcp' }, (u) =>
-      match(s.upper)
-        .with({ layer: 'tcp' }, (r) => ports(r, u) ?? fromDestination(s, got) ?? tcpAcknowledges(r, u))
-        .otherwise((r) => no(`a TCP segment; the request was ${r?.layer}`)),
-    )
-    .with({ layer: 'sctp' }, (u) =>
-      match(s.upper)
-        .with({ layer: 'sctp' }, (r) => ports(r, u) ?? fromDestination(s, got) ?? sctpTag(r, u))
-        .otherwise((r) => no(`an SCTP packet; the request was ${r?.layer}`)),
-    )
-    .otherwise((u) => no(`protocol ${u.layer === 'other' ? (u.protocol ?? '?') : u.layer}: nothing to match it with`));
+  const u = got.upper;
+  if (!u) return no('nothing after the IP header');
+  const rule = u.layer === 'other' ? undefined : answerRuleOf(u.layer);
+  if (!rule) return no(`protocol ${u.layer === 'other' ? (u.protocol ?? '?') : u.layer}: nothing to match it with`);
+  if (rule.quotesRequest?.(u as never)) return matchQuote(sent, u);
+  if (s.upper.layer !== u.layer) return no(`${rule.what}; the request was ${s.upper.layer}`);
+  const answer = rule.answers(s.upper as never, u as never);
+  if (!answer.ok) return no(answer.reason);
+  return (answer.fromAnywhere ? undefined : fromDestination(s, got)) ?? ok('reply');
 }
 
-type Icmp = Extract<UpperView, { layer: 'icmp' | 'icmpv6' }>;
-type Ported = { readonly srcPort: number; readonly dstPort: number };
-
-/** A non-error ICMP message: the reply to our query (icmp-answers.ts has the rules per protocol)? */
-function matchIcmp(s: DatagramView, got: DatagramView, u: Icmp): Verdict {
-  const r = s.upper;
-  if (r?.layer !== u.layer) return no(`an ${u.layer} message; the request was ${r?.layer}`);
-  const rule = queryRule(r.layer, r.type);
-  if (!rule) return no(`${u.typeName}: the request (${r.typeName}) is not a query that has a reply`);
-  if (u.type === r.type) {
-    const same = u.id === r.id && u.seq === r.seq && u.target === r.target;
-    return no(same ? `${withArticle(rule.name)}, not a reply (the request itself, looped back)` : `${withArticle(rule.name)}, not a reply`);
-  }
-  if (!rule.replies.includes(u.type)) return no(`${u.typeName} does not answer ${withArticle(rule.name)}`);
-  const why = rule.differs(r, u);
-  if (why !== undefined) return no(why);
-  return (rule.anySource ? undefined : fromDestination(s, got)) ?? ok('reply');
-}
-
-const withArticle = (name: string): string => `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
-
-/** An ICMP error: does it quote our request? */
-function matchQuote(sent: SentProbe, u: Icmp): Verdict {
+/** An error message (ICMP): does it quote our request? */
+function matchQuote(sent: SentProbe, u: UpperView): Verdict {
   const s = sent.view;
-  const q = u.quote;
+  const q = 'quote' in u ? u.quote : undefined;
   if (!q || q.family === undefined) return no('quotes no datagram that can be read');
   if (q.family !== s.family) return no(`quotes an IPv${q.family} datagram; the request was IPv${s.family}`);
   if (q.dst !== s.dst) return no(`quotes destination ${q.dst} (expected ${s.dst})`);
@@ -235,56 +203,16 @@ function matchQuote(sent: SentProbe, u: Icmp): Verdict {
   const mine = s.upper;
   const theirs = q.upper;
   if (!mine || !theirs) return theirs ? ok('icmp-error') : no('quotes no transport header');
-  const why = match({ mine, theirs })
-    .with({ mine: { layer: P.union('icmp', 'icmpv6') }, theirs: { layer: P.union('icmp', 'icmpv6') } }, ({ mine: m, theirs: t }) =>
-      differs([
-        ['type', t.type, m.type],
-        ['code', t.code, m.code],
-        ['id', t.id, m.id],
-        ['seq', t.seq, m.seq],
-      ]),
-    )
-    .with({ mine: { layer: 'udp' }, theirs: { layer: 'udp' } }, ({ mine: m, theirs: t }) =>
-      differs([
-        ['source port', t.srcPort, m.srcPort],
-        ['destination port', t.dstPort, m.dstPort],
-        ['length', t.length, m.length],
-      ]),
-    )
-    .with({ mine: { layer: 'tcp' }, theirs: { layer: 'tcp' } }, ({ mine: m, theirs: t }) =>
-      differs([
-        ['source port', t.srcPort, m.srcPort],
-        ['destination port', t.dstPort, m.dstPort],
-        ['seq', t.seq, m.seq],
-      ]),
-    )
-    .with({ mine: { layer: 'sctp' }, theirs: { layer: 'sctp' } }, ({ mine: m, theirs: t }) =>
-      differs([
-        ['source port', t.srcPort, m.srcPort],
-        ['destination port', t.dstPort, m.dstPort],
-        ['verification tag', t.verificationTag, m.verificationTag],
-      ]),
-    )
-    .with({ mine: { layer: 'other' }, theirs: { layer: 'other' } }, ({ mine: m, theirs: t }) => {
-      const n = Math.min(8, m.head.length, t.head.length);
-      for (let i = 0; i < n; i++) if (m.head[i] !== t.head[i]) return `quoted byte ${i} of the transport header differs`;
-      return undefined;
-    })
-    .otherwise(({ mine: m, theirs: t }) => `quotes a ${t.layer} header (expected ${m.layer})`);
+  if (mine.layer !== theirs.layer) return no(`quotes a ${theirs.layer} header (expected ${mine.layer})`);
+  const why = mine.layer === 'other' || theirs.layer === 'other' ? sameHead(mine, theirs) : answerRuleOf(mine.layer)?.quoteDiffers(mine as never, theirs as never);
   return why === undefined ? ok('icmp-error') : no(why.startsWith('quote') ? why : `quoted ${why}`);
 }
 
-function differs(checks: readonly (readonly [string, number | undefined, number | undefined])[]): string | undefined {
-  for (const [name, got, expected] of checks) {
-    if (expected !== undefined && got !== expected) return `${name} ${got} differs (expected ${expected})`;
-  }
-  return undefined;
-}
-
-/** Ports swapped? undefined when they are. */
-function ports(request: Ported, reply: Ported): Verdict | undefined {
-  if (reply.srcPort !== request.dstPort) return no(`source port differs (expected ${request.dstPort})`);
-  if (reply.dstPort !== request.srcPort) return no(`destination port differs (expected ${request.srcPort})`);
+/** A header no rule reads: its first 8 quoted bytes (what RFC 792 routers quote) must be the request's. */
+function sameHead(mine: UpperView, theirs: UpperView): string | undefined {
+  if (mine.layer !== 'other' || theirs.layer !== 'other') return undefined;
+  const n = Math.min(8, mine.head.length, theirs.head.length);
+  for (let i = 0; i < n; i++) if (mine.head[i] !== theirs.head[i]) return `quoted byte ${i} of the transport header differs`;
   return undefined;
 }
 
@@ -298,29 +226,4 @@ function isGroupAddress(a: string): boolean {
   if (a.includes(':')) return a.toLowerCase().startsWith('ff');
   const first = Number(a.split('.')[0]);
   return first >= 224 || a.endsWith('.255');
-}
-
-/** A TCP answer acknowledges our segment (seq + data length, +1 for SYN and for FIN), or resets it. */
-function tcpAcknowledges(r: Extract<UpperView, { layer: 'tcp' }>, u: Extract<UpperView, { layer: 'tcp' }>): Verdict {
-  const expectedAck = (r.seq + (r.segmentLength ?? 0) + (r.flags.includes('syn') ? 1 : 0) + (r.flags.includes('fin') ? 1 : 0)) >>> 0;
-  if (u.flags.includes('ack')) {
-    if (u.ack === expectedAck) return ok('reply');
-    return no(`ack ${u.ack} differs (expected ${expectedAck})`);
-  }
-  if (u.flags.includes('rst')) {
-    // RFC 9293 3.10.7.1: a RST without ACK answers a segment that had one, with seq = its ack.
-    if (!r.flags.includes('ack') || u.seq === r.ack) return ok('reply');
-    return no(`RST seq ${u.seq} differs (expected ${r.ack})`);
-  }
-  return no('neither acknowledges nor resets the request');
-}
-
-/**
- * SCTP: the tag the peer must use towards us, i.e. our INIT's Initiate Tag, or our own tag
- * reflected (T bit). Without an INIT in the request that tag is not in it: ports decide.
- */
-function sctpTag(r: Extract<UpperView, { layer: 'sctp' }>, u: Extract<UpperView, { layer: 'sctp' }>): Verdict {
-  const expected = u.tagReflected ? r.verificationTag : r.initiateTag;
-  if (expected === undefined || u.verificationTag === expected) return ok('reply');
-  return no(`verification tag 0x${u.verificationTag.toString(16)} differs (expected 0x${expected.toString(16)}${u.tagReflected ? ', reflected' : ''})`);
 }
