@@ -5,15 +5,24 @@
  * apply exactly), imports the copy, and runs the guide's usage example (the `toy-usage` region)
  * against it: the builder, decode, the expression language, JSON, checksums and the field
  * table all know the new layer, and its bytes are the ones the header layout says (checked
- * against a checksum computed by the test's own RFC 1071 implementation).
- * The copy is imported as TypeScript through vitest (transpiled, not type-checked: a full
- * type-check of src/ would take longer than this whole file should).
+ * against a checksum computed by the test's own RFC 1071 implementation). The toy's `answers`
+ * rule makes request() match a pong to its ping over real raw sockets on loopback, with no
+ * edit in src/transport.
+ *
+ * The copy is imported as TypeScript through vitest (transpiled only), and type-checked with
+ * tsc apart: the files the guide writes or edits (toy.ts, registry.ts) and the usage example in
+ * full, against the declarations of the rest of src/ (dist/src/**\/*.d.ts, as a referenced
+ * project would be), which takes seconds where checking all of the copy again takes four times
+ * as long. `npm run typecheck` checks the rest of src/ itself.
  */
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { internetChecksum, ROOT } from '../transport/helpers.js';
+import { freshId, internetChecksum, requireRaw, ROOT } from '../transport/helpers.js';
+import { ensureBuilt } from '../transport/built-cli.js';
 
 // The file the guide tells you to write. A String.raw template: the code has no backticks or dollar-braces.
 const TOY_PROTOCOL = String.raw`
@@ -29,6 +38,9 @@ import { finishChecksum, sumWords } from '../checksum.js';
 import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import type { BindingTypes, LayerBinding } from '../types.js';
+import { firstDifference, readU32, type AnswerRule } from '../answers.js';
+
+const TOY_TYPES = { ping: 0, pong: 1 } as const;
 
 export interface ToyFields {
   /** 'ping' or 'pong' (a number for any other value). */
@@ -44,19 +56,25 @@ export interface ToyFields {
 
 export type ToyInput = Partial<ToyFields>;
 
+/** What request() compares of a toy message: numbers, not names. */
+export interface ToyAnswerView {
+  readonly type: number;
+  readonly token: number;
+}
+
 // Where the layer sits, declared once: after IPv4 or IPv6 on protocol 253, with raw data after it.
 const binding = { follows: ['ipv4', 'ipv6'], carries: ['raw'], ipProtocol: 253 } as const satisfies LayerBinding;
 
 // The types: the decoded-layer union, the builder's .toy() and the JSON types derive from this.
 declare module '../types.js' {
   interface LayerTypes {
-    toy: { fields: ToyFields; input: ToyInput } & BindingTypes<typeof binding>;
+    toy: { fields: ToyFields; input: ToyInput; answerView: ToyAnswerView } & BindingTypes<typeof binding>;
   }
 }
 
 // The fixed header, in wire order: sizes in bits, defaults, and which fields are computed.
 const header = compileHeader<ToyFields>('toy', [
-  enumOf('type', 8, { ping: 0, pong: 1 }, { doc: 'Message type', default: 0 }),
+  enumOf('type', 8, TOY_TYPES, { doc: 'Message type', default: 0 }),
   uint('hops', 8, { doc: 'Hops so far', default: 0 }),
   uint('length', 16, { doc: 'Length of header and payload in bytes', role: 'auto' }),
   uint('token', 32, { doc: 'Chosen by the sender of a ping, echoed by the pong', default: 0 }),
@@ -65,6 +83,25 @@ const header = compileHeader<ToyFields>('toy', [
 ]);
 
 const auto = { length: 0 };
+
+// Which message answers which, for request() and requestMany(): a pong with the ping's token.
+const answers = {
+  what: 'a toy message',
+  view: (f) => ({ type: typeof f.type === 'number' ? f.type : TOY_TYPES[f.type], token: f.token }),
+  // An ICMP error may quote only the first 8 bytes of the header.
+  viewOfHead: (b) => (b.length >= 8 ? { type: b[0], token: readU32(b, 4) } : undefined),
+  answers(ping, pong) {
+    if (ping.type !== TOY_TYPES.ping) return { ok: false, reason: 'the request is no ping' };
+    if (pong.type !== TOY_TYPES.pong) return { ok: false, reason: 'not a pong' };
+    return pong.token === ping.token ? { ok: true } : { ok: false, reason: 'token ' + pong.token + ' differs (expected ' + ping.token + ')' };
+  },
+  quoteDiffers: (ping, quoted) =>
+    firstDifference([
+      ['type', quoted.type, ping.type],
+      ['token', quoted.token, ping.token],
+    ]),
+  describe: (v) => 'toy ' + (v.type === TOY_TYPES.pong ? 'pong' : 'ping') + ' token ' + v.token,
+} satisfies AnswerRule<ToyAnswerView, ToyFields>;
 
 export const toy: LayerCodec = {
   name: 'toy',
@@ -114,6 +151,8 @@ export const toy: LayerCodec = {
     return { status: finishChecksum(sum) === 0 ? 'valid' : 'invalid', expected: finishChecksum(sum - actual), actual };
   },
 
+  answers,
+
   summary: (f) => 'TOY ' + String(f.type) + ' token ' + String(f.token) + ' hops ' + String(f.hops),
 };
 // #endregion
@@ -121,7 +160,11 @@ export const toy: LayerCodec = {
 
 const GUIDE = readFileSync(join(ROOT, 'docs', 'adding-a-protocol.md'), 'utf8');
 const COPY = join(ROOT, '.cache', 'adding-a-protocol');
-afterAll(() => rmSync(COPY, { recursive: true, force: true }));
+const TYPES = join(ROOT, '.cache', 'adding-a-protocol-types');
+afterAll(() => {
+  rmSync(COPY, { recursive: true, force: true });
+  rmSync(TYPES, { recursive: true, force: true });
+});
 
 /** The guide's ```diff blocks: the file (`+++ b/PATH`) and its hunks. */
 function diffs(): { path: string; remove: string[]; add: string[] }[] {
@@ -152,8 +195,16 @@ function apply(hunk: { path: string; remove: string[]; add: string[] }): void {
   writeFileSync(file, text.replace(before, hunk.add.join('\n')));
 }
 
-describe('docs/adding-a-protocol.md, followed on a copy of src/', () => {
-  it('a toy protocol registered as the guide says works everywhere a built-in one does', async () => {
+/** The guide's usage example (the `toy-usage` region of this file), as written. */
+function usageExample(): string {
+  const own = readFileSync(new URL(import.meta.url), 'utf8');
+  return /\/\/ #region toy-usage\n([\s\S]*?)\n\s*\/\/ #endregion/.exec(own)![1].replace(/^ {4}/gm, '');
+}
+
+/** The copy of src/ with the guide followed: the toy file written, the diffs applied. Made once. */
+let followed: Promise<{ readonly touched: readonly string[] }> | undefined;
+function followGuide(): Promise<{ readonly touched: readonly string[] }> {
+  followed ??= (async () => {
     rmSync(COPY, { recursive: true, force: true });
     mkdirSync(COPY, { recursive: true });
     cpSync(join(ROOT, 'src'), join(COPY, 'src'), { recursive: true });
@@ -164,9 +215,20 @@ describe('docs/adding-a-protocol.md, followed on a copy of src/', () => {
     const hunks = diffs();
     expect(hunks.map((h) => h.path)).toContain('src/codec/registry.ts');
     for (const hunk of hunks) apply(hunk);
+    return { touched: ['src/codec/protocols/toy.ts', ...new Set(hunks.map((h) => h.path))] };
+  })();
+  return followed;
+}
 
-    const rc = await import(pathToFileURL(join(COPY, 'src', 'index.ts')).href);
-    const { protocolMarkdown } = await import(pathToFileURL(join(COPY, 'src', 'codec', 'field-table.ts')).href);
+/** The copy is imported at run time, untyped: its types are checked by tsc in the second test. */
+type Untyped = any;
+const importCopy = async (path: string): Promise<Untyped> => import(pathToFileURL(join(COPY, ...path.split('/'))).href);
+
+describe('docs/adding-a-protocol.md, followed on a copy of src/', () => {
+  it('a toy protocol registered as the guide says works everywhere a built-in one does', async () => {
+    await followGuide();
+    const rc = await importCopy('src/index.ts');
+    const { protocolMarkdown } = await importCopy('src/codec/field-table.ts');
     const { ipv4, decode, summary, build, packetToJson, layersFromJson, encodeLayers } = rc;
     const logged: string[] = [];
     const console = { log: (line: string) => logged.push(line) };
@@ -175,11 +237,12 @@ describe('docs/adding-a-protocol.md, followed on a copy of src/', () => {
     const bytes = ipv4({ src: '192.0.2.1', dst: '198.51.100.1' }).toy({ type: 'ping', token: 0xc0ffee }).payload('hi').encode();
     const packet = decode(bytes);
     console.log(summary(packet)); // IPv4 192.0.2.1 > 198.51.100.1 proto 253 ... / TOY ping token 12648430 hops 0 / Raw 2 bytes
-    console.log(packet.layers[1].checksum.status); // valid
+    const toyLayer = packet.layers[1];
+    if (toyLayer.layer === 'toy') console.log(`token ${toyLayer.fields.token}, checksum ${toyLayer.checksum?.status}`); // token 12648430, checksum valid
 
     // The expression language (so the CLI) and JSON know it too:
-    const pong = build('ipv4(src=192.0.2.1,dst=198.51.100.1)/toy(type=pong,token=7,hops=1)');
-    console.log(decode(pong).layers[1].fields.type); // pong
+    const pong = decode(build('ipv4(src=192.0.2.1,dst=198.51.100.1)/toy(type=pong,token=7,hops=1)')).layers[1];
+    if (pong.layer === 'toy') console.log(pong.fields.type); // pong
     // #endregion
 
     // The bytes are the layout's: IP protocol 253, then type, hops, length, token, checksum, reserved.
@@ -187,8 +250,8 @@ describe('docs/adding-a-protocol.md, followed on a copy of src/', () => {
     const toyBytes = Buffer.from(bytes.subarray(20));
     expect(toyBytes.toString('hex')).toMatch(/^0000000e00c0ffee[0-9a-f]{4}00006869$/);
     expect(internetChecksum(toyBytes)).toBe(0); // the test's own RFC 1071 sum: the checksum is right
-    expect(logged).toEqual([expect.stringMatching(/proto 253 .* \/ TOY ping token 12648430 hops 0 \/ Raw 2 bytes$/), 'valid', 'pong']);
-    expect(Buffer.from(pong.subarray(20, 24)).toString('hex')).toBe('0101000c');
+    expect(logged).toEqual([expect.stringMatching(/proto 253 .* \/ TOY ping token 12648430 hops 0 \/ Raw 2 bytes$/), 'token 12648430, checksum valid', 'pong']);
+    expect(Buffer.from(build('ipv4(src=192.0.2.1,dst=198.51.100.1)/toy(type=pong,token=7,hops=1)').subarray(20, 24)).toString('hex')).toBe('0101000c');
 
     // Overrides and deliberate breakage, as for any layer; lax decoding reports a lying length.
     const wrong = ipv4({ src: '192.0.2.1', dst: '198.51.100.1' }).toy({ checksum: 0x1234, length: 99 }).encode();
@@ -205,5 +268,84 @@ describe('docs/adding-a-protocol.md, followed on a copy of src/', () => {
     const page = protocolMarkdown(rc.codecByName('toy'));
     expect(page).toContain('Toy Echo Protocol');
     expect(page).toMatch(/token/);
+  }, 60_000);
+
+  it('type-checks: the toy file, the edited registry and the usage example compile (and a misspelt field does not)', async () => {
+    const { touched } = await followGuide();
+    await ensureBuilt();
+    // The rest of src/ as its declarations (what a project reference gives); the guide's files as source.
+    rmSync(TYPES, { recursive: true, force: true });
+    const declarations = join(ROOT, 'dist', 'src');
+    const copyDeclarations = (dir: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, e.name);
+        if (e.isDirectory()) copyDeclarations(path);
+        else if (e.name.endsWith('.d.ts')) cpSync(path, join(TYPES, 'src', relative(declarations, path)));
+      }
+    };
+    copyDeclarations(declarations);
+    for (const file of touched) {
+      rmSync(join(TYPES, file.replace(/\.ts$/, '.d.ts')), { force: true });
+      cpSync(join(COPY, file), join(TYPES, file));
+    }
+    const imports = "import { build, decode, ipv4, summary } from '../index.js';\n";
+    // What the typed builder refuses; an unused @ts-expect-error would be an error too (TS2578).
+    const refused = "// @ts-expect-error -- toy follows IP, not UDP\nipv4().udp().toy();\n";
+    mkdirSync(join(TYPES, 'src', 'usage'), { recursive: true });
+    writeFileSync(join(TYPES, 'src', 'usage', 'toy-usage.ts'), imports + usageExample() + '\n' + refused);
+    // The check can fail: the same usage with a toy field misspelt must be the one error.
+    writeFileSync(join(TYPES, 'src', 'usage', 'misspelt.ts'), imports + usageExample().replace('token: 0xc0ffee', 'tokn: 0xc0ffee'));
+    writeFileSync(join(TYPES, 'tsconfig.json'), JSON.stringify({ extends: relative(TYPES, join(ROOT, 'tsconfig.json')), compilerOptions: { noEmit: true, rootDir: '.' }, include: ['src'] }));
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const out = await promisify(execFile)(process.execPath, [tsc, '-p', join(TYPES, 'tsconfig.json')], { cwd: TYPES }).then(
+      (r) => r.stdout,
+      (e: { stdout: string }) => e.stdout,
+    );
+    expect(out.trim().split('\n')).toEqual([expect.stringMatching(/^src\/usage\/misspelt\.ts\(\d+,\d+\): error TS\d+: .*'tokn' does not exist/)]);
+  }, 120_000);
+
+  it('request() matches the toy pong to its ping over raw sockets on loopback (the toy file\'s answers rule; nothing in src/transport knows it)', async (ctx) => {
+    requireRaw(ctx);
+    await followGuide();
+    const rc = await importCopy('src/index.ts');
+    const token = ((freshId() << 16) | freshId()) >>> 0;
+    const lo = { src: '127.0.0.1', dst: '127.0.0.1' };
+    // A responder: on our ping, first a pong with another token (rejected), then the right one.
+    await using responder = rc.openTransport('raw');
+    const pings = responder.receive({
+      protocols: [{ family: 4, protocol: 253 }],
+      timeoutMs: 5000,
+      count: 1,
+      filter: (p: Untyped) => p.layers[1]?.layer === 'toy' && p.layers[1].fields.type === 'ping' && p.layers[1].fields.token === token,
+    });
+    const answering = (async () => {
+      for await (const ping of pings) {
+        const hops = ping.packet.layers[1].fields.hops + 1;
+        await responder.send(rc.ipv4(lo).toy({ type: 'pong', token: (token + 1) >>> 0, hops }).payload('hi'));
+        await responder.send(rc.ipv4(lo).toy({ type: 'pong', token, hops }).payload('hi'));
+      }
+    })();
+    await using t = rc.openTransport('raw');
+    const result = await rc.request(t, rc.ipv4({ ...lo, id: 4242 }).toy({ type: 'ping', token }).payload('hi'), { timeoutMs: 5000 });
+    await answering;
+    expect(result.status, result.status === 'timeout' ? result.explanation : '').toBe('answered');
+    expect(result.answer).toBe('reply');
+    expect(result.view.upper).toMatchObject({ layer: 'toy', type: 1, token });
+    expect(result.reply.packet.layers[1].fields).toMatchObject({ type: 'pong', token, hops: 1 });
+    // What came first was rejected with the rule's own reasons: our ping looped back, the wrong pong.
+    const reasons = result.rejected.map((r: Untyped) => `${r.candidate}: ${r.reason}`);
+    expect(reasons).toContain(`toy pong token ${(token + 1) >>> 0} from 127.0.0.1: token ${(token + 1) >>> 0} differs (expected ${token})`);
+    expect(reasons).toContain(`toy ping token ${token} from 127.0.0.1: not a pong`);
+
+    // An ICMP error quoting the ping answers it, read by the rule (whole, or cut to 8 bytes as RFC 792 allows).
+    const sent = rc.ipv4({ ...lo, id: 4242 }).toy({ type: 'ping', token }).payload('hi');
+    const probe = { view: rc.viewOf(rc.decode(sent.encode()).layers), srcAsBuilt: true, idAsBuilt: true };
+    const unreachable = (quote: Untyped) => rc.ipv4(lo).icmp({ type: 'destination-unreachable', code: 'protocol-unreachable' }).payload(quote);
+    const quoted = (bytes: Uint8Array) => rc.matchAnswer(probe, rc.viewOf(rc.decode(unreachable(bytes).encode(), { mode: 'lax' }).layers));
+    expect(quoted(sent.encode())).toEqual({ ok: true, answer: 'icmp-error' });
+    expect(quoted(sent.encode().subarray(0, 28))).toEqual({ ok: true, answer: 'icmp-error' });
+    const other = Buffer.from(sent.encode().subarray(0, 28));
+    other.writeUInt32BE((token + 1) >>> 0, 24);
+    expect(quoted(other)).toEqual({ ok: false, reason: `quoted token ${(token + 1) >>> 0} differs (expected ${token})` });
   }, 60_000);
 });
