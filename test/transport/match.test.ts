@@ -129,6 +129,21 @@ describe('UDP, TCP and SCTP replies', () => {
   });
 });
 
+describe('each layer with an answer rule is asked, outermost first (codec answers rules)', () => {
+  it('SCTP over UDP (RFC 6951, port 9899): UDP ports swapped, then the SCTP verification tag', () => {
+    const init = ipv4({ src: A, dst: B }).udp({ srcPort: 9899, dstPort: 9899 }).sctp({ srcPort: 5000, dstPort: 7, verificationTag: 0, chunks: [{ type: 'init', initiateTag: 0xabcdef }] });
+    current = probe(init);
+    expect(current.view.upper).toMatchObject({ layer: 'udp', payload: { layer: 'sctp', initiateTag: 0xabcdef } });
+    const reply = (verificationTag: number, srcPort = 9899) =>
+      ipv4({ src: B, dst: A }).udp({ srcPort, dstPort: 9899 }).sctp({ srcPort: 7, dstPort: 5000, verificationTag, chunks: [{ type: 'init-ack', initiateTag: 0x1234 }] });
+    expect(answer(reply(0xabcdef))).toEqual({ ok: true, answer: 'reply' });
+    // Before the SCTP rule was asked through UDP, ports alone decided: this was taken for the answer.
+    expect(answer(reply(0x1))).toEqual({ ok: false, reason: 'verification tag 0x1 differs (expected 0xabcdef)' });
+    expect(answer(reply(0xabcdef, 9898))).toEqual({ ok: false, reason: 'source port differs (expected 9899)' });
+    expect(answer(ipv4({ src: B, dst: A }).udp({ srcPort: 9899, dstPort: 9899 }).payload('not sctp'))).toEqual({ ok: false, reason: 'carries no sctp; the request did' });
+  });
+});
+
 describe('every ICMP and ICMPv6 query is matched with its reply (icmp-answers.ts)', () => {
   const v4 = (type: string, f: object = {}) => ipv4({ src: B, dst: A }).icmp({ type, ...f } as never);
   it.each([

@@ -13,12 +13,15 @@ import { layerForProtocol } from './received.js';
 /**
  * The header after the IP header(s), as its codec's answer rule reads it (see codec/answers.ts):
  * one variant per protocol with an `answers` rule, and `other` for the rest. An error message
- * (ICMP) carries the view of the datagram it quotes.
+ * (ICMP) carries the view of the datagram it quotes; a layer carrying another that has a rule,
+ * that layer's view.
  */
 export type UpperView =
   | (AnswerView & {
       /** The datagram an error message quotes (layers whose rule has `quotesRequest`). */
       readonly quote?: DatagramView | undefined;
+      /** The layer this one carries, when that layer has an answer rule too (SCTP over UDP). */
+      readonly payload?: UpperView;
     })
   | { readonly layer: 'other'; readonly protocol: number | undefined; readonly head: Uint8Array };
 
@@ -121,9 +124,12 @@ function upperOf(l: LooseLayer, list: readonly LooseLayer[], index: number, prot
   if (!rule) return { layer: 'other', protocol, head: new Uint8Array(0) };
   const after: readonly AnswerLayer[] = list.slice(index + 1);
   const view = rule.view(l.fields as never, after);
-  if (!rule.quotesRequest) return { layer: l.layer, ...view } as UpperView;
-  const quote = rule.quotesRequest(view) && after.length > 0 ? viewOf(after as readonly LooseLayer[]) : undefined;
-  return { layer: l.layer, ...view, quote } as UpperView;
+  const quotes = rule.quotesRequest?.(view) === true;
+  const quote = quotes && after.length > 0 ? viewOf(after as readonly LooseLayer[]) : undefined;
+  // The layer it carries, when that has a rule of its own (SCTP over UDP): match.ts asks it too.
+  const next = list[index + 1];
+  const payload = !quotes && next && next.layer !== 'raw' && answerRuleOf(next.layer) ? upperOf(next, list, index + 1, undefined) : undefined;
+  return { layer: l.layer, ...view, ...(rule.quotesRequest && { quote }), ...(payload && { payload }) } as UpperView;
 }
 
 /** Short text for a view, e.g. `icmp echo-reply id 7 seq 2 from 127.0.0.1`. */

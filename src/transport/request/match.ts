@@ -7,7 +7,8 @@
  * (codec/answers.ts), declared in its file: ICMP and ICMPv6 queries and their replies
  * (icmpv4.ts, icmpv6.ts: echo, timestamp, node information, MLD, neighbor discovery...), UDP
  * (ports swapped), TCP (ports swapped, an ACK of seq + segment length + SYN + FIN, or a RST),
- * SCTP (ports swapped and the verification tag the peer must use). This file compares what
+ * SCTP (ports swapped and the verification tag the peer must use); a layer with a rule carried
+ * by another (SCTP over UDP, RFC 6951) is asked after the one carrying it. This file compares what
  * is IP: the family, that a reply comes from the request's destination (unless the rule says a
  * reply may come from anywhere: answers to multicast solicitations), and for an error (a layer
  * whose rule `quotesRequest`) that the quoted IP header names our destination and protocol (and
@@ -19,6 +20,7 @@ import { TransportArgumentError } from '../errors.js';
 import { decode } from '../../codec/decode.js';
 import { outgoing } from '../transports/outgoing.js';
 import { answerRuleOf, describe, viewOf, type DatagramView, type UpperView } from './datagram-view.js';
+import type { Answer } from '../../codec/answers.js';
 import type { ListenSpec, ReceivedPacket, Sendable, SendResult, Transport } from '../transport.js';
 
 /** How `request()` waits: timeout, abort signal, destination, how many non-answers to skip. */
@@ -187,7 +189,28 @@ export function matchAnswer(sent: SentProbe, got: DatagramView): Verdict {
   if (s.upper.layer !== u.layer) return no(`${rule.what}; the request was ${s.upper.layer}`);
   const answer = rule.answers(s.upper as never, u as never);
   if (!answer.ok) return no(answer.reason);
-  return (answer.fromAnywhere ? undefined : fromDestination(s, got)) ?? ok('reply');
+  const inside = carried(s.upper, u);
+  if (!inside.ok) return no(inside.reason);
+  return (answer.fromAnywhere || inside.fromAnywhere ? undefined : fromDestination(s, got)) ?? ok('reply');
+}
+
+const payloadOf = (v: UpperView): UpperView | undefined => ('payload' in v ? v.payload : undefined);
+
+/**
+ * Further in (Scapy's answers() asks the payload too): each layer the request carries that has
+ * an answer rule (SCTP over UDP) must be answered by the same layer in the reply.
+ */
+function carried(request: UpperView, reply: UpperView): Answer {
+  let fromAnywhere = false;
+  for (let r = payloadOf(request), g = payloadOf(reply); r; r = payloadOf(r), g = g && payloadOf(g)) {
+    const rule = r.layer === 'other' ? undefined : answerRuleOf(r.layer);
+    if (!rule) break;
+    if (!g || g.layer !== r.layer) return { ok: false, reason: g ? `carries ${g.layer}; the request carried ${r.layer}` : `carries no ${r.layer}; the request did` };
+    const answer = rule.answers(r as never, g as never);
+    if (!answer.ok) return answer;
+    fromAnywhere ||= answer.fromAnywhere === true;
+  }
+  return { ok: true, fromAnywhere };
 }
 
 /** An error message (ICMP): does it quote our request? */
