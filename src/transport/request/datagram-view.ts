@@ -1,8 +1,8 @@
 /**
- * A decoded packet reduced to what request/reply matching compares, read by layer name and
- * field (numbers, not names: `type: 0` whether the codec said 'echo-reply' or 0). Where the
- * codec left bytes undecoded (a quote cut after 8 bytes, a protocol without a codec) the few
- * fields matching needs are read from the raw bytes, at their fixed offsets.
+ * A decoded packet reduced to what request/reply matching compares: the IP parts read here, the
+ * layer after the IP header read by its codec's answer rule (fields by name, numbers rather than
+ * names: `type: 0` whether the codec said 'echo-reply' or 0). Where the codec left the bytes of
+ * that header undecoded (a quote cut after 8 bytes) the rule reads them (`viewOfHead`).
  */
 import { codecByName } from '../../codec/registry.js';
 import { IPV6_EXTENSION_LAYERS } from '../../codec/protocols/ipv6-chain.js';
@@ -40,8 +40,6 @@ export interface DatagramView {
   readonly upper: UpperView | undefined;
 }
 
-type LooseLayer = { readonly layer: string; readonly fields: Readonly<Record<string, unknown>> };
-
 const IPV6_EXTENSIONS: ReadonlySet<string> = new Set(IPV6_EXTENSION_LAYERS);
 
 /** The answer rule of a layer's codec, if it has one. */
@@ -53,7 +51,7 @@ export function answerRuleOf(layer: string): AnswerRule<object, never> | undefin
  * The layers from the IP header on, when link-layer headers (Ethernet, cooked, loopback, 802.11,
  * LLC...: layers no IP protocol number or port selects) come first, as in captured frames.
  */
-function withoutLinkHeader(list: readonly LooseLayer[]): readonly LooseLayer[] {
+function withoutLinkHeader(list: readonly AnswerLayer[]): readonly AnswerLayer[] {
   if (list[0]?.layer === 'ipv4' || list[0]?.layer === 'ipv6') return list;
   const ip = list.findIndex((l) => l.layer === 'ipv4' || l.layer === 'ipv6');
   if (ip <= 0) return list;
@@ -72,10 +70,10 @@ function withoutLinkHeader(list: readonly LooseLayer[]): readonly LooseLayer[] {
  * {@includeCode ../../../examples/api-transport.ts#matching}
  */
 export function viewOf(
-  layers: readonly Layer[] | readonly LooseLayer[],
+  layers: readonly Layer[] | readonly AnswerLayer[],
   known: { family?: 4 | 6 | undefined; src?: string; protocol?: number | undefined } = {},
 ): DatagramView {
-  const list = withoutLinkHeader(layers as readonly LooseLayer[]);
+  const list = withoutLinkHeader(layers as readonly AnswerLayer[]);
   let i = 0;
   let family = known.family;
   let src = known.src || undefined;
@@ -113,7 +111,7 @@ export function viewOf(
 }
 
 /** The upper layer as its codec's answer rule reads it; from its first bytes when the codec left them raw (a quote cut short). */
-function upperOf(l: LooseLayer, list: readonly LooseLayer[], index: number, protocol: number | undefined): UpperView {
+function upperOf(l: AnswerLayer, list: readonly AnswerLayer[], index: number, protocol: number | undefined): UpperView {
   if (l.layer === 'raw') {
     const head = l.fields.data as Uint8Array;
     const layer = protocol === undefined ? 'raw' : layerForProtocol(protocol);
@@ -125,7 +123,7 @@ function upperOf(l: LooseLayer, list: readonly LooseLayer[], index: number, prot
   const after: readonly AnswerLayer[] = list.slice(index + 1);
   const view = rule.view(l.fields as never, after);
   const quotes = rule.quotesRequest?.(view) === true;
-  const quote = quotes && after.length > 0 ? viewOf(after as readonly LooseLayer[]) : undefined;
+  const quote = quotes && after.length > 0 ? viewOf(after) : undefined;
   // The layer it carries, when that has a rule of its own (SCTP over UDP): match.ts asks it too.
   const next = list[index + 1];
   const payload = !quotes && next && next.layer !== 'raw' && answerRuleOf(next.layer) ? upperOf(next, list, index + 1, undefined) : undefined;
