@@ -42,7 +42,11 @@ export interface DatagramView {
 
 const IPV6_EXTENSIONS: ReadonlySet<string> = new Set(IPV6_EXTENSION_LAYERS);
 
-/** The answer rule of a layer's codec, if it has one. */
+/**
+ * The answer rule of a layer's codec, if it has one. Its methods take `never`: each rule reads
+ * only views of its own layer, which its own `view` or `viewOfHead` made (the callers pass
+ * those, `as never`), and this file knows no protocol's view type.
+ */
 export function answerRuleOf(layer: string): AnswerRule<object, never> | undefined {
   return codecByName(layer)?.answers;
 }
