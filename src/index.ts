@@ -5,7 +5,7 @@
  */
 export * from './codec/errors.js';
 export { DeviationError, allDeviationRules, type DeviationRule } from './codec/deviation.js';
-export type { LayerTypes, LayerName, Layer, LayerInput, BytesInput, LayerFields, LayerFieldsInput, BindingTypes, LayerBinding, AnswerView } from './codec/types.js';
+export type { LayerTypes, LayerName, Layer, LayerInput, BytesInput, LayerFields, LayerFieldsInput, BindingTypes, LayerBinding, AnswerView, AnswerTypes } from './codec/types.js';
 export type { Answer, AnswerLayer, AnswerRule } from './codec/answers.js';
 export type { ChecksumVerdict, FastAuto, FastForm, LayerCodec } from './codec/layer.js';
 export { encodeLayers, type EncodableLayer } from './codec/encode.js';

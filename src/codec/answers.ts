@@ -5,9 +5,9 @@
  * of the layer after the IP header. The rule works on a view of the decoded layer: its fields
  * by name, with numbers rather than names (`type: 0` whether the codec said 'echo-reply' or 0).
  *
- *   const answers = { what: 'a UDP datagram', view: ..., answers: ..., ... } satisfies AnswerRule<UdpAnswerView, UdpFields>;
+ *   const answers: AnswerRule<UdpAnswerView, UdpFields> = { what: 'a UDP datagram', view: ..., answers: ..., ... };
  *   declare module '../types.js' {
- *     interface LayerTypes { udp: { fields: UdpFields; input: UdpInput; answerView: UdpAnswerView } & BindingTypes<typeof binding> }
+ *     interface LayerTypes { udp: { fields: UdpFields; input: UdpInput } & BindingTypes<typeof binding> & AnswerTypes<typeof answers> }
  *   }
  *
  * Nothing here imports a protocol: the shared helpers below are what UDP, TCP and SCTP share.

@@ -93,9 +93,16 @@ export interface DecodedPacket {
 }
 
 /**
+ * The LayerTypes entry of a layer's answer rule (answers.ts), as BindingTypes is of its binding:
+ * `AnswerTypes<typeof answers>` gives `answerView`, the view the rule reads, so the rule is
+ * declared once and the typed views of request() narrow on it.
+ */
+export type AnswerTypes<R extends { view(...args: never[]): object }> = { answerView: ReturnType<R['view']> };
+
+/**
  * The view of every layer with an answer rule, by layer name: a union on `layer`, for ts-pattern
  * and narrowing (`view.layer === 'tcp' && view.flags`). Each protocol file with an
- * `answers` rule (answers.ts) adds its `answerView` to its LayerTypes entry.
+ * `answers` rule (answers.ts) adds its `answerView` to its LayerTypes entry (AnswerTypes).
  */
 export type AnswerView = {
   [K in LayerName]: LayerTypes[K] extends { answerView: infer V } ? { readonly layer: K } & V : never;

@@ -37,7 +37,7 @@ import { LengthError } from '../errors.js';
 import { finishChecksum, sumWords } from '../checksum.js';
 import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
-import type { BindingTypes, LayerBinding } from '../types.js';
+import type { AnswerTypes, BindingTypes, LayerBinding } from '../types.js';
 import { firstDifference, readU32, type AnswerRule } from '../answers.js';
 
 const TOY_TYPES = { ping: 0, pong: 1 } as const;
@@ -68,7 +68,7 @@ const binding = { follows: ['ipv4', 'ipv6'], carries: ['raw'], ipProtocol: 253 }
 // The types: the decoded-layer union, the builder's .toy() and the JSON types derive from this.
 declare module '../types.js' {
   interface LayerTypes {
-    toy: { fields: ToyFields; input: ToyInput; answerView: ToyAnswerView } & BindingTypes<typeof binding>;
+    toy: { fields: ToyFields; input: ToyInput } & BindingTypes<typeof binding> & AnswerTypes<typeof answers>;
   }
 }
 
@@ -85,7 +85,7 @@ const header = compileHeader<ToyFields>('toy', [
 const auto = { length: 0 };
 
 // Which message answers which, for request() and requestMany(): a pong with the ping's token.
-const answers = {
+const answers: AnswerRule<ToyAnswerView, ToyFields> = {
   what: 'a toy message',
   view: (f) => ({ type: typeof f.type === 'number' ? f.type : TOY_TYPES[f.type], token: f.token }),
   // An ICMP error may quote only the first 8 bytes of the header.
@@ -101,7 +101,7 @@ const answers = {
       ['token', quoted.token, ping.token],
     ]),
   describe: (v) => 'toy ' + (v.type === TOY_TYPES.pong ? 'pong' : 'ping') + ' token ' + v.token,
-} satisfies AnswerRule<ToyAnswerView, ToyFields>;
+};
 
 export const toy: LayerCodec = {
   name: 'toy',

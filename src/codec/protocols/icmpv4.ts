@@ -4,7 +4,7 @@
  * Error messages quote the offending datagram; it is decoded as IPv4 in lax mode.
  */
 import { compileHeader, type CompiledHeader } from '../header.js';
-import type { BindingTypes, LayerBinding } from '../types.js';
+import type { AnswerTypes, BindingTypes, LayerBinding } from '../types.js';
 import { enumOf, ipv4Addr, uint, type FieldDef } from '../field.js';
 import { finishChecksum, sumWords } from '../checksum.js';
 import { FieldValueError, LengthError, UnknownFieldError, type PacketError } from '../errors.js';
@@ -14,7 +14,7 @@ import type { DecodeContext, FastForm, LayerCodec } from '../layer.js';
 import { fillChecksumOf } from '../fast-form.js';
 import { decodeStep } from '../layer.js';
 import { deviationRules } from '../deviation.js';
-import { icmpAnswerRule, sameIdSeq, type IcmpAnswerView, type QueryRule } from '../icmp-answers.js';
+import { icmpAnswerRule, sameIdSeq, type QueryRule } from '../icmp-answers.js';
 
 export const ICMP_TYPES = {
   'echo-reply': 0,
@@ -96,7 +96,7 @@ export type IcmpInput = { [K in keyof IcmpFields]?: IcmpFields[K] };
 
 declare module '../types.js' {
   interface LayerTypes {
-    icmp: { fields: IcmpFields; input: IcmpInput; answerView: IcmpAnswerView } & BindingTypes<typeof binding>;
+    icmp: { fields: IcmpFields; input: IcmpInput } & BindingTypes<typeof binding> & AnswerTypes<typeof answers>;
   }
 }
 

@@ -6,7 +6,7 @@
  * IPv6 in lax mode. The checksum covers the IPv6 pseudo-header (RFC 4443 section 2.3).
  */
 import { compileHeader, type CompiledHeader } from '../header.js';
-import type { BindingTypes, LayerBinding } from '../types.js';
+import type { AnswerTypes, BindingTypes, LayerBinding } from '../types.js';
 import { enumOf, flags, ipv6Addr, uint, type FieldDef, type FlagsValue } from '../field.js';
 import { bytesInput } from '../bytes.js';
 import { FieldValueError, LengthError, UnknownFieldError } from '../errors.js';
@@ -139,7 +139,7 @@ export type Icmpv6Input = {
 
 declare module '../types.js' {
   interface LayerTypes {
-    icmpv6: { fields: Icmpv6Fields; input: Icmpv6Input; answerView: IcmpAnswerView } & BindingTypes<typeof binding>;
+    icmpv6: { fields: Icmpv6Fields; input: Icmpv6Input } & BindingTypes<typeof binding> & AnswerTypes<typeof answers>;
   }
 }
 

@@ -45,7 +45,7 @@ function tagFor(r: SctpAnswerView, u: SctpAnswerView): string | undefined {
 }
 
 /** An SCTP reply: same ports swapped, with the tag the request asked for; an ICMP error quotes ports and tag. */
-export const sctpAnswers = {
+export const sctpAnswers: AnswerRule<SctpAnswerView, SctpHeadFields> = {
   what: 'an SCTP packet',
   view: viewOfFields,
   viewOfHead: (b) =>
@@ -63,4 +63,4 @@ export const sctpAnswers = {
       ['verification tag', q.verificationTag, r.verificationTag],
     ]),
   describe: (v) => `sctp ${v.srcPort} > ${v.dstPort} vtag 0x${v.verificationTag.toString(16)}`,
-} satisfies AnswerRule<SctpAnswerView, SctpHeadFields>;
+};

@@ -8,7 +8,7 @@
  * is computed; given, including 0, it is written as given.
  */
 import { compileHeader } from '../header.js';
-import type { BindingTypes, LayerBinding } from '../types.js';
+import type { AnswerTypes, BindingTypes, LayerBinding } from '../types.js';
 import { uint } from '../field.js';
 import { BundlingError, LengthError } from '../errors.js';
 import type { FastForm, LayerCodec } from '../layer.js';
@@ -18,7 +18,7 @@ import { bundlingViolations, chunkSummary, sctpChunks, type BundlingViolation, t
 import { Writer, type Item } from './sctp-tlv.js';
 import { IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
 import { CompiledList } from './sctp-compiled.js';
-import { sctpAnswers, type SctpAnswerView } from './sctp-answers.js';
+import { sctpAnswers } from './sctp-answers.js';
 
 /** The fields of a decoded SCTP common header (RFC 9260) header, as `decode()` gives them. */
 export interface SctpFields {
@@ -46,7 +46,7 @@ export interface SctpInput {
 
 declare module '../types.js' {
   interface LayerTypes {
-    sctp: { fields: SctpFields; input: SctpInput; answerView: SctpAnswerView } & BindingTypes<typeof binding>;
+    sctp: { fields: SctpFields; input: SctpInput } & BindingTypes<typeof binding> & AnswerTypes<typeof sctpAnswers>;
   }
 }
 

@@ -1,6 +1,6 @@
 /** Transmission Control Protocol: RFC 9293 (header), RFC 3168 (CWR, ECE), RFC 9768 / AccECN (AE). */
 import { compileHeader } from '../header.js';
-import type { BindingTypes, LayerBinding } from '../types.js';
+import type { AnswerTypes, BindingTypes, LayerBinding } from '../types.js';
 import { flags, uint, type FlagsValue } from '../field.js';
 import { bytesInput } from '../bytes.js';
 import { FieldValueError, LengthError, type PacketError } from '../errors.js';
@@ -56,7 +56,7 @@ export interface TcpInput {
 
 declare module '../types.js' {
   interface LayerTypes {
-    tcp: { fields: TcpFields; input: TcpInput; answerView: TcpAnswerView } & BindingTypes<typeof binding>;
+    tcp: { fields: TcpFields; input: TcpInput } & BindingTypes<typeof binding> & AnswerTypes<typeof answers>;
   }
 }
 
@@ -155,7 +155,7 @@ function acknowledges(r: TcpAnswerView, u: TcpAnswerView): Answer {
 }
 
 /** A TCP reply: same ports swapped, acknowledging or resetting the request; an ICMP error quotes ports and seq (the first 8 bytes). */
-const answers = {
+const answers: AnswerRule<TcpAnswerView, TcpFields> = {
   what: 'a TCP segment',
   view: (f, after) => ({ srcPort: f.srcPort, dstPort: f.dstPort, seq: f.seq, ack: f.ack, flags: f.flags ?? [], segmentLength: rawAfter(after)?.length ?? 0 }),
   viewOfHead: (b) =>
@@ -168,7 +168,7 @@ const answers = {
       ['seq', q.seq, r.seq],
     ]),
   describe: (v) => `tcp ${v.srcPort} > ${v.dstPort}${v.flags.length ? ` [${v.flags.map((f) => f.toUpperCase()).join(',')}]` : ''} seq ${v.seq}${v.ack !== undefined ? ` ack ${v.ack}` : ''}`,
-} satisfies AnswerRule<TcpAnswerView, TcpFields>;
+};
 
 export const tcp: LayerCodec = {
   name: 'tcp',

@@ -7,7 +7,7 @@ import { compileHeader } from '../header.js';
 import { uint } from '../field.js';
 import { FieldValueError, LengthError } from '../errors.js';
 import type { FastForm, LayerCodec } from '../layer.js';
-import type { BindingTypes, LayerBinding } from '../types.js';
+import type { AnswerTypes, BindingTypes, LayerBinding } from '../types.js';
 import { decodeStep } from '../layer.js';
 import { deviationRules } from '../deviation.js';
 import { udpPortBindings, udpPortBound } from '../udp-ports.js';
@@ -30,7 +30,7 @@ export type UdpInput = Partial<UdpFields>;
 
 declare module '../types.js' {
   interface LayerTypes {
-    udp: { fields: UdpFields; input: UdpInput; answerView: UdpAnswerView } & BindingTypes<typeof binding>;
+    udp: { fields: UdpFields; input: UdpInput } & BindingTypes<typeof binding> & AnswerTypes<typeof answers>;
   }
 }
 
@@ -86,7 +86,7 @@ export interface UdpAnswerView {
 }
 
 /** A UDP reply comes back between the same ports, swapped; an ICMP error quotes the header as sent. */
-const answers = {
+const answers: AnswerRule<UdpAnswerView, UdpFields> = {
   what: 'a UDP datagram',
   view: (f) => ({ srcPort: f.srcPort, dstPort: f.dstPort, length: f.length }),
   viewOfHead: (b) => (b.length >= 8 ? { srcPort: readU16(b, 0), dstPort: readU16(b, 2), length: readU16(b, 4) } : undefined),
@@ -98,7 +98,7 @@ const answers = {
       ['length', q.length, r.length],
     ]),
   describe: (v) => `udp ${v.srcPort} > ${v.dstPort}`,
-} satisfies AnswerRule<UdpAnswerView, UdpFields>;
+};
 
 export const udp: LayerCodec = {
   name: 'udp',
