@@ -65,10 +65,6 @@ export function firstDifference(checks: readonly (readonly [string, number | und
   return undefined;
 }
 
-/** Big-endian 16- and 32-bit reads, for the `viewOfHead` of a header cut short. */
-export const readU16 = (b: Uint8Array, at: number): number => (b[at] << 8) | b[at + 1];
-export const readU32 = (b: Uint8Array, at: number): number => ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
-
 /** The data bytes of a raw layer right after this one (TCP's segment data, an ICMPv6 body), if any. */
 export function rawAfter(after: readonly AnswerLayer[]): Uint8Array | undefined {
   return after[0]?.layer === 'raw' ? (after[0].fields.data as Uint8Array) : undefined;

@@ -6,6 +6,7 @@
  */
 import type { AnswerLayer, AnswerRule } from './answers.js';
 import { firstDifference } from './answers.js';
+import { be16 } from './bytes.js';
 
 /** What reply matching reads of an ICMP or ICMPv6 message. */
 export interface IcmpAnswerView {
@@ -90,7 +91,7 @@ export function icmpAnswerRule(flavour: IcmpFlavour): AnswerRule<IcmpAnswerView,
     viewOfHead(b) {
       if (b.length < 8) return undefined;
       const idSeq = idSeqTypes.includes(b[0]);
-      return { type: b[0], typeName: typeName(b[0]), code: b[1], id: idSeq ? (b[4] << 8) | b[5] : undefined, seq: idSeq ? (b[6] << 8) | b[7] : undefined };
+      return { type: b[0], typeName: typeName(b[0]), code: b[1], id: idSeq ? be16(b, 4) : undefined, seq: idSeq ? be16(b, 6) : undefined };
     },
     quotesRequest: (v) => errors.has(v.type),
     answers(r, u) {

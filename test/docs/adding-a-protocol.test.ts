@@ -38,7 +38,8 @@ import { finishChecksum, sumWords } from '../checksum.js';
 import type { LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
 import type { AnswerTypes, BindingTypes, LayerBinding } from '../types.js';
-import { firstDifference, readU32, type AnswerRule } from '../answers.js';
+import { firstDifference, type AnswerRule } from '../answers.js';
+import { be32 } from '../bytes.js';
 
 const TOY_TYPES = { ping: 0, pong: 1 } as const;
 
@@ -89,7 +90,7 @@ const answers: AnswerRule<ToyAnswerView, ToyFields> = {
   what: 'a toy message',
   view: (f) => ({ type: typeof f.type === 'number' ? f.type : TOY_TYPES[f.type], token: f.token }),
   // An ICMP error may quote only the first 8 bytes of the header.
-  viewOfHead: (b) => (b.length >= 8 ? { type: b[0], token: readU32(b, 4) } : undefined),
+  viewOfHead: (b) => (b.length >= 8 ? { type: b[0], token: be32(b, 4) } : undefined),
   answers(ping, pong) {
     if (ping.type !== TOY_TYPES.ping) return { ok: false, reason: 'the request is no ping' };
     if (pong.type !== TOY_TYPES.pong) return { ok: false, reason: 'not a pong' };

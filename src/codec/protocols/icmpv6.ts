@@ -8,7 +8,7 @@
 import { compileHeader, type CompiledHeader } from '../header.js';
 import type { AnswerTypes, BindingTypes, LayerBinding } from '../types.js';
 import { enumOf, flags, ipv6Addr, uint, type FieldDef, type FlagsValue } from '../field.js';
-import { bytesInput } from '../bytes.js';
+import { be16, bytesInput } from '../bytes.js';
 import { FieldValueError, LengthError, UnknownFieldError } from '../errors.js';
 import { closest } from '../suggest.js';
 import type { DecodeContext, FastForm, LayerCodec } from '../layer.js';
@@ -385,7 +385,7 @@ function queryDetails(type: number, f: Readonly<Record<string, unknown>>, body: 
     case 139:
     case 140:
       // The codec leaves the node information body undecoded: Qtype (2), Flags (2), Nonce (8).
-      return body && body.length >= 12 ? { qtype: (body[0] << 8) | body[1], nonce: body.slice(4, 12) } : {};
+      return body && body.length >= 12 ? { qtype: be16(body, 0), nonce: body.slice(4, 12) } : {};
     default:
       return {};
   }

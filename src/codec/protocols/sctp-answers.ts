@@ -2,7 +2,8 @@
  * Which SCTP packets answer which (RFC 9260), the SCTP codec's `answers` rule: in a file of its
  * own so that sctp.ts stays the header and chunk codec.
  */
-import { firstDifference, portsSwapped, readU16, readU32, type AnswerRule } from '../answers.js';
+import { firstDifference, portsSwapped, type AnswerRule } from '../answers.js';
+import { be16, be32 } from '../bytes.js';
 
 /** What reply matching reads of an SCTP packet. */
 export interface SctpAnswerView {
@@ -49,7 +50,7 @@ export const sctpAnswers: AnswerRule<SctpAnswerView, SctpHeadFields> = {
   what: 'an SCTP packet',
   view: viewOfFields,
   viewOfHead: (b) =>
-    b.length >= 8 ? { srcPort: readU16(b, 0), dstPort: readU16(b, 2), verificationTag: readU32(b, 4), initiateTag: undefined, tagReflected: false } : undefined,
+    b.length >= 8 ? { srcPort: be16(b, 0), dstPort: be16(b, 2), verificationTag: be32(b, 4), initiateTag: undefined, tagReflected: false } : undefined,
   answers(request, reply) {
     const ports = portsSwapped(request, reply);
     if (ports) return ports;

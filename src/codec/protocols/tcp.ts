@@ -2,7 +2,7 @@
 import { compileHeader } from '../header.js';
 import type { AnswerTypes, BindingTypes, LayerBinding } from '../types.js';
 import { flags, uint, type FlagsValue } from '../field.js';
-import { bytesInput } from '../bytes.js';
+import { be16, be32, bytesInput } from '../bytes.js';
 import { FieldValueError, LengthError, type PacketError } from '../errors.js';
 import type { FastForm, LayerCodec } from '../layer.js';
 import { decodeStep } from '../layer.js';
@@ -10,7 +10,7 @@ import { deviationRules } from '../deviation.js';
 import { autoValues, fillChecksumOf, verifyUpperOf } from '../fast-form.js';
 import { tcpOptions, type TcpOptionInput } from './tcp-options.js';
 import { IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
-import { firstDifference, portsSwapped, rawAfter, readU16, readU32, type Answer, type AnswerRule } from '../answers.js';
+import { firstDifference, portsSwapped, rawAfter, type Answer, type AnswerRule } from '../answers.js';
 
 /** A TCP flag by name, as the `flags` list holds them (RFC 9293, RFC 3168, RFC 9768's AE). */
 export type TcpFlag = 'ae' | 'cwr' | 'ece' | 'urg' | 'ack' | 'psh' | 'rst' | 'syn' | 'fin';
@@ -159,7 +159,7 @@ const answers: AnswerRule<TcpAnswerView, TcpFields> = {
   what: 'a TCP segment',
   view: (f, after) => ({ srcPort: f.srcPort, dstPort: f.dstPort, seq: f.seq, ack: f.ack, flags: f.flags ?? [], segmentLength: rawAfter(after)?.length ?? 0 }),
   viewOfHead: (b) =>
-    b.length >= 8 ? { srcPort: readU16(b, 0), dstPort: readU16(b, 2), seq: readU32(b, 4), ack: b.length >= 12 ? readU32(b, 8) : undefined, flags: [], segmentLength: undefined } : undefined,
+    b.length >= 8 ? { srcPort: be16(b, 0), dstPort: be16(b, 2), seq: be32(b, 4), ack: b.length >= 12 ? be32(b, 8) : undefined, flags: [], segmentLength: undefined } : undefined,
   answers: (request, reply) => portsSwapped(request, reply) ?? acknowledges(request, reply),
   quoteDiffers: (r, q) =>
     firstDifference([

@@ -13,7 +13,8 @@ import { deviationRules } from '../deviation.js';
 import { udpPortBindings, udpPortBound } from '../udp-ports.js';
 import { autoValues, fillChecksumOf, verifyUpperOf } from '../fast-form.js';
 import { IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
-import { firstDifference, portsSwapped, readU16, type AnswerRule } from '../answers.js';
+import { firstDifference, portsSwapped, type AnswerRule } from '../answers.js';
+import { be16 } from '../bytes.js';
 
 /** The fields of a decoded UDP (RFC 768) header, as `decode()` gives them. */
 export interface UdpFields {
@@ -89,7 +90,7 @@ export interface UdpAnswerView {
 const answers: AnswerRule<UdpAnswerView, UdpFields> = {
   what: 'a UDP datagram',
   view: (f) => ({ srcPort: f.srcPort, dstPort: f.dstPort, length: f.length }),
-  viewOfHead: (b) => (b.length >= 8 ? { srcPort: readU16(b, 0), dstPort: readU16(b, 2), length: readU16(b, 4) } : undefined),
+  viewOfHead: (b) => (b.length >= 8 ? { srcPort: be16(b, 0), dstPort: be16(b, 2), length: be16(b, 4) } : undefined),
   answers: (request, reply) => portsSwapped(request, reply) ?? { ok: true },
   quoteDiffers: (r, q) =>
     firstDifference([
