@@ -28,7 +28,7 @@ import { ensureBuilt } from '../transport/built-cli.js';
 const TOY_PROTOCOL = String.raw`
 // #region toy-protocol
 /**
- * The Toy Echo Protocol: a 12-byte header on IP protocol 253 (RFC 3692: for experimentation
+ * The Toy Echo Protocol: a 12-byte header on IP protocol 254 (RFC 3692: for experimentation
  * and testing), then the payload.
  */
 import { compileHeader } from '../header.js';
@@ -63,8 +63,8 @@ export interface ToyAnswerView {
   readonly token: number;
 }
 
-// Where the layer sits, declared once: after IPv4 or IPv6 on protocol 253, with raw data after it.
-const binding = { follows: ['ipv4', 'ipv6'], carries: ['raw'], ipProtocol: 253 } as const satisfies LayerBinding;
+// Where the layer sits, declared once: after IPv4 or IPv6 on protocol 254, with raw data after it.
+const binding = { follows: ['ipv4', 'ipv6'], carries: ['raw'], ipProtocol: 254 } as const satisfies LayerBinding;
 
 // The types: the decoded-layer union, the builder's .toy() and the JSON types derive from this.
 declare module '../types.js' {
@@ -107,7 +107,7 @@ const answers: AnswerRule<ToyAnswerView, ToyFields> = {
 export const toy: LayerCodec = {
   name: 'toy',
   title: 'Toy Echo Protocol',
-  rfc: 'RFC 3692 (experimental protocol 253)',
+  rfc: 'RFC 3692 (experimental protocol 254)',
   fields: header.fields,
   ...binding,
   writesEveryByte: true,
@@ -237,7 +237,7 @@ describe('docs/adding-a-protocol.md, followed on a copy of src/', () => {
     // #region toy-usage
     const bytes = ipv4({ src: '192.0.2.1', dst: '198.51.100.1' }).toy({ type: 'ping', token: 0xc0ffee }).payload('hi').encode();
     const packet = decode(bytes);
-    console.log(summary(packet)); // IPv4 192.0.2.1 > 198.51.100.1 proto 253 ... / TOY ping token 12648430 hops 0 / Raw 2 bytes
+    console.log(summary(packet)); // IPv4 192.0.2.1 > 198.51.100.1 proto 254 ... / TOY ping token 12648430 hops 0 / Raw 2 bytes
     const toyLayer = packet.layers[1];
     if (toyLayer.layer === 'toy') console.log(`token ${toyLayer.fields.token}, checksum ${toyLayer.checksum?.status}`); // token 12648430, checksum valid
 
@@ -246,12 +246,12 @@ describe('docs/adding-a-protocol.md, followed on a copy of src/', () => {
     if (pong.layer === 'toy') console.log(pong.fields.type); // pong
     // #endregion
 
-    // The bytes are the layout's: IP protocol 253, then type, hops, length, token, checksum, reserved.
-    expect(bytes[9]).toBe(253);
+    // The bytes are the layout's: IP protocol 254, then type, hops, length, token, checksum, reserved.
+    expect(bytes[9]).toBe(254);
     const toyBytes = Buffer.from(bytes.subarray(20));
     expect(toyBytes.toString('hex')).toMatch(/^0000000e00c0ffee[0-9a-f]{4}00006869$/);
     expect(internetChecksum(toyBytes)).toBe(0); // the test's own RFC 1071 sum: the checksum is right
-    expect(logged).toEqual([expect.stringMatching(/proto 253 .* \/ TOY ping token 12648430 hops 0 \/ Raw 2 bytes$/), 'token 12648430, checksum valid', 'pong']);
+    expect(logged).toEqual([expect.stringMatching(/proto 254 .* \/ TOY ping token 12648430 hops 0 \/ Raw 2 bytes$/), 'token 12648430, checksum valid', 'pong']);
     expect(Buffer.from(build('ipv4(src=192.0.2.1,dst=198.51.100.1)/toy(type=pong,token=7,hops=1)').subarray(20, 24)).toString('hex')).toBe('0101000c');
 
     // Overrides and deliberate breakage, as for any layer; lax decoding reports a lying length.
@@ -308,40 +308,44 @@ describe('docs/adding-a-protocol.md, followed on a copy of src/', () => {
     expect(out.trim().split('\n')).toEqual([expect.stringMatching(/^src\/usage\/misspelt\.ts\(\d+,\d+\): error TS\d+: .*'tokn' does not exist/)]);
   }, 120_000);
 
-  it('request() matches the toy pong to its ping over raw sockets on loopback (the toy file\'s answers rule; nothing in src/transport knows it)', async (ctx) => {
+  it('request() matches the toy pong to its ping over raw sockets on ::1 (the toy file\'s answers rule; nothing in src/transport knows it)', async (ctx) => {
     requireRaw(ctx);
     await followGuide();
     const rc = await importCopy('src/index.ts');
     const token = ((freshId() << 16) | freshId()) >>> 0;
-    const lo = { src: '127.0.0.1', dst: '127.0.0.1' };
+    // Over IPv6 loopback: the IPv4 listeners of other tests on protocols 253 and 254 never see these.
+    const lo6 = { src: '::1', dst: '::1' };
     // A responder: on our ping, first a pong with another token (rejected), then the right one.
+    // IPv6 raw sockets deliver the payload only: the toy layer comes first.
     await using responder = rc.openTransport('raw');
     const pings = responder.receive({
-      protocols: [{ family: 4, protocol: 253 }],
+      protocols: [{ family: 6, protocol: 254 }],
       timeoutMs: 5000,
       count: 1,
-      filter: (p: Untyped) => p.layers[1]?.layer === 'toy' && p.layers[1].fields.type === 'ping' && p.layers[1].fields.token === token,
+      filter: (p: Untyped) => p.layers[0]?.layer === 'toy' && p.layers[0].fields.type === 'ping' && p.layers[0].fields.token === token,
     });
     const answering = (async () => {
       for await (const ping of pings) {
-        const hops = ping.packet.layers[1].fields.hops + 1;
-        await responder.send(rc.ipv4(lo).toy({ type: 'pong', token: (token + 1) >>> 0, hops }).payload('hi'));
-        await responder.send(rc.ipv4(lo).toy({ type: 'pong', token, hops }).payload('hi'));
+        const hops = ping.packet.layers[0].fields.hops + 1;
+        await responder.send(rc.ipv6(lo6).toy({ type: 'pong', token: (token + 1) >>> 0, hops }).payload('hi'));
+        await responder.send(rc.ipv6(lo6).toy({ type: 'pong', token, hops }).payload('hi'));
       }
     })();
     await using t = rc.openTransport('raw');
-    const result = await rc.request(t, rc.ipv4({ ...lo, id: 4242 }).toy({ type: 'ping', token }).payload('hi'), { timeoutMs: 5000 });
+    const result = await rc.request(t, rc.ipv6(lo6).toy({ type: 'ping', token }).payload('hi'), { timeoutMs: 5000 });
     await answering;
-    expect(result.status, result.status === 'timeout' ? result.explanation : '').toBe('answered');
-    expect(result.answer).toBe('reply');
-    expect(result.view.upper).toMatchObject({ layer: 'toy', type: 1, token });
-    expect(result.reply.packet.layers[1].fields).toMatchObject({ type: 'pong', token, hops: 1 });
+    const reasons: string[] = result.rejected.map((r: Untyped) => `${r.candidate}: ${r.reason}`);
+    const why = `${result.status === 'timeout' ? result.explanation : ''}\nrejected:\n${reasons.join('\n')}`;
+    expect(result.status, why).toBe('answered');
+    expect(result.answer, why).toBe('reply');
+    expect(result.view).toMatchObject({ family: 6, src: '::1', protocol: 254, upper: { layer: 'toy', type: 1, token } });
+    expect(result.reply.packet.layers[0].fields).toMatchObject({ type: 'pong', token, hops: 1 });
     // What came first was rejected with the rule's own reasons: our ping looped back, the wrong pong.
-    const reasons = result.rejected.map((r: Untyped) => `${r.candidate}: ${r.reason}`);
-    expect(reasons).toContain(`toy pong token ${(token + 1) >>> 0} from 127.0.0.1: token ${(token + 1) >>> 0} differs (expected ${token})`);
-    expect(reasons).toContain(`toy ping token ${token} from 127.0.0.1: not a pong`);
+    expect(reasons).toContain(`toy pong token ${(token + 1) >>> 0} from ::1: token ${(token + 1) >>> 0} differs (expected ${token})`);
+    expect(reasons).toContain(`toy ping token ${token} from ::1: not a pong`);
 
-    // An ICMP error quoting the ping answers it, read by the rule (whole, or cut to 8 bytes as RFC 792 allows).
+    // An ICMP error quoting a ping answers it, read by the rule (whole, or cut to 8 bytes as RFC 792 allows).
+    const lo = { src: '127.0.0.1', dst: '127.0.0.1' };
     const sent = rc.ipv4({ ...lo, id: 4242 }).toy({ type: 'ping', token }).payload('hi');
     const probe = { view: rc.viewOf(rc.decode(sent.encode()).layers), srcAsBuilt: true, idAsBuilt: true };
     const unreachable = (quote: Untyped) => rc.ipv4(lo).icmp({ type: 'destination-unreachable', code: 'protocol-unreachable' }).payload(quote);
