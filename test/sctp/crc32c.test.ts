@@ -80,4 +80,15 @@ describe('CRC32c', () => {
       expect(Buffer.from(packet).subarray(0, 12).equals(Buffer.from(Uint8Array.from({ length: 12 }, (_, i) => (i * 31 + 5) & 255)))).toBe(true);
     }
   });
+
+  it('sctpChecksum on every length around the short-packet path (JavaScript below 128 bytes, WebAssembly above), at any offset', () => {
+    for (let n = 12; n <= 200; n++) {
+      for (const at of [0, 1, 3]) {
+        const buf = Uint8Array.from({ length: at + n + 2 }, (_, i) => (i * 131 + n) & 255);
+        const zeroed = buf.slice(at, at + n);
+        zeroed.fill(0, 8, 12);
+        expect(sctpChecksum(buf, at, at + n), `length ${n} at ${at}`).toBe(byteSwap32(reference(zeroed)));
+      }
+    }
+  });
 });
