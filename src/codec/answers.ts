@@ -57,6 +57,14 @@ export function portsSwapped(request: PortPair, reply: PortPair): Answer | undef
   return undefined;
 }
 
+/** The port checks of a quoted header against the request's (for `firstDifference`): the quote shows the ports as sent. */
+export function quotedPorts(request: PortPair, quoted: PortPair): readonly (readonly [string, number, number])[] {
+  return [
+    ['source port', quoted.srcPort, request.srcPort],
+    ['destination port', quoted.dstPort, request.dstPort],
+  ];
+}
+
 /** The first of `[name, got, expected]` that differs (an undefined expectation is not checked), as `name got differs (expected e)`. */
 export function firstDifference(checks: readonly (readonly [string, number | undefined, number | undefined])[]): string | undefined {
   for (const [name, got, expected] of checks) {

@@ -2,7 +2,7 @@
  * Which SCTP packets answer which (RFC 9260), the SCTP codec's `answers` rule: in a file of its
  * own so that sctp.ts stays the header and chunk codec.
  */
-import { firstDifference, portsSwapped, type AnswerRule } from '../answers.js';
+import { firstDifference, portsSwapped, quotedPorts, type AnswerRule } from '../answers.js';
 import { be16, be32 } from '../bytes.js';
 
 /** What reply matching reads of an SCTP packet. */
@@ -59,8 +59,7 @@ export const sctpAnswers: AnswerRule<SctpAnswerView, SctpHeadFields> = {
   },
   quoteDiffers: (r, q) =>
     firstDifference([
-      ['source port', q.srcPort, r.srcPort],
-      ['destination port', q.dstPort, r.dstPort],
+      ...quotedPorts(r, q),
       ['verification tag', q.verificationTag, r.verificationTag],
     ]),
   describe: (v) => `sctp ${v.srcPort} > ${v.dstPort} vtag 0x${v.verificationTag.toString(16)}`,

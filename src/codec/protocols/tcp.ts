@@ -10,7 +10,7 @@ import { deviationRules } from '../deviation.js';
 import { autoValues, fillChecksumOf, verifyUpperOf } from '../fast-form.js';
 import { tcpOptions, type TcpOptionInput } from './tcp-options.js';
 import { IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
-import { firstDifference, portsSwapped, rawAfter, type Answer, type AnswerRule } from '../answers.js';
+import { firstDifference, portsSwapped, quotedPorts, rawAfter, type Answer, type AnswerRule } from '../answers.js';
 
 /** A TCP flag by name, as the `flags` list holds them (RFC 9293, RFC 3168, RFC 9768's AE). */
 export type TcpFlag = 'ae' | 'cwr' | 'ece' | 'urg' | 'ack' | 'psh' | 'rst' | 'syn' | 'fin';
@@ -163,8 +163,7 @@ const answers: AnswerRule<TcpAnswerView, TcpFields> = {
   answers: (request, reply) => portsSwapped(request, reply) ?? acknowledges(request, reply),
   quoteDiffers: (r, q) =>
     firstDifference([
-      ['source port', q.srcPort, r.srcPort],
-      ['destination port', q.dstPort, r.dstPort],
+      ...quotedPorts(r, q),
       ['seq', q.seq, r.seq],
     ]),
   describe: (v) => `tcp ${v.srcPort} > ${v.dstPort}${v.flags.length ? ` [${v.flags.map((f) => f.toUpperCase()).join(',')}]` : ''} seq ${v.seq}${v.ack !== undefined ? ` ack ${v.ack}` : ''}`,

@@ -13,7 +13,7 @@ import { deviationRules } from '../deviation.js';
 import { udpPortBindings, udpPortBound } from '../udp-ports.js';
 import { autoValues, fillChecksumOf, verifyUpperOf } from '../fast-form.js';
 import { IPV6_EXTENSION_LAYERS } from './ipv6-chain.js';
-import { firstDifference, portsSwapped, type AnswerRule } from '../answers.js';
+import { firstDifference, portsSwapped, quotedPorts, type AnswerRule } from '../answers.js';
 import { be16 } from '../bytes.js';
 
 /** The fields of a decoded UDP (RFC 768) header, as `decode()` gives them. */
@@ -36,11 +36,13 @@ declare module '../types.js' {
 }
 
 const PROTOCOL = 17;
+/** The port a UDP header takes when left out and nothing bound follows it (Scapy's default too). */
+const DEFAULT_PORT = 53;
 
 const header = compileHeader<UdpFields>('udp', [
-  uint('srcPort', 16, { doc: 'Source port', default: 53 }),
+  uint('srcPort', 16, { doc: 'Source port', default: DEFAULT_PORT }),
   // Left out, the port that selects the next layer (Scapy's bind_layers dport): VXLAN 4789, SCTP 9899 (RFC 6951).
-  uint('dstPort', 16, { doc: 'Destination port', default: 53, defaultFromNext: true }),
+  uint('dstPort', 16, { doc: 'Destination port', default: DEFAULT_PORT, defaultFromNext: true }),
   uint('length', 16, { doc: 'Length of header and payload in bytes', role: 'auto' }),
   uint('checksum', 16, { doc: 'Checksum over pseudo-header, header and payload (0: none, IPv4 only)', role: 'checksum' }),
 ]);
@@ -52,7 +54,7 @@ const header = compileHeader<UdpFields>('udp', [
  */
 const form: FastForm = {
   header,
-  auto: { length: 'length', dstPort: { nextUdpPort: 53 } },
+  auto: { length: 'length', dstPort: { nextUdpPort: DEFAULT_PORT } },
   checksum: { kind: 'upper', protocol: PROTOCOL, zeroAs: 0xffff },
   // A bound port (SCTP over UDP) selects another layer; a zero checksum has its own verdicts.
   decoded: (fields) => udpPortBound[fields.dstPort as number] !== 1 && udpPortBound[fields.srcPort as number] !== 1 && fields.checksum !== 0,
@@ -94,8 +96,7 @@ const answers: AnswerRule<UdpAnswerView, UdpFields> = {
   answers: (request, reply) => portsSwapped(request, reply) ?? { ok: true },
   quoteDiffers: (r, q) =>
     firstDifference([
-      ['source port', q.srcPort, r.srcPort],
-      ['destination port', q.dstPort, r.dstPort],
+      ...quotedPorts(r, q),
       ['length', q.length, r.length],
     ]),
   describe: (v) => `udp ${v.srcPort} > ${v.dstPort}`,
