@@ -56,6 +56,13 @@ interface Helpers {
   readMac: typeof readMac;
   sumBytes: (bytes: Uint8Array, odd: boolean) => number;
   defaults: unknown[];
+  /**
+   * Per field index, for address fields: the last text parsed and its value. A generator sends
+   * the same addresses packet after packet; comparing with the last text (one pointer compare
+   * for the same string) costs less than the parsers' Map lookups.
+   */
+  lastText: unknown[];
+  lastValue: (number | Uint8Array | undefined)[];
   /** Per field index, for enums: names by value (dense). */
   enumNames: ((string | undefined)[] | undefined)[];
 }
@@ -90,6 +97,13 @@ function makeHelpers(layer: string, defs: readonly FieldDef[]): Helpers {
   });
   const enumValues = defs.map((d) => (d.kind === 'enum' ? new Map(Object.entries(d.values)) : undefined));
   const flagBits = defs.map((d) => (d.kind === 'flags' ? new Map(d.names.flatMap((name, i) => (name ? [[name, 1 << (d.bits - 1 - i)] as const] : []))) : undefined));
+  const lastText = defs.map((): unknown => undefined);
+  const lastValue = defs.map((): number | Uint8Array | undefined => undefined);
+  const remember = <T extends number | Uint8Array>(index: number, text: unknown, value: T): T => {
+    lastText[index] = text;
+    lastValue[index] = value;
+    return value;
+  };
   const checkUint = (index: number, value: unknown): number => {
     const max = 2 ** defs[index].bits - 1;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) bad(index, value);
@@ -120,16 +134,18 @@ function makeHelpers(layer: string, defs: readonly FieldDef[]): Helpers {
     },
     v4In(index, value) {
       const n = typeof value === 'string' ? parseIpv4(value) : undefined;
-      return n === undefined ? bad(index, value) : n;
+      return n === undefined ? bad(index, value) : remember(index, value, n);
     },
     v6In(index, value) {
       const b = typeof value === 'string' ? parseIpv6(value) : undefined;
-      return b === undefined ? bad(index, value) : b;
+      return b === undefined ? bad(index, value) : remember(index, value, b);
     },
     macIn(index, value) {
       const b = typeof value === 'string' ? parseMac(value) : undefined;
-      return b === undefined ? bad(index, value) : b;
+      return b === undefined ? bad(index, value) : remember(index, value, b);
     },
+    lastText,
+    lastValue,
     enumOut(index, value) {
       return enumNames[index]?.[value] ?? value;
     },
@@ -245,14 +261,13 @@ function valueCode(def: FieldDef, i: number, n: WriteNames): string {
       break;
     }
     case 'ipv4':
-      check = `${v} = ${h}.v4In(${i}, ${v});`;
-      break;
     case 'ipv6':
-      check = `${v} = ${h}.v6In(${i}, ${v});`;
+    case 'mac': {
+      // The last text this field parsed is taken as is (helpers' lastText); any other is parsed.
+      const parse = def.kind === 'ipv4' ? 'v4In' : def.kind === 'ipv6' ? 'v6In' : 'macIn';
+      check = `${v} = ${v} === ${h}.lastText[${i}] ? ${h}.lastValue[${i}] : ${h}.${parse}(${i}, ${v});`;
       break;
-    case 'mac':
-      check = `${v} = ${h}.macIn(${i}, ${v});`;
-      break;
+    }
   }
   // Enum and flags values are usually numbers already on the hot path; skip the helper call then.
   if (def.kind === 'enum' || def.kind === 'flags') {

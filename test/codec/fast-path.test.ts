@@ -348,6 +348,25 @@ describe('fast path', () => {
     expect(invalid(layers)).toBeUndefined();
   });
 
+  it('parses an address field afresh whenever its text changes (the last text is remembered per field, not per packet)', () => {
+    // Alternate texts per field, a bad text after a good one, and a good one again: each packet
+    // must carry its own addresses, and the bad one must still be refused by name.
+    const texts = ['192.0.2.1', '198.51.100.7', '203.0.113.255', '192.0.2.1'];
+    for (let k = 0; k < 12; k++) {
+      const src = texts[k % 4];
+      const dst = texts[(k + 1) % 4];
+      const bytes = ipv4({ src, dst }).udp({ srcPort: 1, dstPort: 2 }).encode();
+      expect([...bytes.subarray(12, 16)].join('.')).toBe(src);
+      expect([...bytes.subarray(16, 20)].join('.')).toBe(dst);
+      const inner = `2001:db8::${k.toString(16)}`;
+      const six = ipv6({ src: inner, dst: '2001:db8::ffff' }).udp({}).encode();
+      expect(six.subarray(8, 24).toString('hex')).toBe(`20010db8${'0'.repeat(20)}${k.toString(16).padStart(4, '0')}`);
+    }
+    expect(() => ipv4({ src: '192.0.2.256' }).udp({}).encode()).toThrow(/ipv4\.src/);
+    expect(() => ipv4({ src: new String('192.0.2.1') as unknown as string }).udp({}).encode()).toThrow(FieldValueError);
+    expect([...ipv4({ src: '192.0.2.1' }).udp({}).encode().subarray(12, 16)].join('.')).toBe('192.0.2.1');
+  });
+
   it('has no fast path for stacks the general encoder must handle (no IP layer for a pseudo-header)', () => {
     expect(compileFast([codecByName('udp')!, codecByName('raw')!], 'list')).toBeUndefined();
     expect(compileFast([codecByName('ethernet')!, codecByName('ipv4')!], 'chain')).toBeUndefined();
