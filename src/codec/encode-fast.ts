@@ -15,7 +15,7 @@ import type { FieldDef } from './field.js';
 import type { WriteCode } from './header.js';
 import type { FastForm, LayerCodec } from './layer.js';
 import { fieldNames } from './registry.js';
-import { keyChecker } from './key-check.js';
+import { keyCheckCode } from './key-check.js';
 import { PacketError } from './errors.js';
 import { firstOf, formCombinations } from './fast-form.js';
 
@@ -74,9 +74,7 @@ function compileForms(codecs: readonly LayerCodec[], forms: readonly FastForm[],
     const names = form.header ? form.header.fields.map((f) => f.name) : form.bytes ? [form.bytes] : [];
     if (form.tail) names.push(form.tail.field);
     for (const name of names) if (!fieldNames(codecs[i]).has(name)) throw new Error(`${codecs[i].name}: fast form names unknown field ${name}`);
-    env[`k${i}`] = keyChecker(names);
-    consts.push(`const k${i} = env.k${i};`);
-    check.push(`if (k${i}(${x}) !== undefined) return undefined;`);
+    check.push(keyCheckCode(names, x, 'return undefined;'));
     for (const [field, values] of Object.entries(form.when ?? {})) {
       const local = `${x}_${field.replace(/\W/g, '_')}`;
       // Left out, the field takes its default: enough only when the default is one of the values.

@@ -241,7 +241,7 @@ const unknownFieldCheckers = new Map<LayerCodec, (fields: object) => string | un
 function unknownFieldChecker(codec: LayerCodec): (fields: object) => string | undefined {
   let check = unknownFieldCheckers.get(codec);
   if (check === undefined) {
-    check = keyChecker(fieldNames(codec));
+    check = keyChecker(fieldNames(codec), codec.name);
     unknownFieldCheckers.set(codec, check);
   }
   return check;
@@ -349,6 +349,6 @@ function compileRun(codecs: readonly LayerCodec[]): Run {
   }
   body.push('return buf;');
   const name = `encode_${codecs.map((c) => c.name.replace(/\W/g, '_')).join('_') || 'empty'}`;
-  const src = `${consts.join('\n')}\nreturn function ${name}(F, warn) {\n${body.join('\n')}\n};`;
+  const src = `${consts.join('\n')}\nreturn function ${name}(F, warn) {\n${body.join('\n')}\n};\n//# sourceURL=rawcraft/encode-general/${name}.js`;
   return new Function('env', src)(env) as Run;
 }

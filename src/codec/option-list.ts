@@ -126,7 +126,7 @@ export function optionListCodec<O extends { kind: string; length?: number }>(
   }
 
   const EMPTY = new Uint8Array(0);
-  const inPlace = compileInPlace(kinds);
+  const inPlace = compileInPlace(`${layer}-${field}`, kinds);
 
   return {
     kinds,
@@ -197,7 +197,7 @@ export function optionListCodec<O extends { kind: string; length?: number }>(
  * string switch over the kind names, each case calling its own kind's `size`/`put`, so every
  * call has one target. A kind without the fast path, a raw option or odd input gives -1.
  */
-function compileInPlace<O extends { kind: string; length?: number }>(kinds: readonly OptionKind<O>[]): Pick<OptionListCodec<O>, 'measure' | 'write'> {
+function compileInPlace<O extends { kind: string; length?: number }>(name: string, kinds: readonly OptionKind<O>[]): Pick<OptionListCodec<O>, 'measure' | 'write'> {
   const env: Record<string, unknown> = {};
   const measureCases: string[] = [];
   const writeCases: string[] = [];
@@ -237,7 +237,8 @@ return {
     }
     return at;
   },
-};`;
+};
+//# sourceURL=rawcraft/option-list/${name.replace(/\W+/g, '_')}.js`;
   return new Function('env', src)(env) as Pick<OptionListCodec<O>, 'measure' | 'write'>;
 }
 

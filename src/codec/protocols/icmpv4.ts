@@ -182,7 +182,7 @@ const variantOf = (type: number): CompiledHeader<IcmpFields> => variantByType[ty
 const NO_AUTO = {};
 const variantNames = new Map([...new Set([...variants.values(), unknown])].map((v) => [v, new Set(v.fields.map((f) => f.name))]));
 /** Per message layout, the first key of a fields object it has no room for (a generated string switch: cheaper than Set lookups). */
-const variantCheckers = new Map([...variantNames].map(([v, names]) => [v, keyChecker(names)]));
+const variantCheckers = new Map([...variantNames].map(([v, names]) => [v, keyChecker(names, `icmp-${v}`)]));
 
 /** Every field of every message type, once, for docs and the field-name check. */
 const allFields = [...new Map([echo, ...variants.values(), unknown].flatMap((v) => v.fields).map((f) => [f.name, f])).values()];

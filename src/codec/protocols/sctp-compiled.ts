@@ -19,6 +19,7 @@
  * forms take few of the lists met (random bundles), only a sample of the others is looked up.
  */
 import { PacketError } from '../errors.js';
+import { keyCheckCode } from '../key-check.js';
 import { GIVEN_LENGTH, GIVEN_PADDING, ListCodec, pad4, type CompiledKind, type Item, type Writer } from './sctp-tlv.js';
 
 /** Most shapes compiled per list and first item kind; others take the generic path. */
@@ -159,9 +160,8 @@ function emitWriteList(s: Source, out: string[], list: ListCodec, shapes: readon
  */
 function keyCheck(kind: CompiledKind, it: string, chunk: boolean): string {
   const names = [...kind.fieldNames].filter((n) => n !== 'length' && n !== 'padding' && n !== 'flags');
-  const cases = names.map((n) => `case ${JSON.stringify(n)}:`).join(' ');
   const flags = chunk ? ` case "flags": g${it} = true; break;` : '';
-  return `let g${it} = false; for (const k in ${it}) { switch (k) { ${cases} break;${flags} default: return false; } }`;
+  return `let g${it} = false; ${keyCheckCode(names, it, 'return false;', flags)}`;
 }
 
 /** One item as ListCodec.writeItem writes it (type, flags, length, value), then its padding. */

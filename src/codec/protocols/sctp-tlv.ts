@@ -356,7 +356,7 @@ export class ListCodec {
     this.byCode = new Map(compiled.map((k) => [k.spec.code, k]));
     this.typeBits = config.chunkHeader ? 8 : 16;
     this.rawKeys = new Set([config.tag, ...RAW_KEYS_TLV, ...(config.chunkHeader ? ['flags'] : [])]);
-    this.unknownRawKey = keyChecker(this.rawKeys);
+    this.unknownRawKey = keyChecker(this.rawKeys, `sctp-raw-${config.item}`);
   }
 
   /** The number of a kind name, or the number itself; undefined for an unknown name. */
