@@ -11,6 +11,7 @@ import { DEFAULT_EPOCH_NS } from '../traffic/scenario.js';
 import { listOrNone, parseCommandArgs, usageHint } from './args.js';
 import { CliError, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';
+import { BatchedOutput } from './batched-output.js';
 import { linkTypeForLayer } from './encode-command.js';
 import { fragmentForMtu, mtuOption } from './mtu-option.js';
 
@@ -65,21 +66,21 @@ export async function buildCommand(argv: readonly string[], io: CliContext): Pro
     return EXIT_OK;
   }
   // Written in batches of lines: a range may give a million packets.
-  let batch = '';
+  const lines = new BatchedOutput(io);
   let i = 0;
-  for await (const { bytes, from } of packets()) {
-    if (values.json) batch += JSON.stringify(packetToJson(i, decode(bytes, { from, mode: 'lax' }))) + '\n';
-    else if (values.diagram) batch += `${i > 0 ? '\n' : ''}${packetDiagram(decode(bytes, { from, mode: 'lax' }))}\n`;
-    else if (values.dump) batch += `${i > 0 ? '\n' : ''}${show(decode(bytes, { from, mode: 'lax' }))}\n${hexdump(bytes)}\n`;
-    else {
-      if (io.tty && !values.hex) batch += show(decode(bytes, { from, mode: 'lax' })) + '\n';
-      batch += Buffer.from(bytes).toString('hex') + '\n';
+  try {
+    for await (const { bytes, from } of packets()) {
+      let text: string;
+      if (values.json) text = JSON.stringify(packetToJson(i, decode(bytes, { from, mode: 'lax' }))) + '\n';
+      else if (values.diagram) text = `${i > 0 ? '\n' : ''}${packetDiagram(decode(bytes, { from, mode: 'lax' }))}\n`;
+      else if (values.dump) text = `${i > 0 ? '\n' : ''}${show(decode(bytes, { from, mode: 'lax' }))}\n${hexdump(bytes)}\n`;
+      else text = `${io.tty && !values.hex ? show(decode(bytes, { from, mode: 'lax' })) + '\n' : ''}${Buffer.from(bytes).toString('hex')}\n`;
+      const wait = lines.add(text);
+      if (wait) await wait;
+      i++;
     }
-    if (++i % 512 === 0) {
-      await io.write(batch);
-      batch = '';
-    }
+  } finally {
+    await lines.flush();
   }
-  if (batch) await io.write(batch);
   return EXIT_OK;
 }

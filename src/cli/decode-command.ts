@@ -9,6 +9,7 @@ import { CliError, EXIT_OK } from './cli-error.js';
 import { readPackets } from './input.js';
 import { fromOption, FROM_USAGE } from './from-option.js';
 import type { CliContext } from './context.js';
+import { BatchedOutput } from './batched-output.js';
 
 export interface DecodeArgs {
   file: string | undefined;
@@ -37,23 +38,26 @@ export async function decodeCommand(argv: readonly string[], io: CliContext): Pr
 export async function decodePackets(args: DecodeArgs, io: CliContext): Promise<number> {
   if (args.file === undefined && !args.hex.length) args.file = '-';
   const mode = args.lax ? 'lax' : 'strict';
-  // Lax mode decodes the packets of every interface it can and keeps the others raw, with an issue.
-  for await (const input of readPackets(args.file, args.hex, io.stdin, { strict: !args.lax, keepUnsupportedLinkTypes: true, ...(args.from !== undefined && { textFrom: args.from }) })) {
-    let packet;
-    try {
-      packet = input.linkType === undefined ? decode(input.bytes, { from: input.from, mode }) : decodeLinkType(input.bytes, input.linkType, { mode, interfaceId: input.interfaceId });
-    } catch (error) {
-      if (error instanceof PacketError) throw new CliError(`packet ${input.index}: ${error.message} (use --lax to decode what can be read)`);
-      throw error;
-    }
-    // What the capture file says about the record (lax mode) comes first.
-    if (input.issues) packet.issues.unshift(...input.issues);
-    if (args.json) {
-      await io.write(JSON.stringify(packetToJson(input.index, packet, input.timestampNs)) + '\n');
-    } else {
+  const out = new BatchedOutput(io);
+  try {
+    // Lax mode decodes the packets of every interface it can and keeps the others raw, with an issue.
+    for await (const input of readPackets(args.file, args.hex, io.stdin, { strict: !args.lax, keepUnsupportedLinkTypes: true, ...(args.from !== undefined && { textFrom: args.from }) })) {
+      let packet;
+      try {
+        packet = input.linkType === undefined ? decode(input.bytes, { from: input.from, mode }) : decodeLinkType(input.bytes, input.linkType, { mode, interfaceId: input.interfaceId });
+      } catch (error) {
+        if (error instanceof PacketError) throw new CliError(`packet ${input.index}: ${error.message} (use --lax to decode what can be read)`);
+        throw error;
+      }
+      // What the capture file says about the record (lax mode) comes first.
+      if (input.issues) packet.issues.unshift(...input.issues);
       const dump = args.dump ? `\n${hexdump(input.bytes)}` : '';
-      await io.write(`#${input.index} ${summary(packet)}\n${show(packet)}${dump}\n\n`);
+      const wait = out.add(args.json ? JSON.stringify(packetToJson(input.index, packet, input.timestampNs)) + '\n' : `#${input.index} ${summary(packet)}\n${show(packet)}${dump}\n\n`);
+      if (wait) await wait;
     }
+  } finally {
+    // What was decoded before an error is printed before it.
+    await out.flush();
   }
   return EXIT_OK;
 }

@@ -9,6 +9,7 @@ import { parseCommandArgs, usageHint } from './args.js';
 import { CliError, EXIT_OK } from './cli-error.js';
 import { readLines } from './input.js';
 import type { CliContext } from './context.js';
+import { BatchedOutput } from './batched-output.js';
 
 export const ENCODE_USAGE = `encode [FILE|-] [--hex | --json | --pcap OUT | --pcapng OUT] [--fix-checksums]
       Encode JSON lines (the decode --json format) to hex lines (the default), JSON lines
@@ -67,6 +68,7 @@ export async function encodePackets(args: EncodeArgs, io: CliContext): Promise<n
   if (args.pcap && args.pcapng) throw new CliError('give one of --pcap and --pcapng');
   let writer: PcapWriter | PcapngWriter | undefined;
   let index = 0;
+  const out = new BatchedOutput(io);
   try {
     for await (const line of readLines(args.file, io.stdin)) {
       let value: unknown;
@@ -96,10 +98,9 @@ export async function encodePackets(args: EncodeArgs, io: CliContext): Promise<n
           throw new CliError(`packet ${index}: starts with ${first} but the pcap file's link type is ${(writer as PcapWriter).linkType}; use --pcapng for mixed link types`);
         }
         await writer.write({ data: bytes, timestampNs, linkType });
-      } else if (args.json) {
-        await io.write(JSON.stringify({ index, length: bytes.length, hex: bytes.toString('hex') }) + '\n');
       } else {
-        await io.write(bytes.toString('hex') + '\n');
+        const wait = out.add(args.json ? JSON.stringify({ index, length: bytes.length, hex: bytes.toString('hex') }) + '\n' : bytes.toString('hex') + '\n');
+        if (wait) await wait;
       }
       index++;
     }
@@ -107,6 +108,9 @@ export async function encodePackets(args: EncodeArgs, io: CliContext): Promise<n
     // A failed run leaves no half-written file.
     writer?.abort();
     throw error;
+  } finally {
+    // Lines encoded before an error are printed before it.
+    await out.flush();
   }
   await writer?.close();
   return EXIT_OK;

@@ -8,6 +8,7 @@ import { DEFAULT_EPOCH_NS } from '../traffic/scenario.js';
 import { integer, listOrNone, parseCommandArgs, usageHint } from './args.js';
 import { CliError, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';
+import { BatchedOutput } from './batched-output.js';
 import { linkTypeForLayer } from './encode-command.js';
 
 export const FUZZ_USAGE = `fuzz EXPR [--count N] [--seed S] [--break checksums,lengths] [--out FILE.pcapng] [--json]
@@ -44,6 +45,7 @@ export async function fuzzCommand(argv: readonly string[], io: CliContext): Prom
     interrupted = true;
   };
   process.once('SIGINT', onSigint);
+  const lines = new BatchedOutput(io);
   try {
     for (const p of fuzzAll(templates, { seed, count, break: breaks })) {
       // Let a Ctrl-C in now and then (writes that do not block never reach the event loop).
@@ -52,14 +54,17 @@ export async function fuzzCommand(argv: readonly string[], io: CliContext): Prom
       bytes += p.bytes.length;
       written++;
       if (writer) await writer.write({ data: p.bytes, timestampNs: DEFAULT_EPOCH_NS + BigInt(p.index) * 1_000_000n, linkType, ...(p.index === 0 && { comment: `rawcraft fuzz ${positionals[0]} --seed ${seed}${breaks.length ? ` --break ${breaks.join(',')}` : ''}` }) });
-      else if (values.json) await io.write(JSON.stringify({ index: p.index, hex: p.bytes.toString('hex'), expression: formatExpression(p.layers) }) + '\n');
-      else await io.write(p.bytes.toString('hex') + '\n');
+      else {
+        const wait = lines.add(values.json ? JSON.stringify({ index: p.index, hex: p.bytes.toString('hex'), expression: formatExpression(p.layers) }) + '\n' : p.bytes.toString('hex') + '\n');
+        if (wait) await wait;
+      }
     }
   } catch (error) {
     // A failed run leaves no half-written file.
     writer?.abort();
     throw error;
   } finally {
+    await lines.flush();
     process.removeListener('SIGINT', onSigint);
   }
   await writer?.close();

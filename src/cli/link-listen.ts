@@ -11,6 +11,7 @@ import { summary } from '../codec/print.js';
 import { PcapHandle } from '../transport/link/pcap-handle.js';
 import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';
+import { BatchedOutput } from './batched-output.js';
 
 export interface LinkListenArgs {
   readonly iface: string;
@@ -29,6 +30,7 @@ export async function linkListen(args: LinkListenArgs, io: CliContext, signal?: 
   const firstLayer = layerForLinkType(handle.linkType) ?? 'raw';
   let writer: PcapngWriter | undefined;
   let count = 0;
+  const out = new BatchedOutput(io);
   const stop = new AbortController();
   const onSigint = () => stop.abort();
   process.once('SIGINT', onSigint);
@@ -46,10 +48,15 @@ export async function linkListen(args: LinkListenArgs, io: CliContext, signal?: 
       }
       if (writer) await writer.write({ data: frame.bytes, timestampNs: frame.timestamp, originalLength: frame.originalLength });
       const packet = decode(frame.bytes, { from: firstLayer, mode: 'lax' });
-      if (args.json) await io.write(JSON.stringify({ ...packetToJson(count, packet, frame.timestamp), interface: args.iface, linkType: handle.linkType, originalLength: frame.originalLength }) + '\n');
-      else await io.write(`${clock(frame.timestamp)} ${summary(packet)}\n`);
+      const wait = out.add(
+        args.json
+          ? JSON.stringify({ ...packetToJson(count, packet, frame.timestamp), interface: args.iface, linkType: handle.linkType, originalLength: frame.originalLength }) + '\n'
+          : `${clock(frame.timestamp)} ${summary(packet)}\n`,
+      );
+      if (wait) await wait;
       count++;
     }
+    await out.flush();
     const stats = handle.stats();
     io.error(`${stop.signal.aborted ? 'interrupted: ' : ''}${count} frame${count === 1 ? '' : 's'} captured on ${args.iface}, ${stats.received} received by filter, ${stats.dropped} dropped by kernel${stats.interfaceDropped ? `, ${stats.interfaceDropped} dropped by interface` : ''}`);
     if (writer) await writer.close();
@@ -57,6 +64,7 @@ export async function linkListen(args: LinkListenArgs, io: CliContext, signal?: 
     writer?.abort();
     throw error;
   } finally {
+    await out.flush();
     process.removeListener('SIGINT', onSigint);
     signal?.removeEventListener('abort', onSigint);
     handle.close();

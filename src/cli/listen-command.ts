@@ -4,6 +4,7 @@
  * `decode --json` format plus where it came from).
  */
 import { packetToJson } from '../codec/json.js';
+import { BatchedOutput } from './batched-output.js';
 import { summary } from '../codec/print.js';
 import { RawTransport } from '../transport/transports/raw-transport.js';
 import { checkFamilyFlags, integer, parseCommandArgs, usageHint } from './args.js';
@@ -57,6 +58,7 @@ export async function listenCommand(argv: readonly string[], io: CliContext): Pr
   // What the kernel dropped because the receive queue was full is said at the end, never lost silently.
   let dropped: number | undefined;
   let index = 0;
+  const out = new BatchedOutput(io);
   // Ctrl-C ends the wait like --timeout would, with a count on stderr (stdout carries the packets), as tcpdump does.
   const stop = new AbortController();
   const onSigint = () => stop.abort();
@@ -64,19 +66,23 @@ export async function listenCommand(argv: readonly string[], io: CliContext): Pr
   try {
     const packets = transport.receive({ protocols: [{ family, protocol }], signal: stop.signal, onStats: (s) => (dropped = s.dropped), ...(count !== undefined && { count }), ...(timeoutMs !== undefined && { timeoutMs }) });
     for await (const p of packets) {
+      let line: string;
       if (values.json) {
         const json = packetToJson(index, p.packet, p.receivedAt);
-        await io.write(JSON.stringify({ ...json, from: p.from, family: p.family, protocol: p.protocol, includesIpHeader: p.includesIpHeader, firstLayer: p.firstLayer }) + '\n');
+        line = JSON.stringify({ ...json, from: p.from, family: p.family, protocol: p.protocol, includesIpHeader: p.includesIpHeader, firstLayer: p.firstLayer }) + '\n';
       } else {
         const from = p.includesIpHeader ? '' : `from ${p.from}: `;
-        await io.write(`${clock(p.receivedAt)} ${from}${summary(p.packet)}\n`);
+        line = `${clock(p.receivedAt)} ${from}${summary(p.packet)}\n`;
       }
+      const wait = out.add(line);
+      if (wait) await wait;
       index++;
     }
   } catch (error) {
     if (!stop.signal.aborted) throw error;
   } finally {
     process.removeListener('SIGINT', onSigint);
+    await out.flush();
     await transport.close();
   }
   if (dropped) io.error(`rawcraft: listen: ${dropped} packet${dropped === 1 ? '' : 's'} dropped by the kernel (the socket's receive queue was full)`);
