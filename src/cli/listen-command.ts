@@ -3,7 +3,7 @@
  * print what a raw socket receives, decoded: one summary line per packet, or JSON lines (the
  * `decode --json` format plus where it came from).
  */
-import { packetToJson } from '../codec/json.js';
+import { packetToJson, type PacketJson } from '../codec/json.js';
 import { BatchedOutput } from './batched-output.js';
 import { summary } from '../codec/print.js';
 import { RawTransport } from '../transport/transports/raw-transport.js';
@@ -22,6 +22,9 @@ export const LISTEN_USAGE = `listen [--proto icmp|udp|tcp|sctp|N] [-6] [--count 
       pcap-filter expression run in the kernel (tcpdump's syntax, e.g. 'icmp and host 198.18.5.2'),
       --out writing them live to pcapng; at the end stderr says how many were captured and how
       many the kernel dropped.`;
+
+/** A line of `listen --json`: the decode --json format plus where the packet came from. */
+type ListenJson = PacketJson & { from?: string; family?: 4 | 6; protocol?: number; includesIpHeader?: boolean; firstLayer?: string };
 
 const PROTOCOLS: Readonly<Record<string, number>> = { icmp: 1, tcp: 6, udp: 17, sctp: 132, icmpv6: 58 };
 
@@ -68,8 +71,14 @@ export async function listenCommand(argv: readonly string[], io: CliContext): Pr
     for await (const p of packets) {
       let line: string;
       if (values.json) {
-        const json = packetToJson(index, p.packet, p.receivedAt);
-        line = JSON.stringify({ ...json, from: p.from, family: p.family, protocol: p.protocol, includesIpHeader: p.includesIpHeader, firstLayer: p.firstLayer }) + '\n';
+        // Set on the fresh object, not spread into a copy: the copy made JSON.stringify twice as slow.
+        const json: ListenJson = packetToJson(index, p.packet, p.receivedAt);
+        json.from = p.from;
+        json.family = p.family;
+        json.protocol = p.protocol;
+        json.includesIpHeader = p.includesIpHeader;
+        json.firstLayer = p.firstLayer;
+        line = JSON.stringify(json) + '\n';
       } else {
         const from = p.includesIpHeader ? '' : `from ${p.from}: `;
         line = `${clock(p.receivedAt)} ${from}${summary(p.packet)}\n`;

@@ -38,6 +38,8 @@ describe('listen --filter is evaluated in the kernel', () => {
     expect(lines).toHaveLength(1);
     const packet = JSON.parse(lines[0]) as { layers: { layer: string; fields: { dstPort?: number } }[] };
     expect(packet.layers.find((l) => l.layer === 'udp')?.fields.dstPort).toBe(9);
+    // listen --iface --json adds where the frame came from to the decode --json format.
+    expect(packet).toMatchObject({ index: 0, interface: PAIR.yIf, linkType: 1, originalLength: 14 + 20 + 8 + 1 });
     expect(r.stderr).toMatch(/1 frame captured on vy, 1 received by filter, 0 dropped by kernel/);
   });
 });

@@ -79,6 +79,7 @@ describe('rawcraft CLI with raw sockets (loopback)', () => {
     expect(packet, out).toBeDefined();
     expect(packet.from).toBe('127.0.0.1');
     expect(packet.includesIpHeader).toBe(true);
+    expect(packet).toMatchObject({ family: 4, protocol: 254, firstLayer: 'ipv4' });
     expect(packet.layers[0]).toMatchObject({ layer: 'ipv4', fields: { id: 0x5253, protocol: 254 } });
     expect(packet.layers[1]).toMatchObject({ layer: 'raw', fields: { data: Buffer.from('listen me').toString('hex') } });
 
