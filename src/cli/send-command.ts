@@ -18,6 +18,7 @@ import { integer, parseCommandArgs, usageHint } from './args.js';
 import { CliError, EXIT_FINDINGS, EXIT_OK } from './cli-error.js';
 import type { CliContext } from './context.js';
 import { readSendInput, type SendInput } from './send-input.js';
+import { sendInBatches } from './send-batches.js';
 import { fragmentForMtu, mtuOption } from './mtu-option.js';
 import { SOCKET_FLAG_OPTIONS, SOCKET_FLAGS_USAGE, socketChoice, type SocketChoice } from './socket-flags.js';
 import { inCliTerms } from './cli-terms.js';
@@ -70,12 +71,6 @@ export interface SendArgs {
   readonly mtu?: number | undefined;
 }
 
-/** Packets per sendMany call when --count repeats a short input (one pre-flight decision per distinct packet per call). */
-const SEND_CHUNK = 4096;
-
-/** Packets per sendMany call for the rest of a chunk after a failure. */
-const FAILED_CHUNK = 64;
-
 /** Per-packet failure lines printed before only new kinds of failure are (the summary counts them all). */
 const FAILURES_SHOWN = 10;
 
@@ -88,6 +83,15 @@ const SOCKET_LEVEL_FINDINGS = new Set([
   // The link transport's, about the interface or the process rather than one frame.
   ...LINK_RULES.filter((r) => r.scope === 'interface').map((r) => r.id),
 ]);
+
+/**
+ * Errors that end a send at once: a socket that cannot be opened at all (privileges, no such
+ * interface), or pre-flight refusing the socket itself (not one packet): it would refuse every packet.
+ */
+function endsTheRun(error: unknown): boolean {
+  if (error instanceof TransportError) return ['socket', 'setsockopt', 'dlopen', 'if_nametoindex'].includes(error.syscall);
+  return error instanceof PreflightError && error.findings.some((f) => f.severity === 'error' && SOCKET_LEVEL_FINDINGS.has(f.code));
+}
 
 /** What the raw transport takes from the command line besides the transport kind. */
 export interface RawFlags {
@@ -273,26 +277,35 @@ async function send(args: SendArgs, io: CliContext, interrupt: { readonly stop: 
   /** Failures by kind (errno name, or error code): the summary reports them all. */
   const failures = new Map<string, number>();
   let quieted = false;
-  const fail = (index: number, error: unknown) => {
-    // Not being able to open a socket at all (privileges, no such interface) ends the command.
-    if (error instanceof TransportError && (error.syscall === 'socket' || error.syscall === 'setsockopt' || error.syscall === 'dlopen' || error.syscall === 'if_nametoindex')) throw error;
-    // So does pre-flight refusing the socket itself (not one packet): it would refuse every packet.
-    if (error instanceof PreflightError && error.findings.some((f) => f.severity === 'error' && SOCKET_LEVEL_FINDINGS.has(f.code))) throw error;
-    if (!(error instanceof RawcraftError)) throw error;
+  // A copy of input packet `index` failed. The error is made only to be shown: an interface
+  // gone down fails every packet, so show the first few and each new kind, count the rest.
+  const countFailure = (index: number, kind: string, error: () => unknown) => {
     failed++;
-    const kind = error instanceof TransportError ? error.errnoName : error.code;
     const before = failures.get(kind) ?? 0;
     failures.set(kind, before + 1);
-    // An interface gone down fails every packet: show the first few and each new kind, count the rest.
-    if (failed <= FAILURES_SHOWN || before === 0) io.error(`rawcraft: send: packet ${index}: ${inCliTerms(error.message)}`);
+    if (failed <= FAILURES_SHOWN || before === 0) io.error(`rawcraft: send: packet ${index}: ${inCliTerms((error() as Error).message)}`);
     else if (!quieted) {
       quieted = true;
       io.error('rawcraft: send: further failures of a kind already shown are only counted (see the summary)');
     }
   };
-  const started = performance.now();
-  // Paced: packet k is due at started + k * period (so the rate holds over the run, whatever each send costs).
-  const periodMs = args.rate > 0 ? 1000 / args.rate : args.intervalMs;
+  const fail = (index: number, error: unknown) => {
+    if (endsTheRun(error) || !(error instanceof RawcraftError)) throw error;
+    countFailure(index, error instanceof TransportError ? error.errnoName : error.code, () => error);
+  };
+  const sendOne = async (i: number) => {
+    try {
+      const r = await transport.send(packets[i]);
+      sent++;
+      countSent(i);
+      retries += r.retries;
+      r.notHonoured.forEach(note);
+      r.findings?.forEach(noteFinding);
+    } catch (error) {
+      fail(i, error);
+    }
+  };
+  let started = performance.now();
   let lastProgress = 0;
   const progress = (force = false) => {
     if (!io.progress) return;
@@ -303,74 +316,45 @@ async function send(args: SendArgs, io: CliContext, interrupt: { readonly stop: 
     io.progress(`sent ${sent}, failed ${failed}, ${secs > 0 ? Math.round(sent / secs) : 0} packets/s`);
   };
   const total = args.count * packets.length;
+  // Paced: packet k is due at started + k * period (so the rate holds over the run, whatever each send costs).
+  const periodMs = args.rate > 0 ? 1000 / args.rate : args.intervalMs;
   try {
-    if (periodMs === 0) {
-      // Batched: sendmmsg on raw sockets, in chunks of SEND_CHUNK packets (whole rounds when the
-      // input is longer), so --count repeats share one pre-flight decision per chunk. Packet k of
-      // the run is input packet k % packets.length. After a failure, carry on after the failed packet.
-      const chunk = Math.max(SEND_CHUNK, packets.length);
-      for (let first = 0; first < total && !interrupt.stop; first += chunk) {
-        // Packets still to send in this chunk, by position k in the run, from `pos` on.
-        let pending: number[] = [];
-        for (let k = first; k < Math.min(total, first + chunk); k++) pending.push(k);
-        let pos = 0;
-        // After a failure the rest of the chunk goes in small batches, so a run where every packet fails stays linear.
-        let limit = pending.length;
-        while (pos < pending.length && !interrupt.stop) {
-          const batch = pos === 0 && limit >= pending.length ? pending : pending.slice(pos, pos + limit);
-          const list = new Array<FramedBytes>(batch.length);
-          for (let j = 0; j < batch.length; j++) list[j] = packets[batch[j] % packets.length];
-          try {
-            const r = await transport.sendMany(list);
-            sent += r.sent;
-            for (let j = 0; j < list.length; j++) bytes += list[j].bytes.length;
-            retries += r.retries;
-            r.notHonoured.forEach(note);
-            r.findings?.forEach(noteFinding);
-            pos += batch.length;
-          } catch (error) {
-            if (error instanceof PreflightError && error.index !== undefined) {
-              // Pre-flight refuses before any system call: nothing of the batch went out. It refuses
-              // every copy of that input packet alike: drop them all (each counts as failed), send the rest.
-              const refused = batch[error.index] % packets.length;
-              const rest: number[] = [];
-              for (const k of pending.slice(pos)) {
-                if (k % packets.length === refused) fail(refused, error);
-                else rest.push(k);
-              }
-              pending = rest;
-              pos = 0;
-              continue;
-            }
-            const at = error instanceof TransportError && error.index !== undefined ? error.index : 0;
-            sent += at;
-            for (const k of batch.slice(0, at)) countSent(k % packets.length);
-            fail(batch[at] % packets.length, error);
-            pos += at + 1;
-            limit = Math.min(limit, FAILED_CHUNK);
-          }
-        }
-        progress();
-        // Let a Ctrl-C in.
-        await new Promise((resolve) => setImmediate(resolve));
-      }
+    // Pre-flight, routes and sockets before the clock starts, as the C loop opens its socket
+    // before its timer: the clock then measures sending, and a socket that cannot be opened
+    // (privileges, an interface) ends the run before anything went out. What else prepare()
+    // runs into is left for the sends, which count it.
+    try {
+      await transport.prepare?.(packets);
+    } catch (error) {
+      if (endsTheRun(error) || !(error instanceof RawcraftError)) throw error;
+    }
+    started = performance.now();
+    if (periodMs === 0 && (args.transport.kind === 'raw' || args.transport.kind === 'link')) {
+      await sendInBatches(transport, packets, args.count, {
+        sent: (r, sentBytes) => {
+          sent += r.sent;
+          bytes += sentBytes;
+          retries += r.retries;
+          if (r.notHonoured.length > 0) r.notHonoured.forEach(note);
+          if (r.findings !== undefined && r.findings.length > 0) r.findings.forEach(noteFinding);
+        },
+        failed: countFailure,
+        sendOne,
+        between: async () => {
+          progress();
+          // Let a Ctrl-C in.
+          await new Promise((resolve) => setImmediate(resolve));
+        },
+        interrupt,
+      });
     } else {
+      // One at a time: paced, or into a file (whose sendMany is a loop of sends anyway).
       for (let k = 0; k < total && !interrupt.stop; k++) {
-        const wait = started + k * periodMs - performance.now();
+        const wait = periodMs > 0 ? started + k * periodMs - performance.now() : 0;
         if (wait > 1) await sleep(wait);
         else if (k % 256 === 255) await new Promise((resolve) => setImmediate(resolve));
         if (interrupt.stop) break;
-        const i = k % packets.length;
-        try {
-          const r = await transport.send(packets[i]);
-          sent++;
-          countSent(i);
-          retries += r.retries;
-          r.notHonoured.forEach(note);
-          r.findings?.forEach(noteFinding);
-        } catch (error) {
-          fail(i, error);
-        }
+        await sendOne(k % packets.length);
         progress();
       }
     }

@@ -41,10 +41,19 @@ export interface SendOptions {
   readonly force?: boolean;
 }
 
-/** Options of `sendMany`: `force` past pre-flight errors. */
+/** Options of `sendMany`: `force` past pre-flight errors, and carrying on past failed system calls. */
 export interface SendManyOptions {
   /** Raw transport: send even when pre-flight finds errors in some packets. */
   readonly force?: boolean;
+  /**
+   * Raw and link transports: instead of throwing at the first packet the OS refuses (after the
+   * backpressure retries), call this and go on with the next; the result's `sent` and `bytes`
+   * then count what went out. `kind` is what the error's errnoName (TransportError) or code
+   * (LinkError) would be; `error()` makes that error, with its remedy. Make it only for the
+   * failures you show: making one per packet costs more than the system call. Pre-flight
+   * refusals and sockets that cannot be opened still throw, before anything is sent.
+   */
+  readonly onFailure?: (index: number, kind: string, error: () => Error) => void;
 }
 
 /** What one send did. */
@@ -72,7 +81,7 @@ export interface SendResult {
 
 /** What one sendMany did. Throws instead when a packet could not be sent (the error says how many were). */
 export interface SendManyResult {
-  /** Packets sent (all of them: otherwise sendMany throws). */
+  /** Packets sent (all of them, unless `onFailure` was given: otherwise sendMany throws). */
   readonly sent: number;
   /** Sum of `sentBytes`. */
   readonly bytes: number;
@@ -155,6 +164,13 @@ export interface Transport extends AsyncDisposable {
   send(packet: Sendable, options?: SendOptions): Promise<SendResult>;
   /** Send many packets in order, batched where the transport can (raw: sendmmsg). */
   sendMany(packets: Iterable<Sendable>, options?: SendManyOptions): Promise<SendManyResult>;
+  /**
+   * Optional: do what a send of these packets does before its first system call (pre-flight,
+   * routes, opening sockets or interfaces), without sending, so that the sends that follow
+   * only send and a socket that cannot be opened fails before anything went out. Packets
+   * pre-flight refuses are left for their send to report.
+   */
+  prepare?(packets: Iterable<Sendable>, options?: SendManyOptions): Promise<void>;
   /**
    * Packets as they arrive, decoded. Listening starts when receive() is called (not at the
    * first `next()`), so a caller can call receive() and then send, without a race.

@@ -10,7 +10,8 @@
  */
 import { loadLibc, type Libc } from '../socket/ffi/libc.js';
 import { canUseSendmmsg, MmsgBatch, SENDMMSG_MAX } from '../socket/send-many.js';
-import { LinkError } from './errors.js';
+import { match } from 'ts-pattern';
+import { LinkError, type LinkErrorCode } from './errors.js';
 import { permissionRemedy } from './pcap-handle.js';
 
 /** AF_PACKET / PF_PACKET (linux/socket.h). */
@@ -107,12 +108,22 @@ export function isLinkBackpressure(libc: Libc, errno: number): boolean {
   return errno === e.ENOBUFS || errno === e.EAGAIN;
 }
 
-function linkError(libc: Libc, errno: number, operation: string, iface: string, size?: number): LinkError {
+/** The LinkError code for a failed AF_PACKET call's errno (what linkError() makes, without making it). */
+export function linkErrorCode(libc: Libc, errno: number): LinkErrorCode {
   const e = libc.constants.errno;
+  if (errno === e.EPERM || errno === e.EACCES) return 'E_LINK_PERMISSION';
+  if (errno === e.ENODEV) return 'E_LINK_NO_DEVICE';
+  if (errno === e.ENETDOWN || errno === e.ENXIO) return 'E_LINK_DOWN';
+  return 'E_LINK';
+}
+
+function linkError(libc: Libc, errno: number, operation: string, iface: string, size?: number): LinkError {
   const detail = `${libc.errnoName(errno)}: ${libc.strerror(errno)}`;
-  if (errno === e.EPERM || errno === e.EACCES) return new LinkError('E_LINK_PERMISSION', operation, detail, permissionRemedy('linux'), iface);
-  if (errno === e.ENODEV) return new LinkError('E_LINK_NO_DEVICE', operation, detail, 'list the interfaces with `rawcraft interfaces`', iface);
-  if (errno === e.ENETDOWN || errno === e.ENXIO) return new LinkError('E_LINK_DOWN', operation, detail, `bring the interface up: ip link set dev ${iface} up`, iface);
-  if (errno === e.EMSGSIZE) return new LinkError('E_LINK', operation, detail, `the frame (${size ?? '?'} bytes) exceeds the interface MTU; fragment it or raise the MTU`, iface);
-  return new LinkError('E_LINK', operation, detail, 'see the error above', iface);
+  const code = linkErrorCode(libc, errno);
+  const remedy = match(code)
+    .with('E_LINK_PERMISSION', () => permissionRemedy('linux'))
+    .with('E_LINK_NO_DEVICE', () => 'list the interfaces with `rawcraft interfaces`')
+    .with('E_LINK_DOWN', () => `bring the interface up: ip link set dev ${iface} up`)
+    .otherwise(() => (errno === libc.constants.errno.EMSGSIZE ? `the frame (${size ?? '?'} bytes) exceeds the interface MTU; fragment it or raise the MTU` : 'see the error above'));
+  return new LinkError(code, operation, detail, remedy, iface);
 }

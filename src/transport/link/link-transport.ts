@@ -20,7 +20,7 @@ import { TransportArgumentError, TransportClosedError } from '../errors.js';
 import { nowNs, outgoing, type Outgoing } from '../transports/outgoing.js';
 import { compileFilter, decodeReceived, releasing } from '../request/received.js';
 import { ETHERNET_MINIMUM } from '../../codec/protocols/ethernet.js';
-import type { NotHonoured, ReceivedPacket, Sendable, SendManyResult, SendOptions, SendResult, Transport, TransportReceiveOptions } from '../transport.js';
+import type { NotHonoured, ReceivedPacket, Sendable, SendManyOptions, SendManyResult, SendOptions, SendResult, Transport, TransportReceiveOptions } from '../transport.js';
 import { isBuilderStep, type StepBase } from '../../builders/packet.js';
 import { SourceCache } from '../transports/route.js';
 import { leavesSourceOutOf, withSourceFilled } from '../transports/source.js';
@@ -32,7 +32,7 @@ import type { Libpcap } from './libpcap.js';
 import { NeighbourCache, type NeighbourOptions } from './neighbours.js';
 import { PcapHandle, type CaptureStats } from './pcap-handle.js';
 import { kernelRouteLookup, type RouteLookup } from './route-table.js';
-import { AfPacketSocket, afPacketAvailable, isLinkBackpressure } from './af-packet.js';
+import { AfPacketSocket, afPacketAvailable, isLinkBackpressure, linkErrorCode } from './af-packet.js';
 import { backoff, backpressurePolicy, type BackpressurePolicy } from '../transports/backpressure.js';
 import { loadLibc } from '../socket/ffi/libc.js';
 
@@ -161,7 +161,7 @@ export class LinkTransport implements Transport {
     let sent: number;
     let retries = 0;
     if (fast) {
-      retries = await this.#sendFast(fast, () => frame, 0, 1);
+      retries = (await this.#sendFast(fast, () => frame, 0, 1, undefined)).retries;
       sent = frame.length;
     } else {
       sent = this.#sender(iface).inject(frame);
@@ -175,7 +175,7 @@ export class LinkTransport implements Transport {
    * encoded each time. Then runs of frames for one interface go out together: sendmmsg batches
    * on an AF_PACKET socket (Linux), else one pcap_inject per frame.
    */
-  async sendMany(packets: Iterable<Sendable>, options?: SendOptions): Promise<SendManyResult> {
+  async sendMany(packets: Iterable<Sendable>, options?: SendOptions & SendManyOptions): Promise<SendManyResult> {
     if (this.#closed) throw new TransportClosedError(this.kind, 'send');
     const startedAt = nowNs();
     // An indexed loop over an array: for-of's iterator in this async function costs more than the rest of the per-frame work.
@@ -239,6 +239,8 @@ export class LinkTransport implements Transport {
     };
     let retries = 0;
     let calls = 0;
+    let failed = 0;
+    const onFailure = options?.onFailure;
     for (let k = 0; k < starts.length; k++) {
       const iface = ifaces[k];
       const start = starts[k];
@@ -246,21 +248,51 @@ export class LinkTransport implements Transport {
       const fast = this.#fastSender(iface);
       if (fast) {
         calls += Math.ceil((end - start) / 1024);
-        retries += await this.#sendFast(fast, frameAt, start, end);
+        const r = await this.#sendFast(fast, frameAt, start, end, onFailure);
+        retries += r.retries;
+        failed += r.failed;
+        bytes -= r.failedBytes;
       } else {
         const handle = this.#sender(iface);
         for (let i = start; i < end; i++) {
           try {
             handle.inject(frameAt(i));
           } catch (error) {
-            if (error instanceof LinkError) throw new LinkError(error.code, `${error.operation} (packet ${i}; ${i} sent before it)`, error.detail, error.remedy, error.iface);
-            throw error;
+            if (!(error instanceof LinkError)) throw error;
+            const named = new LinkError(error.code, `${error.operation} (packet ${i}; ${i - failed} sent before it)`, error.detail, error.remedy, error.iface);
+            if (!onFailure) throw named;
+            onFailure(i, error.code, () => named);
+            failed++;
+            bytes -= frameAt(i).length;
           }
         }
         calls += end - start;
       }
     }
-    return { sent: n, bytes, retries, calls, notHonoured, ...(findings.length && { findings }), startedAt, endedAt: nowNs() };
+    return { sent: n - failed, bytes, retries, calls, notHonoured, ...(findings.length && { findings }), startedAt, endedAt: nowNs() };
+  }
+
+  /**
+   * What a send of these packets does before its first system call, without sending: each
+   * distinct packet's frame (route, next hop's MAC), its pre-flight, and the interface opened
+   * for sending. A packet pre-flight refuses is skipped (its send reports it).
+   */
+  async prepare(packets: Iterable<Sendable>, options?: SendOptions & SendManyOptions): Promise<void> {
+    if (this.#closed) throw new TransportClosedError(this.kind, 'send');
+    const force = !!(this.#options.force || options?.force);
+    const seen = new Set<Sendable>();
+    for (const p of packets) {
+      if (seen.has(p)) continue;
+      seen.add(p);
+      let iface: string;
+      try {
+        iface = (await this.#prepare(p, options?.destination, force)).iface;
+      } catch (error) {
+        if (error instanceof PreflightError) continue;
+        throw error;
+      }
+      if (!this.#fastSender(iface)) this.#sender(iface);
+    }
   }
 
   /** Frames as they arrive on the interface, decoded from its link type; listening starts at this call. */
@@ -371,21 +403,42 @@ export class LinkTransport implements Transport {
    * what was sent (the retry budget is per stall). Returns the retries; throws LinkError naming
    * the packet (its index in the batch; all before it were sent).
    */
-  async #sendFast(socket: AfPacketSocket, frameAt: (index: number) => Uint8Array, start: number, end: number): Promise<number> {
+  async #sendFast(socket: AfPacketSocket, frameAt: (index: number) => Uint8Array, start: number, end: number, onFailure: SendManyOptions['onFailure']): Promise<{ retries: number; failed: number; failedBytes: number }> {
     const libc = loadLibc();
     let done = start;
     let stalled = 0;
     let retries = 0;
+    let failed = 0;
+    let failedBytes = 0;
+    // After a failure, one frame per call, doubling with each call that fails nothing: when
+    // every frame fails (an interface gone down), a call costs one frame, not a batch.
+    let window = Infinity;
     while (done < end) {
-      const r = socket.sendMany(frameAt, done, end);
+      const r = socket.sendMany(frameAt, done, Math.min(end, done + window));
       done += r.sent;
-      if (r.errno === 0) break;
       if (r.sent > 0) stalled = 0;
-      if (!isLinkBackpressure(libc, r.errno) || stalled >= this.#policy.maxRetries) throw socket.error(r.errno, frameAt(done), done, done);
-      await backoff(this.#policy, stalled++);
-      retries++;
+      if (r.errno === 0) {
+        window *= 2;
+        continue;
+      }
+      if (isLinkBackpressure(libc, r.errno) && stalled < this.#policy.maxRetries) {
+        await backoff(this.#policy, stalled++);
+        retries++;
+        continue;
+      }
+      window = 1;
+      const at = done;
+      const sentBefore = at - failed;
+      const made = () => socket.error(r.errno, frameAt(at), at, sentBefore);
+      if (!onFailure) throw made();
+      // Carry on after the failed frame; its LinkError is made only if the caller asks.
+      onFailure(at, linkErrorCode(libc, r.errno), made);
+      failed++;
+      failedBytes += frameAt(at).length;
+      done++;
+      stalled = 0;
     }
-    return retries;
+    return { retries, failed, failedBytes };
   }
 
 

@@ -96,6 +96,14 @@ export interface ReceiveOptions {
   filter?: (datagram: ReceivedDatagram) => boolean;
 }
 
+/** What sendManyUntilError achieved: datagrams sent, and the errno of the one that failed (0: none). */
+export interface SendManyOutcome {
+  readonly sent: number;
+  readonly errno: number;
+  /** The errno's name, e.g. ENETUNREACH ('' when none failed). */
+  readonly errnoName: string;
+}
+
 /** Cached sockaddrs per socket; the cache is cleared when it grows past this. */
 const SOCKADDR_CACHE_MAX = 1024;
 
@@ -276,13 +284,29 @@ export class RawSocket implements Disposable, AsyncDisposable {
    * Nothing is allocated and nothing called in C per datagram (send-many.ts: slots hold a copy, or point at a datagram sent again).
    */
   sendMany(packets: readonly OutgoingDatagram[], options: RawSendOptions = {}, start = 0, end = packets.length): number {
+    const r = this.sendManyUntilError(packets, options, start, end);
+    if (r.errno !== 0) throw this.sendError(r.errno, packets, start + r.sent);
+    return r.sent;
+  }
+
+  /**
+   * sendMany without the throw: sends `packets[start..end)` up to the first datagram the OS
+   * refuses and returns how many went out before it and its errno (0: all went out). For a
+   * caller that counts failures by the thousand: no TransportError is made unless it asks
+   * (sendError), since making one costs more than the system call.
+   * Pre-flight (the `preflight` option) still throws, before anything is sent.
+   */
+  sendManyUntilError(packets: readonly OutgoingDatagram[], options: RawSendOptions = {}, start = 0, end = packets.length): SendManyOutcome {
     // With pre-flight, the whole batch is checked before the first datagram is sent.
     if (this.#guard) for (let i = start; i < end; i++) this.#guard.checkSend(packets[i].bytes, packets[i].destination, this.#force || !!options.force);
     const fd = this.#openFd('sendmmsg');
     const libc = this.#libc;
     if (!canUseSendmmsg(libc)) {
-      for (let i = start; i < end; i++) this.#sendOne(fd, packets[i].bytes, packets[i].destination, i);
-      return end - start;
+      for (let i = start; i < end; i++) {
+        const errno = this.#sendOneErrno(fd, packets[i].bytes, packets[i].destination);
+        if (errno !== 0) return { sent: i - start, errno, errnoName: libc.errnoName(errno) };
+      }
+      return { sent: end - start, errno: 0, errnoName: '' };
     }
     const batch = (this.#batch ??= new MmsgBatch(libc, SENDMMSG_MAX));
     const flags = libc.constants.MSG_DONTWAIT;
@@ -310,17 +334,22 @@ export class RawSocket implements Disposable, AsyncDisposable {
       }
       // `packets` keeps every packet alive for the duration of this synchronous call.
       const r = libc.sendmmsg!(fd, batch.view(count), count, flags);
+      // 0 for a non-empty batch should not happen; report it as backpressure rather than loop.
       if (r <= 0) {
-        // 0 for a non-empty batch should not happen; report it as backpressure rather than loop.
-        const p = packets[sent];
         const errno = r < 0 ? -r : libc.constants.errno.EAGAIN;
-        const sa = p.destination === undefined ? null : this.#sockaddr(p.destination).sockaddr;
-        throw this.#sendError('sendmmsg', errno, p.bytes.length, p.destination, sa, sent);
+        return { sent: sent - start, errno, errnoName: libc.errnoName(errno) };
       }
       // A short count means message #r failed; the next round retries it and reports its errno.
       sent += r;
     }
-    return sent - start;
+    return { sent: sent - start, errno: 0, errnoName: '' };
+  }
+
+  /** The TransportError for `packets[index]` failing with `errno` in sendMany (its `index` says which; the ones before it were sent). */
+  sendError(errno: number, packets: readonly OutgoingDatagram[], index: number): TransportError {
+    const p = packets[index];
+    const sa = p.destination === undefined ? null : this.#sockaddr(p.destination).sockaddr;
+    return this.#sendError(canUseSendmmsg(this.#libc) ? 'sendmmsg' : 'sendto', errno, p.bytes.length, p.destination, sa, index);
   }
 
   /**
@@ -375,12 +404,20 @@ export class RawSocket implements Disposable, AsyncDisposable {
     await this.#fd.closed;
   }
 
-  #sendOne(fd: number, bytes: Uint8Array, destination: string | undefined, index?: number): number {
+  #sendOne(fd: number, bytes: Uint8Array, destination: string | undefined): number {
     const sa = destination === undefined ? null : this.#sockaddr(destination).sockaddr;
     const packet = this.#outgoing(bytes);
     const n = this.#libc.sendto(fd, packet, packet.length, this.#libc.constants.MSG_DONTWAIT, sa, sa ? sa.length : 0);
-    if (n < 0) throw this.#sendError('sendto', -n, bytes.length, destination, sa, index);
+    if (n < 0) throw this.#sendError('sendto', -n, bytes.length, destination, sa);
     return n;
+  }
+
+  /** One sendto for sendManyUntilError: its errno, 0 when it went out. */
+  #sendOneErrno(fd: number, bytes: Uint8Array, destination: string | undefined): number {
+    const sa = destination === undefined ? null : this.#sockaddr(destination).sockaddr;
+    const packet = this.#outgoing(bytes);
+    const n = this.#libc.sendto(fd, packet, packet.length, this.#libc.constants.MSG_DONTWAIT, sa, sa ? sa.length : 0);
+    return n < 0 ? -n : 0;
   }
 
   /** One non-blocking recvfrom; undefined when nothing is queued. */

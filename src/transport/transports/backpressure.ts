@@ -21,7 +21,12 @@ export const DEFAULT_BACKPRESSURE: BackpressurePolicy = { maxRetries: 8, initial
 
 /** True for the errors that mean "the queue is full, try again shortly". */
 export function isBackpressure(error: unknown): error is TransportError {
-  return error instanceof TransportError && (error.errnoName === 'ENOBUFS' || error.errnoName === 'EAGAIN' || error.errnoName === 'EWOULDBLOCK');
+  return error instanceof TransportError && isBackpressureErrno(error.errnoName);
+}
+
+/** Is this errno name a full queue (ENOBUFS, EAGAIN)? */
+export function isBackpressureErrno(errnoName: string): boolean {
+  return errnoName === 'ENOBUFS' || errnoName === 'EAGAIN' || errnoName === 'EWOULDBLOCK';
 }
 
 /** Check and complete a partial policy. */

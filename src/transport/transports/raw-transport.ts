@@ -31,7 +31,7 @@ import { RawcraftError } from '../../codec/errors.js';
 import { hasErrors, preflight, preflightSocket, PreflightError } from '../preflight/preflight.js';
 import { platformName, resolveContext } from '../preflight/context.js';
 import type { Finding, PreflightContext, PreflightContextInput, SocketSettings } from '../preflight/types.js';
-import { backoff, backpressurePolicy, isBackpressure, retryOnBackpressure, type BackpressurePolicy } from './backpressure.js';
+import { backoff, backpressurePolicy, isBackpressureErrno, retryOnBackpressure, type BackpressurePolicy } from './backpressure.js';
 import { nowNs, outgoing, type Outgoing } from './outgoing.js';
 import type { IpFacts } from '../ip-header.js';
 import { compileFilter, decodeReceived, releasing } from '../request/received.js';
@@ -196,10 +196,35 @@ function isStep(p: Sendable): boolean {
   return !(p instanceof Uint8Array) && typeof (p as StepBase).encode === 'function' && !isBuilderStep(p);
 }
 
-/** `datagrams[start..end)` on one socket; RawSocket takes the range without a copy. */
-function sendRange(socket: TransportSocket, datagrams: readonly OutgoingDatagram[], start: number, end: number): number {
-  if (socket instanceof RawSocket) return socket.sendMany(datagrams, {}, start, end);
-  return socket.sendMany(start === 0 && end === datagrams.length ? datagrams : datagrams.slice(start, end));
+/** What sendRange achieved: datagrams sent, and the failure that stopped it, if any. */
+interface RangeOutcome {
+  readonly sent: number;
+  /** The failed datagram's errno name (or error code); '' when none failed. */
+  readonly kind: string;
+  /** Its error, made on demand: a RawSocket failure costs only an errno until someone asks. */
+  readonly error: (() => unknown) | undefined;
+}
+
+const ALL_SENT = (sent: number): RangeOutcome => ({ sent, kind: '', error: undefined });
+
+/**
+ * `datagrams[start..end)` on one socket, up to the first failure; `sent` counts from `start`.
+ * RawSocket takes the range without a copy and reports a failure as an errno.
+ */
+function sendRange(socket: TransportSocket, datagrams: readonly OutgoingDatagram[], start: number, end: number): RangeOutcome {
+  if (socket instanceof RawSocket) {
+    const r = socket.sendManyUntilError(datagrams, {}, start, end);
+    if (r.errno === 0) return ALL_SENT(r.sent);
+    return { sent: r.sent, kind: r.errnoName, error: () => socket.sendError(r.errno, datagrams, start + r.sent) };
+  }
+  try {
+    return ALL_SENT(socket.sendMany(start === 0 && end === datagrams.length ? datagrams : datagrams.slice(start, end)));
+  } catch (error) {
+    // Other sockets count `index` from `start`.
+    const sent = error instanceof TransportError && error.index !== undefined ? error.index : 0;
+    const kind = error instanceof TransportError ? error.errnoName : error instanceof RawcraftError ? error.code : '';
+    return { sent, kind, error: () => error };
+  }
 }
 
 /**
@@ -331,6 +356,8 @@ export class RawTransport implements Transport {
       bytes += plan.payload.length;
     }
     // Consecutive packets for the same socket go out in one batch (sendmmsg on Linux).
+    const onFailure = options.onFailure;
+    let failed = 0;
     for (let start = 0; start < n; ) {
       const socket = order[start].plan!.socket;
       let end = start + 1;
@@ -339,27 +366,67 @@ export class RawTransport implements Transport {
       // per stall: any progress starts it afresh.
       let done = start;
       let stalled = 0;
+      // After a failure, one datagram per call, doubling with each call that fails nothing: when
+      // every datagram fails (an interface gone down), a call costs one datagram, not a batch.
+      let window = Infinity;
       while (done < end) {
-        try {
-          calls += Math.ceil((end - done) / SENDMMSG_BATCH);
-          done += sendRange(socket, order, done, end);
-        } catch (error) {
-          // RawSocket counts `index` from the start of `order`; other sockets from `done`.
-          const at = error instanceof TransportError && error.index !== undefined ? (socket instanceof RawSocket ? error.index : done + error.index) : done;
-          if (at > done) {
-            done = at;
-            stalled = 0;
-          }
-          if (!isBackpressure(error) || stalled >= this.#policy.maxRetries) {
-            throw error instanceof TransportError ? reindexed(error, done) : error;
-          }
+        const stop = Math.min(end, done + window);
+        calls += Math.ceil((stop - done) / SENDMMSG_BATCH);
+        const r = sendRange(socket, order, done, stop);
+        done += r.sent;
+        if (r.sent > 0) stalled = 0;
+        if (r.error === undefined) {
+          window *= 2;
+          continue;
+        }
+        if (isBackpressureErrno(r.kind) && stalled < this.#policy.maxRetries) {
           await backoff(this.#policy, stalled++);
           retries++;
+          continue;
         }
+        window = 1;
+        const error = r.error;
+        const at = done;
+        const made = () => {
+          const e = error();
+          return e instanceof TransportError ? reindexed(e, at) : e;
+        };
+        // Without onFailure a failure ends the batch, as does an error that is no system call's (kind '').
+        if (onFailure === undefined || r.kind === '') throw made();
+        // Carry on after the failed packet; its error is made only if the caller asks.
+        onFailure(at, r.kind, made as () => Error);
+        bytes -= order[at].plan!.payload.length;
+        failed++;
+        done++;
+        stalled = 0;
       }
       start = end;
     }
-    return { sent: n, bytes, retries, calls, notHonoured, findings, startedAt, endedAt: nowNs() };
+    return { sent: n - failed, bytes, retries, calls, notHonoured, findings, startedAt, endedAt: nowNs() };
+  }
+
+  /**
+   * What a send of these packets does before its first system call, without sending: the
+   * pre-flight context, each distinct packet's pre-flight, and the sockets they go out on
+   * (checked, then opened). A packet pre-flight refuses is skipped (its send reports it); a
+   * socket that cannot be opened throws, as the send would.
+   */
+  async prepare(packets: Iterable<Sendable>, options: SendManyOptions = {}): Promise<void> {
+    this.#check('send');
+    const force = !!(this.#options.force || options.force);
+    const seen = new Set<Sendable>();
+    for (const p of packets) {
+      if (seen.has(p)) continue;
+      seen.add(p);
+      const out = outgoing(leavesSourceOutOf(p) ? await this.#sourced(p as StepBase) : p);
+      try {
+        this.#preflight(out, undefined, force);
+      } catch (error) {
+        if (error instanceof PreflightError) continue;
+        throw error;
+      }
+      await this.#plan(out, undefined, force);
+    }
   }
 
   receive(options: RawReceiveOptions = {}): AsyncIterable<ReceivedPacket> {
