@@ -156,6 +156,35 @@ await transport.close();
 console.log(JSON.stringify({ sent, error, before, after: await settled(before) }));
 `;
 
+/**
+ * sendMany with onFailure: COUNT datagrams to 198.19.0.1 (no route in the namespace: every one
+ * fails with ENETUNREACH), then 1000 alternating between 198.18.9.2 (through v0) and it. Only
+ * the first failure's error is made. Prints the results, whether the failures came in order,
+ * and every failure of the mixed call.
+ */
+const ON_FAILURE = `import { openTransport, ipv4 } from './src/index.js';
+import { settled, snapshot } from './leaks.mjs';
+const count = Number(process.argv[2]);
+const good = ipv4({ src: '198.18.9.1', dst: '198.18.9.2', protocol: 253 }).payload(Buffer.alloc(100)).encode();
+const bad = ipv4({ src: '198.18.9.1', dst: '198.19.0.1', protocol: 253 }).payload(Buffer.alloc(100)).encode();
+const before = snapshot();
+const transport = openTransport('raw');
+const kinds = {};
+let failures = 0, inOrder = true, first;
+const all = await transport.sendMany(Array(count).fill(bad), {
+  onFailure: (index, kind, error) => {
+    inOrder &&= index === failures++;
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
+    first ??= error().toJSON();
+  },
+});
+const mixedFailures = [];
+const mixed = await transport.sendMany(Array.from({ length: 1000 }, (_, i) => (i % 2 ? bad : good)), { onFailure: (index, kind) => mixedFailures.push(index + ' ' + kind) });
+await transport.close();
+const counts = (r) => ({ sent: r.sent, bytes: r.bytes, calls: r.calls });
+console.log(JSON.stringify({ all: counts(all), failures, inOrder, kinds, first, mixed: counts(mixed), mixedFailures, before, after: await settled(before) }));
+`;
+
 /** Receives protocol 253 for 2.5 s; once the namespace's name is gone, sends itself one datagram. */
 const RECEIVE_ORPHANED = `import { existsSync } from 'node:fs';
 import { openTransport, ipv4 } from './src/index.js';
@@ -189,7 +218,7 @@ beforeAll(async () => {
   const can = canCreateNamespaces();
   if (!can.ok) return void (unavailable = `cannot create network namespaces: ${can.reason}`);
   built = await buildTransportForChild();
-  for (const [name, text] of Object.entries({ 'leaks.mjs': LEAKS, 'flood.mjs': FLOOD, 'flood-link.mjs': FLOOD_LINK, 'too-big.mjs': TOO_BIG, 'until-down.mjs': UNTIL_DOWN, 'receive-orphaned.mjs': RECEIVE_ORPHANED })) {
+  for (const [name, text] of Object.entries({ 'leaks.mjs': LEAKS, 'flood.mjs': FLOOD, 'flood-link.mjs': FLOOD_LINK, 'too-big.mjs': TOO_BIG, 'until-down.mjs': UNTIL_DOWN, 'on-failure.mjs': ON_FAILURE, 'receive-orphaned.mjs': RECEIVE_ORPHANED })) {
     writeFileSync(join(built.dir, name), text);
   }
 }, 120_000);
@@ -366,7 +395,7 @@ describe('the interface taken down mid-send', () => {
     const ns = vethNamespace();
     const base = linkStats(ns);
     // Enough packets that sending outlasts the poll below by far (50,000 once all went out before the
-    // interface went down, at load 8); each failure after it costs about 30 us, so not many more.
+    // interface went down, at load 8); each failure after it costs a few microseconds.
     const count = 200_000;
     const child = spawn('ip', ['netns', 'exec', ns, process.execPath, join('src', 'cli', 'main.js'), 'send', 'ipv4(src=198.18.9.1,dst=198.18.9.2,protocol=253)/raw(size=100)', '--count', String(count), '--json'], { cwd: dir });
     let stdout = '';
@@ -389,6 +418,56 @@ describe('the interface taken down mid-send', () => {
     expect(lines[10]).toMatch(/only counted/);
     expect(lines[0]).toMatch(/^rawcraft: send: packet 0: .*ENETUNREACH.*went down/);
     expect(stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+});
+
+describe('packets the OS refuses (no route): each counted in order, cheaply, and the rest sent', () => {
+  it('Transport.sendMany with onFailure reports each failure in order and goes on: one system call per failed datagram, the rest sent', async (ctx) => {
+    const dir = guard(ctx);
+    const ns = vethNamespace();
+    const base = linkStats(ns);
+    const count = 20_000;
+    const r = report<{
+      all: { sent: number; bytes: number; calls: number };
+      failures: number;
+      inOrder: boolean;
+      kinds: Record<string, number>;
+      first: Record<string, unknown>;
+      mixed: { sent: number; bytes: number; calls: number };
+      mixedFailures: string[];
+      before: Snapshot;
+      after: Snapshot;
+    }>(await nodeInNs(ns, dir, 'on-failure.mjs', [String(count)]));
+    expect(r.all).toEqual({ sent: 0, bytes: 0, calls: count });
+    expect(r.failures).toBe(count);
+    expect(r.inOrder).toBe(true);
+    expect(r.kinds).toEqual({ ENETUNREACH: count });
+    expect(r.first).toMatchObject({ name: 'TransportError', errnoName: 'ENETUNREACH', index: 0, address: '198.19.0.1', remedy: expect.stringContaining('ip route get') });
+    // The mixed call: every odd one failed, every even one went out through v0 (the kernel's count).
+    expect(r.mixedFailures).toEqual(Array.from({ length: 500 }, (_, k) => `${2 * k + 1} ENETUNREACH`));
+    expect(r.mixed).toMatchObject({ sent: 500, bytes: 500 * 120 });
+    const link = linkStats(ns);
+    expect(link.txPackets - base.txPackets + link.txDropped - base.txDropped).toBe(500);
+    expectNoLeak(r);
+  }, 40_000);
+
+  it('rawcraft send counts each of 50,000 failures by kind against its input packet, shows the first ten, and sends the other input packet every time', async (ctx) => {
+    const dir = guard(ctx);
+    const ns = vethNamespace();
+    const base = linkStats(ns);
+    const count = 50_000;
+    const hex = (dst: string) => ipv4({ src: '198.18.9.1', dst, protocol: 253 }).payload(Buffer.alloc(100)).encode().toString('hex');
+    // Input packet 0 goes out through v0; packet 1 has no route.
+    const args = ['send', '--hex', hex('198.18.9.2'), '--hex', hex('198.19.0.1'), '--count', String(count), '--json'];
+    const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, join('src', 'cli', 'main.js'), ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ sent: count, failed: count, failures: { ENETUNREACH: count }, bytes: count * 120 });
+    const link = linkStats(ns);
+    expect(link.txPackets - base.txPackets + link.txDropped - base.txDropped).toBe(count);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.length).toBe(11);
+    expect(lines.slice(0, 10).every((l) => /^rawcraft: send: packet 1: .*198\.19\.0\.1.*ENETUNREACH/.test(l))).toBe(true);
+    expect(lines[10]).toMatch(/only counted/);
   }, 60_000);
 });
 

@@ -10,10 +10,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ipv4 } from '../../src/builders/packet.js';
-import { openTransport } from '../../src/transport/index.js';
+import { ipv4, packet } from '../../src/builders/packet.js';
+import { openTransport, RawSocket } from '../../src/transport/index.js';
 import { PreflightError } from '../../src/transport/preflight/preflight.js';
-import { freshId, requireRaw, ROOT } from './helpers.js';
+import { fdCount, freshId, requireRaw, ROOT } from './helpers.js';
 import { cli, ensureBuilt } from './built-cli.js';
 
 beforeAll(ensureBuilt, 200_000);
@@ -128,7 +128,7 @@ describe('batched sending', () => {
     try {
       const file = join(dir, 'four.hex');
       writeFileSync(file, [ok(1), ok(2), foreign, ok(3)].join('\n') + '\n');
-      // 12,000 packets: three chunks of 4096 and a part, so chunks start in the middle of the input.
+      // 12,000 packets: calls of 1024 rounds of the input (4096 packets), the last one shorter.
       const r = cli(['send', file, '--count', '3000', '--platform', 'windows-10', '--json']);
       expect(r.status).toBe(1);
       expect(JSON.parse(r.stdout)).toMatchObject({ sent: 9000, failed: 3000, failures: { E_PREFLIGHT: 3000 }, bytes: 3000 * (29 + 30 + 31) });
@@ -136,5 +136,33 @@ describe('batched sending', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('Transport.prepare (raw): what a send does before its first system call, nothing sent', () => {
+  it('opens the socket of each distinct packet and sends none; a packet pre-flight refuses is skipped; the sends after it open nothing more (to 127.0.0.1 and ::1)', async (ctx) => {
+    requireRaw(ctx);
+    const id = freshId();
+    const v4 = ipv4({ src: '127.0.0.1', dst: '127.0.0.1', id, protocol: 253 }).payload('prepared').encode();
+    // IPv6 without header inclusion: a second socket, for protocol 253.
+    const v6 = packet().ipv6({ src: '::1', dst: '::1', nextHeader: 253 }).payload('prepared').encode();
+    // IHL 4: pre-flight refuses it (LINUX_HDRINCL_HEADER).
+    const refused = Buffer.from(v4);
+    refused[0] = 0x44;
+    using listener = RawSocket.open({ family: 4, protocol: 253 });
+    const ours = async (ms: number) => {
+      let n = 0;
+      for await (const d of listener.receive({ timeoutMs: ms })) if (d.bytes.readUInt16BE(4) === id) n++;
+      return n;
+    };
+    await using t = openTransport({ kind: 'raw' });
+    const fds = fdCount();
+    await t.prepare!([v4, refused, v4, v6, v6]);
+    expect(fdCount()).toBe(fds + 2);
+    expect(await ours(150)).toBe(0);
+    const r = await t.sendMany([v4, v6, v4]);
+    expect(r.sent).toBe(3);
+    expect(fdCount()).toBe(fds + 2);
+    expect(await ours(500)).toBe(2);
   });
 });

@@ -102,6 +102,8 @@ export interface SendManyOutcome {
   readonly errno: number;
   /** The errno's name, e.g. ENETUNREACH ('' when none failed). */
   readonly errnoName: string;
+  /** System calls made (sendmmsg, or sendto where there is none), the failed one included. */
+  readonly calls: number;
 }
 
 /** Cached sockaddrs per socket; the cache is cleared when it grows past this. */
@@ -304,9 +306,9 @@ export class RawSocket implements Disposable, AsyncDisposable {
     if (!canUseSendmmsg(libc)) {
       for (let i = start; i < end; i++) {
         const errno = this.#sendOneErrno(fd, packets[i].bytes, packets[i].destination);
-        if (errno !== 0) return { sent: i - start, errno, errnoName: libc.errnoName(errno) };
+        if (errno !== 0) return { sent: i - start, errno, errnoName: libc.errnoName(errno), calls: i - start + 1 };
       }
-      return { sent: end - start, errno: 0, errnoName: '' };
+      return { sent: end - start, errno: 0, errnoName: '', calls: end - start };
     }
     const batch = (this.#batch ??= new MmsgBatch(libc, SENDMMSG_MAX));
     const flags = libc.constants.MSG_DONTWAIT;
@@ -315,6 +317,7 @@ export class RawSocket implements Disposable, AsyncDisposable {
     let lastDestination: string | undefined;
     let entry: CachedSockaddr | undefined;
     let sent = start;
+    let calls = 0;
     while (sent < end) {
       const count = Math.min(SENDMMSG_MAX, end - sent);
       batch.begin();
@@ -334,15 +337,16 @@ export class RawSocket implements Disposable, AsyncDisposable {
       }
       // `packets` keeps every packet alive for the duration of this synchronous call.
       const r = libc.sendmmsg!(fd, batch.view(count), count, flags);
+      calls++;
       // 0 for a non-empty batch should not happen; report it as backpressure rather than loop.
       if (r <= 0) {
         const errno = r < 0 ? -r : libc.constants.errno.EAGAIN;
-        return { sent: sent - start, errno, errnoName: libc.errnoName(errno) };
+        return { sent: sent - start, errno, errnoName: libc.errnoName(errno), calls };
       }
       // A short count means message #r failed; the next round retries it and reports its errno.
       sent += r;
     }
-    return { sent: sent - start, errno: 0, errnoName: '' };
+    return { sent: sent - start, errno: 0, errnoName: '', calls };
   }
 
   /** The TransportError for `packets[index]` failing with `errno` in sendMany (its `index` says which; the ones before it were sent). */

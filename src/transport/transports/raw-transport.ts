@@ -199,13 +199,16 @@ function isStep(p: Sendable): boolean {
 /** What sendRange achieved: datagrams sent, and the failure that stopped it, if any. */
 interface RangeOutcome {
   readonly sent: number;
+  /** System calls made. */
+  readonly calls: number;
   /** The failed datagram's errno name (or error code); '' when none failed. */
   readonly kind: string;
   /** Its error, made on demand: a RawSocket failure costs only an errno until someone asks. */
   readonly error: (() => unknown) | undefined;
 }
 
-const ALL_SENT = (sent: number): RangeOutcome => ({ sent, kind: '', error: undefined });
+/** Other sockets' calls are counted as sendmmsg batches would be. */
+const ALL_SENT = (sent: number): RangeOutcome => ({ sent, calls: Math.ceil(sent / SENDMMSG_BATCH), kind: '', error: undefined });
 
 /**
  * `datagrams[start..end)` on one socket, up to the first failure; `sent` counts from `start`.
@@ -214,8 +217,8 @@ const ALL_SENT = (sent: number): RangeOutcome => ({ sent, kind: '', error: undef
 function sendRange(socket: TransportSocket, datagrams: readonly OutgoingDatagram[], start: number, end: number): RangeOutcome {
   if (socket instanceof RawSocket) {
     const r = socket.sendManyUntilError(datagrams, {}, start, end);
-    if (r.errno === 0) return ALL_SENT(r.sent);
-    return { sent: r.sent, kind: r.errnoName, error: () => socket.sendError(r.errno, datagrams, start + r.sent) };
+    if (r.errno === 0) return { sent: r.sent, calls: r.calls, kind: '', error: undefined };
+    return { sent: r.sent, calls: r.calls, kind: r.errnoName, error: () => socket.sendError(r.errno, datagrams, start + r.sent) };
   }
   try {
     return ALL_SENT(socket.sendMany(start === 0 && end === datagrams.length ? datagrams : datagrams.slice(start, end)));
@@ -223,7 +226,7 @@ function sendRange(socket: TransportSocket, datagrams: readonly OutgoingDatagram
     // Other sockets count `index` from `start`.
     const sent = error instanceof TransportError && error.index !== undefined ? error.index : 0;
     const kind = error instanceof TransportError ? error.errnoName : error instanceof RawcraftError ? error.code : '';
-    return { sent, kind, error: () => error };
+    return { sent, calls: Math.ceil(sent / SENDMMSG_BATCH) + 1, kind, error: () => error };
   }
 }
 
@@ -370,9 +373,8 @@ export class RawTransport implements Transport {
       // every datagram fails (an interface gone down), a call costs one datagram, not a batch.
       let window = Infinity;
       while (done < end) {
-        const stop = Math.min(end, done + window);
-        calls += Math.ceil((stop - done) / SENDMMSG_BATCH);
-        const r = sendRange(socket, order, done, stop);
+        const r = sendRange(socket, order, done, Math.min(end, done + window));
+        calls += r.calls;
         done += r.sent;
         if (r.sent > 0) stalled = 0;
         if (r.error === undefined) {
