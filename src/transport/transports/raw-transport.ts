@@ -180,6 +180,8 @@ interface Decision {
   readonly index: number;
   readonly findings: readonly Finding[];
   plan: Plan | undefined;
+  /** How many times the call gives this packet. */
+  uses: number;
   /** The plan's payload and destination (empty until planned). */
   bytes: Uint8Array;
   destination: string | undefined;
@@ -300,8 +302,7 @@ export class RawTransport implements Transport {
     const decided = new Map<object, Decision>();
     // An indexed loop over an array: for-of's iterator in this async function costs more than the rest of the per-packet work.
     const list: readonly Sendable[] = Array.isArray(packets) ? packets : [...packets];
-    const order: Decision[] = [];
-    let count = 0;
+    const order = new Array<Decision>(list.length);
     const fresh: Decision[] = [];
     const findings: (Finding & { index: number })[] = [];
     // The packet before: a batch of one object repeated skips even the map lookup.
@@ -309,7 +310,7 @@ export class RawTransport implements Transport {
     let last: Decision | undefined;
     for (let i = 0; i < list.length; i++) {
       const p = list[i];
-      const index = count;
+      const index = i;
       let d: Decision | undefined = p === lastPacket ? last : undefined;
       if (d === undefined) {
         const step = isStep(p);
@@ -324,7 +325,7 @@ export class RawTransport implements Transport {
             if (error instanceof TransportArgumentError) throw new TransportArgumentError(`packets[${index}]: ${error.argument}`, error.value, error.allowed);
             throw error;
           }
-          d = { out, index, findings: found, plan: undefined, bytes: UNPLANNED, destination: undefined };
+          d = { out, index, findings: found, plan: undefined, uses: 0, bytes: UNPLANNED, destination: undefined };
           if (!step) decided.set(p, d);
           fresh.push(d);
         }
@@ -333,8 +334,8 @@ export class RawTransport implements Transport {
         last = d;
       }
       if (d.findings.length > 0) for (const f of d.findings) findings.push({ ...f, index });
-      order.push(d);
-      count++;
+      d.uses++;
+      order[i] = d;
     }
     for (const d of fresh) {
       try {
@@ -353,17 +354,23 @@ export class RawTransport implements Transport {
     let calls = 0;
     const notHonoured: (NotHonoured & { index: number })[] = [];
     const n = order.length;
-    for (let index = 0; index < n; index++) {
-      const plan = order[index].plan!;
-      if (plan.notHonoured.length > 0) for (const x of plan.notHonoured) notHonoured.push({ ...x, index });
-      bytes += plan.payload.length;
+    // Per distinct packet, not per packet: a batch of one datagram repeated needs no pass over it here.
+    let noted = false;
+    let oneSocket = true;
+    for (const d of fresh) {
+      bytes += d.plan!.payload.length * d.uses;
+      if (d.plan!.notHonoured.length > 0) noted = true;
+      if (d.plan!.socket !== fresh[0].plan!.socket) oneSocket = false;
+    }
+    if (noted) {
+      for (let index = 0; index < n; index++) for (const x of order[index].plan!.notHonoured) notHonoured.push({ ...x, index });
     }
     // Consecutive packets for the same socket go out in one batch (sendmmsg on Linux).
     const onFailure = options.onFailure;
     let failed = 0;
     for (let start = 0; start < n; ) {
       const socket = order[start].plan!.socket;
-      let end = start + 1;
+      let end = oneSocket ? n : start + 1;
       while (end < n && order[end].plan!.socket === socket) end++;
       // On backpressure, wait and resume after the packets already sent. The retry budget is
       // per stall: any progress starts it afresh.
