@@ -8,8 +8,10 @@
  * - Link: 98-byte Ethernet frames (the same reply, 198.18.0.1 to 198.18.0.2, to a MAC nobody has)
  *   on one end of a veth pair inside a network namespace made and removed here: the link
  *   transport's `sendMany` (AF_PACKET on Linux) and its libpcap path, against the C loop on an
- *   AF_PACKET socket. That part runs in a child process inside the namespace
- *   (bench/transport-link-child.ts).
+ *   AF_PACKET socket; then the libpcap path against a C loop of pcap_inject on a handle opened
+ *   the same way (bench/c/pcap-inject-loop.c): what libpcap's one system call per frame costs
+ *   is the quotient of the two libpcap rows. That part runs in a child process inside the
+ *   namespace (bench/transport-link-child.ts).
  *
  * Needs root (raw sockets, namespaces) and `cc`; each part is skipped with a note otherwise.
  */
@@ -77,7 +79,7 @@ const skippedRows = (names: readonly string[], n: number, why: string): VersusCR
   names.map((name) => ({ case: name, packets: n, packetsPerSec: undefined, cPacketsPerSec: undefined, ratio: undefined, skipped: why }));
 
 const IP_CASES = ['raw Transport.sendMany', 'RawSocket.sendMany', 'rawcraft send EXPR --count N'];
-export const LINK_CASES = ['link Transport.sendMany', 'link Transport.sendMany (libpcap, pcap_inject)'];
+export const LINK_CASES = ['link Transport.sendMany', 'link Transport.sendMany (libpcap, pcap_inject)', 'link libpcap path vs C pcap_inject (not sendmmsg)'];
 
 export async function runVersusC(options: VersusCOptions = {}): Promise<VersusCRow[]> {
   const ipN = options.ipPackets ?? 300_000;
@@ -160,7 +162,15 @@ function linkRows(loop: CLoop, n: number, rounds: number): VersusCRow[] {
       const r = ip(args);
       if (r.status !== 0) return skippedRows(LINK_CASES, n, `ip ${args.join(' ')}: ${r.stderr.trim()}`);
     }
-    const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, LINK_CHILD, loop.program, 'vx', String(n), String(rounds)], { encoding: 'utf8', timeout: 600_000 });
+    // The pcap_inject loop needs libpcap's header; without it that row is skipped with the reason.
+    const pcapLoop = compileCLoop('pcap-inject-loop', ['-lpcap']);
+    const pcapArg = typeof pcapLoop === 'string' ? `skip:${pcapLoop}` : pcapLoop.program;
+    let r;
+    try {
+      r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, LINK_CHILD, loop.program, 'vx', String(n), String(rounds), pcapArg], { encoding: 'utf8', timeout: 600_000 });
+    } finally {
+      if (typeof pcapLoop !== 'string') pcapLoop.remove();
+    }
     if (r.status !== 0) return skippedRows(LINK_CASES, n, `link child failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
     return r.stdout.trim().split('\n').map((line) => JSON.parse(line) as VersusCRow);
   } finally {

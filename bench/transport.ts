@@ -109,7 +109,7 @@ export function printVersusC(rows: readonly VersusCRow[], json: boolean): void {
   const fmt = (n: number | undefined) => (n === undefined ? '-' : Math.round(n).toLocaleString('en-US'));
   if (!json) {
     console.log('');
-    console.log('sending against C (sendmmsg, batches of 64, same bytes; rounds interleaved, ratio = median of per-round rawcraft/C)');
+    console.log('sending against C (sendmmsg, batches of 64, or pcap_inject where the case says; same bytes; rounds interleaved, ratio = median of per-round rawcraft/C)');
     console.log(`${'case'.padEnd(48)} ${'packets'.padStart(9)} ${'rawcraft/s'.padStart(11)} ${'C/s'.padStart(11)} ${'ratio'.padStart(7)}`);
   }
   for (const r of rows) {
