@@ -92,17 +92,28 @@ if (mode === 'single') {
 console.log(JSON.stringify({ sent, retries, failures, error, before, after: await settled(before) }));
 `;
 
-/** The same through the link transport (libpcap): whole frames, one by one. */
+/** The same through the link transport: whole frames, one by one, or (mode "many") one sendMany with onFailure. */
 const FLOOD_LINK = `import { openTransport, ipv4 } from './src/index.js';
 import { settled, snapshot } from './leaks.mjs';
 const count = Number(process.argv[2]);
 const maxRetries = process.argv[3];
+const mode = process.argv[4];
 const datagram = ipv4({ src: '198.18.9.1', dst: '198.18.9.2', protocol: 253 }).payload(Buffer.alloc(980));
 const before = snapshot();
 const transport = openTransport({ kind: 'link', interface: 'v0', nextHopMac: '02:00:00:00:00:02', ...(maxRetries !== undefined && { backpressure: { maxRetries: Number(maxRetries) } }) });
 const failures = {};
 let sent = 0, retries = 0, error;
-for (let i = 0; i < count; i++) {
+if (mode === 'many') {
+  const onFailure = (index, kind, made) => {
+    failures[kind] = (failures[kind] ?? 0) + 1;
+    if (error === undefined) {
+      const e = made();
+      error = { name: e.name, code: e.code, message: e.message };
+    }
+  };
+  ({ sent, retries } = await transport.sendMany(Array(count).fill(datagram), { onFailure }));
+}
+for (let i = 0; i < count && mode !== 'many'; i++) {
   try {
     retries += (await transport.send(datagram)).retries;
     sent++;
@@ -328,6 +339,24 @@ describe('ENOBUFS through the link transport', () => {
     expect(r.failures).toEqual({ E_LINK: qdisc.drops });
     expect(qdisc.drops).toBeGreaterThan(0);
     expect(r.error).toMatchObject({ name: 'LinkError', message: expect.stringContaining('No buffer space available') });
+    expectNoLeak(r);
+  }, 60_000);
+
+  it('sendMany with onFailure and no retries: each dropped frame is reported by its code (the first made into a LinkError), the rest go', async (ctx) => {
+    const dir = guard(ctx);
+    libpcap(ctx);
+    const ns = vethNamespace(['tbf', 'rate', '1mbit', 'burst', '1600', 'limit', '3000']);
+    const r = report<{ sent: number; failures: Record<string, number>; error: { name: string; code: string; message: string }; before: Snapshot; after: Snapshot }>(await nodeInNs(ns, dir, 'flood-link.mjs', ['300', '0', 'many']));
+    const qdisc = qdiscStats(ns);
+    // Every frame is either sent (and left through the qdisc) or reported, none twice.
+    expect(r.sent).toBe(qdisc.packets);
+    expect(Object.keys(r.failures)).toEqual(['E_LINK']);
+    expect(r.sent + r.failures.E_LINK).toBe(300);
+    // sendmmsg reports a drop only for a call's first frame: a later one ends the call short and
+    // the next call sends it again at once, so the qdisc may count a drop or two more.
+    expect(r.failures.E_LINK).toBeGreaterThan(0);
+    expect(r.failures.E_LINK).toBeLessThanOrEqual(qdisc.drops);
+    expect(r.error).toMatchObject({ name: 'LinkError', code: 'E_LINK', message: expect.stringContaining('No buffer space available') });
     expectNoLeak(r);
   }, 60_000);
 

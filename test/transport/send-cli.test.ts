@@ -83,6 +83,17 @@ describe('rawcraft send: what goes out', () => {
   });
 });
 
+describe('rawcraft send: sockets open before the clock', () => {
+  it('a socket that cannot be opened (--iface of no interface) ends the command with exit 2 and the remedy, nothing sent, no summary', (ctx) => {
+    requireRaw(ctx);
+    const r = cli(['send', '--hex', built('ipv4(src=127.0.0.1,dst=127.0.0.1,protocol=253)/raw(hex=01)').toString('hex'), '--hex', built('ipv6(src=::1,dst=::1,nextHeader=253)/raw(hex=01)').toString('hex'), '--count', '1000', '--iface', 'rcnosuch0', '--json']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^rawcraft: .*no network interface named "rcnosuch0"/);
+  });
+});
+
 describe('rawcraft send: counts and files (item 6)', () => {
   it('bytes are whole datagrams, and a packet pre-flight refuses in a batch fails alone', (ctx) => {
     requireRaw(ctx);
