@@ -306,6 +306,7 @@ async function send(args: SendArgs, io: CliContext, interrupt: { readonly stop: 
     }
   };
   let started = performance.now();
+  let ended: number | undefined;
   let lastProgress = 0;
   const progress = (force = false) => {
     if (!io.progress) return;
@@ -358,11 +359,14 @@ async function send(args: SendArgs, io: CliContext, interrupt: { readonly stop: 
         progress();
       }
     }
+    // The clock stops when the last packet went out, before the sockets close, as the C loop's
+    // does; closing a file still writes, so there it runs on until the file is closed.
+    if (args.transport.kind === 'raw' || args.transport.kind === 'link') ended = performance.now();
   } finally {
     if (io.progress) io.progress('');
     await transport.close();
   }
-  const durationMs = performance.now() - started;
+  const durationMs = (ended ?? performance.now()) - started;
   const rate = durationMs > 0 ? (sent * 1000) / durationMs : 0;
   const where = args.transport.kind === 'raw' ? 'raw sockets' : args.transport.kind === 'link' ? 'the link layer' : `${args.transport.kind} file ${args.transport.path}`;
   if (args.json) {

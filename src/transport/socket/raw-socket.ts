@@ -292,6 +292,14 @@ export class RawSocket implements Disposable, AsyncDisposable {
   }
 
   /**
+   * Make the sendmmsg structures now (1024 slots, a few milliseconds the first time) rather
+   * than in the first sendMany: for a caller that times its sends (RawTransport.prepare).
+   */
+  prepareSendMany(): void {
+    if (canUseSendmmsg(this.#libc)) this.#batch ??= new MmsgBatch(this.#libc, SENDMMSG_MAX);
+  }
+
+  /**
    * sendMany without the throw: sends `packets[start..end)` up to the first datagram the OS
    * refuses and returns how many went out before it and its errno (0: all went out). For a
    * caller that counts failures by the thousand: no TransportError is made unless it asks

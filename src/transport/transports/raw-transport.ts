@@ -417,7 +417,7 @@ export class RawTransport implements Transport {
   /**
    * What a send of these packets does before its first system call, without sending: the
    * pre-flight context, each distinct packet's pre-flight, and the sockets they go out on
-   * (checked, then opened). A packet pre-flight refuses is skipped (its send reports it); a
+   * (checked, then opened, with their sendmmsg structures). A packet pre-flight refuses is skipped (its send reports it); a
    * socket that cannot be opened throws, as the send would.
    */
   async prepare(packets: Iterable<Sendable>, options: SendManyOptions = {}): Promise<void> {
@@ -434,7 +434,8 @@ export class RawTransport implements Transport {
         if (error instanceof PreflightError) continue;
         throw error;
       }
-      await this.#plan(out, undefined, force);
+      const { socket } = await this.#plan(out, undefined, force);
+      if (socket instanceof RawSocket) socket.prepareSendMany();
     }
   }
 
