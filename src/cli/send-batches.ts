@@ -26,6 +26,8 @@ export interface BatchHooks {
    * Throws what ends the run.
    */
   readonly sendOne: (input: number) => Promise<void>;
+  /** Errors that end the run rather than fail packets (pre-flight refusing the socket or interface itself, say). */
+  readonly endsRun: (error: unknown) => boolean;
   /** Called after each call (progress, and a chance for Ctrl-C); the loop stops once `stop` is true. */
   readonly between: () => Promise<void>;
   readonly interrupt: { readonly stop: boolean };
@@ -58,6 +60,7 @@ export async function sendInBatches(transport: Transport, packets: readonly Fram
         hooks.sent(r, roundBytes(packets, live) * rounds - failedBytes);
         break;
       } catch (error) {
+        if (hooks.endsRun(error)) throw error;
         if (error instanceof PreflightError && error.index !== undefined) {
           // Pre-flight refuses before any system call: nothing of the call went out. It refuses
           // every copy of that input packet alike: drop them all and send the call again.

@@ -341,6 +341,7 @@ async function send(args: SendArgs, io: CliContext, interrupt: { readonly stop: 
         },
         failed: countFailure,
         sendOne,
+        endsRun: endsTheRun,
         between: async () => {
           progress();
           // Let a Ctrl-C in.
