@@ -8,6 +8,9 @@ import { ipv4 } from '../src/builders/packet.js';
 import { openTransport, request, TransportError } from '../src/transport/index.js';
 import { median } from './harness.js';
 
+/** Issue 11: request() / ping round trip on 127.0.0.1, median. */
+const TARGET_MS = 0.15;
+
 export interface RoundTripResult {
   readonly requests: number;
   readonly answered: number;
@@ -50,5 +53,7 @@ export function printRoundTrip(r: RoundTripResult, json: boolean): void {
     console.log(`request() round trip on 127.0.0.1: skipped: ${r.skipped}`);
     return;
   }
-  console.log(`request() round trip on 127.0.0.1 (${r.requests} ICMP echo requests, ${r.answered} answered): median rttMs ${r.medianRttMs} ms${r.medianRttMs! > 0.15 ? '  > 0.15 ms target' : ''}, median call ${r.medianCallMs} ms`);
+  // Issue 11's target (0.15 ms) holds for both: the reported round trip and the whole call a script waits for.
+  const over = (ms: number | undefined) => (ms! > TARGET_MS ? `  > ${TARGET_MS} ms target` : '');
+  console.log(`request() round trip on 127.0.0.1 (${r.requests} ICMP echo requests, ${r.answered} answered): median rttMs ${r.medianRttMs} ms${over(r.medianRttMs)}, median call ${r.medianCallMs} ms${over(r.medianCallMs)}`);
 }

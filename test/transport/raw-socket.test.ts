@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RawSocket, TransportArgumentError, TransportError } from '../../src/transport/index.js';
+import { MmsgReceiver } from '../../src/transport/socket/recv-many.js';
 import {
   buildTransportForChild,
   first,
@@ -190,6 +191,36 @@ console.log(JSON.stringify({ sent, out, received }));
     sock.send(icmpEcho({ id, seq: 2 }));
     const d = await reply;
     expect(d?.from).toBe('127.0.0.1');
+  });
+});
+
+describe('RawSocket: receive slots', () => {
+  it('sockets opened one after another reuse the receive slots of closed ones, and never read stale bytes from them', async (ctx) => {
+    requireRaw(ctx);
+    // Protocol 253 (RFC 3692 experimentation) on 127.0.0.1: a long datagram fills a slot, then a
+    // short one must come back exactly (the slots are not zeroed between sockets).
+    const datagram = (id: number, size: number, fill: number) =>
+      ipv4Packet({ src: [127, 0, 0, 1], dst: [127, 0, 0, 1], protocol: 253, id, ttl: 64, payload: new Uint8Array(size).fill(fill) });
+    using sender = RawSocket.open({ family: 4, protocol: 253, hdrincl: true });
+    const before = MmsgReceiver.made;
+    for (let round = 0; round < 20; round++) {
+      const id = freshId();
+      const size = round % 2 ? 8 : 1400;
+      const sent = datagram(id, size, round);
+      const sock = RawSocket.open({ family: 4, protocol: 253 });
+      try {
+        const got = first(sock, (d) => d.bytes.length >= 6 && ((d.bytes[4] << 8) | d.bytes[5]) === id);
+        sender.send(sent, '127.0.0.1');
+        const d = await got;
+        expect(d, `round ${round}`).toBeDefined();
+        expect(Buffer.from(d!.bytes.subarray(20)).equals(Buffer.from(sent.subarray(20)))).toBe(true);
+        expect(d!.bytes.length).toBe(sent.length);
+      } finally {
+        sock.close();
+      }
+    }
+    // Twenty sockets, one after another: a few receivers at most, not one each.
+    expect(MmsgReceiver.made - before).toBeLessThanOrEqual(2);
   });
 });
 

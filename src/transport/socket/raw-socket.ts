@@ -403,6 +403,9 @@ export class RawSocket implements Disposable, AsyncDisposable {
     this.#closed = true;
     leaked.unregister(this);
     this.#fd.close();
+    // Reads end with close (every read checks #closed first): the next socket may take the slots.
+    this.#receiver?.release();
+    this.#receiver = null;
     wakeAll(this.#wakers);
   }
 
