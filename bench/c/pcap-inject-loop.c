@@ -17,12 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-static int hexval(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+#include "hex.h"
 
 int main(int argc, char **argv) {
   if (argc != 4) {
@@ -30,16 +25,11 @@ int main(int argc, char **argv) {
     return 2;
   }
   long count = atol(argv[2]);
-  size_t hexlen = strlen(argv[3]);
-  size_t len = hexlen / 2;
-  unsigned char *frame = malloc(len);
-  for (size_t i = 0; i < len; i++) {
-    int hi = hexval(argv[3][2 * i]), lo = hexval(argv[3][2 * i + 1]);
-    if (hi < 0 || lo < 0) {
-      fprintf(stderr, "bad hex\n");
-      return 2;
-    }
-    frame[i] = (unsigned char)(hi * 16 + lo);
+  size_t len;
+  unsigned char *frame = parse_hex(argv[3], &len);
+  if (!frame) {
+    fprintf(stderr, "bad hex\n");
+    return 2;
   }
   char errbuf[PCAP_ERRBUF_SIZE];
   pcap_t *p = pcap_create(argv[1], errbuf);

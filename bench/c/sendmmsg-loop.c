@@ -27,12 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int hexval(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+#include "hex.h"
 
 int main(int argc, char **argv) {
   if (argc != 6 && argc != 7) {
@@ -44,19 +39,15 @@ int main(int argc, char **argv) {
   int batch = atoi(argv[4]);
   const char *hex = argv[5];
   double pps = argc == 7 ? atof(argv[6]) : 0;
-  size_t len = strlen(hex) / 2;
-  if (batch < 1 || batch > 1024 || count < 1 || len == 0) {
+  if (batch < 1 || batch > 1024 || count < 1) {
     fprintf(stderr, "bad arguments\n");
     return 2;
   }
-  unsigned char *bytes = malloc(len);
-  for (size_t i = 0; i < len; i++) {
-    int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) {
-      fprintf(stderr, "bad hex\n");
-      return 2;
-    }
-    bytes[i] = (unsigned char)(hi << 4 | lo);
+  size_t len;
+  unsigned char *bytes = parse_hex(hex, &len);
+  if (!bytes) {
+    fprintf(stderr, "bad hex\n");
+    return 2;
   }
 
   int fd;
