@@ -102,13 +102,25 @@ export function formCombinations(stack: readonly LayerCodec[]): FastForm[][] | u
   return combos;
 }
 
-/** Try compiled variants in turn: the first that takes the input decides. */
+/**
+ * Try compiled variants in turn, the one that took the last input first (a stream tends to keep
+ * its kind: a run of port unreachables should not pay for the echo form's checks each time).
+ * The order cannot change a result: the variants' `when` conditions are disjoint, and whichever
+ * takes an input gives the general path's result (test/codec/fast-path.test.ts).
+ */
 export function firstOf<A, R>(runs: readonly ((a: A) => R | undefined)[]): ((a: A) => R | undefined) | undefined {
   if (runs.length <= 1) return runs[0];
+  let last = 0;
   return (a) => {
+    const r = runs[last](a);
+    if (r !== undefined) return r;
     for (let k = 0; k < runs.length; k++) {
-      const r = runs[k](a);
-      if (r !== undefined) return r;
+      if (k === last) continue;
+      const other = runs[k](a);
+      if (other !== undefined) {
+        last = k;
+        return other;
+      }
     }
     return undefined;
   };

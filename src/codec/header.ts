@@ -57,12 +57,15 @@ interface Helpers {
   sumBytes: (bytes: Uint8Array, odd: boolean) => number;
   defaults: unknown[];
   /**
-   * Per field index, for address fields: the last text parsed and its value. A generator sends
-   * the same addresses packet after packet; comparing with the last text (one pointer compare
-   * for the same string) costs less than the parsers' Map lookups.
+   * Per field index, for address fields: the last two texts parsed and their values. A generator
+   * sends the same addresses packet after packet (two per field when a layer appears twice, as in
+   * an ICMP error quoting a datagram); comparing with them (one pointer compare for the same
+   * string) costs less than the parsers' Map lookups.
    */
   lastText: unknown[];
   lastValue: (number | Uint8Array | undefined)[];
+  olderText: unknown[];
+  olderValue: (number | Uint8Array | undefined)[];
   /** Per field index, for enums: names by value (dense). */
   enumNames: ((string | undefined)[] | undefined)[];
 }
@@ -99,7 +102,11 @@ function makeHelpers(layer: string, defs: readonly FieldDef[]): Helpers {
   const flagBits = defs.map((d) => (d.kind === 'flags' ? new Map(d.names.flatMap((name, i) => (name ? [[name, 1 << (d.bits - 1 - i)] as const] : []))) : undefined));
   const lastText = defs.map((): unknown => undefined);
   const lastValue = defs.map((): number | Uint8Array | undefined => undefined);
+  const olderText = defs.map((): unknown => undefined);
+  const olderValue = defs.map((): number | Uint8Array | undefined => undefined);
   const remember = <T extends number | Uint8Array>(index: number, text: unknown, value: T): T => {
+    olderText[index] = lastText[index];
+    olderValue[index] = lastValue[index];
     lastText[index] = text;
     lastValue[index] = value;
     return value;
@@ -146,6 +153,8 @@ function makeHelpers(layer: string, defs: readonly FieldDef[]): Helpers {
     },
     lastText,
     lastValue,
+    olderText,
+    olderValue,
     enumOut(index, value) {
       return enumNames[index]?.[value] ?? value;
     },
@@ -263,9 +272,9 @@ function valueCode(def: FieldDef, i: number, n: WriteNames): string {
     case 'ipv4':
     case 'ipv6':
     case 'mac': {
-      // The last text this field parsed is taken as is (helpers' lastText); any other is parsed.
+      // The last two texts this field parsed are taken as they are (helpers' lastText, olderText); any other is parsed.
       const parse = def.kind === 'ipv4' ? 'v4In' : def.kind === 'ipv6' ? 'v6In' : 'macIn';
-      check = `${v} = ${v} === ${h}.lastText[${i}] ? ${h}.lastValue[${i}] : ${h}.${parse}(${i}, ${v});`;
+      check = `${v} = ${v} === ${h}.lastText[${i}] ? ${h}.lastValue[${i}] : ${v} === ${h}.olderText[${i}] ? ${h}.olderValue[${i}] : ${h}.${parse}(${i}, ${v});`;
       break;
     }
   }

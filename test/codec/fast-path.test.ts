@@ -362,6 +362,19 @@ describe('fast path', () => {
       const six = ipv6({ src: inner, dst: '2001:db8::ffff' }).udp({}).encode();
       expect(six.subarray(8, 24).toString('hex')).toBe(`20010db8${'0'.repeat(20)}${k.toString(16).padStart(4, '0')}`);
     }
+    // A layer twice in one packet (an ICMP error quoting a datagram) with other texts each time,
+    // and echo requests in between (another fast variant of ICMP): each as the general path gives it.
+    for (let k = 0; k < 12; k++) {
+      const [outer, inner] = [texts[k % 4], texts[(k + 2) % 4]];
+      const quote: EncodableLayer[] = [
+        { layer: 'ipv4', fields: { src: outer, dst: inner } },
+        { layer: 'icmp', fields: { type: 'destination-unreachable', code: 'port-unreachable' } },
+        { layer: 'ipv4', fields: { src: inner, dst: outer } },
+        { layer: 'udp', fields: { srcPort: 1, dstPort: 2 } },
+      ];
+      const echo: EncodableLayer[] = [{ layer: 'ipv4', fields: { src: inner, dst: outer } }, { layer: 'icmp', fields: { type: 'echo-request', id: k, seq: k } }];
+      for (const layers of k % 3 ? [quote, echo] : [echo, quote]) expect(encodeLayers(layers).toString('hex')).toBe(general(layers).toString('hex'));
+    }
     expect(() => ipv4({ src: '192.0.2.256' }).udp({}).encode()).toThrow(/ipv4\.src/);
     expect(() => ipv4({ src: new String('192.0.2.1') as unknown as string }).udp({}).encode()).toThrow(FieldValueError);
     expect([...ipv4({ src: '192.0.2.1' }).udp({}).encode().subarray(12, 16)].join('.')).toBe('192.0.2.1');
