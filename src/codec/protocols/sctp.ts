@@ -104,12 +104,10 @@ const form: FastForm = {
       return length;
     },
     write(_chunks, buf, at) {
-      const n = encodedChunks.at;
-      const from = encodedChunks.buf;
-      // A loop beats TypedArray.prototype.set's call for the few dozen bytes of the usual chunks.
-      if (n > 64) buf.set(encodedChunks.written(), at);
-      else for (let k = 0; k < n; k++) buf[at + k] = from[k];
-      return at + n;
+      // One TypedArray.prototype.set: for an INIT's 44 bytes a byte loop here cost about 40 ns
+      // more (two builds in one process, CPU time), though a loop wins in isolation.
+      buf.set(encodedChunks.written(), at);
+      return at + encodedChunks.at;
     },
     maxHeader: 0xffff,
   },
