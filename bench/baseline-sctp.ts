@@ -57,14 +57,21 @@ export interface DataChunkIn {
   readonly data: Uint8Array;
 }
 
+/** An INIT parameter as the builder takes it: the usual four (RFC 9260 sections 3.3.2.1, 5.1.2; RFC 3758; RFC 9260 appendix A). */
+export type InitParamIn =
+  | { readonly type: 'ipv4-address'; readonly address: string }
+  | { readonly type: 'supported-address-types'; readonly addressTypes: readonly ('ipv4-address' | 'ipv6-address' | 'host-name-address')[] }
+  | { readonly type: 'ecn-capable' }
+  | { readonly type: 'forward-tsn-supported' };
+
 export interface InitChunkIn {
   readonly initiateTag: number;
   readonly arwnd: number;
   readonly outboundStreams: number;
   readonly inboundStreams: number;
   readonly initialTsn: number;
-  /** The usual parameters: this IPv4 address, IPv4 as the supported address type, ECN, Forward-TSN. */
-  readonly address: string;
+  /** The parameters, the same list the builder takes. */
+  readonly params: readonly InitParamIn[];
 }
 
 const DATA_FLAG_BITS: Readonly<Record<string, number>> = { immediate: 8, unordered: 4, beginning: 2, ending: 1 };
@@ -144,32 +151,65 @@ export function encodeSctpData6(ip: Ip6In, sctp: SctpIn, chunk: DataChunkIn): Bu
   return b;
 }
 
-/** IPv4 + SCTP common header + INIT (RFC 9260 section 3.3.2) with the usual four parameters. */
+const ADDRESS_TYPE_CODES: Readonly<Record<string, number>> = { 'ipv4-address': 5, 'ipv6-address': 6, 'host-name-address': 11 };
+
+/** A parameter's length without its padding. */
+function paramLength(p: InitParamIn): number {
+  switch (p.type) {
+    case 'ipv4-address':
+      return 8;
+    case 'supported-address-types':
+      return 4 + 2 * p.addressTypes.length;
+    default:
+      return 4;
+  }
+}
+
+/**
+ * IPv4 + SCTP common header + INIT (RFC 9260 section 3.3.2), from the same input as the builder:
+ * the fixed fields and the list of parameters (each padded to 4 bytes; the last one's padding is
+ * the chunk's, counted in neither length).
+ */
 export function encodeSctpInit(ip: IpIn, sctp: SctpIn, init: InitChunkIn): Buffer {
-  // 20 fixed + 8 IPv4 address + 8 supported types (6 + 2 padding) + 4 ECN + 4 Forward-TSN.
-  const total = 32 + 44;
+  const params = init.params;
+  let length = 20;
+  for (let k = 0; k < params.length; k++) length = ((length + 3) & ~3) + paramLength(params[k]);
+  const total = 32 + ((length + 3) & ~3);
   const b = Buffer.allocUnsafe(total);
   writeIpv4(b, ip, total);
   writeCommon(b, sctp);
   b[32] = 1;
   b[33] = 0;
-  put16(b, 34, 44);
+  put16(b, 34, length);
   put32(b, 36, init.initiateTag);
   put32(b, 40, init.arwnd);
   put16(b, 44, init.outboundStreams);
   put16(b, 46, init.inboundStreams);
   put32(b, 48, init.initialTsn);
-  put16(b, 52, 5); // IPv4 address
-  put16(b, 54, 8);
-  put32(b, 56, parseIpv4(init.address));
-  put16(b, 60, 12); // supported address types: IPv4 (5), then two bytes of padding
-  put16(b, 62, 6);
-  put16(b, 64, 5);
-  put16(b, 66, 0);
-  put16(b, 68, 0x8000); // ECN capable
-  put16(b, 70, 4);
-  put16(b, 72, 0xc000); // Forward-TSN supported
-  put16(b, 74, 4);
+  let at = 52;
+  for (let k = 0; k < params.length; k++) {
+    const p = params[k];
+    const n = paramLength(p);
+    put16(b, at + 2, n);
+    switch (p.type) {
+      case 'ipv4-address':
+        put16(b, at, 5);
+        put32(b, at + 4, parseIpv4(p.address));
+        break;
+      case 'supported-address-types':
+        put16(b, at, 12);
+        for (let j = 0; j < p.addressTypes.length; j++) put16(b, at + 4 + 2 * j, ADDRESS_TYPE_CODES[p.addressTypes[j]]);
+        break;
+      case 'ecn-capable':
+        put16(b, at, 0x8000);
+        break;
+      case 'forward-tsn-supported':
+        put16(b, at, 0xc000);
+        break;
+    }
+    at += n;
+    while (at & 3) b[at++] = 0;
+  }
   finishCrc(b);
   return b;
 }

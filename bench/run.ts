@@ -130,7 +130,7 @@ const rawcraftSctpInit = (): Buffer =>
     })
     .encode();
 const baselineSctpInit = (): Buffer =>
-  encodeSctpInit({ src: SRC, dst: DST, ttl: 64, id: 1 }, { srcPort: 5000, dstPort: 5001, verificationTag: 0 }, { initiateTag: 0x11223344, arwnd: 106496, outboundStreams: 10, inboundStreams: 65535, initialTsn: 0x55667788, address: SRC });
+  encodeSctpInit({ src: SRC, dst: DST, ttl: 64, id: 1 }, { srcPort: 5000, dstPort: 5001, verificationTag: 0 }, { initiateTag: 0x11223344, arwnd: 106496, outboundStreams: 10, inboundStreams: 65535, initialTsn: 0x55667788, params: [{ type: 'ipv4-address', address: SRC }, { type: 'supported-address-types', addressTypes: ['ipv4-address'] }, { type: 'ecn-capable' }, { type: 'forward-tsn-supported' }] });
 const payload32 = Uint8Array.from({ length: 32 }, (_, i) => (i * 7 + 1) & 255);
 const rawcraftUnreachable = (): Buffer =>
   ipv4({ src: DST, dst: SRC, ttl: 64, id: 2 })
