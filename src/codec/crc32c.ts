@@ -267,6 +267,38 @@ export function sctpChecksum(buf: Uint8Array, start: number, end: number): numbe
   return byteSwap32(~crc >>> 0);
 }
 
+/** The tables sctpChecksumDelta made, by the number of bytes after the byte (templates of one length share them). */
+const deltaTables = new Map<number, Int32Array>();
+const MAX_DELTA_TABLES = 256;
+
+/**
+ * How the SCTP checksum (the value `sctpChecksum` gives) changes when one byte of the packet
+ * changes: the table maps `old ^ new` of that byte to `oldChecksum ^ newChecksum`, for a byte
+ * followed by `bytesAfter` bytes of the packet. A CRC is linear over XOR for a fixed length (the
+ * initial and final inversions cancel out of a difference), so a template patcher updates the
+ * checksum from the changed bytes alone, one lookup per byte, whatever the packet's length, as
+ * RFC 1624 does for the Internet checksum. (Each bit's effect is the CRC register of that bit
+ * advanced through `bytesAfter` zero bytes.)
+ */
+export function sctpChecksumDelta(bytesAfter: number): Int32Array {
+  let table = deltaTables.get(bytesAfter);
+  if (table !== undefined) return table;
+  const zeros = new Uint8Array(bytesAfter);
+  const bit = new Uint8Array(1);
+  const basis = Array.from({ length: 8 }, (_, b) => {
+    bit[0] = 1 << b;
+    return byteSwap32(crc32cUpdate(crc32cUpdate(0, bit, 0, 1), zeros, 0, bytesAfter) >>> 0);
+  });
+  table = new Int32Array(256);
+  for (let v = 1; v < 256; v++) {
+    const low = v & -v;
+    table[v] = table[v ^ low] ^ basis[31 - Math.clz32(low)];
+  }
+  if (deltaTables.size >= MAX_DELTA_TABLES) deltaTables.clear();
+  deltaTables.set(bytesAfter, table);
+  return table;
+}
+
 /** Which implementation runs for long inputs: `wasm` or `js` (for the benchmark's report). */
 export function crc32cEngine(): 'wasm' | 'js' {
   return engine() ? 'wasm' : 'js';

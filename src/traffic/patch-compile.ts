@@ -5,11 +5,12 @@
  * up to date. A 16-bit Internet checksum is updated incrementally from the changed words alone
  * (RFC 1624 equation 3, HC' = ~(~HC + ~m + m')), so its cost does not grow with the payload; the
  * rare results where one's-complement arithmetic cannot tell 0 from 0xffff are recomputed in full,
- * so the bytes always equal a full encode's. SCTP's CRC32c has no such update: it is computed
- * once per packet over the SCTP packet.
+ * so the bytes always equal a full encode's. SCTP's CRC32c is linear over XOR for a fixed
+ * length, so it is updated the same way: the template's checksum XOR one table lookup per changed
+ * byte (sctpChecksumDelta in crc32c.ts), computed in full only when many bytes change.
  */
 import { finishChecksum, pseudoHeaderTail, sumWords } from '../codec/checksum.js';
-import { sctpChecksum } from '../codec/crc32c.js';
+import { sctpChecksum, sctpChecksumDelta } from '../codec/crc32c.js';
 import type { CompiledHeader, FieldPlacement } from '../codec/header.js';
 import type { LayerCodec } from '../codec/layer.js';
 
@@ -125,15 +126,20 @@ function writeBitsCode(v: string, bit: number, bits: number, template: Uint8Arra
   return lines;
 }
 
+/** Most changed bytes whose effects on a CRC32c are looked up one by one (SCTP's header fields are 8 bytes). */
+const MAX_CRC_BYTES = 16;
+
 /** Compile the patcher of `fields` for the template. */
 export function compilePatcher(template: Buffer, slots: readonly PatchSlot[], fields: readonly PatchField[]): Patcher {
   const env: Record<string, unknown> = { T: template, sumWords, fold: finishChecksum, tail: pseudoHeaderTail, crc: sctpChecksum };
   const lines: string[] = ['const buf = Buffer.allocUnsafe(N);', 'buf.set(T);'];
-  // Even byte offsets of the 16-bit words that may differ from the template's.
+  // Even byte offsets of the 16-bit words that may differ from the template's, and the bytes.
   const changed = new Set<number>();
+  const changedBytes = new Set<number>();
   const written = new Set<number>();
   const touch = (start: number, end: number): void => {
     for (let b = start & ~1; b < end; b += 2) changed.add(b);
+    for (let b = start; b < end; b++) changedBytes.add(b);
   };
   fields.forEach((field, k) => {
     env[`h${k}`] = field.header.helpers;
@@ -157,7 +163,18 @@ export function compilePatcher(template: Buffer, slots: readonly PatchSlot[], fi
     if (words.length === 0) continue; // nothing it covers changed: the template's value stands
     const at = sum.at;
     if (sum.kind === 'crc32c') {
-      lines.push(`{ const c = crc(buf, ${sum.start}, ${sum.end}); buf[${at}] = c >>> 24; buf[${at + 1}] = (c >>> 16) & 255; buf[${at + 2}] = (c >>> 8) & 255; buf[${at + 3}] = c & 255; }`);
+      // The bytes it covers that may change (its own field counts as zero), each moving the
+      // template's checksum by a table lookup; past MAX_CRC_BYTES a full CRC is cheaper.
+      const bytes = [...changedBytes].filter((b) => b >= sum.start && b < sum.end && (b < at || b >= at + 4)).sort((a, b) => a - b);
+      let value = 'crc(buf, ' + sum.start + ', ' + sum.end + ')';
+      if (bytes.length <= MAX_CRC_BYTES) {
+        const terms = bytes.map((b) => {
+          env[`K${b}`] = sctpChecksumDelta(sum.end - b - 1);
+          return `K${b}[buf[${b}] ^ ${template[b]}]`;
+        });
+        value = [String(sctpChecksum(template, sum.start, sum.end) | 0), ...terms].join(' ^ ');
+      }
+      lines.push(`{ const c = ${value}; buf[${at}] = c >>> 24; buf[${at + 1}] = (c >>> 16) & 255; buf[${at + 2}] = (c >>> 8) & 255; buf[${at + 3}] = c & 255; }`);
       touch(at, at + 4);
       continue;
     }

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { crc32c, sctpChecksum } from '../../src/index.js';
-import { byteSwap32, crc32cUpdate } from '../../src/codec/crc32c.js';
+import { byteSwap32, crc32cUpdate, sctpChecksumDelta } from '../../src/codec/crc32c.js';
 
 /** The definition, one bit at a time (RFC 9260 appendix B). */
 function reference(bytes: Uint8Array): number {
@@ -90,5 +90,20 @@ describe('CRC32c', () => {
         expect(sctpChecksum(buf, at, at + n), `length ${n} at ${at}`).toBe(byteSwap32(reference(zeroed)));
       }
     }
+  });
+
+  it('sctpChecksumDelta: a changed byte moves the checksum by its table entry, for any packet, byte and change', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 12, maxLength: 3000 }), fc.nat(), fc.integer({ min: 1, max: 255 }), (packet, pick, change) => {
+        // Any byte but the checksum field's, which counts as zero.
+        const at = [...Array(packet.length).keys()].filter((i) => i < 8 || i >= 12)[pick % (packet.length - 4)];
+        if (at === undefined) return;
+        const changed = packet.slice();
+        changed[at] ^= change;
+        const moved = (sctpChecksum(packet, 0, packet.length) ^ sctpChecksumDelta(packet.length - at - 1)[change]) >>> 0;
+        expect(moved).toBe(sctpChecksum(changed, 0, changed.length));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
