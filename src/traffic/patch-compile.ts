@@ -166,7 +166,7 @@ export function compilePatcher(template: Buffer, slots: readonly PatchSlot[], fi
       // The bytes it covers that may change (its own field counts as zero), each moving the
       // template's checksum by a table lookup; past MAX_CRC_BYTES a full CRC is cheaper.
       const bytes = [...changedBytes].filter((b) => b >= sum.start && b < sum.end && (b < at || b >= at + 4)).sort((a, b) => a - b);
-      let value = 'crc(buf, ' + sum.start + ', ' + sum.end + ')';
+      let value = `crc(buf, ${sum.start}, ${sum.end})`;
       if (bytes.length <= MAX_CRC_BYTES) {
         const terms = bytes.map((b) => {
           env[`K${b}`] = sctpChecksumDelta(sum.end - b - 1);
